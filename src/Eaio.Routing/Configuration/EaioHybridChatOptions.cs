@@ -1,0 +1,115 @@
+namespace Eaio.Routing;
+
+/// <summary>Everything the hybrid router is configured with; each property names the seed's environment variable it is bound from.</summary>
+public sealed class EaioHybridChatOptions
+{
+    /// <summary>Gets or sets which tiers may be used (<c>LLM_STRATEGY</c>: local, hybrid, api-only; default hybrid).</summary>
+    public RoutingStrategy Strategy { get; set; } = RoutingStrategy.Hybrid;
+
+    /// <summary>Gets or sets the privacy level of requests that do not set one (<c>DEFAULT_PRIVACY_LEVEL</c>, default PRIVATE).</summary>
+    public PrivacyLevel DefaultPrivacy { get; set; } = PrivacyLevel.Private;
+
+    /// <summary>Gets the privacy level of each building (by BDG2 building id). A request about the building gets this
+    /// level when it sets none, and can never be looser than it.</summary>
+    public IDictionary<string, PrivacyLevel> BuildingPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.Ordinal);
+
+    /// <summary>Gets the privacy level of each client (by tenant id), applied like <see cref="BuildingPrivacy"/>.</summary>
+    public IDictionary<string, PrivacyLevel> ClientPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets a value indicating whether SENSITIVE (aggregated) data may go to external APIs at privacy ENHANCED or PUBLIC (<c>ALLOW_API_FOR_AGGREGATED</c>, default true).</summary>
+    public bool AllowApiForAggregated { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether only the local model may be used (<c>EMERGENCY_LOCAL_ONLY</c>, default false).</summary>
+    public bool EmergencyLocalOnly { get; set; }
+
+    /// <summary>Gets or sets the monthly budget for external APIs in US dollars (<c>LLM_MONTHLY_BUDGET</c>, default 1000).</summary>
+    public decimal MonthlyBudgetUsd { get; set; } = 1000m;
+
+    /// <summary>Gets or sets the share of the budget at which an alert is raised (<c>COST_ALERT_THRESHOLD</c>, 0 to 1, default 0.8).</summary>
+    public double CostAlertThreshold { get; set; } = 0.8;
+
+    /// <summary>Gets or sets a value indicating whether every external call is audited (<c>AUDIT_ALL_API_CALLS</c>, default true).</summary>
+    public bool AuditAllApiCalls { get; set; } = true;
+
+    /// <summary>Gets or sets the longest wait for the local model's first update, queueing included (<c>LOCAL_TIMEOUT_SEC</c>, default 10 s).
+    /// It bounds the time before the router falls back.</summary>
+    public TimeSpan LocalTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets the longest wait for an external API's first update, queueing included (<c>API_TIMEOUT_SEC</c>, default 30 s).</summary>
+    public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the longest a whole local call may take (<c>LOCAL_TOTAL_TIMEOUT_SEC</c>, default 120 s).</summary>
+    public TimeSpan LocalTotalTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Gets or sets the longest a whole external call may take (<c>API_TOTAL_TIMEOUT_SEC</c>, default 300 s).</summary>
+    public TimeSpan ApiTotalTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Gets or sets how many local calls may run at once (<c>MAX_CONCURRENT_LOCAL</c>, default 2).</summary>
+    public int MaxConcurrentLocal { get; set; } = 2;
+
+    /// <summary>Gets or sets how many external calls may run at once over all providers (<c>MAX_CONCURRENT_API</c>, default 10).</summary>
+    public int MaxConcurrentApi { get; set; } = 10;
+
+    /// <summary>Gets or sets how many calls may wait for a concurrency slot (<c>MAX_QUEUED_REQUESTS</c>, default 100); the wait itself is bounded by the route's first-update time limit.</summary>
+    public int MaxQueuedRequests { get; set; } = 100;
+
+    /// <summary>Gets or sets how many requests each provider may receive per minute (<c>PROVIDER_REQUESTS_PER_MINUTE</c>, default 100).</summary>
+    public int RequestsPerMinute { get; set; } = 100;
+
+    /// <summary>Gets or sets how long a provider stays out of plans after its circuit opens (<c>CIRCUIT_BREAK_SEC</c>, default 30 s).</summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how many failed calls within 30 s (at least half of the calls) open a provider's circuit (<c>CIRCUIT_MIN_FAILURES</c>, default 3).</summary>
+    public int CircuitMinimumThroughput { get; set; } = 3;
+
+    /// <summary>Gets or sets the output limit assumed for cost estimates when a request sets no <c>MaxOutputTokens</c> (<c>DEFAULT_MAX_OUTPUT_TOKENS</c>, default 1024).</summary>
+    public int DefaultMaxOutputTokens { get; set; } = 1024;
+
+    /// <summary>Gets the local Ollama settings.</summary>
+    public OllamaProviderOptions Ollama { get; } = new();
+
+    /// <summary>Gets the OpenAI settings (<c>OPENAI_API_KEY</c>, <c>OPENAI_ORG_ID</c>, <c>OPENAI_BASE_URL</c>).</summary>
+    public ExternalProviderOptions OpenAI { get; } = new() { BaseUrl = new Uri("https://api.openai.com/v1/") };
+
+    /// <summary>Gets the DeepSeek settings (<c>DEEPSEEK_API_KEY</c>, <c>DEEPSEEK_BASE_URL</c>).</summary>
+    public ExternalProviderOptions DeepSeek { get; } = new() { BaseUrl = new Uri("https://api.deepseek.com/") };
+
+    /// <summary>Gets the Gemini settings (<c>GOOGLE_API_KEY</c>, <c>GEMINI_BASE_URL</c>), used through Google's OpenAI-compatible endpoint.</summary>
+    public ExternalProviderOptions Gemini { get; } = new() { BaseUrl = new Uri("https://generativelanguage.googleapis.com/v1beta/openai/") };
+
+    /// <summary>Gets the Mistral settings (<c>MISTRAL_API_KEY</c>, <c>MISTRAL_BASE_URL</c>), used through its OpenAI-compatible API.</summary>
+    public ExternalProviderOptions Mistral { get; } = new() { BaseUrl = new Uri("https://api.mistral.ai/v1/") };
+
+    /// <summary>Gets the Anthropic settings (<c>ANTHROPIC_API_KEY</c>, <c>ANTHROPIC_BASE_URL</c>).</summary>
+    public ExternalProviderOptions Anthropic { get; } = new() { BaseUrl = new Uri("https://api.anthropic.com/") };
+
+    /// <summary>Gets or sets the provider catalogue; <see langword="null"/> uses <see cref="ProviderCatalog.CreateDefault"/> with <see cref="OllamaProviderOptions.Models"/>.</summary>
+    public ProviderCatalog? Catalog { get; set; }
+
+    /// <summary>Gets the settings of an external provider by name.</summary>
+    /// <param name="provider">The provider's name, one of <see cref="EaioProviders"/>.</param>
+    /// <returns>Its settings, or <see langword="null"/> for the local provider or an unknown name.</returns>
+    public ExternalProviderOptions? GetExternal(string provider) => provider switch
+    {
+        EaioProviders.OpenAI => OpenAI,
+        EaioProviders.DeepSeek => DeepSeek,
+        EaioProviders.Gemini => Gemini,
+        EaioProviders.Mistral => Mistral,
+        EaioProviders.Anthropic => Anthropic,
+        _ => null,
+    };
+
+    /// <summary>Gets the catalogue in effect: <see cref="Catalog"/>, or the default one with the configured local models.</summary>
+    /// <returns>The catalogue.</returns>
+    public ProviderCatalog ResolveCatalog()
+    {
+        if (Catalog is not null)
+        {
+            return Catalog;
+        }
+
+        Dictionary<ModelTask, string> local = new(Ollama.Models);
+        local.TryAdd(ModelTask.General, Ollama.DefaultModel);
+        return ProviderCatalog.CreateDefault(local);
+    }
+}

@@ -1,0 +1,101 @@
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Eaio.Routing;
+
+/// <summary>A provider's circuit breaker (Polly.Core), fed with the outcome of every call, streamed calls included.</summary>
+/// <remarks>
+/// Polly runs a callback inside its pipeline, but a streamed call outlives any one callback. So each call runs a
+/// pipeline execution that waits for the call's outcome, which the caller reports when the stream ends or fails.
+/// </remarks>
+internal sealed class ProviderCircuitBreaker
+{
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly TimeProvider _time;
+    private DateTimeOffset _openUntil;
+
+    public ProviderCircuitBreaker(string provider, int minimumThroughput, TimeSpan breakDuration, TimeProvider time)
+    {
+        Provider = provider;
+        _time = time;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = minimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = breakDuration,
+                StateProvider = _state,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
+                OnOpened = args =>
+                {
+                    _openUntil = _time.GetUtcNow() + args.BreakDuration;
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public string Provider { get; }
+
+    public CircuitState State => _state.CircuitState;
+
+    /// <summary>Gets why the provider is out of plans, or <see langword="null"/> while its circuit lets calls through.</summary>
+    public string? UnavailableReason => State is CircuitState.Open or CircuitState.Isolated
+        ? $"circuit open after repeated failures, until {_openUntil:u}"
+        : null;
+
+    /// <summary>Starts a call; throws <see cref="ProviderUnavailableException"/> when the circuit does not let it through.</summary>
+    public Call Begin()
+    {
+        TaskCompletionSource outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task execution;
+        try
+        {
+            execution = _pipeline.ExecuteAsync(static async (o, _) => await o.Task.ConfigureAwait(false), outcome).AsTask();
+        }
+        catch (BrokenCircuitException)
+        {
+            execution = Task.FromException(new BrokenCircuitException());
+        }
+
+        if (execution.IsFaulted && execution.Exception?.InnerException is BrokenCircuitException)
+        {
+            throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit half-open, a trial call is in flight");
+        }
+
+        return new Call(outcome, execution);
+    }
+
+    /// <summary>One call through the breaker, completed once with its outcome.</summary>
+    internal sealed class Call(TaskCompletionSource outcome, Task execution)
+    {
+        /// <summary>Reports the call's outcome; <paramref name="failure"/> is <see langword="null"/> on success, and a cancelled call is not held against the provider.</summary>
+        public async ValueTask CompleteAsync(Exception? failure, bool canceled)
+        {
+            if (canceled)
+            {
+                outcome.TrySetCanceled();
+            }
+            else if (failure is null)
+            {
+                outcome.TrySetResult();
+            }
+            else
+            {
+                outcome.TrySetException(failure);
+            }
+
+            try
+            {
+                await execution.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // The execution only rethrows the outcome reported above.
+            catch
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using Microsoft.Extensions.AI;
+using OllamaSharp;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Eaio.Routing;
+
+/// <summary>Creates the provider SDK clients as <see cref="IChatClient"/>s.</summary>
+internal static class ProviderClientFactory
+{
+    /// <summary>The Ollama client; its <see cref="HttpClient"/> must have no timeout of its own, the router's limits apply.</summary>
+    public static IChatClient CreateOllama(OllamaProviderOptions options, HttpClient httpClient)
+    {
+        httpClient.BaseAddress ??= options.BaseUrl;
+        return new OllamaApiClient(httpClient, options.DefaultModel);
+    }
+
+    /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not delayed by them.</summary>
+    public static IChatClient CreateOpenAICompatible(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout)
+    {
+        OpenAIClientOptions clientOptions = new()
+        {
+            Endpoint = options.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = networkTimeout,
+            Transport = new HttpClientPipelineTransport(httpClient),
+        };
+        if (!string.IsNullOrWhiteSpace(options.Organization))
+        {
+            clientOptions.OrganizationId = options.Organization;
+        }
+
+        return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIChatClient();
+    }
+
+    /// <summary>The Anthropic client through its official SDK, retries off.</summary>
+    public static IChatClient CreateAnthropic(ExternalProviderOptions options, string defaultModel, HttpClient httpClient) =>
+        new AnthropicClient
+        {
+            ApiKey = options.ApiKey!,
+            BaseUrl = options.BaseUrl!.ToString().TrimEnd('/'),
+            MaxRetries = 0,
+            HttpClient = httpClient,
+        }.AsIChatClient(defaultModel);
+
+    /// <summary>DeepSeek ignores <c>max_completion_tokens</c>, which is what the OpenAI SDK sends for <see cref="ChatOptions.MaxOutputTokens"/>;
+    /// only <c>max_tokens</c> limits its output, so the limit is moved there.</summary>
+    public static void UseMaxTokensField(ChatOptions options)
+    {
+        if (options.MaxOutputTokens is not { } limit)
+        {
+            return;
+        }
+
+        Func<IChatClient, object?>? original = options.RawRepresentationFactory;
+        options.MaxOutputTokens = null;
+        options.RawRepresentationFactory = client =>
+        {
+            ChatCompletionOptions completion = original?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
+            completion.Patch.Set("$.max_tokens"u8, limit);
+            return completion;
+        };
+    }
+
+    /// <summary>Sends Ollama's keep-alive, which must be a string (an int makes OllamaSharp throw).</summary>
+    public static Action<ChatOptions> KeepAlive(string keepAlive) =>
+        options => (options.AdditionalProperties ??= [])["keep_alive"] = keepAlive;
+}

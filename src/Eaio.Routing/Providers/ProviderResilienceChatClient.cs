@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Guards one provider's calls: request rate limit, circuit breaker, tier concurrency limit with a bounded wait, time
+/// to first update and total time limits, and a check that a stream ends with its final chunk.
+/// </summary>
+/// <remarks>
+/// The concurrency wait counts against the first-update time limit, so the time before the router can fall back is
+/// bounded by that one limit, whatever the queue. The provider SDKs' own retries are off, so there is no retries x timeout.
+/// </remarks>
+internal sealed class ProviderResilienceChatClient : DelegatingChatClient
+{
+    private readonly ProviderResilience _r;
+
+    public ProviderResilienceChatClient(IChatClient innerClient, ProviderResilience resilience)
+        : base(innerClient)
+    {
+        _r = resilience;
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using RateLimitLease rate = AcquireRate();
+        ThrowIfCircuitOpen();
+
+        // Without a stream there is no first update to wait for: the whole call is bounded by the total limit.
+        using CancellationTokenSource timeout = new(_r.TotalTimeout, _r.Time);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using RateLimitLease slot = await AcquireSlotAsync(timeout, linked.Token, cancellationToken).ConfigureAwait(false);
+        ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
+        Exception? failure = null;
+        try
+        {
+            return await base.GetResponseAsync(messages, options, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw failure = TimedOut(_r.TotalTimeout, "a response", "total time limit");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failure = ex;
+            throw;
+        }
+        finally
+        {
+            await call.CompleteAsync(failure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+        }
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using RateLimitLease rate = AcquireRate();
+        ThrowIfCircuitOpen();
+
+        long started = _r.Time.GetTimestamp();
+        using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using RateLimitLease slot = await AcquireSlotAsync(timeout, linked.Token, cancellationToken).ConfigureAwait(false);
+        ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
+
+        Exception? failure = null;
+        int received = 0;
+        bool finished = false;
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        try
+        {
+            updates = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw failure = received == 0
+                        ? TimedOut(_r.FirstUpdateTimeout, "its first update", _r.TimeoutSetting)
+                        : TimedOut(_r.TotalTimeout, "the rest of its stream", "total time limit");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = ex;
+                    throw;
+                }
+
+                if (received++ == 0)
+                {
+                    // From the first update on, only the total limit applies.
+                    TimeSpan left = _r.TotalTimeout - _r.Time.GetElapsedTime(started);
+                    timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                }
+
+                ChatResponseUpdate update = updates.Current;
+                finished |= update.FinishReason is not null;
+                yield return update;
+            }
+
+            if (!finished)
+            {
+                throw failure = new IncompleteStreamException(_r.Provider, received);
+            }
+        }
+        finally
+        {
+            if (updates is not null)
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await call.CompleteAsync(failure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+        }
+    }
+
+    private RateLimitLease AcquireRate()
+    {
+        RateLimitLease lease = _r.RequestRate.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new ProviderUnavailableException(
+                _r.Provider,
+                string.Create(CultureInfo.InvariantCulture, $"its rate limit of {_r.RequestsPerMinute} requests per minute is reached (PROVIDER_REQUESTS_PER_MINUTE)"));
+        }
+
+        return lease;
+    }
+
+    private void ThrowIfCircuitOpen()
+    {
+        if (_r.Circuit.UnavailableReason is { } reason)
+        {
+            throw new ProviderUnavailableException(_r.Provider, reason);
+        }
+    }
+
+    private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationTokenSource timeout, CancellationToken linked, CancellationToken caller)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await _r.Concurrency.AcquireAsync(1, linked).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !caller.IsCancellationRequested)
+        {
+            throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+        }
+
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            throw new ProviderUnavailableException(_r.Provider, $"too many requests are already waiting for a slot ({_r.ConcurrencySetting}, MAX_QUEUED_REQUESTS)");
+        }
+
+        return lease;
+    }
+
+    private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_r.Provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>Attaches a <see cref="RequestProfile"/> to <see cref="ChatOptions"/> and tags messages and contents with their sensitivity.</summary>
+public static class EaioChatOptionsExtensions
+{
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which the profile travels.</summary>
+    public const string ProfileKey = "eaio.profile";
+
+    /// <summary>The <c>AdditionalProperties</c> key of a message or content that carries its <see cref="DataSensitivity"/>.</summary>
+    public const string SensitivityKey = "eaio.sensitivity";
+
+    /// <summary>Creates or updates the request profile carried by these options.</summary>
+    /// <param name="options">The options to carry the profile.</param>
+    /// <param name="configure">Sets the profile's values.</param>
+    /// <returns>The same <paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    public static ChatOptions WithEaio(this ChatOptions options, Action<RequestProfile> configure)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        RequestProfile profile = options.GetEaioProfile() ?? new RequestProfile();
+        configure(profile);
+        (options.AdditionalProperties ??= [])[ProfileKey] = profile;
+        return options;
+    }
+
+    /// <summary>Attaches a profile to these options, replacing any profile they carried.</summary>
+    /// <param name="options">The options to carry the profile.</param>
+    /// <param name="profile">The profile.</param>
+    /// <returns>The same <paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="profile"/> is <see langword="null"/>.</exception>
+    public static ChatOptions WithEaio(this ChatOptions options, RequestProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(profile);
+
+        (options.AdditionalProperties ??= [])[ProfileKey] = profile;
+        return options;
+    }
+
+    /// <summary>Gets the request profile carried by these options, if any.</summary>
+    /// <param name="options">The options, or <see langword="null"/>.</param>
+    /// <returns>The profile, or <see langword="null"/> when none is attached.</returns>
+    public static RequestProfile? GetEaioProfile(this ChatOptions? options) =>
+        options?.AdditionalProperties is { } props && props.TryGetValue(ProfileKey, out object? value) ? value as RequestProfile : null;
+
+    /// <summary>Tags a message with the sensitivity of the data it carries.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="sensitivity">Its sensitivity.</param>
+    /// <returns>The same <paramref name="message"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    public static ChatMessage WithSensitivity(this ChatMessage message, DataSensitivity sensitivity)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (message.AdditionalProperties ??= [])[SensitivityKey] = sensitivity;
+        return message;
+    }
+
+    /// <summary>Tags a content (for example a tool result) with the sensitivity of the data it carries.</summary>
+    /// <typeparam name="TContent">The content type.</typeparam>
+    /// <param name="content">The content.</param>
+    /// <param name="sensitivity">Its sensitivity.</param>
+    /// <returns>The same <paramref name="content"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="content"/> is <see langword="null"/>.</exception>
+    public static TContent WithSensitivity<TContent>(this TContent content, DataSensitivity sensitivity)
+        where TContent : AIContent
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        (content.AdditionalProperties ??= [])[SensitivityKey] = sensitivity;
+        return content;
+    }
+}

@@ -1,0 +1,311 @@
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The hybrid router: one <see cref="IChatClient"/> that plans each request's routes with <see cref="RoutingPolicy"/> and
+/// runs them in order with privacy-safe failover.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Failover walks the plan and nothing else, so a provider the policy excluded (for privacy, budget, strategy or health)
+/// is never tried. It happens only before the first streamed update has been passed on; after that an error reaches
+/// the caller. A caller's cancellation is never failed over.
+/// </para>
+/// <para>
+/// This is its own client rather than Microsoft.Extensions.AI's experimental <c>FailoverChatClient</c>: that class
+/// seals its Get methods (so the route decision cannot be attached to responses and updates), fails over on every
+/// exception to a fixed list, and leaves per-request plans, time-to-first-update limits and circuit state to the caller.
+/// </para>
+/// </remarks>
+public sealed partial class HybridRouterChatClient : IChatClient
+{
+    private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
+
+    private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly RequestProfiler _profiler;
+    private readonly IBudgetSnapshotSource? _budget;
+    private readonly EaioHybridChatOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<IDisposable> _owned = [];
+
+    /// <summary>Initializes a new instance of the <see cref="HybridRouterChatClient"/> class.</summary>
+    /// <param name="options">The router's configuration.</param>
+    /// <param name="providerClients">The provider clients by provider name (see <see cref="EaioProviders"/>); a provider of the
+    /// catalogue without a client here is absent from every plan. The router does not dispose them.</param>
+    /// <param name="timeProvider">The clock for time limits and circuit breakers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="budget">What remains of the budget; when <see langword="null"/> the whole <see cref="EaioHybridChatOptions.MonthlyBudgetUsd"/> counts as remaining.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
+    public HybridRouterChatClient(
+        EaioHybridChatOptions options,
+        IReadOnlyDictionary<string, IChatClient> providerClients,
+        TimeProvider? timeProvider = null,
+        IBudgetSnapshotSource? budget = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(providerClients);
+
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _budget = budget;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
+        Policy = new RoutingPolicy(options.ResolveCatalog(), options);
+        _profiler = new RequestProfiler(options, ComplexityEstimator.Default);
+
+        ConcurrencyLimiter local = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentLocal,
+            QueueLimit = options.MaxQueuedRequests,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }));
+        ConcurrencyLimiter api = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.MaxConcurrentApi,
+            QueueLimit = options.MaxQueuedRequests,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }));
+
+        foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
+        {
+            bool isLocal = provider.Tier == ProviderTier.Local;
+            ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time);
+            if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
+            {
+                _routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
+                continue;
+            }
+
+            ProviderResilience resilience = new()
+            {
+                Provider = provider.Name,
+                FirstUpdateTimeout = isLocal ? options.LocalTimeout : options.ApiTimeout,
+                TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
+                TimeoutSetting = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
+                ConcurrencySetting = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
+                RequestRate = Own(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    SegmentsPerWindow = 6,
+                    QueueLimit = 0,
+                })),
+                RequestsPerMinute = options.RequestsPerMinute,
+                Concurrency = isLocal ? local : api,
+                Circuit = circuit,
+                Time = _time,
+            };
+
+            // The router never disposes these wrappers: the provider clients belong to whoever passed them in.
+            IChatClient guarded = new ProviderResilienceChatClient(new UsageNormalizingChatClient(client), resilience);
+            Action<ChatOptions>? configure = provider.Name switch
+            {
+                EaioProviders.Ollama => ProviderClientFactory.KeepAlive(options.Ollama.KeepAlive),
+                EaioProviders.DeepSeek => ProviderClientFactory.UseMaxTokensField,
+                _ => null,
+            };
+            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null);
+        }
+    }
+
+    /// <summary>Gets the routing policy the router plans with.</summary>
+    public RoutingPolicy Policy { get; }
+
+    /// <summary>Plans a request without calling any model: the routes in order with their reasons, and every excluded provider with its reason.</summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options, with its <see cref="RequestProfile"/>.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The profile holds a value outside its range.</exception>
+    public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+
+        ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
+        List<ProviderAvailability> availability = new(_routes.Count);
+        foreach (ProviderRoute route in _routes.Values)
+        {
+            string? reason = route.MissingReason ?? route.Circuit.UnavailableReason;
+            availability.Add(new ProviderAvailability(route.Descriptor.Name, reason is null, reason));
+        }
+
+        BudgetSnapshot budget = _budget?.GetSnapshot(profile.TenantId) ?? new BudgetSnapshot(_options.MonthlyBudgetUsd, _options.MonthlyBudgetUsd);
+        return Policy.Plan(profile, availability, budget);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        RoutePlan plan = Explain(messages, options);
+        List<RouteAttempt> attempts = new(1);
+        Exception? last = null;
+
+        foreach (PlannedRoute planned in plan.Routes)
+        {
+            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            long started = _time.GetTimestamp();
+            try
+            {
+                ChatResponse response = await client.GetResponseAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
+                RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
+                (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
+                LogRouted(planned.Provider, planned.Model, attempts.Count);
+                return response;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = ex;
+                attempts.Add(Failed(planned, started, null, ex));
+                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+            }
+        }
+
+        throw NoRoute(plan, attempts, last);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        RoutePlan plan = Explain(messages, options);
+        List<RouteAttempt> attempts = new(1);
+        Exception? last = null;
+        long requestStarted = _time.GetTimestamp();
+
+        foreach (PlannedRoute planned in plan.Routes)
+        {
+            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            long started = _time.GetTimestamp();
+            IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            bool hasFirst;
+            try
+            {
+                hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+                last = ex;
+                attempts.Add(Failed(planned, started, null, ex));
+                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+                continue;
+            }
+            catch
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            // The first update commits the route: from here on nothing fails over.
+            TimeSpan firstUpdate = _time.GetElapsedTime(started);
+            attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasFirst ? firstUpdate : null, null, null));
+            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
+            LogRouted(planned.Provider, planned.Model, attempts.Count);
+            try
+            {
+                if (hasFirst)
+                {
+                    yield return Stamp(updates.Current, decision);
+                    while (await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield return Stamp(updates.Current, decision);
+                    }
+                }
+            }
+            finally
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+
+            yield break;
+        }
+
+        throw NoRoute(plan, attempts, last);
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? s_metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : serviceType == typeof(RoutingPolicy) ? Policy
+            : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (IDisposable owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private (IChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
+    {
+        // Defence in depth: the policy never plans an external route for a local-only request; if it ever did, stop here.
+        if (planned.Tier == ProviderTier.External && plan.Profile.IsLocalOnly)
+        {
+            throw new InvalidOperationException($"Refusing to send a local-only request to external provider '{planned.Provider}'.");
+        }
+
+        ProviderRoute route = _routes[planned.Provider];
+
+        // Each attempt gets its own copy: clients may change the options they receive, and the model differs per route.
+        ChatOptions attemptOptions = options?.Clone() ?? new ChatOptions();
+        attemptOptions.ModelId = planned.Model;
+        route.Configure?.Invoke(attemptOptions);
+        return (route.Client!, attemptOptions);
+    }
+
+    private RouteAttempt Failed(PlannedRoute planned, long started, TimeSpan? firstUpdate, Exception ex) =>
+        new(planned.Provider, planned.Model, _time.GetElapsedTime(started), firstUpdate, ex.GetType().Name, ex.Message);
+
+    private NoRouteAvailableException NoRoute(RoutePlan plan, List<RouteAttempt> attempts, Exception? last)
+    {
+        NoRouteAvailableException exception = new(plan, attempts, last);
+        LogNoRoute(exception.Message);
+        return exception;
+    }
+
+    private static ChatResponseUpdate Stamp(ChatResponseUpdate update, RouteDecision decision)
+    {
+        (update.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
+        return update;
+    }
+
+    private T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Routed to {Provider}/{Model} after {Attempts} attempt(s).")]
+    private partial void LogRouted(string provider, string model, int attempts);
+
+    [LoggerMessage(LogLevel.Warning, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
+    private partial void LogAttemptFailed(string provider, string model, string errorType, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "No route available: {Details}")]
+    private partial void LogNoRoute(string details);
+
+    private sealed record ProviderRoute(
+        ProviderDescriptor Descriptor,
+        IChatClient? Client,
+        ProviderCircuitBreaker Circuit,
+        Action<ChatOptions>? Configure,
+        string? MissingReason);
+}

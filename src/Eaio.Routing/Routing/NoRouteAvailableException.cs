@@ -1,0 +1,72 @@
+using System.Text;
+
+namespace Eaio.Routing;
+
+/// <summary>No route could serve a request: every provider was excluded or failed. The message lists each one and says what to do.</summary>
+public sealed class NoRouteAvailableException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="NoRouteAvailableException"/> class.</summary>
+    public NoRouteAvailableException()
+        : base("No route is available.")
+    {
+        Attempts = [];
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NoRouteAvailableException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    public NoRouteAvailableException(string message)
+        : base(message)
+    {
+        Attempts = [];
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NoRouteAvailableException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The last failure.</param>
+    public NoRouteAvailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Attempts = [];
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="NoRouteAvailableException"/> class.</summary>
+    /// <param name="plan">The plan that was tried.</param>
+    /// <param name="attempts">The attempts that failed, in order.</param>
+    /// <param name="lastFailure">The last failure, or <see langword="null"/> when nothing was tried.</param>
+    public NoRouteAvailableException(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts, Exception? lastFailure)
+        : base(Describe(plan, attempts), lastFailure)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        Plan = plan;
+        Attempts = attempts;
+    }
+
+    /// <summary>Gets the plan that was tried, with every excluded provider and its reason.</summary>
+    public RoutePlan? Plan { get; }
+
+    /// <summary>Gets the attempts that failed, in order.</summary>
+    public IReadOnlyList<RouteAttempt> Attempts { get; }
+
+    private static string Describe(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(attempts);
+
+        StringBuilder text = new();
+        text.Append(attempts.Count == 0 ? "No route is allowed for this request" : "Every allowed route failed")
+            .Append(" (privacy ").Append(plan.Profile.Privacy.ToString().ToUpperInvariant())
+            .Append(", sensitivity ").Append(plan.Profile.Sensitivity.ToString().ToUpperInvariant()).Append(").");
+        foreach (RouteAttempt attempt in attempts)
+        {
+            text.Append(" Tried ").Append(attempt).Append('.');
+        }
+
+        foreach (RouteExclusion exclusion in plan.Exclusions)
+        {
+            text.Append(" Excluded ").Append(exclusion).Append('.');
+        }
+
+        text.Append(' ').Append(plan.Advice);
+        return text.ToString();
+    }
+}

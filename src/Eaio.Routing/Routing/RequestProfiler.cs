@@ -1,0 +1,182 @@
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>Resolves a request's profile from the host's <see cref="RequestProfile"/>, configuration, tags and the text.</summary>
+/// <remarks>
+/// The privacy level comes only from the host's profile and configuration. Anything that fails while profiling makes
+/// the request CRITICAL, so an error can only keep data local, never send it out.
+/// </remarks>
+internal sealed class RequestProfiler
+{
+    private readonly EaioHybridChatOptions _options;
+    private readonly ComplexityEstimator _estimator;
+
+    public RequestProfiler(EaioHybridChatOptions options, ComplexityEstimator estimator)
+    {
+        _options = options;
+        _estimator = estimator;
+    }
+
+    /// <summary>Resolves the profile of a request.</summary>
+    /// <exception cref="ArgumentException">The host's profile holds a value outside its range (for example a complexity of 1.5).</exception>
+    public ResolvedRequestProfile Resolve(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        RequestProfile? host = options.GetEaioProfile();
+        if (host?.Complexity is { } given && (double.IsNaN(given) || given is < 0 or > 1))
+        {
+            throw new ArgumentException($"RequestProfile.Complexity is {given}; it must be between 0 and 1, or null to let the router estimate it.", nameof(options));
+        }
+
+        PrivacyLevel privacy = ResolvePrivacy(host);
+        try
+        {
+            return ResolveCore(messages, options, host, privacy);
+        }
+#pragma warning disable CA1031 // Fail closed: whatever went wrong, the request stays local.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new ResolvedRequestProfile(
+                privacy,
+                DataSensitivity.Critical,
+                Complexity: 0.5,
+                RequestDomain.General,
+                host?.Workload ?? Workload.Interactive,
+                host?.Urgency ?? Urgency.Normal,
+                host?.CostSensitivity ?? CostSensitivity.Normal,
+                ModelCapabilities.None,
+                EstimatedInputTokens: 0,
+                options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens,
+                host?.TenantId,
+                host?.BuildingId,
+                [$"CRITICAL: profiling failed ({ex.GetType().Name}: {ex.Message}), so the request stays local"]);
+        }
+    }
+
+    private PrivacyLevel ResolvePrivacy(RequestProfile? host)
+    {
+        PrivacyLevel? building = host?.BuildingId is { } b && _options.BuildingPrivacy.TryGetValue(b, out PrivacyLevel bl) ? bl : null;
+        PrivacyLevel? client = host?.TenantId is { } t && _options.ClientPrivacy.TryGetValue(t, out PrivacyLevel cl) ? cl : null;
+
+        // A building's or client's level is the default for its requests and also a ceiling: a request may be stricter, never looser.
+        PrivacyLevel level = host?.Privacy ?? building ?? client ?? _options.DefaultPrivacy;
+        if (building is { } bc && bc < level)
+        {
+            level = bc;
+        }
+
+        if (client is { } cc && cc < level)
+        {
+            level = cc;
+        }
+
+        return level;
+    }
+
+    private ResolvedRequestProfile ResolveCore(IEnumerable<ChatMessage> messages, ChatOptions? options, RequestProfile? host, PrivacyLevel privacy)
+    {
+        List<string> notes = [];
+        DataSensitivity sensitivity = host?.Sensitivity ?? DataSensitivity.Public;
+        ModelCapabilities required = ModelCapabilities.None;
+        int characters = 0;
+        ChatMessage? lastUser = null;
+
+        foreach (ChatMessage message in messages)
+        {
+            sensitivity = Max(sensitivity, TagOf(message.AdditionalProperties));
+            characters += 16; // role and framing overhead per message
+            foreach (AIContent content in message.Contents)
+            {
+                sensitivity = Max(sensitivity, TagOf(content.AdditionalProperties));
+                switch (content)
+                {
+                    case TextContent text:
+                        characters += text.Text?.Length ?? 0;
+                        break;
+                    case DataContent data when data.HasTopLevelMediaType("image"):
+                    case UriContent uri when uri.HasTopLevelMediaType("image"):
+                        required |= ModelCapabilities.Vision;
+                        break;
+                    case FunctionResultContent result:
+                        characters += result.Result?.ToString()?.Length ?? 0;
+                        break;
+                    case FunctionCallContent call:
+                        characters += call.Name.Length + 64;
+                        break;
+                }
+            }
+
+            if (message.Role == ChatRole.User)
+            {
+                lastUser = message;
+            }
+        }
+
+        if (options?.Tools is { Count: > 0 })
+        {
+            required |= ModelCapabilities.Tools;
+        }
+
+        if (options?.ResponseFormat is ChatResponseFormatJson)
+        {
+            required |= ModelCapabilities.Json;
+        }
+
+        double complexity;
+        if (host?.Complexity is { } given)
+        {
+            complexity = given;
+        }
+        else
+        {
+            complexity = _estimator.Estimate(messages);
+            notes.Add("complexity estimated");
+        }
+
+        RequestDomain domain;
+        if (host?.Domain is { } hostDomain)
+        {
+            domain = hostDomain;
+        }
+        else
+        {
+            domain = (required & ModelCapabilities.Vision) != 0 ? RequestDomain.Multimodal : DomainClassifier.Guess(lastUser?.Text ?? string.Empty);
+            notes.Add("domain guessed from the text");
+        }
+
+        return new ResolvedRequestProfile(
+            privacy,
+            sensitivity,
+            complexity,
+            domain,
+            host?.Workload ?? Workload.Interactive,
+            host?.Urgency ?? Urgency.Normal,
+            host?.CostSensitivity ?? CostSensitivity.Normal,
+            required,
+            EstimatedInputTokens: (characters + 3) / 4, // about four characters a token for English; the cost issue brings real tokenizers
+            options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens,
+            host?.TenantId,
+            host?.BuildingId,
+            notes);
+    }
+
+    private static DataSensitivity Max(DataSensitivity a, DataSensitivity b) => a >= b ? a : b;
+
+    private static DataSensitivity TagOf(AdditionalPropertiesDictionary? properties)
+    {
+        if (properties is null || !properties.TryGetValue(EaioChatOptionsExtensions.SensitivityKey, out object? value))
+        {
+            return DataSensitivity.Public;
+        }
+
+        return value switch
+        {
+            DataSensitivity s when Enum.IsDefined(s) => s,
+            string text when Enum.TryParse(text, ignoreCase: true, out DataSensitivity parsed) && Enum.IsDefined(parsed) && !char.IsDigit(text[0]) => parsed,
+
+            // An unreadable tag is treated as the worst case rather than ignored.
+            _ => throw new FormatException($"The sensitivity tag '{value}' is not one of PUBLIC, SENSITIVE, CRITICAL."),
+        };
+    }
+}
