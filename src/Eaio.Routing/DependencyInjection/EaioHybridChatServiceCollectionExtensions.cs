@@ -1,0 +1,104 @@
+using Eaio.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the EAIO hybrid router as the host's <see cref="IChatClient"/>.</summary>
+public static class EaioHybridChatServiceCollectionExtensions
+{
+    /// <summary>The prefix of the named <see cref="HttpClient"/>s the provider clients use (for example <c>Eaio.ollama</c>); add handlers to them with <c>AddHttpClient</c>.</summary>
+    public const string HttpClientPrefix = "Eaio.";
+
+    /// <summary>
+    /// Registers the hybrid router, configured from a configuration section and the seed's environment variables
+    /// (<c>LLM_STRATEGY</c>, <c>OLLAMA_BASE_URL</c>, <c>OPENAI_API_KEY</c>, …), as the <see cref="IChatClient"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the settings (for example <c>configuration.GetSection("Eaio")</c>); the seed's flat names are read from it and from the environment, and win over structured keys.</param>
+    /// <returns>A builder to add the host's own middleware (<c>UseFunctionInvocation</c>, <c>UseLogging</c>, <c>UseOpenTelemetry</c>) around the router.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="EaioConfigurationException">A value is invalid; the message names each key, its value and what is allowed.</exception>
+    public static ChatClientBuilder AddEaioHybridChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddEaioHybridChat(EaioOptionsBinder.Bind(configuration, Environment.GetEnvironmentVariable));
+    }
+
+    /// <summary>Registers the hybrid router, configured in code only (no configuration or environment is read), as the <see cref="IChatClient"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options, starting from the seed's defaults.</param>
+    /// <returns>A builder to add the host's own middleware around the router.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="EaioConfigurationException">A value is invalid; the message names each key, its value and what is allowed.</exception>
+    public static ChatClientBuilder AddEaioHybridChat(this IServiceCollection services, Action<EaioHybridChatOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        EaioHybridChatOptions options = new();
+        configure(options);
+        return services.AddEaioHybridChat(options);
+    }
+
+    private static ChatClientBuilder AddEaioHybridChat(this IServiceCollection services, EaioHybridChatOptions options)
+    {
+        EaioOptionsBinder.Validate(options);
+        ProviderCatalog catalog = options.ResolveCatalog();
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+
+        foreach (ProviderDescriptor provider in catalog.Providers)
+        {
+            string name = provider.Name;
+            if (provider.Tier == ProviderTier.Local)
+            {
+                services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+                services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) =>
+                    ProviderClientFactory.CreateOllama(options.Ollama, HttpClientFor(sp, name)));
+                continue;
+            }
+
+            ExternalProviderOptions? settings = options.GetExternal(name);
+            if (settings is not { IsConfigured: true })
+            {
+                // No key: the provider stays out of every plan, unless the host registers its own client under this key.
+                continue;
+            }
+
+            services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            string model = provider.ModelFor(ModelTask.General).Id;
+            services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) => name == EaioProviders.Anthropic
+                ? ProviderClientFactory.CreateAnthropic(settings, model, HttpClientFor(sp, name))
+                : ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            Dictionary<string, IChatClient> clients = new(StringComparer.OrdinalIgnoreCase);
+            foreach (ProviderDescriptor provider in catalog.Providers)
+            {
+                if (sp.GetKeyedService<IChatClient>(provider.Name) is { } client)
+                {
+                    clients[provider.Name] = client;
+                }
+            }
+
+            return new HybridRouterChatClient(
+                options,
+                clients,
+                sp.GetService<TimeProvider>(),
+                sp.GetService<IBudgetSnapshotSource>(),
+                sp.GetService<ILoggerFactory>());
+        });
+
+        return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
+    }
+
+    private static HttpClient HttpClientFor(IServiceProvider services, string provider) =>
+        services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientPrefix + provider);
+}
