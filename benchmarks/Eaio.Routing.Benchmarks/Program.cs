@@ -1,1 +1,1 @@
-class P { static void Main(){} }
+sealed class P { static void Main(){} }

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// An in-process HTTP server speaking Ollama's API: <c>POST /api/chat</c> (NDJSON when streaming,
+/// one JSON object otherwise) and <c>GET /api/tags</c>. Point <c>OllamaApiClient</c> at <see cref="BaseUri"/>.
+/// A disposed server is "down" (connection refused).
+/// </summary>
+public sealed class LoopbackOllamaServer : IAsyncDisposable
+{
+    private readonly LoopbackHost _host;
+    private volatile IReadOnlyList<string> _models;
+
+    private LoopbackOllamaServer(LoopbackHost host, IReadOnlyList<string> models)
+    {
+        _host = host;
+        _models = models;
+    }
+
+    /// <summary>The server root, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseUri => _host.Root;
+
+    /// <summary>Every request received (chat and tags), in arrival order; a snapshot.</summary>
+    public IReadOnlyList<LoopbackRequest> Requests => _host.Requests;
+
+    /// <summary>Number of <c>POST /api/chat</c> requests received.</summary>
+    public int ChatRequestCount => _host.ChatRequestCount;
+
+    /// <summary>Model names listed by <c>GET /api/tags</c>.</summary>
+    public IReadOnlyList<string> Models
+    {
+        get => _models;
+        set => _models = [.. value];
+    }
+
+    /// <summary>Reply used when the queue is empty and <see cref="Responder"/> is null.</summary>
+    public LoopbackReply DefaultReply
+    {
+        get => _host.DefaultReply;
+        set => _host.DefaultReply = value;
+    }
+
+    /// <summary>Chooses a reply per request when the queue is empty.</summary>
+    public Func<LoopbackRequest, LoopbackReply>? Responder
+    {
+        get => _host.Responder;
+        set => _host.Responder = value;
+    }
+
+    /// <summary>Replies served first, one per chat request, in order.</summary>
+    public void Enqueue(params LoopbackReply[] replies) => _host.Enqueue(replies);
+
+    public static async Task<LoopbackOllamaServer> StartAsync(IEnumerable<string>? models = null, LoopbackReply? defaultReply = null)
+    {
+        LoopbackOllamaServer? server = null;
+        var host = await LoopbackHost.StartAsync(
+            defaultReply ?? LoopbackReply.Text("Hello from loopback Ollama.", 12, 7),
+            (h, context, ct) => server!.HandleAsync(context, ct));
+        server = new LoopbackOllamaServer(host, [.. models ?? ["llama3.2:3b", "qwen2.5:7b"]]);
+        return server;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context, CancellationToken ct)
+    {
+        var path = context.Request.Path.Value ?? "";
+        var isChat = HttpMethods.IsPost(context.Request.Method) && path == "/api/chat";
+        var request = await _host.RecordAsync(context, isChat, defaultStream: true, ct);
+        if (HttpMethods.IsGet(context.Request.Method) && path == "/api/tags")
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(TagsJson(_models), ct);
+            return;
+        }
+
+        if (!isChat)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("404 page not found", ct);
+            return;
+        }
+
+        var reply = await LoopbackHost.HandleCommonAsync(context, _host.NextReply(request), _ => ErrorJson("loopback error"), ct);
+        if (reply is null)
+        {
+            return;
+        }
+
+        var model = request.Model ?? "unknown";
+        context.Response.ContentType = request.Stream ? "application/x-ndjson" : "application/json; charset=utf-8";
+        switch (reply.Kind)
+        {
+            case LoopbackReply.ReplyKind.Text when !request.Stream:
+                await context.Response.WriteAsync(Final(model, reply.Content, reply) + "\n", ct);
+                break;
+            case LoopbackReply.ReplyKind.Text:
+                var first = true;
+                foreach (var piece in LoopbackReply.Split(reply.Content))
+                {
+                    await LoopbackHost.WriteFlushedAsync(context, Chunk(model, piece) + "\n", ct);
+                    if (first && reply.FirstChunkDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(reply.FirstChunkDelay, ct);
+                    }
+
+                    first = false;
+                }
+
+                await LoopbackHost.WriteFlushedAsync(context, Final(model, "", reply) + "\n", ct);
+                break;
+            case LoopbackReply.ReplyKind.CutStream when !request.Stream:
+                var json = Final(model, reply.Content, reply);
+                await LoopbackHost.WriteFlushedAsync(context, json[..(json.Length / 2)], ct);
+                await LoopbackHost.EndCutAsync(context, reply.Abort, ct);
+                break;
+            case LoopbackReply.ReplyKind.CutStream:
+                foreach (var piece in LoopbackReply.Split(reply.Content))
+                {
+                    await LoopbackHost.WriteFlushedAsync(context, Chunk(model, piece) + "\n", ct);
+                }
+
+                await LoopbackHost.EndCutAsync(context, reply.Abort, ct);
+                break;
+            case LoopbackReply.ReplyKind.MalformedJson:
+                await context.Response.WriteAsync(LoopbackReply.MalformedText + "\n", ct);
+                break;
+            case LoopbackReply.ReplyKind.ErrorLine:
+                await context.Response.WriteAsync(ErrorJson(reply.Body!) + "\n", ct);
+                break;
+            default:
+                throw new InvalidOperationException($"Unhandled reply kind {reply.Kind}.");
+        }
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    private static string ErrorJson(string message) => new JsonObject { ["error"] = message }.ToJsonString();
+
+    private static string Chunk(string model, string content) => new JsonObject
+    {
+        ["model"] = model,
+        ["created_at"] = Now(),
+        ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+        ["done"] = false,
+    }.ToJsonString();
+
+    private static string Final(string model, string content, LoopbackReply reply) => new JsonObject
+    {
+        ["model"] = model,
+        ["created_at"] = Now(),
+        ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
+        ["done"] = true,
+        ["done_reason"] = "stop",
+        ["total_duration"] = 250_000_000L,
+        ["load_duration"] = 10_000_000L,
+        ["prompt_eval_count"] = reply.PromptTokens,
+        ["prompt_eval_duration"] = 40_000_000L,
+        ["eval_count"] = reply.CompletionTokens,
+        ["eval_duration"] = 200_000_000L,
+    }.ToJsonString();
+
+    private static string TagsJson(IReadOnlyList<string> models)
+    {
+        var array = new JsonArray();
+        foreach (var name in models)
+        {
+            array.Add(new JsonObject
+            {
+                ["name"] = name,
+                ["model"] = name,
+                ["modified_at"] = "2025-01-01T00:00:00Z",
+                ["size"] = 2_019_393_189L,
+                ["digest"] = "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
+                ["details"] = new JsonObject
+                {
+                    ["parent_model"] = "",
+                    ["format"] = "gguf",
+                    ["family"] = "llama",
+                    ["families"] = new JsonArray("llama"),
+                    ["parameter_size"] = "3.2B",
+                    ["quantization_level"] = "Q4_K_M",
+                },
+            });
+        }
+
+        return new JsonObject { ["models"] = array }.ToJsonString();
+    }
+}

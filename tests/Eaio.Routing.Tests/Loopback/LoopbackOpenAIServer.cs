@@ -1,0 +1,258 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// An in-process HTTP server speaking the OpenAI Chat Completions protocol: <c>POST …/chat/completions</c>
+/// (any prefix, so <c>/v1/</c>, <c>/v1beta/openai/</c>, … all work), JSON or SSE depending on <c>stream</c>.
+/// Point the OpenAI SDK's <c>OpenAIClientOptions.Endpoint</c> at <see cref="BaseUri"/>.
+/// </summary>
+public sealed class LoopbackOpenAIServer : IAsyncDisposable
+{
+    private const long Created = 1_735_689_600;
+
+    private readonly LoopbackHost _host;
+    private readonly string _basePath;
+    private int _completionId;
+
+    private LoopbackOpenAIServer(LoopbackHost host, string basePath)
+    {
+        _host = host;
+        _basePath = basePath;
+    }
+
+    /// <summary>The API base, e.g. <c>http://127.0.0.1:PORT/v1/</c>; the SDK appends <c>chat/completions</c>.</summary>
+    public Uri BaseUri => new(_host.Root, _basePath);
+
+    /// <summary>Every request received, in arrival order; a snapshot.</summary>
+    public IReadOnlyList<LoopbackRequest> Requests => _host.Requests;
+
+    /// <summary>Number of <c>POST …/chat/completions</c> requests received.</summary>
+    public int ChatRequestCount => _host.ChatRequestCount;
+
+    /// <summary>Reply used when the queue is empty and <see cref="Responder"/> is null.</summary>
+    public LoopbackReply DefaultReply
+    {
+        get => _host.DefaultReply;
+        set => _host.DefaultReply = value;
+    }
+
+    /// <summary>Chooses a reply per request when the queue is empty.</summary>
+    public Func<LoopbackRequest, LoopbackReply>? Responder
+    {
+        get => _host.Responder;
+        set => _host.Responder = value;
+    }
+
+    /// <summary>Replies served first, one per chat request, in order.</summary>
+    public void Enqueue(params LoopbackReply[] replies) => _host.Enqueue(replies);
+
+    /// <param name="basePath">Path of <see cref="BaseUri"/>, e.g. <c>v1/</c> or <c>v1beta/openai/</c>.</param>
+    /// <param name="defaultReply">Reply when nothing is scripted.</param>
+    public static async Task<LoopbackOpenAIServer> StartAsync(string basePath = "v1/", LoopbackReply? defaultReply = null)
+    {
+        ArgumentNullException.ThrowIfNull(basePath);
+        LoopbackOpenAIServer? server = null;
+        var host = await LoopbackHost.StartAsync(
+            defaultReply ?? LoopbackReply.Text("Hello from loopback OpenAI.", 11, 6),
+            (h, context, ct) => server!.HandleAsync(context, ct));
+        server = new LoopbackOpenAIServer(host, basePath.Trim('/') + "/");
+        return server;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context, CancellationToken ct)
+    {
+        var isChat = HttpMethods.IsPost(context.Request.Method)
+            && (context.Request.Path.Value ?? "").EndsWith("/chat/completions", StringComparison.Ordinal);
+        var request = await _host.RecordAsync(context, isChat, defaultStream: false, ct);
+        if (!isChat)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(ErrorJson("Unknown path.", "invalid_request_error", "unknown_url"), ct);
+            return;
+        }
+
+        var reply = await LoopbackHost.HandleCommonAsync(context, _host.NextReply(request), DefaultErrorBody, ct);
+        if (reply is null)
+        {
+            return;
+        }
+
+        var id = "chatcmpl-loopback-" + Interlocked.Increment(ref _completionId);
+        var model = request.Model ?? "unknown";
+        var includeUsage = IncludeUsage(request.Body);
+        context.Response.ContentType = request.Stream ? "text/event-stream" : "application/json";
+        switch (reply.Kind)
+        {
+            case LoopbackReply.ReplyKind.Text or LoopbackReply.ReplyKind.ErrorLine when !request.Stream:
+                await context.Response.WriteAsync(
+                    reply.Kind == LoopbackReply.ReplyKind.Text ? Completion(id, model, reply) : ErrorJson(reply.Body!, "server_error", null), ct);
+                break;
+            case LoopbackReply.ReplyKind.Text:
+                await StreamTextAsync(context, id, model, reply, includeUsage, ct);
+                break;
+            case LoopbackReply.ReplyKind.CutStream when !request.Stream:
+                var json = Completion(id, model, reply);
+                await LoopbackHost.WriteFlushedAsync(context, json[..(json.Length / 2)], ct);
+                await LoopbackHost.EndCutAsync(context, reply.Abort, ct);
+                break;
+            case LoopbackReply.ReplyKind.CutStream:
+                var pieces = LoopbackReply.Split(reply.Content);
+                for (var i = 0; i < pieces.Count; i++)
+                {
+                    await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, i == 0, pieces[i], null, null)), ct);
+                }
+
+                await LoopbackHost.EndCutAsync(context, reply.Abort, ct);
+                break;
+            case LoopbackReply.ReplyKind.MalformedJson:
+                await context.Response.WriteAsync(request.Stream ? Sse(LoopbackReply.MalformedText) : LoopbackReply.MalformedText, ct);
+                break;
+            case LoopbackReply.ReplyKind.ErrorLine:
+                await context.Response.WriteAsync(Sse(ErrorJson(reply.Body!, "server_error", null)), ct);
+                break;
+            default:
+                throw new InvalidOperationException($"Unhandled reply kind {reply.Kind}.");
+        }
+    }
+
+    private static async Task StreamTextAsync(HttpContext context, string id, string model, LoopbackReply reply, bool includeUsage, CancellationToken ct)
+    {
+        var pieces = LoopbackReply.Split(reply.Content);
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            var last = i == pieces.Count - 1;
+            JsonObject? usage = null;
+            if (reply.CumulativeUsage)
+            {
+                // Gemini: every chunk carries the usage so far; the last one carries the totals and finish_reason.
+                var completion = last ? reply.CompletionTokens : Math.Max(1, reply.CompletionTokens * (i + 1) / pieces.Count);
+                usage = Usage(reply.PromptTokens, completion, null);
+            }
+
+            var finish = reply.CumulativeUsage && last ? "stop" : null;
+            await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, i == 0, pieces[i], finish, usage)), ct);
+            if (i == 0 && reply.FirstChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(reply.FirstChunkDelay, ct);
+            }
+        }
+
+        if (!reply.CumulativeUsage)
+        {
+            await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, false, null, "stop", null)), ct);
+            if (includeUsage)
+            {
+                var usageChunk = ChunkEnvelope(id, model, new JsonArray());
+                usageChunk["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, reply.CachedTokens);
+                await LoopbackHost.WriteFlushedAsync(context, Sse(usageChunk.ToJsonString()), ct);
+            }
+        }
+
+        await LoopbackHost.WriteFlushedAsync(context, "data: [DONE]\n\n", ct);
+    }
+
+    private static bool IncludeUsage(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string Sse(string data) => "data: " + data + "\n\n";
+
+    private static string DefaultErrorBody(int status) => status switch
+    {
+        429 => ErrorJson("Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded"),
+        401 => ErrorJson("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
+        >= 500 => ErrorJson("The server had an error while processing your request.", "server_error", null),
+        _ => ErrorJson($"Loopback status {status}.", "invalid_request_error", null),
+    };
+
+    private static string ErrorJson(string message, string type, string? code) => new JsonObject
+    {
+        ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },
+    }.ToJsonString();
+
+    private static JsonObject Usage(int prompt, int completion, int? cached)
+    {
+        var usage = new JsonObject
+        {
+            ["prompt_tokens"] = prompt,
+            ["completion_tokens"] = completion,
+            ["total_tokens"] = prompt + completion,
+        };
+        if (cached is { } c)
+        {
+            usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = c };
+            usage["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = 0 };
+        }
+
+        return usage;
+    }
+
+    private static JsonObject ChunkEnvelope(string id, string model, JsonArray choices) => new()
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = Created,
+        ["model"] = model,
+        ["choices"] = choices,
+    };
+
+    private static string Chunk(string id, string model, bool first, string? content, string? finishReason, JsonObject? usage)
+    {
+        var delta = new JsonObject();
+        if (first)
+        {
+            delta["role"] = "assistant";
+        }
+
+        if (content is not null)
+        {
+            delta["content"] = content;
+        }
+
+        var chunk = ChunkEnvelope(id, model, new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["delta"] = delta,
+            ["finish_reason"] = finishReason,
+        }));
+        if (usage is not null)
+        {
+            chunk["usage"] = usage;
+        }
+
+        return chunk.ToJsonString();
+    }
+
+    private static string Completion(string id, string model, LoopbackReply reply) => new JsonObject
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion",
+        ["created"] = Created,
+        ["model"] = model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content, ["refusal"] = null },
+            ["logprobs"] = null,
+            ["finish_reason"] = "stop",
+        }),
+        ["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, reply.CachedTokens),
+    }.ToJsonString();
+}

@@ -1,0 +1,140 @@
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// What a loopback server answers to one chat request. Each server renders a reply in its own
+/// wire protocol (Ollama NDJSON or OpenAI JSON / SSE), choosing streaming or not from the request's <c>stream</c> flag.
+/// </summary>
+public sealed class LoopbackReply
+{
+    internal enum ReplyKind
+    {
+        Text,
+        Status,
+        Delay,
+        ResetConnection,
+        CutStream,
+        MalformedJson,
+        ErrorLine,
+    }
+
+    private LoopbackReply(ReplyKind kind) => Kind = kind;
+
+    internal ReplyKind Kind { get; }
+
+    internal string Content { get; private init; } = "";
+
+    internal int PromptTokens { get; private init; }
+
+    internal int CompletionTokens { get; private init; }
+
+    internal int CachedTokens { get; private init; }
+
+    /// <summary>OpenAI only: attach cumulative usage to every content chunk (Gemini's OpenAI-compatible quirk).</summary>
+    internal bool CumulativeUsage { get; private init; }
+
+    /// <summary>Streaming only: pause this long after the first content chunk.</summary>
+    internal TimeSpan FirstChunkDelay { get; private init; }
+
+    internal int StatusCode { get; private init; }
+
+    internal string? Body { get; private init; }
+
+    internal TimeSpan? RetryAfter { get; private init; }
+
+    internal TimeSpan DelayTime { get; private init; }
+
+    internal LoopbackReply? Then { get; private init; }
+
+    /// <summary>CutStream only: abort the connection (TCP reset) instead of ending the response cleanly.</summary>
+    internal bool Abort { get; private init; }
+
+    /// <summary>A normal answer with the given usage; streamed in 2-3 pieces when the request asks for streaming.</summary>
+    public static LoopbackReply Text(string content, int promptTokens, int completionTokens, int cachedTokens = 0) =>
+        new(ReplyKind.Text)
+        {
+            Content = content,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            CachedTokens = cachedTokens,
+        };
+
+    /// <summary>
+    /// OpenAI only (Gemini quirk): when streamed, every content chunk carries a cumulative <c>usage</c>
+    /// (e.g. 9/1/10, then 9/2/11); no separate usage-only chunk. Non-streaming behaves like <see cref="Text"/>.
+    /// </summary>
+    public static LoopbackReply CumulativeUsageChunks(string content, int promptTokens, int completionTokens) =>
+        new(ReplyKind.Text)
+        {
+            Content = content,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            CumulativeUsage = true,
+        };
+
+    /// <summary>Like <see cref="Text"/>, but a streamed reply stalls for <paramref name="delay"/> after its first chunk.</summary>
+    public static LoopbackReply DelayAfterFirstChunk(TimeSpan delay, string content, int promptTokens, int completionTokens) =>
+        new(ReplyKind.Text)
+        {
+            Content = content,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            FirstChunkDelay = delay,
+        };
+
+    /// <summary>
+    /// An HTTP error status. A null <paramref name="body"/> means the provider's usual error JSON
+    /// (OpenAI: <c>{"error":{"message","type","code"}}</c>; Ollama: <c>{"error":"..."}</c>).
+    /// </summary>
+    public static LoopbackReply Status(int code, string? body = null, TimeSpan? retryAfter = null) =>
+        new(ReplyKind.Status) { StatusCode = code, Body = body, RetryAfter = retryAfter };
+
+    /// <summary>429 with the provider's error JSON and a <c>Retry-After</c> header (whole seconds).</summary>
+    public static LoopbackReply RateLimited(TimeSpan retryAfter) => Status(429, null, retryAfter);
+
+    /// <summary>Wait <paramref name="delay"/> before sending anything (headers included), then answer <paramref name="then"/>.</summary>
+    public static LoopbackReply Delay(TimeSpan delay, LoopbackReply then)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        return new(ReplyKind.Delay) { DelayTime = delay, Then = then };
+    }
+
+    /// <summary>Abort the connection before any response bytes are sent.</summary>
+    public static LoopbackReply ResetConnection() => new(ReplyKind.ResetConnection);
+
+    /// <summary>
+    /// 200, then the content chunks of <paramref name="partialContent"/>, but never the terminal chunk
+    /// (Ollama <c>done:true</c>; OpenAI <c>finish_reason</c>, usage and <c>[DONE]</c>). The response then ends
+    /// cleanly, or with a connection abort when <paramref name="abort"/> is true.
+    /// A non-streaming request gets the first half of the JSON body instead.
+    /// </summary>
+    public static LoopbackReply CutStreamBeforeFinal(string partialContent, bool abort = false) =>
+        new(ReplyKind.CutStream) { Content = partialContent, Abort = abort };
+
+    /// <summary>200 with a body that is not valid JSON (streaming: one line / SSE event that is not JSON).</summary>
+    public static LoopbackReply MalformedJson() => new(ReplyKind.MalformedJson);
+
+    /// <summary>
+    /// 200 with an in-band error object. Ollama: the NDJSON line <c>{"error":"message"}</c>.
+    /// OpenAI: streaming gets the SSE event <c>data: {"error":{...}}</c>; non-streaming gets the error JSON.
+    /// </summary>
+    public static LoopbackReply ErrorLine(string message) => new(ReplyKind.ErrorLine) { Body = message };
+
+    /// <summary>Splits the content into 2-3 non-empty pieces (fewer when it is too short).</summary>
+    internal static IReadOnlyList<string> Split(string content)
+    {
+        if (content.Length < 2)
+        {
+            return [content];
+        }
+
+        if (content.Length < 3)
+        {
+            return [content[..1], content[1..]];
+        }
+
+        int a = content.Length / 3, b = 2 * content.Length / 3;
+        return [content[..a], content[a..b], content[b..]];
+    }
+
+    internal const string MalformedText = "{\"model\": \"loopback\", \"message\": {this is not json";
+}
