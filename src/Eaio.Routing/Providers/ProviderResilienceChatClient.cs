@@ -37,7 +37,8 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         Exception? failure = null;
         try
         {
-            return await base.GetResponseAsync(messages, options, linked.Token).ConfigureAwait(false);
+            // WaitAsync because not every SDK honours the token once the body is being read.
+            return await base.GetResponseAsync(messages, options, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -70,6 +71,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         int received = 0;
         bool finished = false;
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        Task<bool>? pending = null;
         try
         {
             updates = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
@@ -77,7 +79,21 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
             {
                 try
                 {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    // OllamaSharp reads lines without the token, so a stalled stream would outlive every limit: race the read against it.
+                    ValueTask<bool> move = updates.MoveNextAsync();
+                    bool more;
+                    if (move.IsCompletedSuccessfully)
+                    {
+                        more = move.Result;
+                    }
+                    else
+                    {
+                        pending = move.AsTask();
+                        more = await pending.WaitAsync(linked.Token).ConfigureAwait(false);
+                        pending = null;
+                    }
+
+                    if (!more)
                     {
                         break;
                     }
@@ -106,6 +122,8 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 yield return update;
             }
 
+            // Some SDKs end a cancelled stream quietly; that is the caller's doing, not an incomplete stream.
+            cancellationToken.ThrowIfCancellationRequested();
             if (!finished)
             {
                 throw failure = new IncompleteStreamException(_r.Provider, received);
@@ -113,7 +131,12 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         }
         finally
         {
-            if (updates is not null)
+            if (pending is not null)
+            {
+                // The abandoned read is still running; dispose the stream once it ends rather than wait for it here.
+                _ = pending.ContinueWith(static (_, state) => ((IAsyncEnumerator<ChatResponseUpdate>)state!).DisposeAsync().AsTask(), updates, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+            else if (updates is not null)
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
             }

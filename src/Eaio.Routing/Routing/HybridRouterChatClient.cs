@@ -187,10 +187,17 @@ public sealed partial class HybridRouterChatClient : IChatClient
             (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            bool hasFirst;
+
+            // Leading updates without content (a role-only first chunk, an in-band error) are held back, so the route is
+            // committed only by real output and a provider that fails before producing any can still be failed over.
+            List<ChatResponseUpdate>? held = null;
+            bool hasMore;
             try
             {
-                hasFirst = await updates.MoveNextAsync().ConfigureAwait(false);
+                while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && IsEmpty(updates.Current))
+                {
+                    (held ??= []).Add(updates.Current);
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -206,14 +213,22 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 throw;
             }
 
-            // The first update commits the route: from here on nothing fails over.
+            // The first update with output commits the route: from here on nothing fails over.
             TimeSpan firstUpdate = _time.GetElapsedTime(started);
-            attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasFirst ? firstUpdate : null, null, null));
+            attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
             RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
             LogRouted(planned.Provider, planned.Model, attempts.Count);
             try
             {
-                if (hasFirst)
+                if (held is not null)
+                {
+                    foreach (ChatResponseUpdate update in held)
+                    {
+                        yield return Stamp(update, decision);
+                    }
+                }
+
+                if (hasMore)
                 {
                     yield return Stamp(updates.Current, decision);
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
@@ -278,6 +293,24 @@ public sealed partial class HybridRouterChatClient : IChatClient
         NoRouteAvailableException exception = new(plan, attempts, last);
         LogNoRoute(exception.Message);
         return exception;
+    }
+
+    private static bool IsEmpty(ChatResponseUpdate update)
+    {
+        if (update.FinishReason is not null)
+        {
+            return false;
+        }
+
+        foreach (AIContent content in update.Contents)
+        {
+            if (content is not TextContent { Text.Length: 0 })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ChatResponseUpdate Stamp(ChatResponseUpdate update, RouteDecision decision)
