@@ -42,9 +42,14 @@ internal sealed class ProviderCircuitBreaker
     public CircuitState State => _state.CircuitState;
 
     /// <summary>Gets why the provider is out of plans, or <see langword="null"/> while its circuit lets calls through.</summary>
-    public string? UnavailableReason => State is CircuitState.Open or CircuitState.Isolated
-        ? $"circuit open after repeated failures, until {_openUntil:u}"
-        : null;
+    /// <remarks>Polly moves an open circuit to half-open only when the next call arrives, so once the break is over the
+    /// provider counts as available again and that call becomes the trial.</remarks>
+    public string? UnavailableReason => State switch
+    {
+        CircuitState.Isolated => "circuit isolated",
+        CircuitState.Open when _time.GetUtcNow() < _openUntil => $"circuit open after repeated failures, until {_openUntil:u}",
+        _ => null,
+    };
 
     /// <summary>Starts a call; throws <see cref="ProviderUnavailableException"/> when the circuit does not let it through.</summary>
     public Call Begin()

@@ -29,10 +29,12 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         using RateLimitLease rate = AcquireRate();
         ThrowIfCircuitOpen();
 
-        // Without a stream there is no first update to wait for: the whole call is bounded by the total limit.
-        using CancellationTokenSource timeout = new(_r.TotalTimeout, _r.Time);
+        // The wait for a slot is bounded like a first update; without a stream the call itself is bounded by the total limit.
+        long started = _r.Time.GetTimestamp();
+        using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using RateLimitLease slot = await AcquireSlotAsync(timeout, linked.Token, cancellationToken).ConfigureAwait(false);
+        RearmForTotal(timeout, started);
         ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
         Exception? failure = null;
         try
@@ -113,8 +115,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 if (received++ == 0)
                 {
                     // From the first update on, only the total limit applies.
-                    TimeSpan left = _r.TotalTimeout - _r.Time.GetElapsedTime(started);
-                    timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                    RearmForTotal(timeout, started);
                 }
 
                 ChatResponseUpdate update = updates.Current;
@@ -143,6 +144,12 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
             await call.CompleteAsync(failure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
         }
+    }
+
+    private void RearmForTotal(CancellationTokenSource timeout, long started)
+    {
+        TimeSpan left = _r.TotalTimeout - _r.Time.GetElapsedTime(started);
+        timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
     }
 
     private RateLimitLease AcquireRate()

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using NSubstitute;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+public sealed class EaioHybridChatServiceCollectionExtensionsTests
+{
+    [Test]
+    public void Arguments_are_checked()
+    {
+        Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddEaioHybridChat(_ => { }));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddEaioHybridChat((Action<EaioHybridChatOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddEaioHybridChat((IConfiguration)null!));
+    }
+
+    [Test]
+    public void Providers_are_keyed_services_and_only_those_with_a_key_are_registered()
+    {
+        ServiceCollection services = new();
+        services.AddEaioHybridChat(o => o.DeepSeek.ApiKey = "k");
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.Ollama), Is.Not.Null);
+        Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.DeepSeek), Is.Not.Null);
+        Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.OpenAI), Is.Null);
+        Assert.That(provider.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>(), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task A_host_can_replace_a_provider_client_with_its_own()
+    {
+        IChatClient mine = Substitute.For<IChatClient>();
+        mine.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(new ChatResponse(new ChatMessage(ChatRole.Assistant, "from the host's client")));
+        ServiceCollection services = new();
+        services.AddKeyedSingleton(EaioProviders.Ollama, mine);
+        services.AddEaioHybridChat(_ => { });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        ChatResponse response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        Assert.That(response.Text, Is.EqualTo("from the host's client"));
+        await mine.Received(1).GetResponseAsync(
+            Arg.Any<IEnumerable<ChatMessage>>(),
+            Arg.Is<ChatOptions?>(o => o!.ModelId == "llama3.2:3b" && (string)o.AdditionalProperties!["keep_alive"]! == "30m"),
+            Arg.Any<CancellationToken>());
+    }
+
+    [Test]
+    public async Task The_returned_builder_takes_function_invocation_open_telemetry_and_logging()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(defaultReply: LoopbackReply.Text("ok", 3, 1));
+        using FakeLoggerProvider logs = new();
+        List<string> instruments = [];
+        using MeterListener meters = new() { InstrumentPublished = (i, l) => { if (i.Meter.Name == "eaio-test") { instruments.Add(i.Name); } } };
+        meters.Start();
+        List<Activity> activities = [];
+        using ActivityListener listener = new()
+        {
+            ShouldListenTo = s => s.Name == "eaio-test",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        ServiceCollection services = new();
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        services.AddEaioHybridChat(o => o.Ollama.BaseUrl = ollama.BaseUri)
+            .UseFunctionInvocation()
+            .UseOpenTelemetry(sourceName: "eaio-test")
+            .UseLogging();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        ChatResponse response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.Ollama));
+        Assert.That(activities.Count(a => a.DisplayName.StartsWith("chat", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(logs.Collector.GetSnapshot().Select(r => r.Category), Does.Contain(typeof(LoggingChatClient).FullName));
+        Assert.That(instruments, Does.Contain("gen_ai.client.operation.duration"));
+    }
+}
