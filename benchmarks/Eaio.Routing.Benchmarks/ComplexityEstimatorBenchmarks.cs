@@ -20,7 +20,7 @@ public class ComplexityEstimatorBenchmarks
     {
         _short = WordProblem[..200];
 
-        // Mixed prose, numbers, formulas and a reasoning verb, repeated to 8 KB.
+        // Mixed prose, numbers and formulas, repeated to 8 KB.
         var builder = new StringBuilder(8192);
         const string Paragraph =
             "Prove that for every integer n > 1 the sum 1 + 2 + ... + n = n(n+1)/2, then explain why the proof by induction "

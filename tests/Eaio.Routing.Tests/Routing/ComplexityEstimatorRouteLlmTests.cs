@@ -28,9 +28,9 @@ public sealed class ComplexityEstimatorRouteLlmTests
             // All 12 contaminated prompts are among the 1,319.
             Assert.That(all, Has.Count.EqualTo(1319));
             Assert.That(report.Prompts, Is.EqualTo(1307));
-            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.56), "measured 0.589");
-            Assert.That(report.Apgr, Is.GreaterThanOrEqualTo(report.RandomApgr + 0.03), "measured 0.550");
-            Assert.That(report.Cpt50, Is.LessThan(0.5), "random router: 50 %");
+            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.55), "measured 0.570");
+            Assert.That(report.Apgr, Is.GreaterThanOrEqualTo(report.RandomApgr + 0.05), "measured 0.566");
+            Assert.That(report.Cpt50, Is.LessThan(0.40), "measured 37.1 %; random router: 50 %");
         });
     }
 
@@ -48,11 +48,9 @@ public sealed class ComplexityEstimatorRouteLlmTests
             Assert.That(subjects, Is.EqualTo(18));
             Assert.That(all, Has.Count.EqualTo(2786));
             Assert.That(report.Prompts, Is.EqualTo(2784));
-            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.65), "measured 0.684");
-
-            // No APGR assertion here: in the source data gpt-4 is right on only 8 of the 270 high-school mathematics
-            // prompts (3 %, against 32 % for Mixtral), so on the pooled set sending mathematics to the strong model
-            // loses accuracy and the measured APGR (0.346) is below random. See also the test without that subject.
+            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.54), "measured 0.561");
+            Assert.That(report.Apgr, Is.GreaterThanOrEqualTo(report.RandomApgr + 0.08), "measured 0.603");
+            Assert.That(report.Cpt50, Is.LessThan(0.33), "measured 29.4 %; random router: 50 %");
         });
     }
 
@@ -68,11 +66,11 @@ public sealed class ComplexityEstimatorRouteLlmTests
         {
             Assert.That(subjects, Is.EqualTo(17));
             Assert.That(report.Prompts, Is.EqualTo(2514));
-            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.65), "measured 0.686");
+            Assert.That(report.Auc, Is.GreaterThanOrEqualTo(0.55), "measured 0.575");
 
-            // Still no APGR assertion: APGR measured 0.466, below random (0.50). The score ranks the questions the weak
-            // model fails (AUC 0.686) but on MMLU those are mostly the ones gpt-4 fails too (AUC for "needs strong"
-            // only 0.544), so routing by it does not recover the gap here. That is a limit of a difficulty heuristic.
+            // In the source data gpt-4 is right on only 8 of the 270 high-school mathematics prompts (3 %, against 32 %
+            // for Mixtral). Without that subject, so that the pooled figure does not rest on it, APGR stays above random.
+            Assert.That(report.Apgr, Is.GreaterThanOrEqualTo(report.RandomApgr + 0.04), "measured 0.569");
         });
     }
 
