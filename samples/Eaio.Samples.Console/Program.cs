@@ -1,1 +1,84 @@
-return 0;
+using Eaio.Routing;
+using Eaio.Samples.Console;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+// The sample's configuration: an optional appsettings.json beside the program (section "Eaio") and the seed's
+// environment variables (LLM_STRATEGY, OLLAMA_BASE_URL, OPENAI_API_KEY, ...), which win.
+if (!CommandLine.TryParse(args, out CommandLine? command, out string? usageError))
+{
+    AnsiConsole.MarkupLine($"[red]{Markup.Escape(usageError)}[/]");
+    AnsiConsole.WriteLine(CommandLine.Usage);
+    return 1;
+}
+
+IConfiguration configuration = new ConfigurationBuilder()
+    .SetBasePath(AppContext.BaseDirectory)
+    .AddJsonFile("appsettings.json", optional: true)
+    .AddEnvironmentVariables()
+    .Build();
+
+ServiceCollection services = new();
+try
+{
+    services.AddEaioHybridChat(configuration.GetSection("Eaio"));
+}
+catch (EaioConfigurationException ex)
+{
+    AnsiConsole.MarkupLine("[red]The configuration is invalid:[/]");
+    foreach (string error in ex.Errors)
+    {
+        AnsiConsole.MarkupLine($"  [red]{Markup.Escape(error)}[/]");
+    }
+
+    return 3;
+}
+
+await using ServiceProvider provider = services.BuildServiceProvider();
+IChatClient chat = provider.GetRequiredService<IChatClient>();
+HybridRouterChatClient router = chat.GetService<HybridRouterChatClient>()!;
+ChatMessage[] messages = [new(ChatRole.User, command.Question)];
+ChatOptions options = new ChatOptions().WithEaio(command.Profile);
+
+try
+{
+    if (command.Verb == "explain")
+    {
+        Output.WritePlan(router.Explain(messages, options));
+        return 0;
+    }
+
+    RouteDecision? decision = null;
+    ChatResponseUpdate? last = null;
+    await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(messages, options))
+    {
+        Console.Write(update.Text);
+        decision ??= update.GetRouteDecision();
+        last = update;
+    }
+
+    Console.WriteLine();
+    if (decision is not null)
+    {
+        Output.WriteDecision(decision);
+    }
+
+    return 0;
+}
+catch (NoRouteAvailableException ex)
+{
+    AnsiConsole.MarkupLine($"[red]No route could answer:[/] {Markup.Escape(ex.Message)}");
+    return 2;
+}
+catch (IncompleteStreamException ex)
+{
+    AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+    return 2;
+}
+catch (ArgumentException ex)
+{
+    AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+    return 1;
+}

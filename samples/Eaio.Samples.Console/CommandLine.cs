@@ -1,0 +1,102 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Eaio.Routing;
+
+namespace Eaio.Samples.Console;
+
+/// <summary>The sample's command line: <c>explain|ask "question" [options]</c>.</summary>
+internal sealed class CommandLine
+{
+    public const string Usage = """
+        Usage: dotnet run --project samples/Eaio.Samples.Console -- <explain|ask> "<question>" [options]
+          --privacy private|enhanced|public      privacy level (default: DEFAULT_PRIVACY_LEVEL, PRIVATE)
+          --sensitivity public|sensitive|critical
+          --domain general|building-data|energy-optimization|technical|analysis|code|creative|multimodal
+          --workload interactive|real-time-monitoring|strategic-planning|batch-analysis|emergency-response
+          --complexity 0..1                      (default: estimated from the question)
+          --urgency normal|high
+          --cost-sensitivity low|normal|high
+          --building <BDG2 building id>          applies the building's privacy override
+          --tenant <tenant id>                   applies the client's privacy override
+        explain prints the plan and needs nothing running; ask streams the answer, then the route decision.
+        """;
+
+    private CommandLine(string verb, string question, RequestProfile profile)
+    {
+        Verb = verb;
+        Question = question;
+        Profile = profile;
+    }
+
+    public string Verb { get; }
+
+    public string Question { get; }
+
+    public RequestProfile Profile { get; }
+
+    public static bool TryParse(string[] args, [NotNullWhen(true)] out CommandLine? command, [NotNullWhen(false)] out string? error)
+    {
+        command = null;
+        if (args.Length < 2 || args[0] is not ("explain" or "ask"))
+        {
+            error = "Expected a command (explain or ask) and a question.";
+            return false;
+        }
+
+        RequestProfile profile = new();
+        for (int i = 2; i < args.Length; i += 2)
+        {
+            string name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                error = $"{name} needs a value.";
+                return false;
+            }
+
+            string value = args[i + 1];
+            error = name switch
+            {
+                "--privacy" => Set<PrivacyLevel>(value, v => profile.Privacy = v, name),
+                "--sensitivity" => Set<DataSensitivity>(value, v => profile.Sensitivity = v, name),
+                "--domain" => Set<RequestDomain>(value, v => profile.Domain = v, name),
+                "--workload" => Set<Workload>(value, v => profile.Workload = v, name),
+                "--urgency" => Set<Urgency>(value, v => profile.Urgency = v, name),
+                "--cost-sensitivity" => Set<CostSensitivity>(value, v => profile.CostSensitivity = v, name),
+                "--complexity" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c is >= 0 and <= 1
+                    ? Ok(() => profile.Complexity = c)
+                    : $"--complexity '{value}' is not valid: expected a number from 0 to 1.",
+                "--building" => Ok(() => profile.BuildingId = value),
+                "--tenant" => Ok(() => profile.TenantId = value),
+                _ => $"Unknown option '{name}'.",
+            };
+            if (error is not null)
+            {
+                return false;
+            }
+        }
+
+        command = new CommandLine(args[0], args[1], profile);
+        error = null;
+        return true;
+    }
+
+    private static string? Ok(Action apply)
+    {
+        apply();
+        return null;
+    }
+
+    private static string? Set<T>(string value, Action<T> apply, string name)
+        where T : struct, Enum
+    {
+        string normalized = value.Replace("-", string.Empty, StringComparison.Ordinal);
+        if (!char.IsDigit(normalized[0]) && Enum.TryParse(normalized, ignoreCase: true, out T parsed) && Enum.IsDefined(parsed))
+        {
+            apply(parsed);
+            return null;
+        }
+
+        string allowed = string.Join(", ", Enum.GetNames<T>().Select(n => string.Concat(n.Select((ch, i) => i > 0 && char.IsUpper(ch) ? "-" + char.ToLowerInvariant(ch) : char.ToLowerInvariant(ch).ToString()))));
+        return $"{name} '{value}' is not valid: expected one of {allowed}.";
+    }
+}

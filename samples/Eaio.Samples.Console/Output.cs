@@ -1,0 +1,64 @@
+using System.Globalization;
+using Eaio.Routing;
+using Spectre.Console;
+
+namespace Eaio.Samples.Console;
+
+/// <summary>Prints plans and route decisions.</summary>
+internal static class Output
+{
+    public static void WritePlan(RoutePlan plan)
+    {
+        ResolvedRequestProfile p = plan.Profile;
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+            "[bold]Profile[/]: privacy {0}, sensitivity {1}, complexity {2:0.00}, domain {3}, workload {4}, urgency {5}, cost sensitivity {6}",
+            p.Privacy.ToString().ToUpperInvariant(), p.Sensitivity.ToString().ToUpperInvariant(), p.Complexity, p.Domain, p.Workload, p.Urgency, p.CostSensitivity);
+        foreach (string note in p.Notes)
+        {
+            AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(note)}[/]");
+        }
+
+        Table routes = new Table().AddColumns("#", "Route", "Tier", "Estimate (USD)", "Why");
+        for (int i = 0; i < plan.Routes.Count; i++)
+        {
+            PlannedRoute r = plan.Routes[i];
+            routes.AddRow(
+                (i + 1).ToString(CultureInfo.InvariantCulture),
+                Markup.Escape($"{r.Provider}/{r.Model}"),
+                r.Tier.ToString(),
+                r.EstimatedCostUsd.ToString("0.######", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join("; ", r.Reasons)));
+        }
+
+        AnsiConsole.Write(routes);
+        if (plan.Exclusions.Count > 0)
+        {
+            Table excluded = new Table().AddColumns("Excluded", "Why");
+            foreach (RouteExclusion e in plan.Exclusions)
+            {
+                excluded.AddRow(Markup.Escape(e.Provider), Markup.Escape(e.Reason));
+            }
+
+            AnsiConsole.Write(excluded);
+        }
+
+        if (plan.IsEmpty)
+        {
+            AnsiConsole.MarkupLine($"[red]No route is allowed.[/] {Markup.Escape(plan.Advice)}");
+        }
+    }
+
+    public static void WriteDecision(RouteDecision decision)
+    {
+        AnsiConsole.MarkupLine($"[bold]Route[/]: {Markup.Escape(decision.Provider)}/{Markup.Escape(decision.Model)} ({decision.Tier}) - {Markup.Escape(string.Join("; ", decision.Reasons))}");
+        if (decision.TimeToFirstToken is { } ttft)
+        {
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, "  time to first token: {0:0} ms", ttft.TotalMilliseconds);
+        }
+
+        foreach (RouteAttempt attempt in decision.Attempts)
+        {
+            AnsiConsole.MarkupLine($"  attempt: {Markup.Escape(attempt.ToString())}");
+        }
+    }
+}
