@@ -51,7 +51,20 @@ internal sealed class ProviderCircuitBreaker
         _ => null,
     };
 
-    /// <summary>Starts a call; throws <see cref="ProviderUnavailableException"/> when the circuit does not let it through.</summary>
+    /// <summary>Runs a call inside the breaker; throws <see cref="ProviderUnavailableException"/> when the circuit does not let it through.</summary>
+    public async ValueTask<TResult> ExecuteAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> callback, TState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(callback, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit half-open, a trial call is in flight");
+        }
+    }
+
+    /// <summary>Starts a streamed call, whose outcome is reported later; throws <see cref="ProviderUnavailableException"/> when the circuit does not let it through.</summary>
     public Call Begin()
     {
         TaskCompletionSource outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);

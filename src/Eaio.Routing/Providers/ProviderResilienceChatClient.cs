@@ -29,32 +29,15 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         using RateLimitLease rate = AcquireRate();
         ThrowIfCircuitOpen();
 
-        // The wait for a slot is bounded like a first update; without a stream the call itself is bounded by the total limit.
+        // One timer per call: the wait for a slot is bounded like a first update, then the call by the total limit.
         long started = _r.Time.GetTimestamp();
         using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using RateLimitLease slot = await AcquireSlotAsync(timeout, linked.Token, cancellationToken).ConfigureAwait(false);
+        using CancellationTokenRegistration link = Link(timeout, cancellationToken);
+        using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
         RearmForTotal(timeout, started);
-        ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
-        Exception? failure = null;
-        try
-        {
-            // WaitAsync because not every SDK honours the token once the body is being read.
-            return await base.GetResponseAsync(messages, options, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw failure = TimedOut(_r.TotalTimeout, "a response", "total time limit");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            failure = ex;
-            throw;
-        }
-        finally
-        {
-            await call.CompleteAsync(failure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
-        }
+
+        Call call = new(InnerClient, messages, options, this, timeout, cancellationToken);
+        return await _r.Circuit.ExecuteAsync(static (c, token) => c.RunAsync(token), call, timeout.Token).ConfigureAwait(false);
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -65,8 +48,8 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
         long started = _r.Time.GetTimestamp();
         using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        using RateLimitLease slot = await AcquireSlotAsync(timeout, linked.Token, cancellationToken).ConfigureAwait(false);
+        using CancellationTokenRegistration link = Link(timeout, cancellationToken);
+        using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
         ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
 
         Exception? failure = null;
@@ -76,7 +59,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         Task<bool>? pending = null;
         try
         {
-            updates = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
+            updates = base.GetStreamingResponseAsync(messages, options, timeout.Token).GetAsyncEnumerator(timeout.Token);
             while (true)
             {
                 try
@@ -91,7 +74,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                     else
                     {
                         pending = move.AsTask();
-                        more = await pending.WaitAsync(linked.Token).ConfigureAwait(false);
+                        more = await pending.WaitAsync(timeout.Token).ConfigureAwait(false);
                         pending = null;
                     }
 
@@ -174,16 +157,24 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         }
     }
 
-    private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationTokenSource timeout, CancellationToken linked, CancellationToken caller)
+    /// <summary>Ties the caller's token to the call's own source, so one source carries both the time limits and the caller's cancellation.</summary>
+    private static CancellationTokenRegistration Link(CancellationTokenSource timeout, CancellationToken caller) =>
+        caller.CanBeCanceled ? caller.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout) : default;
+
+    private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationTokenSource timeout, CancellationToken caller)
     {
-        RateLimitLease lease;
-        try
+        RateLimitLease lease = _r.Concurrency.AttemptAcquire();
+        if (!lease.IsAcquired)
         {
-            lease = await _r.Concurrency.AcquireAsync(1, linked).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !caller.IsCancellationRequested)
-        {
-            throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+            lease.Dispose();
+            try
+            {
+                lease = await _r.Concurrency.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+            {
+                throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+            }
         }
 
         if (!lease.IsAcquired)
@@ -197,4 +188,26 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
     private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>
         new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_r.Provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
+
+    /// <summary>A non-streamed call, run inside the circuit breaker so that its outcome, time-outs included, counts against the provider.</summary>
+    private sealed class Call(
+        IChatClient inner,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        ProviderResilienceChatClient owner,
+        CancellationTokenSource timeout,
+        CancellationToken caller)
+    {
+        public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (timeout.IsCancellationRequested && !caller.IsCancellationRequested)
+            {
+                throw owner.TimedOut(owner._r.TotalTimeout, "a response", "total time limit");
+            }
+        }
+    }
 }

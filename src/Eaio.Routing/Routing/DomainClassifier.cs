@@ -10,6 +10,8 @@ namespace Eaio.Routing;
 /// </remarks>
 internal static class DomainClassifier
 {
+    private const int EdgeLength = 512;
+
     private static readonly (RequestDomain Domain, SearchValues<string> Words)[] s_rules =
     [
         (RequestDomain.BuildingData, Words("kwh", "meter reading", "consumption of building", "building's", "our building", "bdg2", "hvac", "chiller", "boiler", "submeter", "load profile", "eui")),
@@ -25,6 +27,17 @@ internal static class DomainClassifier
     /// <returns>The first domain whose keywords occur, else <see cref="RequestDomain.General"/>.</returns>
     public static RequestDomain Guess(ReadOnlySpan<char> text)
     {
+        // A question's subject sits at its start or its end (after pasted data); reading only those keeps the guess
+        // cheap on long prompts, where reading everything would cost microseconds per request.
+        if (text.Length > 2 * EdgeLength)
+        {
+            RequestDomain head = Guess(text[..EdgeLength]);
+            RequestDomain tail = Guess(text[^EdgeLength..]);
+            return head == RequestDomain.BuildingData || tail == RequestDomain.BuildingData ? RequestDomain.BuildingData
+                : head != RequestDomain.General ? head
+                : tail;
+        }
+
         foreach ((RequestDomain domain, SearchValues<string> words) in s_rules)
         {
             if (text.ContainsAny(words))

@@ -128,11 +128,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
 
         ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
-        List<ProviderAvailability> availability = new(_routes.Count);
+        ProviderAvailability[] availability = new ProviderAvailability[_routes.Count];
+        int i = 0;
         foreach (ProviderRoute route in _routes.Values)
         {
             string? reason = route.MissingReason ?? route.Circuit.UnavailableReason;
-            availability.Add(new ProviderAvailability(route.Descriptor.Name, reason is null, reason));
+            availability[i++] = reason is null ? route.Available : new ProviderAvailability(route.Descriptor.Name, false, reason);
         }
 
         BudgetSnapshot budget = _budget?.GetSnapshot(profile.TenantId) ?? new BudgetSnapshot(_options.MonthlyBudgetUsd, _options.MonthlyBudgetUsd);
@@ -340,5 +341,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         IChatClient? Client,
         ProviderCircuitBreaker Circuit,
         Action<ChatOptions>? Configure,
-        string? MissingReason);
+        string? MissingReason)
+    {
+        /// <summary>Gets the snapshot entry of a healthy provider, made once because it never changes.</summary>
+        public ProviderAvailability Available { get; } = new(Descriptor.Name, true);
+    }
 }

@@ -27,6 +27,7 @@ public sealed class RoutingPolicy
     public const double HighComplexity = 0.8;
 
     private readonly EaioHybridChatOptions _options;
+    private readonly string[][] _taskReasons;
 
     /// <summary>Initializes a new instance of the <see cref="RoutingPolicy"/> class.</summary>
     /// <param name="catalog">The providers and their models.</param>
@@ -38,6 +39,9 @@ public sealed class RoutingPolicy
         ArgumentNullException.ThrowIfNull(options);
         Catalog = catalog;
         _options = options;
+
+        // The reasons a route gives for its model are the same for every request: make them once.
+        _taskReasons = [.. catalog.Providers.Select(p => Enum.GetValues<ModelTask>().Select(t => $"model {p.ModelFor(t).Id} for task {t}").ToArray())];
     }
 
     /// <summary>Gets the catalogue the policy plans over.</summary>
@@ -55,25 +59,28 @@ public sealed class RoutingPolicy
         ArgumentNullException.ThrowIfNull(availability);
 
         List<RouteExclusion> exclusions = [];
-        List<Candidate> candidates = [];
+        List<Candidate> candidates = new(Catalog.Providers.Count);
         string? externalBlock = ExternalBlock(profile, budget);
         ModelTask task = TaskFor(profile);
         int neededTokens = profile.EstimatedInputTokens + profile.MaxOutputTokens;
 
-        foreach (ProviderDescriptor provider in Catalog.Providers)
+        for (int i = 0; i < Catalog.Providers.Count; i++)
         {
+            ProviderDescriptor provider = Catalog.Providers[i];
             string? reason = provider.Tier == ProviderTier.Local
                 ? (_options.Strategy == RoutingStrategy.ApiOnly ? "LLM_STRATEGY=api-only allows no local routes" : null)
                 : externalBlock;
 
-            ProviderAvailability? state = availability.FirstOrDefault(a => string.Equals(a.Provider, provider.Name, StringComparison.OrdinalIgnoreCase));
-            reason ??= state is null ? "not registered" : state.IsAvailable ? null : state.Reason ?? "unavailable";
+            if (reason is null)
+            {
+                ProviderAvailability? state = Find(availability, provider.Name);
+                reason = state is null ? "not registered" : state.IsAvailable ? null : state.Reason ?? "unavailable";
+            }
 
-            ModelTask providerTask = task;
             ModelDescriptor? model = null;
             if (reason is null)
             {
-                (model, reason) = ChooseModel(provider, providerTask, profile.RequiredCapabilities, neededTokens);
+                (model, reason) = ChooseModel(provider, task, profile.RequiredCapabilities, neededTokens);
             }
 
             decimal cost = model is null || provider.Tier == ProviderTier.Local
@@ -93,7 +100,10 @@ public sealed class RoutingPolicy
                 continue;
             }
 
-            candidates.Add(new Candidate(provider, model!, cost, ModelReason(provider, model!, providerTask)));
+            string modelReason = model == provider.ModelFor(task)
+                ? _taskReasons[i][(int)task]
+                : $"model {model!.Id}: {provider.ModelFor(task).Id} lacks a needed capability or context";
+            candidates.Add(new Candidate(provider, model!, cost, modelReason));
         }
 
         return new RoutePlan(profile, Order(profile, candidates, task), exclusions);
@@ -119,45 +129,65 @@ public sealed class RoutingPolicy
 
     private string? ExternalBlock(ResolvedRequestProfile profile, BudgetSnapshot budget)
     {
-        List<string> reasons = [];
+        string? reasons = null;
         if (_options.Strategy == RoutingStrategy.Local)
         {
-            reasons.Add("LLM_STRATEGY=local allows no external routes");
+            Append(ref reasons, "LLM_STRATEGY=local allows no external routes");
         }
 
         if (_options.EmergencyLocalOnly)
         {
-            reasons.Add("EMERGENCY_LOCAL_ONLY=true");
+            Append(ref reasons, "EMERGENCY_LOCAL_ONLY=true");
         }
 
         if (budget.RemainingShare is { } share && share < LowBudgetShare)
         {
-            reasons.Add(string.Create(
+            Append(ref reasons, string.Create(
                 CultureInfo.InvariantCulture,
                 $"budget below 10 % (${budget.RemainingUsd:0.##} of ${budget.MonthlyBudgetUsd:0.##} left): local only"));
         }
 
         if (profile.Privacy == PrivacyLevel.Private)
         {
-            reasons.Add("privacy PRIVATE: local only");
+            Append(ref reasons, "privacy PRIVATE: local only");
         }
 
         if (profile.Sensitivity == DataSensitivity.Critical)
         {
-            reasons.Add("sensitivity CRITICAL: local only");
+            Append(ref reasons, "sensitivity CRITICAL: local only");
         }
 
-        if (profile.Workload is Workload.RealTimeMonitoring or Workload.EmergencyResponse)
+        if (profile.Workload == Workload.RealTimeMonitoring)
         {
-            reasons.Add($"workload {profile.Workload}: local only");
+            Append(ref reasons, "workload RealTimeMonitoring: local only");
+        }
+
+        if (profile.Workload == Workload.EmergencyResponse)
+        {
+            Append(ref reasons, "workload EmergencyResponse: local only");
         }
 
         if (profile.Sensitivity == DataSensitivity.Sensitive && profile.Privacy != PrivacyLevel.Private && !_options.AllowApiForAggregated)
         {
-            reasons.Add("sensitivity SENSITIVE and ALLOW_API_FOR_AGGREGATED=false: local only");
+            Append(ref reasons, "sensitivity SENSITIVE and ALLOW_API_FOR_AGGREGATED=false: local only");
         }
 
-        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+        return reasons;
+
+        static void Append(ref string? reasons, string reason) => reasons = reasons is null ? reason : $"{reasons}; {reason}";
+    }
+
+    private static ProviderAvailability? Find(IReadOnlyCollection<ProviderAvailability> availability, string provider)
+    {
+        foreach (ProviderAvailability state in availability)
+        {
+            if (string.Equals(state.Provider, provider, StringComparison.OrdinalIgnoreCase))
+            {
+                return state;
+            }
+        }
+
+        return null;
     }
 
     private static (ModelDescriptor? Model, string? Reason) ChooseModel(
@@ -189,100 +219,133 @@ public sealed class RoutingPolicy
     private static bool Fits(ModelDescriptor model, ModelCapabilities required, int neededTokens) =>
         model.Supports(required) && model.ContextWindow >= neededTokens;
 
-    private static string ModelReason(ProviderDescriptor provider, ModelDescriptor model, ModelTask task) =>
-        provider.ModelFor(task) == model ? $"model {model.Id} for task {task}" : $"model {model.Id}: {provider.ModelFor(task).Id} lacks a needed capability or context";
-
     private static List<PlannedRoute> Order(ResolvedRequestProfile profile, List<Candidate> candidates, ModelTask task)
     {
-        Candidate? local = candidates.FirstOrDefault(c => c.Provider.Tier == ProviderTier.Local);
-        List<Candidate> external = [.. candidates.Where(c => c.Provider.Tier == ProviderTier.External).OrderBy(c => c.Cost).ThenBy(c => c.Provider.LatencyRank)];
-        List<PlannedRoute> plan = [];
-
-        void Add(Candidate? candidate, string why)
+        Candidate? local = null;
+        List<Candidate> external = new(candidates.Count);
+        foreach (Candidate candidate in candidates)
         {
-            if (candidate is not null && !plan.Any(p => p.Provider == candidate.Provider.Name))
+            if (candidate.Provider.Tier == ProviderTier.Local)
             {
-                plan.Add(new PlannedRoute(candidate.Provider.Name, candidate.Model.Id, candidate.Provider.Tier, candidate.Cost, [why, candidate.ModelReason]));
+                local = candidate;
+            }
+            else
+            {
+                external.Add(candidate);
             }
         }
 
-        void AddLocalThenCheapest(string localWhy)
-        {
-            Add(local, localWhy);
-            foreach (Candidate c in external)
-            {
-                Add(c, string.Create(CultureInfo.InvariantCulture, $"fallback: cheapest allowed external (estimate ${c.Cost:0.######})"));
-            }
-        }
-
-        void AddExternalFirst(Candidate? first, string why)
-        {
-            Add(first, why);
-            AddLocalThenCheapest(first is null ? why + "; no preferred external route is allowed, local first" : "fallback: local after an external failure");
-        }
+        external.Sort(static (a, b) => a.Cost != b.Cost ? a.Cost.CompareTo(b.Cost) : a.Provider.LatencyRank.CompareTo(b.Provider.LatencyRank));
+        List<PlannedRoute> plan = new(candidates.Count);
 
         if (profile.Domain == RequestDomain.BuildingData)
         {
-            Add(local, "domain BuildingData: local first");
-            Add(external.FirstOrDefault(c => c.Provider.Name == EaioProviders.DeepSeek), "fallback: DeepSeek for building-data algorithms");
-            AddLocalThenCheapest("domain BuildingData: local first");
+            Add(plan, local, "domain BuildingData: local first");
+            Add(plan, FindProvider(external, EaioProviders.DeepSeek), "fallback: DeepSeek for building-data algorithms");
+            AddCheapest(plan, external);
         }
         else if (profile.CostSensitivity == CostSensitivity.High)
         {
-            AddLocalThenCheapest("cost sensitivity HIGH: local first");
+            Add(plan, local, "cost sensitivity HIGH: local first");
+            AddCheapest(plan, external);
         }
         else if (profile.Urgency == Urgency.High)
         {
-            Add(local, "urgency HIGH: fast local model first");
-            foreach (Candidate c in external.OrderBy(c => c.Provider.LatencyRank))
+            Add(plan, local, "urgency HIGH: fast local model first");
+            external.Sort(static (a, b) => a.Provider.LatencyRank.CompareTo(b.Provider.LatencyRank));
+            foreach (Candidate c in external)
             {
-                Add(c, $"fallback: fastest allowed external (latency rank {c.Provider.LatencyRank})");
+                Add(plan, c, "fallback: fastest allowed external");
             }
         }
         else if (profile.Complexity > HighComplexity)
         {
-            AddExternalFirst(
-                PreferredByDomain(profile.Domain, external),
-                string.Create(CultureInfo.InvariantCulture, $"complexity {profile.Complexity:0.00} > 0.8: external by domain {profile.Domain}"));
+            AddExternalFirst(plan, PreferredByDomain(profile.Domain, external), ComplexityReason(profile.Domain), local, external);
         }
         else if (profile.Workload == Workload.BatchAnalysis)
         {
-            AddExternalFirst(external.FirstOrDefault(), "workload BatchAnalysis: cheapest external first");
+            AddExternalFirst(plan, external.Count > 0 ? external[0] : null, "workload BatchAnalysis: cheapest external first", local, external);
         }
         else if (profile.Privacy == PrivacyLevel.Public)
         {
-            AddExternalFirst(PreferredByDomain(profile.Domain, external), "privacy PUBLIC: external preferred for the best experience");
+            AddExternalFirst(plan, PreferredByDomain(profile.Domain, external), "privacy PUBLIC: external preferred for the best experience", local, external);
         }
         else
         {
-            AddLocalThenCheapest(task == ModelTask.General ? "default: local first" : $"default: local first, model by task {task}");
+            Add(plan, local, task == ModelTask.General ? "default: local first" : "default: local first, model by task");
+            AddCheapest(plan, external);
         }
 
         return plan;
     }
 
-    private static Candidate? PreferredByDomain(RequestDomain domain, List<Candidate> external)
+    private static string ComplexityReason(RequestDomain domain) => domain switch
     {
-        string[] order = domain switch
-        {
-            RequestDomain.Technical or RequestDomain.Code => [EaioProviders.DeepSeek],
-            RequestDomain.Analysis or RequestDomain.BuildingData or RequestDomain.Multimodal => [EaioProviders.Gemini],
-            RequestDomain.EnergyOptimization => [EaioProviders.OpenAI, EaioProviders.Gemini],
-            _ => [EaioProviders.OpenAI],
-        };
+        RequestDomain.Technical or RequestDomain.Code => "complexity > 0.8: external by domain (technical and code: DeepSeek)",
+        RequestDomain.Analysis or RequestDomain.BuildingData or RequestDomain.Multimodal => "complexity > 0.8: external by domain (analysis, data and multimodal: Gemini)",
+        RequestDomain.EnergyOptimization => "complexity > 0.8: external by domain (energy optimisation planning: OpenAI, then Gemini)",
+        _ => "complexity > 0.8: external by domain (creative and general: OpenAI)",
+    };
 
-        foreach (string name in order)
+    private static void AddExternalFirst(List<PlannedRoute> plan, Candidate? first, string why, Candidate? local, List<Candidate> external)
+    {
+        Add(plan, first, why);
+        Add(plan, local, first is null ? why + "; no preferred external route is allowed, local first" : "fallback: local after an external failure");
+        AddCheapest(plan, external);
+    }
+
+    private static void AddCheapest(List<PlannedRoute> plan, List<Candidate> external)
+    {
+        foreach (Candidate c in external)
         {
-            Candidate? match = external.FirstOrDefault(c => c.Provider.Name == name);
-            if (match is not null)
+            Add(plan, c, "fallback: cheapest allowed external");
+        }
+    }
+
+    private static void Add(List<PlannedRoute> plan, Candidate? candidate, string why)
+    {
+        if (candidate is not { } c)
+        {
+            return;
+        }
+
+        foreach (PlannedRoute planned in plan)
+        {
+            if (planned.Provider == c.Provider.Name)
             {
-                return match;
+                return;
             }
         }
 
-        // The preferred provider is not allowed or not configured: the next best is the cheapest that is.
-        return external.FirstOrDefault();
+        plan.Add(new PlannedRoute(c.Provider.Name, c.Model.Id, c.Provider.Tier, c.Cost, [why, c.ModelReason]));
     }
 
-    private sealed record Candidate(ProviderDescriptor Provider, ModelDescriptor Model, decimal Cost, string ModelReason);
+    private static Candidate? FindProvider(List<Candidate> external, string name)
+    {
+        foreach (Candidate c in external)
+        {
+            if (c.Provider.Name == name)
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private static Candidate? PreferredByDomain(RequestDomain domain, List<Candidate> external)
+    {
+        Candidate? preferred = domain switch
+        {
+            RequestDomain.Technical or RequestDomain.Code => FindProvider(external, EaioProviders.DeepSeek),
+            RequestDomain.Analysis or RequestDomain.BuildingData or RequestDomain.Multimodal => FindProvider(external, EaioProviders.Gemini),
+            RequestDomain.EnergyOptimization => FindProvider(external, EaioProviders.OpenAI) ?? FindProvider(external, EaioProviders.Gemini),
+            _ => FindProvider(external, EaioProviders.OpenAI),
+        };
+
+        // The preferred provider is not allowed or not configured: the next best is the cheapest that is.
+        return preferred ?? (external.Count > 0 ? external[0] : null);
+    }
+
+    private readonly record struct Candidate(ProviderDescriptor Provider, ModelDescriptor Model, decimal Cost, string ModelReason);
 }
