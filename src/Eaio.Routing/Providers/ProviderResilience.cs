@@ -26,4 +26,6 @@ internal sealed class ProviderResilience
     public required ProviderCircuitBreaker Circuit { get; init; }
 
     public required TimeProvider Time { get; init; }
+
+    public required CancellationSourcePool Timeouts { get; init; }
 }

@@ -31,13 +31,20 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
         // One timer per call: the wait for a slot is bounded like a first update, then the call by the total limit.
         long started = _r.Time.GetTimestamp();
-        using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
-        using CancellationTokenRegistration link = Link(timeout, cancellationToken);
-        using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-        RearmForTotal(timeout, started);
+        CancellationTokenSource timeout = _r.Timeouts.Rent(_r.FirstUpdateTimeout);
+        try
+        {
+            using CancellationTokenRegistration link = Link(timeout, cancellationToken);
+            using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
+            RearmForTotal(timeout, started);
 
-        Call call = new(InnerClient, messages, options, this, timeout, cancellationToken);
-        return await _r.Circuit.ExecuteAsync(static (c, token) => c.RunAsync(token), call, timeout.Token).ConfigureAwait(false);
+            Call call = new(InnerClient, messages, options, this, timeout, cancellationToken);
+            return await _r.Circuit.ExecuteAsync(static (c, token) => c.RunAsync(token), call, timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _r.Timeouts.Return(timeout);
+        }
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

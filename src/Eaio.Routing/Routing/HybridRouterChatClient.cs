@@ -72,6 +72,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
 
+        CancellationSourcePool timeouts = new(_time);
         foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
@@ -100,6 +101,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 Concurrency = isLocal ? local : api,
                 Circuit = circuit,
                 Time = _time,
+                Timeouts = timeouts,
             };
 
             // The router never disposes these wrappers: the provider clients belong to whoever passed them in.

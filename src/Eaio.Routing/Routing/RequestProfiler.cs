@@ -9,6 +9,10 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed class RequestProfiler
 {
+    private static readonly string[] s_complexityEstimated = ["complexity estimated"];
+    private static readonly string[] s_domainGuessed = ["domain guessed from the text"];
+    private static readonly string[] s_bothEstimated = ["complexity estimated", "domain guessed from the text"];
+
     private readonly EaioHybridChatOptions _options;
     private readonly ComplexityEstimator _estimator;
 
@@ -76,40 +80,24 @@ internal sealed class RequestProfiler
 
     private ResolvedRequestProfile ResolveCore(IEnumerable<ChatMessage> messages, ChatOptions? options, RequestProfile? host, PrivacyLevel privacy)
     {
-        List<string> notes = [];
         DataSensitivity sensitivity = host?.Sensitivity ?? DataSensitivity.Public;
         ModelCapabilities required = ModelCapabilities.None;
         int characters = 0;
         ChatMessage? lastUser = null;
 
-        foreach (ChatMessage message in messages)
+        // Index the common list case: enumerating an interface boxes an enumerator per message on the hot path.
+        if (messages is IList<ChatMessage> list)
         {
-            sensitivity = Max(sensitivity, TagOf(message.AdditionalProperties));
-            characters += 16; // role and framing overhead per message
-            foreach (AIContent content in message.Contents)
+            for (int i = 0; i < list.Count; i++)
             {
-                sensitivity = Max(sensitivity, TagOf(content.AdditionalProperties));
-                switch (content)
-                {
-                    case TextContent text:
-                        characters += text.Text?.Length ?? 0;
-                        break;
-                    case DataContent data when data.HasTopLevelMediaType("image"):
-                    case UriContent uri when uri.HasTopLevelMediaType("image"):
-                        required |= ModelCapabilities.Vision;
-                        break;
-                    case FunctionResultContent result:
-                        characters += result.Result?.ToString()?.Length ?? 0;
-                        break;
-                    case FunctionCallContent call:
-                        characters += call.Name.Length + 64;
-                        break;
-                }
+                Scan(list[i], ref sensitivity, ref required, ref characters, ref lastUser);
             }
-
-            if (message.Role == ChatRole.User)
+        }
+        else
+        {
+            foreach (ChatMessage message in messages)
             {
-                lastUser = message;
+                Scan(message, ref sensitivity, ref required, ref characters, ref lastUser);
             }
         }
 
@@ -131,7 +119,6 @@ internal sealed class RequestProfiler
         else
         {
             complexity = _estimator.Estimate(messages);
-            notes.Add("complexity estimated");
         }
 
         RequestDomain domain;
@@ -142,7 +129,6 @@ internal sealed class RequestProfiler
         else
         {
             domain = (required & ModelCapabilities.Vision) != 0 ? RequestDomain.Multimodal : DomainClassifier.Guess(lastUser?.Text ?? string.Empty);
-            notes.Add("domain guessed from the text");
         }
 
         return new ResolvedRequestProfile(
@@ -158,7 +144,46 @@ internal sealed class RequestProfiler
             options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens,
             host?.TenantId,
             host?.BuildingId,
-            notes);
+            (host?.Complexity is null, host?.Domain is null) switch
+            {
+                (true, true) => s_bothEstimated,
+                (true, false) => s_complexityEstimated,
+                (false, true) => s_domainGuessed,
+                _ => [],
+            });
+    }
+
+    private static void Scan(ChatMessage message, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
+    {
+        sensitivity = Max(sensitivity, TagOf(message.AdditionalProperties));
+        characters += 16; // role and framing overhead per message
+        IList<AIContent> contents = message.Contents;
+        for (int i = 0; i < contents.Count; i++)
+        {
+            AIContent content = contents[i];
+            sensitivity = Max(sensitivity, TagOf(content.AdditionalProperties));
+            switch (content)
+            {
+                case TextContent text:
+                    characters += text.Text?.Length ?? 0;
+                    break;
+                case DataContent data when data.HasTopLevelMediaType("image"):
+                case UriContent uri when uri.HasTopLevelMediaType("image"):
+                    required |= ModelCapabilities.Vision;
+                    break;
+                case FunctionResultContent result:
+                    characters += result.Result?.ToString()?.Length ?? 0;
+                    break;
+                case FunctionCallContent call:
+                    characters += call.Name.Length + 64;
+                    break;
+            }
+        }
+
+        if (message.Role == ChatRole.User)
+        {
+            lastUser = message;
+        }
     }
 
     private static DataSensitivity Max(DataSensitivity a, DataSensitivity b) => a >= b ? a : b;
