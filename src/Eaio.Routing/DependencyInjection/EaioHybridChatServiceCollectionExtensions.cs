@@ -73,7 +73,7 @@ public static class EaioHybridChatServiceCollectionExtensions
             services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
             string model = provider.ModelFor(ModelTask.General).Id;
             services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) => name == EaioProviders.Anthropic
-                ? ProviderClientFactory.CreateAnthropic(settings, model, HttpClientFor(sp, name))
+                ? ProviderClientFactory.CreateAnthropic(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout)
                 : ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
         }
 

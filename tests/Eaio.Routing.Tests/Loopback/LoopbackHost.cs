@@ -108,7 +108,10 @@ internal sealed class LoopbackHost : IAsyncDisposable
             context.Request.Path.Value ?? "",
             body,
             authorization.Length == 0 ? null : authorization,
-            defaultStream);
+            defaultStream) with
+        {
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
         lock (_gate)
         {
             _requests.Add(request);

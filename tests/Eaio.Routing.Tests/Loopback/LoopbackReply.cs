@@ -48,6 +48,9 @@ public sealed class LoopbackReply
     /// <summary>CutStream only: abort the connection (TCP reset) instead of ending the response cleanly.</summary>
     internal bool Abort { get; private init; }
 
+    /// <summary>CutStream only, Anthropic only: the stream is cut after <c>message_delta</c> (stop reason and usage), before <c>message_stop</c>.</summary>
+    internal bool CutBeforeStopOnly { get; private init; }
+
     /// <summary>A normal answer with the given usage; streamed in 2-3 pieces when the request asks for streaming.</summary>
     public static LoopbackReply Text(string content, int promptTokens, int completionTokens, int cachedTokens = 0) =>
         new(ReplyKind.Text)
@@ -83,7 +86,8 @@ public sealed class LoopbackReply
 
     /// <summary>
     /// An HTTP error status. A null <paramref name="body"/> means the provider's usual error JSON
-    /// (OpenAI: <c>{"error":{"message","type","code"}}</c>; Ollama: <c>{"error":"..."}</c>).
+    /// (OpenAI: <c>{"error":{"message","type","code"}}</c>; Ollama: <c>{"error":"..."}</c>;
+    /// Anthropic: <c>{"type":"error","error":{"type","message"}}</c>).
     /// </summary>
     public static LoopbackReply Status(int code, string? body = null, TimeSpan? retryAfter = null) =>
         new(ReplyKind.Status) { StatusCode = code, Body = body, RetryAfter = retryAfter };
@@ -110,12 +114,28 @@ public sealed class LoopbackReply
     public static LoopbackReply CutStreamBeforeFinal(string partialContent, bool abort = false) =>
         new(ReplyKind.CutStream) { Content = partialContent, Abort = abort };
 
+    /// <summary>
+    /// Anthropic only (streaming): every event up to and including <c>message_delta</c> (stop reason and output usage)
+    /// is sent, but never <c>message_stop</c>; the response then ends cleanly, or with an abort when <paramref name="abort"/> is true.
+    /// Other servers treat it like <see cref="CutStreamBeforeFinal"/>.
+    /// </summary>
+    public static LoopbackReply CutStreamBeforeMessageStop(string content, int promptTokens, int completionTokens, bool abort = false) =>
+        new(ReplyKind.CutStream)
+        {
+            Content = content,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            Abort = abort,
+            CutBeforeStopOnly = true,
+        };
+
     /// <summary>200 with a body that is not valid JSON (streaming: one line / SSE event that is not JSON).</summary>
     public static LoopbackReply MalformedJson() => new(ReplyKind.MalformedJson);
 
     /// <summary>
     /// 200 with an in-band error object. Ollama: the NDJSON line <c>{"error":"message"}</c>.
     /// OpenAI: streaming gets the SSE event <c>data: {"error":{...}}</c>; non-streaming gets the error JSON.
+    /// Anthropic: streaming gets <c>event: error</c> (<c>overloaded_error</c>) after <c>message_start</c>; non-streaming gets the error JSON.
     /// </summary>
     public static LoopbackReply ErrorLine(string message) => new(ReplyKind.ErrorLine) { Body = message };
 

@@ -17,6 +17,9 @@ public sealed record LoopbackRequest(
     bool Stream,
     string? Authorization)
 {
+    /// <summary>The request headers (names case-insensitive; repeated values joined with commas).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     internal static LoopbackRequest Parse(string method, string path, string body, string? authorization, bool defaultStream)
     {
         string? model = null;
