@@ -111,7 +111,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             };
 
             // The router never disposes these wrappers: the provider clients belong to whoever passed them in.
-            IChatClient guarded = new ProviderResilienceChatClient(new UsageNormalizingChatClient(client), resilience);
+            ProviderResilienceChatClient guarded = new(new UsageNormalizingChatClient(client), resilience);
             Action<ChatOptions>? configure = provider.Name switch
             {
                 EaioProviders.Ollama => ProviderClientFactory.KeepAlive(options.Ollama.KeepAlive),
@@ -183,11 +183,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         foreach (PlannedRoute planned in plan.Routes)
         {
-            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             try
             {
-                ChatResponse response = await client.GetResponseAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                ChatResponse response = await client.RespondAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
                 RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
                 (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
@@ -217,7 +217,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         foreach (PlannedRoute planned in plan.Routes)
         {
-            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
@@ -301,7 +301,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
     }
 
-    private (IChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
+    private (ProviderResilienceChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
     {
         // Defence in depth: the policy never plans an external route for a local-only request; if it ever did, stop here.
         if (planned.Tier == ProviderTier.External && plan.Profile.IsLocalOnly)
@@ -384,7 +384,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,
-        IChatClient? Client,
+        ProviderResilienceChatClient? Client,
         ProviderCircuitBreaker Circuit,
         Action<ChatOptions>? Configure,
         string? MissingReason)
