@@ -23,23 +23,40 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         _r = resilience;
     }
 
-    public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RespondAsync(messages, options, cancellationToken).AsTask();
+
+    /// <summary>The non-streamed call as a <see cref="ValueTask{TResult}"/>, so that the router's await of a call that
+    /// completes at once allocates no task.</summary>
+    internal async ValueTask<ChatResponse> RespondAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         using RateLimitLease rate = AcquireRate();
         ThrowIfCircuitOpen();
 
         // One timer per call: the wait for a slot is bounded like a first update, then the call by the total limit.
+        // When a slot is free at once there is no wait, so the timer is armed once, with the total limit.
         long started = _r.Time.GetTimestamp();
-        CancellationTokenSource timeout = _r.Timeouts.Rent(_r.FirstUpdateTimeout);
+        RateLimitLease slot = _r.Concurrency.AttemptAcquire();
+        CancellationTokenSource timeout = _r.Timeouts.Rent(slot.IsAcquired ? _r.TotalTimeout : _r.FirstUpdateTimeout);
         try
         {
             using CancellationTokenRegistration link = Link(timeout, cancellationToken);
-            using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-            RearmForTotal(timeout, started);
+            if (!slot.IsAcquired)
+            {
+                slot.Dispose();
+                slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
+                RearmForTotal(timeout, started);
+            }
 
-            Call call = new(InnerClient, messages, options, this, timeout, cancellationToken);
-            return await _r.Circuit.ExecuteAsync(static (c, token) => c.RunAsync(token), call, timeout.Token).ConfigureAwait(false);
+            using (slot)
+            {
+                return await _r.Circuit.ExecuteAsync(
+                    static (c, token) => c.Owner.RunAsync(c, token),
+                    new Call(InnerClient, messages, options, this, timeout, cancellationToken),
+                    timeout.Token).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -171,17 +188,26 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
     private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationTokenSource timeout, CancellationToken caller)
     {
         RateLimitLease lease = _r.Concurrency.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (lease.IsAcquired)
         {
-            lease.Dispose();
-            try
-            {
-                lease = await _r.Concurrency.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-            {
-                throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
-            }
+            return lease;
+        }
+
+        lease.Dispose();
+        return await WaitForSlotAsync(timeout, caller).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues for a slot once none was free, for as long as the first-update limit allows.</summary>
+    private async ValueTask<RateLimitLease> WaitForSlotAsync(CancellationTokenSource timeout, CancellationToken caller)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await _r.Concurrency.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
         }
 
         if (!lease.IsAcquired)
@@ -196,25 +222,25 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
     private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>
         new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_r.Provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
 
-    /// <summary>A non-streamed call, run inside the circuit breaker so that its outcome, time-outs included, counts against the provider.</summary>
-    private sealed class Call(
-        IChatClient inner,
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options,
-        ProviderResilienceChatClient owner,
-        CancellationTokenSource timeout,
-        CancellationToken caller)
+    /// <summary>Runs a non-streamed call inside the circuit breaker, so that its outcome, time-outs included, counts against the provider.</summary>
+    private async ValueTask<ChatResponse> RunAsync(Call call, CancellationToken cancellationToken)
     {
-        public async ValueTask<ChatResponse> RunAsync(CancellationToken cancellationToken)
+        try
         {
-            try
-            {
-                return await inner.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (timeout.IsCancellationRequested && !caller.IsCancellationRequested)
-            {
-                throw owner.TimedOut(owner._r.TotalTimeout, "a response", "total time limit");
-            }
+            return await call.Inner.GetResponseAsync(call.Messages, call.Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (call.Timeout.IsCancellationRequested && !call.Caller.IsCancellationRequested)
+        {
+            throw TimedOut(_r.TotalTimeout, "a response", "total time limit");
         }
     }
+
+    /// <summary>What a non-streamed call needs inside the breaker; a struct, so passing it allocates nothing.</summary>
+    private readonly record struct Call(
+        IChatClient Inner,
+        IEnumerable<ChatMessage> Messages,
+        ChatOptions? Options,
+        ProviderResilienceChatClient Owner,
+        CancellationTokenSource Timeout,
+        CancellationToken Caller);
 }

@@ -33,6 +33,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<IDisposable> _owned = [];
+    private readonly RoutePlanCache _plans = new();
+    private readonly ProviderRoute[] _routeList;
+
+    /// <summary>The availability of every provider while no circuit is open: only the missing clients are out.</summary>
+    private readonly ProviderAvailability[] _healthy;
+    private readonly bool _externalConfigured;
 
     /// <summary>Initializes a new instance of the <see cref="HybridRouterChatClient"/> class.</summary>
     /// <param name="options">The router's configuration.</param>
@@ -105,7 +111,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             };
 
             // The router never disposes these wrappers: the provider clients belong to whoever passed them in.
-            IChatClient guarded = new ProviderResilienceChatClient(new UsageNormalizingChatClient(client), resilience);
+            ProviderResilienceChatClient guarded = new(new UsageNormalizingChatClient(client), resilience);
             Action<ChatOptions>? configure = provider.Name switch
             {
                 EaioProviders.Ollama => ProviderClientFactory.KeepAlive(options.Ollama.KeepAlive),
@@ -114,7 +120,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
             };
             _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null);
         }
+
+        _routeList = [.. _routes.Values];
+        _healthy = [.. _routeList.Select(r => r.MissingReason is null ? r.Available : new ProviderAvailability(r.Descriptor.Name, false, r.MissingReason))];
+        _externalConfigured = _routeList.Any(r => r.MissingReason is null && r.Descriptor.Tier == ProviderTier.External);
     }
+
+    /// <summary>Gets how many plans the router keeps for reuse, for tests.</summary>
+    internal int CachedPlans => _plans.Count;
 
     /// <summary>Gets the routing policy the router plans with.</summary>
     public RoutingPolicy Policy { get; }
@@ -130,16 +143,33 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
 
         ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
-        ProviderAvailability[] availability = new ProviderAvailability[_routes.Count];
-        int i = 0;
-        foreach (ProviderRoute route in _routes.Values)
+        bool healthy = true;
+        foreach (ProviderRoute route in _routeList)
         {
-            string? reason = route.MissingReason ?? route.Circuit.UnavailableReason;
-            availability[i++] = reason is null ? route.Available : new ProviderAvailability(route.Descriptor.Name, false, reason);
+            if (route.MissingReason is null && route.Circuit.UnavailableReason is not null)
+            {
+                healthy = false;
+                break;
+            }
         }
 
         BudgetSnapshot budget = _budget?.GetSnapshot(profile.TenantId) ?? new BudgetSnapshot(_options.MonthlyBudgetUsd, _options.MonthlyBudgetUsd);
-        return Policy.Plan(profile, availability, budget);
+        if (!healthy)
+        {
+            // A circuit is open: plan with the current reasons, and keep nothing (the reasons name when the circuit closes).
+            return Policy.Plan(profile, Availability(), budget);
+        }
+
+        // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
+        PlanKey key = Policy.KeyFor(profile, budget, _externalConfigured);
+        if (_plans.Find(profile, key) is { } cached)
+        {
+            return cached;
+        }
+
+        RoutePlan plan = Policy.Plan(profile, _healthy, budget);
+        _plans.Add(key, plan);
+        return plan;
     }
 
     /// <inheritdoc/>
@@ -153,11 +183,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         foreach (PlannedRoute planned in plan.Routes)
         {
-            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             try
             {
-                ChatResponse response = await client.GetResponseAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                ChatResponse response = await client.RespondAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
                 RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
                 (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
@@ -187,7 +217,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         foreach (PlannedRoute planned in plan.Routes)
         {
-            (IChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
@@ -271,7 +301,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
     }
 
-    private (IChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
+    private (ProviderResilienceChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
     {
         // Defence in depth: the policy never plans an external route for a local-only request; if it ever did, stop here.
         if (planned.Tier == ProviderTier.External && plan.Profile.IsLocalOnly)
@@ -286,6 +316,20 @@ public sealed partial class HybridRouterChatClient : IChatClient
         attemptOptions.ModelId = planned.Model;
         route.Configure?.Invoke(attemptOptions);
         return (route.Client!, attemptOptions);
+    }
+
+    private ProviderAvailability[] Availability()
+    {
+        ProviderAvailability[] availability = new ProviderAvailability[_healthy.Length];
+        for (int i = 0; i < availability.Length; i++)
+        {
+            ProviderRoute route = _routeList[i];
+            availability[i] = route.MissingReason is null && route.Circuit.UnavailableReason is { } reason
+                ? new ProviderAvailability(route.Descriptor.Name, false, reason)
+                : _healthy[i];
+        }
+
+        return availability;
     }
 
     private RouteAttempt Failed(PlannedRoute planned, long started, TimeSpan? firstUpdate, Exception ex) =>
@@ -340,7 +384,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,
-        IChatClient? Client,
+        ProviderResilienceChatClient? Client,
         ProviderCircuitBreaker Circuit,
         Action<ChatOptions>? Configure,
         string? MissingReason)

@@ -58,9 +58,9 @@ public sealed class RoutingPolicy
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(availability);
 
-        List<RouteExclusion> exclusions = [];
+        List<RouteExclusion> exclusions = new(Catalog.Providers.Count);
         List<Candidate> candidates = new(Catalog.Providers.Count);
-        string? externalBlock = ExternalBlock(profile, budget);
+        string? externalBlock = Describe(ExternalBlocks(profile, budget), budget);
         ModelTask task = TaskFor(profile);
         int neededTokens = profile.EstimatedInputTokens + profile.MaxOutputTokens;
 
@@ -106,7 +106,8 @@ public sealed class RoutingPolicy
             candidates.Add(new Candidate(provider, model!, cost, modelReason));
         }
 
-        return new RoutePlan(profile, Order(profile, candidates, task), exclusions);
+        // Read-only views: the router shares a plan's lists between requests with the same key.
+        return new RoutePlan(profile, Order(profile, candidates, task).AsReadOnly(), exclusions.AsReadOnly());
     }
 
     /// <summary>Gets the task a request's model is chosen for.</summary>
@@ -127,47 +128,137 @@ public sealed class RoutingPolicy
         };
     }
 
-    private string? ExternalBlock(ResolvedRequestProfile profile, BudgetSnapshot budget)
+    /// <summary>Gets the key of everything <see cref="Plan"/> reads besides provider availability, for a cache of plans.</summary>
+    /// <param name="profile">The resolved profile.</param>
+    /// <param name="budget">What remains of the budget.</param>
+    /// <param name="externalAvailable">Whether any external provider is available.</param>
+    /// <remarks>
+    /// This lives next to <see cref="Plan"/> so that the two change together: a value the plan starts to depend on must
+    /// become part of the key. Complexity only counts through the "complexity &gt; 0.8" rule. Token counts only count
+    /// exactly when an external route can get as far as a cost estimate; otherwise they only decide which local model
+    /// fits, so requests of different lengths that get the same local model share a key.
+    /// </remarks>
+    internal PlanKey KeyFor(ResolvedRequestProfile profile, BudgetSnapshot budget, bool externalAvailable)
     {
-        string? reasons = null;
+        int inputTokens = profile.EstimatedInputTokens;
+        int outputTokens = profile.MaxOutputTokens;
+        ModelDescriptor? localModel = null;
+        if (!externalAvailable || ExternalBlocks(profile, budget) != Blocks.None)
+        {
+            if (_options.Strategy == RoutingStrategy.ApiOnly)
+            {
+                // The local route is excluded before its model is chosen: the tokens play no part at all.
+                (inputTokens, outputTokens) = (0, 0);
+            }
+            else if (ChooseModel(Catalog.Local, TaskFor(profile), profile.RequiredCapabilities, inputTokens + outputTokens).Model is { } model)
+            {
+                // When no local model fits, the exclusion names the token count, so the exact counts stay in the key.
+                (inputTokens, outputTokens, localModel) = (0, 0, model);
+            }
+        }
+
+        return new PlanKey(
+            profile.Privacy,
+            profile.Sensitivity,
+            profile.Complexity > HighComplexity,
+            profile.Domain,
+            profile.Workload,
+            profile.Urgency,
+            profile.CostSensitivity,
+            profile.RequiredCapabilities,
+            inputTokens,
+            outputTokens,
+            localModel,
+            budget);
+    }
+
+    private Blocks ExternalBlocks(ResolvedRequestProfile profile, BudgetSnapshot budget)
+    {
+        Blocks blocks = Blocks.None;
         if (_options.Strategy == RoutingStrategy.Local)
         {
-            Append(ref reasons, "LLM_STRATEGY=local allows no external routes");
+            blocks |= Blocks.LocalStrategy;
         }
 
         if (_options.EmergencyLocalOnly)
         {
-            Append(ref reasons, "EMERGENCY_LOCAL_ONLY=true");
+            blocks |= Blocks.EmergencyLocalOnly;
         }
 
         if (budget.RemainingShare is { } share && share < LowBudgetShare)
+        {
+            blocks |= Blocks.LowBudget;
+        }
+
+        if (profile.Privacy == PrivacyLevel.Private)
+        {
+            blocks |= Blocks.Private;
+        }
+
+        if (profile.Sensitivity == DataSensitivity.Critical)
+        {
+            blocks |= Blocks.Critical;
+        }
+
+        if (profile.Workload == Workload.RealTimeMonitoring)
+        {
+            blocks |= Blocks.RealTimeMonitoring;
+        }
+
+        if (profile.Workload == Workload.EmergencyResponse)
+        {
+            blocks |= Blocks.EmergencyResponse;
+        }
+
+        if (profile.Sensitivity == DataSensitivity.Sensitive && profile.Privacy != PrivacyLevel.Private && !_options.AllowApiForAggregated)
+        {
+            blocks |= Blocks.SensitiveAggregated;
+        }
+
+        return blocks;
+    }
+
+    private static string? Describe(Blocks blocks, BudgetSnapshot budget)
+    {
+        string? reasons = null;
+        if ((blocks & Blocks.LocalStrategy) != 0)
+        {
+            Append(ref reasons, "LLM_STRATEGY=local allows no external routes");
+        }
+
+        if ((blocks & Blocks.EmergencyLocalOnly) != 0)
+        {
+            Append(ref reasons, "EMERGENCY_LOCAL_ONLY=true");
+        }
+
+        if ((blocks & Blocks.LowBudget) != 0)
         {
             Append(ref reasons, string.Create(
                 CultureInfo.InvariantCulture,
                 $"budget below 10 % (${budget.RemainingUsd:0.##} of ${budget.MonthlyBudgetUsd:0.##} left): local only"));
         }
 
-        if (profile.Privacy == PrivacyLevel.Private)
+        if ((blocks & Blocks.Private) != 0)
         {
             Append(ref reasons, "privacy PRIVATE: local only");
         }
 
-        if (profile.Sensitivity == DataSensitivity.Critical)
+        if ((blocks & Blocks.Critical) != 0)
         {
             Append(ref reasons, "sensitivity CRITICAL: local only");
         }
 
-        if (profile.Workload == Workload.RealTimeMonitoring)
+        if ((blocks & Blocks.RealTimeMonitoring) != 0)
         {
             Append(ref reasons, "workload RealTimeMonitoring: local only");
         }
 
-        if (profile.Workload == Workload.EmergencyResponse)
+        if ((blocks & Blocks.EmergencyResponse) != 0)
         {
             Append(ref reasons, "workload EmergencyResponse: local only");
         }
 
-        if (profile.Sensitivity == DataSensitivity.Sensitive && profile.Privacy != PrivacyLevel.Private && !_options.AllowApiForAggregated)
+        if ((blocks & Blocks.SensitiveAggregated) != 0)
         {
             Append(ref reasons, "sensitivity SENSITIVE and ALLOW_API_FOR_AGGREGATED=false: local only");
         }
@@ -345,6 +436,21 @@ public sealed class RoutingPolicy
 
         // The preferred provider is not allowed or not configured: the next best is the cheapest that is.
         return preferred ?? (external.Count > 0 ? external[0] : null);
+    }
+
+    /// <summary>Why external routes are ruled out for a request, before any provider is looked at.</summary>
+    [Flags]
+    private enum Blocks
+    {
+        None = 0,
+        LocalStrategy = 1,
+        EmergencyLocalOnly = 2,
+        LowBudget = 4,
+        Private = 8,
+        Critical = 16,
+        RealTimeMonitoring = 32,
+        EmergencyResponse = 64,
+        SensitiveAggregated = 128,
     }
 
     private readonly record struct Candidate(ProviderDescriptor Provider, ModelDescriptor Model, decimal Cost, string ModelReason);

@@ -1,0 +1,197 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>The router reuses plans only where a fresh plan would be the same, and never across a circuit that opened.</summary>
+public sealed class RoutePlanCacheTests
+{
+    private static readonly DateTimeOffset s_start = DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [TestCase(1)]
+    [TestCase(20261124)]
+    public void A_reused_plan_is_what_the_policy_would_plan_afresh(int seed)
+    {
+        Random random = new(seed);
+        MutableBudget budget = new();
+        EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m };
+        using HybridRouterChatClient router = new(options, AllProviders(), budget: budget);
+
+        for (int i = 0; i < 3000; i++)
+        {
+            // Few distinct values per field, so most requests hit a plan made before.
+            budget.Snapshot = random.Next(4) switch
+            {
+                0 => BudgetSnapshot.Unlimited,
+                1 => new BudgetSnapshot(100m, 100m),
+                2 => new BudgetSnapshot(100m, 5m),
+                _ => new BudgetSnapshot(100m, 0.01m),
+            };
+            ChatOptions chat = new ChatOptions
+            {
+                MaxOutputTokens = random.Next(3) switch { 0 => null, 1 => 100, _ => 7000 },
+                ResponseFormat = random.Next(4) == 0 ? ChatResponseFormat.Json : null,
+            }.WithEaio(p =>
+            {
+                p.Privacy = Pick<PrivacyLevel>(random);
+                p.Sensitivity = Pick<DataSensitivity>(random);
+                p.Complexity = random.Next(3) switch { 0 => null, 1 => 0.3, _ => 0.9 };
+                p.Domain = random.Next(2) == 0 ? null : Pick<RequestDomain>(random);
+                p.Workload = Pick<Workload>(random);
+                p.Urgency = Pick<Urgency>(random);
+                p.CostSensitivity = Pick<CostSensitivity>(random);
+            });
+            ChatMessage[] messages = [new(ChatRole.User, new string('x', random.Next(4) switch { 0 => 10, 1 => 4000, 2 => 30_000, _ => 400_000 }))];
+
+            RoutePlan reused = router.Explain(messages, chat);
+            RoutePlan fresh = router.Policy.Plan(reused.Profile, Healthy(router), budget.Snapshot);
+            Assert.That(Describe(reused), Is.EqualTo(Describe(fresh)), $"request {i}");
+        }
+
+        Assert.That(router.CachedPlans, Is.GreaterThan(0).And.LessThan(3000), "plans are reused");
+    }
+
+    [Test]
+    public async Task An_open_circuit_is_never_hidden_by_a_plan_made_while_it_was_closed()
+    {
+        FakeTimeProvider time = new(s_start);
+        FailingClient openAI = new();
+        EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue, CircuitMinimumThroughput = 2, CircuitBreakDuration = TimeSpan.FromSeconds(30) };
+        using HybridRouterChatClient router = new(options, new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = openAI }, time);
+        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.2; p.Domain = RequestDomain.General; });
+        ChatMessage[] question = [new(ChatRole.User, "How warm is it?")];
+
+        RoutePlan before = router.Explain(question, chat);
+        Assert.That(before.Routes.Select(r => r.Provider), Does.Contain(EaioProviders.OpenAI));
+
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.CatchAsync(async () => await router.GetResponseAsync(question, chat));
+        }
+
+        RoutePlan open = router.Explain(question, chat);
+        Assert.That(open.Routes.Select(r => r.Provider), Does.Not.Contain(EaioProviders.OpenAI));
+        Assert.That(open.Exclusions.Single(e => e.Provider == EaioProviders.OpenAI).Reason, Does.Contain("circuit open"));
+        Assert.That(async () => await router.GetResponseAsync(question, chat), Throws.TypeOf<NoRouteAvailableException>());
+        Assert.That(openAI.Calls, Is.EqualTo(2), "no call while the circuit is open");
+
+        // Once the break is over the provider is planned again, as before.
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.That(Describe(router.Explain(question, chat)), Is.EqualTo(Describe(before)));
+    }
+
+    [Test]
+    public void A_different_budget_gets_a_different_plan()
+    {
+        MutableBudget budget = new() { Snapshot = new BudgetSnapshot(100m, 100m) };
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders(), budget: budget);
+        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.9; p.Domain = RequestDomain.General; });
+        ChatMessage[] question = [new(ChatRole.User, "Plan the heating for next winter.")];
+
+        Assert.That(router.Explain(question, chat).Routes[0].Tier, Is.EqualTo(ProviderTier.External));
+
+        budget.Snapshot = new BudgetSnapshot(100m, 2m);
+        RoutePlan low = router.Explain(question, chat);
+        Assert.That(low.Routes.Select(r => r.Tier), Is.All.EqualTo(ProviderTier.Local));
+        Assert.That(low.Exclusions.First(e => e.Tier == ProviderTier.External).Reason, Does.Contain("budget below 10 %"));
+
+        budget.Snapshot = new BudgetSnapshot(100m, 100m);
+        Assert.That(router.Explain(question, chat).Routes[0].Tier, Is.EqualTo(ProviderTier.External));
+
+        // A small budget, all of it left: external routes stay allowed, but the dearest no longer fit in 5 % of it.
+        budget.Snapshot = new BudgetSnapshot(0.1m, 0.1m);
+        Assert.That(router.Explain(question, chat).Exclusions.Select(e => e.Reason), Has.Some.Contains("exceeds 5 % of the remaining budget"));
+    }
+
+    [Test]
+    public void External_routes_are_planned_for_the_exact_token_count()
+    {
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.9; p.Domain = RequestDomain.General; });
+
+        decimal shortCost = router.Explain([new(ChatRole.User, new string('a', 400))], chat).Routes[0].EstimatedCostUsd;
+        decimal longCost = router.Explain([new(ChatRole.User, new string('a', 40_000))], chat).Routes[0].EstimatedCostUsd;
+
+        Assert.That(longCost, Is.GreaterThan(shortCost));
+    }
+
+    [Test]
+    public void Local_only_requests_share_a_plan_while_the_same_local_model_fits()
+    {
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; p.Domain = RequestDomain.General; });
+
+        RoutePlan small = router.Explain([new(ChatRole.User, new string('a', 100))], chat);
+        RoutePlan larger = router.Explain([new(ChatRole.User, new string('a', 5000))], chat);
+        Assert.That(router.CachedPlans, Is.EqualTo(1));
+        Assert.That(larger.Routes, Is.SameAs(small.Routes));
+        Assert.That(larger.Profile.EstimatedInputTokens, Is.GreaterThan(small.Profile.EstimatedInputTokens), "each plan carries its own profile");
+
+        // Too long for any local model: the exclusion names the count, so this plan is not shared with the others.
+        RoutePlan tooLong = router.Explain([new(ChatRole.User, new string('a', 400_000))], chat);
+        Assert.That(tooLong.IsEmpty, Is.True);
+        Assert.That(tooLong.Exclusions.Single(e => e.Tier == ProviderTier.Local).Reason, Does.Contain("context window too small"));
+        Assert.That(router.CachedPlans, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Shared_plan_lists_cannot_be_changed_by_a_caller()
+    {
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        RoutePlan plan = router.Explain([new(ChatRole.User, "hi")], new ChatOptions().WithEaio(p => p.Privacy = PrivacyLevel.Private));
+
+        Assert.That(() => ((IList<PlannedRoute>)plan.Routes).Add(plan.Routes[0]), Throws.TypeOf<NotSupportedException>());
+        Assert.That(() => ((IList<RouteExclusion>)plan.Exclusions).Clear(), Throws.TypeOf<NotSupportedException>());
+    }
+
+    private static Dictionary<string, IChatClient> AllProviders() => new()
+    {
+        [EaioProviders.Ollama] = new FailingClient(),
+        [EaioProviders.OpenAI] = new FailingClient(),
+        [EaioProviders.DeepSeek] = new FailingClient(),
+        [EaioProviders.Gemini] = new FailingClient(),
+    };
+
+    private static ProviderAvailability[] Healthy(HybridRouterChatClient router) =>
+        [.. router.Policy.Catalog.Providers.Select(p => p.Name is EaioProviders.Ollama or EaioProviders.OpenAI or EaioProviders.DeepSeek or EaioProviders.Gemini
+            ? new ProviderAvailability(p.Name, true)
+            : new ProviderAvailability(p.Name, false, $"{p.KeySetting} is not set"))];
+
+    private static string Describe(RoutePlan plan) =>
+        string.Join("\n", plan.Routes.Select(r => $"{r} ${r.EstimatedCostUsd}").Concat(plan.Exclusions.Select(e => $"{e} {e.Tier}")));
+
+    private static T Pick<T>(Random random)
+        where T : struct, Enum
+    {
+        T[] values = Enum.GetValues<T>();
+        return values[random.Next(values.Length)];
+    }
+
+    private sealed class MutableBudget : IBudgetSnapshotSource
+    {
+        public BudgetSnapshot Snapshot { get; set; } = BudgetSnapshot.Unlimited;
+
+        public BudgetSnapshot GetSnapshot(string? tenantId) => Snapshot;
+    }
+
+    private sealed class FailingClient : IChatClient
+    {
+        public int Calls { get; private set; }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            throw new InvalidOperationException("down");
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
