@@ -78,6 +78,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
         Exception? failure = null;
         int received = 0;
+        bool output = false;
         bool finished = false;
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         Task<bool>? pending = null;
@@ -109,7 +110,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw failure = received == 0
+                    throw failure = !output
                         ? TimedOut(_r.FirstUpdateTimeout, "its first update", _r.TimeoutSetting)
                         : TimedOut(_r.TotalTimeout, "the rest of its stream", "total time limit");
                 }
@@ -119,13 +120,16 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                     throw;
                 }
 
-                if (received++ == 0)
+                received++;
+                ChatResponseUpdate update = updates.Current;
+                if (!output && update.HasOutput())
                 {
-                    // From the first update on, only the total limit applies.
+                    // From the first output on, only the total limit applies. Updates without output (a role-only chunk,
+                    // Anthropic's message_start) do not count: a provider that stalls after them is still bounded by the first-update limit.
+                    output = true;
                     RearmForTotal(timeout, started);
                 }
 
-                ChatResponseUpdate update = updates.Current;
                 finished |= update.FinishReason is not null;
                 yield return update;
             }

@@ -227,7 +227,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             bool hasMore;
             try
             {
-                while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && IsEmpty(updates.Current))
+                while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && !updates.Current.HasOutput())
                 {
                     (held ??= []).Add(updates.Current);
                 }
@@ -340,24 +340,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
         NoRouteAvailableException exception = new(plan, attempts, last);
         LogNoRoute(exception.Message);
         return exception;
-    }
-
-    private static bool IsEmpty(ChatResponseUpdate update)
-    {
-        if (update.FinishReason is not null)
-        {
-            return false;
-        }
-
-        foreach (AIContent content in update.Contents)
-        {
-            if (content is not TextContent { Text.Length: 0 })
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static ChatResponseUpdate Stamp(ChatResponseUpdate update, RouteDecision decision)

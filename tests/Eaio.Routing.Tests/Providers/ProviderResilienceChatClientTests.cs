@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+[CancelAfter(10_000)]
+public sealed class ProviderResilienceChatClientTests
+{
+    private static ProviderResilience Resilience(FakeTimeProvider time) => new()
+    {
+        Provider = "test",
+        FirstUpdateTimeout = TimeSpan.FromSeconds(10),
+        TotalTimeout = TimeSpan.FromSeconds(300),
+        TimeoutSetting = "API_TIMEOUT_SEC",
+        ConcurrencySetting = "MAX_CONCURRENT_API",
+        RequestRate = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 100, QueueLimit = 0 }),
+        RequestsPerMinute = 100,
+        Concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 }),
+        Circuit = new ProviderCircuitBreaker("test", 3, TimeSpan.FromSeconds(30), time),
+        Time = time,
+        Timeouts = new CancellationSourcePool(time),
+    };
+
+    /// <summary>An opening update without output, then a stall that ignores the token, as a provider that hangs after message_start.</summary>
+    private static async IAsyncEnumerable<ChatResponseUpdate> OpensThenStalls(TaskCompletionSource stalled, Task never, [EnumeratorCancellation] CancellationToken _ = default)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, string.Empty);
+        stalled.SetResult();
+        await never;
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "never");
+    }
+
+    [Test]
+    public async Task Updates_without_output_do_not_satisfy_the_first_update_limit()
+    {
+        FakeTimeProvider time = new();
+        TaskCompletionSource stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource never = new();
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetStreamingResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(OpensThenStalls(stalled, never.Task));
+        using ProviderResilienceChatClient client = new(inner, Resilience(time));
+
+        Task<ChatResponse> consuming = client.GetStreamingResponseAsync("q").ToChatResponseAsync();
+        await stalled.Task;
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        // WaitAsync keeps a regression from hanging the run; its own TimeoutException would not carry the message below.
+        TimeoutException? error = Assert.ThrowsAsync<TimeoutException>(async () => await consuming.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.That(error!.Message, Does.Contain("its first update").And.Contain("API_TIMEOUT_SEC"));
+    }
+
+    [Test]
+    public async Task After_the_first_output_only_the_total_limit_applies()
+    {
+        FakeTimeProvider time = new();
+        TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetStreamingResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(OutputThenWait(waiting, release.Task));
+        using ProviderResilienceChatClient client = new(inner, Resilience(time));
+
+        Task<ChatResponse> consuming = client.GetStreamingResponseAsync("q").ToChatResponseAsync();
+        await waiting.Task;
+        time.Advance(TimeSpan.FromSeconds(60)); // past the first-update limit, inside the total limit
+        release.SetResult();
+
+        ChatResponse response = await consuming.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(response.Text, Is.EqualTo("Hello world"));
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> OutputThenWait(TaskCompletionSource waiting, Task release, [EnumeratorCancellation] CancellationToken _ = default)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "Hello");
+        waiting.SetResult();
+        await release;
+        yield return new ChatResponseUpdate(ChatRole.Assistant, " world") { FinishReason = ChatFinishReason.Stop };
+    }
+}
