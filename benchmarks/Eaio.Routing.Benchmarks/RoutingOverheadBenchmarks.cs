@@ -90,25 +90,3 @@ public class RoutingOverheadBenchmarks
     [Benchmark(Description = "router, complexity and domain estimated")]
     public Task<ChatResponse> RouterEstimated() => _router.GetResponseAsync(_messages, _estimated);
 }
-
-[MemoryDiagnoser]
-public class RoutingPartsBenchmarks
-{
-    private HybridRouterChatClient _router = null!;
-    private ChatMessage[] _messages = null!;
-    private ChatOptions _profiled = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _router = new HybridRouterChatClient(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = new NoOpChatClient() });
-        _messages = [new ChatMessage(ChatRole.User, new string('a', 200))];
-        _profiled = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.4; p.Domain = RequestDomain.EnergyOptimization; });
-    }
-
-    [Benchmark]
-    public RoutePlan Explain() => _router.Explain(_messages, _profiled);
-
-    [Benchmark]
-    public ChatOptions Clone() => _profiled.Clone();
-}

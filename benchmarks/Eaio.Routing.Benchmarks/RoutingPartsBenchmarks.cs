@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing.Benchmarks;
+
+/// <summary>The parts of the router's cost that can be measured alone: planning (<c>Explain</c>) and the options copy each attempt makes.</summary>
+[MemoryDiagnoser]
+public class RoutingPartsBenchmarks
+{
+    private HybridRouterChatClient _router = null!;
+    private ChatMessage[] _messages = null!;
+    private ChatOptions _profiled = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _router = new HybridRouterChatClient(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = new NoOpChatClient() });
+        _messages = [new ChatMessage(ChatRole.User, new string('a', 200))];
+        _profiled = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.4; p.Domain = RequestDomain.EnergyOptimization; });
+    }
+
+    [Benchmark]
+    public RoutePlan Explain() => _router.Explain(_messages, _profiled);
+
+    [Benchmark]
+    public ChatOptions Clone() => _profiled.Clone();
+}
