@@ -3,14 +3,13 @@ using Eaio.Samples.Console;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console;
 
 // The sample's configuration: an optional appsettings.json beside the program (section "Eaio") and the seed's
 // environment variables (LLM_STRATEGY, OLLAMA_BASE_URL, OPENAI_API_KEY, ...), which win.
 if (!CommandLine.TryParse(args, out CommandLine? command, out string? usageError))
 {
-    AnsiConsole.MarkupLine($"[red]{Markup.Escape(usageError)}[/]");
-    AnsiConsole.WriteLine(CommandLine.Usage);
+    Console.Error.WriteLine(usageError);
+    Console.Error.WriteLine(CommandLine.Usage);
     return 1;
 }
 
@@ -27,10 +26,10 @@ try
 }
 catch (EaioConfigurationException ex)
 {
-    AnsiConsole.MarkupLine("[red]The configuration is invalid:[/]");
+    Console.Error.WriteLine("The configuration is invalid:");
     foreach (string error in ex.Errors)
     {
-        AnsiConsole.MarkupLine($"  [red]{Markup.Escape(error)}[/]");
+        Console.Error.WriteLine($"  {error}");
     }
 
     return 3;
@@ -51,12 +50,10 @@ try
     }
 
     RouteDecision? decision = null;
-    ChatResponseUpdate? last = null;
     await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(messages, options))
     {
         Console.Write(update.Text);
         decision ??= update.GetRouteDecision();
-        last = update;
     }
 
     Console.WriteLine();
@@ -69,16 +66,17 @@ try
 }
 catch (NoRouteAvailableException ex)
 {
-    AnsiConsole.MarkupLine($"[red]No route could answer:[/] {Markup.Escape(ex.Message)}");
+    // Plain stderr, not Spectre markup: the message must stay whole for people and scripts, whatever the console width.
+    Console.Error.WriteLine($"No route could answer: {ex.Message}");
     return 2;
 }
 catch (IncompleteStreamException ex)
 {
-    AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+    Console.Error.WriteLine(ex.Message);
     return 2;
 }
 catch (ArgumentException ex)
 {
-    AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+    Console.Error.WriteLine(ex.Message);
     return 1;
 }

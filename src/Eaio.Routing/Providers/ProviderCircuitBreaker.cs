@@ -13,7 +13,7 @@ internal sealed class ProviderCircuitBreaker
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly TimeProvider _time;
-    private DateTimeOffset _openUntil;
+    private long _openUntilUtcTicks; // written by Polly's callback, read by planners on other threads: one atomic word
 
     public ProviderCircuitBreaker(string provider, int minimumThroughput, TimeSpan breakDuration, TimeProvider time)
     {
@@ -30,7 +30,7 @@ internal sealed class ProviderCircuitBreaker
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(static ex => ex is not OperationCanceledException),
                 OnOpened = args =>
                 {
-                    _openUntil = _time.GetUtcNow() + args.BreakDuration;
+                    Volatile.Write(ref _openUntilUtcTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
                     return default;
                 },
             })
@@ -47,7 +47,8 @@ internal sealed class ProviderCircuitBreaker
     public string? UnavailableReason => State switch
     {
         CircuitState.Isolated => "circuit isolated",
-        CircuitState.Open when _time.GetUtcNow() < _openUntil => $"circuit open after repeated failures, until {_openUntil:u}",
+        CircuitState.Open when _time.GetUtcNow().UtcTicks < Volatile.Read(ref _openUntilUtcTicks)
+            => $"circuit open after repeated failures, until {new DateTimeOffset(Volatile.Read(ref _openUntilUtcTicks), TimeSpan.Zero):u}",
         _ => null,
     };
 
