@@ -7,6 +7,8 @@ using Anthropic.Exceptions;
 using Microsoft.Extensions.AI;
 using NUnit.Framework;
 
+using static Eaio.Routing.Tests.ProtocolCalls;
+
 namespace Eaio.Routing.Tests;
 
 /// <summary>
@@ -465,49 +467,10 @@ public sealed class AnthropicProtocolTests
 
     private Task CallAsync(IChatClient client, bool stream) => CallAsync(client, stream, null, Ct);
 
-    private static async Task CallAsync(IChatClient client, bool stream, ChatOptions? options, CancellationToken cancellationToken)
-    {
-        if (stream)
-        {
-            await foreach (var _ in client.GetStreamingResponseAsync(s_messages, options, cancellationToken))
-            {
-            }
-        }
-        else
-        {
-            await client.GetResponseAsync(s_messages, options, cancellationToken);
-        }
-    }
+    private static Task CallAsync(IChatClient client, bool stream, ChatOptions? options, CancellationToken cancellationToken) =>
+        ProtocolCalls.CallAsync(client, s_messages, stream, options, cancellationToken);
 
-    /// <summary>Collects the updates of a streaming call and the exception that ended it, if any.</summary>
-    private static async Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        var error = await CatchAsync(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync(s_messages, null, cancellationToken))
-            {
-                updates.Add(update);
-            }
-        });
-        return (updates, error);
-    }
+    private static Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken) =>
+        ProtocolCalls.StreamAsync(client, s_messages, cancellationToken);
 
-    private static async Task<Exception?> CatchAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-    }
-
-    private static string[] Texts(List<ChatResponseUpdate> updates) => [.. updates.Select(u => u.Text)];
-
-    private static List<UsageDetails> Usages(List<ChatResponseUpdate> updates) =>
-        [.. updates.SelectMany(u => u.Contents.OfType<UsageContent>()).Select(u => u.Details)];
 }

@@ -14,6 +14,8 @@ using OpenAI.Chat;
 using ChatFinishReason = Microsoft.Extensions.AI.ChatFinishReason;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
+using static Eaio.Routing.Tests.ProtocolCalls;
+
 namespace Eaio.Routing.Tests;
 
 /// <summary>
@@ -828,49 +830,10 @@ public sealed class LoopbackProtocolTests
 
     private Task CallAsync(IChatClient client, bool stream) => CallAsync(client, stream, Ct);
 
-    private static async Task CallAsync(IChatClient client, bool stream, CancellationToken cancellationToken)
-    {
-        if (stream)
-        {
-            await foreach (var _ in client.GetStreamingResponseAsync(s_messages, null, cancellationToken))
-            {
-            }
-        }
-        else
-        {
-            await client.GetResponseAsync(s_messages, null, cancellationToken);
-        }
-    }
+    private static Task CallAsync(IChatClient client, bool stream, CancellationToken cancellationToken) =>
+        ProtocolCalls.CallAsync(client, s_messages, stream, null, cancellationToken);
 
-    /// <summary>Collects the updates of a streaming call and the exception that ended it, if any.</summary>
-    private static async Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        var error = await CatchAsync(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync(s_messages, null, cancellationToken))
-            {
-                updates.Add(update);
-            }
-        });
-        return (updates, error);
-    }
+    private static Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken) =>
+        ProtocolCalls.StreamAsync(client, s_messages, cancellationToken);
 
-    private static async Task<Exception?> CatchAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-    }
-
-    private static string[] Texts(List<ChatResponseUpdate> updates) => [.. updates.Select(u => u.Text)];
-
-    private static List<UsageDetails> Usages(List<ChatResponseUpdate> updates) =>
-        [.. updates.SelectMany(u => u.Contents.OfType<UsageContent>()).Select(u => u.Details)];
 }
