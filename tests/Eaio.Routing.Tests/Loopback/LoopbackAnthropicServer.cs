@@ -9,38 +9,17 @@ namespace Eaio.Routing.Tests;
 /// <c>ping</c>, <c>content_block_delta</c>, <c>content_block_stop</c>, <c>message_delta</c>, <c>message_stop</c>)
 /// depending on <c>stream</c>. Point the SDK's <c>AnthropicClient.BaseUrl</c> at <see cref="BaseUri"/>.
 /// </summary>
-public sealed class LoopbackAnthropicServer : IAsyncDisposable
+public sealed class LoopbackAnthropicServer : LoopbackServer
 {
-    private readonly LoopbackHost _host;
     private int _messageId;
 
-    private LoopbackAnthropicServer(LoopbackHost host) => _host = host;
+    private LoopbackAnthropicServer(LoopbackHost host)
+        : base(host)
+    {
+    }
 
     /// <summary>The server root, e.g. <c>http://127.0.0.1:PORT/</c>; the SDK appends <c>v1/messages</c>.</summary>
-    public Uri BaseUri => _host.Root;
-
-    /// <summary>Every request received, in arrival order; a snapshot.</summary>
-    public IReadOnlyList<LoopbackRequest> Requests => _host.Requests;
-
-    /// <summary>Number of <c>POST …/v1/messages</c> requests received.</summary>
-    public int ChatRequestCount => _host.ChatRequestCount;
-
-    /// <summary>Reply used when the queue is empty and <see cref="Responder"/> is null.</summary>
-    public LoopbackReply DefaultReply
-    {
-        get => _host.DefaultReply;
-        set => _host.DefaultReply = value;
-    }
-
-    /// <summary>Chooses a reply per request when the queue is empty.</summary>
-    public Func<LoopbackRequest, LoopbackReply>? Responder
-    {
-        get => _host.Responder;
-        set => _host.Responder = value;
-    }
-
-    /// <summary>Replies served first, one per chat request, in order.</summary>
-    public void Enqueue(params LoopbackReply[] replies) => _host.Enqueue(replies);
+    public override Uri BaseUri => Host.Root;
 
     public static async Task<LoopbackAnthropicServer> StartAsync(LoopbackReply? defaultReply = null)
     {
@@ -52,13 +31,11 @@ public sealed class LoopbackAnthropicServer : IAsyncDisposable
         return server;
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     private async Task HandleAsync(HttpContext context, CancellationToken ct)
     {
         var isChat = HttpMethods.IsPost(context.Request.Method)
             && (context.Request.Path.Value ?? "").EndsWith("/v1/messages", StringComparison.Ordinal);
-        var request = await _host.RecordAsync(context, isChat, defaultStream: false, ct);
+        var request = await Host.RecordAsync(context, isChat, defaultStream: false, ct);
         if (!isChat)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -68,7 +45,7 @@ public sealed class LoopbackAnthropicServer : IAsyncDisposable
         }
 
         context.Response.Headers["request-id"] = "req_loopback_" + Volatile.Read(ref _messageId);
-        var reply = await LoopbackHost.HandleCommonAsync(context, _host.NextReply(request), DefaultErrorBody, ct);
+        var reply = await LoopbackHost.HandleCommonAsync(context, Host.NextReply(request), DefaultErrorBody, ct);
         if (reply is null)
         {
             return;

@@ -9,25 +9,18 @@ namespace Eaio.Routing.Tests;
 /// one JSON object otherwise) and <c>GET /api/tags</c>. Point <c>OllamaApiClient</c> at <see cref="BaseUri"/>.
 /// A disposed server is "down" (connection refused).
 /// </summary>
-public sealed class LoopbackOllamaServer : IAsyncDisposable
+public sealed class LoopbackOllamaServer : LoopbackServer
 {
-    private readonly LoopbackHost _host;
     private volatile IReadOnlyList<string> _models;
 
     private LoopbackOllamaServer(LoopbackHost host, IReadOnlyList<string> models)
+        : base(host)
     {
-        _host = host;
         _models = models;
     }
 
     /// <summary>The server root, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
-    public Uri BaseUri => _host.Root;
-
-    /// <summary>Every request received (chat and tags), in arrival order; a snapshot.</summary>
-    public IReadOnlyList<LoopbackRequest> Requests => _host.Requests;
-
-    /// <summary>Number of <c>POST /api/chat</c> requests received.</summary>
-    public int ChatRequestCount => _host.ChatRequestCount;
+    public override Uri BaseUri => Host.Root;
 
     /// <summary>Model names listed by <c>GET /api/tags</c>.</summary>
     public IReadOnlyList<string> Models
@@ -35,23 +28,6 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
         get => _models;
         set => _models = [.. value];
     }
-
-    /// <summary>Reply used when the queue is empty and <see cref="Responder"/> is null.</summary>
-    public LoopbackReply DefaultReply
-    {
-        get => _host.DefaultReply;
-        set => _host.DefaultReply = value;
-    }
-
-    /// <summary>Chooses a reply per request when the queue is empty.</summary>
-    public Func<LoopbackRequest, LoopbackReply>? Responder
-    {
-        get => _host.Responder;
-        set => _host.Responder = value;
-    }
-
-    /// <summary>Replies served first, one per chat request, in order.</summary>
-    public void Enqueue(params LoopbackReply[] replies) => _host.Enqueue(replies);
 
     public static async Task<LoopbackOllamaServer> StartAsync(IEnumerable<string>? models = null, LoopbackReply? defaultReply = null)
     {
@@ -63,13 +39,11 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
         return server;
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     private async Task HandleAsync(HttpContext context, CancellationToken ct)
     {
         var path = context.Request.Path.Value ?? "";
         var isChat = HttpMethods.IsPost(context.Request.Method) && path == "/api/chat";
-        var request = await _host.RecordAsync(context, isChat, defaultStream: true, ct);
+        var request = await Host.RecordAsync(context, isChat, defaultStream: true, ct);
         if (HttpMethods.IsGet(context.Request.Method) && path == "/api/tags")
         {
             context.Response.ContentType = "application/json; charset=utf-8";
@@ -84,7 +58,7 @@ public sealed class LoopbackOllamaServer : IAsyncDisposable
             return;
         }
 
-        var reply = await LoopbackHost.HandleCommonAsync(context, _host.NextReply(request), _ => ErrorJson("loopback error"), ct);
+        var reply = await LoopbackHost.HandleCommonAsync(context, Host.NextReply(request), _ => ErrorJson("loopback error"), ct);
         if (reply is null)
         {
             return;

@@ -8,45 +8,21 @@ namespace Eaio.Routing.Tests;
 /// (any prefix, so <c>/v1/</c>, <c>/v1beta/openai/</c>, … all work), JSON or SSE depending on <c>stream</c>.
 /// Point the OpenAI SDK's <c>OpenAIClientOptions.Endpoint</c> at <see cref="BaseUri"/>.
 /// </summary>
-public sealed class LoopbackOpenAIServer : IAsyncDisposable
+public sealed class LoopbackOpenAIServer : LoopbackServer
 {
     private const long Created = 1_735_689_600;
 
-    private readonly LoopbackHost _host;
     private readonly string _basePath;
     private int _completionId;
 
     private LoopbackOpenAIServer(LoopbackHost host, string basePath)
+        : base(host)
     {
-        _host = host;
         _basePath = basePath;
     }
 
     /// <summary>The API base, e.g. <c>http://127.0.0.1:PORT/v1/</c>; the SDK appends <c>chat/completions</c>.</summary>
-    public Uri BaseUri => new(_host.Root, _basePath);
-
-    /// <summary>Every request received, in arrival order; a snapshot.</summary>
-    public IReadOnlyList<LoopbackRequest> Requests => _host.Requests;
-
-    /// <summary>Number of <c>POST …/chat/completions</c> requests received.</summary>
-    public int ChatRequestCount => _host.ChatRequestCount;
-
-    /// <summary>Reply used when the queue is empty and <see cref="Responder"/> is null.</summary>
-    public LoopbackReply DefaultReply
-    {
-        get => _host.DefaultReply;
-        set => _host.DefaultReply = value;
-    }
-
-    /// <summary>Chooses a reply per request when the queue is empty.</summary>
-    public Func<LoopbackRequest, LoopbackReply>? Responder
-    {
-        get => _host.Responder;
-        set => _host.Responder = value;
-    }
-
-    /// <summary>Replies served first, one per chat request, in order.</summary>
-    public void Enqueue(params LoopbackReply[] replies) => _host.Enqueue(replies);
+    public override Uri BaseUri => new(Host.Root, _basePath);
 
     /// <param name="basePath">Path of <see cref="BaseUri"/>, e.g. <c>v1/</c> or <c>v1beta/openai/</c>.</param>
     /// <param name="defaultReply">Reply when nothing is scripted.</param>
@@ -61,13 +37,11 @@ public sealed class LoopbackOpenAIServer : IAsyncDisposable
         return server;
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
     private async Task HandleAsync(HttpContext context, CancellationToken ct)
     {
         var isChat = HttpMethods.IsPost(context.Request.Method)
             && (context.Request.Path.Value ?? "").EndsWith("/chat/completions", StringComparison.Ordinal);
-        var request = await _host.RecordAsync(context, isChat, defaultStream: false, ct);
+        var request = await Host.RecordAsync(context, isChat, defaultStream: false, ct);
         if (!isChat)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -76,7 +50,7 @@ public sealed class LoopbackOpenAIServer : IAsyncDisposable
             return;
         }
 
-        var reply = await LoopbackHost.HandleCommonAsync(context, _host.NextReply(request), DefaultErrorBody, ct);
+        var reply = await LoopbackHost.HandleCommonAsync(context, Host.NextReply(request), DefaultErrorBody, ct);
         if (reply is null)
         {
             return;
