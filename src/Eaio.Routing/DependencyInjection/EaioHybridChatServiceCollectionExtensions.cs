@@ -93,7 +93,8 @@ public static class EaioHybridChatServiceCollectionExtensions
                 clients,
                 sp.GetService<TimeProvider>(),
                 sp.GetService<IBudgetSnapshotSource>(),
-                sp.GetService<ILoggerFactory>());
+                sp.GetService<ILoggerFactory>(),
+                sp.GetServices<ISensitiveDataDetector>());
         });
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());

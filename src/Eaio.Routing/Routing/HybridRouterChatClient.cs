@@ -28,6 +28,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.OrdinalIgnoreCase);
     private readonly RequestProfiler _profiler;
+    private readonly EgressGuard _egress;
     private readonly IBudgetSnapshotSource? _budget;
     private readonly EaioHybridChatOptions _options;
     private readonly TimeProvider _time;
@@ -47,13 +48,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="timeProvider">The clock for time limits and circuit breakers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="budget">What remains of the budget; when <see langword="null"/> the whole <see cref="EaioHybridChatOptions.MonthlyBudgetUsd"/> counts as remaining.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
+    /// <param name="detectors">The detectors the egress guard of every external route runs; a hit blocks the call.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
     public HybridRouterChatClient(
         EaioHybridChatOptions options,
         IReadOnlyDictionary<string, IChatClient> providerClients,
         TimeProvider? timeProvider = null,
         IBudgetSnapshotSource? budget = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IEnumerable<ISensitiveDataDetector>? detectors = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providerClients);
@@ -64,6 +67,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _profiler = new RequestProfiler(options, ComplexityEstimator.Default);
+        _egress = new EgressGuard(detectors ?? []);
 
         ConcurrencyLimiter local = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -181,12 +185,20 @@ public sealed partial class HybridRouterChatClient : IChatClient
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
 
+        bool egressBlocked = false;
         foreach (PlannedRoute planned in plan.Routes)
         {
+            if (egressBlocked && planned.Tier == ProviderTier.External)
+            {
+                attempts.Add(SkippedAfterBlock(planned));
+                continue;
+            }
+
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             try
             {
+                GuardEgress(planned, messages, attemptOptions);
                 ChatResponse response = await client.RespondAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
                 RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
@@ -197,6 +209,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 last = ex;
+                egressBlocked |= ex is PrivacyViolationException;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
             }
@@ -215,10 +228,30 @@ public sealed partial class HybridRouterChatClient : IChatClient
         Exception? last = null;
         long requestStarted = _time.GetTimestamp();
 
+        bool egressBlocked = false;
         foreach (PlannedRoute planned in plan.Routes)
         {
+            if (egressBlocked && planned.Tier == ProviderTier.External)
+            {
+                attempts.Add(SkippedAfterBlock(planned));
+                continue;
+            }
+
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
+            try
+            {
+                GuardEgress(planned, messages, attemptOptions);
+            }
+            catch (PrivacyViolationException ex)
+            {
+                last = ex;
+                egressBlocked = true;
+                attempts.Add(Failed(planned, started, null, ex));
+                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+                continue;
+            }
+
             IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
             // Leading updates without content (a role-only first chunk, an in-band error) are held back, so the route is
@@ -331,6 +364,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         return availability;
     }
+
+    /// <summary>The egress guard sees exactly what would leave, right before it would leave; local routes send nothing out.</summary>
+    private void GuardEgress(PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
+    {
+        if (planned.Tier == ProviderTier.External)
+        {
+            _egress.ThrowIfSensitive(planned.Provider, messages, attemptOptions);
+        }
+    }
+
+    /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
+    private static RouteAttempt SkippedAfterBlock(PlannedRoute planned) =>
+        new(planned.Provider, planned.Model, TimeSpan.Zero, null, nameof(PrivacyViolationException), "skipped: an earlier external route was blocked by the egress guard, so only local routes remain");
 
     private RouteAttempt Failed(PlannedRoute planned, long started, TimeSpan? firstUpdate, Exception ex) =>
         new(planned.Provider, planned.Model, _time.GetElapsedTime(started), firstUpdate, ex.GetType().Name, ex.Message);

@@ -155,13 +155,13 @@ internal sealed class RequestProfiler
 
     private static void Scan(ChatMessage message, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
     {
-        sensitivity = Max(sensitivity, TagOf(message.AdditionalProperties));
+        sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties));
         characters += 16; // role and framing overhead per message
         IList<AIContent> contents = message.Contents;
         for (int i = 0; i < contents.Count; i++)
         {
             AIContent content = contents[i];
-            sensitivity = Max(sensitivity, TagOf(content.AdditionalProperties));
+            sensitivity = Max(sensitivity, SensitivityTag.Read(content.AdditionalProperties));
             switch (content)
             {
                 case TextContent text:
@@ -187,21 +187,4 @@ internal sealed class RequestProfiler
     }
 
     private static DataSensitivity Max(DataSensitivity a, DataSensitivity b) => a >= b ? a : b;
-
-    private static DataSensitivity TagOf(AdditionalPropertiesDictionary? properties)
-    {
-        if (properties is null || !properties.TryGetValue(EaioChatOptionsExtensions.SensitivityKey, out object? value))
-        {
-            return DataSensitivity.Public;
-        }
-
-        return value switch
-        {
-            DataSensitivity s when Enum.IsDefined(s) => s,
-            string text when Enum.TryParse(text, ignoreCase: true, out DataSensitivity parsed) && Enum.IsDefined(parsed) && !char.IsDigit(text[0]) => parsed,
-
-            // An unreadable tag is treated as the worst case rather than ignored.
-            _ => throw new FormatException($"The sensitivity tag '{value}' is not one of PUBLIC, SENSITIVE, CRITICAL."),
-        };
-    }
 }

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Checks an outgoing payload once more before it leaves for an external provider: CRITICAL tags, a PRIVATE or CRITICAL
+/// profile, or any detector hit block it with <see cref="PrivacyViolationException"/>.
+/// </summary>
+/// <remarks>It fails closed: a detector that throws, or a tag it cannot read, blocks the payload.</remarks>
+public sealed class EgressGuard
+{
+    private readonly ISensitiveDataDetector[] _detectors;
+
+    /// <summary>Initializes a new instance of the <see cref="EgressGuard"/> class.</summary>
+    /// <param name="detectors">The detectors whose hits block a payload.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="detectors"/> is <see langword="null"/>.</exception>
+    public EgressGuard(IEnumerable<ISensitiveDataDetector> detectors)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        _detectors = [.. detectors];
+    }
+
+    /// <summary>Checks a payload and throws <see cref="PrivacyViolationException"/> when it may not leave.</summary>
+    /// <param name="provider">The external provider the payload is for, for the message.</param>
+    /// <param name="messages">The messages about to be sent.</param>
+    /// <param name="options">The options about to be sent.</param>
+    /// <exception cref="PrivacyViolationException">The payload holds sensitive data.</exception>
+    public void ThrowIfSensitive(string provider, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(messages);
+
+        if (options.GetEaioProfile() is { } profile
+            && (profile.Privacy == PrivacyLevel.Private || profile.Sensitivity == DataSensitivity.Critical))
+        {
+            throw new PrivacyViolationException(provider, "the request is PRIVATE or CRITICAL");
+        }
+
+        SortedDictionary<string, int> found = new(StringComparer.Ordinal);
+        List<SensitiveSpan> spans = [];
+        foreach (ChatMessage message in messages)
+        {
+            if (IsCritical(message.AdditionalProperties))
+            {
+                Count(found, "CRITICAL tag");
+            }
+
+            foreach (AIContent content in message.Contents)
+            {
+                if (IsCritical(content.AdditionalProperties))
+                {
+                    Count(found, "CRITICAL tag");
+                }
+
+                string? text = content switch
+                {
+                    TextContent t => t.Text,
+                    TextReasoningContent r => r.Text,
+                    FunctionCallContent call when call.Arguments is not null => JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions),
+                    FunctionResultContent result => result.Result is null ? null : JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions),
+                    _ => null,
+                };
+                if (!string.IsNullOrEmpty(text))
+                {
+                    Scan(text, spans, found);
+                }
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            throw new PrivacyViolationException(provider, "found " + string.Join(", ", found.Select(f => $"{f.Value} {f.Key}")));
+        }
+    }
+
+    private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    {
+        foreach (ISensitiveDataDetector detector in _detectors)
+        {
+            spans.Clear();
+            try
+            {
+                detector.Detect(text, spans);
+            }
+#pragma warning disable CA1031 // Fail closed: a detector that cannot say the text is clean blocks it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Count(found, $"detector failure ({detector.GetType().Name}: {ex.GetType().Name})");
+                continue;
+            }
+
+            foreach (SensitiveSpan span in spans)
+            {
+                Count(found, span.EntityType);
+            }
+        }
+    }
+
+    private static void Count(SortedDictionary<string, int> found, string what) =>
+        found[what] = found.GetValueOrDefault(what) + 1;
+
+    private static bool IsCritical(AdditionalPropertiesDictionary? properties)
+    {
+        try
+        {
+            return SensitivityTag.Read(properties) == DataSensitivity.Critical;
+        }
+        catch (FormatException)
+        {
+            return true; // an unreadable tag is treated as the worst case
+        }
+    }
+}
