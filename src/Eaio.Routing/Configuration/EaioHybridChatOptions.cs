@@ -31,6 +31,19 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets a value indicating whether every external call is audited (<c>AUDIT_ALL_API_CALLS</c>, default true).</summary>
     public bool AuditAllApiCalls { get; set; } = true;
 
+    /// <summary>Gets or sets the key of the audit log's payload HMAC (<c>AUDIT_HMAC_KEY</c>); without it a random key is made at
+    /// start-up, so hashes cannot be compared across restarts.</summary>
+    public string? AuditHmacKey { get; set; }
+
+    /// <summary>Gets or sets the folder of the embedded SQLite database <c>eaio.db</c> (<c>EAIO_DATA_DIR</c>); by default
+    /// <c>eaio</c> under the user's local application data folder.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Gets the folder the embedded database lives in.</summary>
+    /// <returns><see cref="DataDirectory"/>, else <c>eaio</c> under the local application data folder.</returns>
+    public string ResolveDataDirectory() =>
+        DataDirectory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "eaio");
+
     /// <summary>Gets or sets the longest wait for the local model's first update, queueing included (<c>LOCAL_TIMEOUT_SEC</c>, default 10 s).
     /// It bounds the time before the router falls back.</summary>
     public TimeSpan LocalTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -21,6 +21,8 @@ internal static class EaioOptionsBinder
         new("ALLOW_API_FOR_AGGREGATED", "AllowApiForAggregated", "true or false", (o, v) => o.AllowApiForAggregated = ParseBool(v)),
         new("EMERGENCY_LOCAL_ONLY", "EmergencyLocalOnly", "true or false", (o, v) => o.EmergencyLocalOnly = ParseBool(v)),
         new("AUDIT_ALL_API_CALLS", "AuditAllApiCalls", "true or false", (o, v) => o.AuditAllApiCalls = ParseBool(v)),
+        new("AUDIT_HMAC_KEY", "AuditHmacKey", "a secret of at least 16 characters", (o, v) => o.AuditHmacKey = v.Length >= 16 ? v : throw new FormatException(), Secret: true),
+        new("EAIO_DATA_DIR", "DataDirectory", "a folder path", (o, v) => o.DataDirectory = v),
         new("LLM_MONTHLY_BUDGET", "MonthlyBudgetUsd", "a number of US dollars, 0 or more", (o, v) => o.MonthlyBudgetUsd = ParseDecimal(v)),
         new("COST_ALERT_THRESHOLD", "CostAlertThreshold", "a share between 0 and 1", (o, v) => o.CostAlertThreshold = ParseDouble(v)),
         new("LOCAL_TIMEOUT_SEC", "LocalTimeoutSec", "a number of seconds greater than 0", (o, v) => o.LocalTimeout = ParseSeconds(v)),

@@ -51,6 +51,11 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
+        if (options.AuditAllApiCalls)
+        {
+            // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.
+            services.TryAddSingleton<IAuditLog>(_ => new SqliteAuditLog(Path.Combine(options.ResolveDataDirectory(), "eaio.db")));
+        }
 
         foreach (ProviderDescriptor provider in catalog.Providers)
         {
@@ -94,7 +99,8 @@ public static class EaioHybridChatServiceCollectionExtensions
                 sp.GetService<TimeProvider>(),
                 sp.GetService<IBudgetSnapshotSource>(),
                 sp.GetService<ILoggerFactory>(),
-                sp.GetServices<ISensitiveDataDetector>());
+                sp.GetServices<ISensitiveDataDetector>(),
+                sp.GetService<IAuditLog>());
         });
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());

@@ -29,6 +29,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.OrdinalIgnoreCase);
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
+    private readonly IAuditLog? _audit;
+    private readonly AuditPayloadHasher? _hasher;
     private readonly IBudgetSnapshotSource? _budget;
     private readonly EaioHybridChatOptions _options;
     private readonly TimeProvider _time;
@@ -49,6 +51,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="budget">What remains of the budget; when <see langword="null"/> the whole <see cref="EaioHybridChatOptions.MonthlyBudgetUsd"/> counts as remaining.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
     /// <param name="detectors">The detectors the egress guard of every external route runs; a hit blocks the call.</param>
+    /// <param name="audit">Where every external call and every block is recorded; nothing is recorded when <see langword="null"/> or when <see cref="EaioHybridChatOptions.AuditAllApiCalls"/> is off.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
     public HybridRouterChatClient(
         EaioHybridChatOptions options,
@@ -56,7 +59,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         TimeProvider? timeProvider = null,
         IBudgetSnapshotSource? budget = null,
         ILoggerFactory? loggerFactory = null,
-        IEnumerable<ISensitiveDataDetector>? detectors = null)
+        IEnumerable<ISensitiveDataDetector>? detectors = null,
+        IAuditLog? audit = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providerClients);
@@ -68,6 +72,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _profiler = new RequestProfiler(options, ComplexityEstimator.Default);
         _egress = new EgressGuard(detectors ?? []);
+        if (options.AuditAllApiCalls && audit is not null)
+        {
+            _audit = audit;
+            _hasher = new AuditPayloadHasher(options.AuditHmacKey is { } key ? System.Text.Encoding.UTF8.GetBytes(key) : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            if (options.AuditHmacKey is null)
+            {
+                LogRandomHmacKey();
+            }
+        }
+        else
+        {
+            LogAuditOff();
+        }
 
         ConcurrencyLimiter local = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -201,6 +218,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 GuardEgress(planned, messages, attemptOptions);
                 ChatResponse response = await client.RespondAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
+                await AuditAsync(plan, planned, messages, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
                 RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
                 (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
                 LogRouted(planned.Provider, planned.Model, attempts.Count);
@@ -212,6 +230,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 egressBlocked |= ex is PrivacyViolationException;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
             }
         }
 
@@ -249,6 +268,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 egressBlocked = true;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
                 continue;
             }
 
@@ -271,6 +291,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
                 continue;
             }
             catch
@@ -284,6 +305,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
             RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
             LogRouted(planned.Provider, planned.Model, attempts.Count);
+            bool completed = false;
+            UsageDetails? usage = null;
             try
             {
                 if (held is not null)
@@ -299,13 +322,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
                     yield return Stamp(updates.Current, decision);
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
+                        usage = LastUsage(updates.Current) ?? usage;
                         yield return Stamp(updates.Current, decision);
                     }
                 }
+
+                completed = true;
             }
             finally
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
+
+                // A streamed call is recorded when it ends, before the stream completes for the caller.
+                await AuditAsync(plan, planned, messages, attemptOptions, started, completed ? "ok" : "failed after output", usage).ConfigureAwait(false);
             }
 
             yield break;
@@ -365,6 +394,53 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return availability;
     }
 
+    private async Task AuditAsync(
+        RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions, long started, string outcome, UsageDetails? usage)
+    {
+        if (_audit is null || planned.Tier != ProviderTier.External)
+        {
+            return;
+        }
+
+        // The record is durable before the caller sees the response; the caller's cancellation does not skip it.
+        await _audit.AppendAsync(
+            new AuditEntry
+            {
+                Timestamp = _time.GetUtcNow(),
+                RequestId = Guid.NewGuid().ToString("N"),
+                ConversationId = attemptOptions.ConversationId,
+                TenantId = plan.Profile.TenantId,
+                BuildingId = plan.Profile.BuildingId,
+                Provider = planned.Provider,
+                Model = planned.Model,
+                Privacy = plan.Profile.Privacy,
+                Sensitivity = plan.Profile.Sensitivity,
+                Reasons = planned.Reasons,
+                PayloadHmac = _hasher!.Hash(messages),
+                InputTokens = usage?.InputTokenCount,
+                OutputTokens = usage?.OutputTokenCount,
+                CostUsd = planned.EstimatedCostUsd,
+                LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
+                Outcome = outcome,
+            },
+            CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static string Outcome(Exception ex) => ex is PrivacyViolationException ? "blocked" : $"failed: {ex.GetType().Name}";
+
+    private static UsageDetails? LastUsage(ChatResponseUpdate update)
+    {
+        foreach (AIContent content in update.Contents)
+        {
+            if (content is UsageContent usage)
+            {
+                return usage.Details;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The egress guard sees exactly what would leave, right before it would leave; local routes send nothing out.</summary>
     private void GuardEgress(PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
     {
@@ -406,6 +482,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     [LoggerMessage(LogLevel.Warning, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
     private partial void LogAttemptFailed(string provider, string model, string errorType, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "AUDIT_ALL_API_CALLS is off or no audit log is registered: external calls are not audited.")]
+    private partial void LogAuditOff();
+
+    [LoggerMessage(LogLevel.Warning, "AUDIT_HMAC_KEY is not set: the audit log's payload hashes use a random key made at start-up and cannot be compared across restarts.")]
+    private partial void LogRandomHmacKey();
 
     [LoggerMessage(LogLevel.Error, "No route available: {Details}")]
     private partial void LogNoRoute(string details);

@@ -27,6 +27,9 @@ internal sealed class RouterHarness : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
+    /// <summary>Gets the folder of this harness's SQLite database, removed on dispose.</summary>
+    public string DataDirectory { get; private init; } = string.Empty;
+
     public IChatClient Chat { get; }
 
     public HybridRouterChatClient Router { get; }
@@ -42,6 +45,7 @@ internal sealed class RouterHarness : IAsyncDisposable
         LoopbackOpenAIServer deepSeek = await LoopbackOpenAIServer.StartAsync("", LoopbackReply.Text("DeepSeek answer.", 11, 3));
         LoopbackOpenAIServer gemini = await LoopbackOpenAIServer.StartAsync("v1beta/openai/", LoopbackReply.Text("Gemini answer.", 11, 3));
 
+        string dataDirectory = Path.Combine(Path.GetTempPath(), "eaio-tests", Guid.NewGuid().ToString("N"));
         ServiceCollection collection = new();
         if (time is not null)
         {
@@ -57,12 +61,13 @@ internal sealed class RouterHarness : IAsyncDisposable
             o.DeepSeek.BaseUrl = deepSeek.BaseUri;
             o.Gemini.ApiKey = "test-google-key";
             o.Gemini.BaseUrl = gemini.BaseUri;
+            o.DataDirectory = dataDirectory;
             o.LocalTimeout = TimeSpan.FromSeconds(5);
             o.ApiTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         });
         services?.Invoke(collection);
-        return new RouterHarness(ollama, openAI, deepSeek, gemini, collection.BuildServiceProvider());
+        return new RouterHarness(ollama, openAI, deepSeek, gemini, collection.BuildServiceProvider()) { DataDirectory = dataDirectory };
     }
 
     public static ChatOptions Options(Action<RequestProfile> profile) => new ChatOptions().WithEaio(profile);
@@ -74,5 +79,10 @@ internal sealed class RouterHarness : IAsyncDisposable
         await OpenAI.DisposeAsync();
         await DeepSeek.DisposeAsync();
         await Gemini.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 }

@@ -1,0 +1,229 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+public sealed class AuditLogTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("eaio-audit-").FullName;
+
+    [TearDown]
+    public void TearDown()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static AuditEntry Entry(int i) => new()
+    {
+        Timestamp = DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture).AddSeconds(i),
+        RequestId = $"req-{i}",
+        Provider = EaioProviders.OpenAI,
+        Model = "gpt-4o-mini",
+        Privacy = PrivacyLevel.Public,
+        Sensitivity = DataSensitivity.Public,
+        Reasons = ["privacy PUBLIC: external preferred"],
+        EntityCounts = new Dictionary<string, int> { [EntityTypes.Email] = i % 3, [EntityTypes.Building] = 1 },
+        PayloadHmac = new string('a', 64),
+        InputTokens = 10 + i,
+        OutputTokens = 5,
+        CostUsd = 0.0001m * i,
+        LatencyMs = 12.5,
+        Outcome = "ok",
+    };
+
+    private SqliteAuditLog Sqlite() => new(Path.Combine(_directory, "eaio.db"));
+
+    private static async Task Fill(IAuditLog log, int count)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            await log.AppendAsync(Entry(i));
+        }
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using SqliteConnection connection = new($"Data Source={Path.Combine(_directory, "eaio.db")}");
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Test]
+    public async Task An_intact_log_verifies_and_reads_back_what_was_written()
+    {
+        SqliteAuditLog log = Sqlite();
+        await Fill(log, 5);
+
+        AuditVerification result = await log.VerifyAsync();
+        List<AuditRecord> records = await log.ReadAllAsync().ToListAsync();
+
+        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null)));
+        Assert.That(records.Select(r => r.Sequence), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
+        Assert.That(records[2].Entry.RequestId, Is.EqualTo("req-3"));
+        Assert.That(records[2].Entry.EntityCounts[EntityTypes.Email], Is.EqualTo(0));
+        Assert.That(records[2].PreviousHash, Is.EqualTo(records[1].Hash));
+        Assert.That(File.Exists(log.Path), Is.True);
+    }
+
+    [Test]
+    public async Task An_edited_record_is_named()
+    {
+        await Fill(Sqlite(), 5);
+        await Execute("UPDATE audit SET entry = replace(entry, '\"Outcome\":\"ok\"', '\"Outcome\":\"failed\"') WHERE seq = 3");
+
+        AuditVerification result = await Sqlite().VerifyAsync();
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+        Assert.That(result.Problem, Does.Contain("record 3 was edited"));
+    }
+
+    [Test]
+    public async Task A_deleted_record_is_named()
+    {
+        await Fill(Sqlite(), 5);
+        await Execute("DELETE FROM audit WHERE seq = 2");
+
+        AuditVerification result = await Sqlite().VerifyAsync();
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Problem, Does.Contain("record 2 is missing"));
+    }
+
+    [Test]
+    public async Task Reordered_records_are_detected()
+    {
+        await Fill(Sqlite(), 5);
+
+        // Swap records 2 and 4, sequence numbers and all, as someone rewriting history would.
+        await Execute("""
+            UPDATE audit SET seq = -2 WHERE seq = 2;
+            UPDATE audit SET seq = 2 WHERE seq = 4;
+            UPDATE audit SET seq = 4 WHERE seq = -2;
+            """);
+
+        AuditVerification result = await Sqlite().VerifyAsync();
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(4), "the record now stored first at position 2 says it is record 4");
+    }
+
+    [Test]
+    public async Task A_record_replaced_with_a_recomputed_hash_breaks_the_next_link()
+    {
+        await Fill(Sqlite(), 4);
+        string forged = AuditChain.Serialize(Entry(2) with { Outcome = "blocked" });
+        string previous = await Scalar("SELECT prev FROM audit WHERE seq = 2");
+        await Execute($"UPDATE audit SET entry = '{forged.Replace("'", "''", StringComparison.Ordinal)}', hash = '{AuditChain.Hash(previous, 2, forged)}' WHERE seq = 2");
+
+        AuditVerification result = await Sqlite().VerifyAsync();
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(3));
+        Assert.That(result.Problem, Does.Contain("does not follow record 2"));
+    }
+
+    [Test]
+    public async Task Concurrent_appends_from_two_stores_on_one_file_keep_one_chain()
+    {
+        SqliteAuditLog a = Sqlite();
+        SqliteAuditLog b = Sqlite();
+        await a.AppendAsync(Entry(0));
+
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(i => (i % 2 == 0 ? a : b).AppendAsync(Entry(i))));
+
+        AuditVerification result = await a.VerifyAsync();
+        Assert.That(result.IsValid, Is.True, result.Problem);
+        Assert.That(result.RecordsChecked, Is.EqualTo(41));
+    }
+
+    [Test]
+    public async Task The_in_memory_store_detects_the_same_tampering()
+    {
+        InMemoryAuditLog log = new();
+        await Fill(log, 4);
+        Assert.That((await log.VerifyAsync()).IsValid, Is.True);
+
+        log.Tamper(rows => rows.RemoveAt(1));
+        Assert.That((await log.VerifyAsync()).Problem, Does.Contain("record 2 is missing"));
+    }
+
+    [Test]
+    public async Task Json_lines_export_writes_one_record_a_line()
+    {
+        InMemoryAuditLog log = new();
+        await Fill(log, 3);
+        using StringWriter writer = new();
+
+        await log.ExportJsonLinesAsync(writer);
+
+        string[] lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(3));
+        using System.Text.Json.JsonDocument first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        Assert.That(first.RootElement.GetProperty("Sequence").GetInt64(), Is.EqualTo(1));
+        Assert.That(first.RootElement.GetProperty("Entry").GetProperty("RequestId").GetString(), Is.EqualTo("req-1"));
+    }
+
+    [Test]
+    public async Task The_router_records_every_external_call_and_block_without_raw_values()
+    {
+        const string Email = "hannah.operator@example.org";
+        InMemoryAuditLog audit = new();
+        await using RouterHarness h = await RouterHarness.StartAsync(
+            o => o.AuditHmacKey = "a-test-key-of-sufficient-length",
+            services: s =>
+            {
+                s.AddSingleton<IAuditLog>(audit);
+                s.AddSingleton<ISensitiveDataDetector>(new SubstringDetector(Email));
+            });
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.TenantId = "tenant-a"; });
+
+        await h.Chat.GetResponseAsync("How many joules are in a calorie?", options);
+        await h.Chat.GetStreamingResponseAsync("And a therm?", options).ToChatResponseAsync();
+        await h.Chat.GetResponseAsync($"Send it to {Email}", options);
+        await h.Chat.GetResponseAsync("Local only", RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private));
+
+        List<AuditRecord> records = await audit.ReadAllAsync().ToListAsync();
+        Assert.That(records.Select(r => r.Entry.Outcome), Is.EqualTo(new[] { "ok", "ok", "blocked" }), "local calls are not audited");
+        Assert.That(records.Select(r => r.Entry.Provider), Has.All.EqualTo(EaioProviders.OpenAI));
+        Assert.That(records[0].Entry.InputTokens, Is.EqualTo(11));
+        Assert.That(records[1].Entry.OutputTokens, Is.EqualTo(3), "a streamed call records the usage of its stream");
+        Assert.That(records[0].Entry.TenantId, Is.EqualTo("tenant-a"));
+        Assert.That(records[0].Entry.PayloadHmac, Has.Length.EqualTo(64));
+        Assert.That(records[0].Entry.PayloadHmac, Is.Not.EqualTo(records[1].Entry.PayloadHmac));
+        Assert.That((await audit.VerifyAsync()).IsValid, Is.True);
+
+        using StringWriter export = new();
+        await audit.ExportJsonLinesAsync(export);
+        Assert.That(export.ToString(), Does.Not.Contain(Email).And.Not.Contain("test-openai-key").And.Not.Contain("joules"));
+    }
+
+    private async Task<string> Scalar(string sql)
+    {
+        await using SqliteConnection connection = new($"Data Source={Path.Combine(_directory, "eaio.db")}");
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private sealed class SubstringDetector(string value) : ISensitiveDataDetector
+    {
+        public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
+        {
+            int at = text.IndexOf(value, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                spans.Add(new SensitiveSpan(at, value.Length, EntityTypes.Email, 1));
+            }
+        }
+    }
+}
