@@ -9,6 +9,7 @@ internal sealed class CommandLine
 {
     public const string Usage = """
         Usage: dotnet run --project samples/Eaio.Samples.Console -- <explain|ask> "<question>" [options]
+               dotnet run --project samples/Eaio.Samples.Console -- audit verify|tail [count]
           --privacy private|enhanced|public      privacy level (default: DEFAULT_PRIVACY_LEVEL, PRIVATE)
           --sensitivity public|sensitive|critical
           --domain general|building-data|energy-optimization|technical|analysis|code|creative|multimodal
@@ -19,6 +20,7 @@ internal sealed class CommandLine
           --building <BDG2 building id>          applies the building's privacy override
           --tenant <tenant id>                   applies the client's privacy override
         explain prints the plan and needs nothing running; ask streams the answer, then the route decision.
+        audit verify checks the audit log's hash chain (exit 4 when broken); audit tail prints the last records (default 10).
         """;
 
     private CommandLine(string verb, string question, RequestProfile profile)
@@ -34,9 +36,26 @@ internal sealed class CommandLine
 
     public RequestProfile Profile { get; }
 
+    /// <summary>Gets how many records <c>audit tail</c> prints.</summary>
+    public int Count { get; private init; } = 10;
+
     public static bool TryParse(string[] args, [NotNullWhen(true)] out CommandLine? command, [NotNullWhen(false)] out string? error)
     {
         command = null;
+        if (args.Length >= 2 && args[0] == "audit" && args[1] is "verify" or "tail")
+        {
+            int count = 10;
+            if (args.Length > 2 && (!int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
+            {
+                error = $"audit tail '{args[2]}' is not valid: expected a count of 1 or more.";
+                return false;
+            }
+
+            command = new CommandLine($"audit {args[1]}", string.Empty, new RequestProfile()) { Count = count };
+            error = null;
+            return true;
+        }
+
         if (args.Length < 2 || args[0] is not ("explain" or "ask"))
         {
             error = "Expected a command (explain or ask) and a question.";

@@ -36,6 +36,11 @@ catch (EaioConfigurationException ex)
 }
 
 await using ServiceProvider provider = services.BuildServiceProvider();
+if (command.Verb.StartsWith("audit", StringComparison.Ordinal))
+{
+    return await AuditCommands.RunAsync(command, provider.GetService<IAuditLog>());
+}
+
 IChatClient chat = provider.GetRequiredService<IChatClient>();
 HybridRouterChatClient router = chat.GetService<HybridRouterChatClient>()!;
 ChatMessage[] messages = [new(ChatRole.User, command.Question)];
