@@ -56,13 +56,18 @@ public sealed class StreamingPlaceholderRestorer
         return Release(pending, cut);
     }
 
-    /// <summary>Releases whatever is held back, restored; call it when the stream ends, fails or is cancelled.</summary>
+    /// <summary>
+    /// Releases whatever is held back, restored; call it when the stream ends, fails or is cancelled. The restorer then
+    /// starts afresh, as at the start of a text.
+    /// </summary>
     /// <returns>The rest of the text.</returns>
     public string Flush()
     {
         string pending = _held;
         _held = string.Empty;
-        return Release(pending, pending.Length);
+        string rest = Release(pending, pending.Length);
+        _releasedEndsInWord = false;
+        return rest;
     }
 
     private string Release(string pending, int length)
