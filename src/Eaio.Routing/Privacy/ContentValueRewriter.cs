@@ -52,6 +52,11 @@ internal static class ContentValueRewriter
                 return value;
             case byte[]:
                 return value;
+            case TextContent text:
+                // A tool may return AI content; it must stay content, not become its JSON form.
+                return new TextContent(rewrite(text.Text)) { AdditionalProperties = text.AdditionalProperties };
+            case IEnumerable<AIContent> contents:
+                return contents.Select(c => c is TextContent t ? new TextContent(rewrite(t.Text)) { AdditionalProperties = t.AdditionalProperties } : c).ToList();
             case IList list:
                 List<object?> items = new(list.Count);
                 foreach (object? item in list)

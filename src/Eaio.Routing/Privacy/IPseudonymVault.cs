@@ -32,7 +32,7 @@ public interface IPseudonymVault
     /// <param name="entityType">The entity type, the stem of the placeholder.</param>
     /// <param name="originalValue">The sensitive value.</param>
     /// <returns>The placeholder.</returns>
-    string GetOrAddPlaceholder(string scopeId, string entityType, string originalValue);
+    string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue);
 
     /// <summary>
     /// Reserves a placeholder-shaped word found in the outgoing text: returns it unchanged when it is free or already

@@ -14,7 +14,8 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 {
     private readonly ConcurrentDictionary<string, Scope> _scopes = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
-    private long _lastSweepTicks;
+    private readonly long _expiryTimestampUnits;
+    private long _lastSweepTimestamp;
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryPseudonymVault"/> class.</summary>
     /// <param name="expiry">How long an unused scope is kept; by default 1 hour.</param>
@@ -24,7 +25,9 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
         Expiry = expiry ?? TimeSpan.FromHours(1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Expiry, TimeSpan.Zero, nameof(expiry));
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _lastSweepTicks = _timeProvider.GetUtcNow().UtcTicks;
+        double expiryUnits = Expiry.TotalSeconds * _timeProvider.TimestampFrequency;
+        _expiryTimestampUnits = expiryUnits >= long.MaxValue ? long.MaxValue : (long)expiryUnits;
+        _lastSweepTimestamp = _timeProvider.GetTimestamp();
     }
 
     /// <summary>Gets how long an unused scope is kept.</summary>
@@ -36,7 +39,7 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
     /// <inheritdoc />
     public string OpenScope(string? conversationId)
     {
-        long now = _timeProvider.GetUtcNow().UtcTicks;
+        long now = _timeProvider.GetTimestamp();
         SweepIfDue(now);
 
         // A request without a conversation still needs one scope shared by its messages and its response, but nothing
@@ -47,15 +50,14 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
     }
 
     /// <inheritdoc />
-    public string GetOrAddPlaceholder(string scopeId, string entityType, string originalValue)
+    public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         ArgumentNullException.ThrowIfNull(entityType);
-        ArgumentNullException.ThrowIfNull(originalValue);
-        Scope scope = GetLiveScope(scopeId, _timeProvider.GetUtcNow().UtcTicks, create: true)!;
+        Scope scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: true)!;
         lock (scope)
         {
-            return scope.GetOrAdd(PlaceholderSyntax.ToStem(entityType), originalValue);
+            return scope.GetOrAdd(scope.GetStemOfType(entityType), originalValue);
         }
     }
 
@@ -69,18 +71,18 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             return literal;
         }
 
-        Scope scope = GetLiveScope(scopeId, _timeProvider.GetUtcNow().UtcTicks, create: true)!;
+        Scope scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: true)!;
         lock (scope)
         {
             if (scope.Originals.TryGetValue(literal, out string? original))
             {
                 // Already the placeholder of something else: the literal gets a placeholder of its own, which restores
                 // to the literal text.
-                return original == literal ? literal : scope.GetOrAdd(PlaceholderSyntax.Split(literal).Stem, literal);
+                return original == literal ? literal : scope.GetOrAdd(scope.GetStemNamed(PlaceholderSyntax.Split(literal).Stem), literal);
             }
 
             scope.Originals.Add(literal, literal);
-            scope.Placeholders[(PlaceholderSyntax.Split(literal).Stem, literal)] = literal;
+            scope.GetStemNamed(PlaceholderSyntax.Split(literal).Stem).Placeholders[literal] = literal;
             return literal;
         }
     }
@@ -89,7 +91,7 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
     public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetUtcNow().UtcTicks, create: false);
+        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
         if (scope is not null)
         {
             lock (scope)
@@ -115,11 +117,11 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
         {
             if (_scopes.TryGetValue(id, out Scope? scope))
             {
-                long last = Volatile.Read(ref scope.LastUsedTicks);
-                if (now - last < Expiry.Ticks)
+                long last = Volatile.Read(ref scope.LastUsedTimestamp);
+                if (now - last < _expiryTimestampUnits)
                 {
                     // Sliding expiry; a racing older timestamp only shortens the life by that race.
-                    Volatile.Write(ref scope.LastUsedTicks, Math.Max(last, now));
+                    Volatile.Write(ref scope.LastUsedTimestamp, Math.Max(last, now));
                     return scope;
                 }
 
@@ -142,15 +144,15 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
     private void SweepIfDue(long now)
     {
-        long last = Interlocked.Read(ref _lastSweepTicks);
-        if (now - last < Expiry.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now, last) != last)
+        long last = Interlocked.Read(ref _lastSweepTimestamp);
+        if (now - last < _expiryTimestampUnits || Interlocked.CompareExchange(ref _lastSweepTimestamp, now, last) != last)
         {
             return;
         }
 
         foreach (KeyValuePair<string, Scope> entry in _scopes)
         {
-            if (now - Volatile.Read(ref entry.Value.LastUsedTicks) >= Expiry.Ticks)
+            if (now - Volatile.Read(ref entry.Value.LastUsedTimestamp) >= _expiryTimestampUnits)
             {
                 _ = _scopes.TryRemove(entry);
             }
@@ -159,11 +161,11 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
     private sealed class Scope
     {
-        public long LastUsedTicks;
+        public long LastUsedTimestamp;
 
         public Scope(long now)
         {
-            LastUsedTicks = now;
+            LastUsedTimestamp = now;
             OriginalsBySpan = Originals.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
@@ -172,33 +174,74 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
         public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> OriginalsBySpan { get; }
 
-        /// <summary>(stem, original) to placeholder.</summary>
-        public Dictionary<(string Stem, string Original), string> Placeholders { get; } = [];
+        /// <summary>Stems by the entity type as given, so the stem is computed once per type, not once per value.</summary>
+        private Dictionary<string, Stem> StemsByType { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The last number issued per stem.</summary>
-        public Dictionary<string, int> LastNumbers { get; } = new(StringComparer.Ordinal);
+        /// <summary>Stems by name: types that normalise to the same stem share one numbering.</summary>
+        private Dictionary<string, Stem> StemsByName { get; } = new(StringComparer.Ordinal);
 
-        public string GetOrAdd(string stem, string original)
+        public Stem GetStemOfType(string entityType)
         {
-            if (Placeholders.TryGetValue((stem, original), out string? existing))
+            if (!StemsByType.TryGetValue(entityType, out Stem? stem))
+            {
+                stem = GetStemNamed(PlaceholderSyntax.ToStem(entityType));
+                StemsByType.Add(entityType, stem);
+            }
+
+            return stem;
+        }
+
+        public Stem GetStemNamed(string name)
+        {
+            if (!StemsByName.TryGetValue(name, out Stem? stem))
+            {
+                stem = new Stem(name);
+                StemsByName.Add(name, stem);
+            }
+
+            return stem;
+        }
+
+        public string GetOrAdd(Stem stem, ReadOnlySpan<char> original)
+        {
+            // Looked up by span, so a value seen before costs no allocation.
+            if (stem.PlaceholdersByValue.TryGetValue(original, out string? existing))
             {
                 return existing;
             }
 
-            _ = LastNumbers.TryGetValue(stem, out int number);
             string placeholder;
             do
             {
                 // Skips numbers reserved by literals the user wrote, so an issued placeholder never equals one.
-                number++;
-                placeholder = string.Concat(stem, "_", number.ToString(CultureInfo.InvariantCulture));
+                stem.LastNumber++;
+                placeholder = string.Concat(stem.Name, "_", stem.LastNumber.ToString(CultureInfo.InvariantCulture));
             }
             while (Originals.ContainsKey(placeholder));
 
-            LastNumbers[stem] = number;
-            Originals.Add(placeholder, original);
-            Placeholders.Add((stem, original), placeholder);
+            string value = original.ToString();
+            Originals.Add(placeholder, value);
+            stem.Placeholders.Add(value, placeholder);
             return placeholder;
         }
+    }
+
+    private sealed class Stem
+    {
+        public Stem(string name)
+        {
+            Name = name;
+            PlaceholdersByValue = Placeholders.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public string Name { get; }
+
+        /// <summary>The last number issued.</summary>
+        public int LastNumber { get; set; }
+
+        /// <summary>Original to placeholder.</summary>
+        public Dictionary<string, string> Placeholders { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PlaceholdersByValue { get; }
     }
 }

@@ -114,7 +114,7 @@ public sealed class PlaceholderRestorer
         {
             if (vault.TryGetOriginal(scopeId, text[start..end], out string? original))
             {
-                builder ??= new StringBuilder(text.Length + 32);
+                builder ??= new StringBuilder(text.Length + (text.Length / 2) + 32);
                 builder.Append(text[position..start]).Append(original);
                 position = end;
             }

@@ -141,7 +141,7 @@ public sealed class Pseudonymizer
                 }
                 else if (policy == EntityPolicy.Pseudonymize)
                 {
-                    string placeholder = _vault.GetOrAddPlaceholder(scopeId, entityType, value.ToString());
+                    string placeholder = _vault.GetOrAddPlaceholder(scopeId, entityType, value);
                     if (builder.Length > 0 && PlaceholderSyntax.IsWordChar(builder[^1]))
                     {
                         builder.Append(' ');
@@ -285,7 +285,9 @@ public sealed class Pseudonymizer
                     }
 
                     double number = double.Parse(value[start..i], NumberStyles.Float, CultureInfo.InvariantCulture);
-                    builder.Append(Math.Round(number, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture));
+                    
+                    // Adding 0.0 turns a rounded -0.0 into 0.0.
+                    builder.Append((Math.Round(number, 1, MidpointRounding.AwayFromZero) + 0.0).ToString("0.0", CultureInfo.InvariantCulture));
                 }
                 else
                 {
