@@ -206,4 +206,48 @@ public sealed class PseudonymizerTests
             Assert.That(result.EntityCounts[EntityTypes.Person], Is.EqualTo(2));
         });
     }
+
+    [Test]
+    public void Tool_results_that_are_content_stay_content_and_json_nodes_are_sanitised()
+    {
+        InMemoryPseudonymVault vault = new();
+        string scope = vault.OpenScope("conv");
+        Dictionary<string, object?> arguments = new() { ["node"] = System.Text.Json.Nodes.JsonNode.Parse("""{"mail":"ada@x.org"}""") };
+        ChatMessage[] messages =
+        [
+            new(ChatRole.Assistant, [new FunctionCallContent("c1", "lookup", arguments)]),
+            new(ChatRole.Tool, [new FunctionResultContent("c1", new TextContent("owner: ada@x.org"))]),
+        ];
+
+        PseudonymizedMessages result = new Pseudonymizer(vault).Pseudonymize(scope, messages, new EmailTestDetector());
+
+        Assert.Multiple(() =>
+        {
+            var node = (System.Text.Json.Nodes.JsonNode)((FunctionCallContent)result.Messages[0].Contents[0]).Arguments!["node"]!;
+            Assert.That(node.ToJsonString(), Is.EqualTo("""{"mail":"EMAIL_1"}"""));
+            object? toolResult = ((FunctionResultContent)result.Messages[1].Contents[0]).Result;
+            Assert.That(toolResult, Is.TypeOf<TextContent>());
+            Assert.That(((TextContent)toolResult!).Text, Is.EqualTo("owner: EMAIL_1"));
+        });
+    }
+
+    [Test]
+    public void The_same_value_keeps_its_placeholder_across_turns_of_a_conversation()
+    {
+        InMemoryPseudonymVault vault = new();
+        Pseudonymizer pseudonymizer = new(vault);
+        EmailTestDetector detector = new();
+
+        PseudonymizedMessages turn1 = pseudonymizer.Pseudonymize(vault.OpenScope("conv-9"),
+            [new ChatMessage(ChatRole.User, "bob@y.org and ada@x.org")], detector);
+        PseudonymizedMessages turn2 = pseudonymizer.Pseudonymize(vault.OpenScope("conv-9"),
+            [new ChatMessage(ChatRole.User, "bob@y.org and ada@x.org"), new ChatMessage(ChatRole.User, "now ada@x.org and cy@z.org")], detector);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(turn1.Messages[0].Text, Is.EqualTo("EMAIL_1 and EMAIL_2"));
+            Assert.That(turn2.Messages[0].Text, Is.EqualTo("EMAIL_1 and EMAIL_2"));
+            Assert.That(turn2.Messages[1].Text, Is.EqualTo("now EMAIL_2 and EMAIL_3"));
+        });
+    }
 }
