@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>Applies a string rewrite to every string inside tool-call arguments and tool results, recursively.</summary>
+internal static class ContentValueRewriter
+{
+    /// <summary>Rewrites every value of an argument dictionary into a new dictionary; keys are parameter names and kept.</summary>
+    public static Dictionary<string, object?>? RewriteArguments(
+        IDictionary<string, object?>? arguments, Func<string, string> rewrite, bool serializeUnknown)
+    {
+        if (arguments is null)
+        {
+            return null;
+        }
+
+        Dictionary<string, object?> copy = new(arguments.Count, StringComparer.Ordinal);
+        foreach (KeyValuePair<string, object?> pair in arguments)
+        {
+            copy[pair.Key] = RewriteValue(pair.Value, rewrite, serializeUnknown);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Rewrites one value; unknown objects are serialised to JSON first when <paramref name="serializeUnknown"/>.</summary>
+    public static object? RewriteValue(object? value, Func<string, string> rewrite, bool serializeUnknown)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case string s:
+                return rewrite(s);
+            case JsonElement element:
+                return RewriteElement(element, rewrite);
+            case JsonNode node:
+                using (JsonDocument document = JsonDocument.Parse(node.ToJsonString()))
+                {
+                    return JsonNode.Parse(RewriteElement(document.RootElement, rewrite).GetRawText());
+                }
+
+            case IDictionary<string, object?> dictionary:
+                return RewriteArguments(dictionary, rewrite, serializeUnknown);
+            case bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
+                or DateTime or DateTimeOffset or TimeSpan or Guid:
+                // Scalars carry no text a detector would find or a placeholder could sit in.
+                return value;
+            case byte[]:
+                return value;
+            case TextContent text:
+                // A tool may return AI content; it must stay content, not become its JSON form.
+                return new TextContent(rewrite(text.Text)) { AdditionalProperties = text.AdditionalProperties };
+            case IEnumerable<AIContent> contents:
+                return contents.Select(c => c is TextContent t ? new TextContent(rewrite(t.Text)) { AdditionalProperties = t.AdditionalProperties } : c).ToList();
+            case IList list:
+                List<object?> items = new(list.Count);
+                foreach (object? item in list)
+                {
+                    items.Add(RewriteValue(item, rewrite, serializeUnknown));
+                }
+
+                return items;
+            default:
+                if (!serializeUnknown)
+                {
+                    return value;
+                }
+
+                // An arbitrary object would be serialised by the provider anyway; serialising it here first means
+                // nothing inside it can reach the provider unsanitised.
+                JsonElement serialized = JsonSerializer.SerializeToElement(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
+                return RewriteElement(serialized, rewrite);
+        }
+    }
+
+    private static JsonElement RewriteElement(JsonElement element, Func<string, string> rewrite)
+    {
+        ArrayBufferWriter<byte> buffer = new();
+        using (Utf8JsonWriter writer = new(buffer))
+        {
+            Write(element, writer, rewrite);
+        }
+
+        using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private static void Write(JsonElement element, Utf8JsonWriter writer, Func<string, string> rewrite)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                writer.WriteStringValue(rewrite(element.GetString()!));
+                break;
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    Write(property.Value, writer, rewrite);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Write(item, writer, rewrite);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+}

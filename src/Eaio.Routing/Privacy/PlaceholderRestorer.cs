@@ -1,0 +1,127 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>Puts the original values back in place of placeholders in whole responses: text and tool-call arguments.</summary>
+/// <remarks>
+/// Only placeholders issued (or reserved) in the scope are replaced, and only as whole ASCII words; anything else that
+/// looks like one (<c>EMAIL_99</c> never issued, <c>PERSON_1</c> inside <c>PERSON_10</c>) passes through unchanged.
+/// </remarks>
+public sealed class PlaceholderRestorer
+{
+    private readonly IPseudonymVault _vault;
+    private readonly string _scopeId;
+
+    /// <summary>Initializes a new instance of the <see cref="PlaceholderRestorer"/> class.</summary>
+    /// <param name="vault">Where the placeholders were issued.</param>
+    /// <param name="scopeId">The scope the request was pseudonymised in.</param>
+    public PlaceholderRestorer(IPseudonymVault vault, string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(scopeId);
+        _vault = vault;
+        _scopeId = scopeId;
+    }
+
+    /// <summary>Restores the placeholders in a text.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The text with originals in place of placeholders; the same instance when there were none.</returns>
+    public string Restore(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Restore(_vault, _scopeId, text, precededByWord: false) ?? text;
+    }
+
+    /// <summary>Restores the placeholders in every string of tool-call arguments, recursively, into a new dictionary.</summary>
+    /// <param name="arguments">The arguments; strings, JSON values, nested dictionaries and lists are restored.</param>
+    /// <returns>A restored copy, or <see langword="null"/> when <paramref name="arguments"/> is.</returns>
+    public IDictionary<string, object?>? RestoreArguments(IDictionary<string, object?>? arguments) =>
+        ContentValueRewriter.RewriteArguments(arguments, Restore, serializeUnknown: false);
+
+    /// <summary>Returns copies of messages with placeholders restored in text, reasoning text and tool-call arguments.</summary>
+    /// <param name="messages">The messages; they are not changed.</param>
+    /// <returns>The restored copies.</returns>
+    public IList<ChatMessage> Restore(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        List<ChatMessage> copies = [];
+        foreach (ChatMessage message in messages)
+        {
+            ChatMessage copy = message.Clone();
+            List<AIContent> contents = new(message.Contents.Count);
+            foreach (AIContent content in message.Contents)
+            {
+                contents.Add(content switch
+                {
+                    TextContent text => new TextContent(Restore(text.Text))
+                    {
+                        AdditionalProperties = text.AdditionalProperties,
+                        RawRepresentation = text.RawRepresentation,
+                    },
+                    TextReasoningContent reasoning => new TextReasoningContent(Restore(reasoning.Text))
+                    {
+                        AdditionalProperties = reasoning.AdditionalProperties,
+                        RawRepresentation = reasoning.RawRepresentation,
+                    },
+                    FunctionCallContent call => new FunctionCallContent(call.CallId, call.Name, RestoreArguments(call.Arguments))
+                    {
+                        Exception = call.Exception,
+                        AdditionalProperties = call.AdditionalProperties,
+                        RawRepresentation = call.RawRepresentation,
+                    },
+                    _ => content,
+                });
+            }
+
+            copy.Contents = contents;
+            copies.Add(copy);
+        }
+
+        return copies;
+    }
+
+    /// <summary>Returns a copy of a response with its messages restored; the other properties are copied.</summary>
+    /// <param name="response">The response; it is not changed.</param>
+    /// <returns>The restored copy.</returns>
+    public ChatResponse Restore(ChatResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return new ChatResponse(Restore(response.Messages))
+        {
+            AdditionalProperties = response.AdditionalProperties,
+            ConversationId = response.ConversationId,
+            CreatedAt = response.CreatedAt,
+            FinishReason = response.FinishReason,
+            ModelId = response.ModelId,
+            RawRepresentation = response.RawRepresentation,
+            ResponseId = response.ResponseId,
+            Usage = response.Usage,
+        };
+    }
+
+    /// <summary>Restores placeholders in <paramref name="text"/>; returns <see langword="null"/> when nothing was replaced.</summary>
+    /// <param name="vault">The vault.</param>
+    /// <param name="scopeId">The scope.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="precededByWord">Whether the character before <paramref name="text"/> (already emitted) is a word character.</param>
+    internal static string? Restore(IPseudonymVault vault, string scopeId, ReadOnlySpan<char> text, bool precededByWord)
+    {
+        StringBuilder? builder = null;
+        int position = 0;
+        int from = 0;
+        while (PlaceholderSyntax.FindNext(text, from, precededByWord, out int start, out int end))
+        {
+            if (vault.TryGetOriginal(scopeId, text[start..end], out string? original))
+            {
+                builder ??= new StringBuilder(text.Length + (text.Length / 2) + 32);
+                builder.Append(text[position..start]).Append(original);
+                position = end;
+            }
+
+            from = end;
+        }
+
+        return builder?.Append(text[position..]).ToString();
+    }
+}

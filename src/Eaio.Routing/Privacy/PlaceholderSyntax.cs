@@ -1,0 +1,172 @@
+using System.Buffers;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The one grammar of placeholders, shared by the vault, the pseudonymiser and both restorers so that they can never
+/// disagree about what a placeholder is.
+/// </summary>
+/// <remarks>
+/// A placeholder is <c>TYPE_n</c>: <c>TYPE</c> is an upper-case ASCII letter followed by <c>[A-Z0-9_]</c>, <c>n</c> is a
+/// decimal number without leading zero. It only counts as a whole ASCII word: the characters on both sides must not be
+/// <c>[A-Za-z0-9_]</c>. That is what makes <c>PERSON_1</c> and <c>PERSON_10</c> distinct without longest-first tricks:
+/// the token is always the maximal word run, looked up exactly.
+/// </remarks>
+internal static class PlaceholderSyntax
+{
+    /// <summary>The longest placeholder ever issued or restored; it bounds how much a stream holds back.</summary>
+    public const int MaxLength = 48;
+
+    /// <summary>The longest number part (<see cref="int.MaxValue"/> has 10 digits).</summary>
+    private const int MaxNumberDigits = 10;
+
+    private static readonly SearchValues<char> WordChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+
+    /// <summary>Returns whether <paramref name="c"/> continues an ASCII word.</summary>
+    public static bool IsWordChar(char c) => WordChars.Contains(c);
+
+    /// <summary>Returns whether <paramref name="c"/> may appear after the first character of a placeholder.</summary>
+    public static bool IsPlaceholderChar(char c) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_';
+
+    /// <summary>Returns whether a whole word has the placeholder shape (it need not have been issued).</summary>
+    public static bool IsPlaceholderShaped(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 3 || word.Length > MaxLength || !char.IsAsciiLetterUpper(word[0]))
+        {
+            return false;
+        }
+
+        int underscore = word.LastIndexOf('_');
+        if (underscore <= 0 || underscore == word.Length - 1)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> number = word[(underscore + 1)..];
+        if (number[0] == '0' || number.Length > MaxNumberDigits || number.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        foreach (char c in word[..underscore])
+        {
+            if (!IsPlaceholderChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Returns whether a trailing word, not yet followed by anything, could still grow into a placeholder: any run of
+    /// <c>[A-Z0-9_]</c> starting with an upper-case letter can (append <c>_1</c>), up to <see cref="MaxLength"/>.
+    /// </summary>
+    public static bool CouldBecomePlaceholder(ReadOnlySpan<char> fragment)
+    {
+        if (fragment.IsEmpty || fragment.Length > MaxLength || !char.IsAsciiLetterUpper(fragment[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in fragment)
+        {
+            if (!IsPlaceholderChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Turns an entity type into a placeholder stem: upper-case ASCII, other characters as <c>_</c>.</summary>
+    public static string ToStem(string entityType)
+    {
+        bool clean = entityType.Length > 0 && char.IsAsciiLetterUpper(entityType[0]);
+        foreach (char c in entityType)
+        {
+            clean &= IsPlaceholderChar(c);
+        }
+
+        if (clean)
+        {
+            return entityType.Length <= MaxLength - MaxNumberDigits - 1 ? entityType : entityType[..(MaxLength - MaxNumberDigits - 1)];
+        }
+
+        var builder = new System.Text.StringBuilder(entityType.Length + 1);
+        foreach (char c in entityType)
+        {
+            char upper = char.ToUpperInvariant(c);
+            builder.Append(IsPlaceholderChar(upper) ? upper : '_');
+        }
+
+        if (builder.Length == 0 || !char.IsAsciiLetterUpper(builder[0]))
+        {
+            // A stem must start with a letter to be recognised again on the way back.
+            builder.Insert(0, 'X');
+        }
+
+        string stem = builder.ToString();
+        return stem.Length <= MaxLength - MaxNumberDigits - 1 ? stem : stem[..(MaxLength - MaxNumberDigits - 1)];
+    }
+
+    /// <summary>Splits a placeholder-shaped word into its stem and number.</summary>
+    public static (string Stem, int Number) Split(string placeholder)
+    {
+        int underscore = placeholder.LastIndexOf('_');
+        _ = int.TryParse(placeholder.AsSpan(underscore + 1), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out int number);
+        return (placeholder[..underscore], number);
+    }
+
+    /// <summary>
+    /// Finds the next placeholder-shaped word in <paramref name="text"/> at or after <paramref name="from"/>.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="from">Where to start looking.</param>
+    /// <param name="precededByWord">Whether the character before <paramref name="text"/> (outside it) is a word character.</param>
+    /// <param name="start">The start of the word found.</param>
+    /// <param name="end">The end of the word found.</param>
+    /// <returns>Whether one was found.</returns>
+    public static bool FindNext(ReadOnlySpan<char> text, int from, bool precededByWord, out int start, out int end)
+    {
+        // Every placeholder has an underscore and underscores are rare in prose, so a vectorised IndexOf does the
+        // scanning and the word around each underscore is checked by hand.
+        while (from < text.Length)
+        {
+            int found = text[from..].IndexOf('_');
+            if (found < 0)
+            {
+                break;
+            }
+
+            int u = from + found;
+            int s = u;
+            while (s > 0 && IsWordChar(text[s - 1]))
+            {
+                s--;
+            }
+
+            int e = u + 1;
+            while (e < text.Length && IsWordChar(text[e]))
+            {
+                e++;
+            }
+
+            if (!(s == 0 && precededByWord) && IsPlaceholderShaped(text[s..e]))
+            {
+                start = s;
+                end = e;
+                return true;
+            }
+
+            from = e;
+        }
+
+        start = end = -1;
+        return false;
+    }
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Replaces sensitive values in text and chat messages according to a per-entity <see cref="EntityPolicy"/>: stable
+/// placeholders from an <see cref="IPseudonymVault"/> by default, coarser values, or redaction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Overlapping spans are merged into one replaced stretch covering all of them, typed after the longest span (then the
+/// most confident, then the first): dropping or trimming the loser would send part of a value the detector flagged.
+/// </para>
+/// <para>
+/// A placeholder that would touch a letter, digit or underscore gets a space on that side, because placeholders are
+/// only recognised as whole words: glued to its neighbour, <c>EMAIL_1</c> followed by <c>0</c> would read as
+/// <c>EMAIL_10</c>. Placeholder-shaped words already in the text are reserved through
+/// <see cref="IPseudonymVault.ReserveLiteral"/>, so the restorer cannot be fooled by them.
+/// </para>
+/// </remarks>
+public sealed class Pseudonymizer
+{
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private readonly IPseudonymVault _vault;
+    private readonly PseudonymizerOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="Pseudonymizer"/> class.</summary>
+    /// <param name="vault">Where placeholders are issued and kept.</param>
+    /// <param name="options">The per-entity policies; by default every type is pseudonymised.</param>
+    public Pseudonymizer(IPseudonymVault vault, PseudonymizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        _vault = vault;
+        _options = options ?? new PseudonymizerOptions();
+    }
+
+    /// <summary>Replaces the given spans of a text.</summary>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>.</param>
+    /// <param name="text">The text.</param>
+    /// <param name="spans">The sensitive spans found in <paramref name="text"/>, in any order, possibly overlapping.</param>
+    /// <returns>The sanitised text and the number of values replaced per type.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A span lies outside the text.</exception>
+    public PseudonymizedText Pseudonymize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(spans);
+        Dictionary<string, int> counts = new(StringComparer.Ordinal);
+        string sanitized = Sanitize(scopeId, text, spans, counts);
+        return new PseudonymizedText(sanitized, counts);
+    }
+
+    /// <summary>
+    /// Returns sanitised copies of chat messages: text, reasoning text, tool-call arguments and tool results are
+    /// scanned with <paramref name="detector"/> and replaced. The caller's messages are not changed.
+    /// </summary>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>, shared by all messages of the request.</param>
+    /// <param name="messages">The messages.</param>
+    /// <param name="detector">Finds the sensitive values.</param>
+    /// <returns>The copies and the number of values replaced per type.</returns>
+    public PseudonymizedMessages Pseudonymize(string scopeId, IEnumerable<ChatMessage> messages, ISensitiveDataDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(detector);
+
+        Dictionary<string, int> counts = new(StringComparer.Ordinal);
+        List<SensitiveSpan> spans = [];
+        string SanitizeString(string value)
+        {
+            spans.Clear();
+            detector.Detect(value, spans);
+            return Sanitize(scopeId, value, spans, counts);
+        }
+
+        List<ChatMessage> copies = [];
+        foreach (ChatMessage message in messages)
+        {
+            ChatMessage copy = message.Clone();
+
+            // The raw provider object still holds the original text, and some clients send it as is when present.
+            copy.RawRepresentation = null;
+            List<AIContent> contents = new(message.Contents.Count);
+            foreach (AIContent content in message.Contents)
+            {
+                contents.Add(content switch
+                {
+                    TextContent text => new TextContent(SanitizeString(text.Text)) { AdditionalProperties = text.AdditionalProperties },
+                    TextReasoningContent reasoning => new TextReasoningContent(SanitizeString(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
+                    FunctionCallContent call => new FunctionCallContent(call.CallId, call.Name,
+                        ContentValueRewriter.RewriteArguments(call.Arguments, SanitizeString, serializeUnknown: true))
+                    {
+                        Exception = call.Exception,
+                        AdditionalProperties = call.AdditionalProperties,
+                    },
+                    FunctionResultContent result => new FunctionResultContent(result.CallId,
+                        ContentValueRewriter.RewriteValue(result.Result, SanitizeString, serializeUnknown: true))
+                    {
+                        Exception = result.Exception,
+                        AdditionalProperties = result.AdditionalProperties,
+                    },
+                    _ => content,
+                });
+            }
+
+            copy.Contents = contents;
+            copies.Add(copy);
+        }
+
+        return new PseudonymizedMessages(copies, counts);
+    }
+
+    private string Sanitize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans, Dictionary<string, int> counts)
+    {
+        SensitiveSpan[] resolved = Resolve(text.Length, spans, out int resolvedCount);
+        StringBuilder builder = t_builder ?? new StringBuilder(Math.Max(256, text.Length + 64));
+        t_builder = null;
+        builder.Clear();
+        try
+        {
+            int position = 0;
+            ReadOnlySpan<char> source = text;
+            for (int i = 0; i < resolvedCount; i++)
+            {
+                SensitiveSpan span = resolved[i];
+                AppendReservingLiterals(scopeId, source[position..span.Start], builder);
+                string entityType = span.EntityType;
+                counts[entityType] = counts.GetValueOrDefault(entityType) + 1;
+                ReadOnlySpan<char> value = source.Slice(span.Start, span.Length);
+
+                EntityPolicy policy = _options.EntityPolicies.Count == 0 || !_options.EntityPolicies.TryGetValue(entityType, out EntityPolicy p)
+                    ? _options.DefaultPolicy
+                    : p;
+                if (policy == EntityPolicy.Generalize && string.Equals(entityType, EntityTypes.Coordinates, StringComparison.OrdinalIgnoreCase))
+                {
+                    AppendRoundedCoordinates(value, builder);
+                }
+                else if (policy == EntityPolicy.Pseudonymize)
+                {
+                    string placeholder = _vault.GetOrAddPlaceholder(scopeId, entityType, value);
+                    if (builder.Length > 0 && PlaceholderSyntax.IsWordChar(builder[^1]))
+                    {
+                        builder.Append(' ');
+                    }
+
+                    builder.Append(placeholder);
+                    if (span.End < source.Length && PlaceholderSyntax.IsWordChar(source[span.End]))
+                    {
+                        builder.Append(' ');
+                    }
+                }
+                else
+                {
+                    builder.Append("[REDACTED_").Append(PlaceholderSyntax.ToStem(entityType)).Append(']');
+                }
+
+                position = span.End;
+            }
+
+            if (position == 0 && resolvedCount == 0 && source.IndexOf('_') < 0)
+            {
+                // Nothing to replace and nothing placeholder-shaped: the text goes out as it is.
+                return text;
+            }
+
+            AppendReservingLiterals(scopeId, source[position..], builder);
+            return builder.ToString();
+        }
+        finally
+        {
+            if (builder.Capacity <= 64 * 1024)
+            {
+                t_builder = builder;
+            }
+        }
+    }
+
+    private void AppendReservingLiterals(string scopeId, ReadOnlySpan<char> segment, StringBuilder builder)
+    {
+        // Segment edges count as word boundaries: that may reserve a word that ends up glued to a placeholder (and so
+        // separated by a space), which is harmless; reserving too little is what could fool the restorer.
+        int position = 0;
+        while (PlaceholderSyntax.FindNext(segment, position, precededByWord: false, out int start, out int end))
+        {
+            string literal = segment[start..end].ToString();
+            string replacement = _vault.ReserveLiteral(scopeId, literal);
+            builder.Append(segment[position..start]).Append(replacement);
+            position = end;
+        }
+
+        builder.Append(segment[position..]);
+    }
+
+    private static SensitiveSpan[] Resolve(int textLength, IReadOnlyList<SensitiveSpan> spans, out int count)
+    {
+        count = 0;
+        if (spans.Count == 0)
+        {
+            return [];
+        }
+
+        SensitiveSpan[] sorted = new SensitiveSpan[spans.Count];
+        bool ordered = true;
+        int n = 0;
+        for (int i = 0; i < spans.Count; i++)
+        {
+            SensitiveSpan span = spans[i];
+            if (span.Start < 0 || span.Length < 0 || span.Start > textLength - span.Length)
+            {
+                // A span outside the text is a detector bug; guessing what it meant could leak.
+                throw new ArgumentOutOfRangeException(nameof(spans), span, "A sensitive span lies outside the text.");
+            }
+
+            if (span.Length == 0)
+            {
+                continue;
+            }
+
+            ordered &= n == 0 || sorted[n - 1].Start <= span.Start;
+            sorted[n++] = span;
+        }
+
+        if (!ordered)
+        {
+            Array.Sort(sorted, 0, n, Comparer<SensitiveSpan>.Create(static (a, b) => a.Start.CompareTo(b.Start)));
+        }
+
+        // Sweep clusters of transitively overlapping spans; each becomes one span over their union, typed by the winner.
+        int i2 = 0;
+        while (i2 < n)
+        {
+            SensitiveSpan winner = sorted[i2];
+            int start = winner.Start;
+            int end = winner.End;
+            int j = i2 + 1;
+            while (j < n && sorted[j].Start < end)
+            {
+                SensitiveSpan other = sorted[j];
+                end = Math.Max(end, other.End);
+                if (other.Length > winner.Length || (other.Length == winner.Length && other.Confidence > winner.Confidence))
+                {
+                    winner = other;
+                }
+
+                j++;
+            }
+
+            sorted[count++] = j == i2 + 1 ? winner : winner with { Start = start, Length = end - start };
+            i2 = j;
+        }
+
+        return sorted;
+    }
+
+    private static void AppendRoundedCoordinates(ReadOnlySpan<char> value, StringBuilder builder)
+    {
+        // Every decimal number in the value is rounded to one decimal; the rest (separators, N/S/E/W, degree signs) is
+        // kept, so the model still reads a coordinate in the format it was written.
+        int i = 0;
+        while (i < value.Length)
+        {
+            int start = i;
+            if ((value[i] == '-' || value[i] == '+') && i + 1 < value.Length && char.IsAsciiDigit(value[i + 1]))
+            {
+                i++;
+            }
+
+            if (i < value.Length && char.IsAsciiDigit(value[i]))
+            {
+                while (i < value.Length && char.IsAsciiDigit(value[i]))
+                {
+                    i++;
+                }
+
+                if (i + 1 < value.Length && value[i] == '.' && char.IsAsciiDigit(value[i + 1]))
+                {
+                    i++;
+                    while (i < value.Length && char.IsAsciiDigit(value[i]))
+                    {
+                        i++;
+                    }
+
+                    double number = double.Parse(value[start..i], NumberStyles.Float, CultureInfo.InvariantCulture);
+                    
+                    // Adding 0.0 turns a rounded -0.0 into 0.0.
+                    builder.Append((Math.Round(number, 1, MidpointRounding.AwayFromZero) + 0.0).ToString("0.0", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    builder.Append(value[start..i]);
+                }
+
+                continue;
+            }
+
+            builder.Append(value[start]);
+            i = start + 1;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+namespace Eaio.Routing;
+
+/// <summary>
+/// Restores placeholders in a stream of text chunks without buffering the response: each chunk is released at once,
+/// except a trailing fragment that could still become a placeholder.
+/// </summary>
+/// <remarks>
+/// <para>
+/// What is held back is at most the last word of the text so far, and only when it starts at a word boundary, consists
+/// of <c>[A-Z0-9_]</c> starting with an upper-case letter and is no longer than the longest placeholder: <c>PERS</c>
+/// (may become <c>PERSON_1</c>), <c>PERSON_1</c> (may become <c>PERSON_10</c>, or be followed by a letter and so not be
+/// a placeholder at all). Any other character ends the word and releases it, restored. A chunk ending in the high half
+/// of a surrogate pair keeps that half back, so no released string splits a pair.
+/// </para>
+/// <para>
+/// The held text is only a placeholder fragment, never an original value, so <see cref="Flush"/> may release it as it
+/// is at the end of the stream, on error or on cancellation. The concatenated output always equals
+/// <see cref="PlaceholderRestorer.Restore(string)"/> of the concatenated input. An instance serves one stream (one
+/// choice) and is not thread-safe.
+/// </para>
+/// </remarks>
+public sealed class StreamingPlaceholderRestorer
+{
+    private readonly IPseudonymVault _vault;
+    private readonly string _scopeId;
+    private string _held = string.Empty;
+    private bool _releasedEndsInWord;
+
+    /// <summary>Initializes a new instance of the <see cref="StreamingPlaceholderRestorer"/> class.</summary>
+    /// <param name="vault">Where the placeholders were issued.</param>
+    /// <param name="scopeId">The scope the request was pseudonymised in.</param>
+    public StreamingPlaceholderRestorer(IPseudonymVault vault, string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(scopeId);
+        _vault = vault;
+        _scopeId = scopeId;
+    }
+
+    /// <summary>Gets the number of characters currently held back.</summary>
+    public int HeldLength => _held.Length;
+
+    /// <summary>Takes the next chunk and returns the text that can be released now, restored.</summary>
+    /// <param name="chunk">The next chunk of the response text.</param>
+    /// <returns>The text to pass on; empty when all of it is held back.</returns>
+    public string Append(string? chunk)
+    {
+        if (string.IsNullOrEmpty(chunk))
+        {
+            return string.Empty;
+        }
+
+        string pending = _held.Length == 0 ? chunk : string.Concat(_held, chunk);
+        int cut = pending.Length - HoldLength(pending);
+        _held = cut == pending.Length ? string.Empty : pending[cut..];
+        return Release(pending, cut);
+    }
+
+    /// <summary>
+    /// Releases whatever is held back, restored; call it when the stream ends, fails or is cancelled. The restorer then
+    /// starts afresh, as at the start of a text.
+    /// </summary>
+    /// <returns>The rest of the text.</returns>
+    public string Flush()
+    {
+        string pending = _held;
+        _held = string.Empty;
+        string rest = Release(pending, pending.Length);
+        _releasedEndsInWord = false;
+        return rest;
+    }
+
+    private string Release(string pending, int length)
+    {
+        if (length == 0)
+        {
+            return string.Empty;
+        }
+
+        ReadOnlySpan<char> released = pending.AsSpan(0, length);
+        string text = PlaceholderRestorer.Restore(_vault, _scopeId, released, _releasedEndsInWord)
+            ?? (length == pending.Length ? pending : released.ToString());
+        _releasedEndsInWord = PlaceholderSyntax.IsWordChar(released[^1]);
+        return text;
+    }
+
+    private int HoldLength(string pending)
+    {
+        int start = pending.Length;
+        int limit = Math.Max(0, pending.Length - PlaceholderSyntax.MaxLength - 1);
+        while (start > limit && PlaceholderSyntax.IsWordChar(pending[start - 1]))
+        {
+            start--;
+        }
+
+        if (start < pending.Length)
+        {
+            bool atBoundary = start > 0 ? !PlaceholderSyntax.IsWordChar(pending[start - 1]) : !_releasedEndsInWord;
+            return atBoundary && PlaceholderSyntax.CouldBecomePlaceholder(pending.AsSpan(start)) ? pending.Length - start : 0;
+        }
+
+        // Word characters are ASCII, so only a chunk that ends mid-pair needs this.
+        return char.IsHighSurrogate(pending[^1]) ? 1 : 0;
+    }
+}
