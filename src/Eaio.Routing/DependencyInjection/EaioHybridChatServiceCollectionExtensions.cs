@@ -100,7 +100,8 @@ public static class EaioHybridChatServiceCollectionExtensions
                 sp.GetService<IBudgetSnapshotSource>(),
                 sp.GetService<ILoggerFactory>(),
                 sp.GetServices<ISensitiveDataDetector>(),
-                sp.GetService<IAuditLog>());
+                sp.GetService<IAuditLog>(),
+                sp.GetService<IPseudonymVault>());
         });
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());

@@ -29,6 +29,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.OrdinalIgnoreCase);
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
+    private readonly CompositeDetector _detector;
+    private readonly IPseudonymVault _vault;
+    private readonly Pseudonymizer _pseudonymizer;
     private readonly IAuditLog? _audit;
     private readonly AuditPayloadHasher? _hasher;
     private readonly IBudgetSnapshotSource? _budget;
@@ -51,6 +54,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="budget">What remains of the budget; when <see langword="null"/> the whole <see cref="EaioHybridChatOptions.MonthlyBudgetUsd"/> counts as remaining.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
     /// <param name="detectors">The detectors the egress guard of every external route runs; a hit blocks the call.</param>
+    /// <param name="vault">Where placeholders and their originals are kept per conversation; an in-memory vault with a one-hour expiry when <see langword="null"/>.</param>
     /// <param name="audit">Where every external call and every block is recorded; nothing is recorded when <see langword="null"/> or when <see cref="EaioHybridChatOptions.AuditAllApiCalls"/> is off.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
     public HybridRouterChatClient(
@@ -60,7 +64,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         IBudgetSnapshotSource? budget = null,
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISensitiveDataDetector>? detectors = null,
-        IAuditLog? audit = null)
+        IAuditLog? audit = null,
+        IPseudonymVault? vault = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providerClients);
@@ -71,7 +76,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _profiler = new RequestProfiler(options, ComplexityEstimator.Default);
-        _egress = new EgressGuard(detectors ?? []);
+        ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
+        _egress = new EgressGuard(detectorList);
+        _detector = new CompositeDetector(detectorList);
+        _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
+        _pseudonymizer = new Pseudonymizer(_vault);
         if (options.AuditAllApiCalls && audit is not null)
         {
             _audit = audit;
@@ -213,12 +222,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
+            Outgoing outgoing = new(messages, null, null);
             try
             {
-                GuardEgress(planned, messages, attemptOptions);
-                ChatResponse response = await client.RespondAsync(messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                ChatResponse response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                if (outgoing.Scope is { } scope)
+                {
+                    response = new PlaceholderRestorer(_vault, scope).Restore(response);
+                    EndScope(scope, attemptOptions);
+                }
+
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
-                await AuditAsync(plan, planned, messages, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
                 RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
                 (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
                 LogRouted(planned.Provider, planned.Model, attempts.Count);
@@ -230,7 +246,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 egressBlocked |= ex is PrivacyViolationException;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
             }
         }
 
@@ -258,9 +274,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
+            Outgoing outgoing = new(messages, null, null);
             try
             {
-                GuardEgress(planned, messages, attemptOptions);
+                outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
             }
             catch (PrivacyViolationException ex)
             {
@@ -268,11 +285,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 egressBlocked = true;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
                 continue;
             }
 
-            IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(outgoing.Messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            StreamingPlaceholderRestorer? restorer = outgoing.Scope is { } streamScope ? new StreamingPlaceholderRestorer(_vault, streamScope) : null;
 
             // Leading updates without content (a role-only first chunk, an in-band error) are held back, so the route is
             // committed only by real output and a provider that fails before producing any can still be failed over.
@@ -291,7 +309,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, messages, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
                 continue;
             }
             catch
@@ -313,18 +331,23 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 {
                     foreach (ChatResponseUpdate update in held)
                     {
-                        yield return Stamp(update, decision);
+                        yield return Stamp(Restore(update, restorer, outgoing.Scope), decision);
                     }
                 }
 
                 if (hasMore)
                 {
-                    yield return Stamp(updates.Current, decision);
+                    yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
                         usage = LastUsage(updates.Current) ?? usage;
-                        yield return Stamp(updates.Current, decision);
+                        yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
                     }
+                }
+
+                if (restorer?.Flush() is { Length: > 0 } tail)
+                {
+                    yield return Stamp(new ChatResponseUpdate(ChatRole.Assistant, tail), decision);
                 }
 
                 completed = true;
@@ -334,7 +357,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 await updates.DisposeAsync().ConfigureAwait(false);
 
                 // A streamed call is recorded when it ends, before the stream completes for the caller.
-                await AuditAsync(plan, planned, messages, attemptOptions, started, completed ? "ok" : "failed after output", usage).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, completed ? "ok" : "failed after output", usage).ConfigureAwait(false);
+                if (outgoing.Scope is { } endedScope)
+                {
+                    EndScope(endedScope, attemptOptions);
+                }
             }
 
             yield break;
@@ -395,7 +422,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     private async Task AuditAsync(
-        RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions, long started, string outcome, UsageDetails? usage)
+        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, UsageDetails? usage)
     {
         if (_audit is null || planned.Tier != ProviderTier.External)
         {
@@ -416,7 +443,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 Privacy = plan.Profile.Privacy,
                 Sensitivity = plan.Profile.Sensitivity,
                 Reasons = planned.Reasons,
-                PayloadHmac = _hasher!.Hash(messages),
+                EntityCounts = outgoing.EntityCounts ?? s_noEntities,
+                PayloadHmac = _hasher!.Hash(outgoing.Messages),
                 InputTokens = usage?.InputTokenCount,
                 OutputTokens = usage?.OutputTokenCount,
                 CostUsd = planned.EstimatedCostUsd,
@@ -441,13 +469,73 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return null;
     }
 
-    /// <summary>The egress guard sees exactly what would leave, right before it would leave; local routes send nothing out.</summary>
-    private void GuardEgress(PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
+    /// <summary>
+    /// For an external route: pseudonymise what leaves (placeholders kept in the conversation's vault scope), then let the
+    /// egress guard check exactly that. Local routes send the messages as they are. Anything that fails here blocks the call.
+    /// </summary>
+    private Outgoing PrepareOutgoing(RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
     {
-        if (planned.Tier == ProviderTier.External)
+        if (planned.Tier != ProviderTier.External)
         {
-            _egress.ThrowIfSensitive(planned.Provider, messages, attemptOptions);
+            return new Outgoing(messages, null, null);
         }
+
+        string? scope = null;
+        PseudonymizedMessages sanitized;
+        try
+        {
+            // Conversations are scoped per tenant, so two tenants' conversation ids can never share placeholders.
+            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation ? $"{plan.Profile.TenantId}/{conversation}" : null);
+            sanitized = _pseudonymizer.Pseudonymize(scope, messages, _detector);
+        }
+#pragma warning disable CA1031 // Fail closed: a payload that could not be sanitised does not leave.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (scope is not null)
+            {
+                EndScope(scope, attemptOptions);
+            }
+
+            throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
+        }
+
+        _egress.ThrowIfSensitive(planned.Provider, sanitized.Messages, attemptOptions);
+        return new Outgoing(sanitized.Messages, sanitized.EntityCounts, scope);
+    }
+
+    /// <summary>A request without a conversation has a scope of its own, which ends with it; a conversation's scope lives on until it expires.</summary>
+    private void EndScope(string scope, ChatOptions attemptOptions)
+    {
+        if (attemptOptions.ConversationId is null)
+        {
+            _vault.RemoveScope(scope);
+        }
+    }
+
+    private ChatResponseUpdate Restore(ChatResponseUpdate update, StreamingPlaceholderRestorer? restorer, string? scope)
+    {
+        if (restorer is null)
+        {
+            return update;
+        }
+
+        IList<AIContent> contents = update.Contents;
+        for (int i = 0; i < contents.Count; i++)
+        {
+            switch (contents[i])
+            {
+                case TextContent text:
+                    text.Text = restorer.Append(text.Text);
+                    break;
+                case FunctionCallContent call when call.Arguments is not null && scope is not null:
+                    // Streamed tool calls arrive whole in an update, so they are restored whole.
+                    contents[i] = new FunctionCallContent(call.CallId, call.Name, new PlaceholderRestorer(_vault, scope).RestoreArguments(call.Arguments));
+                    break;
+            }
+        }
+
+        return update;
     }
 
     /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
@@ -491,6 +579,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     [LoggerMessage(LogLevel.Error, "No route available: {Details}")]
     private partial void LogNoRoute(string details);
+
+    private static readonly IReadOnlyDictionary<string, int> s_noEntities = new Dictionary<string, int>();
+
+    /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the vault scope to restore from.</summary>
+    private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope);
 
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,

@@ -31,6 +31,18 @@ public sealed partial class EgressGuardTests
         public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans) => throw new InvalidOperationException("model not loaded");
     }
 
+    /// <summary>Fails on texts that mention a word, as a detector with a bug in one code path would.</summary>
+    internal sealed class FailsOnWordDetector(string word) : ISensitiveDataDetector
+    {
+        public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
+        {
+            if (text.Contains(word, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("detector bug");
+            }
+        }
+    }
+
     private static (EgressGuardChatClient Guard, IChatClient Inner) Guard(params ISensitiveDataDetector[] detectors)
     {
         IChatClient inner = Substitute.For<IChatClient>();
@@ -102,7 +114,8 @@ public sealed partial class EgressGuardTests
     [TestCase(true)]
     public async Task After_a_block_the_router_falls_back_to_local_only(bool streaming)
     {
-        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(new EmailDetector()));
+        // A payload that cannot be sanitised (here: a detector fails on it) must not leave.
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(new FailsOnWordDetector("tariffs")));
         ChatMessage[] question = [new(ChatRole.User, $"Draft a note to {Email} about tariffs")];
         ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.CostSensitivity = CostSensitivity.Low; });
         h.Ollama.Enqueue(LoopbackReply.Status(500), LoopbackReply.Text("Local answer.", 5, 2));
@@ -119,6 +132,26 @@ public sealed partial class EgressGuardTests
         Assert.That(second.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.Ollama));
         Assert.That(second.Text, Is.EqualTo("Local answer."));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Detected_values_leave_as_placeholders_and_come_back_restored(bool streaming)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(new EmailDetector()));
+        h.OpenAI.Responder = r => LoopbackReply.Text($"I will write to {Placeholder(r.Body)} today.", 20, 8);
+        ChatMessage[] question = [new(ChatRole.User, $"Draft a note to {Email} about tariffs"), new(ChatRole.User, $"Copy {Email} again")];
+
+        ChatResponse response = await Send(h, question, RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public), streaming);
+
+        string sent = h.OpenAI.Requests.Single().Body;
+        Assert.That(sent, Does.Not.Contain(Email));
+        Assert.That(sent, Does.Contain("EMAIL_1"));
+        Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.OpenAI));
+        Assert.That(response.Text, Is.EqualTo($"I will write to {Email} today."));
+        Assert.That(question[0].Text, Does.Contain(Email), "the caller's messages are not changed");
+    }
+
+    private static string Placeholder(string body) => Regex.Match(body, "EMAIL_[0-9]+").Value;
 
     private static async Task<ChatResponse> Send(RouterHarness h, ChatMessage[] question, ChatOptions options, bool streaming) =>
         streaming
