@@ -23,8 +23,9 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
     }
 
+    // Only an abbreviated street type takes a trailing dot ("St."); after "Lane" a dot ends the sentence.
     [GeneratedRegex(
-        @"(?<![\w.,-])[1-9]\d{0,5}[A-Za-z]?(?:-\d{1,5})?\s+(?:(?:[NSEW]|North|South|East|West)\.?\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Way|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq|Trail|Trl|Alley|Aly|Plaza|Plz|Crescent|Cres|Mews|Gardens|Grove|Pike)\b\.?(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?",
+        @"(?<![\w.,-])[1-9]\d{0,5}[A-Za-z]?(?:-\d{1,5})?\s+(?:(?:[NSEW]|North|South|East|West)\.?\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Place|Terrace|Way|Parkway|Circle|Highway|Square|Trail|Alley|Plaza|Crescent|Mews|Gardens|Grove|Pike)\b|(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl|Aly|Plz|Cres)\b\.?)(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex AddressPattern();
