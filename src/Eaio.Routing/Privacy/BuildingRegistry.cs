@@ -120,9 +120,15 @@ public sealed class BuildingRegistry
             return;
         }
 
-        // Every way the value can be written with 3 or more decimals: rounded and truncated. Decimal equality ignores
-        // trailing zeros, so 28.5180 finds 28.518.
-        decimal exact = (decimal)c;
+        // Every way the value can be written with 3 or more decimals: as stored, rounded and truncated. Decimal equality
+        // ignores trailing zeros, so 28.5180 finds 28.518. The shortest round-trip string gives the digits as a CSV
+        // holds them (-111.92814039999979); a (decimal) cast would keep only 15 significant digits.
+        if (!decimal.TryParse(c.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out decimal exact))
+        {
+            return;
+        }
+
+        _coordinates.Add(exact);
         for (int decimals = MinimumCoordinateDecimals; decimals <= MaximumCoordinateDecimals; decimals++)
         {
             _coordinates.Add(Math.Round(exact, decimals, MidpointRounding.AwayFromZero));

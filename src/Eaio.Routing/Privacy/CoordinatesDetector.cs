@@ -6,7 +6,7 @@ namespace Eaio.Routing;
 /// <summary>
 /// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>),
 /// in degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>), signed decimal pairs with at least four
-/// decimals (<c>28.5177, -81.3790</c>) and labelled pairs (<c>lat: 28.51, lng: -81.37</c>).
+/// decimals that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>) and labelled pairs (<c>lat: 28.51, lng: -81.37</c>).
 /// </summary>
 /// <remarks>
 /// Latitude must lie within ±90 and longitude within ±180. The point 0, 0 ("Null Island") is not reported: it is
@@ -119,8 +119,10 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex LabelledPattern();
 
+    // A bare pair must stand alone: inside a longer list of numbers (a CSV row of readings or of aggregated figures)
+    // two neighbouring values in range are far more often measurements, and pseudonymising them would corrupt the data.
     [GeneratedRegex(
-        @"(?<![\w.-])-?\d{1,2}\.\d{4,}(?:\s*[,;]\s*|\s+)-?\d{1,3}\.\d{4,}(?![\w.]\d|\w)",
+        @"(?<![\w.-])(?<!\d\s*[,;]\s*|\d\s+)-?\d{1,2}\.\d{4,}(?:\s*[,;]\s*|\s+)-?\d{1,3}\.\d{4,}(?![\w.]\d|\w)(?!\s*[,;]\s*-?\d|\s+-?\d)",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex DecimalPairPattern();

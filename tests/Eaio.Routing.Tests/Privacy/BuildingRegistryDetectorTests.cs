@@ -1,3 +1,4 @@
+using nietras.SeparatedValues;
 using NUnit.Framework;
 using static Eaio.Routing.Tests.DetectorAssert;
 
@@ -38,6 +39,26 @@ public sealed class BuildingRegistryDetectorTests
     }
 
     [Test]
+    public void Every_coordinate_of_the_metadata_file_is_found_as_written()
+    {
+        using SepReader csv = Sep.New(',').Reader(o => o with { Unescape = true })
+            .FromFile(Path.Combine(PiiBenchmarkTests.RepositoryRoot(), "data", "bdg2", "metadata.csv"));
+        List<string> missed = [];
+        foreach (SepReader.Row row in csv)
+        {
+            foreach (string value in new[] { row["lat"].ToString(), row["lng"].ToString() })
+            {
+                if (value.Length > 0 && !Bdg2.IsCoordinate(value))
+                {
+                    missed.Add(value);
+                }
+            }
+        }
+
+        Assert.That(missed, Is.Empty);
+    }
+
+    [Test]
     public void Finds_sites_exactly_and_buildings_case_insensitively()
     {
         BuildingRegistryDetector detector = new(Bdg2);
@@ -58,6 +79,8 @@ public sealed class BuildingRegistryDetectorTests
             Assert.That(Found(detector, "at 28.5176885788321,-81.3790387999998"), Is.EqualTo(new[] { "28.5176885788321", "-81.3790387999998" }));
             Assert.That(Found(detector, "near 28.518 and -81.379"), Is.EqualTo(new[] { "28.518", "-81.379" }));
             Assert.That(Found(detector, "near 28.517 (truncated)"), Is.EqualTo(new[] { "28.517" }));
+            Assert.That(Found(detector, "Site at -111.92814039999979, or -111.9281404, or -111.928"), Is.EqualTo(new[] { "-111.92814039999979", "-111.9281404", "-111.928" }));
+            Assert.That(Found(detector, "-0.12006900000000001 and -0.120069"), Is.EqualTo(new[] { "-0.12006900000000001", "-0.120069" }));
             Assert.That(Found(detector, "28.5 and 28.52 are too coarse; 28.519 is elsewhere"), Is.Empty);
             Assert.That(Found(new BuildingRegistryDetector(Bdg2, matchCoordinates: false), "28.518"), Is.Empty);
         });

@@ -39,6 +39,9 @@ public sealed class SecretAndLocationDetectorTests
     [TestCase("values 95.1234, 10.1234")] // latitude out of range
     [TestCase("prices 12.50, 13.75")] // too few decimals for a bare pair
     [TestCase("around latitude 37 north and longitude 122 west")]
+    [TestCase("2016-03-01 00:00:00,1.1356,11.0913,4.2")] // neighbouring readings in a CSV row
+    [TestCase("Panther_office_Hannah,Panther,,0.0,Office,,508.8,5477.0,28.5176885788321,-81.3790387999998,US/Eastern")]
+    [TestCase("values 1.1234 2.2345 3.3456")]
     public void Coordinates_not_found(string text)
         => Assert.That(Found(new CoordinatesDetector(), text), Is.Empty);
 
