@@ -10,6 +10,7 @@ namespace Eaio.Routing;
 /// House numbers that start with 0 (<c>000 Main St</c>) are not reported: no street numbers a house 0. Addresses
 /// written number-last (<c>Hauptstraße 5</c>) and addresses without a street type are not found. Street types that are
 /// also everyday words (Run, Walk, Hill, Row, Close) are left out: "5 Ways To Run" is not an address.
+/// A year before a capitalised name and street type ("in 2020 Supreme Court") is a known false positive.
 /// </remarks>
 public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 {
