@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>),
+/// in degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>), signed decimal pairs with at least four
+/// decimals that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>) and labelled pairs (<c>lat: 28.51, lng: -81.37</c>).
+/// </summary>
+/// <remarks>
+/// Latitude must lie within ±90 and longitude within ±180. The point 0, 0 ("Null Island") is not reported: it is
+/// what receivers and apps write when they have no fix, so it locates nobody.
+/// </remarks>
+public sealed partial class CoordinatesDetector : ISensitiveDataDetector
+{
+    /// <inheritdoc />
+    public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        int reportedEnd = -1;
+        foreach (ValueMatch match in HemispherePattern().EnumerateMatches(text))
+        {
+            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            {
+                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
+                reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
+            }
+        }
+
+        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text))
+        {
+            if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
+            {
+                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
+            }
+        }
+
+        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text))
+        {
+            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            {
+                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
+                reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
+            }
+        }
+
+        foreach (ValueMatch match in DecimalPairPattern().EnumerateMatches(text))
+        {
+            // The labelled form already reported this pair.
+            if (match.Index < reportedEnd)
+            {
+                continue;
+            }
+
+            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            {
+                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
+            }
+        }
+    }
+
+    /// <summary>Checks the numbers in a match: latitude (the first) within 90, longitude (the second) within 180, not all zero.</summary>
+    private static bool IsPlausible(ReadOnlySpan<char> value, bool dms)
+    {
+        Span<double> numbers = stackalloc double[6];
+        int count = 0;
+        for (int i = 0; i < value.Length && count < numbers.Length; i++)
+        {
+            if (!char.IsAsciiDigit(value[i]) || (i > 0 && (char.IsAsciiDigit(value[i - 1]) || value[i - 1] == '.')))
+            {
+                continue;
+            }
+
+            int end = i;
+            while (end < value.Length && (char.IsAsciiDigit(value[end]) || (value[end] == '.' && end + 1 < value.Length && char.IsAsciiDigit(value[end + 1]))))
+            {
+                end++;
+            }
+
+            numbers[count++] = double.Parse(value[i..end], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+            i = end;
+        }
+
+        bool anyNonZero = false;
+        foreach (double number in numbers[..count])
+        {
+            anyNonZero |= number != 0;
+        }
+
+        if (!anyNonZero || count < 2)
+        {
+            return false;
+        }
+
+        if (dms)
+        {
+            return numbers[0] <= 90;
+        }
+
+        return numbers[0] <= 90 && numbers[1] <= 180;
+    }
+
+    [GeneratedRegex(
+        @"(?<![\w.])(?:\d{1,2}(?:\.\d+)?\s?°?\s?[NS][\s,;/]*\d{1,3}(?:\.\d+)?\s?°?\s?[EW]|[NS]\s?\d{1,2}(?:\.\d+)?°?[\s,;/]*[EW]\s?\d{1,3}(?:\.\d+)?°?)(?!\w)",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex HemispherePattern();
+
+    [GeneratedRegex(
+        @"(?<![\w.])\d{1,2}°\s?\d{1,2}['′]\s?(?:\d{1,2}(?:\.\d+)?[""″]\s?)?[NS][\s,;/]*\d{1,3}°\s?\d{1,2}['′]\s?(?:\d{1,2}(?:\.\d+)?[""″]\s?)?[EW](?!\w)",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex DmsPattern();
+
+    [GeneratedRegex(
+        @"(?<=\blat(?:itude)?\b\s*[:=]?\s*)-?\d{1,2}(?:\.\d+)?°?[\s,;/]*(?:lng|lon|long|longitude)\b\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex LabelledPattern();
+
+    // A bare pair must stand alone: inside a longer list of numbers (a CSV row of readings or of aggregated figures)
+    // two neighbouring values in range are far more often measurements, and pseudonymising them would corrupt the data.
+    [GeneratedRegex(
+        @"(?<![\w.-])(?<!\d\s*[,;]\s*|\d\s+)-?\d{1,2}\.\d{4,}(?:\s*[,;]\s*|\s+)-?\d{1,3}\.\d{4,}(?![\w.]\d|\w)(?!\s*[,;]\s*-?\d|\s+-?\d)",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex DecimalPairPattern();
+}

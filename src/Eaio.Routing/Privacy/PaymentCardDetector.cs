@@ -1,0 +1,146 @@
+namespace Eaio.Routing;
+
+/// <summary>
+/// Finds payment card numbers: 13 to 19 digits, optionally in groups separated by single spaces or hyphens,
+/// that pass the Luhn check.
+/// </summary>
+/// <remarks>
+/// Numbers that start with 0 (no card issuer uses major industry identifier 0) and numbers of one repeated digit
+/// (<c>0000 0000 0000 0000</c>, a placeholder that passes Luhn) are not reported.
+/// </remarks>
+public sealed class PaymentCardDetector : ISensitiveDataDetector
+{
+    private const int MinDigits = 13;
+    private const int MaxDigits = 19;
+
+    /// <inheritdoc />
+    public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        Span<(int Start, int End)> groups = stackalloc (int, int)[MaxDigits + 1];
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsAsciiDigit(text[i]) || (i > 0 && (char.IsAsciiLetterOrDigit(text[i - 1]) || text[i - 1] is '.' or ',')))
+            {
+                i++;
+                continue;
+            }
+
+            // Collect digit groups joined by one space or hyphen; the number is then tried whole and, when it fails,
+            // as runs of whole groups, so "card 4539 1488 0343 6467 12 28" still finds the card.
+            int count = 0;
+            int pos = i;
+            while (count < groups.Length)
+            {
+                int groupStart = pos;
+                while (pos < text.Length && char.IsAsciiDigit(text[pos]))
+                {
+                    pos++;
+                }
+
+                groups[count++] = (groupStart, pos);
+                if (pos + 1 < text.Length && text[pos] is ' ' or '-' && char.IsAsciiDigit(text[pos + 1]))
+                {
+                    pos++;
+                    continue;
+                }
+
+                break;
+            }
+
+            bool gluedToLetter = pos < text.Length && char.IsAsciiLetter(text[pos]);
+            int next = pos;
+            if (!gluedToLetter && TryFind(text, groups[..count], out int start, out int end))
+            {
+                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.PaymentCard, 0.95));
+                next = end;
+            }
+
+            i = Math.Max(next, i + 1);
+        }
+    }
+
+    private static bool TryFind(ReadOnlySpan<char> text, ReadOnlySpan<(int Start, int End)> groups, out int start, out int end)
+    {
+        for (int first = 0; first < groups.Length; first++)
+        {
+            int digits = 0;
+            for (int last = first; last < groups.Length; last++)
+            {
+                digits += groups[last].End - groups[last].Start;
+                if (digits > MaxDigits)
+                {
+                    break;
+                }
+
+                if (digits >= MinDigits && IsCardNumber(text[groups[first].Start..groups[last].End]))
+                {
+                    // Prefer the longest valid run from this group.
+                    int bestLast = last;
+                    int more = digits;
+                    for (int longer = last + 1; longer < groups.Length; longer++)
+                    {
+                        more += groups[longer].End - groups[longer].Start;
+                        if (more > MaxDigits)
+                        {
+                            break;
+                        }
+
+                        if (IsCardNumber(text[groups[first].Start..groups[longer].End]))
+                        {
+                            bestLast = longer;
+                        }
+                    }
+
+                    start = groups[first].Start;
+                    end = groups[bestLast].End;
+                    return true;
+                }
+            }
+        }
+
+        start = end = 0;
+        return false;
+    }
+
+    internal static bool IsCardNumber(ReadOnlySpan<char> candidate)
+    {
+        int sum = 0;
+        int digits = 0;
+        bool doubleIt = false;
+        char firstDigit = '\0';
+        bool allSame = true;
+        for (int i = candidate.Length - 1; i >= 0; i--)
+        {
+            char c = candidate[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                continue;
+            }
+
+            if (digits > 0 && c != firstDigit)
+            {
+                allSame = false;
+            }
+
+            firstDigit = c;
+            int d = c - '0';
+            if (doubleIt)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+            doubleIt = !doubleIt;
+            digits++;
+        }
+
+        // After the loop firstDigit holds the leading digit.
+        return digits is >= MinDigits and <= MaxDigits && sum % 10 == 0 && !allSame && firstDigit != '0';
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Eaio.Routing;
+
+/// <summary>Finds the person names a host configures (customers, staff, tenants): whole words, case-insensitive.</summary>
+/// <remarks>
+/// There is no name recogniser here: finding names that nobody listed needs a language model, which would run
+/// locally on every request. Multi-word names (<c>Grace Thompson</c>) match with any run of spaces between the words.
+/// </remarks>
+public sealed class PersonNameDetector : ISensitiveDataDetector
+{
+    private readonly Regex? _pattern;
+
+    /// <summary>Initializes a new instance of the <see cref="PersonNameDetector"/> class.</summary>
+    /// <param name="names">The names to find; blank entries are ignored.</param>
+    public PersonNameDetector(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+
+        // Longest first, so "Grace Thompson" wins over "Grace" at the same position.
+        List<string> sorted = names
+            .Where(n => !string.IsNullOrWhiteSpace(n))
+            .Select(n => n.Trim())
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(n => n.Length)
+            .ToList();
+        Names = sorted;
+        if (sorted.Count == 0)
+        {
+            return;
+        }
+
+        StringBuilder alternation = new();
+        foreach (string name in sorted)
+        {
+            if (alternation.Length > 0)
+            {
+                alternation.Append('|');
+            }
+
+            alternation.Append(Regex.Escape(name).Replace(@"\ ", @"\s+", StringComparison.Ordinal));
+        }
+
+        // One alternation of escaped literals: the engine folds common prefixes, so thousands of names stay cheap.
+        _pattern = new Regex(
+            @"(?<![\p{L}\p{N}_])(?:" + alternation + @")(?![\p{L}\p{N}_])",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Gets the configured names, longest first.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <inheritdoc />
+    public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        if (_pattern is null)
+        {
+            return;
+        }
+
+        foreach (ValueMatch match in _pattern.EnumerateMatches(text))
+        {
+            spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Person, 0.9));
+        }
+    }
+}

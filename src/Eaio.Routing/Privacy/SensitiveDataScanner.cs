@@ -1,0 +1,179 @@
+using System.Collections.Frozen;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Runs a set of <see cref="ISensitiveDataDetector"/>s over a text, collects what they find, and classes the text as
+/// <see cref="DataSensitivity.Public"/>, <see cref="DataSensitivity.Sensitive"/> or <see cref="DataSensitivity.Critical"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The default map (<see cref="DefaultSensitivityMap"/>) follows the EAIO classes. Readings of one building
+/// (<see cref="EntityTypes.Readings"/>) are CRITICAL: they stay local. Identifiers, personal data and secrets (e-mail,
+/// names, building and site ids, coordinates, keys…) are SENSITIVE, not CRITICAL: they are pseudonymised before any
+/// external call, so by themselves they do not keep a request local, yet the request is no longer PUBLIC, which tells
+/// the router it may leave only pseudonymised. A type missing from the map (a host detector's own type) counts as
+/// <see cref="UnknownEntitySensitivity"/>.
+/// </para>
+/// <para>
+/// A detector that throws does not make <see cref="Scan(ReadOnlySpan{char})"/> throw: the failure is in the result,
+/// and the text is CRITICAL, because what the detector would have found is unknown.
+/// </para>
+/// </remarks>
+public sealed class SensitiveDataScanner
+{
+    private readonly ISensitiveDataDetector[] _detectors;
+    private readonly FrozenDictionary<string, DataSensitivity> _map;
+
+    /// <summary>Initializes a new instance of the <see cref="SensitiveDataScanner"/> class.</summary>
+    /// <param name="detectors">The detectors to run, in order.</param>
+    /// <param name="sensitivityMap">
+    /// Overrides of <see cref="DefaultSensitivityMap"/> by entity type (compared case-insensitively), or <see langword="null"/> for the defaults.
+    /// </param>
+    /// <param name="unknownEntitySensitivity">The class of entity types in neither map.</param>
+    public SensitiveDataScanner(
+        IEnumerable<ISensitiveDataDetector> detectors,
+        IReadOnlyDictionary<string, DataSensitivity>? sensitivityMap = null,
+        DataSensitivity unknownEntitySensitivity = DataSensitivity.Sensitive)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        _detectors = [.. detectors];
+        foreach (ISensitiveDataDetector detector in _detectors)
+        {
+            ArgumentNullException.ThrowIfNull(detector, nameof(detectors));
+        }
+
+        Dictionary<string, DataSensitivity> map = new(DefaultSensitivityMap, StringComparer.OrdinalIgnoreCase);
+        if (sensitivityMap is not null)
+        {
+            foreach (KeyValuePair<string, DataSensitivity> entry in sensitivityMap)
+            {
+                map[entry.Key] = entry.Value;
+            }
+        }
+
+        _map = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        UnknownEntitySensitivity = unknownEntitySensitivity;
+    }
+
+    /// <summary>Gets the default class of each built-in entity type (see the remarks on <see cref="SensitiveDataScanner"/>).</summary>
+    public static IReadOnlyDictionary<string, DataSensitivity> DefaultSensitivityMap { get; } = new Dictionary<string, DataSensitivity>(StringComparer.OrdinalIgnoreCase)
+    {
+        [EntityTypes.Readings] = DataSensitivity.Critical,
+        [EntityTypes.Email] = DataSensitivity.Sensitive,
+        [EntityTypes.Phone] = DataSensitivity.Sensitive,
+        [EntityTypes.IpAddress] = DataSensitivity.Sensitive,
+        [EntityTypes.PaymentCard] = DataSensitivity.Sensitive,
+        [EntityTypes.Iban] = DataSensitivity.Sensitive,
+        [EntityTypes.Secret] = DataSensitivity.Sensitive,
+        [EntityTypes.Coordinates] = DataSensitivity.Sensitive,
+        [EntityTypes.StreetAddress] = DataSensitivity.Sensitive,
+        [EntityTypes.Person] = DataSensitivity.Sensitive,
+        [EntityTypes.Building] = DataSensitivity.Sensitive,
+        [EntityTypes.Site] = DataSensitivity.Sensitive,
+        [EntityTypes.Equipment] = DataSensitivity.Sensitive,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the detectors, in the order they run.</summary>
+    public IReadOnlyList<ISensitiveDataDetector> Detectors => _detectors;
+
+    /// <summary>Gets the class of entity types that are in neither the default map nor the host's overrides.</summary>
+    public DataSensitivity UnknownEntitySensitivity { get; }
+
+    /// <summary>Creates a scanner with all built-in detectors that need no configuration, plus the optional ones given.</summary>
+    /// <param name="registry">Buildings to find, or <see langword="null"/>.</param>
+    /// <param name="personNames">Person names to find, or <see langword="null"/>.</param>
+    /// <param name="additionalDetectors">The host's own detectors, or <see langword="null"/>.</param>
+    /// <param name="sensitivityMap">Overrides of <see cref="DefaultSensitivityMap"/>, or <see langword="null"/>.</param>
+    /// <returns>The scanner.</returns>
+    public static SensitiveDataScanner CreateDefault(
+        BuildingRegistry? registry = null,
+        IEnumerable<string>? personNames = null,
+        IEnumerable<ISensitiveDataDetector>? additionalDetectors = null,
+        IReadOnlyDictionary<string, DataSensitivity>? sensitivityMap = null)
+    {
+        List<ISensitiveDataDetector> detectors =
+        [
+            new ReadingsDetector(),
+            new EmailDetector(),
+            new PhoneNumberDetector(),
+            new IpAddressDetector(),
+            new PaymentCardDetector(),
+            new IbanDetector(),
+            new SecretDetector(),
+            new CoordinatesDetector(),
+            new StreetAddressDetector(),
+        ];
+        if (registry is not null)
+        {
+            detectors.Add(new BuildingRegistryDetector(registry));
+        }
+
+        if (personNames is not null)
+        {
+            detectors.Add(new PersonNameDetector(personNames));
+        }
+
+        if (additionalDetectors is not null)
+        {
+            detectors.AddRange(additionalDetectors);
+        }
+
+        return new SensitiveDataScanner(detectors, sensitivityMap);
+    }
+
+    /// <summary>Runs every detector over <paramref name="text"/> and classes it.</summary>
+    /// <param name="text">The text to scan.</param>
+    /// <returns>The spans found, the failures and the sensitivity; never throws for a failing detector.</returns>
+    public SensitiveDataScanResult Scan(ReadOnlySpan<char> text)
+    {
+        List<SensitiveSpan> spans = [];
+        List<SensitiveDataDetectorFailure>? failures = null;
+        foreach (ISensitiveDataDetector detector in _detectors)
+        {
+            try
+            {
+                detector.Detect(text, spans);
+            }
+#pragma warning disable CA1031 // Any failure, including a regex timeout, must fail closed (CRITICAL) rather than fail the request.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Spans the detector added before it threw are kept: pseudonymising more is the safe side.
+                (failures ??= []).Add(new SensitiveDataDetectorFailure(detector, ex));
+            }
+        }
+
+        spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
+        return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures);
+    }
+
+    /// <summary>Classes a set of spans: the highest class of their entity types, <see cref="DataSensitivity.Public"/> when there are none.</summary>
+    /// <param name="spans">The spans.</param>
+    /// <returns>The sensitivity.</returns>
+    public DataSensitivity Classify(IEnumerable<SensitiveSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        DataSensitivity highest = DataSensitivity.Public;
+        foreach (SensitiveSpan span in spans)
+        {
+            DataSensitivity sensitivity = Classify(span.EntityType);
+            if (sensitivity > highest)
+            {
+                highest = sensitivity;
+            }
+        }
+
+        return highest;
+    }
+
+    /// <summary>Classes one entity type through the map.</summary>
+    /// <param name="entityType">The entity type.</param>
+    /// <returns>The mapped class, or <see cref="UnknownEntitySensitivity"/>.</returns>
+    public DataSensitivity Classify(string entityType)
+    {
+        ArgumentNullException.ThrowIfNull(entityType);
+        return _map.TryGetValue(entityType, out DataSensitivity sensitivity) ? sensitivity : UnknownEntitySensitivity;
+    }
+}

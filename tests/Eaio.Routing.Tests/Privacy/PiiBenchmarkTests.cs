@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+using nietras.SeparatedValues;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// Measures the built-in detectors on the DLP public benchmark in <c>data/pii-testdata</c> (see the README there).
+/// Labels are sentence-level: a row counts as detected when the default scanner (with the BDG2 registry) finds any span.
+/// </summary>
+[TestFixture]
+public sealed class PiiBenchmarkTests
+{
+    /// <summary>
+    /// The points the detectors cover, by the text before the colon in <c>Point</c>, with the types expected. The rule:
+    /// a point is in scope when both of its Positive/Direct rows carry a value of a covered type (read from the rows
+    /// before any detector was tuned). Relative Contacts, Geotags in Media and Embedded EXIF Data qualify by their
+    /// values (phone numbers, coordinates) although their names suggest otherwise.
+    /// </summary>
+    private static readonly Dictionary<string, string> InScope = new(StringComparer.Ordinal)
+    {
+        ["Email Addresses"] = EntityTypes.Email,
+        ["Phone Numbers"] = EntityTypes.Phone,
+        ["Contact Lists"] = EntityTypes.Phone,
+        ["Recovery Emails/Phones"] = EntityTypes.Email + ", " + EntityTypes.Phone,
+        ["Relative Contacts"] = EntityTypes.Phone,
+        ["Geotags in Media"] = EntityTypes.Coordinates,
+        ["Embedded EXIF Data"] = EntityTypes.Coordinates,
+        ["Physical Addresses"] = EntityTypes.StreetAddress,
+        ["Business Addresses"] = EntityTypes.StreetAddress,
+        ["Payment Details"] = EntityTypes.PaymentCard,
+        ["GPS Coordinates"] = EntityTypes.Coordinates,
+        ["Geolocation Data"] = EntityTypes.Coordinates,
+        ["IP Addresses"] = EntityTypes.IpAddress,
+    };
+
+    /// <summary>Points that look close to a covered type but are out of scope, and why.</summary>
+    private static readonly Dictionary<string, string> OutOfScopeReasons = new(StringComparer.Ordinal)
+    {
+        ["Full Names"] = "names need a recogniser (NER); PersonNameDetector finds only names a host configures, and configuring the benchmark's names would fit the test",
+        ["Maiden Names"] = "as Full Names",
+        ["Family Member Names"] = "as Full Names",
+        ["Spouse Names"] = "as Full Names",
+        ["Mother's Maiden Name"] = "as Full Names",
+        ["Error Logs with PII"] = "one positive is a name (needs NER), the other an e-mail",
+        ["Forum Post Quotes"] = "as Error Logs with PII",
+        ["Message Histories"] = "one positive is an e-mail, the other 555-1986-578, which is no phone number form",
+        ["IMEI Numbers"] = "no IMEI detector; IMEIs carry a Luhn check digit, so PaymentCardDetector reports 15-digit ones as cards",
+        ["Bank Account Info"] = "US account and routing numbers are bare digit runs with no checksum that holds here; only IBANs (mod 97) are covered",
+        ["API Keys"] = "made-up vendor-less forms (API-…, KEY-…); SecretDetector covers vendor formats, hosts add a PatternDetector for theirs",
+        ["Session Tokens"] = "made-up forms (sess-…, tok-…), as API Keys",
+        ["Passwords"] = "passwords in prose; only connection-string and URL passwords are covered",
+        ["WiFi Passwords"] = "as Passwords",
+        ["MAC Addresses"] = "no MAC detector (no entity type for it)",
+        ["Email Signatures"] = "fragments: a 7-digit local number (555-1234) and \"123 St\" without a street name",
+    };
+
+    /// <summary>Positive/Direct rows whose value is invalid by its own checksum: label noise, not misses (see the data README).</summary>
+    private static readonly HashSet<string> KnownLabelNoise = new(StringComparer.Ordinal)
+    {
+        "242", // card 4916 6418 5936 9085 fails Luhn
+        "985", // MAC 00:1A:4W:7D:4C:4E is not hex (out of scope anyway)
+    };
+
+    [Test]
+    public void DlpPublicBenchmark()
+    {
+        string root = RepositoryRoot();
+        BuildingRegistry registry = BuildingRegistry.LoadBdg2Metadata(Path.Combine(root, "data", "bdg2", "metadata.csv"));
+        SensitiveDataScanner scanner = SensitiveDataScanner.CreateDefault(registry);
+        List<Row> rows = ReadRows(Path.Combine(root, "data", "pii-testdata", "dlp-public-benchmark-1200.csv"));
+
+        List<Outcome> outcomes = rows.Select(r =>
+        {
+            SensitiveDataScanResult result = scanner.Scan(r.Example);
+            Assert.That(result.DetectorFailed, Is.False, r.Id);
+            return new Outcome(r, result.Spans.Select(s => s.EntityType).Distinct().ToList());
+        }).ToList();
+
+        StringBuilder report = new();
+        report.AppendLine("| Point | Types | Direct recall | Typo fired | Contextual fired | FP Negative/Direct | FP Negative/Typo | FP False Keywords |");
+        report.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (IGrouping<string, Outcome> point in outcomes.Where(o => InScope.ContainsKey(o.Row.PointName)).GroupBy(o => o.Row.PointName))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {point.Key} | {InScope[point.Key]} | {Fired(point, "Positive", "Direct")} | {Fired(point, "Positive", "Typo")} | {Fired(point, "Positive", "Contextual")} | {Fired(point, "Negative", "Direct")} | {Fired(point, "Negative", "Typo")} | {Fired(point, "Negative", "False Keywords")} |");
+        }
+
+        List<Outcome> inScope = outcomes.Where(o => InScope.ContainsKey(o.Row.PointName)).ToList();
+        List<Outcome> direct = inScope.Where(o => o.Row.Is("Positive", "Direct")).ToList();
+        List<Outcome> negatives = inScope.Where(o => o.Row.Type == "Negative").ToList();
+        List<Outcome> allNegatives = outcomes.Where(o => o.Row.Type == "Negative").ToList();
+        List<Outcome> outOfScopePositives = outcomes.Where(o => !InScope.ContainsKey(o.Row.PointName) && o.Row.Is("Positive", "Direct")).ToList();
+
+        double recall = Rate(direct);
+        double fpr = Rate(negatives);
+        double fprAll = Rate(allNegatives);
+        List<Outcome> directWithoutNoise = direct.Where(o => !KnownLabelNoise.Contains(o.Row.Id)).ToList();
+        double recallWithoutNoise = Rate(directWithoutNoise);
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"In scope: recall on Positive/Direct {Count(direct)} = {recall:F3}; false-positive rate on Negative rows {Count(negatives)} = {fpr:F3}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"In scope without known label noise: recall {Count(directWithoutNoise)} = {recallWithoutNoise:F3}.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Typo positives fired {Count(inScope.Where(o => o.Row.Is("Positive", "Typo")))}; Contextual positives fired {Count(inScope.Where(o => o.Row.Is("Positive", "Contextual")))} (not expected).");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Whole benchmark: false-positive rate on all Negative rows {Count(allNegatives)} = {fprAll:F3}; out-of-scope Positive/Direct rows fired {Count(outOfScopePositives)}.");
+        report.AppendLine();
+        report.AppendLine("| Entity type | Points | Direct recall | False positives on Negative rows |");
+        report.AppendLine("|---|---|---|---|");
+        foreach (string type in InScope.Values.SelectMany(t => t.Split(", ")).Distinct())
+        {
+            List<Outcome> ofType = inScope.Where(o => InScope[o.Row.PointName].Contains(type, StringComparison.Ordinal)).ToList();
+            List<Outcome> typeDirect = ofType.Where(o => o.Row.Is("Positive", "Direct")).ToList();
+            List<Outcome> typeNegatives = ofType.Where(o => o.Row.Type == "Negative").ToList();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {type} | {ofType.Select(o => o.Row.PointName).Distinct().Count()} | {Count(typeDirect)} = {Rate(typeDirect):F2} | {Count(typeNegatives)} = {Rate(typeNegatives):F3} |");
+        }
+
+        report.AppendLine();
+        report.AppendLine("Misses (in scope, Positive/Direct) and false positives (all points):");
+        foreach (Outcome o in direct.Where(o => !o.Fired))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- miss #{o.Row.Id} {o.Row.PointName}: {o.Row.Example}");
+        }
+
+        foreach (Outcome o in allNegatives.Where(o => o.Fired))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- FP #{o.Row.Id} {o.Row.PointName} ({o.Row.Subtype}) [{string.Join(",", o.Types)}]: {o.Row.Example}");
+        }
+
+        foreach (Outcome o in outOfScopePositives.Where(o => o.Fired))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- out of scope, fired #{o.Row.Id} {o.Row.PointName} [{string.Join(",", o.Types)}]: {o.Row.Example}");
+        }
+
+        report.AppendLine();
+        report.AppendLine("Out of scope:");
+        foreach (KeyValuePair<string, string> reason in OutOfScopeReasons)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- {reason.Key}: {reason.Value}");
+        }
+
+        // A rough cost figure, not a BenchmarkDotNet run: the 1,200 sentences scanned 20 times.
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int pass = 0; pass < 20; pass++)
+        {
+            foreach (Row row in rows)
+            {
+                _ = scanner.Scan(row.Example);
+            }
+        }
+
+        TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        report.AppendLine(CultureInfo.InvariantCulture, $"Cost: {elapsed.TotalMicroseconds / (20 * rows.Count):F1} µs per sentence (default scanner with the BDG2 registry, mean {rows.Average(r => r.Example.Length):F0} characters).");
+
+        TestContext.Out.WriteLine(report.ToString());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows, Has.Count.EqualTo(1200));
+            Assert.That(direct, Has.Count.EqualTo(26));
+            Assert.That(negatives, Has.Count.EqualTo(78));
+
+            // Goal: recall >= 0.95 and false-positive rate <= 0.05 on covered types. Recall meets it once the card that
+            // fails Luhn is set aside; the false-positive rate does not: the five false positives are well-formed values
+            // (department@domain.com, default@email.com, 123 Fake St, 111 Corp Ave, 1.1.1.1) in sentences the benchmark
+            // labels as demo/test text, which no form or checksum can tell apart. See docs/benchmarks.md.
+            Assert.That(recall, Is.GreaterThanOrEqualTo(0.92), "measured 24/26 = 0.923");
+            Assert.That(recallWithoutNoise, Is.GreaterThanOrEqualTo(0.95), "measured 24/25 = 0.960");
+            Assert.That(fpr, Is.LessThanOrEqualTo(0.065), "measured 5/78 = 0.064");
+            Assert.That(fprAll, Is.LessThanOrEqualTo(0.009), "measured 5/600 = 0.008");
+            Assert.That(Rate(inScope.Where(o => o.Row.Is("Positive", "Contextual")).ToList()), Is.Zero, "contextual rows carry no literal value");
+        });
+    }
+
+    private static string Fired(IEnumerable<Outcome> point, string type, string subtype)
+    {
+        List<Outcome> selected = point.Where(o => o.Row.Is(type, subtype)).ToList();
+        return Count(selected);
+    }
+
+    private static string Count(IEnumerable<Outcome> outcomes)
+    {
+        List<Outcome> list = outcomes.ToList();
+        return $"{list.Count(o => o.Fired)}/{list.Count}";
+    }
+
+    private static double Rate(List<Outcome> outcomes) => outcomes.Count == 0 ? 0 : (double)outcomes.Count(o => o.Fired) / outcomes.Count;
+
+    private static List<Row> ReadRows(string path)
+    {
+        using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true }).FromFile(path);
+        List<Row> rows = [];
+        foreach (SepReader.Row row in reader)
+        {
+            rows.Add(new Row(row["Example ID"].ToString(), row["Point"].ToString(), row["Type"].ToString(), row["Subtype"].ToString(), row["Example"].ToString()));
+        }
+
+        return rows;
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "EAIO.Routing.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("EAIO.Routing.sln not found above " + TestContext.CurrentContext.TestDirectory);
+    }
+
+    private sealed record Row(string Id, string Point, string Type, string Subtype, string Example)
+    {
+        public string PointName => Point.Split(':')[0].Trim();
+
+        public bool Is(string type, string subtype) => Type == type && Subtype == subtype;
+    }
+
+    private sealed record Outcome(Row Row, List<string> Types)
+    {
+        public bool Fired => Types.Count > 0;
+    }
+}
