@@ -51,6 +51,15 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPseudonymVault>(sp => new InMemoryPseudonymVault(timeProvider: sp.GetService<TimeProvider>()));
+
+        // The built-in detectors feed profiling (sensitivity), pseudonymisation and the egress guard. Hosts add their own
+        // with AddSingleton<ISensitiveDataDetector>, or remove these with RemoveAll<ISensitiveDataDetector>().
+        foreach (ISensitiveDataDetector detector in SensitiveDataScanner.CreateDefault().Detectors)
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ISensitiveDataDetector>(detector));
+        }
+
         if (options.AuditAllApiCalls)
         {
             // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.

@@ -75,8 +75,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _budget = budget;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
-        _profiler = new RequestProfiler(options, ComplexityEstimator.Default);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
+        _profiler = new RequestProfiler(options, ComplexityEstimator.Default, detectorList.Length > 0 ? new SensitiveDataScanner(detectorList) : null);
         _egress = new EgressGuard(detectorList);
         _detector = new CompositeDetector(detectorList);
         _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
@@ -226,6 +226,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             try
             {
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                GuardEgress(planned, outgoing, attemptOptions);
                 ChatResponse response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 if (outgoing.Scope is { } scope)
                 {
@@ -247,6 +248,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                if (outgoing.Scope is { } failedScope)
+                {
+                    EndScope(failedScope, attemptOptions);
+                }
             }
         }
 
@@ -278,6 +283,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             try
             {
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                GuardEgress(planned, outgoing, attemptOptions);
             }
             catch (PrivacyViolationException ex)
             {
@@ -286,6 +292,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                if (outgoing.Scope is { } failedScope)
+                {
+                    EndScope(failedScope, attemptOptions);
+                }
                 continue;
             }
 
@@ -310,6 +320,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 attempts.Add(Failed(planned, started, null, ex));
                 LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+                if (outgoing.Scope is { } failedScope)
+                {
+                    EndScope(failedScope, attemptOptions);
+                }
                 continue;
             }
             catch
@@ -470,8 +484,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>
-    /// For an external route: pseudonymise what leaves (placeholders kept in the conversation's vault scope), then let the
-    /// egress guard check exactly that. Local routes send the messages as they are. Anything that fails here blocks the call.
+    /// For an external route: pseudonymise what leaves, keeping placeholders in the conversation's vault scope. Local routes
+    /// send the messages as they are. A failure here blocks the call.
     /// </summary>
     private Outgoing PrepareOutgoing(RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
     {
@@ -500,8 +514,16 @@ public sealed partial class HybridRouterChatClient : IChatClient
             throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
         }
 
-        _egress.ThrowIfSensitive(planned.Provider, sanitized.Messages, attemptOptions);
         return new Outgoing(sanitized.Messages, sanitized.EntityCounts, scope);
+    }
+
+    /// <summary>The egress guard's last look at exactly what would leave; local routes send nothing out.</summary>
+    private void GuardEgress(PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions)
+    {
+        if (planned.Tier == ProviderTier.External)
+        {
+            _egress.ThrowIfSensitive(planned.Provider, outgoing.Messages, attemptOptions);
+        }
     }
 
     /// <summary>A request without a conversation has a scope of its own, which ends with it; a conversation's scope lives on until it expires.</summary>

@@ -15,11 +15,13 @@ internal sealed class RequestProfiler
 
     private readonly EaioHybridChatOptions _options;
     private readonly ComplexityEstimator _estimator;
+    private readonly SensitiveDataScanner? _scanner;
 
-    public RequestProfiler(EaioHybridChatOptions options, ComplexityEstimator estimator)
+    public RequestProfiler(EaioHybridChatOptions options, ComplexityEstimator estimator, SensitiveDataScanner? scanner = null)
     {
         _options = options;
         _estimator = estimator;
+        _scanner = scanner;
     }
 
     /// <summary>Resolves the profile of a request.</summary>
@@ -90,14 +92,14 @@ internal sealed class RequestProfiler
         {
             for (int i = 0; i < list.Count; i++)
             {
-                Scan(list[i], ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(list[i], _scanner, ref sensitivity, ref required, ref characters, ref lastUser);
             }
         }
         else
         {
             foreach (ChatMessage message in messages)
             {
-                Scan(message, ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(message, _scanner, ref sensitivity, ref required, ref characters, ref lastUser);
             }
         }
 
@@ -153,7 +155,7 @@ internal sealed class RequestProfiler
             });
     }
 
-    private static void Scan(ChatMessage message, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
+    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
     {
         sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties));
         characters += 16; // role and framing overhead per message
@@ -166,13 +168,27 @@ internal sealed class RequestProfiler
             {
                 case TextContent text:
                     characters += text.Text?.Length ?? 0;
+
+                    // What the detectors find counts like a tag: readings of one building make the request CRITICAL, a
+                    // failing detector too. Once CRITICAL, nothing can raise it further, so the scan stops.
+                    if (scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(text.Text))
+                    {
+                        sensitivity = Max(sensitivity, scanner.Scan(text.Text).Sensitivity);
+                    }
+
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
                     required |= ModelCapabilities.Vision;
                     break;
                 case FunctionResultContent result:
-                    characters += result.Result?.ToString()?.Length ?? 0;
+                    string? resultText = result.Result?.ToString();
+                    characters += resultText?.Length ?? 0;
+                    if (scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(resultText))
+                    {
+                        sensitivity = Max(sensitivity, scanner.Scan(resultText).Sensitivity);
+                    }
+
                     break;
                 case FunctionCallContent call:
                     characters += call.Name.Length + 64;

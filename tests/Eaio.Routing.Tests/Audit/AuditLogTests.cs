@@ -183,18 +183,17 @@ public sealed class AuditLogTests
             {
                 s.AddSingleton<IAuditLog>(audit);
                 s.AddSingleton<ISensitiveDataDetector>(new SubstringDetector(Email));
-                s.AddSingleton<ISensitiveDataDetector>(new EgressGuardTests.FailsOnWordDetector("BLOCKME"));
+                s.AddSingleton<ISensitiveDataDetector>(new EgressGuardTests.FailsOnWordDetector("EMAIL_1"));
             });
         ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.TenantId = "tenant-a"; });
 
         await h.Chat.GetResponseAsync("How many joules are in a calorie?", options);
         await h.Chat.GetStreamingResponseAsync("And a therm?", options).ToChatResponseAsync();
         await h.Chat.GetResponseAsync($"Send it to {Email}", options);
-        await h.Chat.GetResponseAsync("BLOCKME please", options);
         await h.Chat.GetResponseAsync("Local only", RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private));
 
         List<AuditRecord> records = await audit.ReadAllAsync().ToListAsync();
-        Assert.That(records.Select(r => r.Entry.Outcome), Is.EqualTo(new[] { "ok", "ok", "ok", "blocked" }), "local calls are not audited");
+        Assert.That(records.Select(r => r.Entry.Outcome), Is.EqualTo(new[] { "ok", "ok", "blocked" }), "local calls are not audited");
         Assert.That(records[2].Entry.EntityCounts[EntityTypes.Email], Is.EqualTo(1), "the pseudonymised e-mail is counted, not stored");
         Assert.That(records.Select(r => r.Entry.Provider), Has.All.EqualTo(EaioProviders.OpenAI));
         Assert.That(records[0].Entry.InputTokens, Is.EqualTo(11));

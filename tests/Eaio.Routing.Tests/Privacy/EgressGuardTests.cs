@@ -114,8 +114,13 @@ public sealed partial class EgressGuardTests
     [TestCase(true)]
     public async Task After_a_block_the_router_falls_back_to_local_only(bool streaming)
     {
-        // A payload that cannot be sanitised (here: a detector fails on it) must not leave.
-        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(new FailsOnWordDetector("tariffs")));
+        // A detector that fails only on the sanitised payload: profiling and pseudonymisation pass, the egress guard's
+        // last look fails, and a payload the guard cannot clear must not leave.
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s =>
+        {
+            s.AddSingleton<ISensitiveDataDetector>(new EmailDetector());
+            s.AddSingleton<ISensitiveDataDetector>(new FailsOnWordDetector("EMAIL_1"));
+        });
         ChatMessage[] question = [new(ChatRole.User, $"Draft a note to {Email} about tariffs")];
         ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.CostSensitivity = CostSensitivity.Low; });
         h.Ollama.Enqueue(LoopbackReply.Status(500), LoopbackReply.Text("Local answer.", 5, 2));
@@ -149,6 +154,23 @@ public sealed partial class EgressGuardTests
         Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.OpenAI));
         Assert.That(response.Text, Is.EqualTo($"I will write to {Email} today."));
         Assert.That(question[0].Text, Does.Contain(Email), "the caller's messages are not changed");
+    }
+
+    [Test]
+    public async Task Readings_found_by_the_built_in_detectors_keep_a_public_request_local()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        ChatMessage[] question =
+        [
+            new(ChatRole.User, "Why did consumption jump?\n2016-01-01 00:00,412.5\n2016-01-01 01:00,398.2\n2016-01-01 02:00,401.0\n2016-01-01 03:00,655.9"),
+        ];
+
+        RoutePlan plan = h.Router.Explain(question, RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public));
+        ChatResponse response = await h.Chat.GetResponseAsync(question, RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public));
+
+        Assert.That(plan.Profile.Sensitivity, Is.EqualTo(DataSensitivity.Critical));
+        Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.Ollama));
+        Assert.That(h.ExternalChatRequests, Is.Zero);
     }
 
     private static string Placeholder(string body) => Regex.Match(body, "EMAIL_[0-9]+").Value;
