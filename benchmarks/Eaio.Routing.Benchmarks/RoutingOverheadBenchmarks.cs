@@ -19,6 +19,7 @@ public class RoutingOverheadBenchmarks
     private readonly NoOpChatClient _provider = new();
     private IChatClient _peer = null!;
     private HybridRouterChatClient _router = null!;
+    private HybridRouterChatClient _routerWithDetectors = null!;
     private ActivityListener _activities = null!;
     private MeterListener _meters = null!;
     private ILoggerFactory _loggers = null!;
@@ -50,6 +51,12 @@ public class RoutingOverheadBenchmarks
         // No rate limit worth the name: the benchmark makes millions of calls a minute.
         _router = new HybridRouterChatClient(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = _provider });
 
+        // What AddEaioHybridChat wires by default: the built-in detectors scan every request while profiling.
+        _routerWithDetectors = new HybridRouterChatClient(
+            new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue },
+            new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = _provider },
+            detectors: SensitiveDataScanner.CreateDefault().Detectors);
+
         string sentence = "What was the peak electricity demand of the office building last January, and why? ";
         string prompt = string.Concat(Enumerable.Repeat(sentence, (PromptChars / sentence.Length) + 1))[..PromptChars];
         _messages = [new ChatMessage(ChatRole.User, prompt)];
@@ -72,6 +79,7 @@ public class RoutingOverheadBenchmarks
     public void Cleanup()
     {
         _router.Dispose();
+        _routerWithDetectors.Dispose();
         _peer.Dispose();
         _activities.Dispose();
         _meters.Dispose();
@@ -86,6 +94,9 @@ public class RoutingOverheadBenchmarks
 
     [Benchmark(Description = "router, profile given")]
     public Task<ChatResponse> RouterProfileGiven() => _router.GetResponseAsync(_messages, _profiled);
+
+    [Benchmark(Description = "router, profile given, built-in detectors")]
+    public Task<ChatResponse> RouterWithDetectors() => _routerWithDetectors.GetResponseAsync(_messages, _profiled);
 
     [Benchmark(Description = "router, complexity and domain estimated")]
     public Task<ChatResponse> RouterEstimated() => _router.GetResponseAsync(_messages, _estimated);
