@@ -10,7 +10,7 @@ public sealed class BuildingRegistryDetectorTests
     private static BuildingRegistry? s_bdg2;
 
     private static BuildingRegistry Bdg2 => s_bdg2 ??= BuildingRegistry.LoadBdg2Metadata(
-        Path.Combine(PiiBenchmarkTests.RepositoryRoot(), "data", "bdg2", "metadata.csv"));
+        RepositoryPaths.Data("bdg2", "metadata.csv"));
 
     [Test]
     public void Loads_bdg2_metadata()
@@ -42,7 +42,7 @@ public sealed class BuildingRegistryDetectorTests
     public void Every_coordinate_of_the_metadata_file_is_found_as_written()
     {
         using SepReader csv = Sep.New(',').Reader(o => o with { Unescape = true })
-            .FromFile(Path.Combine(PiiBenchmarkTests.RepositoryRoot(), "data", "bdg2", "metadata.csv"));
+            .FromFile(RepositoryPaths.Data("bdg2", "metadata.csv"));
         List<string> missed = [];
         foreach (SepReader.Row row in csv)
         {

@@ -66,7 +66,7 @@ public sealed class PiiBenchmarkTests
     [Test]
     public void DlpPublicBenchmark()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryPaths.Root();
         BuildingRegistry registry = BuildingRegistry.LoadBdg2Metadata(Path.Combine(root, "data", "bdg2", "metadata.csv"));
         SensitiveDataScanner scanner = SensitiveDataScanner.CreateDefault(registry);
         List<Row> rows = ReadRows(Path.Combine(root, "data", "pii-testdata", "dlp-public-benchmark-1200.csv"));
@@ -194,19 +194,6 @@ public sealed class PiiBenchmarkTests
         }
 
         return rows;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EAIO.Routing.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("EAIO.Routing.sln not found above " + TestContext.CurrentContext.TestDirectory);
     }
 
     private sealed record Row(string Id, string Point, string Type, string Subtype, string Example)

@@ -171,18 +171,7 @@ public sealed class ComplexityEstimatorRouteLlmTests
         return outcomes.Where(o => !contaminated.Contains(o.Prompt)).ToList();
     }
 
-    private static string DataDirectory()
-    {
-        for (DirectoryInfo? directory = new(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "EAIO.Routing.sln")))
-            {
-                return Path.Combine(directory.FullName, "data", "routellm");
-            }
-        }
-
-        throw new DirectoryNotFoundException("EAIO.Routing.sln not found above " + TestContext.CurrentContext.TestDirectory);
-    }
+    private static string DataDirectory() => RepositoryPaths.Data("routellm");
 
     private sealed record Outcome(string Prompt, bool WeakCorrect, bool StrongCorrect);
 
