@@ -16,6 +16,14 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets the privacy level of each client (by tenant id), applied like <see cref="BuildingPrivacy"/>.</summary>
     public IDictionary<string, PrivacyLevel> ClientPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.Ordinal);
 
+    /// <summary>Gets the class each detected entity type gives a request, over the defaults (readings CRITICAL, identifiers
+    /// and personal data SENSITIVE); for example map <c>EQUIPMENT</c> to CRITICAL.</summary>
+    public IDictionary<string, DataSensitivity> EntitySensitivity { get; } = new Dictionary<string, DataSensitivity>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets how each entity type is masked before an external call: pseudonymised and restored (the default),
+    /// generalised (coordinates to a 0.1° grid) or redacted.</summary>
+    public PseudonymizerOptions Pseudonymization { get; } = new();
+
     /// <summary>Gets or sets a value indicating whether SENSITIVE (aggregated) data may go to external APIs at privacy ENHANCED or PUBLIC (<c>ALLOW_API_FOR_AGGREGATED</c>, default true).</summary>
     public bool AllowApiForAggregated { get; set; } = true;
 

@@ -83,6 +83,29 @@ internal static class EaioOptionsBinder
 
         BindPrivacyMap(configuration.GetSection("BuildingPrivacy"), options.BuildingPrivacy, errors);
         BindPrivacyMap(configuration.GetSection("ClientPrivacy"), options.ClientPrivacy, errors);
+        foreach (IConfigurationSection entry in configuration.GetSection("EntitySensitivity").GetChildren())
+        {
+            try
+            {
+                options.EntitySensitivity[entry.Key] = ParseEnum<DataSensitivity>(entry.Value ?? string.Empty);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"{entry.Path}='{entry.Value}' is not valid: expected PUBLIC, SENSITIVE or CRITICAL.");
+            }
+        }
+
+        foreach (IConfigurationSection entry in configuration.GetSection("EntityPolicies").GetChildren())
+        {
+            try
+            {
+                options.Pseudonymization.EntityPolicies[entry.Key] = ParseEnum<EntityPolicy>(entry.Value ?? string.Empty);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"{entry.Path}='{entry.Value}' is not valid: expected Pseudonymize, Generalize or Redact.");
+            }
+        }
         foreach (IConfigurationSection model in configuration.GetSection("Ollama:Models").GetChildren())
         {
             if (Enum.TryParse(model.Key, ignoreCase: true, out ModelTask task) && Enum.IsDefined(task) && !char.IsDigit(model.Key[0]))

@@ -76,11 +76,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
-        _profiler = new RequestProfiler(options, ComplexityEstimator.Default, detectorList.Length > 0 ? new SensitiveDataScanner(detectorList) : null);
+        _profiler = new RequestProfiler(
+            options,
+            ComplexityEstimator.Default,
+            detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
         _egress = new EgressGuard(detectorList);
         _detector = new CompositeDetector(detectorList);
         _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
-        _pseudonymizer = new Pseudonymizer(_vault);
+        _pseudonymizer = new Pseudonymizer(_vault, options.Pseudonymization);
         if (options.AuditAllApiCalls && audit is not null)
         {
             _audit = audit;

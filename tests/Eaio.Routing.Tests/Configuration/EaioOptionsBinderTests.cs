@@ -88,6 +88,7 @@ public sealed class EaioOptionsBinderTests
             {
                 ["Strategy"] = "local", ["Ollama:DefaultModel"] = "phi3:mini", ["BuildingPrivacy:Panther_office_Hannah"] = "PUBLIC",
                 ["ClientPrivacy:tenant-a"] = "enhanced", ["Ollama:Models:Complex"] = "qwen2.5:14b",
+                ["EntitySensitivity:EQUIPMENT"] = "CRITICAL", ["EntityPolicies:COORDINATES"] = "generalize",
             },
             new() { ["LLM_STRATEGY"] = "hybrid" });
 
@@ -95,6 +96,8 @@ public sealed class EaioOptionsBinderTests
         Assert.That(o.Ollama.DefaultModel, Is.EqualTo("phi3:mini"));
         Assert.That(o.BuildingPrivacy["Panther_office_Hannah"], Is.EqualTo(PrivacyLevel.Public));
         Assert.That(o.ClientPrivacy["tenant-a"], Is.EqualTo(PrivacyLevel.Enhanced));
+        Assert.That(o.EntitySensitivity["equipment"], Is.EqualTo(DataSensitivity.Critical));
+        Assert.That(o.Pseudonymization.EntityPolicies[EntityTypes.Coordinates], Is.EqualTo(EntityPolicy.Generalize));
         Assert.That(o.ResolveCatalog().Local.ModelFor(ModelTask.Complex).Id, Is.EqualTo("qwen2.5:14b"));
         Assert.That(o.ResolveCatalog().Local.ModelFor(ModelTask.General).Id, Is.EqualTo("phi3:mini"));
     }
@@ -131,6 +134,14 @@ public sealed class EaioOptionsBinderTests
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
         EaioConfigurationException? error = Assert.Throws<EaioConfigurationException>(() => services.AddEaioHybridChat(configuration));
         Assert.That(error!.Message, Does.Contain(key).And.Contain(value).And.Contain(allowed));
+    }
+
+    [TestCase("EntitySensitivity:EMAIL", "secret", "PUBLIC, SENSITIVE or CRITICAL")]
+    [TestCase("EntityPolicies:EMAIL", "hide", "Pseudonymize, Generalize or Redact")]
+    public void An_invalid_entity_setting_names_its_key(string key, string value, string allowed)
+    {
+        EaioConfigurationException? error = Assert.Throws<EaioConfigurationException>(() => Bind(new() { [key] = value }));
+        Assert.That(error!.Errors.Single(), Does.StartWith($"{key}='{value}'").And.Contain(allowed));
     }
 
     [TestCase("30m")]

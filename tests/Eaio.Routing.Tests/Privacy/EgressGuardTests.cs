@@ -173,6 +173,20 @@ public sealed partial class EgressGuardTests
         Assert.That(h.ExternalChatRequests, Is.Zero);
     }
 
+    [Test]
+    public async Task A_host_can_map_an_entity_type_to_critical_and_choose_redaction()
+    {
+        await using RouterHarness critical = await RouterHarness.StartAsync(o => o.EntitySensitivity[EntityTypes.Email] = DataSensitivity.Critical);
+        RoutePlan plan = critical.Router.Explain([new(ChatRole.User, $"Write to {Email}")], RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public));
+        Assert.That(plan.Profile.Sensitivity, Is.EqualTo(DataSensitivity.Critical));
+        Assert.That(plan.Routes.Select(r => r.Tier), Is.All.EqualTo(ProviderTier.Local));
+
+        await using RouterHarness redacting = await RouterHarness.StartAsync(o => o.Pseudonymization.EntityPolicies[EntityTypes.Email] = EntityPolicy.Redact);
+        await redacting.Chat.GetResponseAsync($"Write to {Email}", RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public));
+        string sent = redacting.OpenAI.Requests.Single().Body;
+        Assert.That(sent, Does.Not.Contain(Email).And.Contain("[REDACTED_EMAIL]"));
+    }
+
     private static string Placeholder(string body) => Regex.Match(body, "EMAIL_[0-9]+").Value;
 
     private static async Task<ChatResponse> Send(RouterHarness h, ChatMessage[] question, ChatOptions options, bool streaming) =>
