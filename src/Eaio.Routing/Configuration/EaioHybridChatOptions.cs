@@ -20,6 +20,11 @@ public sealed class EaioHybridChatOptions
     /// and personal data SENSITIVE); for example map <c>EQUIPMENT</c> to CRITICAL.</summary>
     public IDictionary<string, DataSensitivity> EntitySensitivity { get; } = new Dictionary<string, DataSensitivity>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Gets the EAIO class of each Microsoft.Extensions.Compliance <see cref="Microsoft.Extensions.Compliance.Classification.DataClassification"/>
+    /// used as a tag; the <see cref="EaioDataClassifications"/> need no entry, and an unmapped classification counts as CRITICAL.</summary>
+    public IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> DataClassifications { get; } =
+        new Dictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity>();
+
     /// <summary>Gets how each entity type is masked before an external call: pseudonymised and restored (the default),
     /// generalised (coordinates to a 0.1° grid) or redacted.</summary>
     public PseudonymizerOptions Pseudonymization { get; } = new();

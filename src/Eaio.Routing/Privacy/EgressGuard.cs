@@ -11,14 +11,19 @@ namespace Eaio.Routing;
 public sealed class EgressGuard
 {
     private readonly ISensitiveDataDetector[] _detectors;
+    private readonly IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity>? _classifications;
 
     /// <summary>Initializes a new instance of the <see cref="EgressGuard"/> class.</summary>
     /// <param name="detectors">The detectors whose hits block a payload.</param>
+    /// <param name="classifications">The EAIO class of data classifications used as tags; unmapped ones count as CRITICAL.</param>
     /// <exception cref="ArgumentNullException"><paramref name="detectors"/> is <see langword="null"/>.</exception>
-    public EgressGuard(IEnumerable<ISensitiveDataDetector> detectors)
+    public EgressGuard(
+        IEnumerable<ISensitiveDataDetector> detectors,
+        IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity>? classifications = null)
     {
         ArgumentNullException.ThrowIfNull(detectors);
         _detectors = [.. detectors];
+        _classifications = classifications;
     }
 
     /// <summary>Checks a payload and throws <see cref="PrivacyViolationException"/> when it may not leave.</summary>
@@ -101,11 +106,11 @@ public sealed class EgressGuard
     private static void Count(SortedDictionary<string, int> found, string what) =>
         found[what] = found.GetValueOrDefault(what) + 1;
 
-    private static bool IsCritical(AdditionalPropertiesDictionary? properties)
+    private bool IsCritical(AdditionalPropertiesDictionary? properties)
     {
         try
         {
-            return SensitivityTag.Read(properties) == DataSensitivity.Critical;
+            return SensitivityTag.Read(properties, _classifications) == DataSensitivity.Critical;
         }
         catch (FormatException)
         {

@@ -59,6 +59,19 @@ public static class EaioChatOptionsExtensions
         return message;
     }
 
+    /// <summary>Tags a message with a Microsoft.Extensions.Compliance data classification; see <see cref="EaioDataClassifications"/>
+    /// and <see cref="EaioHybridChatOptions.DataClassifications"/> for how it maps to an EAIO class.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="classification">Its classification.</param>
+    /// <returns>The same <paramref name="message"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
+    public static ChatMessage WithClassification(this ChatMessage message, Microsoft.Extensions.Compliance.Classification.DataClassification classification)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (message.AdditionalProperties ??= [])[SensitivityKey] = classification;
+        return message;
+    }
+
     /// <summary>Tags a content (for example a tool result) with the sensitivity of the data it carries.</summary>
     /// <typeparam name="TContent">The content type.</typeparam>
     /// <param name="content">The content.</param>

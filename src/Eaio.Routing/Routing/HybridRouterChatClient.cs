@@ -80,7 +80,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             options,
             ComplexityEstimator.Default,
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
-        _egress = new EgressGuard(detectorList);
+        _egress = new EgressGuard(detectorList, options.DataClassifications);
         _detector = new CompositeDetector(detectorList);
         _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
         _pseudonymizer = new Pseudonymizer(_vault, options.Pseudonymization);

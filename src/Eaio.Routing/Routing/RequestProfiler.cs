@@ -92,14 +92,14 @@ internal sealed class RequestProfiler
         {
             for (int i = 0; i < list.Count; i++)
             {
-                Scan(list[i], _scanner, ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser);
             }
         }
         else
         {
             foreach (ChatMessage message in messages)
             {
-                Scan(message, _scanner, ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser);
             }
         }
 
@@ -155,15 +155,15 @@ internal sealed class RequestProfiler
             });
     }
 
-    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
+    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
     {
-        sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties));
+        sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties, classifications));
         characters += 16; // role and framing overhead per message
         IList<AIContent> contents = message.Contents;
         for (int i = 0; i < contents.Count; i++)
         {
             AIContent content = contents[i];
-            sensitivity = Max(sensitivity, SensitivityTag.Read(content.AdditionalProperties));
+            sensitivity = Max(sensitivity, SensitivityTag.Read(content.AdditionalProperties, classifications));
             switch (content)
             {
                 case TextContent text:
