@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Eaio.Routing.Tests;
@@ -206,6 +207,21 @@ public sealed class AuditLogTests
         using StringWriter export = new();
         await audit.ExportJsonLinesAsync(export);
         Assert.That(export.ToString(), Does.Not.Contain(Email).And.Not.Contain("test-openai-key").And.Not.Contain("joules"));
+    }
+
+    [Test]
+    public void Turning_the_audit_off_warns_at_start_up_and_registers_no_log()
+    {
+        using Microsoft.Extensions.Logging.Testing.FakeLoggerProvider logs = new();
+        ServiceCollection services = new();
+        services.AddLogging(b => b.AddProvider(logs));
+        services.AddEaioHybridChat(o => o.AuditAllApiCalls = false);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        _ = provider.GetRequiredService<IChatClient>();
+
+        Assert.That(provider.GetService<IAuditLog>(), Is.Null);
+        Assert.That(logs.Collector.GetSnapshot().Select(r => r.Message), Has.Some.Contains("external calls are not audited"));
     }
 
     private async Task<string> Scalar(string sql)
