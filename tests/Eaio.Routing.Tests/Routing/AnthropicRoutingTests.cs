@@ -179,6 +179,9 @@ public sealed class AnthropicRoutingTests
             LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(defaultReply: LoopbackReply.Text("Local answer.", 12, 3));
             LoopbackAnthropicServer anthropic = await LoopbackAnthropicServer.StartAsync(LoopbackReply.Text("Anthropic answer.", 11, 3));
             ServiceCollection collection = new();
+
+            // An in-memory audit log: tests never write into the user's data folder.
+            collection.AddSingleton<IAuditLog>(new InMemoryAuditLog());
             collection.AddEaioHybridChat(o =>
             {
                 o.Ollama.BaseUrl = ollama.BaseUri;
