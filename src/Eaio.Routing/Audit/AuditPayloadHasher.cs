@@ -8,6 +8,8 @@ namespace Eaio.Routing;
 /// <remarks>A keyed hash rather than a plain one: a plain SHA-256 of a short prompt could be confirmed by guessing it.</remarks>
 internal sealed class AuditPayloadHasher(byte[] key)
 {
+    public string Hash(string value) => Convert.ToHexStringLower(HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes(value)));
+
     public string Hash(IEnumerable<ChatMessage> messages)
     {
         byte[] payload = JsonSerializer.SerializeToUtf8Bytes(messages, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IEnumerable<ChatMessage>)));

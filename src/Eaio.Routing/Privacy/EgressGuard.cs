@@ -44,6 +44,12 @@ public sealed class EgressGuard
 
         SortedDictionary<string, int> found = new(StringComparer.Ordinal);
         List<SensitiveSpan> spans = [];
+        if (!string.IsNullOrEmpty(options?.Instructions))
+        {
+            Scan(options.Instructions, spans, found);
+        }
+
+        System.Text.StringBuilder joined = new();
         foreach (ChatMessage message in messages)
         {
             if (IsCritical(message.AdditionalProperties))
@@ -51,11 +57,26 @@ public sealed class EgressGuard
                 Count(found, "CRITICAL tag");
             }
 
+            if (!string.IsNullOrEmpty(message.AuthorName))
+            {
+                Scan(message.AuthorName, spans, found);
+            }
+
+            // The message's texts are also scanned joined, so a value split across two contents is seen whole.
+            joined.Clear();
+            int texts = 0;
             foreach (AIContent content in message.Contents)
             {
                 if (IsCritical(content.AdditionalProperties))
                 {
                     Count(found, "CRITICAL tag");
+                }
+
+                if (content is DataContent data && IsReadableText(data.MediaType))
+                {
+                    // A text file cannot be pseudonymised in place; sending it unread would defeat the guard.
+                    Count(found, $"unsanitised {data.MediaType} attachment");
+                    continue;
                 }
 
                 string? text = content switch
@@ -69,7 +90,17 @@ public sealed class EgressGuard
                 if (!string.IsNullOrEmpty(text))
                 {
                     Scan(text, spans, found);
+                    if (content is TextContent)
+                    {
+                        joined.Append(text);
+                        texts++;
+                    }
                 }
+            }
+
+            if (texts > 1)
+            {
+                Scan(joined.ToString(), spans, found);
             }
         }
 
@@ -78,6 +109,12 @@ public sealed class EgressGuard
             throw new PrivacyViolationException(provider, "found " + string.Join(", ", found.Select(f => $"{f.Value} {f.Key}")));
         }
     }
+
+    private static bool IsReadableText(string mediaType) =>
+        mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+        || mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)
+        || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase)
+        || mediaType.Contains("csv", StringComparison.OrdinalIgnoreCase);
 
     private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
     {

@@ -226,23 +226,16 @@ public sealed partial class HybridRouterChatClient : IChatClient
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
+            ChatResponse? response = null;
             try
             {
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
                 GuardEgress(planned, outgoing, attemptOptions);
-                ChatResponse response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 if (outgoing.Scope is { } scope)
                 {
                     response = new PlaceholderRestorer(_vault, scope).Restore(response);
-                    EndScope(scope, attemptOptions);
                 }
-
-                attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
-                RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
-                (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
-                LogRouted(planned.Provider, planned.Model, attempts.Count);
-                return response;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -255,7 +248,29 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 {
                     EndScope(failedScope, attemptOptions);
                 }
+
+                continue;
             }
+
+            // Outside the try: the call has been answered, so a failure to record it fails the request instead of
+            // sending it again to the next route.
+            try
+            {
+                attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (outgoing.Scope is { } endedScope)
+                {
+                    EndScope(endedScope, attemptOptions);
+                }
+            }
+
+            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
+            (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
+            LogRouted(planned.Provider, planned.Model, attempts.Count);
+            return response;
         }
 
         throw NoRoute(plan, attempts, last);
@@ -452,16 +467,17 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 Timestamp = _time.GetUtcNow(),
                 RequestId = Guid.NewGuid().ToString("N"),
-                ConversationId = attemptOptions.ConversationId,
+                // Building and conversation ids are identifiers like any other: the record keeps their keyed hashes.
+                ConversationId = attemptOptions.ConversationId is { } conversation ? _hasher!.Hash(conversation) : null,
                 TenantId = plan.Profile.TenantId,
-                BuildingId = plan.Profile.BuildingId,
+                BuildingId = plan.Profile.BuildingId is { } building ? _hasher!.Hash(building) : null,
                 Provider = planned.Provider,
                 Model = planned.Model,
                 Privacy = plan.Profile.Privacy,
                 Sensitivity = plan.Profile.Sensitivity,
                 Reasons = planned.Reasons,
                 EntityCounts = outgoing.EntityCounts ?? s_noEntities,
-                PayloadHmac = _hasher!.Hash(outgoing.Messages),
+                PayloadHmac = outgoing.Scope is null ? "none: nothing was sent" : _hasher!.Hash(outgoing.Messages),
                 InputTokens = usage?.InputTokenCount,
                 OutputTokens = usage?.OutputTokenCount,
                 CostUsd = planned.EstimatedCostUsd,
@@ -499,11 +515,35 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         string? scope = null;
         PseudonymizedMessages sanitized;
+        Dictionary<string, int> counts;
         try
         {
-            // Conversations are scoped per tenant, so two tenants' conversation ids can never share placeholders.
-            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation ? $"{plan.Profile.TenantId}/{conversation}" : null);
+            // Conversations are scoped per tenant; the tenant's length makes the id unambiguous whatever characters it holds,
+            // so two tenants' conversations can never share placeholders.
+            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation
+                ? $"tenant:{plan.Profile.TenantId?.Length ?? -1}:{plan.Profile.TenantId}|conversation:{conversation}"
+                : null);
             sanitized = _pseudonymizer.Pseudonymize(scope, messages, _detector);
+            counts = new(sanitized.EntityCounts, StringComparer.Ordinal);
+
+            foreach (ChatMessage message in sanitized.Messages)
+            {
+                // Author names are people's names; providers do not need them.
+                message.AuthorName = null;
+            }
+
+            // The system prompt leaves with the messages, so it is masked the same way, in the same scope.
+            if (!string.IsNullOrEmpty(attemptOptions.Instructions))
+            {
+                List<SensitiveSpan> spans = [];
+                _detector.Detect(attemptOptions.Instructions, spans);
+                PseudonymizedText instructions = _pseudonymizer.Pseudonymize(scope, attemptOptions.Instructions, spans);
+                attemptOptions.Instructions = instructions.Text;
+                foreach (KeyValuePair<string, int> count in instructions.EntityCounts)
+                {
+                    counts[count.Key] = counts.GetValueOrDefault(count.Key) + count.Value;
+                }
+            }
         }
 #pragma warning disable CA1031 // Fail closed: a payload that could not be sanitised does not leave.
         catch (Exception ex)
@@ -517,7 +557,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
         }
 
-        return new Outgoing(sanitized.Messages, sanitized.EntityCounts, scope);
+        return new Outgoing(sanitized.Messages, counts, scope);
     }
 
     /// <summary>The egress guard's last look at exactly what would leave; local routes send nothing out.</summary>
@@ -540,7 +580,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private ChatResponseUpdate Restore(ChatResponseUpdate update, StreamingPlaceholderRestorer? restorer, string? scope)
     {
-        if (restorer is null)
+        if (restorer is null || scope is null)
         {
             return update;
         }
@@ -553,8 +593,17 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 case TextContent text:
                     text.Text = restorer.Append(text.Text);
                     break;
-                case FunctionCallContent call when call.Arguments is not null && scope is not null:
-                    // Streamed tool calls arrive whole in an update, so they are restored whole.
+                case TextReasoningContent reasoning:
+                    // Reasoning is a stream of its own; whole placeholders in each chunk are restored, a split one is not.
+                    reasoning.Text = new PlaceholderRestorer(_vault, scope).Restore(reasoning.Text);
+                    break;
+                case FunctionCallContent call when call.Arguments is not null:
+                    // Text held back before a tool call belongs before it: release it first, then restore the call whole.
+                    if (restorer.HeldLength > 0)
+                    {
+                        contents.Insert(i++, new TextContent(restorer.Flush()));
+                    }
+
                     contents[i] = new FunctionCallContent(call.CallId, call.Name, new PlaceholderRestorer(_vault, scope).RestoreArguments(call.Arguments));
                     break;
             }

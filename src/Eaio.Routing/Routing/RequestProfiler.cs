@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Eaio.Routing;
@@ -103,6 +104,10 @@ internal sealed class RequestProfiler
             }
         }
 
+        // The system prompt travels with the request, so what it holds counts like message text.
+        sensitivity = ScanText(_scanner, options?.Instructions, sensitivity);
+        characters += options?.Instructions?.Length ?? 0;
+
         if (options?.Tools is { Count: > 0 })
         {
             required |= ModelCapabilities.Tools;
@@ -182,16 +187,18 @@ internal sealed class RequestProfiler
                     required |= ModelCapabilities.Vision;
                     break;
                 case FunctionResultContent result:
-                    string? resultText = result.Result?.ToString();
+                    // Results are scanned as the JSON the provider would see: ToString() of a list or object is only its type name.
+                    string? resultText = result.Result is null ? null : result.Result as string ?? JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
                     characters += resultText?.Length ?? 0;
-                    if (scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(resultText))
-                    {
-                        sensitivity = Max(sensitivity, scanner.Scan(resultText).Sensitivity);
-                    }
-
+                    sensitivity = ScanText(scanner, resultText, sensitivity);
                     break;
                 case FunctionCallContent call:
                     characters += call.Name.Length + 64;
+                    if (call.Arguments is { Count: > 0 })
+                    {
+                        sensitivity = ScanText(scanner, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions), sensitivity);
+                    }
+
                     break;
             }
         }
@@ -201,6 +208,11 @@ internal sealed class RequestProfiler
             lastUser = message;
         }
     }
+
+    private static DataSensitivity ScanText(SensitiveDataScanner? scanner, string? text, DataSensitivity sensitivity) =>
+        scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(text)
+            ? Max(sensitivity, scanner.Scan(text).Sensitivity)
+            : sensitivity;
 
     private static DataSensitivity Max(DataSensitivity a, DataSensitivity b) => a >= b ? a : b;
 }
