@@ -258,6 +258,14 @@ public sealed class Pseudonymizer
 
     private static void AppendRoundedCoordinates(ReadOnlySpan<char> value, StringBuilder builder)
     {
+        // Degrees, minutes and seconds: rounding each number would keep the full precision (29.6" rounds to itself), so
+        // only whole degrees and the hemisphere are kept, about 100 km: coarser than a city, never a building.
+        if (value.IndexOfAny("'′\"″") >= 0)
+        {
+            AppendWholeDegrees(value, builder);
+            return;
+        }
+
         // Every decimal number in the value is rounded to one decimal; the rest (separators, N/S/E/W, degree signs) is
         // kept, so the model still reads a coordinate in the format it was written.
         int i = 0;
@@ -299,6 +307,46 @@ public sealed class Pseudonymizer
 
             builder.Append(value[start]);
             i = start + 1;
+        }
+    }
+
+    private static void AppendWholeDegrees(ReadOnlySpan<char> value, StringBuilder builder)
+    {
+        bool first = true;
+        int i = 0;
+        while (i < value.Length)
+        {
+            int start = i;
+            while (i < value.Length && char.IsAsciiDigit(value[i]))
+            {
+                i++;
+            }
+
+            if (i > start && i < value.Length && value[i] == '°')
+            {
+                ReadOnlySpan<char> degrees = value[start..i];
+
+                // Skip the minutes and seconds up to the hemisphere letter, if any.
+                int j = i + 1;
+                while (j < value.Length && !char.IsAsciiLetter(value[j]) && value[j] != ',' && value[j] != ';')
+                {
+                    j++;
+                }
+
+                // Written out ("37 deg N") so the coarse value does not read as a coordinate pair to the detectors again.
+                builder.Append(first ? string.Empty : ", ").Append(degrees).Append(" deg");
+                if (j < value.Length && value[j] is 'N' or 'S' or 'E' or 'W' or 'n' or 's' or 'e' or 'w')
+                {
+                    builder.Append(' ').Append(char.ToUpperInvariant(value[j]));
+                    j++;
+                }
+
+                first = false;
+                i = j;
+                continue;
+            }
+
+            i = Math.Max(i, start + 1);
         }
     }
 }
