@@ -19,7 +19,11 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
         int reportedEnd = -1;
-        foreach (ValueMatch match in HemispherePattern().EnumerateMatches(text))
+
+        // Each pattern below needs a character or word that a vectorised search finds far faster than the regex rules
+        // it out; no match can start before the position computed from it, so the regex starts there (lookbehinds still
+        // see the text before it) or is skipped when the text lacks it.
+        foreach (ValueMatch match in HemispherePattern().EnumerateMatches(text, HemisphereStart(text)))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
             {
@@ -28,7 +32,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text))
+        int degree = text.IndexOf('°');
+        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, degree < 0 ? text.Length : Math.Max(0, degree - 2)))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
             {
@@ -36,7 +41,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text))
+        int label = text.IndexOf("lat", StringComparison.OrdinalIgnoreCase);
+        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text, label < 0 ? text.Length : label))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
             {
@@ -58,6 +64,26 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
                 spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
             }
         }
+    }
+
+    /// <summary>
+    /// Where a hemisphere match can start at the earliest: every match holds an N or S, and before the first one it
+    /// holds only digits, dots, spaces and degree signs, so it starts after the last ASCII letter before the first N or S.
+    /// </summary>
+    private static int HemisphereStart(ReadOnlySpan<char> text)
+    {
+        int first = text.IndexOfAny('N', 'S');
+        if (first < 0)
+        {
+            return text.Length;
+        }
+
+        while (first > 0 && !char.IsAsciiLetter(text[first - 1]))
+        {
+            first--;
+        }
+
+        return first;
     }
 
     /// <summary>Checks the numbers in a match: latitude (the first) within 90, longitude (the second) within 180, not all zero.</summary>
