@@ -23,7 +23,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         // Each pattern below needs a character or word that a vectorised search finds far faster than the regex rules
         // it out; no match can start before the position computed from it, so the regex starts there (lookbehinds still
         // see the text before it) or is skipped when the text lacks it.
-        foreach (ValueMatch match in HemispherePattern().EnumerateMatches(text, HemisphereStart(text)))
+        int resume = 0;
+        while (TryMatchHemisphere(text, ref resume, out ValueMatch match))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
             {
@@ -67,23 +68,64 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     }
 
     /// <summary>
-    /// Where a hemisphere match can start at the earliest: every match holds an N or S, and before the first one it
-    /// holds only digits, dots, spaces and degree signs, so it starts after the last ASCII letter before the first N or S.
+    /// Finds the next hemisphere match at or after <paramref name="resume"/>, the same one that enumerating the regex
+    /// over the whole text gives, but without trying the regex at every digit and capital N or S.
     /// </summary>
-    private static int HemisphereStart(ReadOnlySpan<char> text)
+    /// <remarks>
+    /// The first N or S of a match has a digit among the four characters before it (<c>37.7 °N</c>) or the two after
+    /// it (<c>N 37.7</c>), and before it the match holds no letters. So with X the first such N or S at or after
+    /// <paramref name="resume"/>, no match starts before the letter-free stretch that ends at X, and the regex run from
+    /// there finds the next match.
+    /// </remarks>
+    private static bool TryMatchHemisphere(ReadOnlySpan<char> text, ref int resume, out ValueMatch match)
     {
-        int first = text.IndexOfAny('N', 'S');
-        if (first < 0)
+        int x = resume;
+        while (true)
         {
-            return text.Length;
+            int found = text[x..].IndexOfAny('N', 'S');
+            if (found < 0)
+            {
+                match = default;
+                return false;
+            }
+
+            x += found;
+            if (HasDigitNear(text, x))
+            {
+                break;
+            }
+
+            x++;
         }
 
-        while (first > 0 && !char.IsAsciiLetter(text[first - 1]))
+        int start = x;
+        while (start > resume && !char.IsAsciiLetter(text[start - 1]))
         {
-            first--;
+            start--;
         }
 
-        return first;
+        foreach (ValueMatch next in HemispherePattern().EnumerateMatches(text, start))
+        {
+            match = next;
+            resume = next.Index + next.Length;
+            return true;
+        }
+
+        match = default;
+        return false;
+    }
+
+    private static bool HasDigitNear(ReadOnlySpan<char> text, int x)
+    {
+        for (int k = Math.Max(0, x - 4); k <= Math.Min(text.Length - 1, x + 2); k++)
+        {
+            if (k != x && char.IsDigit(text[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Checks the numbers in a match: latitude (the first) within 90, longitude (the second) within 180, not all zero.</summary>
