@@ -19,7 +19,12 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
         int reportedEnd = -1;
-        foreach (ValueMatch match in HemispherePattern().EnumerateMatches(text))
+
+        // Each pattern below needs a character or word that a vectorised search finds far faster than the regex rules
+        // it out; no match can start before the position computed from it, so the regex starts there (lookbehinds still
+        // see the text before it) or is skipped when the text lacks it.
+        int resume = 0;
+        while (TryMatchHemisphere(text, ref resume, out ValueMatch match))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
             {
@@ -28,7 +33,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text))
+        int degree = text.IndexOf('°');
+        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, degree < 0 ? text.Length : Math.Max(0, degree - 2)))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
             {
@@ -36,7 +42,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text))
+        int label = text.IndexOf("lat", StringComparison.OrdinalIgnoreCase);
+        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text, label < 0 ? text.Length : label))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
             {
@@ -58,6 +65,67 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
                 spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
             }
         }
+    }
+
+    /// <summary>
+    /// Finds the next hemisphere match at or after <paramref name="resume"/>, the same one that enumerating the regex
+    /// over the whole text gives, but without trying the regex at every digit and capital N or S.
+    /// </summary>
+    /// <remarks>
+    /// The first N or S of a match has a digit among the four characters before it (<c>37.7 °N</c>) or the two after
+    /// it (<c>N 37.7</c>), and before it the match holds no letters. So with X the first such N or S at or after
+    /// <paramref name="resume"/>, no match starts before the letter-free stretch that ends at X, and the regex run from
+    /// there finds the next match.
+    /// </remarks>
+    private static bool TryMatchHemisphere(ReadOnlySpan<char> text, ref int resume, out ValueMatch match)
+    {
+        int x = resume;
+        while (true)
+        {
+            int found = text[x..].IndexOfAny('N', 'S');
+            if (found < 0)
+            {
+                match = default;
+                return false;
+            }
+
+            x += found;
+            if (HasDigitNear(text, x))
+            {
+                break;
+            }
+
+            x++;
+        }
+
+        int start = x;
+        while (start > resume && !char.IsAsciiLetter(text[start - 1]))
+        {
+            start--;
+        }
+
+        foreach (ValueMatch next in HemispherePattern().EnumerateMatches(text, start))
+        {
+            match = next;
+            resume = next.Index + next.Length;
+            return true;
+        }
+
+        match = default;
+        return false;
+    }
+
+    private static bool HasDigitNear(ReadOnlySpan<char> text, int x)
+    {
+        for (int k = Math.Max(0, x - 4); k <= Math.Min(text.Length - 1, x + 2); k++)
+        {
+            if (k != x && char.IsDigit(text[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Checks the numbers in a match: latitude (the first) within 90, longitude (the second) within 180, not all zero.</summary>

@@ -16,7 +16,16 @@ public sealed class IbanDetector : ISensitiveDataDetector
         Span<int> ends = stackalloc int[MaxLength + 1];
         for (int i = 0; i + MinLength <= text.Length; i++)
         {
-            if (!char.IsAsciiLetterUpper(text[i]) || !char.IsAsciiLetterUpper(text[i + 1])
+            // Jump to the next capital letter with a vectorised search.
+            int capital = text[i..].IndexOfAnyInRange('A', 'Z');
+            if (capital < 0)
+            {
+                break;
+            }
+
+            i += capital;
+            if (i + MinLength > text.Length
+                || !char.IsAsciiLetterUpper(text[i]) || !char.IsAsciiLetterUpper(text[i + 1])
                 || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3])
                 || (i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])))
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
@@ -10,6 +11,8 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class IpAddressDetector : ISensitiveDataDetector
 {
+    private static readonly SearchValues<char> DigitsAndColon = SearchValues.Create("0123456789:");
+
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
@@ -17,16 +20,23 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
 
         // Scan maximal runs of [0-9A-Za-z.:]; a run is a candidate address once trailing punctuation is trimmed.
         // Scanning runs rather than using a regex lets IPAddress do the validation for both families.
+        // A run without a digit or a colon holds no address, so only runs around one are inspected.
         int i = 0;
         while (i < text.Length)
         {
-            if (!IsRunChar(text[i]))
+            int found = text[i..].IndexOfAny(DigitsAndColon);
+            if (found < 0)
             {
-                i++;
-                continue;
+                break;
             }
 
-            int start = i;
+            int start = i + found;
+            while (start > i && IsRunChar(text[start - 1]))
+            {
+                start--;
+            }
+
+            i = start;
             while (i < text.Length && IsRunChar(text[i]))
             {
                 i++;
