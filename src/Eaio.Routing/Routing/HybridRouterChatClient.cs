@@ -241,13 +241,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                attempts.Add(Failed(planned, started, null, ex));
-                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
-                if (outgoing.Scope is { } failedScope)
-                {
-                    EndScope(failedScope, attemptOptions);
-                }
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
 
                 continue;
             }
@@ -306,14 +300,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             catch (PrivacyViolationException ex)
             {
                 last = ex;
-                egressBlocked = true;
-                attempts.Add(Failed(planned, started, null, ex));
-                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
-                if (outgoing.Scope is { } failedScope)
-                {
-                    EndScope(failedScope, attemptOptions);
-                }
+                egressBlocked |= ex is PrivacyViolationException;
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
                 continue;
             }
 
@@ -335,13 +323,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
                 last = ex;
-                attempts.Add(Failed(planned, started, null, ex));
-                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
-                if (outgoing.Scope is { } failedScope)
-                {
-                    EndScope(failedScope, attemptOptions);
-                }
+                egressBlocked |= ex is PrivacyViolationException;
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
                 continue;
             }
             catch
@@ -485,6 +468,18 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 Outcome = outcome,
             },
             CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a failed attempt: in the attempts, the log and the audit log, and ends its vault scope.</summary>
+    private async Task AttemptFailedAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, Exception ex, List<RouteAttempt> attempts)
+    {
+        attempts.Add(Failed(planned, started, null, ex));
+        LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+        await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+        if (outgoing.Scope is { } scope)
+        {
+            EndScope(scope, attemptOptions);
+        }
     }
 
     private static string Outcome(Exception ex) => ex is PrivacyViolationException ? "blocked" : $"failed: {ex.GetType().Name}";
