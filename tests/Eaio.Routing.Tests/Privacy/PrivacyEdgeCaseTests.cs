@@ -120,6 +120,47 @@ public sealed class PrivacyEdgeCaseTests
         Assert.That(string.Concat(contents.Skip(call + 1).OfType<TextContent>().Select(t => t.Text)), Is.EqualTo(" Done."));
     }
 
+    [Test]
+    public async Task A_conversation_keeps_its_placeholders_across_turns_and_a_request_without_one_does_not()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        h.OpenAI.DefaultReply = LoopbackReply.Text("As agreed, EMAIL_1 gets the report.", 10, 8);
+        ChatOptions Turn(string? conversation)
+        {
+            ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.TenantId = "tenant-a"; });
+            options.ConversationId = conversation;
+            return options;
+        }
+
+        await h.Chat.GetResponseAsync($"Send the report to {Email}", Turn("conv-1"));
+        ChatResponse secondTurn = await h.Chat.GetResponseAsync("Who gets it again?", Turn("conv-1"));
+        ChatResponse otherConversation = await h.Chat.GetResponseAsync("Who gets it again?", Turn("conv-2"));
+        ChatResponse noConversation = await h.Chat.GetResponseAsync("Who gets it again?", Turn(null));
+
+        Assert.That(secondTurn.Text, Is.EqualTo($"As agreed, {Email} gets the report."), "turn 2 restores what turn 1 masked");
+        Assert.That(otherConversation.Text, Does.Not.Contain(Email), "another conversation cannot restore it");
+        Assert.That(noConversation.Text, Does.Not.Contain(Email), "a request without a conversation has a scope of its own");
+    }
+
+    [Test]
+    public async Task Restoring_a_stream_does_not_buffer_it()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        h.OpenAI.Enqueue(LoopbackReply.DelayAfterFirstChunk(TimeSpan.FromSeconds(3), "The quick brown fox", 5, 4));
+
+        await using IAsyncEnumerator<ChatResponseUpdate> updates = h.Chat.GetStreamingResponseAsync($"Tell {Email} a story", s_public).GetAsyncEnumerator();
+        bool first = await updates.MoveNextAsync();
+        string firstText = updates.Current.Text;
+        Task<bool> next = updates.MoveNextAsync().AsTask();
+        bool stalled = !next.IsCompleted;
+        bool more = await next;
+
+        Assert.That(first, Is.True);
+        Assert.That(firstText, Is.EqualTo("The qu"), "the first chunk is passed on while the provider still stalls");
+        Assert.That(stalled, Is.True);
+        Assert.That(more, Is.True);
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Stream(string placeholder, [EnumeratorCancellation] CancellationToken _ = default)
     {
         await Task.Yield();
