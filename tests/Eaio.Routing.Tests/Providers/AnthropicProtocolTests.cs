@@ -7,8 +7,6 @@ using Anthropic.Exceptions;
 using Microsoft.Extensions.AI;
 using NUnit.Framework;
 
-using static Eaio.Routing.Tests.ProtocolCalls;
-
 namespace Eaio.Routing.Tests;
 
 /// <summary>
@@ -18,34 +16,12 @@ namespace Eaio.Routing.Tests;
 /// </summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class AnthropicProtocolTests
+public sealed class AnthropicProtocolTests : ProtocolTestFixture
 {
     private const string Sentence = "The quick brown fox";
     private const string Haiku = "claude-3-haiku-20240307";
-    private static readonly ChatMessage[] s_messages = [new(ChatRole.User, "Hello")];
     private static readonly TimeSpan s_longDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_shortTimeout = TimeSpan.FromMilliseconds(250);
-
-    private readonly List<IDisposable> _disposables = [];
-    private CancellationTokenSource _testTimeout = null!;
-
-    /// <summary>Bounds every SDK call of a test.</summary>
-    private CancellationToken Ct => _testTimeout.Token;
-
-    [SetUp]
-    public void SetUp() => _testTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var d in _disposables)
-        {
-            d.Dispose();
-        }
-
-        _disposables.Clear();
-        _testTimeout.Dispose();
-    }
 
     // ---------------------------------------------------------------- happy path
 
@@ -445,7 +421,7 @@ public sealed class AnthropicProtocolTests
     {
         var options = new ExternalProviderOptions { ApiKey = "sk-ant-loopback", BaseUrl = baseUri };
         var chat = ProviderClientFactory.CreateAnthropic(options, model, Http(), timeout ?? TimeSpan.FromSeconds(15));
-        _disposables.Add(chat);
+        Track(chat);
         return chat;
     }
 
@@ -453,7 +429,7 @@ public sealed class AnthropicProtocolTests
     private IChatClient SdkDefaults(LoopbackAnthropicServer server)
     {
         var chat = new AnthropicClient { ApiKey = "sk-ant-loopback", BaseUrl = server.BaseUri.ToString(), HttpClient = Http() }.AsIChatClient(Haiku);
-        _disposables.Add(chat);
+        Track(chat);
         return chat;
     }
 
@@ -461,16 +437,7 @@ public sealed class AnthropicProtocolTests
     {
         // As AddEaioHybridChat configures its named clients: no HttpClient timeout, the SDK's and the router's apply.
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        _disposables.Add(http);
+        Track(http);
         return http;
     }
-
-    private Task CallAsync(IChatClient client, bool stream) => CallAsync(client, stream, null, Ct);
-
-    private static Task CallAsync(IChatClient client, bool stream, ChatOptions? options, CancellationToken cancellationToken) =>
-        ProtocolCalls.CallAsync(client, s_messages, stream, options, cancellationToken);
-
-    private static Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken) =>
-        ProtocolCalls.StreamAsync(client, s_messages, cancellationToken);
-
 }

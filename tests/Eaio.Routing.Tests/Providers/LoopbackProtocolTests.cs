@@ -14,8 +14,6 @@ using OpenAI.Chat;
 using ChatFinishReason = Microsoft.Extensions.AI.ChatFinishReason;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
-using static Eaio.Routing.Tests.ProtocolCalls;
-
 namespace Eaio.Routing.Tests;
 
 /// <summary>
@@ -24,34 +22,12 @@ namespace Eaio.Routing.Tests;
 /// </summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class LoopbackProtocolTests
+public sealed class LoopbackProtocolTests : ProtocolTestFixture
 {
     private const string Sentence = "The quick brown fox";
-    private static readonly ChatMessage[] s_messages = [new(ChatRole.User, "Hello")];
     private static readonly TimeSpan s_longDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan s_shortTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan s_stall = TimeSpan.FromSeconds(1);
-
-    private readonly List<IDisposable> _disposables = [];
-    private CancellationTokenSource _testTimeout = null!;
-
-    /// <summary>Bounds every SDK call of a test.</summary>
-    private CancellationToken Ct => _testTimeout.Token;
-
-    [SetUp]
-    public void SetUp() => _testTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-
-    [TearDown]
-    public void TearDown()
-    {
-        foreach (var d in _disposables)
-        {
-            d.Dispose();
-        }
-
-        _disposables.Clear();
-        _testTimeout.Dispose();
-    }
 
     // ---------------------------------------------------------------- Ollama: happy path
 
@@ -177,7 +153,7 @@ public sealed class LoopbackProtocolTests
         using var cts = CancelAfter(s_shortTimeout);
 
         var sw = Stopwatch.StartNew();
-        var ex = await CatchAsync(() => CallAsync(Ollama(server), stream, cts.Token));
+        var ex = await CatchAsync(() => CallAsync(Ollama(server), stream, null, cts.Token));
 
         Assert.Multiple(() =>
         {
@@ -546,7 +522,7 @@ public sealed class LoopbackProtocolTests
         using var cts = CancelAfter(s_shortTimeout);
 
         var sw = Stopwatch.StartNew();
-        var ex = await CatchAsync(() => CallAsync(OpenAI(server), stream, cts.Token));
+        var ex = await CatchAsync(() => CallAsync(OpenAI(server), stream, null, cts.Token));
 
         Assert.Multiple(() =>
         {
@@ -794,14 +770,14 @@ public sealed class LoopbackProtocolTests
     {
         // The IChatClient view is the point: OllamaApiClient implements it explicitly.
         IChatClient client = new OllamaApiClient(Http(baseUri, timeout), model);
-        _disposables.Add(client);
+        Track(client);
         return client;
     }
 
     private HttpClient Http(Uri baseUri, TimeSpan? timeout = null)
     {
         var http = new HttpClient { BaseAddress = baseUri, Timeout = timeout ?? TimeSpan.FromSeconds(15) };
-        _disposables.Add(http);
+        Track(http);
         return http;
     }
 
@@ -817,7 +793,7 @@ public sealed class LoopbackProtocolTests
             NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(15),
         };
         var client = new ChatClient(model, new ApiKeyCredential("sk-loopback"), options).AsIChatClient();
-        _disposables.Add(client);
+        Track(client);
         return client;
     }
 
@@ -827,13 +803,4 @@ public sealed class LoopbackProtocolTests
         cts.CancelAfter(delay);
         return cts;
     }
-
-    private Task CallAsync(IChatClient client, bool stream) => CallAsync(client, stream, Ct);
-
-    private static Task CallAsync(IChatClient client, bool stream, CancellationToken cancellationToken) =>
-        ProtocolCalls.CallAsync(client, s_messages, stream, null, cancellationToken);
-
-    private static Task<(List<ChatResponseUpdate> Updates, Exception? Error)> StreamAsync(IChatClient client, CancellationToken cancellationToken) =>
-        ProtocolCalls.StreamAsync(client, s_messages, cancellationToken);
-
 }
