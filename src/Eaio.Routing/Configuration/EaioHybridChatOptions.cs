@@ -41,6 +41,22 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets the share of the budget at which an alert is raised (<c>COST_ALERT_THRESHOLD</c>, 0 to 1, default 0.8).</summary>
     public double CostAlertThreshold { get; set; } = 0.8;
 
+    /// <summary>Gets the monthly budget of each tenant in US dollars, over <see cref="MonthlyBudgetUsd"/>, which applies to
+    /// tenants not listed and to requests without a tenant.</summary>
+    public IDictionary<string, decimal> TenantBudgetsUsd { get; } = new Dictionary<string, decimal>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the time zone whose calendar months are the budget periods (<c>BUDGET_TIME_ZONE</c>, an IANA or
+    /// Windows id, default UTC).</summary>
+    public TimeZoneInfo BudgetTimeZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>Gets or sets how long a reservation holds budget before it expires (<c>BUDGET_RESERVATION_SEC</c>, default
+    /// 900 s). It must outlast <see cref="ApiTotalTimeout"/>; a reservation outlives its call only when the process died.</summary>
+    public TimeSpan BudgetReservationLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets the host's prices, over the embedded price list: an entry replaces the list's entry for the same
+    /// provider and model, or adds a model.</summary>
+    public IList<ModelPrice> Prices { get; } = [];
+
     /// <summary>Gets or sets a value indicating whether every external call is audited (<c>AUDIT_ALL_API_CALLS</c>, default true).</summary>
     public bool AuditAllApiCalls { get; set; } = true;
 
@@ -81,6 +97,10 @@ public sealed class EaioHybridChatOptions
 
     /// <summary>Gets or sets how many requests each provider may receive per minute (<c>PROVIDER_REQUESTS_PER_MINUTE</c>, default 100).</summary>
     public int RequestsPerMinute { get; set; } = 100;
+
+    /// <summary>Gets or sets how many tokens (estimated input plus the output limit) each external provider may receive per
+    /// minute (<c>PROVIDER_TOKENS_PER_MINUTE</c>, default 200,000).</summary>
+    public int TokensPerMinute { get; set; } = 200_000;
 
     /// <summary>Gets or sets how long a provider stays out of plans after its circuit opens (<c>CIRCUIT_BREAK_SEC</c>, default 30 s).</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
@@ -136,6 +156,10 @@ public sealed class EaioHybridChatOptions
 
         Dictionary<ModelTask, string> local = new(Ollama.Models);
         local.TryAdd(ModelTask.General, Ollama.DefaultModel);
-        return ProviderCatalog.CreateDefault(local);
+        return ProviderCatalog.CreateDefault(local, ResolvePrices());
     }
+
+    /// <summary>Gets the prices in effect: the embedded price list with <see cref="Prices"/> over it.</summary>
+    /// <returns>The price catalogue.</returns>
+    public PriceCatalog ResolvePrices() => Prices.Count == 0 ? PriceCatalog.Default : PriceCatalog.Default.With(Prices);
 }

@@ -33,6 +33,9 @@ internal static class EaioOptionsBinder
         new("MAX_CONCURRENT_API", "MaxConcurrentApi", "a whole number of 1 or more", (o, v) => o.MaxConcurrentApi = ParseInt(v)),
         new("MAX_QUEUED_REQUESTS", "MaxQueuedRequests", "a whole number of 0 or more", (o, v) => o.MaxQueuedRequests = ParseInt(v)),
         new("PROVIDER_REQUESTS_PER_MINUTE", "RequestsPerMinute", "a whole number of 1 or more", (o, v) => o.RequestsPerMinute = ParseInt(v)),
+        new("PROVIDER_TOKENS_PER_MINUTE", "TokensPerMinute", "a whole number of 1 or more", (o, v) => o.TokensPerMinute = ParseInt(v)),
+        new("BUDGET_TIME_ZONE", "BudgetTimeZone", "a time zone id such as UTC, Europe/Berlin or America/New_York", (o, v) => o.BudgetTimeZone = ParseTimeZone(v)),
+        new("BUDGET_RESERVATION_SEC", "BudgetReservationSec", "a number of seconds greater than API_TOTAL_TIMEOUT_SEC", (o, v) => o.BudgetReservationLifetime = ParseSeconds(v)),
         new("CIRCUIT_BREAK_SEC", "CircuitBreakSec", "a number of seconds of 0.5 or more", (o, v) => o.CircuitBreakDuration = ParseSeconds(v)),
         new("CIRCUIT_MIN_FAILURES", "CircuitMinimumThroughput", "a whole number of 2 or more", (o, v) => o.CircuitMinimumThroughput = ParseInt(v)),
         new("DEFAULT_MAX_OUTPUT_TOKENS", "DefaultMaxOutputTokens", "a whole number of 1 or more", (o, v) => o.DefaultMaxOutputTokens = ParseInt(v)),
@@ -106,6 +109,20 @@ internal static class EaioOptionsBinder
                 errors.Add($"{entry.Path}='{entry.Value}' is not valid: expected Pseudonymize, Generalize or Redact.");
             }
         }
+        foreach (IConfigurationSection tenant in configuration.GetSection("TenantBudgets").GetChildren())
+        {
+            try
+            {
+                options.TenantBudgetsUsd[tenant.Key] = ParseDecimal(tenant.Value ?? string.Empty);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"{tenant.Path}='{tenant.Value}' is not valid: expected a number of US dollars, 0 or more.");
+            }
+        }
+
+        BindPrices(configuration.GetSection("Prices"), options.Prices, errors);
+
         foreach (IConfigurationSection model in configuration.GetSection("Ollama:Models").GetChildren())
         {
             if (Enum.TryParse(model.Key, ignoreCase: true, out ModelTask task) && Enum.IsDefined(task) && !char.IsDigit(model.Key[0]))
@@ -150,6 +167,22 @@ internal static class EaioOptionsBinder
         Check(options.MaxConcurrentApi >= 1, "MAX_CONCURRENT_API", options.MaxConcurrentApi, "a whole number of 1 or more");
         Check(options.MaxQueuedRequests >= 0, "MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, "a whole number of 0 or more");
         Check(options.RequestsPerMinute >= 1, "PROVIDER_REQUESTS_PER_MINUTE", options.RequestsPerMinute, "a whole number of 1 or more");
+        Check(options.TokensPerMinute >= 1, "PROVIDER_TOKENS_PER_MINUTE", options.TokensPerMinute, "a whole number of 1 or more");
+        Check(options.BudgetTimeZone is not null, "BUDGET_TIME_ZONE", options.BudgetTimeZone, "a time zone");
+        Check(options.BudgetReservationLifetime > options.ApiTotalTimeout, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, more than API_TOTAL_TIMEOUT_SEC (a hold must outlive its call)");
+        foreach (KeyValuePair<string, decimal> tenant in options.TenantBudgetsUsd)
+        {
+            Check(tenant.Value >= 0, $"TenantBudgets:{tenant.Key}", tenant.Value, "a number of US dollars, 0 or more");
+        }
+
+        try
+        {
+            _ = options.ResolvePrices();
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"Prices: {ex.Message}");
+        }
         Check(options.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500), "CIRCUIT_BREAK_SEC", options.CircuitBreakDuration.TotalSeconds, "a number of seconds of 0.5 or more");
         Check(options.CircuitMinimumThroughput >= 2, "CIRCUIT_MIN_FAILURES", options.CircuitMinimumThroughput, "a whole number of 2 or more");
         Check(options.DefaultMaxOutputTokens >= 1, "DEFAULT_MAX_OUTPUT_TOKENS", options.DefaultMaxOutputTokens, "a whole number of 1 or more");
@@ -241,6 +274,42 @@ internal static class EaioOptionsBinder
 
         string path = configuration is IConfigurationSection section && section.Path.Length > 0 ? $"{section.Path}:{setting.SectionKey}" : setting.SectionKey;
         return (configuration[setting.SectionKey] is { Length: > 0 } structured ? structured : null, path);
+    }
+
+    /// <summary>Binds <c>Prices:&lt;provider&gt;:&lt;model&gt;</c> entries, each with input, cachedInput (defaults to input), output and contextWindow.</summary>
+    private static void BindPrices(IConfigurationSection section, IList<ModelPrice> target, List<string> errors)
+    {
+        foreach (IConfigurationSection provider in section.GetChildren())
+        {
+            foreach (IConfigurationSection model in provider.GetChildren())
+            {
+                try
+                {
+                    decimal input = ParseDecimal(model["Input"] ?? throw new FormatException());
+                    decimal output = ParseDecimal(model["Output"] ?? throw new FormatException());
+                    decimal cached = model["CachedInput"] is { } c ? ParseDecimal(c) : input;
+                    int window = ParseInt(model["ContextWindow"] ?? throw new FormatException());
+                    DateOnly takenOn = model["TakenOn"] is { } d ? DateOnly.Parse(d, CultureInfo.InvariantCulture) : DateOnly.MinValue;
+                    target.Add(new ModelPrice(provider.Key, model.Key, input, cached, output, window, takenOn));
+                }
+                catch (FormatException)
+                {
+                    errors.Add($"{model.Path} is not valid: expected Input and Output (US dollars per million tokens, 0 or more), optional CachedInput, ContextWindow (tokens, 1 or more) and optional TakenOn (yyyy-MM-dd).");
+                }
+            }
+        }
+    }
+
+    private static TimeZoneInfo ParseTimeZone(string value)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(value);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new FormatException(ex.Message, ex);
+        }
     }
 
     private static void BindPrivacyMap(IConfigurationSection section, IDictionary<string, PrivacyLevel> target, List<string> errors)

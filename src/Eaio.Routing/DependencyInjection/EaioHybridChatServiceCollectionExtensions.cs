@@ -60,6 +60,11 @@ public static class EaioHybridChatServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<ISensitiveDataDetector>(detector));
         }
 
+        // The default budget ledger shares the embedded file with the audit log; hosts register their own IBudgetLedger
+        // (InMemoryBudgetLedger, PostgreSQL) to replace it.
+        services.TryAddSingleton<IBudgetLedger>(sp => new SqliteBudgetLedger(
+            Path.Combine(options.ResolveDataDirectory(), "eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
+
         if (options.AuditAllApiCalls)
         {
             // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.
@@ -106,7 +111,7 @@ public static class EaioHybridChatServiceCollectionExtensions
                 options,
                 clients,
                 sp.GetService<TimeProvider>(),
-                sp.GetService<IBudgetSnapshotSource>(),
+                sp.GetService<IBudgetLedger>(),
                 sp.GetService<ILoggerFactory>(),
                 sp.GetServices<ISensitiveDataDetector>(),
                 sp.GetService<IAuditLog>(),

@@ -1,10 +1,7 @@
 namespace Eaio.Routing;
 
-/// <summary>The providers the router knows, with their models, context windows, capabilities and list prices.</summary>
-/// <remarks>
-/// The default catalogue holds the seed's models. Prices are list prices per million tokens in US dollars, taken in
-/// 2025; they order routes by cost and bound a route's estimate against the remaining budget.
-/// </remarks>
+/// <summary>The providers the router knows, with their models, context windows and capabilities.</summary>
+/// <remarks>The default catalogue holds the seed's models; their prices and context windows come from the <see cref="PriceCatalog"/>.</remarks>
 public sealed class ProviderCatalog
 {
     private const ModelCapabilities All = ModelCapabilities.Tools | ModelCapabilities.Vision | ModelCapabilities.Json;
@@ -57,9 +54,24 @@ public sealed class ProviderCatalog
     /// <summary>Creates the default catalogue: Ollama, OpenAI, DeepSeek, Gemini, Mistral and Anthropic with the seed's models.</summary>
     /// <param name="localModels">The local model for each task; missing tasks keep their defaults
     /// (general <c>llama3.2:3b</c>, real-time <c>llama3.2:3b</c>, fast <c>phi3:mini</c>, complex <c>qwen2.5:7b</c>, code <c>deepseek-coder:6.7b</c>).</param>
+    /// <param name="prices">Where the context windows of external models come from; <see cref="PriceCatalog.Default"/> when <see langword="null"/>.</param>
     /// <returns>The catalogue.</returns>
-    public static ProviderCatalog CreateDefault(IReadOnlyDictionary<ModelTask, string>? localModels = null)
+    /// <exception cref="EaioConfigurationException"><paramref name="prices"/> lacks one of the default external models.</exception>
+    public static ProviderCatalog CreateDefault(IReadOnlyDictionary<ModelTask, string>? localModels = null, PriceCatalog? prices = null)
     {
+        prices ??= PriceCatalog.Default;
+        List<string> missing = [];
+        ModelDescriptor Priced(string provider, string id, ModelCapabilities capabilities)
+        {
+            if (prices.Find(provider, id) is { } price)
+            {
+                return new ModelDescriptor(id, price.ContextWindow, capabilities);
+            }
+
+            missing.Add($"{provider}/{id}");
+            return new ModelDescriptor(id, 1, capabilities);
+        }
+
         List<ModelDescriptor> ollamaModels =
         [
             new("llama3.2:3b", 8_192, ToolsAndJson),
@@ -86,16 +98,16 @@ public sealed class ProviderCatalog
             ollamaTasks[pair.Key] = pair.Value;
         }
 
-        return new ProviderCatalog(
+        ProviderCatalog catalog = new(
         [
             new ProviderDescriptor(EaioProviders.Ollama, ProviderTier.Local, ollamaModels, ollamaTasks, latencyRank: 0, keySetting: null),
             new ProviderDescriptor(
                 EaioProviders.OpenAI,
                 ProviderTier.External,
                 [
-                    new("gpt-4o", 128_000, All, 2.50m, 10.00m),
-                    new("gpt-4o-mini", 128_000, All, 0.15m, 0.60m),
-                    new("gpt-3.5-turbo", 16_385, ToolsAndJson, 0.50m, 1.50m),
+                    Priced(EaioProviders.OpenAI, "gpt-4o", All),
+                    Priced(EaioProviders.OpenAI, "gpt-4o-mini", All),
+                    Priced(EaioProviders.OpenAI, "gpt-3.5-turbo", ToolsAndJson),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -110,9 +122,9 @@ public sealed class ProviderCatalog
                 EaioProviders.DeepSeek,
                 ProviderTier.External,
                 [
-                    new("deepseek-chat", 65_536, ToolsAndJson, 0.27m, 1.10m),
-                    new("deepseek-coder", 65_536, ToolsAndJson, 0.27m, 1.10m),
-                    new("deepseek-reasoner", 65_536, ModelCapabilities.Json, 0.55m, 2.19m),
+                    Priced(EaioProviders.DeepSeek, "deepseek-chat", ToolsAndJson),
+                    Priced(EaioProviders.DeepSeek, "deepseek-coder", ToolsAndJson),
+                    Priced(EaioProviders.DeepSeek, "deepseek-reasoner", ModelCapabilities.Json),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -126,9 +138,9 @@ public sealed class ProviderCatalog
                 EaioProviders.Gemini,
                 ProviderTier.External,
                 [
-                    new("gemini-1.5-pro", 2_097_152, All, 1.25m, 5.00m),
-                    new("gemini-1.5-flash", 1_048_576, All, 0.075m, 0.30m),
-                    new("gemini-2.0-flash", 1_048_576, All, 0.10m, 0.40m),
+                    Priced(EaioProviders.Gemini, "gemini-1.5-pro", All),
+                    Priced(EaioProviders.Gemini, "gemini-1.5-flash", All),
+                    Priced(EaioProviders.Gemini, "gemini-2.0-flash", All),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -142,8 +154,8 @@ public sealed class ProviderCatalog
                 EaioProviders.Mistral,
                 ProviderTier.External,
                 [
-                    new("mistral-large-latest", 131_072, ToolsAndJson, 2.00m, 6.00m),
-                    new("mistral-medium-latest", 131_072, ToolsAndJson, 0.40m, 2.00m),
+                    Priced(EaioProviders.Mistral, "mistral-large-latest", ToolsAndJson),
+                    Priced(EaioProviders.Mistral, "mistral-medium-latest", ToolsAndJson),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -156,8 +168,8 @@ public sealed class ProviderCatalog
                 EaioProviders.Anthropic,
                 ProviderTier.External,
                 [
-                    new("claude-3-5-sonnet-latest", 200_000, All, 3.00m, 15.00m),
-                    new("claude-3-haiku-20240307", 200_000, All, 0.25m, 1.25m),
+                    Priced(EaioProviders.Anthropic, "claude-3-5-sonnet-latest", All),
+                    Priced(EaioProviders.Anthropic, "claude-3-haiku-20240307", All),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -167,5 +179,8 @@ public sealed class ProviderCatalog
                 latencyRank: 5,
                 keySetting: "ANTHROPIC_API_KEY"),
         ]);
+
+        return missing.Count == 0 ? catalog : throw new EaioConfigurationException(
+            [.. missing.Select(m => $"No price for {m}: add it under Eaio:Prices (input, cachedInput, output in US dollars per million tokens, and contextWindow).")]);
     }
 }

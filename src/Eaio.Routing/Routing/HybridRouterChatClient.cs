@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly Pseudonymizer _pseudonymizer;
     private readonly IAuditLog? _audit;
     private readonly AuditPayloadHasher? _hasher;
-    private readonly IBudgetSnapshotSource? _budget;
+    private readonly IBudgetLedger _budget;
+    private readonly BudgetGovernor _governor;
     private readonly EaioHybridChatOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -51,7 +53,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="providerClients">The provider clients by provider name (see <see cref="EaioProviders"/>); a provider of the
     /// catalogue without a client here is absent from every plan. The router does not dispose them.</param>
     /// <param name="timeProvider">The clock for time limits and circuit breakers; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="budget">What remains of the budget; when <see langword="null"/> the whole <see cref="EaioHybridChatOptions.MonthlyBudgetUsd"/> counts as remaining.</param>
+    /// <param name="budget">The budget ledger every external call reserves its worst case on and settles to; an
+    /// <see cref="InMemoryBudgetLedger"/> with the options' budgets when <see langword="null"/>.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
     /// <param name="detectors">The detectors the egress guard of every external route runs; a hit blocks the call.</param>
     /// <param name="vault">Where placeholders and their originals are kept per conversation; an in-memory vault with a one-hour expiry when <see langword="null"/>.</param>
@@ -61,7 +64,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         EaioHybridChatOptions options,
         IReadOnlyDictionary<string, IChatClient> providerClients,
         TimeProvider? timeProvider = null,
-        IBudgetSnapshotSource? budget = null,
+        IBudgetLedger? budget = null,
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISensitiveDataDetector>? detectors = null,
         IAuditLog? audit = null,
@@ -72,9 +75,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
-        _budget = budget;
+        _budget = budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
+        _governor = new BudgetGovernor(Policy, _budget, _logger, status => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status)));
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
         _profiler = new RequestProfiler(
             options,
@@ -151,7 +155,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 EaioProviders.DeepSeek => ProviderClientFactory.UseMaxTokensField,
                 _ => null,
             };
-            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null);
+            RateLimiter? tokenRate = isLocal ? null : Own(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = options.TokensPerMinute,
+                TokensPerPeriod = Math.Max(1, options.TokensPerMinute / 6),
+                ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+                QueueLimit = 0,
+            }));
+            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate };
         }
 
         _routeList = [.. _routes.Values];
@@ -164,6 +175,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     /// <summary>Gets the routing policy the router plans with.</summary>
     public RoutingPolicy Policy { get; }
+
+    /// <summary>Gets the budget ledger external calls reserve on and settle to.</summary>
+    public IBudgetLedger Budget => _budget;
+
+    /// <summary>Occurs once per tenant and period when spending reaches <see cref="EaioHybridChatOptions.CostAlertThreshold"/>
+    /// of the budget; it is also logged as a warning and counted in the <c>eaio.budget.alerts</c> metric.</summary>
+    /// <remarks>Handlers run on the request's path, after its cost was settled: keep them short and do not throw.</remarks>
+    public event EventHandler<BudgetAlertEventArgs>? BudgetAlertRaised;
 
     /// <summary>Plans a request without calling any model: the routes in order with their reasons, and every excluded provider with its reason.</summary>
     /// <param name="messages">The request's messages.</param>
@@ -186,7 +205,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
         }
 
-        BudgetSnapshot budget = _budget?.GetSnapshot(profile.TenantId) ?? new BudgetSnapshot(_options.MonthlyBudgetUsd, _options.MonthlyBudgetUsd);
+        BudgetSnapshot budget = _budget.GetSnapshot(profile.TenantId);
         if (!healthy)
         {
             // A circuit is open: plan with the current reasons, and keep nothing (the reasons name when the circuit closes).
@@ -227,10 +246,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
             long started = _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
             ChatResponse? response = null;
+            CallBudget? budget = null;
             try
             {
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
                 GuardEgress(planned, outgoing, attemptOptions);
+                budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
                 response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 if (outgoing.Scope is { } scope)
                 {
@@ -241,17 +262,26 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
+                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
                 await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
 
                 continue;
             }
+            catch
+            {
+                // Cancelled by the caller before an answer: nothing is known to be billed, so the hold is released.
+                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                throw;
+            }
 
             // Outside the try: the call has been answered, so a failure to record it fails the request instead of
             // sending it again to the next route.
+            CallCost? cost = null;
             try
             {
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", response.Usage).ConfigureAwait(false);
+                cost = budget is null ? null : await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", cost).ConfigureAwait(false);
             }
             finally
             {
@@ -261,7 +291,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 }
             }
 
-            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan);
+            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan) { Cost = cost };
             (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
             LogRouted(planned.Provider, planned.Model, attempts.Count);
             return response;
@@ -292,12 +322,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
             (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
             long started = _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
+            CallBudget? budget;
             try
             {
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
                 GuardEgress(planned, outgoing, attemptOptions);
+                budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
             }
-            catch (PrivacyViolationException ex)
+            catch (Exception ex) when (ex is PrivacyViolationException or BudgetExceededException or ProviderUnavailableException)
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
@@ -324,12 +356,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 await updates.DisposeAsync().ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
+                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
                 await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
                 continue;
             }
             catch
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
+                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
                 throw;
             }
 
@@ -339,23 +373,26 @@ public sealed partial class HybridRouterChatClient : IChatClient
             RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
             LogRouted(planned.Provider, planned.Model, attempts.Count);
             bool completed = false;
-            UsageDetails? usage = null;
+            CallCost? cost = null;
+            StringBuilder? output = budget is null ? null : new StringBuilder();
             try
             {
                 if (held is not null)
                 {
                     foreach (ChatResponseUpdate update in held)
                     {
+                        decision = await SettleOnUsageAsync(update, budget, decision, output).ConfigureAwait(false);
                         yield return Stamp(Restore(update, restorer, outgoing.Scope), decision);
                     }
                 }
 
                 if (hasMore)
                 {
+                    decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
                     yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
-                        usage = LastUsage(updates.Current) ?? usage;
+                        decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
                         yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
                     }
                 }
@@ -371,8 +408,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
 
+                // Settled once: on its usage update, else here with what was used (broken off, cancelled) or the worst case.
+                cost = decision.Cost;
+                if (budget is not null && cost is null)
+                {
+                    cost = await _governor.SettleAsync(budget, null, completed ? null : output!.ToString()).ConfigureAwait(false);
+                }
+
                 // A streamed call is recorded when it ends, before the stream completes for the caller.
-                await AuditAsync(plan, planned, outgoing, attemptOptions, started, completed ? "ok" : "failed after output", usage).ConfigureAwait(false);
+                await AuditAsync(plan, planned, outgoing, attemptOptions, started, completed ? "ok" : "failed after output", cost).ConfigureAwait(false);
                 if (outgoing.Scope is { } endedScope)
                 {
                     EndScope(endedScope, attemptOptions);
@@ -418,6 +462,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
         // Each attempt gets its own copy: clients may change the options they receive, and the model differs per route.
         ChatOptions attemptOptions = options?.Clone() ?? new ChatOptions();
         attemptOptions.ModelId = planned.Model;
+        if (planned.Tier == ProviderTier.External)
+        {
+            // The output limit the budget holds for is the one the provider is told, so the hold is a true worst case.
+            attemptOptions.MaxOutputTokens ??= plan.Profile.MaxOutputTokens;
+        }
+
         route.Configure?.Invoke(attemptOptions);
         return (route.Client!, attemptOptions);
     }
@@ -437,7 +487,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     private async Task AuditAsync(
-        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, UsageDetails? usage)
+        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, CallCost? cost)
     {
         if (_audit is null || planned.Tier != ProviderTier.External)
         {
@@ -461,9 +511,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 Reasons = planned.Reasons,
                 EntityCounts = outgoing.EntityCounts ?? s_noEntities,
                 PayloadHmac = outgoing.Scope is null ? "none: nothing was sent" : _hasher!.Hash(outgoing.Messages),
-                InputTokens = usage?.InputTokenCount,
-                OutputTokens = usage?.OutputTokenCount,
-                CostUsd = planned.EstimatedCostUsd,
+                InputTokens = cost?.InputTokens,
+                OutputTokens = cost?.OutputTokens,
+                CostUsd = cost?.Usd ?? 0m,
                 LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
                 Outcome = outcome,
             },
@@ -484,17 +534,66 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private static string Outcome(Exception ex) => ex is PrivacyViolationException ? "blocked" : $"failed: {ex.GetType().Name}";
 
-    private static UsageDetails? LastUsage(ChatResponseUpdate update)
+    /// <summary>
+    /// Settles a streamed call on the update that carries its usage (the last one: usage is moved to the end of the stream),
+    /// so that update's decision carries the cost; collects the text before it, to count what a stream cut short used.
+    /// </summary>
+    private async ValueTask<RouteDecision> SettleOnUsageAsync(ChatResponseUpdate update, CallBudget? budget, RouteDecision decision, StringBuilder? output)
     {
+        if (budget is null || decision.Cost is not null)
+        {
+            return decision;
+        }
+
         foreach (AIContent content in update.Contents)
         {
-            if (content is UsageContent usage)
+            switch (content)
             {
-                return usage.Details;
+                case UsageContent usage:
+                    return decision with { Cost = await _governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false) };
+                case TextContent text:
+                    output!.Append(text.Text);
+                    break;
+                case TextReasoningContent reasoning:
+                    output!.Append(reasoning.Text);
+                    break;
             }
         }
 
-        return null;
+        return decision;
+    }
+
+    /// <summary>Holds an external call's worst case on the budget and takes its tokens from the provider's token rate limit.</summary>
+    private async ValueTask<CallBudget?> ReserveAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, CancellationToken cancellationToken)
+    {
+        CallBudget? budget = await _governor.ReserveAsync(plan.Profile.TenantId, planned, outgoing.Messages, attemptOptions, plan.Profile.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
+        if (budget is null || _routes[planned.Provider].TokenRate is not { } tokenRate)
+        {
+            return budget;
+        }
+
+        int tokens = budget.InputTokens + budget.MaxOutputTokens;
+        string? refusal = null;
+        if (tokens > _options.TokensPerMinute)
+        {
+            refusal = $"the call needs {tokens} tokens (input and output limit), more than PROVIDER_TOKENS_PER_MINUTE={_options.TokensPerMinute} allows in a minute";
+        }
+        else
+        {
+            using RateLimitLease lease = tokenRate.AttemptAcquire(tokens);
+            if (!lease.IsAcquired)
+            {
+                refusal = $"its token rate limit is reached (PROVIDER_TOKENS_PER_MINUTE={_options.TokensPerMinute}; this call needs {tokens})";
+            }
+        }
+
+        if (refusal is not null)
+        {
+            await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+            throw new ProviderUnavailableException(planned.Provider, refusal);
+        }
+
+        return budget;
     }
 
     /// <summary>
@@ -663,5 +762,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         /// <summary>Gets the snapshot entry of a healthy provider, made once because it never changes.</summary>
         public ProviderAvailability Available { get; } = new(Descriptor.Name, true);
+
+        /// <summary>Gets the provider's tokens-per-minute limit; local routes have none.</summary>
+        public RateLimiter? TokenRate { get; init; }
     }
 }

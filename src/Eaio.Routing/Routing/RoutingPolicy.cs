@@ -28,17 +28,41 @@ public sealed class RoutingPolicy
 
     private readonly EaioHybridChatOptions _options;
     private readonly string[][] _taskReasons;
+    private readonly Dictionary<ModelDescriptor, ModelPrice> _prices = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Initializes a new instance of the <see cref="RoutingPolicy"/> class.</summary>
     /// <param name="catalog">The providers and their models.</param>
-    /// <param name="options">The strategy, privacy and budget settings.</param>
+    /// <param name="options">The strategy, privacy and budget settings, and the prices (<see cref="EaioHybridChatOptions.ResolvePrices"/>).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="EaioConfigurationException">An external model of the catalogue has no price: it would be planned as free.</exception>
     public RoutingPolicy(ProviderCatalog catalog, EaioHybridChatOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         Catalog = catalog;
         _options = options;
+        Prices = options.ResolvePrices();
+
+        List<string> unpriced = [];
+        foreach (ProviderDescriptor provider in catalog.Providers.Where(p => p.Tier == ProviderTier.External))
+        {
+            foreach (ModelDescriptor model in provider.Models)
+            {
+                if (Prices.Find(provider.Name, model.Id) is { } price)
+                {
+                    _prices[model] = price;
+                }
+                else
+                {
+                    unpriced.Add($"No price for external model {provider.Name}/{model.Id}: add it under Eaio:Prices (input, cachedInput, output in US dollars per million tokens, and contextWindow), or remove the model from the catalogue.");
+                }
+            }
+        }
+
+        if (unpriced.Count > 0)
+        {
+            throw new EaioConfigurationException(unpriced);
+        }
 
         // The reasons a route gives for its model are the same for every request: make them once.
         _taskReasons = [.. catalog.Providers.Select(p => Enum.GetValues<ModelTask>().Select(t => $"model {p.ModelFor(t).Id} for task {t}").ToArray())];
@@ -46,6 +70,14 @@ public sealed class RoutingPolicy
 
     /// <summary>Gets the catalogue the policy plans over.</summary>
     public ProviderCatalog Catalog { get; }
+
+    /// <summary>Gets the prices the policy estimates costs with; every external model of <see cref="Catalog"/> has one.</summary>
+    public PriceCatalog Prices { get; }
+
+    /// <summary>Gets the price of a model of the catalogue.</summary>
+    /// <param name="model">A model of <see cref="Catalog"/>.</param>
+    /// <returns>Its price, or <see langword="null"/> for a local model.</returns>
+    internal ModelPrice? PriceOf(ModelDescriptor model) => _prices.GetValueOrDefault(model);
 
     /// <summary>Plans the routes of a request.</summary>
     /// <param name="profile">The resolved request profile.</param>
@@ -85,7 +117,7 @@ public sealed class RoutingPolicy
 
             decimal cost = model is null || provider.Tier == ProviderTier.Local
                 ? 0m
-                : model.EstimateCostUsd(profile.EstimatedInputTokens, profile.MaxOutputTokens);
+                : _prices[model].CostUsd(profile.EstimatedInputTokens, 0, profile.MaxOutputTokens);
             if (reason is null && provider.Tier == ProviderTier.External && budget.RemainingUsd is { } remaining
                 && cost > MaxRouteShareOfRemaining * remaining)
             {

@@ -168,11 +168,26 @@ public sealed class RoutePlanCacheTests
         return values[random.Next(values.Length)];
     }
 
-    private sealed class MutableBudget : IBudgetSnapshotSource
+    /// <summary>A ledger whose snapshot the test sets; these tests only plan, so reservations go to a real in-memory ledger.</summary>
+    private sealed class MutableBudget : IBudgetLedger
     {
+        private readonly InMemoryBudgetLedger _ledger = new(new BudgetLimits(1000m));
+
         public BudgetSnapshot Snapshot { get; set; } = BudgetSnapshot.Unlimited;
 
         public BudgetSnapshot GetSnapshot(string? tenantId) => Snapshot;
+
+        public ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default) =>
+            _ledger.ReserveAsync(tenantId, amountUsd, cancellationToken);
+
+        public ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default) =>
+            _ledger.SettleAsync(reservation, actualUsd, cancellationToken);
+
+        public ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default) =>
+            _ledger.ReleaseAsync(reservation, cancellationToken);
+
+        public ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default) =>
+            _ledger.GetStatusAsync(tenantId, cancellationToken);
     }
 
     private sealed class FailingClient : IChatClient

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The cost side of an external call: estimates its worst case and holds it on the ledger before the call, turns the
+/// reported usage into a cost and settles it after, and raises the period's budget alert.
+/// </summary>
+internal sealed partial class BudgetGovernor
+{
+    private readonly RoutingPolicy _policy;
+    private readonly IBudgetLedger? _ledger;
+    private readonly ILogger _logger;
+    private readonly Action<BudgetStatus> _alert;
+
+    public BudgetGovernor(RoutingPolicy policy, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert)
+    {
+        _policy = policy;
+        _ledger = ledger;
+        _logger = logger;
+        _alert = alert;
+    }
+
+    /// <summary>Estimates an external call and holds its worst case; local calls cost nothing and get <see langword="null"/>.</summary>
+    /// <remarks><paramref name="maxOutput"/> is the limit the call is sent with (the router sets it on every external call).</remarks>
+    /// <exception cref="BudgetExceededException">Less than the worst case remains.</exception>
+    public async ValueTask<CallBudget?> ReserveAsync(
+        string? tenantId, PlannedRoute planned, IEnumerable<ChatMessage> outgoing, ChatOptions attemptOptions, int maxOutput, CancellationToken cancellationToken)
+    {
+        if (planned.Tier != ProviderTier.External)
+        {
+            return null;
+        }
+
+        // The policy refuses to start with an external model that has no price, so this only fails on a host's own catalogue bug.
+        ModelPrice price = _policy.Prices.Find(planned.Provider, planned.Model)
+            ?? throw new InvalidOperationException($"No price for {planned.Provider}/{planned.Model}; refusing to send an unpriced call.");
+        int input = TokenEstimator.EstimateInputTokens(outgoing, attemptOptions, planned.Model);
+        decimal worstCase = price.CostUsd(input, 0, maxOutput);
+        BudgetReservation? reservation = _ledger is null
+            ? null
+            : await _ledger.ReserveAsync(tenantId, worstCase, cancellationToken).ConfigureAwait(false);
+        return new CallBudget(price, input, maxOutput, worstCase, reservation);
+    }
+
+    /// <summary>Counts what a call cost and ends its hold.</summary>
+    /// <param name="budget">The call's estimate and hold.</param>
+    /// <param name="usage">The usage the provider reported, or <see langword="null"/>.</param>
+    /// <param name="partialOutput">For a call cut short without usage: the output received, counted as what was used.</param>
+    public async ValueTask<CallCost> SettleAsync(CallBudget budget, UsageDetails? usage, string? partialOutput)
+    {
+        CallCost cost = CostOf(budget, usage, partialOutput);
+        EaioMetrics.CostUsd.Add(
+            (double)cost.Usd,
+            new KeyValuePair<string, object?>("gen_ai.provider.name", budget.Price.Provider),
+            new KeyValuePair<string, object?>("gen_ai.request.model", budget.Price.Model),
+            new KeyValuePair<string, object?>("eaio.cost.estimated", cost.IsEstimated));
+        if (budget.Reservation is { } reservation)
+        {
+            BudgetSettlement settlement = await _ledger!.SettleAsync(reservation, cost.Usd, CancellationToken.None).ConfigureAwait(false);
+            if (settlement.AlertRaised)
+            {
+                EaioMetrics.BudgetAlerts.Add(1, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));
+                LogBudgetAlert(settlement.Status.TenantId ?? "(host)", settlement.Status.AlertThreshold, settlement.Status.ToString());
+                _alert(settlement.Status);
+            }
+        }
+
+        if (cost.IsEstimated)
+        {
+            LogCostEstimated(budget.Price.Provider, budget.Price.Model, cost.ToString());
+        }
+
+        return cost;
+    }
+
+    /// <summary>Ends a hold without counting anything: the call failed before it was answered.</summary>
+    public ValueTask ReleaseAsync(CallBudget? budget) =>
+        budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
+
+    /// <summary>The cost of a call from its usage; without usage, what was used (a cut stream) or the worst case, flagged as estimated.</summary>
+    internal static CallCost CostOf(CallBudget budget, UsageDetails? usage, string? partialOutput)
+    {
+        if (usage is { InputTokenCount: not null } or { OutputTokenCount: not null })
+        {
+            long input = usage.InputTokenCount ?? budget.InputTokens;
+            long cached = Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input);
+            long output = usage.OutputTokenCount ?? 0;
+            return new CallCost(budget.Price.CostUsd(input, cached, output), input, cached, output, usage.InputTokenCount is null);
+        }
+
+        if (partialOutput is not null)
+        {
+            int output = TokenEstimator.CountTokens(partialOutput, budget.Price.Model);
+            return new CallCost(budget.Price.CostUsd(budget.InputTokens, 0, output), budget.InputTokens, 0, output, IsEstimated: true);
+        }
+
+        // A provider that reports nothing is charged the worst case, never nothing.
+        return new CallCost(budget.WorstCaseUsd, budget.InputTokens, 0, budget.MaxOutputTokens, IsEstimated: true);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Budget alert for {Tenant}: spending reached {Threshold:P0} of the budget. {Status}")]
+    private partial void LogBudgetAlert(string tenant, double threshold, string status);
+
+    [LoggerMessage(LogLevel.Information, "{Provider}/{Model} reported no usage; the call is charged the router's estimate {Cost}.")]
+    private partial void LogCostEstimated(string provider, string model, string cost);
+}
