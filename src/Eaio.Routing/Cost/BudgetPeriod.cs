@@ -13,8 +13,8 @@ public readonly record struct BudgetPeriod(DateTimeOffset Start, DateTimeOffset 
     /// <param name="timeZone">The budget's time zone.</param>
     /// <returns>The period.</returns>
     /// <remarks>
-    /// Where a daylight-saving change skips local midnight of the first day, the month starts at the first local time that
-    /// exists; where midnight happens twice, at the first of the two. Either way months follow one another without a gap.
+    /// Where a daylight-saving change skips local midnight of the first day, the month starts at the first instant the local
+    /// clock shows that day; where midnight happens twice, at the first of the two. Months follow one another without a gap.
     /// </remarks>
     public static BudgetPeriod MonthOf(DateTimeOffset instant, TimeZoneInfo timeZone)
     {
@@ -23,15 +23,22 @@ public readonly record struct BudgetPeriod(DateTimeOffset Start, DateTimeOffset 
         DateTime first = new(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
         DateTimeOffset start = StartOfDay(first, timeZone);
 
-        // Local midnight can be later than the instant when the instant falls in the hour a change skipped: it then
-        // belongs to the month before.
+        DateTimeOffset end = StartOfDay(first.AddMonths(1), timeZone);
+
+        // Around a change of offset at midnight the local date and the month's instants can disagree by the size of the
+        // change; the instants decide, so months never overlap or leave a gap.
         if (start > instant)
         {
             first = first.AddMonths(-1);
-            start = StartOfDay(first, timeZone);
+            (start, end) = (StartOfDay(first, timeZone), start);
+        }
+        else if (end <= instant)
+        {
+            first = first.AddMonths(1);
+            (start, end) = (end, StartOfDay(first.AddMonths(1), timeZone));
         }
 
-        return new BudgetPeriod(start, StartOfDay(first.AddMonths(1), timeZone), first.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        return new BudgetPeriod(start, end, first.ToString("yyyy-MM", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Gets a value indicating whether an instant falls inside the period.</summary>
@@ -41,14 +48,24 @@ public readonly record struct BudgetPeriod(DateTimeOffset Start, DateTimeOffset 
 
     private static DateTimeOffset StartOfDay(DateTime localMidnight, TimeZoneInfo timeZone)
     {
-        DateTime local = localMidnight;
-        while (timeZone.IsInvalidTime(local))
+        TimeSpan offset = timeZone.IsAmbiguousTime(localMidnight) ? timeZone.GetAmbiguousTimeOffsets(localMidnight).Max() : timeZone.GetUtcOffset(localMidnight);
+        DateTimeOffset instant = new(localMidnight, offset);
+
+        // TimeZoneInfo does not flag every skipped midnight as invalid (a change at 00:00 can read as already done), so
+        // the answer is checked against the clock itself: forward while the local time is still the day before, then
+        // back while a minute earlier is already the first.
+        for (DateTime local = Local(instant, timeZone); local < localMidnight; local = Local(instant, timeZone))
         {
-            // Skipped by a change to daylight saving time: the day starts when the clocks jump to.
-            local = local.AddMinutes(1);
+            instant += localMidnight - local;
         }
 
-        TimeSpan offset = timeZone.IsAmbiguousTime(local) ? timeZone.GetAmbiguousTimeOffsets(local).Max() : timeZone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
+        while (Local(instant.AddMinutes(-1), timeZone) >= localMidnight)
+        {
+            instant = instant.AddMinutes(-1);
+        }
+
+        return instant;
     }
+
+    private static DateTime Local(DateTimeOffset instant, TimeZoneInfo timeZone) => TimeZoneInfo.ConvertTime(instant, timeZone).DateTime;
 }

@@ -14,7 +14,7 @@ namespace Eaio.Routing;
 /// usage the provider reports.
 /// </para>
 /// <para>
-/// Each message adds 3 tokens of framing and the reply 3 more, as in OpenAI's published counting recipe. Images count
+/// Each message adds 3 tokens of framing plus its role, and the reply 3 more, as in OpenAI's published counting recipe. Images count
 /// 765 tokens each (a 1024 × 1024 image at high detail), tool declarations as their JSON schema, tool calls and results
 /// as their JSON.
 /// </para>
@@ -75,7 +75,7 @@ public static class TokenEstimator
 
         foreach (ChatMessage message in messages)
         {
-            tokens += TokensPerMessage;
+            tokens += TokensPerMessage + tokenizer.CountTokens(message.Role.Value);
             foreach (AIContent content in message.Contents)
             {
                 tokens += content switch

@@ -1,13 +1,26 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using ChatCompletion = OpenAI.Chat.ChatCompletion;
+using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
+using StreamingChatCompletionUpdate = OpenAI.Chat.StreamingChatCompletionUpdate;
 
 namespace Eaio.Routing;
 
-/// <summary>Makes a provider's streamed usage count once: of all usage reports in a stream, only the last is passed on, at the end.</summary>
+/// <summary>
+/// Makes every provider's usage mean the same thing: streamed usage counts once (only the last report is passed on, at the
+/// end), and cached input tokens are in <see cref="UsageDetails.CachedInputTokenCount"/> whichever field the provider used.
+/// </summary>
 /// <remarks>
+/// <para>
 /// Gemini's OpenAI-compatible endpoint repeats cumulative usage on several chunks, and
 /// <see cref="ChatResponseExtensions.ToChatResponse(IEnumerable{ChatResponseUpdate})"/> sums every usage it sees, which
 /// double counts. OpenAI and Ollama report usage once, so for them keeping the last report changes nothing.
+/// </para>
+/// <para>
+/// DeepSeek reports its cache hits as <c>prompt_cache_hit_tokens</c> (inside <c>prompt_tokens</c>, like OpenAI's
+/// <c>cached_tokens</c>), which the OpenAI SDK does not map; they are read from the raw usage, so cache hits are priced
+/// at the cached rate instead of the full one.
+/// </para>
 /// </remarks>
 public sealed class UsageNormalizingChatClient : DelegatingChatClient
 {
@@ -16,6 +29,19 @@ public sealed class UsageNormalizingChatClient : DelegatingChatClient
     public UsageNormalizingChatClient(IChatClient innerClient)
         : base(innerClient)
     {
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ChatResponse response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        if (response.Usage is { } usage && response.RawRepresentation is ChatCompletion { Usage: { } raw })
+        {
+            AddCacheHits(usage, raw);
+        }
+
+        return response;
     }
 
     /// <inheritdoc/>
@@ -38,6 +64,11 @@ public sealed class UsageNormalizingChatClient : DelegatingChatClient
             {
                 if (content is UsageContent usage)
                 {
+                    if (update.RawRepresentation is StreamingChatCompletionUpdate { Usage: { } raw })
+                    {
+                        AddCacheHits(usage.Details, raw);
+                    }
+
                     last = usage;
                 }
                 else
@@ -62,6 +93,14 @@ public sealed class UsageNormalizingChatClient : DelegatingChatClient
                 MessageId = lastUpdate?.MessageId,
                 CreatedAt = lastUpdate?.CreatedAt,
             };
+        }
+    }
+
+    private static void AddCacheHits(UsageDetails usage, ChatTokenUsage raw)
+    {
+        if (usage.CachedInputTokenCount is null or 0 && raw.Patch.Contains("$.prompt_cache_hit_tokens"u8))
+        {
+            usage.CachedInputTokenCount = raw.Patch.GetInt64("$.prompt_cache_hit_tokens"u8);
         }
     }
 

@@ -122,7 +122,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             if (includeUsage)
             {
                 var usageChunk = ChunkEnvelope(id, model, new JsonArray());
-                usageChunk["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, reply.CachedTokens);
+                usageChunk["usage"] = Usage(reply);
                 await LoopbackHost.WriteFlushedAsync(context, Sse(usageChunk.ToJsonString()), ct);
             }
         }
@@ -160,6 +160,20 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
     {
         ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },
     }.ToJsonString();
+
+    private static JsonObject Usage(LoopbackReply reply)
+    {
+        if (!reply.DeepSeekCacheFields)
+        {
+            return Usage(reply.PromptTokens, reply.CompletionTokens, reply.CachedTokens);
+        }
+
+        // DeepSeek's shape (api-docs.deepseek.com): hits and misses add up to prompt_tokens; no prompt_tokens_details.
+        JsonObject usage = Usage(reply.PromptTokens, reply.CompletionTokens, null);
+        usage["prompt_cache_hit_tokens"] = reply.CachedTokens;
+        usage["prompt_cache_miss_tokens"] = reply.PromptTokens - reply.CachedTokens;
+        return usage;
+    }
 
     private static JsonObject Usage(int prompt, int completion, int? cached)
     {
@@ -227,6 +241,6 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             ["logprobs"] = null,
             ["finish_reason"] = "stop",
         }),
-        ["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, reply.CachedTokens),
+        ["usage"] = Usage(reply),
     }.ToJsonString();
 }

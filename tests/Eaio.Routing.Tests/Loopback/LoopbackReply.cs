@@ -29,6 +29,9 @@ public sealed class LoopbackReply
 
     internal int CachedTokens { get; private init; }
 
+    /// <summary>OpenAI only: report cache hits as DeepSeek does (<c>prompt_cache_hit_tokens</c> / <c>prompt_cache_miss_tokens</c>) instead of <c>prompt_tokens_details</c>.</summary>
+    internal bool DeepSeekCacheFields { get; private init; }
+
     /// <summary>OpenAI only: attach cumulative usage to every content chunk (Gemini's OpenAI-compatible quirk).</summary>
     internal bool CumulativeUsage { get; private init; }
 
@@ -59,6 +62,17 @@ public sealed class LoopbackReply
             PromptTokens = promptTokens,
             CompletionTokens = completionTokens,
             CachedTokens = cachedTokens,
+        };
+
+    /// <summary>OpenAI only (DeepSeek's usage): cache hits as <c>prompt_cache_hit_tokens</c>, the rest as <c>prompt_cache_miss_tokens</c>.</summary>
+    public static LoopbackReply DeepSeekText(string content, int promptTokens, int completionTokens, int cacheHitTokens) =>
+        new(ReplyKind.Text)
+        {
+            Content = content,
+            PromptTokens = promptTokens,
+            CompletionTokens = completionTokens,
+            CachedTokens = cacheHitTokens,
+            DeepSeekCacheFields = true,
         };
 
     /// <summary>
