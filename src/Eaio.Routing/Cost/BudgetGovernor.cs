@@ -79,6 +79,10 @@ internal sealed partial class BudgetGovernor
     public ValueTask ReleaseAsync(CallBudget? budget) =>
         budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
 
+    /// <summary>The cost of a local call: nothing, with the tokens it reported.</summary>
+    internal static CallCost Free(UsageDetails? usage) =>
+        new(0m, usage?.InputTokenCount ?? 0, usage?.CachedInputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, IsEstimated: usage is null);
+
     /// <summary>The cost of a call from its usage; without usage, what was used (a cut stream) or the worst case, flagged as estimated.</summary>
     internal static CallCost CostOf(CallBudget budget, UsageDetails? usage, string? partialOutput)
     {

@@ -280,7 +280,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             try
             {
                 attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
-                cost = budget is null ? null : await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
+                cost = budget is null ? BudgetGovernor.Free(response.Usage) : await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", cost).ConfigureAwait(false);
             }
             finally
@@ -540,7 +540,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// </summary>
     private async ValueTask<RouteDecision> SettleOnUsageAsync(ChatResponseUpdate update, CallBudget? budget, RouteDecision decision, StringBuilder? output)
     {
-        if (budget is null || decision.Cost is not null)
+        if (decision.Cost is not null)
         {
             return decision;
         }
@@ -550,12 +550,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
             switch (content)
             {
                 case UsageContent usage:
-                    return decision with { Cost = await _governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false) };
+                    return decision with
+                    {
+                        Cost = budget is null ? BudgetGovernor.Free(usage.Details) : await _governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false),
+                    };
                 case TextContent text:
-                    output!.Append(text.Text);
+                    output?.Append(text.Text);
                     break;
                 case TextReasoningContent reasoning:
-                    output!.Append(reasoning.Text);
+                    output?.Append(reasoning.Text);
                     break;
             }
         }

@@ -20,8 +20,8 @@ public sealed record RouteDecision(
     /// <summary>Gets the key under which the decision is stored in a response's or update's <c>AdditionalProperties</c>.</summary>
     public const string PropertyKey = "eaio.route";
 
-    /// <summary>Gets what the call cost: on a response, and on the last update of a stream (the one with its usage);
-    /// <see langword="null"/> for local routes and on earlier updates.</summary>
+    /// <summary>Gets what the call cost: on a response, and on the last update of a stream (the one with its usage),
+    /// <see langword="null"/> on earlier updates. Local calls cost 0 and carry the tokens they reported.</summary>
     public CallCost? Cost { get; init; }
 
     /// <summary>Gets how many routes failed before this one served the request.</summary>

@@ -272,3 +272,58 @@ public sealed class SqliteBudgetLedgerTests : BudgetLedgerContractTests
         Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.000075m));
     }
 }
+
+/// <summary>Two processes on one SQLite file share one budget without overspending.</summary>
+public sealed class SqliteBudgetLedgerProcessTests
+{
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Two_processes_of_500_concurrent_calls_never_overspend_one_file()
+    {
+        const decimal budget = 25m;
+        string folder = Directory.CreateTempSubdirectory("eaio-ledger-processes-").FullName;
+        try
+        {
+            string database = Path.Combine(folder, "eaio.db");
+            string worker = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Eaio.Routing.LedgerProcess",
+                "bin", new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "..")).Name, "net10.0", "Eaio.Routing.LedgerProcess.dll"));
+            Assert.That(File.Exists(worker), Is.True, $"the worker is built with the tests: {worker}");
+
+            string[] outputs = await Task.WhenAll(RunAsync(worker, database, budget, seed: 1), RunAsync(worker, database, budget, seed: 2));
+
+            decimal settled = outputs.Sum(o => decimal.Parse(o.Split(' ')[0]["settled=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            int refused = outputs.Sum(o => int.Parse(o.Split(' ')[1]["refused=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            BudgetStatus status = await new SqliteBudgetLedger(database, new BudgetLimits(budget)).GetStatusAsync(null);
+            Assert.That(status.SpentUsd, Is.LessThanOrEqualTo(budget));
+            Assert.That(status.SpentUsd, Is.EqualTo(settled), "every cost settled by either process is counted once");
+            Assert.That(status.ReservedUsd, Is.EqualTo(0m));
+            Assert.That(refused, Is.GreaterThan(0), "the budget was tight enough to refuse some calls");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<string> RunAsync(string worker, string database, decimal budget, int seed)
+    {
+        System.Diagnostics.ProcessStartInfo start = new("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { worker, database, budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "500", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, await error);
+        return (await output).Trim();
+    }
+}
