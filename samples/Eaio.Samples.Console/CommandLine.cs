@@ -10,6 +10,7 @@ internal sealed class CommandLine
     public const string Usage = """
         Usage: dotnet run --project samples/Eaio.Samples.Console -- <explain|ask> "<question>" [options]
                dotnet run --project samples/Eaio.Samples.Console -- audit verify|tail [count]
+               dotnet run --project samples/Eaio.Samples.Console -- budget [tenant]
           --privacy private|enhanced|public      privacy level (default: DEFAULT_PRIVACY_LEVEL, PRIVATE)
           --sensitivity public|sensitive|critical
           --domain general|building-data|energy-optimization|technical|analysis|code|creative|multimodal
@@ -21,6 +22,7 @@ internal sealed class CommandLine
           --tenant <tenant id>                   applies the client's privacy override
         explain prints the plan and needs nothing running; ask streams the answer, then the route decision.
         audit verify checks the audit log's hash chain (exit 4 when broken); audit tail prints the last records (default 10).
+        budget prints the month's budget: spent, reserved, remaining, alert state and when it resets (the host's, or a tenant's).
         """;
 
     private CommandLine(string verb, string question, RequestProfile profile)
@@ -56,9 +58,16 @@ internal sealed class CommandLine
             return true;
         }
 
+        if (args.Length is 1 or 2 && args[0] == "budget")
+        {
+            command = new CommandLine("budget", string.Empty, new RequestProfile { TenantId = args.Length == 2 ? args[1] : null });
+            error = null;
+            return true;
+        }
+
         if (args.Length < 2 || args[0] is not ("explain" or "ask"))
         {
-            error = "Expected a command (explain or ask) and a question.";
+            error = "Expected a command (explain or ask) and a question, or audit verify|tail, or budget.";
             return false;
         }
 

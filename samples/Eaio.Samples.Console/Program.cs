@@ -41,6 +41,11 @@ if (command.Verb.StartsWith("audit", StringComparison.Ordinal))
     return await AuditCommands.RunAsync(command, provider.GetService<IAuditLog>());
 }
 
+if (command.Verb == "budget")
+{
+    return await BudgetCommand.RunAsync(provider.GetRequiredService<IBudgetLedger>(), command.Profile.TenantId);
+}
+
 IChatClient chat = provider.GetRequiredService<IChatClient>();
 HybridRouterChatClient router = chat.GetService<HybridRouterChatClient>()!;
 ChatMessage[] messages = [new(ChatRole.User, command.Question)];

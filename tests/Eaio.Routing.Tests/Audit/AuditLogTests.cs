@@ -215,7 +215,11 @@ public sealed class AuditLogTests
         using Microsoft.Extensions.Logging.Testing.FakeLoggerProvider logs = new();
         ServiceCollection services = new();
         services.AddLogging(b => b.AddProvider(logs));
-        services.AddEaioHybridChat(o => o.AuditAllApiCalls = false);
+        services.AddEaioHybridChat(o =>
+        {
+            o.AuditAllApiCalls = false;
+            o.DataDirectory = TestDataDirectory.Path;
+        });
         using ServiceProvider provider = services.BuildServiceProvider();
 
         _ = provider.GetRequiredService<IChatClient>();

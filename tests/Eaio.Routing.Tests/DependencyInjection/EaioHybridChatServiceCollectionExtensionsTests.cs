@@ -24,13 +24,52 @@ public sealed class EaioHybridChatServiceCollectionExtensionsTests
     public void Providers_are_keyed_services_and_only_those_with_a_key_are_registered()
     {
         ServiceCollection services = new();
-        services.AddEaioHybridChat(o => o.DeepSeek.ApiKey = "k");
+        services.AddEaioHybridChat(o =>
+        {
+            o.DeepSeek.ApiKey = "k";
+            o.DataDirectory = TestDataDirectory.Path;
+        });
         using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.Ollama), Is.Not.Null);
         Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.DeepSeek), Is.Not.Null);
         Assert.That(provider.GetKeyedService<IChatClient>(EaioProviders.OpenAI), Is.Null);
         Assert.That(provider.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>(), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task The_budget_ledger_is_the_SQLite_file_in_the_data_directory_unless_the_host_registers_its_own()
+    {
+        string folder = Directory.CreateTempSubdirectory("eaio-di-").FullName;
+        try
+        {
+            ServiceCollection services = new();
+            services.AddEaioHybridChat(o =>
+            {
+                o.DataDirectory = folder;
+                o.MonthlyBudgetUsd = 42m;
+                o.TenantBudgetsUsd["acme"] = 7m;
+            });
+            await using (ServiceProvider provider = services.BuildServiceProvider())
+            {
+                SqliteBudgetLedger ledger = (SqliteBudgetLedger)provider.GetRequiredService<IBudgetLedger>();
+                Assert.That(ledger.Path, Is.EqualTo(Path.Combine(folder, "eaio.db")));
+                Assert.That((await ledger.GetStatusAsync("acme")).BudgetUsd, Is.EqualTo(7m));
+                Assert.That(provider.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>()!.Budget, Is.SameAs(ledger));
+            }
+
+            InMemoryBudgetLedger mine = new(new BudgetLimits(5m));
+            ServiceCollection replaced = new();
+            replaced.AddSingleton<IBudgetLedger>(mine);
+            replaced.AddEaioHybridChat(o => o.DataDirectory = folder);
+            await using ServiceProvider withMine = replaced.BuildServiceProvider();
+            Assert.That(withMine.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>()!.Budget, Is.SameAs(mine));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Test]
@@ -41,7 +80,7 @@ public sealed class EaioHybridChatServiceCollectionExtensionsTests
             .Returns(new ChatResponse(new ChatMessage(ChatRole.Assistant, "from the host's client")));
         ServiceCollection services = new();
         services.AddKeyedSingleton(EaioProviders.Ollama, mine);
-        services.AddEaioHybridChat(_ => { });
+        services.AddEaioHybridChat(o => o.DataDirectory = TestDataDirectory.Path);
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         ChatResponse response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
@@ -72,7 +111,11 @@ public sealed class EaioHybridChatServiceCollectionExtensionsTests
 
         ServiceCollection services = new();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddEaioHybridChat(o => o.Ollama.BaseUrl = ollama.BaseUri)
+        services.AddEaioHybridChat(o =>
+            {
+                o.Ollama.BaseUrl = ollama.BaseUri;
+                o.DataDirectory = TestDataDirectory.Path;
+            })
             .UseFunctionInvocation()
             .UseOpenTelemetry(sourceName: "eaio-test")
             .UseLogging();

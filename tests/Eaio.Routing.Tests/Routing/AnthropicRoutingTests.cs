@@ -187,6 +187,7 @@ public sealed class AnthropicRoutingTests
                 o.Ollama.BaseUrl = ollama.BaseUri;
                 o.Anthropic.ApiKey = "test";
                 o.Anthropic.BaseUrl = anthropic.BaseUri;
+                o.DataDirectory = TestDataDirectory.Path;
                 o.LocalTimeout = TimeSpan.FromSeconds(5);
                 o.ApiTimeout = TimeSpan.FromSeconds(5);
             });
