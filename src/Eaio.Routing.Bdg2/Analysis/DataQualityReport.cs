@@ -13,7 +13,7 @@ namespace Eaio.Routing;
 /// <param name="LongestZeroRunHours">The longest run of zeros.</param>
 /// <param name="FlatLineRuns">The runs of one repeated non-zero value at least <paramref name="MinimumRunHours"/> long.</param>
 /// <param name="LongestFlatLineHours">The longest run of one repeated non-zero value.</param>
-/// <param name="OutlierHours">The readings whose robust z-score exceeds <paramref name="OutlierThreshold"/>.</param>
+/// <param name="OutlierHours">The readings whose robust z-score exceeds <paramref name="OutlierThreshold"/>; zero when more than half the readings are equal (no spread to judge by, as with a solar meter's nights).</param>
 /// <param name="MinimumRunHours">The run length that counts as a long zero run or flat line.</param>
 /// <param name="OutlierThreshold">The robust z-score above which a reading is an outlier.</param>
 public sealed record DataQualityReport(

@@ -35,6 +35,7 @@ public sealed class Bdg2ToolRoutingTests
         Assert.That(second.Text, Is.EqualTo("Local answer."));
         Assert.That(first.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Single().Result, Is.InstanceOf<ISensitivityTagged>());
         Assert.That(h.Ollama.Requests[^1].Body, Does.Contain(total[..6]), "the local model received the tool's figures");
+        Assert.That(h.Ollama.Requests[^1].Body, Does.Contain("Critical"), "and the declared sensitivity, by name");
         Assert.That(h.ExternalRequests.Select(r => r.Body), Has.None.Contains(total[..6]));
         Assert.That(h.Router.Explain(conversation, options).Profile.Sensitivity, Is.EqualTo(DataSensitivity.Critical));
     }
