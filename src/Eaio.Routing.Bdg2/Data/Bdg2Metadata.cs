@@ -70,40 +70,48 @@ public sealed class Bdg2Metadata
 
         Dictionary<string, TimeZoneInfo> zones = new(StringComparer.Ordinal);
         List<Bdg2Building> buildings = [];
-        foreach (SepReader.Row row in csv)
+        try
         {
-            string buildingId = row[id].ToString();
-            if (buildingId.Length == 0)
+            foreach (SepReader.Row row in csv)
             {
-                continue;
-            }
-
-            string zoneName = row[zone].ToString();
-            if (!zones.TryGetValue(zoneName, out TimeZoneInfo? timeZone))
-            {
-                timeZone = FindTimeZone(zoneName, path, buildingId);
-                zones[zoneName] = timeZone;
-            }
-
-            List<MeterType> meters = [];
-            foreach ((MeterType meter, int index) in meterColumns)
-            {
-                if (row[index].Span.Equals("Yes", StringComparison.OrdinalIgnoreCase))
+                string buildingId = row[id].ToString();
+                if (buildingId.Length == 0)
                 {
-                    meters.Add(meter);
+                    continue;
                 }
-            }
 
-            string primaryUse = row[use].ToString();
-            buildings.Add(new Bdg2Building(
-                buildingId,
-                row[site].ToString(),
-                primaryUse.Length == 0 ? null : primaryUse,
-                ParseOrNull(row[sqm].Span),
-                ParseOrNull(row[lat].Span),
-                ParseOrNull(row[lng].Span),
-                timeZone,
-                meters));
+                string zoneName = row[zone].ToString();
+                if (!zones.TryGetValue(zoneName, out TimeZoneInfo? timeZone))
+                {
+                    timeZone = FindTimeZone(zoneName, path, buildingId);
+                    zones[zoneName] = timeZone;
+                }
+
+                List<MeterType> meters = [];
+                foreach ((MeterType meter, int index) in meterColumns)
+                {
+                    if (row[index].Span.Equals("Yes", StringComparison.OrdinalIgnoreCase))
+                    {
+                        meters.Add(meter);
+                    }
+                }
+
+                string primaryUse = row[use].ToString();
+                buildings.Add(new Bdg2Building(
+                    buildingId,
+                    row[site].ToString(),
+                    primaryUse.Length == 0 ? null : primaryUse,
+                    ParseOrNull(row[sqm].Span),
+                    ParseOrNull(row[lat].Span),
+                    ParseOrNull(row[lng].Span),
+                    timeZone,
+                    meters));
+            }
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            // Sep's own errors (a row with a different number of cells) do not name the file.
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
 
         return new Bdg2Metadata(buildings);

@@ -67,7 +67,7 @@ public sealed class Bdg2MeterFile
     /// <param name="timeZoneOf">Gives each building's site time zone.</param>
     /// <returns>The readings, in the order of <paramref name="buildingIds"/>.</returns>
     /// <exception cref="ArgumentException">The file has no column for one of the buildings.</exception>
-    /// <exception cref="InvalidDataException">A timestamp or value cannot be parsed.</exception>
+    /// <exception cref="InvalidDataException">A timestamp or value cannot be parsed, a row has a different number of cells, or the timestamps are not ascending.</exception>
     public IReadOnlyList<MeterSeries> Read(IReadOnlyList<string> buildingIds, Func<string, TimeZoneInfo> timeZoneOf)
     {
         ArgumentNullException.ThrowIfNull(buildingIds);
@@ -81,13 +81,29 @@ public sealed class Bdg2MeterFile
         List<DateTime> timestamps = new(17_544);
         List<double>[] values = [.. columns.Select(_ => new List<double>(17_544))];
         using SepReader csv = Bdg2Csv.Open(Path);
-        foreach (SepReader.Row row in csv)
+        try
         {
-            timestamps.Add(ParseTimestamp(row));
-            for (int c = 0; c < columns.Length; c++)
+            foreach (SepReader.Row row in csv)
             {
-                values[c].Add(ParseValue(row, columns[c]));
+                DateTime timestamp = ParseTimestamp(row);
+
+                // Periods are cut by binary search, which needs the hours in order.
+                if (timestamps.Count > 0 && timestamp <= timestamps[^1])
+                {
+                    throw new InvalidDataException($"{Path}, line {row.LineNumberFrom}: {timestamp:yyyy-MM-dd HH:mm:ss} does not follow {timestamps[^1]:yyyy-MM-dd HH:mm:ss}; the rows must be hourly and ascending.");
+                }
+
+                timestamps.Add(timestamp);
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    values[c].Add(ParseValue(row, columns[c]));
+                }
             }
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(Path, StringComparison.Ordinal))
+        {
+            // Sep's own errors (a row with a different number of cells) do not name the file.
+            throw new InvalidDataException($"{Path}: {ex.Message}", ex);
         }
 
         MeterSeries[] series = new MeterSeries[columns.Length];
@@ -114,24 +130,32 @@ public sealed class Bdg2MeterFile
         int[] present = new int[count];
         int hours = 0;
         using SepReader csv = Bdg2Csv.Open(Path);
-        foreach (SepReader.Row row in csv)
+        try
         {
-            DateTime timestamp = ParseTimestamp(row);
-            if ((from is { } f && timestamp < f) || (to is { } t && timestamp >= t))
+            foreach (SepReader.Row row in csv)
             {
-                continue;
-            }
-
-            hours++;
-            for (int c = 0; c < count; c++)
-            {
-                double value = ParseValue(row, c + 1);
-                if (!double.IsNaN(value))
+                DateTime timestamp = ParseTimestamp(row);
+                if ((from is { } f && timestamp < f) || (to is { } t && timestamp >= t))
                 {
-                    sums[c] += value;
-                    present[c]++;
+                    continue;
+                }
+
+                hours++;
+                for (int c = 0; c < count; c++)
+                {
+                    double value = ParseValue(row, c + 1);
+                    if (!double.IsNaN(value))
+                    {
+                        sums[c] += value;
+                        present[c]++;
+                    }
                 }
             }
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(Path, StringComparison.Ordinal))
+        {
+            // Sep's own errors (a row with a different number of cells) do not name the file.
+            throw new InvalidDataException($"{Path}: {ex.Message}", ex);
         }
 
         MeterColumnTotal[] totals = new MeterColumnTotal[count];

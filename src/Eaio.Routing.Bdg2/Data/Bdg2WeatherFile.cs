@@ -51,36 +51,44 @@ public sealed class Bdg2WeatherFile
         int timestampColumn = csv.Header.IndexOf("timestamp");
         int siteColumn = csv.Header.IndexOf("site_id");
         int temperatureColumn = csv.Header.IndexOf("airTemperature");
-        foreach (SepReader.Row row in csv)
+        try
         {
-            ReadOnlySpan<char> site = row[siteColumn].Span;
-            if (!site.SequenceEqual(siteId))
+            foreach (SepReader.Row row in csv)
             {
-                if (sites.Count < 64)
+                ReadOnlySpan<char> site = row[siteColumn].Span;
+                if (!site.SequenceEqual(siteId))
                 {
-                    sites.Add(site.ToString());
+                    if (sites.Count < 64)
+                    {
+                        sites.Add(site.ToString());
+                    }
+
+                    continue;
                 }
 
-                continue;
-            }
+                ReadOnlySpan<char> text = row[timestampColumn].Span;
+                if (!DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime timestamp))
+                {
+                    throw new InvalidDataException($"{Path}, line {row.LineNumberFrom}: the timestamp '{text}' is not in the form yyyy-MM-dd HH:mm:ss.");
+                }
 
-            ReadOnlySpan<char> text = row[timestampColumn].Span;
-            if (!DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime timestamp))
-            {
-                throw new InvalidDataException($"{Path}, line {row.LineNumberFrom}: the timestamp '{text}' is not in the form yyyy-MM-dd HH:mm:ss.");
-            }
+                ReadOnlySpan<char> temperatureText = row[temperatureColumn].Span;
+                double temperature = double.NaN;
+                if (!temperatureText.IsEmpty && !double.TryParse(temperatureText, NumberStyles.Float, CultureInfo.InvariantCulture, out temperature))
+                {
+                    throw new InvalidDataException($"{Path}, line {row.LineNumberFrom}: the airTemperature '{temperatureText}' is not a number.");
+                }
 
-            ReadOnlySpan<char> temperatureText = row[temperatureColumn].Span;
-            double temperature = double.NaN;
-            if (!temperatureText.IsEmpty && !double.TryParse(temperatureText, NumberStyles.Float, CultureInfo.InvariantCulture, out temperature))
-            {
-                throw new InvalidDataException($"{Path}, line {row.LineNumberFrom}: the airTemperature '{temperatureText}' is not a number.");
+                if (!hours.TryAdd(timestamp, temperature))
+                {
+                    duplicates++;
+                }
             }
-
-            if (!hours.TryAdd(timestamp, temperature))
-            {
-                duplicates++;
-            }
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith(Path, StringComparison.Ordinal))
+        {
+            // Sep's own errors (a row with a different number of cells) do not name the file.
+            throw new InvalidDataException($"{Path}: {ex.Message}", ex);
         }
 
         if (hours.Count == 0)

@@ -79,6 +79,17 @@ public sealed class Bdg2FileErrorTests
     }
 
     [Test]
+    public void A_short_row_or_timestamps_out_of_order_are_rejected()
+    {
+        string shortRow = Write("steam.csv", "timestamp,Otter_office_Ann,Otter_office_Bea\r\n2016-01-01 00:00:00,1,2\r\n2016-01-01 01:00:00,3\r\n");
+        string unordered = Write("hotwater.csv", "timestamp,Otter_office_Ann\r\n2016-01-01 01:00:00,1\r\n2016-01-01 00:00:00,2\r\n");
+
+        Assert.That(() => Bdg2MeterFile.Open(shortRow, MeterType.Steam).Read("Otter_office_Ann", TimeZoneInfo.Utc), Throws.TypeOf<InvalidDataException>().With.Message.Contains(shortRow));
+        Assert.That(() => Bdg2MeterFile.Open(unordered, MeterType.HotWater).Read("Otter_office_Ann", TimeZoneInfo.Utc),
+            Throws.TypeOf<InvalidDataException>().With.Message.Contains("line 3").And.Message.Contains("ascending"));
+    }
+
+    [Test]
     public void An_unknown_meter_name_lists_the_eight_types()
     {
         Assert.That(() => MeterTypes.Parse("heat"), Throws.ArgumentException.With.Message.Contains("electricity, chilledwater, steam, hotwater, gas, water, irrigation, solar"));
