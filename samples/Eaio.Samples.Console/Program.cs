@@ -4,6 +4,11 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+if (Bdg2Commands.Handles(args))
+{
+    return await Bdg2Commands.RunAsync(args);
+}
+
 // The sample's configuration: an optional appsettings.json beside the program (section "Eaio") and the seed's
 // environment variables (LLM_STRATEGY, OLLAMA_BASE_URL, OPENAI_API_KEY, ...), which win.
 if (!CommandLine.TryParse(args, out CommandLine? command, out string? usageError))

@@ -187,6 +187,17 @@ internal sealed class RequestProfiler
                     required |= ModelCapabilities.Vision;
                     break;
                 case FunctionResultContent result:
+                    // A tool result may declare its own sensitivity (ISensitivityTagged, or a tagged AIContent returned as
+                    // is): the detectors cannot know that a list of plain numbers is one building's readings.
+                    if (result.Result is ISensitivityTagged tagged)
+                    {
+                        sensitivity = Max(sensitivity, Enum.IsDefined(tagged.Sensitivity) ? tagged.Sensitivity : DataSensitivity.Critical);
+                    }
+                    else if (result.Result is AIContent resultContent)
+                    {
+                        sensitivity = Max(sensitivity, SensitivityTag.Read(resultContent.AdditionalProperties, classifications));
+                    }
+
                     // Results are scanned as the JSON the provider would see: ToString() of a list or object is only its type name.
                     string? resultText = result.Result is null ? null : result.Result as string ?? JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
                     characters += resultText?.Length ?? 0;

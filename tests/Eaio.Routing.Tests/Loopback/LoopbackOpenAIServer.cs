@@ -69,6 +69,22 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             case LoopbackReply.ReplyKind.Text:
                 await StreamTextAsync(context, id, model, reply, includeUsage, ct);
                 break;
+            case LoopbackReply.ReplyKind.ToolCall when !request.Stream:
+                await context.Response.WriteAsync(ToolCallCompletion(id, model, reply), ct);
+                break;
+            case LoopbackReply.ReplyKind.ToolCall:
+                var call = new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(reply, "call-" + id)), ["role"] = "assistant" };
+                await LoopbackHost.WriteFlushedAsync(context, Sse(ChunkEnvelope(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = call, ["finish_reason"] = null })).ToJsonString()), ct);
+                await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, false, null, "tool_calls", null)), ct);
+                if (includeUsage)
+                {
+                    var usageChunk = ChunkEnvelope(id, model, new JsonArray());
+                    usageChunk["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, null);
+                    await LoopbackHost.WriteFlushedAsync(context, Sse(usageChunk.ToJsonString()), ct);
+                }
+
+                await LoopbackHost.WriteFlushedAsync(context, "data: [DONE]\n\n", ct);
+                break;
             case LoopbackReply.ReplyKind.CutStream when !request.Stream:
                 var json = Completion(id, model, reply);
                 await LoopbackHost.WriteFlushedAsync(context, json[..(json.Length / 2)], ct);
@@ -227,6 +243,30 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
 
         return chunk.ToJsonString();
     }
+
+    private static JsonObject ToolCallJson(LoopbackReply reply, string callId) => new()
+    {
+        ["index"] = 0,
+        ["id"] = callId,
+        ["type"] = "function",
+        ["function"] = new JsonObject { ["name"] = reply.ToolName, ["arguments"] = reply.ToolArguments },
+    };
+
+    private static string ToolCallCompletion(string id, string model, LoopbackReply reply) => new JsonObject
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion",
+        ["created"] = Created,
+        ["model"] = model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = null, ["refusal"] = null, ["tool_calls"] = new JsonArray(ToolCallJson(reply, "call-" + id)) },
+            ["logprobs"] = null,
+            ["finish_reason"] = "tool_calls",
+        }),
+        ["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, null),
+    }.ToJsonString();
 
     private static string Completion(string id, string model, LoopbackReply reply) => new JsonObject
     {

@@ -38,7 +38,7 @@ internal sealed class RouterHarness : IAsyncDisposable
 
     public int ExternalChatRequests => OpenAI.ChatRequestCount + DeepSeek.ChatRequestCount + Gemini.ChatRequestCount;
 
-    public static async Task<RouterHarness> StartAsync(Action<EaioHybridChatOptions>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+    public static async Task<RouterHarness> StartAsync(Action<EaioHybridChatOptions>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null, Action<ChatClientBuilder>? pipeline = null)
     {
         LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(defaultReply: LoopbackReply.Text("Local answer.", 12, 3));
         LoopbackOpenAIServer openAI = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("OpenAI answer.", 11, 3));
@@ -52,7 +52,7 @@ internal sealed class RouterHarness : IAsyncDisposable
             collection.AddSingleton(time);
         }
 
-        collection.AddEaioHybridChat(o =>
+        ChatClientBuilder builder = collection.AddEaioHybridChat(o =>
         {
             o.Ollama.BaseUrl = ollama.BaseUri;
             o.OpenAI.ApiKey = "test-openai-key";
@@ -66,6 +66,7 @@ internal sealed class RouterHarness : IAsyncDisposable
             o.ApiTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         });
+        pipeline?.Invoke(builder);
         services?.Invoke(collection);
         return new RouterHarness(ollama, openAI, deepSeek, gemini, collection.BuildServiceProvider()) { DataDirectory = dataDirectory };
     }
