@@ -23,7 +23,10 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class SqliteBudgetLedger : IBudgetLedger
 {
-    private const decimal UnitsPerUsd = 10_000_000_000m;
+    private const decimal UnitsPerUsd = 1_000_000_000m;
+
+    /// <summary>The largest amount the store can hold, in US dollars: amounts are 64-bit counts of billionths of a dollar.</summary>
+    public const decimal MaxAmountUsd = long.MaxValue / UnitsPerUsd;
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -203,6 +206,11 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
 
     private static long ToUnits(decimal usd, bool ceiling)
     {
+        if (usd > MaxAmountUsd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(usd), usd, $"The SQLite budget ledger holds amounts up to ${decimal.Floor(MaxAmountUsd)} (billionths of a dollar in 64 bits).");
+        }
+
         decimal units = usd * UnitsPerUsd;
         return (long)(ceiling ? decimal.Ceiling(units) : decimal.Round(units, MidpointRounding.AwayFromZero));
     }

@@ -260,7 +260,7 @@ public sealed class SqliteBudgetLedgerTests : BudgetLedgerContractTests
     }
 
     [Test]
-    public async Task Tiny_costs_are_kept_to_a_ten_billionth_of_a_dollar()
+    public async Task Tiny_costs_are_kept_to_a_billionth_of_a_dollar_and_huge_ones_are_refused_clearly()
     {
         IBudgetLedger ledger = Create(new BudgetLimits(1m));
         for (int i = 0; i < 1000; i++)
@@ -270,6 +270,10 @@ public sealed class SqliteBudgetLedgerTests : BudgetLedgerContractTests
         }
 
         Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.000075m));
+
+        ArgumentOutOfRangeException huge = Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await ledger.ReserveAsync(null, 10_000_000_000m))!;
+        Assert.That(huge.Message, Does.Contain("amounts up to $9223372036"));
+        Assert.That((await ledger.GetStatusAsync(null)).ReservedUsd, Is.Zero);
     }
 }
 
