@@ -117,12 +117,17 @@ public sealed class SqliteAuditLog : IAuditLog
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 
         SqliteConnection connection = new(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Per connection, not per file: pooled connections to this file are shared with the budget ledger, which runs NORMAL.
+        await using SqliteCommand durable = connection.CreateCommand();
+        durable.CommandText = "PRAGMA synchronous = FULL";
+        await durable.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 

@@ -331,3 +331,31 @@ public sealed class SqliteBudgetLedgerProcessTests
         return (await output).Trim();
     }
 }
+
+/// <summary>The ledger and the audit log share one file and one connection pool, but not one durability setting.</summary>
+public sealed class SharedDatabaseFileTests
+{
+    [Test]
+    public async Task The_audit_log_stays_fully_synchronous_after_the_ledger_used_the_pooled_connections()
+    {
+        string folder = Directory.CreateTempSubdirectory("eaio-shared-").FullName;
+        try
+        {
+            string database = Path.Combine(folder, "eaio.db");
+            SqliteBudgetLedger ledger = new(database, new BudgetLimits(10m));
+            SqliteAuditLog audit = new(database);
+            await ledger.SettleAsync(await ledger.ReserveAsync(null, 1m), 1m);
+
+            await using Microsoft.Data.Sqlite.SqliteConnection connection = await audit.OpenAsync(CancellationToken.None);
+            await using Microsoft.Data.Sqlite.SqliteCommand pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous";
+
+            Assert.That(Convert.ToInt32(await pragma.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(2), "2 is FULL");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
