@@ -344,6 +344,7 @@ public sealed class SharedDatabaseFileTests
             string database = Path.Combine(folder, "eaio.db");
             SqliteBudgetLedger ledger = new(database, new BudgetLimits(10m));
             SqliteAuditLog audit = new(database);
+            await audit.VerifyAsync();
             await ledger.SettleAsync(await ledger.ReserveAsync(null, 1m), 1m);
 
             await using Microsoft.Data.Sqlite.SqliteConnection connection = await audit.OpenAsync(CancellationToken.None);
