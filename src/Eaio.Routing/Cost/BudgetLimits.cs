@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Eaio.Routing;
 
 /// <summary>What a budget ledger enforces: the monthly budget of each tenant, the alert threshold, the period's time zone
@@ -5,6 +7,7 @@ namespace Eaio.Routing;
 public sealed class BudgetLimits
 {
     private readonly Dictionary<string, decimal> _tenants;
+    private StrongBox<BudgetPeriod>? _lastPeriod;
 
     /// <summary>Initializes a new instance of the <see cref="BudgetLimits"/> class.</summary>
     /// <param name="monthlyBudgetUsd">The monthly budget in US dollars of tenants not in <paramref name="tenantBudgetsUsd"/> and of the host.</param>
@@ -81,7 +84,19 @@ public sealed class BudgetLimits
     /// <summary>Gets the period an instant falls in.</summary>
     /// <param name="instant">The instant.</param>
     /// <returns>The calendar month in <see cref="TimeZone"/>.</returns>
-    public BudgetPeriod PeriodOf(DateTimeOffset instant) => BudgetPeriod.MonthOf(instant, TimeZone);
+    public BudgetPeriod PeriodOf(DateTimeOffset instant)
+    {
+        // Every reservation and every plan asks for the current period; time-zone arithmetic is kept for month changes.
+        StrongBox<BudgetPeriod>? last = Volatile.Read(ref _lastPeriod);
+        if (last is not null && last.Value.Contains(instant))
+        {
+            return last.Value;
+        }
+
+        BudgetPeriod period = BudgetPeriod.MonthOf(instant, TimeZone);
+        Volatile.Write(ref _lastPeriod, new StrongBox<BudgetPeriod>(period));
+        return period;
+    }
 
     /// <summary>Gets a value indicating whether spending has reached the alert threshold.</summary>
     /// <param name="spentUsd">What was spent in the period.</param>
