@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
@@ -25,8 +26,13 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
 {
+    private static readonly SearchValues<char> AsciiStretchChars = SearchValues.Create("0123456789 .-+()");
+
     // The least number of digits any reported form has (international: 8).
     private const int MinDigits = 8;
+
+    // The least number of digits of the North American and national forms.
+    private const int NationalMinDigits = 10;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -45,38 +51,69 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
                 return;
             }
 
+            // Vectorised searches find the ends of the stretch; a non-ASCII digit (\d in the regexes) does not end it.
             int start = resume + found;
-            while (start > resume && IsStretchChar(text[start - 1]))
+            while (true)
             {
+                int before = text[resume..start].LastIndexOfAnyExcept(AsciiStretchChars);
+                start = before < 0 ? resume : resume + before + 1;
+                if (start == resume || !char.IsDigit(text[start - 1]))
+                {
+                    break;
+                }
+
                 start--;
             }
 
             int end = resume + found;
-            int digits = 0;
-            while (end < text.Length && IsStretchChar(text[end]))
+            while (true)
             {
-                digits += char.IsDigit(text[end]) ? 1 : 0;
+                int after = text[end..].IndexOfAnyExcept(AsciiStretchChars);
+                end = after < 0 ? text.Length : end + after;
+                if (end == text.Length || !char.IsDigit(text[end]))
+                {
+                    break;
+                }
+
                 end++;
             }
 
-            if (digits >= MinDigits)
+            // Separators take characters, so a stretch shorter than the least digit count holds no number; most numbers in
+            // prose ("at 78 % of") end here.
+            ReadOnlySpan<char> stretch = text[start..end];
+            if (stretch.Length < MinDigits)
+            {
+                resume = end + 1;
+                continue;
+            }
+
+            bool plus = stretch.Contains('+');
+            int digits = 0;
+            foreach (char c in stretch)
+            {
+                digits += char.IsDigit(c) ? 1 : 0;
+            }
+
+            // The North American and national forms have ten digits or more; only the international one, which starts
+            // with '+', has fewer. So stretches such as an IPv4 address or a date with a time skip the regexes.
+            if (digits >= NationalMinDigits || (plus && digits >= MinDigits))
             {
                 // The regexes also see the character after the stretch, as their lookaheads read one character past a
                 // match; it cannot continue a match, so they behave as on the whole text.
-                DetectInStretch(text[..Math.Min(text.Length, end + 1)], start, spans);
+                DetectInStretch(text[..Math.Min(text.Length, end + 1)], start, digits >= NationalMinDigits, plus, spans);
             }
 
             resume = end + 1;
         }
     }
 
-    private static void DetectInStretch(ReadOnlySpan<char> text, int start, ICollection<SensitiveSpan> spans)
+    private static void DetectInStretch(ReadOnlySpan<char> text, int start, bool tenDigits, bool plus, ICollection<SensitiveSpan> spans)
     {
         // Matches of the North American pattern, so the other patterns do not report them again ("+1 ..." numbers).
         Span<(int Start, int End)> reported = stackalloc (int, int)[8];
         int reportedCount = 0;
         bool overflow = false;
-        foreach (ValueMatch match in NorthAmericanPattern().EnumerateMatches(text, start))
+        foreach (ValueMatch match in NorthAmericanPattern().EnumerateMatches(text, tenDigits ? start : text.Length))
         {
             spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Phone, 0.85));
             if (reportedCount < reported.Length)
@@ -89,7 +126,7 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in InternationalPattern().EnumerateMatches(text, start))
+        foreach (ValueMatch match in InternationalPattern().EnumerateMatches(text, plus ? start : text.Length))
         {
             if (IsReported(match, reported[..reportedCount], overflow, spans))
             {
@@ -108,7 +145,7 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in NationalPattern().EnumerateMatches(text, start))
+        foreach (ValueMatch match in NationalPattern().EnumerateMatches(text, tenDigits ? start : text.Length))
         {
             if (!IsReported(match, reported[..reportedCount], overflow, spans) && IsNationalNumber(text.Slice(match.Index, match.Length)))
             {
@@ -178,7 +215,6 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
         return false;
     }
 
-    private static bool IsStretchChar(char c) => char.IsDigit(c) || c is ' ' or '.' or '-' or '+' or '(' or ')';
 
     // NANP: area code and exchange start with 2-9; at least one separator or parentheses is required (see remarks).
     [GeneratedRegex(

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
@@ -25,13 +26,19 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 {
     // Every match ends in one of these words, so a vectorised search for them (case-sensitive, as in the regex) finds the
     // few places worth running the regex; prose without any of them costs one pass. Kept in step with AddressPattern.
-    private static readonly SearchValues<string> StreetTypes = SearchValues.Create(
-        [
-            "Street", "Avenue", "Road", "Boulevard", "Lane", "Drive", "Court", "Place", "Terrace", "Way", "Parkway", "Circle",
-            "Highway", "Square", "Trail", "Alley", "Plaza", "Crescent", "Mews", "Gardens", "Grove", "Pike",
-            "St", "Ave", "Rd", "Blvd", "Ln", "Dr", "Ct", "Pl", "Ter", "Pkwy", "Cir", "Hwy", "Sq", "Trl", "Aly", "Plz", "Cres",
-        ],
-        StringComparison.Ordinal);
+    private static readonly string[] StreetTypeWords =
+    [
+        "Street", "Avenue", "Road", "Boulevard", "Lane", "Drive", "Court", "Place", "Terrace", "Way", "Parkway", "Circle",
+        "Highway", "Square", "Trail", "Alley", "Plaza", "Crescent", "Mews", "Gardens", "Grove", "Pike",
+        "St", "Ave", "Rd", "Blvd", "Ln", "Dr", "Ct", "Pl", "Ter", "Pkwy", "Cir", "Hwy", "Sq", "Trl", "Aly", "Plz", "Cres",
+    ];
+
+    private static readonly SearchValues<string> StreetTypes = SearchValues.Create(StreetTypeWords, StringComparison.Ordinal);
+
+    // The search above also stops inside longer words ("Please", "Status"); the regex ends the type at a word boundary, so
+    // only a whole word that is a street type is a candidate.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> WholeStreetTypes =
+        StreetTypeWords.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Characters a match can never contain (it holds only \w, whitespace and ' ’ . -). A match therefore lies inside the
     // stretch between two of them, and the regex needs to run only over the stretch around a street type.
@@ -52,8 +59,15 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 
             int type = from + found;
 
-            // In a match the street type follows whitespace; anything else ("Status", "Cart") is no candidate.
-            if (type == 0 || !char.IsWhiteSpace(text[type - 1]))
+            // In a match the street type follows whitespace and is a whole word (the regex's \b: no \w after it).
+            int typeEnd = type;
+            while (typeEnd < text.Length && char.IsAsciiLetter(text[typeEnd]))
+            {
+                typeEnd++;
+            }
+
+            if (type == 0 || !char.IsWhiteSpace(text[type - 1]) || !WholeStreetTypes.Contains(text[type..typeEnd])
+                || (typeEnd < text.Length && IsRegexWordChar(text[typeEnd])))
             {
                 from = type + 1;
                 continue;
@@ -93,6 +107,11 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         || word.Equals("Fictitious", StringComparison.OrdinalIgnoreCase)
         || word.Equals("Imaginary", StringComparison.OrdinalIgnoreCase)
         || word.Equals("Nonexistent", StringComparison.OrdinalIgnoreCase);
+
+    // What \w matches in .NET regular expressions.
+    private static bool IsRegexWordChar(char c) =>
+        char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
+            or System.Globalization.UnicodeCategory.SpacingCombiningMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 
     private static bool NamesInventedStreet(ReadOnlySpan<char> address)
     {
