@@ -95,25 +95,94 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
             }
 
             // The North American and national forms have ten digits or more; only the international one, which starts
-            // with '+', has fewer. So stretches such as an IPv4 address or a date with a time skip the regexes.
-            if (digits >= NationalMinDigits || (plus && digits >= MinDigits))
+            // with '+', has fewer. So stretches such as an IPv4 address skip the regexes, and the digit groups tell which
+            // of the other two can match at all (a date with a time, "2024-03-01 00", can match neither).
+            bool international = plus && digits >= MinDigits;
+            bool northAmerican = false;
+            bool national = false;
+            if (digits >= NationalMinDigits)
+            {
+                ReadGroups(stretch, out northAmerican, out national);
+            }
+
+            if (international || northAmerican || national)
             {
                 // The regexes also see the character after the stretch, as their lookaheads read one character past a
                 // match; it cannot continue a match, so they behave as on the whole text.
-                DetectInStretch(text[..Math.Min(text.Length, end + 1)], start, digits >= NationalMinDigits, plus, spans);
+                DetectInStretch(text[..Math.Min(text.Length, end + 1)], start, northAmerican, international, national, spans);
             }
 
             resume = end + 1;
         }
     }
 
-    private static void DetectInStretch(ReadOnlySpan<char> text, int start, bool tenDigits, bool plus, ICollection<SensitiveSpan> spans)
+    /// <summary>
+    /// Tells from the digit groups of a stretch (maximal runs of digits and the single characters between them) whether
+    /// the North American or the national pattern can match in it; a necessary condition, so it never hides a match.
+    /// </summary>
+    /// <remarks>
+    /// North American: its last two groups are 3 and 4 digits with one of ' ', '.', '-' between them. National: three or
+    /// more consecutive groups of 2 to 4 digits joined by one and the same separator, with ten digits or more together.
+    /// </remarks>
+    private static void ReadGroups(ReadOnlySpan<char> stretch, out bool northAmerican, out bool national)
+    {
+        northAmerican = national = false;
+        int previousLength = 0;
+        int previousEnd = -2;
+        int runGroups = 0;
+        int runDigits = 0;
+        char runSeparator = '\0';
+        int i = 0;
+        while (i < stretch.Length)
+        {
+            if (!char.IsDigit(stretch[i]))
+            {
+                i++;
+                continue;
+            }
+
+            int groupStart = i;
+            while (i < stretch.Length && char.IsDigit(stretch[i]))
+            {
+                i++;
+            }
+
+            int length = i - groupStart;
+            bool joined = groupStart - previousEnd == 1 && stretch[previousEnd] is ' ' or '.' or '-';
+            char separator = joined ? stretch[previousEnd] : '\0';
+            northAmerican |= joined && previousLength == 3 && length == 4;
+
+            bool fits = length is >= 2 and <= 4;
+            if (fits && joined && previousLength is >= 2 and <= 4 && runGroups >= 2 && separator == runSeparator)
+            {
+                runGroups++;
+                runDigits += length;
+            }
+            else if (fits && joined && previousLength is >= 2 and <= 4)
+            {
+                runGroups = 2;
+                runDigits = previousLength + length;
+                runSeparator = separator;
+            }
+            else
+            {
+                runGroups = fits ? 1 : 0;
+                runDigits = length;
+            }
+
+            national |= runGroups >= 3 && runDigits >= NationalMinDigits;
+            previousLength = length;
+            previousEnd = i;
+        }
+    }
+
+    private static void DetectInStretch(ReadOnlySpan<char> text, int start, bool northAmerican, bool international, bool national, ICollection<SensitiveSpan> spans)
     {
         // Matches of the North American pattern, so the other patterns do not report them again ("+1 ..." numbers).
         Span<(int Start, int End)> reported = stackalloc (int, int)[8];
         int reportedCount = 0;
         bool overflow = false;
-        foreach (ValueMatch match in NorthAmericanPattern().EnumerateMatches(text, tenDigits ? start : text.Length))
+        foreach (ValueMatch match in NorthAmericanPattern().EnumerateMatches(text, northAmerican ? start : text.Length))
         {
             spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Phone, 0.85));
             if (reportedCount < reported.Length)
@@ -126,7 +195,7 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in InternationalPattern().EnumerateMatches(text, plus ? start : text.Length))
+        foreach (ValueMatch match in InternationalPattern().EnumerateMatches(text, international ? start : text.Length))
         {
             if (IsReported(match, reported[..reportedCount], overflow, spans))
             {
@@ -145,7 +214,7 @@ public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
             }
         }
 
-        foreach (ValueMatch match in NationalPattern().EnumerateMatches(text, tenDigits ? start : text.Length))
+        foreach (ValueMatch match in NationalPattern().EnumerateMatches(text, national ? start : text.Length))
         {
             if (!IsReported(match, reported[..reportedCount], overflow, spans) && IsNationalNumber(text.Slice(match.Index, match.Length)))
             {
