@@ -127,6 +127,21 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         byte[] scope = ScopeKey(scopeId);
         long now = Now();
         using SqliteConnection connection = Open();
+
+        // Most values were seen before (every message of a conversation is sent again each turn): look them up without
+        // the write lock, which costs a synced commit, and take it only to issue a placeholder.
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds
+            && FindPlaceholder(connection, scope, stem, ValueMac(scope, stem, value)) is string existing)
+        {
+            if (now - lastUsed.Value >= _touchMilliseconds)
+            {
+                Touch(connection, scope, now);
+            }
+
+            return existing;
+        }
+
         return InWriteTransaction(connection, () =>
         {
             _ = EnsureLiveScope(connection, scope, now, create: true);
@@ -285,17 +300,9 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
     private string GetOrAdd(SqliteConnection connection, byte[] scope, string stem, string value)
     {
         byte[] mac = ValueMac(scope, stem, value);
-        using (SqliteCommand select = connection.CreateCommand())
+        if (FindPlaceholder(connection, scope, stem, mac) is string existing)
         {
-            // The latest row wins, as a reserved literal overrides an earlier mapping in memory.
-            select.CommandText = "SELECT placeholder FROM vault_entry WHERE scope = $scope AND stem = $stem AND value_mac = $mac ORDER BY rowid DESC LIMIT 1";
-            select.Parameters.AddWithValue("$scope", scope);
-            select.Parameters.AddWithValue("$stem", stem);
-            select.Parameters.AddWithValue("$mac", mac);
-            if (select.ExecuteScalar() is string existing)
-            {
-                return existing;
-            }
+            return existing;
         }
 
         // The next number after the highest issued for the stem that is free in every case: reserved literals
@@ -333,6 +340,17 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         insert.Parameters.AddWithValue("$mac", mac ?? ValueMac(scope, stem, value));
         insert.Parameters.AddWithValue("$value", Encrypt(scope, placeholder, value));
         _ = insert.ExecuteNonQuery();
+    }
+
+    private static string? FindPlaceholder(SqliteConnection connection, byte[] scope, string stem, byte[] mac)
+    {
+        // The latest row wins, as a reserved literal overrides an earlier mapping in memory.
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT placeholder FROM vault_entry WHERE scope = $scope AND stem = $stem AND value_mac = $mac ORDER BY rowid DESC LIMIT 1";
+        select.Parameters.AddWithValue("$scope", scope);
+        select.Parameters.AddWithValue("$stem", stem);
+        select.Parameters.AddWithValue("$mac", mac);
+        return select.ExecuteScalar() as string;
     }
 
     private static bool PlaceholderExists(SqliteConnection connection, byte[] scope, string placeholder)
