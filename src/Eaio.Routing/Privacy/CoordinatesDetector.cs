@@ -14,6 +14,7 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed partial class CoordinatesDetector : ISensitiveDataDetector
 {
+
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
@@ -42,30 +43,137 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        int label = text.IndexOf("lat", StringComparison.OrdinalIgnoreCase);
-        foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text, label < 0 ? text.Length : label))
+        // "lat" occurs inside many words (ventilation, calculate, plate); only a whole-word label can start a match, and
+        // the match starts right after the label and its separator, so the anchored regex is tried there alone.
+        int from = 0;
+        while (TryFindLabelEnd(text, ref from, out int valueStart))
         {
-            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text, valueStart))
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
-                reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
+                if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+                {
+                    spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
+                    reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
+                }
+
+                break;
             }
         }
 
-        foreach (ValueMatch match in DecimalPairPattern().EnumerateMatches(text))
+        DetectDecimalPairs(text, spans, reportedEnd);
+    }
+
+    /// <summary>
+    /// Runs the decimal-pair regex only over the stretches that can hold a match: a match starts at most three characters
+    /// before a '.' that has a digit before it and four after it, and holds only digits, '.', '-', ',', ';' and whitespace.
+    /// </summary>
+    private static void DetectDecimalPairs(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans, int reportedEnd)
+    {
+        int resume = 0;
+        while (resume < text.Length)
         {
-            // The labelled form already reported this pair.
-            if (match.Index < reportedEnd)
+            int dot = text[resume..].IndexOf('.');
+            if (dot < 0)
+            {
+                return;
+            }
+
+            dot += resume;
+            // \d in the regex is any Unicode decimal digit, as char.IsDigit.
+            if (dot == 0 || !char.IsDigit(text[dot - 1]) || !StartsWithFourDigits(text[(dot + 1)..]))
+            {
+                resume = dot + 1;
+                continue;
+            }
+
+            // \s in the regex is exactly char.IsWhiteSpace.
+            int end = dot;
+            while (end < text.Length && (char.IsDigit(text[end]) || text[end] is '.' or '-' or ',' or ';' || char.IsWhiteSpace(text[end])))
+            {
+                end++;
+            }
+
+            // The regex also sees the first character after the stretch, because its lookaheads read one character past
+            // the match; that character cannot continue a match, so the regex behaves as on the whole text.
+            int limit = Math.Min(text.Length, end + 1);
+            foreach (ValueMatch match in DecimalPairPattern().EnumerateMatches(text[..limit], Math.Max(resume, dot - 3)))
+            {
+                // The labelled form already reported this pair.
+                if (match.Index < reportedEnd)
+                {
+                    continue;
+                }
+
+                if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+                {
+                    spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
+                }
+            }
+
+            resume = limit;
+        }
+    }
+
+    private static bool StartsWithFourDigits(ReadOnlySpan<char> text) =>
+        text.Length >= 4 && char.IsDigit(text[0]) && char.IsDigit(text[1]) && char.IsDigit(text[2]) && char.IsDigit(text[3]);
+
+    /// <summary>Finds the next whole-word <c>lat</c> or <c>latitude</c> label and where its value would start.</summary>
+    private static bool TryFindLabelEnd(ReadOnlySpan<char> text, ref int from, out int valueStart)
+    {
+        while (from < text.Length)
+        {
+            int found = text[from..].IndexOf("lat", StringComparison.OrdinalIgnoreCase);
+            if (found < 0)
+            {
+                break;
+            }
+
+            int start = from + found;
+            int end = start + 3;
+            from = end;
+            if (start > 0 && IsRegexWordChar(text[start - 1]))
             {
                 continue;
             }
 
-            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            if (text[end..].StartsWith("itude", StringComparison.OrdinalIgnoreCase))
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
+                end += 5;
             }
+
+            if (end < text.Length && IsRegexWordChar(text[end]))
+            {
+                continue;
+            }
+
+            // \s*[:=]?\s* as in the original lookbehind; the value cannot start inside it.
+            while (end < text.Length && char.IsWhiteSpace(text[end]))
+            {
+                end++;
+            }
+
+            if (end < text.Length && text[end] is ':' or '=')
+            {
+                end++;
+                while (end < text.Length && char.IsWhiteSpace(text[end]))
+                {
+                    end++;
+                }
+            }
+
+            valueStart = end;
+            from = end;
+            return true;
         }
+
+        valueStart = -1;
+        return false;
     }
+
+    // What \w matches in .NET regular expressions.
+    private static bool IsRegexWordChar(char c) =>
+        char.IsLetterOrDigit(c) || c == '_' || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.ConnectorPunctuation;
 
     /// <summary>
     /// Finds the next hemisphere match at or after <paramref name="resume"/>, the same one that enumerating the regex
@@ -182,7 +290,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     private static partial Regex DmsPattern();
 
     [GeneratedRegex(
-        @"(?<=\blat(?:itude)?\b\s*[:=]?\s*)-?\d{1,2}(?:\.\d+)?°?[\s,;/]*(?:lng|lon|long|longitude)\b\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?",
+        @"\G-?\d{1,2}(?:\.\d+)?°?[\s,;/]*(?:lng|lon|long|longitude)\b\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex LabelledPattern();

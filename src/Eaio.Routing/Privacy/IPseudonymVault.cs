@@ -9,7 +9,9 @@ namespace Eaio.Routing;
 /// <remarks>
 /// <para>
 /// Placeholders are <c>TYPE_n</c> (<c>EMAIL_1</c>, <c>BUILDING_2</c>), numbered per type per scope from 1. They are
-/// restored only as whole ASCII words, so <c>PERSON_1</c> is never found inside <c>PERSON_10</c>.
+/// restored only as whole ASCII words, so <c>PERSON_1</c> is never found inside <c>PERSON_10</c>. Implementations
+/// compare placeholders ignoring case (<see cref="TryGetOriginal"/> finds <c>BUILDING_1</c> as <c>building_1</c>), and
+/// a reserved literal blocks its number in every case.
 /// </para>
 /// <para>
 /// Text that merely looks like a placeholder (the user literally wrote <c>EMAIL_1</c>) must not be able to fool the
@@ -49,6 +51,14 @@ public interface IPseudonymVault
     /// <param name="originalValue">The value, when found.</param>
     /// <returns>Whether the placeholder was issued (or reserved) in the scope and has not expired.</returns>
     bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue);
+
+    /// <summary>
+    /// Gets the stems (the <c>TYPE</c> of <c>TYPE_n</c>) of the placeholders issued or reserved in a scope, so a stream
+    /// restorer can tell whether a trailing lower-case word could still become one of them.
+    /// </summary>
+    /// <param name="scopeId">The scope from <see cref="OpenScope"/>.</param>
+    /// <returns>A snapshot of the stems; empty for an unknown or expired scope.</returns>
+    IReadOnlyCollection<string> GetStems(string scopeId);
 
     /// <summary>Forgets a scope, for example a request-only scope once its response is restored.</summary>
     /// <param name="scopeId">The scope from <see cref="OpenScope"/>.</param>

@@ -78,11 +78,11 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             {
                 // Already the placeholder of something else: the literal gets a placeholder of its own, which restores
                 // to the literal text.
-                return original == literal ? literal : scope.GetOrAdd(scope.GetStemNamed(PlaceholderSyntax.Split(literal).Stem), literal);
+                return original == literal ? literal : scope.GetOrAdd(scope.GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)), literal);
             }
 
             scope.Originals.Add(literal, literal);
-            scope.GetStemNamed(PlaceholderSyntax.Split(literal).Stem).Placeholders[literal] = literal;
+            scope.GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)).Placeholders[literal] = literal;
             return literal;
         }
     }
@@ -102,6 +102,22 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
         originalValue = null;
         return false;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> GetStems(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        lock (scope)
+        {
+            return [.. scope.StemsByName.Keys];
+        }
     }
 
     /// <inheritdoc />
@@ -169,16 +185,16 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             OriginalsBySpan = Originals.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
-        /// <summary>Placeholder to original; reserved literals map to themselves.</summary>
-        public Dictionary<string, string> Originals { get; } = new(StringComparer.Ordinal);
+        /// <summary>Placeholder to original, ignoring case as models change it; reserved literals map to themselves.</summary>
+        public Dictionary<string, string> Originals { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> OriginalsBySpan { get; }
 
         /// <summary>Stems by the entity type as given, so the stem is computed once per type, not once per value.</summary>
         private Dictionary<string, Stem> StemsByType { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Stems by name: types that normalise to the same stem share one numbering.</summary>
-        private Dictionary<string, Stem> StemsByName { get; } = new(StringComparer.Ordinal);
+        /// <summary>Stems by name, ignoring case as placeholders are compared: types that normalise to the same stem share one numbering.</summary>
+        public Dictionary<string, Stem> StemsByName { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public Stem GetStemOfType(string entityType)
         {

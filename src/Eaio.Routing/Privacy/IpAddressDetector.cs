@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,12 +7,50 @@ namespace Eaio.Routing;
 
 /// <summary>Finds IPv4 addresses (dotted quad, each part 0-255) and IPv6 addresses (anything <see cref="IPAddress.TryParse(ReadOnlySpan{char}, out IPAddress?)"/> accepts as IPv6).</summary>
 /// <remarks>
-/// The unspecified addresses <c>0.0.0.0</c> and <c>::</c> are not reported: they name no host. Version strings
-/// such as <c>1.2.3.4</c> are reported; they cannot be told apart from addresses by their form.
+/// <para>
+/// The unspecified addresses <c>0.0.0.0</c> and <c>::</c> are not reported: they name no host. Nor are the anycast
+/// addresses of the well-known public DNS resolvers (<see cref="IsPublicResolver(IPAddress)"/>: Cloudflare, Google,
+/// Quad9, OpenDNS): millions of networks share them, so they identify no person, site or device, and they are what
+/// configuration questions mention. Version strings such as <c>1.2.3.4</c> are reported; they cannot be told apart from
+/// addresses by their form.
+/// </para>
+/// <para>
+/// Documentation addresses (<c>192.0.2.0/24</c>, <c>198.51.100.0/24</c>, <c>203.0.113.0/24</c>, <c>2001:db8::/32</c>)
+/// are reported: test data and examples use them as stand-ins for real addresses precisely so that they are treated
+/// as real, and a leak test built on them would prove nothing if they were skipped.
+/// </para>
 /// </remarks>
 public sealed class IpAddressDetector : ISensitiveDataDetector
 {
     private static readonly SearchValues<char> DigitsAndColon = SearchValues.Create("0123456789:");
+
+    // IPv4 resolvers as 32-bit values, most significant byte first.
+    private static readonly FrozenSet<uint> PublicResolversV4 = new[]
+    {
+        "1.1.1.1", "1.0.0.1", "1.1.1.2", "1.0.0.2", "1.1.1.3", "1.0.0.3", // Cloudflare
+        "8.8.8.8", "8.8.4.4", // Google
+        "9.9.9.9", "149.112.112.112", "9.9.9.10", "149.112.112.10", "9.9.9.11", "149.112.112.11", // Quad9
+        "208.67.222.222", "208.67.220.220", // OpenDNS
+    }.Select(a => ToUInt32(IPAddress.Parse(a))).ToFrozenSet();
+
+    private static readonly FrozenSet<IPAddress> PublicResolversV6 = new[]
+    {
+        "2606:4700:4700::1111", "2606:4700:4700::1001", // Cloudflare
+        "2001:4860:4860::8888", "2001:4860:4860::8844", // Google
+        "2620:fe::fe", "2620:fe::9", // Quad9
+        "2620:119:35::35", "2620:119:53::53", // OpenDNS
+    }.Select(IPAddress.Parse).ToFrozenSet();
+
+    /// <summary>Returns whether an address is the anycast address of a well-known public DNS resolver, which this detector does not report.</summary>
+    /// <param name="address">The address.</param>
+    /// <returns>Whether it is one of the listed resolvers (Cloudflare 1.1.1.1, Google 8.8.8.8, Quad9 9.9.9.9, OpenDNS, and their secondaries and IPv6 forms).</returns>
+    public static bool IsPublicResolver(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.AddressFamily == AddressFamily.InterNetwork
+            ? PublicResolversV4.Contains(ToUInt32(address))
+            : PublicResolversV6.Contains(address);
+    }
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -60,7 +99,8 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
 
             if (IPAddress.TryParse(trimmed, out IPAddress? address)
                 && address.AddressFamily == AddressFamily.InterNetworkV6
-                && !address.Equals(IPAddress.IPv6Any))
+                && !address.Equals(IPAddress.IPv6Any)
+                && !PublicResolversV6.Contains(address))
             {
                 spans.Add(new SensitiveSpan(start, trimmed.Length, EntityTypes.IpAddress, 0.9));
             }
@@ -77,9 +117,9 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
                 continue;
             }
 
-            if (TryReadIPv4(run[i..], out int length, out bool unspecified))
+            if (TryReadIPv4(run[i..], out int length, out uint value))
             {
-                if (!unspecified)
+                if (value != 0 && !PublicResolversV4.Contains(value))
                 {
                     spans.Add(new SensitiveSpan(start + i, length, EntityTypes.IpAddress, 0.85));
                 }
@@ -89,10 +129,10 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
         }
     }
 
-    private static bool TryReadIPv4(ReadOnlySpan<char> s, out int length, out bool unspecified)
+    private static bool TryReadIPv4(ReadOnlySpan<char> s, out int length, out uint address)
     {
         length = 0;
-        unspecified = true;
+        address = 0;
         int pos = 0;
         for (int part = 0; part < 4; part++)
         {
@@ -122,7 +162,7 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
                 return false;
             }
 
-            unspecified &= value == 0;
+            address = (address << 8) | (uint)value;
         }
 
         // The quad must end the number: "1.2.3.4.5" or "1.2.3.4a" is something else.
@@ -133,6 +173,13 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
 
         length = pos;
         return true;
+    }
+
+    private static uint ToUInt32(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        _ = address.TryWriteBytes(bytes, out _);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes);
     }
 
     private static bool IsRunChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or ':';

@@ -7,6 +7,8 @@ namespace Eaio.Routing;
 /// <remarks>
 /// Only placeholders issued (or reserved) in the scope are replaced, and only as whole ASCII words; anything else that
 /// looks like one (<c>EMAIL_99</c> never issued, <c>PERSON_1</c> inside <c>PERSON_10</c>) passes through unchanged.
+/// A placeholder the model wrote in another case (<c>building_1</c>) or with its underscores escaped for Markdown
+/// (<c>BUILDING\_1</c>) is restored too (see <see cref="PlaceholderSyntax"/>).
 /// </remarks>
 public sealed class PlaceholderRestorer
 {
@@ -112,7 +114,10 @@ public sealed class PlaceholderRestorer
         int from = 0;
         while (PlaceholderSyntax.FindNext(text, from, precededByWord, out int start, out int end))
         {
-            if (vault.TryGetOriginal(scopeId, text[start..end], out string? original))
+            // Looked up without Markdown escapes and, by the vault, ignoring case. A word reserved as itself is left as
+            // written rather than rewritten to the reserved spelling.
+            ReadOnlySpan<char> token = PlaceholderSyntax.Unescape(text[start..end]);
+            if (vault.TryGetOriginal(scopeId, token, out string? original) && !token.SequenceEqual(original))
             {
                 builder ??= new StringBuilder(text.Length + (text.Length / 2) + 32);
                 builder.Append(text[position..start]).Append(original);

@@ -7,10 +7,17 @@ namespace Eaio.Routing;
 /// disagree about what a placeholder is.
 /// </summary>
 /// <remarks>
-/// A placeholder is <c>TYPE_n</c>: <c>TYPE</c> is an upper-case ASCII letter followed by <c>[A-Z0-9_]</c>, <c>n</c> is a
-/// decimal number without leading zero. It only counts as a whole ASCII word: the characters on both sides must not be
-/// <c>[A-Za-z0-9_]</c>. That is what makes <c>PERSON_1</c> and <c>PERSON_10</c> distinct without longest-first tricks:
-/// the token is always the maximal word run, looked up exactly.
+/// <para>
+/// A placeholder is <c>TYPE_n</c>: <c>TYPE</c> is an ASCII letter followed by <c>[A-Za-z0-9_]</c>, <c>n</c> is a
+/// decimal number without leading zero. Placeholders are issued in upper case, but models change case
+/// (<c>building_1</c>, <c>Building_1</c>), so the vault compares them ignoring case. It only counts as a whole ASCII
+/// word: the characters on both sides must not be <c>[A-Za-z0-9_]</c>. That is what makes <c>PERSON_1</c> and
+/// <c>PERSON_10</c> distinct without longest-first tricks: the token is always the maximal word run, looked up whole.
+/// </para>
+/// <para>
+/// Models that answer in Markdown escape underscores (<c>BUILDING\_1</c>), so inside a word <c>\_</c> counts as an
+/// underscore: the token found is the escaped form, and <see cref="Unescape"/> gives the placeholder to look up.
+/// </para>
 /// </remarks>
 internal static class PlaceholderSyntax
 {
@@ -26,13 +33,13 @@ internal static class PlaceholderSyntax
     /// <summary>Returns whether <paramref name="c"/> continues an ASCII word.</summary>
     public static bool IsWordChar(char c) => WordChars.Contains(c);
 
-    /// <summary>Returns whether <paramref name="c"/> may appear after the first character of a placeholder.</summary>
+    /// <summary>Returns whether <paramref name="c"/> may appear in an issued stem: upper-case, as stems are issued.</summary>
     public static bool IsPlaceholderChar(char c) => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_';
 
-    /// <summary>Returns whether a whole word has the placeholder shape (it need not have been issued).</summary>
+    /// <summary>Returns whether a whole word (unescaped) has the placeholder shape in any case (it need not have been issued).</summary>
     public static bool IsPlaceholderShaped(ReadOnlySpan<char> word)
     {
-        if (word.Length < 3 || word.Length > MaxLength || !char.IsAsciiLetterUpper(word[0]))
+        if (word.Length < 3 || word.Length > MaxLength || !char.IsAsciiLetter(word[0]))
         {
             return false;
         }
@@ -51,13 +58,44 @@ internal static class PlaceholderSyntax
 
         foreach (char c in word[..underscore])
         {
-            if (!IsPlaceholderChar(c))
+            if (!IsWordChar(c))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>Removes the Markdown escapes (<c>\_</c> to <c>_</c>) from a token found by <see cref="FindNext"/>.</summary>
+    /// <param name="token">The token as written.</param>
+    /// <returns>The token itself when it has no escape, else an unescaped copy.</returns>
+    public static ReadOnlySpan<char> Unescape(ReadOnlySpan<char> token) =>
+        token.Contains('\\') ? token.ToString().Replace("\\_", "_", StringComparison.Ordinal) : token;
+
+    /// <summary>
+    /// Returns whether a trailing fragment (unescaped, not yet followed by anything) could still grow into a placeholder of
+    /// one of <paramref name="stems"/>, compared ignoring case: a prefix of <c>STEM_</c>, or <c>STEM_</c> and digits.
+    /// </summary>
+    public static bool CouldBecomePlaceholderOf(ReadOnlySpan<char> fragment, IReadOnlyCollection<string> stems)
+    {
+        foreach (string stem in stems)
+        {
+            if (fragment.Length <= stem.Length)
+            {
+                if (stem.AsSpan().StartsWith(fragment, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+            else if (fragment.StartsWith(stem, StringComparison.OrdinalIgnoreCase) && fragment[stem.Length] == '_'
+                && !fragment[(stem.Length + 1)..].ContainsAnyExceptInRange('0', '9'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -145,18 +183,18 @@ internal static class PlaceholderSyntax
 
             int u = from + found;
             int s = u;
-            while (s > 0 && IsWordChar(text[s - 1]))
+            while (s > 0 && (IsWordChar(text[s - 1]) || (text[s - 1] == '\\' && text[s] == '_' && s > 1 && IsWordChar(text[s - 2]))))
             {
                 s--;
             }
 
             int e = u + 1;
-            while (e < text.Length && IsWordChar(text[e]))
+            while (e < text.Length && (IsWordChar(text[e]) || (text[e] == '\\' && e + 1 < text.Length && text[e + 1] == '_')))
             {
-                e++;
+                e += text[e] == '\\' ? 2 : 1;
             }
 
-            if (!(s == 0 && precededByWord) && IsPlaceholderShaped(text[s..e]))
+            if (!(s == 0 && precededByWord) && text[s] != '\\' && IsPlaceholderShaped(Unescape(text[s..e])))
             {
                 start = s;
                 end = e;

@@ -186,9 +186,20 @@ public sealed class Pseudonymizer
         int position = 0;
         while (PlaceholderSyntax.FindNext(segment, position, precededByWord: false, out int start, out int end))
         {
-            string literal = segment[start..end].ToString();
+            // The vault sees the word as the restorer will look it up (Markdown escapes removed); a word that stays as it
+            // is keeps its escapes.
+            string literal = PlaceholderSyntax.Unescape(segment[start..end]).ToString();
             string replacement = _vault.ReserveLiteral(scopeId, literal);
-            builder.Append(segment[position..start]).Append(replacement);
+            builder.Append(segment[position..start]);
+            if (replacement == literal)
+            {
+                builder.Append(segment[start..end]);
+            }
+            else
+            {
+                builder.Append(replacement);
+            }
+
             position = end;
         }
 

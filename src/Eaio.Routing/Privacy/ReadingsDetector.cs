@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
@@ -20,6 +21,8 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed partial class ReadingsDetector : ISensitiveDataDetector
 {
+    private static readonly SearchValues<char> TimestampSeparators = SearchValues.Create(":/-");
+
     /// <summary>Initializes a new instance of the <see cref="ReadingsDetector"/> class.</summary>
     /// <param name="minimumReadings">How many timestamp/value pairs make a series; at least 2.</param>
     /// <param name="maximumGap">How many characters may separate two readings of one series.</param>
@@ -44,7 +47,8 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         int seriesStart = -1;
         int seriesEnd = -1;
         int count = 0;
-        foreach (ValueMatch match in ReadingPattern().EnumerateMatches(text))
+        int resume = 0;
+        while (TryMatchReading(text, ref resume, out ValueMatch match))
         {
             if (count > 0 && match.Index - seriesEnd > MaximumGap)
             {
@@ -67,6 +71,60 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
     }
 
+    /// <summary>
+    /// Finds the next match at or after <paramref name="resume"/>, the same one that enumerating the regex over the whole
+    /// text gives, without trying the regex at every digit.
+    /// </summary>
+    /// <remarks>
+    /// Every timestamp form has a '-', '/' or ':' between two digits right after its first run of digits
+    /// (<c>2016-</c>, <c>3/</c>, <c>08:</c>), and the lookbehind lets a match start only where a run of digits starts. So
+    /// for each such separator, found with a vectorised search, the one possible start is the start of the digits before
+    /// it, and the anchored regex is tried there alone.
+    /// </remarks>
+    private static bool TryMatchReading(ReadOnlySpan<char> text, ref int resume, out ValueMatch match)
+    {
+        int from = resume;
+        while (from < text.Length)
+        {
+            int found = text[from..].IndexOfAny(TimestampSeparators);
+            if (found < 0)
+            {
+                break;
+            }
+
+            int x = from + found;
+            from = x + 1;
+
+            // \d in the regex is any Unicode decimal digit, as char.IsDigit.
+            if (x == 0 || x + 1 >= text.Length || !char.IsDigit(text[x - 1]) || !char.IsDigit(text[x + 1]))
+            {
+                continue;
+            }
+
+            int start = x - 1;
+            while (start > 0 && char.IsDigit(text[start - 1]))
+            {
+                start--;
+            }
+
+            // A start inside the previous match is one the whole-text enumeration never tries.
+            if (start < resume)
+            {
+                continue;
+            }
+
+            foreach (ValueMatch next in ReadingPattern().EnumerateMatches(text, start))
+            {
+                match = next;
+                resume = next.Index + next.Length;
+                return true;
+            }
+        }
+
+        match = default;
+        return false;
+    }
+
     private void Report(int start, int end, int count, ICollection<SensitiveSpan> spans)
     {
         if (count >= MinimumReadings)
@@ -75,9 +133,9 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
     }
 
-    // The timestamp is atomic so "2016-03-01 00:00:00,," cannot backtrack into "2016-03-01" followed by the value "00".
+    // Anchored (\G) at the start given to EnumerateMatches (see TryMatchReading). The timestamp is atomic so "2016-03-01 00:00:00,," cannot backtrack into "2016-03-01" followed by the value "00".
     [GeneratedRegex(
-        @"(?<![\w.:/-])(?>\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}(?:,?\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)[ \t,;|=:]+-?\d+(?:\.\d+)?(?![\d:/-])",
+        @"\G(?<![\w.:/-])(?>\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}(?:,?\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)[ \t,;|=:]+-?\d+(?:\.\d+)?(?![\d:/-])",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex ReadingPattern();

@@ -6,11 +6,13 @@ namespace Eaio.Routing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// What is held back is at most the last word of the text so far, and only when it starts at a word boundary, consists
-/// of <c>[A-Z0-9_]</c> starting with an upper-case letter and is no longer than the longest placeholder: <c>PERS</c>
-/// (may become <c>PERSON_1</c>), <c>PERSON_1</c> (may become <c>PERSON_10</c>, or be followed by a letter and so not be
-/// a placeholder at all). Any other character ends the word and releases it, restored. A chunk ending in the high half
-/// of a surrogate pair keeps that half back, so no released string splits a pair.
+/// What is held back is at most the last word of the text so far, and only when it starts at a word boundary, is no
+/// longer than the longest placeholder and either consists of <c>[A-Z0-9_]</c> starting with an upper-case letter
+/// (<c>PERS</c> may become <c>PERSON_1</c>, <c>PERSON_1</c> may become <c>PERSON_10</c>) or, in any other case, can still
+/// become a placeholder of a stem the scope uses (<c>pers</c>, <c>person_1</c>). Markdown-escaped underscores count
+/// as underscores and a trailing backslash is held with the word (<c>BUILDING\</c> may become <c>BUILDING\_1</c>).
+/// Any other character ends the word and releases it, restored. A chunk ending in the high half of a surrogate pair
+/// keeps that half back, so no released string splits a pair.
 /// </para>
 /// <para>
 /// The held text is only a placeholder fragment, never an original value, so <see cref="Flush"/> may release it as it
@@ -25,6 +27,7 @@ public sealed class StreamingPlaceholderRestorer
     private readonly string _scopeId;
     private string _held = string.Empty;
     private bool _releasedEndsInWord;
+    private IReadOnlyCollection<string>? _stems;
 
     /// <summary>Initializes a new instance of the <see cref="StreamingPlaceholderRestorer"/> class.</summary>
     /// <param name="vault">Where the placeholders were issued.</param>
@@ -86,9 +89,18 @@ public sealed class StreamingPlaceholderRestorer
 
     private int HoldLength(string pending)
     {
+        // The trailing word, with Markdown-escaped underscores ("BUILDING\_1") and a trailing backslash that may yet
+        // escape one; escapes make the raw word up to twice as long as the placeholder.
         int start = pending.Length;
-        int limit = Math.Max(0, pending.Length - PlaceholderSyntax.MaxLength - 1);
-        while (start > limit && PlaceholderSyntax.IsWordChar(pending[start - 1]))
+        if (pending[^1] == '\\')
+        {
+            start--;
+        }
+
+        int limit = Math.Max(0, pending.Length - (2 * PlaceholderSyntax.MaxLength) - 2);
+        while (start > limit
+            && (PlaceholderSyntax.IsWordChar(pending[start - 1])
+                || (pending[start - 1] == '\\' && start < pending.Length && pending[start] == '_' && start > 1 && PlaceholderSyntax.IsWordChar(pending[start - 2]))))
         {
             start--;
         }
@@ -96,10 +108,38 @@ public sealed class StreamingPlaceholderRestorer
         if (start < pending.Length)
         {
             bool atBoundary = start > 0 ? !PlaceholderSyntax.IsWordChar(pending[start - 1]) : !_releasedEndsInWord;
-            return atBoundary && PlaceholderSyntax.CouldBecomePlaceholder(pending.AsSpan(start)) ? pending.Length - start : 0;
+            ReadOnlySpan<char> fragment = pending.AsSpan(start);
+            if (fragment[^1] == '\\')
+            {
+                fragment = fragment[..^1];
+            }
+
+            fragment = PlaceholderSyntax.Unescape(fragment);
+            return atBoundary && !fragment.IsEmpty && fragment.Length <= PlaceholderSyntax.MaxLength && CouldBecomePlaceholder(fragment)
+                ? pending.Length - start
+                : 0;
         }
 
         // Word characters are ASCII, so only a chunk that ends mid-pair needs this.
         return char.IsHighSurrogate(pending[^1]) ? 1 : 0;
+    }
+
+    private bool CouldBecomePlaceholder(ReadOnlySpan<char> fragment)
+    {
+        // Upper case is how placeholders are issued: any such fragment is held, without asking the vault. Another case is
+        // held only when it can still become a placeholder of a stem the scope uses, so ordinary lower-case words pass at
+        // once. The stems are read once per stream: placeholders are issued before the response starts.
+        if (PlaceholderSyntax.CouldBecomePlaceholder(fragment))
+        {
+            return true;
+        }
+
+        if (!char.IsAsciiLetter(fragment[0]))
+        {
+            return false;
+        }
+
+        _stems ??= _vault.GetStems(_scopeId);
+        return PlaceholderSyntax.CouldBecomePlaceholderOf(fragment, _stems);
     }
 }

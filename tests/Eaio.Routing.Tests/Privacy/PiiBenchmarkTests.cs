@@ -45,7 +45,7 @@ public sealed class PiiBenchmarkTests
         ["Mother's Maiden Name"] = "as Full Names",
         ["Error Logs with PII"] = "one positive is a name (needs NER), the other an e-mail",
         ["Forum Post Quotes"] = "as Error Logs with PII",
-        ["Message Histories"] = "one positive is an e-mail, the other 555-1986-578, which is no phone number form",
+        ["Message Histories"] = "one positive is an e-mail, the other 555-1986-578, which was no phone form when the scope was fixed (the national-number rule added since finds it; the scope was not moved)",
         ["IMEI Numbers"] = "no IMEI detector; IMEIs carry a Luhn check digit, so PaymentCardDetector reports 15-digit ones as cards",
         ["Bank Account Info"] = "US account and routing numbers are bare digit runs with no checksum that holds here; only IBANs (mod 97) are covered",
         ["API Keys"] = "made-up vendor-less forms (API-…, KEY-…); SecretDetector covers vendor formats, hosts add a PatternDetector for theirs",
@@ -158,14 +158,14 @@ public sealed class PiiBenchmarkTests
             Assert.That(direct, Has.Count.EqualTo(26));
             Assert.That(negatives, Has.Count.EqualTo(78));
 
-            // Goal: recall >= 0.95 and false-positive rate <= 0.05 on covered types. Recall meets it once the card that
-            // fails Luhn is set aside; the false-positive rate does not: the five false positives are well-formed values
-            // (department@domain.com, default@email.com, 123 Fake St, 111 Corp Ave, 1.1.1.1) in sentences the benchmark
-            // labels as demo/test text, which no form or checksum can tell apart. See docs/benchmarks.md.
-            Assert.That(recall, Is.GreaterThanOrEqualTo(0.92), "measured 24/26 = 0.923");
-            Assert.That(recallWithoutNoise, Is.GreaterThanOrEqualTo(0.95), "measured 24/25 = 0.960");
-            Assert.That(fpr, Is.LessThanOrEqualTo(0.065), "measured 5/78 = 0.064");
-            Assert.That(fprAll, Is.LessThanOrEqualTo(0.009), "measured 5/600 = 0.008");
+            // Goal: recall >= 0.95 and false-positive rate <= 0.05 on covered types; both met. The one miss is the card that
+            // fails Luhn (label noise). The three false positives left are well-formed values at real domains
+            // (department@domain.com, default@email.com) and an ordinary street (111 Corp Ave, the same form as the
+            // positive 456 Corp Ave), in sentences the benchmark labels as demo text. See docs/benchmarks.md.
+            Assert.That(recall, Is.GreaterThanOrEqualTo(0.95), "measured 25/26 = 0.962");
+            Assert.That(recallWithoutNoise, Is.EqualTo(1.0), "measured 25/25");
+            Assert.That(fpr, Is.LessThanOrEqualTo(0.05), "measured 3/78 = 0.038");
+            Assert.That(fprAll, Is.LessThanOrEqualTo(0.005), "measured 3/600 = 0.005");
             Assert.That(Rate(inScope.Where(o => o.Row.Is("Positive", "Contextual")).ToList()), Is.Zero, "contextual rows carry no literal value");
         });
     }

@@ -1,0 +1,539 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// An <see cref="IPseudonymVault"/> in an embedded SQLite file (WAL), so a conversation keeps its placeholders across
+/// process restarts and across processes that share the file. Scopes expire after <see cref="Expiry"/> without use.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>What is stored.</b> No sensitive value and no conversation id is stored in clear text. Per placeholder the file
+/// holds: the scope as HMAC-SHA256 of the conversation id; the placeholder (<c>EMAIL_1</c>, which is what the provider
+/// saw anyway), its stem and number; the original value encrypted with AES-256-GCM under a random 96-bit nonce, with the
+/// scope and placeholder as associated data so a row cannot be moved to another placeholder; and HMAC-SHA256 of scope,
+/// stem and value, which is how a value already seen is found without decrypting every row. Per scope it holds the last
+/// use time (UTC milliseconds). The encryption and HMAC keys are derived with HKDF-SHA256 from the key the host gives;
+/// without that key the file reveals only how many values of each type a conversation had.
+/// </para>
+/// <para>
+/// <b>Concurrency.</b> Every change runs in one <c>BEGIN IMMEDIATE</c> transaction, so instances in this process or in
+/// others that share the file serialise on SQLite's write lock and agree on one placeholder per value.
+/// </para>
+/// <para>
+/// <b>Expiry.</b> Sliding, like <see cref="InMemoryPseudonymVault"/>, but measured on the wall clock
+/// (<see cref="TimeProvider.GetUtcNow"/>) because the file outlives the process. Reads refresh a scope's last use only
+/// when it is older than a hundredth of the expiry, so restoring a response does not write to the file for every
+/// placeholder. Expired scopes are deleted when another scope is opened, at most once per expiry period per instance.
+/// </para>
+/// <para>
+/// A row that fails to decrypt (a different key, or an edited file) never restores: <see cref="TryGetOriginal"/> returns
+/// <see langword="false"/> and logs an error, and a literal colliding with it gets a placeholder of its own.
+/// </para>
+/// </remarks>
+public sealed partial class SqlitePseudonymVault : IPseudonymVault
+{
+    /// <summary>The least key length accepted, in bytes.</summary>
+    public const int MinimumKeyLength = 32;
+
+    private const int NonceLength = 12;
+    private const int TagLength = 16;
+
+    private readonly string _connectionString;
+    private readonly byte[] _encryptionKey;
+    private readonly byte[] _macKey;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly long _expiryMilliseconds;
+    private readonly long _touchMilliseconds;
+    private readonly Lock _creationLock = new();
+    private bool _created;
+    private long _lastSweep;
+
+    /// <summary>Initializes a new instance of the <see cref="SqlitePseudonymVault"/> class.</summary>
+    /// <param name="path">The database file; it and its folder are created when missing.</param>
+    /// <param name="key">
+    /// The secret the encryption and HMAC keys are derived from, at least <see cref="MinimumKeyLength"/> bytes (for
+    /// example from configuration or a key store). Every instance that shares the file needs the same key.
+    /// </param>
+    /// <param name="expiry">How long an unused scope is kept; by default 1 hour.</param>
+    /// <param name="timeProvider">The clock; by default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">The logger; none by default.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or <paramref name="key"/> is too short.</exception>
+    public SqlitePseudonymVault(string path, ReadOnlySpan<byte> key, TimeSpan? expiry = null, TimeProvider? timeProvider = null, ILogger<SqlitePseudonymVault>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (key.Length < MinimumKeyLength)
+        {
+            throw new ArgumentException($"The key must have at least {MinimumKeyLength} bytes.", nameof(key));
+        }
+
+        Expiry = expiry ?? TimeSpan.FromHours(1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Expiry, TimeSpan.Zero, nameof(expiry));
+        Path = System.IO.Path.GetFullPath(path);
+        _encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key.ToArray(), 32, info: "eaio-pseudonym-vault/aes-gcm"u8.ToArray());
+        _macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key.ToArray(), 32, info: "eaio-pseudonym-vault/hmac"u8.ToArray());
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        double expiryMilliseconds = Expiry.TotalMilliseconds;
+        _expiryMilliseconds = expiryMilliseconds >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)expiryMilliseconds;
+        _touchMilliseconds = Math.Max(1, _expiryMilliseconds / 100);
+        _lastSweep = Now();
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Gets the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets how long an unused scope is kept.</summary>
+    public TimeSpan Expiry { get; }
+
+    /// <inheritdoc />
+    public string OpenScope(string? conversationId)
+    {
+        // As in memory: a request without a conversation gets a random scope nobody else can name.
+        string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        byte[] scope = ScopeKey(id);
+        long now = Now();
+        using SqliteConnection connection = Open();
+        InWriteTransaction(connection, () =>
+        {
+            SweepIfDue(connection, now);
+            _ = EnsureLiveScope(connection, scope, now, create: true);
+            return 0;
+        });
+        return id;
+    }
+
+    /// <inheritdoc />
+    public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        ArgumentNullException.ThrowIfNull(entityType);
+        string value = originalValue.ToString();
+        string stem = PlaceholderSyntax.ToStem(entityType);
+        byte[] scope = ScopeKey(scopeId);
+        long now = Now();
+        using SqliteConnection connection = Open();
+
+        // Most values were seen before (every message of a conversation is sent again each turn): look them up without
+        // the write lock, which costs a synced commit, and take it only to issue a placeholder.
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds
+            && FindPlaceholder(connection, scope, stem, ValueMac(scope, stem, value)) is string existing)
+        {
+            if (now - lastUsed.Value >= _touchMilliseconds)
+            {
+                Touch(connection, scope, now);
+            }
+
+            return existing;
+        }
+
+        return InWriteTransaction(connection, () =>
+        {
+            _ = EnsureLiveScope(connection, scope, now, create: true);
+            return GetOrAdd(connection, scope, stem, value);
+        });
+    }
+
+    /// <inheritdoc />
+    public string ReserveLiteral(string scopeId, string literal)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        ArgumentNullException.ThrowIfNull(literal);
+        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
+        {
+            return literal;
+        }
+
+        (string literalStem, int number) = PlaceholderSyntax.Split(literal);
+        string stem = PlaceholderSyntax.ToStem(literalStem);
+        byte[] scope = ScopeKey(scopeId);
+        long now = Now();
+        using SqliteConnection connection = Open();
+        return InWriteTransaction(connection, () =>
+        {
+            _ = EnsureLiveScope(connection, scope, now, create: true);
+            if (TryReadOriginal(connection, scope, literal, out bool exists, out string? original) || exists)
+            {
+                // Already the placeholder of something else (or of a row this key cannot read): the literal gets a
+                // placeholder of its own, which restores to the literal text.
+                return original == literal ? literal : GetOrAdd(connection, scope, stem, literal);
+            }
+
+            Insert(connection, scope, literal, stem, number, literal, issued: false);
+            return literal;
+        });
+    }
+
+    /// <inheritdoc />
+    public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        originalValue = null;
+        if (!PlaceholderSyntax.IsPlaceholderShaped(placeholder))
+        {
+            return false;
+        }
+
+        byte[] scope = ScopeKey(scopeId);
+        long now = Now();
+        using SqliteConnection connection = Open();
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is null || now - lastUsed.Value >= _expiryMilliseconds)
+        {
+            return false;
+        }
+
+        if (now - lastUsed.Value >= _touchMilliseconds)
+        {
+            Touch(connection, scope, now);
+        }
+
+        return TryReadOriginal(connection, scope, placeholder.ToString(), out _, out originalValue);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> GetStems(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        byte[] scope = ScopeKey(scopeId);
+        using SqliteConnection connection = Open();
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        {
+            return [];
+        }
+
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT DISTINCT stem FROM vault_entry WHERE scope = $scope";
+        select.Parameters.AddWithValue("$scope", scope);
+        using SqliteDataReader reader = select.ExecuteReader();
+        List<string> stems = [];
+        while (reader.Read())
+        {
+            stems.Add(reader.GetString(0));
+        }
+
+        return stems;
+    }
+
+    /// <inheritdoc />
+    public void RemoveScope(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        byte[] scope = ScopeKey(scopeId);
+        using SqliteConnection connection = Open();
+        InWriteTransaction(connection, () =>
+        {
+            DeleteScope(connection, scope);
+            return 0;
+        });
+    }
+
+    private static long? ReadLastUsed(SqliteConnection connection, byte[] scope)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT last_used FROM vault_scope WHERE scope = $scope";
+        select.Parameters.AddWithValue("$scope", scope);
+        return select.ExecuteScalar() is long lastUsed ? lastUsed : null;
+    }
+
+    private static void Touch(SqliteConnection connection, byte[] scope, long now)
+    {
+        // max() keeps a racing older time from moving the last use back.
+        using SqliteCommand update = connection.CreateCommand();
+        update.CommandText = "UPDATE vault_scope SET last_used = max(last_used, $now) WHERE scope = $scope";
+        update.Parameters.AddWithValue("$scope", scope);
+        update.Parameters.AddWithValue("$now", now);
+        _ = update.ExecuteNonQuery();
+    }
+
+    private static void DeleteScope(SqliteConnection connection, byte[] scope)
+    {
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM vault_entry WHERE scope = $scope; DELETE FROM vault_scope WHERE scope = $scope;";
+        delete.Parameters.AddWithValue("$scope", scope);
+        _ = delete.ExecuteNonQuery();
+    }
+
+    private static T InWriteTransaction<T>(SqliteConnection connection, Func<T> work)
+    {
+        // BEGIN IMMEDIATE takes the write lock before anything is read, so no other writer can change the scope between
+        // this transaction's reads and writes.
+        using (SqliteCommand begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            _ = begin.ExecuteNonQuery();
+        }
+
+        try
+        {
+            T result = work();
+            using SqliteCommand commit = connection.CreateCommand();
+            commit.CommandText = "COMMIT";
+            _ = commit.ExecuteNonQuery();
+            return result;
+        }
+        catch
+        {
+            using SqliteCommand rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            _ = rollback.ExecuteNonQuery();
+            throw;
+        }
+    }
+
+    private string GetOrAdd(SqliteConnection connection, byte[] scope, string stem, string value)
+    {
+        byte[] mac = ValueMac(scope, stem, value);
+        if (FindPlaceholder(connection, scope, stem, mac) is string existing)
+        {
+            return existing;
+        }
+
+        // The next number after the highest issued for the stem that is free in every case: reserved literals
+        // ("EMAIL_3" written by the user) hold their numbers, so an issued placeholder never equals one.
+        long number;
+        using (SqliteCommand max = connection.CreateCommand())
+        {
+            max.CommandText = "SELECT coalesce(max(number), 0) FROM vault_entry WHERE scope = $scope AND stem = $stem AND issued = 1";
+            max.Parameters.AddWithValue("$scope", scope);
+            max.Parameters.AddWithValue("$stem", stem);
+            number = (long)max.ExecuteScalar()!;
+        }
+
+        string placeholder;
+        do
+        {
+            number++;
+            placeholder = string.Concat(stem, "_", number.ToString(CultureInfo.InvariantCulture));
+        }
+        while (PlaceholderExists(connection, scope, placeholder));
+
+        Insert(connection, scope, placeholder, stem, number, value, issued: true, mac);
+        return placeholder;
+    }
+
+    private void Insert(SqliteConnection connection, byte[] scope, string placeholder, string stem, long number, string value, bool issued, byte[]? mac = null)
+    {
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO vault_entry (scope, placeholder, stem, number, issued, value_mac, value) VALUES ($scope, $placeholder, $stem, $number, $issued, $mac, $value)";
+        insert.Parameters.AddWithValue("$scope", scope);
+        insert.Parameters.AddWithValue("$placeholder", placeholder);
+        insert.Parameters.AddWithValue("$stem", stem);
+        insert.Parameters.AddWithValue("$number", number);
+        insert.Parameters.AddWithValue("$issued", issued ? 1 : 0);
+        insert.Parameters.AddWithValue("$mac", mac ?? ValueMac(scope, stem, value));
+        insert.Parameters.AddWithValue("$value", Encrypt(scope, placeholder, value));
+        _ = insert.ExecuteNonQuery();
+    }
+
+    private static string? FindPlaceholder(SqliteConnection connection, byte[] scope, string stem, byte[] mac)
+    {
+        // The latest row wins, as a reserved literal overrides an earlier mapping in memory.
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT placeholder FROM vault_entry WHERE scope = $scope AND stem = $stem AND value_mac = $mac ORDER BY rowid DESC LIMIT 1";
+        select.Parameters.AddWithValue("$scope", scope);
+        select.Parameters.AddWithValue("$stem", stem);
+        select.Parameters.AddWithValue("$mac", mac);
+        return select.ExecuteScalar() as string;
+    }
+
+    private static bool PlaceholderExists(SqliteConnection connection, byte[] scope, string placeholder)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT 1 FROM vault_entry WHERE scope = $scope AND placeholder = $placeholder";
+        select.Parameters.AddWithValue("$scope", scope);
+        select.Parameters.AddWithValue("$placeholder", placeholder);
+        return select.ExecuteScalar() is not null;
+    }
+
+    /// <summary>Reads and decrypts the value of a placeholder (compared ignoring case).</summary>
+    private bool TryReadOriginal(SqliteConnection connection, byte[] scope, string placeholder, out bool exists, [NotNullWhen(true)] out string? original)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT placeholder, value FROM vault_entry WHERE scope = $scope AND placeholder = $placeholder";
+        select.Parameters.AddWithValue("$scope", scope);
+        select.Parameters.AddWithValue("$placeholder", placeholder);
+        using SqliteDataReader reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            exists = false;
+            original = null;
+            return false;
+        }
+
+        exists = true;
+        string stored = reader.GetString(0);
+        byte[] sealedValue = (byte[])reader.GetValue(1);
+        original = Decrypt(scope, stored, sealedValue);
+        return original is not null;
+    }
+
+    /// <summary>Returns whether the scope is live after this call, creating or renewing it as asked.</summary>
+    private bool EnsureLiveScope(SqliteConnection connection, byte[] scope, long now, bool create)
+    {
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds)
+        {
+            Touch(connection, scope, now);
+            return true;
+        }
+
+        if (lastUsed is not null)
+        {
+            // Expired: its placeholders must no longer restore and numbering starts afresh.
+            DeleteScope(connection, scope);
+        }
+
+        if (!create)
+        {
+            return false;
+        }
+
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.CommandText = "INSERT INTO vault_scope (scope, last_used) VALUES ($scope, $now)";
+        insert.Parameters.AddWithValue("$scope", scope);
+        insert.Parameters.AddWithValue("$now", now);
+        _ = insert.ExecuteNonQuery();
+        return true;
+    }
+
+    private void SweepIfDue(SqliteConnection connection, long now)
+    {
+        long last = Interlocked.Read(ref _lastSweep);
+        if (now - last < _expiryMilliseconds || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
+        {
+            return;
+        }
+
+        using SqliteCommand delete = connection.CreateCommand();
+        delete.CommandText = """
+            DELETE FROM vault_entry WHERE scope IN (SELECT scope FROM vault_scope WHERE last_used <= $cutoff);
+            DELETE FROM vault_scope WHERE last_used <= $cutoff;
+            """;
+        delete.Parameters.AddWithValue("$cutoff", now - _expiryMilliseconds);
+        int deleted = delete.ExecuteNonQuery();
+        LogSwept(_logger, deleted, Path);
+    }
+
+    private byte[] Encrypt(byte[] scope, string placeholder, string value)
+    {
+        byte[] plain = Encoding.UTF8.GetBytes(value);
+        byte[] sealedValue = new byte[NonceLength + plain.Length + TagLength];
+        Span<byte> nonce = sealedValue.AsSpan(0, NonceLength);
+        RandomNumberGenerator.Fill(nonce);
+        using AesGcm aes = new(_encryptionKey, TagLength);
+        aes.Encrypt(nonce, plain, sealedValue.AsSpan(NonceLength, plain.Length), sealedValue.AsSpan(NonceLength + plain.Length), AssociatedData(scope, placeholder));
+        CryptographicOperations.ZeroMemory(plain);
+        return sealedValue;
+    }
+
+    private string? Decrypt(byte[] scope, string placeholder, byte[] sealedValue)
+    {
+        if (sealedValue.Length < NonceLength + TagLength)
+        {
+            LogUnreadable(_logger, placeholder, Path);
+            return null;
+        }
+
+        int length = sealedValue.Length - NonceLength - TagLength;
+        byte[] plain = new byte[length];
+        try
+        {
+            using AesGcm aes = new(_encryptionKey, TagLength);
+            aes.Decrypt(sealedValue.AsSpan(0, NonceLength), sealedValue.AsSpan(NonceLength, length), sealedValue.AsSpan(NonceLength + length), plain, AssociatedData(scope, placeholder));
+            return Encoding.UTF8.GetString(plain);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            LogUnreadable(_logger, placeholder, Path);
+            return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+        }
+    }
+
+    // The placeholder is bound in upper case, the spelling it is issued in; rows are found ignoring case.
+    private static byte[] AssociatedData(byte[] scope, string placeholder) =>
+        [.. scope, .. Encoding.UTF8.GetBytes(placeholder.ToUpperInvariant())];
+
+    private byte[] ScopeKey(string scopeId) => HMACSHA256.HashData(_macKey, Encoding.UTF8.GetBytes("scope\0" + scopeId));
+
+    private byte[] ValueMac(byte[] scope, string stem, string value) =>
+        HMACSHA256.HashData(_macKey, (byte[])[.. scope, .. Encoding.UTF8.GetBytes(stem + "\0" + value)]);
+
+    private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private SqliteConnection Open()
+    {
+        EnsureCreated();
+        SqliteConnection connection = new(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Creates the file and tables once; a failed attempt is retried by the next call rather than remembered.</summary>
+    private void EnsureCreated()
+    {
+        if (Volatile.Read(ref _created))
+        {
+            return;
+        }
+
+        lock (_creationLock)
+        {
+            if (_created)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            using SqliteConnection connection = new(_connectionString);
+            connection.Open();
+            using SqliteCommand create = connection.CreateCommand();
+
+            // Placeholders are unique per scope ignoring case (COLLATE NOCASE), as the restorer looks them up.
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE IF NOT EXISTS vault_scope (
+                    scope     BLOB    NOT NULL PRIMARY KEY,
+                    last_used INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS vault_entry (
+                    scope       BLOB    NOT NULL,
+                    placeholder TEXT    NOT NULL COLLATE NOCASE,
+                    stem        TEXT    NOT NULL COLLATE NOCASE,
+                    number      INTEGER NOT NULL,
+                    issued      INTEGER NOT NULL DEFAULT 0,
+                    value_mac   BLOB    NOT NULL,
+                    value       BLOB    NOT NULL,
+                    UNIQUE (scope, placeholder));
+                CREATE INDEX IF NOT EXISTS vault_entry_value ON vault_entry (scope, stem, value_mac);
+                """;
+            _ = create.ExecuteNonQuery();
+            Volatile.Write(ref _created, true);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Pseudonym vault {Path}: swept expired scopes ({Rows} rows deleted).")]
+    private static partial void LogSwept(ILogger logger, int rows, string path);
+
+    [LoggerMessage(LogLevel.Error, "Pseudonym vault {Path}: the value of {Placeholder} cannot be decrypted (another key, or the file was changed); it is not restored.")]
+    private static partial void LogUnreadable(ILogger logger, string placeholder, string path);
+}
