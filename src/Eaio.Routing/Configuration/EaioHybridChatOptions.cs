@@ -64,6 +64,12 @@ public sealed class EaioHybridChatOptions
     /// start-up, so hashes cannot be compared across restarts.</summary>
     public string? AuditHmacKey { get; set; }
 
+    /// <summary>Gets or sets the key of the persistent pseudonym vault (<c>PSEUDONYM_VAULT_KEY</c>, base64 of at least 32 random
+    /// bytes). With it, placeholders and their (encrypted) originals are kept in the embedded SQLite database, so a
+    /// conversation's placeholders survive a restart and are shared by processes on the same file; without it they are
+    /// kept in memory.</summary>
+    public string? PseudonymVaultKey { get; set; }
+
     /// <summary>Gets or sets the folder of the embedded SQLite database <c>eaio.db</c> (<c>EAIO_DATA_DIR</c>); by default
     /// <c>eaio</c> under the user's local application data folder.</summary>
     public string? DataDirectory { get; set; }

@@ -23,6 +23,7 @@ internal static class EaioOptionsBinder
         new("AUDIT_ALL_API_CALLS", "AuditAllApiCalls", "true or false", (o, v) => o.AuditAllApiCalls = ParseBool(v)),
         new("AUDIT_HMAC_KEY", "AuditHmacKey", "a secret of at least 16 characters", (o, v) => o.AuditHmacKey = v.Length >= 16 ? v : throw new FormatException(), Secret: true),
         new("EAIO_DATA_DIR", "DataDirectory", "a folder path", (o, v) => o.DataDirectory = v),
+        new("PSEUDONYM_VAULT_KEY", "PseudonymVaultKey", "base64 of at least 32 random bytes", (o, v) => o.PseudonymVaultKey = IsVaultKey(v) ? v : throw new FormatException(), Secret: true),
         new("LLM_MONTHLY_BUDGET", "MonthlyBudgetUsd", "a number of US dollars, 0 or more", (o, v) => o.MonthlyBudgetUsd = ParseDecimal(v)),
         new("COST_ALERT_THRESHOLD", "CostAlertThreshold", "a share between 0 and 1", (o, v) => o.CostAlertThreshold = ParseDouble(v)),
         new("LOCAL_TIMEOUT_SEC", "LocalTimeoutSec", "a number of seconds greater than 0", (o, v) => o.LocalTimeout = ParseSeconds(v)),
@@ -167,6 +168,7 @@ internal static class EaioOptionsBinder
         Check(options.MaxConcurrentApi >= 1, "MAX_CONCURRENT_API", options.MaxConcurrentApi, "a whole number of 1 or more");
         Check(options.MaxQueuedRequests >= 0, "MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, "a whole number of 0 or more");
         Check(options.RequestsPerMinute >= 1, "PROVIDER_REQUESTS_PER_MINUTE", options.RequestsPerMinute, "a whole number of 1 or more");
+        Check(options.PseudonymVaultKey is null || IsVaultKey(options.PseudonymVaultKey), "PSEUDONYM_VAULT_KEY", "(hidden)", "base64 of at least 32 random bytes");
         Check(options.TokensPerMinute >= 1, "PROVIDER_TOKENS_PER_MINUTE", options.TokensPerMinute, "a whole number of 1 or more");
         Check(options.BudgetTimeZone is not null, "BUDGET_TIME_ZONE", options.BudgetTimeZone, "a time zone");
         Check(options.BudgetReservationLifetime > options.ApiTotalTimeout, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, more than API_TOTAL_TIMEOUT_SEC (a hold must outlive its call)");
@@ -300,7 +302,14 @@ internal static class EaioOptionsBinder
         }
     }
 
-    private static TimeZoneInfo ParseTimeZone(string value)
+    /// <summary>Whether a value is base64 of at least <see cref="SqlitePseudonymVault.MinimumKeyLength"/> bytes.</summary>
+    internal static bool IsVaultKey(string value)
+    {
+        Span<byte> bytes = stackalloc byte[(value.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(value, bytes, out int written) && written >= SqlitePseudonymVault.MinimumKeyLength;
+    }
+
+        private static TimeZoneInfo ParseTimeZone(string value)
     {
         try
         {

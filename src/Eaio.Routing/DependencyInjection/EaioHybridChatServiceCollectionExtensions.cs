@@ -51,7 +51,19 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPseudonymVault>(sp => new InMemoryPseudonymVault(timeProvider: sp.GetService<TimeProvider>()));
+        if (options.PseudonymVaultKey is { } vaultKey)
+        {
+            // Persistent and shared: originals encrypted, conversation ids hashed, in the same embedded file.
+            services.TryAddSingleton<IPseudonymVault>(sp => new SqlitePseudonymVault(
+                Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+                Convert.FromBase64String(vaultKey),
+                timeProvider: sp.GetService<TimeProvider>(),
+                logger: sp.GetService<ILogger<SqlitePseudonymVault>>()));
+        }
+        else
+        {
+            services.TryAddSingleton<IPseudonymVault>(sp => new InMemoryPseudonymVault(timeProvider: sp.GetService<TimeProvider>()));
+        }
 
         // The built-in detectors feed profiling (sensitivity), pseudonymisation and the egress guard. Hosts add their own
         // with AddSingleton<ISensitiveDataDetector>, or remove these with RemoveAll<ISensitiveDataDetector>().

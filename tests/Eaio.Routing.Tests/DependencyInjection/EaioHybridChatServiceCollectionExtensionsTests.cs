@@ -73,6 +73,43 @@ public sealed class EaioHybridChatServiceCollectionExtensionsTests
     }
 
     [Test]
+    public async Task With_a_vault_key_placeholders_persist_in_the_data_directory_across_restarts()
+    {
+        string folder = Directory.CreateTempSubdirectory("eaio-vault-di-").FullName;
+        string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        try
+        {
+            string placeholder;
+            string scope;
+            ServiceCollection first = new();
+            first.AddEaioHybridChat(o => { o.DataDirectory = folder; o.PseudonymVaultKey = key; });
+            await using (ServiceProvider provider = first.BuildServiceProvider())
+            {
+                IPseudonymVault vault = provider.GetRequiredService<IPseudonymVault>();
+                Assert.That(vault, Is.InstanceOf<SqlitePseudonymVault>());
+                Assert.That(((SqlitePseudonymVault)vault).Path, Is.EqualTo(Path.Combine(folder, "eaio.db")));
+                scope = vault.OpenScope("conversation-1");
+                placeholder = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "ada@example.org");
+            }
+
+            ServiceCollection second = new();
+            second.AddEaioHybridChat(o => { o.DataDirectory = folder; o.PseudonymVaultKey = key; });
+            await using ServiceProvider restarted = second.BuildServiceProvider();
+            IPseudonymVault again = restarted.GetRequiredService<IPseudonymVault>();
+            Assert.That(again.TryGetOriginal(again.OpenScope("conversation-1"), placeholder, out string? original), Is.True);
+            Assert.That(original, Is.EqualTo("ada@example.org"));
+
+            EaioConfigurationException bad = Assert.Throws<EaioConfigurationException>(() => new ServiceCollection().AddEaioHybridChat(o => o.PseudonymVaultKey = "c2hvcnQ="))!;
+            Assert.That(bad.Message, Does.Contain("PSEUDONYM_VAULT_KEY").And.Contain("at least 32").And.Not.Contain("c2hvcnQ="));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task A_host_can_replace_a_provider_client_with_its_own()
     {
         IChatClient mine = Substitute.For<IChatClient>();
