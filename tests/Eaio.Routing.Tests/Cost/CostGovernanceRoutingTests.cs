@@ -137,6 +137,29 @@ public sealed class CostGovernanceRoutingTests
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((expected, 0m)), "the input and the output received are charged, the hold is gone");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_stream_broken_off_after_output_pays_for_its_input_and_the_output_received(bool reset)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        h.OpenAI.Enqueue(LoopbackReply.CutStreamBeforeFinal("Read the dials left to right, then", abort: reset));
+
+        List<ChatResponseUpdate> received = [];
+        Assert.CatchAsync<Exception>(async () =>
+        {
+            await foreach (ChatResponseUpdate update in h.Chat.GetStreamingResponseAsync(
+                s_question, RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; })))
+            {
+                received.Add(update);
+            }
+        });
+
+        string seen = string.Concat(received.Select(u => u.Text));
+        decimal expected = ((TokenEstimator.EstimateInputTokens(s_question, null, "gpt-4o") * 2.50m) + (TokenEstimator.CountTokens(seen, "gpt-4o") * 10.00m)) / 1_000_000m;
+        Assert.That(seen, Is.Not.Empty, "output reached the caller before the cut, so there was no failover");
+        await AssertSpentAsync(h, expected);
+    }
+
     [TestCase(RoutingStrategy.Hybrid)]
     [TestCase(RoutingStrategy.ApiOnly)]
     public async Task When_another_host_drained_the_budget_the_ledger_refuses_and_nothing_is_sent(RoutingStrategy strategy)
