@@ -289,14 +289,12 @@ public sealed class SqliteBudgetLedgerProcessTests
         try
         {
             string database = Path.Combine(folder, "eaio.db");
-            string worker = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "Eaio.Routing.LedgerProcess",
-                "bin", new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "..")).Name, "net10.0", "Eaio.Routing.LedgerProcess.dll"));
-            Assert.That(File.Exists(worker), Is.True, $"the worker is built with the tests: {worker}");
 
-            string[] outputs = await Task.WhenAll(RunAsync(worker, database, budget, seed: 1), RunAsync(worker, database, budget, seed: 2));
+            string[] outputs = await Task.WhenAll(
+                WorkerProcess.RunAsync("calls", database, "25", "500", "1"),
+                WorkerProcess.RunAsync("calls", database, "25", "500", "2"));
 
-            decimal settled = outputs.Sum(o => decimal.Parse(o.Split(' ')[0]["settled=".Length..], System.Globalization.CultureInfo.InvariantCulture));
-            int refused = outputs.Sum(o => int.Parse(o.Split(' ')[1]["refused=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            (decimal settled, int refused) = WorkerProcess.SumCalls(outputs);
             BudgetStatus status = await new SqliteBudgetLedger(database, new BudgetLimits(budget)).GetStatusAsync(null);
             Assert.That(status.SpentUsd, Is.LessThanOrEqualTo(budget));
             Assert.That(status.SpentUsd, Is.EqualTo(settled), "every cost settled by either process is counted once");
@@ -308,27 +306,6 @@ public sealed class SqliteBudgetLedgerProcessTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static async Task<string> RunAsync(string worker, string database, decimal budget, int seed)
-    {
-        System.Diagnostics.ProcessStartInfo start = new("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { worker, database, budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "500", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, await error);
-        return (await output).Trim();
     }
 }
 

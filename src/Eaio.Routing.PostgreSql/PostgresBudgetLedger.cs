@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace Eaio.Routing;
+
+/// <summary>A budget ledger in PostgreSQL: one budget for every host that shares the database.</summary>
+/// <remarks>
+/// <para>
+/// A reservation is one conditional statement: <c>UPDATE … SET reserved = reserved + amount WHERE spent + reserved +
+/// amount &lt;= budget</c>, with the hold inserted from its <c>RETURNING</c>. Concurrent reservations on the same
+/// tenant and month queue on that row's lock, and PostgreSQL re-checks the condition against the row each one finds, so
+/// the check and the hold can never be separated by another host's reservation. Settling removes the hold and adds the
+/// cost in one statement, which also decides, under the same row lock, whether this settlement raised the period's alert.
+/// </para>
+/// <para>
+/// Amounts are <c>numeric</c>, exact like <see cref="decimal"/>. A hold left by a host that died lapses at its expiry:
+/// the next reservation or status read of that tenant and month deletes it and gives its amount back, each hold exactly once.
+/// </para>
+/// </remarks>
+public sealed class PostgresBudgetLedger : IBudgetLedger
+{
+    private readonly PostgresStore _store;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (BudgetStatus Status, long At)> _snapshots = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="PostgresBudgetLedger"/> class.</summary>
+    /// <param name="store">The database.</param>
+    /// <param name="limits">The budgets, alert threshold, time zone and reservation lifetime; every host must use the same.</param>
+    /// <param name="timeProvider">The clock for periods and expiry; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="limits"/> is <see langword="null"/>.</exception>
+    public PostgresBudgetLedger(PostgresStore store, BudgetLimits limits, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(limits);
+        _store = store;
+        Limits = limits;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets what the ledger enforces.</summary>
+    public BudgetLimits Limits { get; }
+
+    /// <summary>Gets how old a status may be to answer <see cref="GetSnapshot"/> without a query.</summary>
+    public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc/>
+    public async ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
+        DateTimeOffset now = _time.GetUtcNow();
+        BudgetPeriod period = Limits.PeriodOf(now);
+        BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
+
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = new(connection);
+        AddAccountAndExpiry(batch, tenantId, period, now);
+        NpgsqlBatchCommand reserve = new("""
+            WITH taken AS (
+                UPDATE eaio_budget_account SET reserved = reserved + @amount
+                WHERE tenant = @tenant AND period = @period AND spent + reserved + @amount <= @budget
+                RETURNING 1)
+            INSERT INTO eaio_budget_hold (id, tenant, period, amount, expires)
+            SELECT @id, @tenant, @period, @amount, @expires FROM taken
+            """);
+        reserve.Parameters.AddWithValue("id", reservation.Id);
+        reserve.Parameters.AddWithValue("tenant", tenantId ?? string.Empty);
+        reserve.Parameters.AddWithValue("period", period.Label);
+        reserve.Parameters.AddWithValue("amount", amountUsd);
+        reserve.Parameters.AddWithValue("budget", Limits.BudgetFor(tenantId));
+        reserve.Parameters.AddWithValue("expires", reservation.ExpiresAt);
+        batch.BatchCommands.Add(reserve);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (reserve.RecordsAffected == 1)
+        {
+            return reservation;
+        }
+
+        throw new BudgetExceededException(await ReadStatusAsync(connection, tenantId, period, now, cancellationToken).ConfigureAwait(false), amountUsd);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
+        decimal budget = Limits.BudgetFor(reservation.TenantId);
+
+        // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
+        await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using NpgsqlBatch batch = new(connection);
+        AddAccount(batch, reservation.TenantId, reservation.Period);
+        NpgsqlBatchCommand settle = new("""
+            WITH hold AS (DELETE FROM eaio_budget_hold WHERE id = @id RETURNING amount),
+                 before AS (SELECT alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE)
+            UPDATE eaio_budget_account a
+            SET spent = a.spent + @cost,
+                reserved = a.reserved - COALESCE((SELECT amount FROM hold), 0),
+                alerted = a.alerted OR (@threshold > 0 AND a.spent + @cost >= @threshold)
+            FROM before b
+            WHERE a.tenant = @tenant AND a.period = @period
+            RETURNING a.spent, a.reserved, a.alerted, b.alerted
+            """);
+        settle.Parameters.AddWithValue("id", reservation.Id);
+        settle.Parameters.AddWithValue("tenant", reservation.TenantId ?? string.Empty);
+        settle.Parameters.AddWithValue("period", reservation.Period.Label);
+        settle.Parameters.AddWithValue("cost", actualUsd);
+        settle.Parameters.AddWithValue("threshold", budget > 0 ? (decimal)Limits.AlertThreshold * budget : 0m);
+        batch.BatchCommands.Add(settle);
+
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The budget account of {reservation.TenantId ?? "the host"} for {reservation.Period.Label} is missing.");
+        }
+
+        BudgetStatus status = new(reservation.TenantId, budget, reader.GetDecimal(0), reader.GetDecimal(1), Limits.AlertThreshold, reader.GetBoolean(2), reservation.Period);
+        bool alert = reader.GetBoolean(2) && !reader.GetBoolean(3);
+        Remember(status);
+        return new BudgetSettlement(status, alert);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+
+        // Released whatever the caller's token says: a hold left behind would block budget until it expires.
+        await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using NpgsqlCommand release = new("""
+            WITH hold AS (DELETE FROM eaio_budget_hold WHERE id = @id RETURNING tenant, period, amount)
+            UPDATE eaio_budget_account a SET reserved = a.reserved - h.amount
+            FROM hold h WHERE a.tenant = h.tenant AND a.period = h.period
+            """, connection);
+        release.Parameters.AddWithValue("id", reservation.Id);
+        await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public BudgetSnapshot GetSnapshot(string? tenantId)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (_snapshots.TryGetValue(tenantId ?? string.Empty, out (BudgetStatus Status, long At) seen)
+            && _time.GetElapsedTime(seen.At) <= SnapshotMaxAge && seen.Status.Period.Contains(now))
+        {
+            return seen.Status.ToSnapshot();
+        }
+
+        // The policy plans synchronously; this query happens at most once per SnapshotMaxAge and tenant.
+        return GetStatusAsync(tenantId).AsTask().GetAwaiter().GetResult().ToSnapshot();
+    }
+
+    private async Task<BudgetStatus> ReadStatusAsync(NpgsqlConnection connection, string? tenantId, BudgetPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using NpgsqlBatch batch = new(connection);
+        AddAccountAndExpiry(batch, tenantId, period, now);
+        NpgsqlBatchCommand select = new("SELECT spent, reserved, alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period");
+        select.Parameters.AddWithValue("tenant", tenantId ?? string.Empty);
+        select.Parameters.AddWithValue("period", period.Label);
+        batch.BatchCommands.Add(select);
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        BudgetStatus status = new(tenantId, Limits.BudgetFor(tenantId), reader.GetDecimal(0), reader.GetDecimal(1), Limits.AlertThreshold, reader.GetBoolean(2), period);
+        Remember(status);
+        return status;
+    }
+
+    private void Remember(BudgetStatus status) => _snapshots[status.TenantId ?? string.Empty] = (status, _time.GetTimestamp());
+
+    private static void AddAccount(NpgsqlBatch batch, string? tenantId, BudgetPeriod period)
+    {
+        NpgsqlBatchCommand account = new("INSERT INTO eaio_budget_account (tenant, period) VALUES (@tenant, @period) ON CONFLICT DO NOTHING");
+        account.Parameters.AddWithValue("tenant", tenantId ?? string.Empty);
+        account.Parameters.AddWithValue("period", period.Label);
+        batch.BatchCommands.Add(account);
+    }
+
+    /// <summary>Adds the account row if missing and gives back the holds that expired, each one exactly once.</summary>
+    private static void AddAccountAndExpiry(NpgsqlBatch batch, string? tenantId, BudgetPeriod period, DateTimeOffset now)
+    {
+        AddAccount(batch, tenantId, period);
+        NpgsqlBatchCommand expire = new("""
+            WITH gone AS (DELETE FROM eaio_budget_hold WHERE tenant = @tenant AND period = @period AND expires <= @now RETURNING amount)
+            UPDATE eaio_budget_account SET reserved = reserved - g.total
+            FROM (SELECT COALESCE(SUM(amount), 0) AS total FROM gone) g
+            WHERE tenant = @tenant AND period = @period AND g.total > 0
+            """);
+        expire.Parameters.AddWithValue("tenant", tenantId ?? string.Empty);
+        expire.Parameters.AddWithValue("period", period.Label);
+        expire.Parameters.AddWithValue("now", now);
+        batch.BatchCommands.Add(expire);
+    }
+}

@@ -1,0 +1,80 @@
+using Npgsql;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Creates and migrates the tables every host shares. Each migration runs once, in order, recorded in
+/// <c>eaio_schema</c>; hosts starting together serialise on an advisory lock, so no two apply the same step.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>The advisory lock key of schema changes ('EAIOSCHM' as a number), distinct from the audit chain's.</summary>
+    private const long MigrationLock = 0x4541494F5343484D;
+
+    /// <summary>The migrations in order; a released step is never edited, only followed by a new one.</summary>
+    private static readonly string[] s_migrations =
+    [
+        // 1: the budget ledger and the audit chain.
+        """
+        CREATE TABLE eaio_budget_account (
+            tenant   text    NOT NULL,
+            period   text    NOT NULL,
+            spent    numeric NOT NULL DEFAULT 0 CHECK (spent >= 0),
+            reserved numeric NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+            alerted  boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (tenant, period));
+        CREATE TABLE eaio_budget_hold (
+            id      uuid        PRIMARY KEY,
+            tenant  text        NOT NULL,
+            period  text        NOT NULL,
+            amount  numeric     NOT NULL CHECK (amount >= 0),
+            expires timestamptz NOT NULL);
+        CREATE INDEX eaio_budget_hold_account ON eaio_budget_hold (tenant, period, expires);
+        CREATE TABLE eaio_audit (
+            id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            seq   bigint NOT NULL UNIQUE,
+            entry text   NOT NULL,
+            prev  text   NOT NULL,
+            hash  text   NOT NULL);
+        """,
+    ];
+
+    /// <summary>Gets the schema version this code writes.</summary>
+    public static int CurrentVersion => s_migrations.Length;
+
+    /// <summary>Brings the database to <see cref="CurrentVersion"/>; a database newer than the code is refused.</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand prepare = new("""
+            SELECT pg_advisory_xact_lock(@lock);
+            CREATE TABLE IF NOT EXISTS eaio_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            """, connection, transaction))
+        {
+            prepare.Parameters.AddWithValue("lock", MigrationLock);
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int version;
+        await using (NpgsqlCommand read = new("SELECT COALESCE(MAX(version), 0) FROM eaio_schema", connection, transaction))
+        {
+            version = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The EAIO schema in this database is version {version}, newer than this library's {CurrentVersion}: upgrade Eaio.Routing.PostgreSql on this host.");
+        }
+
+        for (int step = version; step < CurrentVersion; step++)
+        {
+            await using NpgsqlCommand migrate = new(s_migrations[step] + "; INSERT INTO eaio_schema (version) VALUES (@version);", connection, transaction);
+            migrate.Parameters.AddWithValue("version", step + 1);
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,69 @@
+using Npgsql;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The PostgreSQL database the EAIO stores share: one connection pool, and the schema migrated once, on first use.
+/// </summary>
+/// <remarks>Register one per database and give it to each store; it owns the pool and disposes it.</remarks>
+public sealed class PostgresStore : IAsyncDisposable, IDisposable
+{
+    private Task? _migration;
+
+    /// <summary>Initializes a new instance of the <see cref="PostgresStore"/> class.</summary>
+    /// <param name="connectionString">An Npgsql connection string, for example <c>Host=127.0.0.1;Port=5432;Database=eaio;Username=eaio;Password=…</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is empty or not a valid connection string.</exception>
+    public PostgresStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword; the value may hold a password, so it is not repeated.
+            throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex);
+        }
+
+        DataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <summary>Gets the pool the stores open their connections from.</summary>
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Opens a connection after the schema is at the version this code writes.</summary>
+    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await MigrateOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes sure the schema exists now, so a wrong connection string fails at start-up rather than on the first call.</summary>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await using NpgsqlConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    /// <inheritdoc/>
+    public void Dispose() => DataSource.Dispose();
+
+    /// <summary>Migrates once; a failed attempt (the server was down) is tried again by the next call rather than remembered.</summary>
+    private Task MigrateOnceAsync()
+    {
+        Task? current = Volatile.Read(ref _migration);
+        if (current is not null && !current.IsFaulted && !current.IsCanceled)
+        {
+            return current;
+        }
+
+        Task started = PostgresSchema.MigrateAsync(DataSource, CancellationToken.None);
+        return Interlocked.CompareExchange(ref _migration, started, current) == current ? started : _migration!;
+    }
+}

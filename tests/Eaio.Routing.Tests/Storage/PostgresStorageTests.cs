@@ -1,0 +1,149 @@
+using Npgsql;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>The ledger contract on PostgreSQL, on a fresh database for each test.</summary>
+public sealed class PostgresBudgetLedgerTests : BudgetLedgerContractTests
+{
+    private PostgresDatabase _database = null!;
+    private readonly List<PostgresStore> _stores = [];
+
+    [SetUp]
+    public async Task CreateDatabase() => _database = await PostgresDatabase.CreateAsync();
+
+    [TearDown]
+    public async Task DropDatabase()
+    {
+        foreach (PostgresStore store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        _stores.Clear();
+        await _database.DisposeAsync();
+    }
+
+    protected override IBudgetLedger Create(BudgetLimits limits)
+    {
+        PostgresStore store = new(_database.ConnectionString);
+        _stores.Add(store);
+        return new PostgresBudgetLedger(store, limits, Time);
+    }
+}
+
+/// <summary>Several hosts on one PostgreSQL database: one budget, one audit chain, nothing lost when a host dies.</summary>
+public sealed class PostgresSharedStorageTests
+{
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task Four_processes_of_250_concurrent_calls_never_overspend_one_budget()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        string store = "postgres:" + database.ConnectionString;
+
+        string[] outputs = await Task.WhenAll(Enumerable.Range(1, 4).Select(seed => WorkerProcess.RunAsync("calls", store, "25", "250", seed.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        (decimal settled, int refused) = WorkerProcess.SumCalls(outputs);
+        await using PostgresStore shared = new(database.ConnectionString);
+        BudgetStatus status = await new PostgresBudgetLedger(shared, new BudgetLimits(25m)).GetStatusAsync(null);
+        Assert.That(status.SpentUsd, Is.LessThanOrEqualTo(25m));
+        Assert.That(status.SpentUsd, Is.EqualTo(settled), "every cost settled by any process is counted once");
+        Assert.That(status.ReservedUsd, Is.EqualTo(0m));
+        Assert.That(refused, Is.GreaterThan(0), "the budget was tight enough to refuse some calls");
+    }
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task The_audit_chain_verifies_after_four_processes_wrote_at_once_and_finds_tampering()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        string store = "postgres:" + database.ConnectionString;
+
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(writer => WorkerProcess.RunAsync("audit", store, "60", $"w{writer}")));
+
+        await using PostgresStore shared = new(database.ConnectionString);
+        PostgresAuditLog audit = new(shared);
+        AuditVerification clean = await audit.VerifyAsync();
+        Assert.That(clean.IsValid, Is.True, clean.Problem);
+        Assert.That(clean.RecordsChecked, Is.EqualTo(240));
+        List<AuditRecord> records = await audit.ReadAllAsync().ToListAsync();
+        Assert.That(records.Select(r => r.Entry.RequestId).Distinct().Count(), Is.EqualTo(240), "no record lost or doubled");
+        Assert.That(records.Select(r => r.Sequence), Is.EqualTo(Enumerable.Range(1, 240).Select(i => (long)i)), "one chain, no fork");
+
+        await Execute(database, "UPDATE eaio_audit SET entry = replace(entry, 'gpt-4o-mini', 'gpt-4o') WHERE seq = 117");
+        AuditVerification edited = await audit.VerifyAsync();
+        Assert.That((edited.IsValid, edited.FirstBadSequence), Is.EqualTo((false, 117L)));
+
+        await Execute(database, "UPDATE eaio_audit SET entry = replace(entry, 'gpt-4o\"', 'gpt-4o-mini\"') WHERE seq = 117");
+        Assert.That((await audit.VerifyAsync()).IsValid, Is.True, "restoring the record restores the chain");
+        await Execute(database, "DELETE FROM eaio_audit WHERE seq = 200");
+        Assert.That((await audit.VerifyAsync()).FirstBadSequence, Is.EqualTo(201L), "the record after a deleted one no longer links");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task A_host_killed_during_a_call_loses_nothing_and_its_hold_expires()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        Microsoft.Extensions.Time.Testing.FakeTimeProvider time = new(DateTimeOffset.UtcNow);
+        await using PostgresStore shared = new(database.ConnectionString);
+        PostgresBudgetLedger ledger = new(shared, new BudgetLimits(10m, reservationLifetime: TimeSpan.FromMinutes(15)), time);
+        await ledger.SettleAsync(await ledger.ReserveAsync(null, 2m), 1.5m);
+
+        using System.Diagnostics.Process host = WorkerProcess.Start("hold", "postgres:" + database.ConnectionString, "10", "8");
+        Assert.That(await host.StandardOutput.ReadLineAsync(), Is.EqualTo("held"));
+        host.Kill(entireProcessTree: true);
+        await host.WaitForExitAsync();
+
+        BudgetStatus blocked = await ledger.GetStatusAsync(null);
+        Assert.That((blocked.SpentUsd, blocked.ReservedUsd), Is.EqualTo((1.5m, 8m)), "the dead host's hold still counts until it expires");
+        Assert.ThrowsAsync<BudgetExceededException>(async () => await ledger.ReserveAsync(null, 1m));
+
+        time.Advance(TimeSpan.FromMinutes(16));
+        BudgetStatus after = await ledger.GetStatusAsync(null);
+        Assert.That((after.SpentUsd, after.ReservedUsd), Is.EqualTo((1.5m, 0m)), "the hold expired; what was spent is kept");
+        Assert.That(await ledger.ReserveAsync(null, 8.5m), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task The_schema_is_created_once_versioned_and_a_newer_one_is_refused()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        await using (PostgresStore first = new(database.ConnectionString))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new PostgresStore(database.ConnectionString).EnsureSchemaAsync()));
+            await first.EnsureSchemaAsync();
+        }
+
+        Assert.That(await Scalar(database, "SELECT count(*) FROM eaio_schema"), Is.EqualTo(PostgresSchema.CurrentVersion));
+
+        await Execute(database, $"INSERT INTO eaio_schema (version) VALUES ({PostgresSchema.CurrentVersion + 1})");
+        await using PostgresStore older = new(database.ConnectionString);
+        InvalidOperationException refused = Assert.ThrowsAsync<InvalidOperationException>(() => older.EnsureSchemaAsync())!;
+        Assert.That(refused.Message, Does.Contain("newer than this library's").And.Contain("upgrade Eaio.Routing.PostgreSql"));
+    }
+
+    [Test]
+    public void A_bad_connection_string_is_refused_without_repeating_it()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => _ = new PostgresStore("Host=127.0.0.1;Pasword=secret-value"))!;
+        Assert.That(error.Message, Does.Contain("not valid").And.Not.Contain("secret-value"));
+    }
+
+    private static async Task Execute(PostgresDatabase database, string sql)
+    {
+        await using NpgsqlConnection connection = new(database.ConnectionString);
+        await connection.OpenAsync();
+        await using NpgsqlCommand command = new(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> Scalar(PostgresDatabase database, string sql)
+    {
+        await using NpgsqlConnection connection = new(database.ConnectionString);
+        await connection.OpenAsync();
+        await using NpgsqlCommand command = new(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
