@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NUnit.Framework;
 
@@ -145,5 +146,35 @@ public sealed class PostgresSharedStorageTests
         await connection.OpenAsync();
         await using NpgsqlCommand command = new(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The router wired to PostgreSQL by <c>AddEaioPostgres</c>, through the whole pipeline with loopback providers.</summary>
+public sealed class PostgresRouterTests
+{
+    [Test]
+    public async Task An_external_call_is_reserved_settled_and_audited_in_PostgreSQL()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        await using (RouterHarness h = await RouterHarness.StartAsync(o => o.AuditHmacKey = "a-test-key-of-enough-length", services: s => s.AddEaioPostgres(database.ConnectionString)))
+        {
+            h.OpenAI.Enqueue(LoopbackReply.Text("Read the dials left to right.", 1000, 200, cachedTokens: 400));
+
+            Microsoft.Extensions.AI.ChatResponse response = await h.Chat.GetResponseAsync(
+                [new(Microsoft.Extensions.AI.ChatRole.User, "How do I read an electricity meter?")],
+                RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; }));
+
+            Assert.That(h.Router.Budget, Is.InstanceOf<PostgresBudgetLedger>());
+            Assert.That(response.GetRouteDecision()!.Cost!.Value.Usd, Is.EqualTo(0.004m));
+        }
+
+        // Read back through a new store, as another host would.
+        await using PostgresStore other = new(database.ConnectionString);
+        BudgetStatus status = await new PostgresBudgetLedger(other, new BudgetLimits(1000m)).GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.004m, 0m)));
+        PostgresAuditLog audit = new(other);
+        AuditRecord record = await audit.ReadAllAsync().SingleAsync();
+        Assert.That((record.Entry.Provider, record.Entry.CostUsd), Is.EqualTo((EaioProviders.OpenAI, (decimal?)0.004m)));
+        Assert.That((await audit.VerifyAsync()).IsValid, Is.True);
     }
 }
