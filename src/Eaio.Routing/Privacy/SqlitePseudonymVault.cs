@@ -40,14 +40,10 @@ namespace Eaio.Routing;
 public sealed partial class SqlitePseudonymVault : IPseudonymVault
 {
     /// <summary>The least key length accepted, in bytes.</summary>
-    public const int MinimumKeyLength = 32;
-
-    private const int NonceLength = 12;
-    private const int TagLength = 16;
+    public const int MinimumKeyLength = PseudonymSealer.MinimumKeyLength;
 
     private readonly string _connectionString;
-    private readonly byte[] _encryptionKey;
-    private readonly byte[] _macKey;
+    private readonly PseudonymSealer _sealer;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly long _expiryMilliseconds;
@@ -69,16 +65,10 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
     public SqlitePseudonymVault(string path, ReadOnlySpan<byte> key, TimeSpan? expiry = null, TimeProvider? timeProvider = null, ILogger<SqlitePseudonymVault>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (key.Length < MinimumKeyLength)
-        {
-            throw new ArgumentException($"The key must have at least {MinimumKeyLength} bytes.", nameof(key));
-        }
-
+        _sealer = new PseudonymSealer(key);
         Expiry = expiry ?? TimeSpan.FromHours(1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Expiry, TimeSpan.Zero, nameof(expiry));
         Path = System.IO.Path.GetFullPath(path);
-        _encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key.ToArray(), 32, info: "eaio-pseudonym-vault/aes-gcm"u8.ToArray());
-        _macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key.ToArray(), 32, info: "eaio-pseudonym-vault/hmac"u8.ToArray());
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         double expiryMilliseconds = Expiry.TotalMilliseconds;
@@ -431,53 +421,22 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         LogSwept(_logger, deleted, Path);
     }
 
-    private byte[] Encrypt(byte[] scope, string placeholder, string value)
-    {
-        byte[] plain = Encoding.UTF8.GetBytes(value);
-        byte[] sealedValue = new byte[NonceLength + plain.Length + TagLength];
-        Span<byte> nonce = sealedValue.AsSpan(0, NonceLength);
-        RandomNumberGenerator.Fill(nonce);
-        using AesGcm aes = new(_encryptionKey, TagLength);
-        aes.Encrypt(nonce, plain, sealedValue.AsSpan(NonceLength, plain.Length), sealedValue.AsSpan(NonceLength + plain.Length), AssociatedData(scope, placeholder));
-        CryptographicOperations.ZeroMemory(plain);
-        return sealedValue;
-    }
+    private byte[] Encrypt(byte[] scope, string placeholder, string value) => _sealer.Seal(scope, placeholder, value);
 
     private string? Decrypt(byte[] scope, string placeholder, byte[] sealedValue)
     {
-        if (sealedValue.Length < NonceLength + TagLength)
+        string? value = _sealer.Open(scope, placeholder, sealedValue);
+        if (value is null)
         {
             LogUnreadable(_logger, placeholder, Path);
-            return null;
         }
 
-        int length = sealedValue.Length - NonceLength - TagLength;
-        byte[] plain = new byte[length];
-        try
-        {
-            using AesGcm aes = new(_encryptionKey, TagLength);
-            aes.Decrypt(sealedValue.AsSpan(0, NonceLength), sealedValue.AsSpan(NonceLength, length), sealedValue.AsSpan(NonceLength + length), plain, AssociatedData(scope, placeholder));
-            return Encoding.UTF8.GetString(plain);
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            LogUnreadable(_logger, placeholder, Path);
-            return null;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
-        }
+        return value;
     }
 
-    // The placeholder is bound in upper case, the spelling it is issued in; rows are found ignoring case.
-    private static byte[] AssociatedData(byte[] scope, string placeholder) =>
-        [.. scope, .. Encoding.UTF8.GetBytes(placeholder.ToUpperInvariant())];
+    private byte[] ScopeKey(string scopeId) => _sealer.ScopeKey(scopeId);
 
-    private byte[] ScopeKey(string scopeId) => HMACSHA256.HashData(_macKey, Encoding.UTF8.GetBytes("scope\0" + scopeId));
-
-    private byte[] ValueMac(byte[] scope, string stem, string value) =>
-        HMACSHA256.HashData(_macKey, (byte[])[.. scope, .. Encoding.UTF8.GetBytes(stem + "\0" + value)]);
+    private byte[] ValueMac(byte[] scope, string stem, string value) => _sealer.ValueMac(scope, stem, value);
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
