@@ -37,6 +37,24 @@ internal static class PostgresSchema
             prev  text   NOT NULL,
             hash  text   NOT NULL);
         """,
+
+        // 2: the pseudonym vault (scopes and values as keyed hashes, values encrypted; see PostgresPseudonymVault).
+        """
+        CREATE TABLE eaio_vault_scope (
+            scope     bytea  PRIMARY KEY,
+            last_used bigint NOT NULL);
+        CREATE TABLE eaio_vault_entry (
+            id          bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            scope       bytea   NOT NULL,
+            placeholder text    NOT NULL,
+            stem        text    NOT NULL,
+            number      bigint  NOT NULL,
+            issued      boolean NOT NULL,
+            value_mac   bytea   NOT NULL,
+            value       bytea   NOT NULL);
+        CREATE UNIQUE INDEX eaio_vault_entry_placeholder ON eaio_vault_entry (scope, upper(placeholder));
+        CREATE INDEX eaio_vault_entry_value ON eaio_vault_entry (scope, upper(stem), value_mac);
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

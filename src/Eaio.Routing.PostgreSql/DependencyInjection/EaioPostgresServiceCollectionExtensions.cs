@@ -4,12 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Puts the EAIO budget ledger and audit log in PostgreSQL, shared by every host on the same database.</summary>
+/// <summary>Puts the EAIO budget ledger, audit log and (with a vault key) pseudonym vault in PostgreSQL, shared by every host on the same database.</summary>
 public static class EaioPostgresServiceCollectionExtensions
 {
     /// <summary>
-    /// Replaces the embedded SQLite budget ledger and audit log with PostgreSQL ones, before or after
-    /// <c>AddEaioHybridChat</c>. The schema is created or migrated on first use.
+    /// Replaces the embedded SQLite budget ledger and audit log with PostgreSQL ones, and with <c>PSEUDONYM_VAULT_KEY</c>
+    /// set the pseudonym vault too, before or after <c>AddEaioHybridChat</c>. The schema is created or migrated on first use.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
@@ -31,6 +31,16 @@ public static class EaioPostgresServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresStore>()));
+
+        // The vault is shared only with a key (PSEUDONYM_VAULT_KEY): without one, placeholders stay in each host's memory.
+        services.Replace(ServiceDescriptor.Singleton<IPseudonymVault>(sp =>
+            sp.GetRequiredService<EaioHybridChatOptions>().PseudonymVaultKey is { } key
+                ? new PostgresPseudonymVault(
+                    sp.GetRequiredService<PostgresStore>(),
+                    Convert.FromBase64String(key),
+                    timeProvider: sp.GetService<TimeProvider>(),
+                    logger: sp.GetService<Microsoft.Extensions.Logging.ILogger<PostgresPseudonymVault>>())
+                : new InMemoryPseudonymVault(timeProvider: sp.GetService<TimeProvider>())));
         return services;
     }
 

@@ -177,4 +177,34 @@ public sealed class PostgresRouterTests
         Assert.That((record.Entry.Provider, record.Entry.CostUsd), Is.EqualTo((EaioProviders.OpenAI, (decimal?)0.004m)));
         Assert.That((await audit.VerifyAsync()).IsValid, Is.True);
     }
+
+    [Test]
+    public async Task With_a_vault_key_a_conversation_keeps_its_placeholders_on_whichever_host_serves_it()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        string key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Microsoft.Extensions.AI.ChatOptions Options() => RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; });
+        Microsoft.Extensions.AI.ChatMessage[] question = [new(Microsoft.Extensions.AI.ChatRole.User, "Write to ada.lovelace@acme-energy.example about the chiller.")];
+
+        string? sent;
+        await using (RouterHarness first = await RouterHarness.StartAsync(o => o.PseudonymVaultKey = key, services: s => s.AddEaioPostgres(database.ConnectionString)))
+        {
+            Assert.That(first.Services.GetRequiredService<IPseudonymVault>(), Is.InstanceOf<PostgresPseudonymVault>());
+            Microsoft.Extensions.AI.ChatOptions options = Options();
+            options.ConversationId = "conversation-7";
+            await first.Chat.GetResponseAsync(question, options);
+            sent = first.OpenAI.Requests.Single().Body;
+        }
+
+        // Another host answers the next turn: the provider's reply names the placeholder it was given, and it is restored.
+        string placeholder = System.Text.RegularExpressions.Regex.Match(sent, "EMAIL_[0-9]+").Value;
+        Assert.That(placeholder, Is.Not.Empty);
+        Assert.That(sent, Does.Not.Contain("ada.lovelace"));
+        await using RouterHarness second = await RouterHarness.StartAsync(o => o.PseudonymVaultKey = key, services: s => s.AddEaioPostgres(database.ConnectionString));
+        second.OpenAI.Enqueue(LoopbackReply.Text($"I wrote to {placeholder} as asked.", 30, 8));
+        Microsoft.Extensions.AI.ChatOptions next = Options();
+        next.ConversationId = "conversation-7";
+        Microsoft.Extensions.AI.ChatResponse answer = await second.Chat.GetResponseAsync([new(Microsoft.Extensions.AI.ChatRole.User, "Did you write?")], next);
+        Assert.That(answer.Text, Is.EqualTo("I wrote to ada.lovelace@acme-energy.example as asked."));
+    }
 }
