@@ -27,6 +27,12 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex);
         }
 
+        // The stores send the same few statements all the time: prepared once per connection, they skip parsing and planning.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
         DataSource = NpgsqlDataSource.Create(builder);
     }
 
