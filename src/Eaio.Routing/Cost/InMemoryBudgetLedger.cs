@@ -83,7 +83,18 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         ValueTask.FromResult(Status(tenantId));
 
     /// <inheritdoc/>
-    public BudgetSnapshot GetSnapshot(string? tenantId) => Status(tenantId).ToSnapshot();
+    public BudgetSnapshot GetSnapshot(string? tenantId)
+    {
+        // Asked for every plan: the figures alone, without a status object.
+        DateTimeOffset now = _time.GetUtcNow();
+        BudgetPeriod period = Limits.PeriodOf(now);
+        decimal budget = Limits.BudgetFor(tenantId);
+        lock (_lock)
+        {
+            Account account = AccountFor(tenantId, period, now);
+            return new BudgetSnapshot(budget, Math.Max(0m, budget - account.Spent - account.Reserved));
+        }
+    }
 
     private BudgetStatus Status(string? tenantId)
     {
