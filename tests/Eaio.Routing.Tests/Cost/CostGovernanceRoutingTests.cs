@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using NUnit.Framework;
 
@@ -204,11 +205,14 @@ public sealed class CostGovernanceRoutingTests
     public async Task The_budget_alert_is_raised_once_as_an_event_and_a_metric()
     {
         using MetricCollector<long> alerts = new(null, EaioMetrics.MeterName, "eaio.budget.alerts");
-        await using RouterHarness h = await RouterHarness.StartAsync(o =>
-        {
-            o.MonthlyBudgetUsd = 1m;
-            o.CostAlertThreshold = 0.5;
-        });
+        using Microsoft.Extensions.Logging.Testing.FakeLoggerProvider logs = new();
+        await using RouterHarness h = await RouterHarness.StartAsync(
+            o =>
+            {
+                o.MonthlyBudgetUsd = 1m;
+                o.CostAlertThreshold = 0.5;
+            },
+            services: s => s.AddLogging(b => b.AddProvider(logs)));
         List<BudgetStatus> raised = [];
         h.Router.BudgetAlertRaised += (_, e) => raised.Add(e.Status);
         ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.1; });
@@ -229,6 +233,8 @@ public sealed class CostGovernanceRoutingTests
         Assert.That(raised, Has.Count.EqualTo(1));
         Assert.That(raised[0].SpentUsd, Is.EqualTo(0.6m), "raised by the second call, which crossed 50 %");
         Assert.That(alerts.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
+        Assert.That(logs.Collector.GetSnapshot().Where(r => r.Message.StartsWith("Budget alert", StringComparison.Ordinal)).Select(r => r.Level),
+            Is.EqualTo(new[] { Microsoft.Extensions.Logging.LogLevel.Warning }), "one warning in the log");
         Assert.That((await h.Router.Budget.GetStatusAsync(null)).AlertRaised, Is.True);
     }
 
