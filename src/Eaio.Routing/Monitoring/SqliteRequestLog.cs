@@ -1,0 +1,312 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eaio.Routing;
+
+/// <summary>The default request log: a table in the embedded SQLite file (<c>eaio.db</c>, beside the budget ledger and audit log).</summary>
+/// <remarks>
+/// <see cref="Record"/> only puts the entry in a channel; one background writer takes what has queued up and inserts it in
+/// one transaction per batch, so the request path never waits on the disk. <see cref="DisposeAsync"/> (and
+/// <see cref="Dispose"/>) stop taking entries and wait until everything queued is written: nothing is lost on a normal
+/// shutdown. A batch the database refuses is logged as an error with its size.
+/// </remarks>
+public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, IDisposable
+{
+    private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
+
+    private readonly string _connectionString;
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ILogger _logger;
+    private readonly int _batchSize;
+    private readonly Task _writer;
+    private Task? _creation;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteRequestLog"/> class and starts its background writer.</summary>
+    /// <param name="path">The database file; its folder is created when missing.</param>
+    /// <param name="logger">Where write failures are reported, or <see langword="null"/>.</param>
+    /// <param name="batchSize">The most entries written in one transaction.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
+    public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Path = System.IO.Path.GetFullPath(path);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _batchSize = batchSize;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Gets the database file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc/>
+    public void Record(RequestLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+
+        // After dispose the channel is closed: a late entry is dropped rather than thrown at the request path.
+        _queue.Writer.TryWrite(new Item(entry, null));
+    }
+
+    /// <inheritdoc/>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        // A marker behind everything recorded so far: the writer completes it once all entries before it are stored.
+        TaskCompletionSource flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Item(null, flushed)))
+        {
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RecordFeedbackAsync(string responseId, double score, CancellationToken cancellationToken = default)
+    {
+        QualityScore.Validate(responseId, score);
+
+        // The response may still be queued: store it first, so feedback given right after the answer is not lost.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand update = connection.CreateCommand();
+        update.CommandText = "UPDATE request_log SET quality = $quality WHERE response_id = $id";
+        update.Parameters.AddWithValue("$quality", score);
+        update.Parameters.AddWithValue("$id", responseId);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<RequestLogEntry> ReadAsync(DateTimeOffset since, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = $"SELECT {Columns} FROM request_log WHERE ts >= $from AND ts < $to";
+        select.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
+        select.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
+
+        // Microsoft.Data.Sqlite reads synchronously under its async API; the synchronous reader skips a task per row.
+        using SqliteDataReader reader = select.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new RequestLogEntry
+            {
+                RequestId = reader.GetString(0),
+                ResponseId = reader.IsDBNull(1) ? null : reader.GetString(1),
+                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                Provider = reader.GetString(3),
+                Model = reader.GetString(4),
+                Tier = (ProviderTier)reader.GetInt32(5),
+                Privacy = (PrivacyLevel)reader.GetInt32(6),
+                Complexity = reader.GetDouble(7),
+                Outcome = (RequestOutcome)reader.GetInt32(8),
+                ErrorType = reader.IsDBNull(9) ? null : reader.GetString(9),
+                LatencyMs = reader.GetDouble(10),
+                TimeToFirstTokenMs = reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                InputTokens = reader.GetInt64(12),
+                OutputTokens = reader.GetInt64(13),
+                CostUsd = (decimal)reader.GetDouble(14),
+                Fallbacks = reader.GetInt32(15),
+                QualityScore = reader.IsDBNull(16) ? null : reader.GetDouble(16),
+                RateLimitUtilization = reader.IsDBNull(17) ? null : reader.GetDouble(17),
+                Streamed = reader.GetInt64(18) != 0,
+            };
+        }
+    }
+
+    /// <summary>Writes many entries in one transaction, straight to the database (not through the queue): for imports and benchmarks.</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>A task that completes when they are committed.</returns>
+    public async Task WriteAsync(IEnumerable<RequestLogEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        Insert(connection, entries);
+    }
+
+    /// <summary>Stops taking entries and waits until every queued entry is written.</summary>
+    /// <returns>A task that completes when the writer has finished.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    /// <summary>Stops taking entries and blocks until every queued entry is written, for hosts that dispose synchronously.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+    }
+
+    private static void Insert(SqliteConnection connection, IEnumerable<RequestLogEntry> entries)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        using SqliteCommand insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO request_log ({Columns}) VALUES ($rq, $rs, $ts, $p, $m, $tier, $priv, $cx, $out, $err, $lat, $ttft, $in, $outt, $cost, $fb, $q, $rl, $st)";
+        SqliteParameter[] p =
+        [
+            insert.Parameters.Add("$rq", SqliteType.Text), insert.Parameters.Add("$rs", SqliteType.Text), insert.Parameters.Add("$ts", SqliteType.Integer),
+            insert.Parameters.Add("$p", SqliteType.Text), insert.Parameters.Add("$m", SqliteType.Text), insert.Parameters.Add("$tier", SqliteType.Integer),
+            insert.Parameters.Add("$priv", SqliteType.Integer), insert.Parameters.Add("$cx", SqliteType.Real), insert.Parameters.Add("$out", SqliteType.Integer),
+            insert.Parameters.Add("$err", SqliteType.Text), insert.Parameters.Add("$lat", SqliteType.Real), insert.Parameters.Add("$ttft", SqliteType.Real),
+            insert.Parameters.Add("$in", SqliteType.Integer), insert.Parameters.Add("$outt", SqliteType.Integer), insert.Parameters.Add("$cost", SqliteType.Real),
+            insert.Parameters.Add("$fb", SqliteType.Integer), insert.Parameters.Add("$q", SqliteType.Real), insert.Parameters.Add("$rl", SqliteType.Real),
+            insert.Parameters.Add("$st", SqliteType.Integer),
+        ];
+        insert.Prepare();
+        foreach (RequestLogEntry e in entries)
+        {
+            p[0].Value = e.RequestId;
+            p[1].Value = (object?)e.ResponseId ?? DBNull.Value;
+            p[2].Value = e.Timestamp.ToUnixTimeMilliseconds();
+            p[3].Value = e.Provider;
+            p[4].Value = e.Model;
+            p[5].Value = (int)e.Tier;
+            p[6].Value = (int)e.Privacy;
+            p[7].Value = e.Complexity;
+            p[8].Value = (int)e.Outcome;
+            p[9].Value = (object?)e.ErrorType ?? DBNull.Value;
+            p[10].Value = e.LatencyMs;
+            p[11].Value = (object?)e.TimeToFirstTokenMs ?? DBNull.Value;
+            p[12].Value = e.InputTokens;
+            p[13].Value = e.OutputTokens;
+            p[14].Value = (double)e.CostUsd;
+            p[15].Value = e.Fallbacks;
+            p[16].Value = (object?)e.QualityScore ?? DBNull.Value;
+            p[17].Value = (object?)e.RateLimitUtilization ?? DBNull.Value;
+            p[18].Value = e.Streamed ? 1 : 0;
+            insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        List<RequestLogEntry> batch = new(_batchSize);
+        List<TaskCompletionSource> flushes = [];
+        ChannelReader<Item> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Take what has queued up (up to a batch), stopping at a flush marker so it completes right after its entries.
+            while (batch.Count < _batchSize && reader.TryRead(out Item item))
+            {
+                if (item.Flush is { } flush)
+                {
+                    flushes.Add(flush);
+                    break;
+                }
+
+                batch.Add(item.Entry!);
+            }
+
+            if (batch.Count > 0)
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+
+            foreach (TaskCompletionSource flush in flushes)
+            {
+                flush.TrySetResult();
+            }
+
+            flushes.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<RequestLogEntry> batch)
+    {
+        try
+        {
+            await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            Insert(connection, batch);
+        }
+#pragma warning disable CA1031 // The writer outlives any one failure: a lost batch is reported, the next one is tried.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogWriteFailed(batch.Count, Path, ex);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection connection = new(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Creates the file and table once; a failed attempt is retried by the next call rather than remembered.</summary>
+    private Task EnsureCreatedAsync()
+    {
+        Task? current = Volatile.Read(ref _creation);
+        if (current is not null && !current.IsFaulted && !current.IsCanceled)
+        {
+            return current;
+        }
+
+        Task created = CreateAsync();
+        return Interlocked.CompareExchange(ref _creation, created, current) == current ? created : _creation!;
+    }
+
+    private async Task CreateAsync()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await using SqliteConnection connection = new(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using SqliteCommand create = connection.CreateCommand();
+
+        // Times are Unix milliseconds and enums integers: the report reads a month of rows, so rows stay small.
+        create.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS request_log (
+                id            INTEGER PRIMARY KEY,
+                request_id    TEXT    NOT NULL,
+                response_id   TEXT,
+                ts            INTEGER NOT NULL,
+                provider      TEXT    NOT NULL,
+                model         TEXT    NOT NULL,
+                tier          INTEGER NOT NULL,
+                privacy       INTEGER NOT NULL,
+                complexity    REAL    NOT NULL,
+                outcome       INTEGER NOT NULL,
+                error_type    TEXT,
+                latency_ms    REAL    NOT NULL,
+                ttft_ms       REAL,
+                input_tokens  INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                cost_usd      REAL    NOT NULL,
+                fallbacks     INTEGER NOT NULL,
+                quality       REAL,
+                rate_limit    REAL,
+                streamed      INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS request_log_ts ON request_log (ts);
+            CREATE INDEX IF NOT EXISTS request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
+            """;
+        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(LogLevel.Error, "The request log could not store {Count} entries in {Path}; they are lost.")]
+    private partial void LogWriteFailed(int count, string path, Exception exception);
+
+    /// <summary>A queued entry, or a flush marker to complete once everything before it is stored.</summary>
+    private readonly record struct Item(RequestLogEntry? Entry, TaskCompletionSource? Flush);
+}
