@@ -14,4 +14,7 @@ public enum RequestOutcome
 
     /// <summary>The router refused the call itself (egress guard, sanitising or budget); not the provider's fault.</summary>
     Blocked = 3,
+
+    /// <summary>The caller cancelled or stopped reading the stream; not counted against the provider.</summary>
+    Cancelled = 4,
 }
