@@ -52,7 +52,13 @@ public static class EaioHealthChecksBuilderExtensions
             string name = provider.Name;
             builder.Add(new HealthCheckRegistration(
                 "eaio-" + name,
-                sp => new EaioProviderHealthCheck(sp.GetRequiredService<ProviderHealthMonitor>(), name),
+                sp =>
+                {
+                    // The router attaches its circuit breakers to the monitor when it is made; a probe before the first chat
+                    // request makes it here, so the circuit state is always reported.
+                    _ = sp.GetService<HybridRouterChatClient>();
+                    return new EaioProviderHealthCheck(sp.GetRequiredService<ProviderHealthMonitor>(), name);
+                },
                 failureStatus: null,
                 tags: [Tag]));
         }

@@ -865,7 +865,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         double? utilization = null;
         if (_routes[planned.Provider].RequestRate?.GetStatistics() is { } statistics)
         {
-            utilization = Math.Clamp(1 - ((double)statistics.CurrentAvailablePermits / _options.RequestsPerMinute), 0, 1);
+            utilization = Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1);
             EaioMetrics.RateLimitUtilization.Record(utilization.Value, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
         }
 
