@@ -42,8 +42,8 @@ internal static class ReportCommand
             return 0;
         }
 
-        Table models = new Table().AddColumns("Provider/model", "Requests", "Mean ms", "p50 ms", "p95 ms", "p95 TTFT ms", "Errors", "Cost", "Quality");
-        models.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture, $"{report.Since:yyyy-MM-dd} to {report.Until:yyyy-MM-dd} · {report.Requests} requests · ${report.CostUsd:0.00}"));
+        Table models = new Table().AddColumns("Model", "Req", "Mean", "p50", "p95", "TTFT95", "Err", "Cost", "Qual");
+        models.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture, $"{report.Since:yyyy-MM-dd} to {report.Until:yyyy-MM-dd} · {report.Requests} requests · ${report.CostUsd:0.00} · times in ms"));
         foreach (ProviderModelStatistics m in report.Models)
         {
             models.AddRow(
@@ -76,7 +76,7 @@ internal static class ReportCommand
             checks.AddRow(
                 Markup.Escape($"{check.Provider}/{check.Model}"),
                 Markup.Escape($"{check.Metric} {check.Target}"),
-                check.Actual.ToString("0.###", CultureInfo.InvariantCulture),
+                Actual(check),
                 check.Met ? "[green]yes[/]" : "[red]no[/]");
         }
 
@@ -95,6 +95,12 @@ internal static class ReportCommand
         System.Console.WriteLine($"Request log: {where}");
         return 0;
     }
+
+    /// <summary>The measured value in the target's unit: a share as a percentage, a time in milliseconds.</summary>
+    private static string Actual(TargetCheck check) =>
+        check.Target.Contains('%', StringComparison.Ordinal) ? check.Actual.ToString("0.0##%", CultureInfo.InvariantCulture)
+        : check.Target.EndsWith("ms", StringComparison.Ordinal) ? check.Actual.ToString("0 ms", CultureInfo.InvariantCulture)
+        : check.Actual.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value?.ToString("0", CultureInfo.InvariantCulture) ?? "–";
 }

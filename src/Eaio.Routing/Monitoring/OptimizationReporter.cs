@@ -62,19 +62,32 @@ public sealed class OptimizationReporter
         await _log.FlushAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<(string Provider, string Model), Accumulator> groups = [];
         Accumulator? last = null;
-        await foreach (RequestLogEntry entry in _log.ReadAsync(since, until, cancellationToken).ConfigureAwait(false))
+        void Add(ReportRow row)
         {
             // Consecutive rows often share a model: skip the lookup then.
-            if (last is null || !string.Equals(last.Provider, entry.Provider, StringComparison.Ordinal) || !string.Equals(last.Model, entry.Model, StringComparison.Ordinal))
+            if (last is null || !string.Equals(last.Provider, row.Provider, StringComparison.Ordinal) || !string.Equals(last.Model, row.Model, StringComparison.Ordinal))
             {
-                if (!groups.TryGetValue((entry.Provider, entry.Model), out last))
+                if (!groups.TryGetValue((row.Provider, row.Model), out last))
                 {
-                    last = new Accumulator(entry.Provider, entry.Model, entry.Tier);
-                    groups.Add((entry.Provider, entry.Model), last);
+                    last = new Accumulator(row.Provider, row.Model, row.Tier);
+                    groups.Add((row.Provider, row.Model), last);
                 }
             }
 
-            last.Add(entry, _targets);
+            last.Add(row, _targets);
+        }
+
+        if (_log is SqliteRequestLog sqlite)
+        {
+            // The SQLite log reads only the report's columns; any other log is read entry by entry.
+            await sqlite.ScanReportRowsAsync(since, until, Add, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await foreach (RequestLogEntry entry in _log.ReadAsync(since, until, cancellationToken).ConfigureAwait(false))
+            {
+                Add(ReportRow.From(entry));
+            }
         }
 
         decimal monthly = 30m / (decimal)(until - since).TotalDays;
@@ -219,7 +232,7 @@ public sealed class OptimizationReporter
 
         public long ModerateOutputTokens { get; private set; }
 
-        public void Add(RequestLogEntry entry, OptimizationTargets targets)
+        public void Add(in ReportRow entry, OptimizationTargets targets)
         {
             _requests++;
             _cost += entry.CostUsd;

@@ -17,12 +17,26 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 {
     private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
 
+    /// <summary>The insert's parameters, in the order of <see cref="Columns"/>.</summary>
+    private static readonly (string Name, SqliteType Type)[] s_parameters =
+    [
+        ("$rq", SqliteType.Text), ("$rs", SqliteType.Text), ("$ts", SqliteType.Integer), ("$p", SqliteType.Text),
+        ("$m", SqliteType.Text), ("$tier", SqliteType.Integer), ("$priv", SqliteType.Integer), ("$cx", SqliteType.Real),
+        ("$out", SqliteType.Integer), ("$err", SqliteType.Text), ("$lat", SqliteType.Real), ("$ttft", SqliteType.Real),
+        ("$in", SqliteType.Integer), ("$outt", SqliteType.Integer), ("$cost", SqliteType.Real), ("$fb", SqliteType.Integer),
+        ("$q", SqliteType.Real), ("$rl", SqliteType.Real), ("$st", SqliteType.Integer),
+    ];
+
     private readonly string _connectionString;
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly ILogger _logger;
     private readonly int _batchSize;
     private readonly Task _writer;
     private Task? _creation;
+
+    // Only the writer task touches these: one connection and prepared insert for the log's lifetime, not one per batch.
+    private SqliteConnection? _writeConnection;
+    private SqliteCommand? _insert;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteRequestLog"/> class and starts its background writer.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
@@ -135,7 +149,54 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         ArgumentNullException.ThrowIfNull(entries);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        Insert(connection, entries);
+        using SqliteCommand insert = CreateInsert(connection);
+        Insert(insert, entries);
+    }
+
+    /// <summary>The report's read: only the columns it aggregates, handed over one by one without a task or an entry object per row.</summary>
+    internal async Task ScanReportRowsAsync(DateTimeOffset since, DateTimeOffset until, Action<ReportRow> onRow, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        ScanReportRows(connection, since, until, onRow, cancellationToken);
+    }
+
+    private static void ScanReportRows(SqliteConnection connection, DateTimeOffset since, DateTimeOffset until, Action<ReportRow> onRow, CancellationToken cancellationToken)
+    {
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT provider, model, tier, complexity, outcome, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, quality, rate_limit
+            FROM request_log WHERE ts >= $from AND ts < $to
+            """;
+        select.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
+        select.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
+        using SqliteDataReader reader = select.ExecuteReader();
+        string provider = string.Empty, model = string.Empty;
+        int rows = 0;
+        while (reader.Read())
+        {
+            if ((++rows & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            // A month holds a handful of models: keep one string per run of rows instead of two new ones per row.
+            string p = reader.GetString(0), m = reader.GetString(1);
+            provider = string.Equals(p, provider, StringComparison.Ordinal) ? provider : p;
+            model = string.Equals(m, model, StringComparison.Ordinal) ? model : m;
+            onRow(new ReportRow(
+                provider,
+                model,
+                (ProviderTier)reader.GetInt32(2),
+                reader.GetDouble(3),
+                (RequestOutcome)reader.GetInt32(4),
+                reader.GetDouble(5),
+                reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                reader.GetInt64(7),
+                reader.GetInt64(8),
+                (decimal)reader.GetDouble(9),
+                reader.IsDBNull(10) ? null : reader.GetDouble(10),
+                reader.IsDBNull(11) ? null : reader.GetDouble(11)));
+        }
     }
 
     /// <summary>Stops taking entries and waits until every queued entry is written.</summary>
@@ -153,23 +214,24 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         _writer.GetAwaiter().GetResult();
     }
 
-    private static void Insert(SqliteConnection connection, IEnumerable<RequestLogEntry> entries)
+    private static SqliteCommand CreateInsert(SqliteConnection connection)
     {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        using SqliteCommand insert = connection.CreateCommand();
-        insert.Transaction = transaction;
+        SqliteCommand insert = connection.CreateCommand();
         insert.CommandText = $"INSERT INTO request_log ({Columns}) VALUES ($rq, $rs, $ts, $p, $m, $tier, $priv, $cx, $out, $err, $lat, $ttft, $in, $outt, $cost, $fb, $q, $rl, $st)";
-        SqliteParameter[] p =
-        [
-            insert.Parameters.Add("$rq", SqliteType.Text), insert.Parameters.Add("$rs", SqliteType.Text), insert.Parameters.Add("$ts", SqliteType.Integer),
-            insert.Parameters.Add("$p", SqliteType.Text), insert.Parameters.Add("$m", SqliteType.Text), insert.Parameters.Add("$tier", SqliteType.Integer),
-            insert.Parameters.Add("$priv", SqliteType.Integer), insert.Parameters.Add("$cx", SqliteType.Real), insert.Parameters.Add("$out", SqliteType.Integer),
-            insert.Parameters.Add("$err", SqliteType.Text), insert.Parameters.Add("$lat", SqliteType.Real), insert.Parameters.Add("$ttft", SqliteType.Real),
-            insert.Parameters.Add("$in", SqliteType.Integer), insert.Parameters.Add("$outt", SqliteType.Integer), insert.Parameters.Add("$cost", SqliteType.Real),
-            insert.Parameters.Add("$fb", SqliteType.Integer), insert.Parameters.Add("$q", SqliteType.Real), insert.Parameters.Add("$rl", SqliteType.Real),
-            insert.Parameters.Add("$st", SqliteType.Integer),
-        ];
+        foreach ((string name, SqliteType type) in s_parameters)
+        {
+            insert.Parameters.Add(name, type);
+        }
+
         insert.Prepare();
+        return insert;
+    }
+
+    private static void Insert(SqliteCommand insert, IEnumerable<RequestLogEntry> entries)
+    {
+        using SqliteTransaction transaction = insert.Connection!.BeginTransaction();
+        insert.Transaction = transaction;
+        SqliteParameterCollection p = insert.Parameters;
         foreach (RequestLogEntry e in entries)
         {
             p[0].Value = e.RequestId;
@@ -195,6 +257,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         }
 
         transaction.Commit();
+        insert.Transaction = null;
     }
 
     private async Task WriteLoopAsync()
@@ -229,20 +292,45 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
             flushes.Clear();
         }
+
+        CloseWriter();
+    }
+
+    private void CloseWriter()
+    {
+        _insert?.Dispose();
+        _insert = null;
+        _writeConnection?.Dispose();
+        _writeConnection = null;
     }
 
     private async Task WriteBatchAsync(List<RequestLogEntry> batch)
     {
         try
         {
-            await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            Insert(connection, batch);
+            if (_insert is null)
+            {
+                _writeConnection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+
+                // WAL with NORMAL: a commit is not synced to disk on its own, which keeps the writer ahead of busy hosts; after
+                // a power cut the last batches may be missing, never corrupt. The budget ledger and audit log stay on FULL.
+                using (SqliteCommand pragma = _writeConnection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA synchronous = NORMAL";
+                    pragma.ExecuteNonQuery();
+                }
+
+                _insert = CreateInsert(_writeConnection);
+            }
+
+            Insert(_insert, batch);
         }
-#pragma warning disable CA1031 // The writer outlives any one failure: a lost batch is reported, the next one is tried.
+#pragma warning disable CA1031 // The writer outlives any one failure: a lost batch is reported, the next one is tried afresh.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogWriteFailed(batch.Count, Path, ex);
+            CloseWriter();
         }
     }
 
