@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -15,6 +17,7 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, IDisposable
 {
+    private const int RowsPerStatement = 32;
     private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
 
     /// <summary>The insert's parameters, in the order of <see cref="Columns"/>.</summary>
@@ -36,7 +39,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     // Only the writer task touches these: one connection and prepared insert for the log's lifetime, not one per batch.
     private SqliteConnection? _writeConnection;
-    private SqliteCommand? _insert;
+    private Inserts? _inserts;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteRequestLog"/> class and starts its background writer.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
@@ -149,8 +152,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         ArgumentNullException.ThrowIfNull(entries);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using SqliteCommand insert = CreateInsert(connection);
-        Insert(insert, entries);
+        using Inserts inserts = new(connection);
+        Insert(inserts, entries);
     }
 
     /// <summary>The report's read: only the columns it aggregates, handed over one by one without a task or an entry object per row.</summary>
@@ -214,50 +217,83 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         _writer.GetAwaiter().GetResult();
     }
 
-    private static SqliteCommand CreateInsert(SqliteConnection connection)
+    /// <summary>Creates the insert of <paramref name="rows"/> rows in one statement, prepared.</summary>
+    private static SqliteCommand CreateInsert(SqliteConnection connection, int rows)
     {
         SqliteCommand insert = connection.CreateCommand();
-        insert.CommandText = $"INSERT INTO request_log ({Columns}) VALUES ($rq, $rs, $ts, $p, $m, $tier, $priv, $cx, $out, $err, $lat, $ttft, $in, $outt, $cost, $fb, $q, $rl, $st)";
-        foreach ((string name, SqliteType type) in s_parameters)
+        StringBuilder sql = new($"INSERT INTO request_log ({Columns}) VALUES ");
+        for (int row = 0; row < rows; row++)
         {
-            insert.Parameters.Add(name, type);
+            sql.Append(row == 0 ? "(" : ",(");
+            for (int column = 0; column < s_parameters.Length; column++)
+            {
+                string name = string.Create(CultureInfo.InvariantCulture, $"{s_parameters[column].Name}{row}");
+                sql.Append(column == 0 ? string.Empty : ",").Append(name);
+                insert.Parameters.Add(name, s_parameters[column].Type);
+            }
+
+            sql.Append(')');
         }
 
+        insert.CommandText = sql.ToString();
         insert.Prepare();
         return insert;
     }
 
-    private static void Insert(SqliteCommand insert, IEnumerable<RequestLogEntry> entries)
+    /// <summary>Inserts entries in one transaction, <see cref="RowsPerStatement"/> per statement while there are that many.</summary>
+    private static void Insert(Inserts inserts, IEnumerable<RequestLogEntry> entries)
     {
-        using SqliteTransaction transaction = insert.Connection!.BeginTransaction();
-        insert.Transaction = transaction;
-        SqliteParameterCollection p = insert.Parameters;
+        using SqliteTransaction transaction = inserts.Many.Connection!.BeginTransaction();
+        inserts.Many.Transaction = transaction;
+        inserts.One.Transaction = transaction;
+        int pending = 0;
         foreach (RequestLogEntry e in entries)
         {
-            p[0].Value = e.RequestId;
-            p[1].Value = (object?)e.ResponseId ?? DBNull.Value;
-            p[2].Value = e.Timestamp.ToUnixTimeMilliseconds();
-            p[3].Value = e.Provider;
-            p[4].Value = e.Model;
-            p[5].Value = (int)e.Tier;
-            p[6].Value = (int)e.Privacy;
-            p[7].Value = e.Complexity;
-            p[8].Value = (int)e.Outcome;
-            p[9].Value = (object?)e.ErrorType ?? DBNull.Value;
-            p[10].Value = e.LatencyMs;
-            p[11].Value = (object?)e.TimeToFirstTokenMs ?? DBNull.Value;
-            p[12].Value = e.InputTokens;
-            p[13].Value = e.OutputTokens;
-            p[14].Value = (double)e.CostUsd;
-            p[15].Value = e.Fallbacks;
-            p[16].Value = (object?)e.QualityScore ?? DBNull.Value;
-            p[17].Value = (object?)e.RateLimitUtilization ?? DBNull.Value;
-            p[18].Value = e.Streamed ? 1 : 0;
-            insert.ExecuteNonQuery();
+            Bind(inserts.Many.Parameters, pending * s_parameters.Length, e);
+            if (++pending == RowsPerStatement)
+            {
+                inserts.Many.ExecuteNonQuery();
+                pending = 0;
+            }
+        }
+
+        // The rest, one by one, from the values already bound to the many-row statement.
+        for (int row = 0; row < pending; row++)
+        {
+            for (int column = 0; column < s_parameters.Length; column++)
+            {
+                inserts.One.Parameters[column].Value = inserts.Many.Parameters[(row * s_parameters.Length) + column].Value;
+            }
+
+            inserts.One.ExecuteNonQuery();
         }
 
         transaction.Commit();
-        insert.Transaction = null;
+        inserts.Many.Transaction = null;
+        inserts.One.Transaction = null;
+    }
+
+    private static void Bind(SqliteParameterCollection p, int at, RequestLogEntry e)
+    {
+        p[at].Value = e.RequestId;
+        p[at + 1].Value = (object?)e.ResponseId ?? DBNull.Value;
+        p[at + 2].Value = e.Timestamp.ToUnixTimeMilliseconds();
+        p[at + 3].Value = e.Provider;
+        p[at + 4].Value = e.Model;
+        p[at + 5].Value = (int)e.Tier;
+        p[at + 6].Value = (int)e.Privacy;
+        p[at + 7].Value = e.Complexity;
+        p[at + 8].Value = (int)e.Outcome;
+        p[at + 9].Value = (object?)e.ErrorType ?? DBNull.Value;
+        p[at + 10].Value = e.LatencyMs;
+        p[at + 11].Value = (object?)e.TimeToFirstTokenMs ?? DBNull.Value;
+        p[at + 12].Value = e.InputTokens;
+        p[at + 13].Value = e.OutputTokens;
+        p[at + 14].Value = (double)e.CostUsd;
+        p[at + 15].Value = e.Fallbacks;
+        p[at + 16].Value = (object?)e.QualityScore ?? DBNull.Value;
+        p[at + 17].Value = (object?)e.RateLimitUtilization ?? DBNull.Value;
+        p[at + 18].Value = e.Streamed ? 1 : 0;
     }
 
     private async Task WriteLoopAsync()
@@ -298,8 +334,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     private void CloseWriter()
     {
-        _insert?.Dispose();
-        _insert = null;
+        _inserts?.Dispose();
+        _inserts = null;
         _writeConnection?.Dispose();
         _writeConnection = null;
     }
@@ -308,7 +344,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         try
         {
-            if (_insert is null)
+            if (_inserts is null)
             {
                 _writeConnection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -320,10 +356,10 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
                     pragma.ExecuteNonQuery();
                 }
 
-                _insert = CreateInsert(_writeConnection);
+                _inserts = new Inserts(_writeConnection);
             }
 
-            Insert(_insert, batch);
+            Insert(_inserts, batch);
         }
 #pragma warning disable CA1031 // The writer outlives any one failure: a lost batch is reported, the next one is tried afresh.
         catch (Exception ex)
@@ -394,6 +430,20 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     [LoggerMessage(LogLevel.Error, "The request log could not store {Count} entries in {Path}; they are lost.")]
     private partial void LogWriteFailed(int count, string path, Exception exception);
+
+    /// <summary>The two prepared inserts: many rows per statement (SQLite's per-statement cost is the writer's largest), and one.</summary>
+    private sealed class Inserts(SqliteConnection connection) : IDisposable
+    {
+        public SqliteCommand Many { get; } = CreateInsert(connection, RowsPerStatement);
+
+        public SqliteCommand One { get; } = CreateInsert(connection, 1);
+
+        public void Dispose()
+        {
+            Many.Dispose();
+            One.Dispose();
+        }
+    }
 
     /// <summary>A queued entry, or a flush marker to complete once everything before it is stored.</summary>
     private readonly record struct Item(RequestLogEntry? Entry, TaskCompletionSource? Flush);
