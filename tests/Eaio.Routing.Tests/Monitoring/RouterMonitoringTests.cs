@@ -62,6 +62,30 @@ public sealed class RouterMonitoringTests
     }
 
     [Test]
+    public async Task A_stream_the_caller_stops_reading_is_cancelled_and_one_the_provider_cuts_is_failed()
+    {
+        InMemoryRequestLog log = new();
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IRequestLog>(log));
+        ChatOptions options = RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private);
+
+        await foreach (ChatResponseUpdate update in h.Chat.GetStreamingResponseAsync(s_question, options))
+        {
+            break;
+        }
+
+        h.Ollama.Enqueue(LoopbackReply.CutStreamBeforeFinal("A partial answer that stops", abort: true));
+        Assert.CatchAsync(async () =>
+        {
+            await foreach (ChatResponseUpdate update in h.Chat.GetStreamingResponseAsync(s_question, options))
+            {
+            }
+        });
+
+        Assert.That(log.Entries.Select(e => e.Outcome), Is.EqualTo(new[] { RequestOutcome.Cancelled, RequestOutcome.Failed }), "stopping early is not the provider's fault");
+        Assert.That(log.Entries[1].ErrorType, Is.EqualTo("stream failed after output"));
+    }
+
+    [Test]
     public async Task Metrics_carry_the_gen_ai_names_and_provider_model_and_privacy_tags()
     {
         using MetricCollector<double> duration = new(null, EaioTelemetry.MeterName, "gen_ai.client.operation.duration");
