@@ -159,10 +159,14 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 await RefreshAsync().ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A background refresh must not take the process down; the next one tries again.
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not ObjectDisposedException)
 #pragma warning restore CA1031
             {
                 LogRefreshFailed(ex);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host is shutting down and disposed the cache under a refresh: nothing to report.
             }
             finally
             {
