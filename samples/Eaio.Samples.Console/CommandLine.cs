@@ -11,6 +11,8 @@ internal sealed class CommandLine
         Usage: dotnet run --project samples/Eaio.Samples.Console -- <explain|ask> "<question>" [options]
                dotnet run --project samples/Eaio.Samples.Console -- audit verify|tail [count]
                dotnet run --project samples/Eaio.Samples.Console -- budget [tenant]
+               dotnet run --project samples/Eaio.Samples.Console -- report [days] [--markdown|--json]
+               dotnet run --project samples/Eaio.Samples.Console -- health
           --privacy private|enhanced|public      privacy level (default: DEFAULT_PRIVACY_LEVEL, PRIVATE)
           --sensitivity public|sensitive|critical
           --domain general|building-data|energy-optimization|technical|analysis|code|creative|multimodal
@@ -23,6 +25,8 @@ internal sealed class CommandLine
         explain prints the plan and needs nothing running; ask streams the answer, then the route decision.
         audit verify checks the audit log's hash chain (exit 4 when broken); audit tail prints the last records (default 10).
         budget prints the month's budget: spent, reserved, remaining, alert state and when it resets (the host's, or a tenant's).
+        report prints the optimisation report over the request log (default: the last 30 days) with targets and recommendations.
+        health prints each provider's health; exit 5 when a registered health check is not healthy (for example Ollama unreachable).
         """;
 
     private CommandLine(string verb, string question, RequestProfile profile)
@@ -37,6 +41,9 @@ internal sealed class CommandLine
     public string Question { get; }
 
     public RequestProfile Profile { get; }
+
+    /// <summary>Gets the arguments after the verb of <c>report</c> and <c>health</c>, which parse their own.</summary>
+    public IReadOnlyList<string> Arguments { get; private init; } = [];
 
     /// <summary>Gets how many records <c>audit tail</c> prints.</summary>
     public int Count { get; private init; } = 10;
@@ -65,9 +72,16 @@ internal sealed class CommandLine
             return true;
         }
 
+        if (args.Length >= 1 && args[0] is "report" or "health")
+        {
+            command = new CommandLine(args[0], string.Empty, new RequestProfile()) { Arguments = args[1..] };
+            error = null;
+            return true;
+        }
+
         if (args.Length < 2 || args[0] is not ("explain" or "ask"))
         {
-            error = "Expected a command (explain or ask) and a question, or audit verify|tail, or budget.";
+            error = "Expected a command (explain or ask) and a question, or audit verify|tail, budget, report or health.";
             return false;
         }
 

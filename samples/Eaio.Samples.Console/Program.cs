@@ -28,6 +28,7 @@ ServiceCollection services = new();
 try
 {
     services.AddEaioHybridChat(configuration.GetSection("Eaio"));
+    services.AddHealthChecks().AddEaioHealthChecks();
 }
 catch (EaioConfigurationException ex)
 {
@@ -49,6 +50,16 @@ if (command.Verb.StartsWith("audit", StringComparison.Ordinal))
 if (command.Verb == "budget")
 {
     return await BudgetCommand.RunAsync(provider.GetRequiredService<IBudgetLedger>(), command.Profile.TenantId);
+}
+
+if (command.Verb == "report")
+{
+    return await ReportCommand.RunAsync(provider.GetRequiredService<IRequestLog>(), provider.GetRequiredService<EaioHybridChatOptions>(), command.Arguments);
+}
+
+if (command.Verb == "health")
+{
+    return await HealthCommand.RunAsync(provider);
 }
 
 IChatClient chat = provider.GetRequiredService<IChatClient>();

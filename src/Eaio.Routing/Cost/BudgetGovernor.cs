@@ -59,6 +59,7 @@ internal sealed partial class BudgetGovernor
         if (budget.Reservation is { } reservation)
         {
             BudgetSettlement settlement = await _ledger!.SettleAsync(reservation, cost.Usd, CancellationToken.None).ConfigureAwait(false);
+            EaioMetrics.BudgetRemainingUsd.Record((double)settlement.Status.RemainingUsd, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));
             if (settlement.AlertRaised)
             {
                 EaioMetrics.BudgetAlerts.Add(1, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));

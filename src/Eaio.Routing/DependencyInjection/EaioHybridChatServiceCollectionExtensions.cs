@@ -77,6 +77,11 @@ public static class EaioHybridChatServiceCollectionExtensions
         services.TryAddSingleton<IBudgetLedger>(sp => new SqliteBudgetLedger(
             Path.Combine(options.ResolveDataDirectory(), "eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
 
+        // Every route attempt goes to the request log (the optimisation report's data), in the same embedded file; hosts
+        // register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it.
+        services.TryAddSingleton<IRequestLog>(sp => new SqliteRequestLog(
+            Path.Combine(options.ResolveDataDirectory(), "eaio.db"), sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteRequestLog>()));
+
         if (options.AuditAllApiCalls)
         {
             // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.
@@ -127,7 +132,9 @@ public static class EaioHybridChatServiceCollectionExtensions
                 sp.GetService<ILoggerFactory>(),
                 sp.GetServices<ISensitiveDataDetector>(),
                 sp.GetService<IAuditLog>(),
-                sp.GetService<IPseudonymVault>());
+                sp.GetService<IPseudonymVault>(),
+                sp.GetService<IRequestLog>(),
+                sp.GetService<ProviderHealthMonitor>());
         });
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -34,6 +35,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly IPseudonymVault _vault;
     private readonly Pseudonymizer _pseudonymizer;
     private readonly IAuditLog? _audit;
+    private readonly IRequestLog? _requestLog;
+    private readonly ProviderHealthMonitor? _health;
     private readonly AuditPayloadHasher? _hasher;
     private readonly IBudgetLedger _budget;
     private readonly BudgetGovernor _governor;
@@ -59,6 +62,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="detectors">The detectors the egress guard of every external route runs; a hit blocks the call.</param>
     /// <param name="vault">Where placeholders and their originals are kept per conversation; an in-memory vault with a one-hour expiry when <see langword="null"/>.</param>
     /// <param name="audit">Where every external call and every block is recorded; nothing is recorded when <see langword="null"/> or when <see cref="EaioHybridChatOptions.AuditAllApiCalls"/> is off.</param>
+    /// <param name="requestLog">Where every route attempt, local and external, is logged for the optimisation report; nothing is logged when <see langword="null"/>.</param>
+    /// <param name="health">The provider health the router plans with (an unhealthy Ollama is out of plans); only configuration and circuits count when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
     public HybridRouterChatClient(
         EaioHybridChatOptions options,
@@ -68,7 +73,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISensitiveDataDetector>? detectors = null,
         IAuditLog? audit = null,
-        IPseudonymVault? vault = null)
+        IPseudonymVault? vault = null,
+        IRequestLog? requestLog = null,
+        ProviderHealthMonitor? health = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providerClients);
@@ -88,6 +95,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _detector = new CompositeDetector(detectorList);
         _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
         _pseudonymizer = new Pseudonymizer(_vault, options.Pseudonymization);
+        _requestLog = requestLog;
+        _health = health;
         if (options.AuditAllApiCalls && audit is not null)
         {
             _audit = audit;
@@ -126,6 +135,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 continue;
             }
 
+            RateLimiter requestRate = Own(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = options.RequestsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            }));
             ProviderResilience resilience = new()
             {
                 Provider = provider.Name,
@@ -133,13 +149,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
                 TimeoutSetting = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
                 ConcurrencySetting = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
-                RequestRate = Own(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = options.RequestsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 0,
-                })),
+                RequestRate = requestRate,
                 RequestsPerMinute = options.RequestsPerMinute,
                 Concurrency = isLocal ? local : api,
                 Circuit = circuit,
@@ -162,12 +172,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                 QueueLimit = 0,
             }));
-            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate };
+            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate, RequestRate = requestRate };
         }
 
         _routeList = [.. _routes.Values];
         _healthy = [.. _routeList.Select(r => r.MissingReason is null ? r.Available : new ProviderAvailability(r.Descriptor.Name, false, r.MissingReason))];
         _externalConfigured = _routeList.Any(r => r.MissingReason is null && r.Descriptor.Tier == ProviderTier.External);
+        _health?.AttachCircuits(name => _routes.TryGetValue(name, out ProviderRoute? route) && route.MissingReason is null ? route.Circuit : null);
     }
 
     /// <summary>Gets how many plans the router keeps for reuse, for tests.</summary>
@@ -195,10 +206,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
 
         ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
+        IReadOnlyList<ProviderHealth>? health = _health?.Current;
         bool healthy = true;
         foreach (ProviderRoute route in _routeList)
         {
-            if (route.MissingReason is null && route.Circuit.UnavailableReason is not null)
+            if (route.MissingReason is null && (route.Circuit.UnavailableReason is not null || UnhealthyReason(health, route) is not null))
             {
                 healthy = false;
                 break;
@@ -208,8 +220,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         BudgetSnapshot budget = _budget.GetSnapshot(profile.TenantId);
         if (!healthy)
         {
-            // A circuit is open: plan with the current reasons, and keep nothing (the reasons name when the circuit closes).
-            return Policy.Plan(profile, Availability(), budget);
+            // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
+            return Policy.Plan(profile, Availability(health), budget);
         }
 
         // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
@@ -232,6 +244,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         RoutePlan plan = Explain(messages, options);
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
+        using Activity? activity = EaioMetrics.Source.StartActivity("chat", ActivityKind.Client);
+        string? requestId = _requestLog is null ? null : NewId();
 
         bool egressBlocked = false;
         foreach (PlannedRoute planned in plan.Routes)
@@ -263,7 +277,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: false).ConfigureAwait(false);
 
                 continue;
             }
@@ -271,6 +285,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 // Cancelled by the caller before an answer: nothing is known to be billed, so the hold is released.
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Cancelled, "OperationCanceledException", null, null, attempts.Count, requestId, null, false));
                 throw;
             }
 
@@ -293,10 +308,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan) { Cost = cost };
             (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
+            if (_requestLog is not null)
+            {
+                // The request log's key for quality feedback: the provider's id, or one of the router's when it gave none.
+                response.ResponseId ??= NewId();
+            }
+
+            RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Succeeded, null, cost, null, attempts.Count - 1, requestId, response.ResponseId, false));
+            Complete(activity, plan, decision);
             LogRouted(planned.Provider, planned.Model, attempts.Count);
             return response;
         }
 
+        activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
         throw NoRoute(plan, attempts, last);
     }
 
@@ -309,6 +333,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
         long requestStarted = _time.GetTimestamp();
+        using Activity? activity = EaioMetrics.Source.StartActivity("chat", ActivityKind.Client);
+        string? requestId = _requestLog is null ? null : NewId();
+        string? responseId = null;
 
         bool egressBlocked = false;
         foreach (PlannedRoute planned in plan.Routes)
@@ -333,7 +360,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: true).ConfigureAwait(false);
                 continue;
             }
 
@@ -357,13 +384,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: true).ConfigureAwait(false);
                 continue;
             }
             catch
             {
                 await updates.DisposeAsync().ConfigureAwait(false);
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Cancelled, "OperationCanceledException", null, null, attempts.Count, requestId, null, true));
                 throw;
             }
 
@@ -373,6 +401,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
             RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
             LogRouted(planned.Provider, planned.Model, attempts.Count);
             bool completed = false;
+
+            // Set while the provider is awaited: a stream that ends early then failed there, else the caller stopped reading.
+            bool awaitingProvider = false;
             CallCost? cost = null;
             StringBuilder? output = budget is null ? null : new StringBuilder();
             try
@@ -382,24 +413,29 @@ public sealed partial class HybridRouterChatClient : IChatClient
                     foreach (ChatResponseUpdate update in held)
                     {
                         decision = await SettleOnUsageAsync(update, budget, decision, output).ConfigureAwait(false);
-                        yield return Stamp(Restore(update, restorer, outgoing.Scope), decision);
+                        yield return Stamp(Identify(Restore(update, restorer, outgoing.Scope), ref responseId), decision);
                     }
                 }
 
                 if (hasMore)
                 {
                     decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
-                    yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
+                    yield return Stamp(Identify(Restore(updates.Current, restorer, outgoing.Scope), ref responseId), decision);
+                    awaitingProvider = true;
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
+                        awaitingProvider = false;
                         decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
-                        yield return Stamp(Restore(updates.Current, restorer, outgoing.Scope), decision);
+                        yield return Stamp(Identify(Restore(updates.Current, restorer, outgoing.Scope), ref responseId), decision);
+                        awaitingProvider = true;
                     }
+
+                    awaitingProvider = false;
                 }
 
                 if (restorer?.Flush() is { Length: > 0 } tail)
                 {
-                    yield return Stamp(new ChatResponseUpdate(ChatRole.Assistant, tail), decision);
+                    yield return Stamp(Identify(new ChatResponseUpdate(ChatRole.Assistant, tail), ref responseId), decision);
                 }
 
                 completed = true;
@@ -417,6 +453,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
                 // A streamed call is recorded when it ends, before the stream completes for the caller.
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, completed ? "ok" : "failed after output", cost).ConfigureAwait(false);
+                RequestOutcome outcome = completed ? RequestOutcome.Succeeded
+                    : !awaitingProvider || cancellationToken.IsCancellationRequested ? RequestOutcome.Cancelled
+                    : RequestOutcome.Failed;
+                RecordAttempt(plan, planned, started, new AttemptResult(
+                    outcome, outcome == RequestOutcome.Failed ? "stream failed after output" : null, cost, firstUpdate, attempts.Count - 1, requestId, responseId, true));
+                if (completed)
+                {
+                    Complete(activity, plan, decision with { Cost = cost });
+                }
+                else
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, outcome == RequestOutcome.Failed ? "stream failed after output" : "cancelled");
+                }
                 if (outgoing.Scope is { } endedScope)
                 {
                     EndScope(endedScope, attemptOptions);
@@ -426,6 +475,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             yield break;
         }
 
+        activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
         throw NoRoute(plan, attempts, last);
     }
 
@@ -472,18 +522,39 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return (route.Client!, attemptOptions);
     }
 
-    private ProviderAvailability[] Availability()
+    private ProviderAvailability[] Availability(IReadOnlyList<ProviderHealth>? health)
     {
         ProviderAvailability[] availability = new ProviderAvailability[_healthy.Length];
         for (int i = 0; i < availability.Length; i++)
         {
             ProviderRoute route = _routeList[i];
-            availability[i] = route.MissingReason is null && route.Circuit.UnavailableReason is { } reason
+            availability[i] = route.MissingReason is null && (route.Circuit.UnavailableReason ?? UnhealthyReason(health, route)) is { } reason
                 ? new ProviderAvailability(route.Descriptor.Name, false, reason)
                 : _healthy[i];
         }
 
         return availability;
+    }
+
+    /// <summary>Why the health snapshot takes a configured provider out of plans (Ollama unreachable or its model not pulled), or <see langword="null"/>.</summary>
+    private static string? UnhealthyReason(IReadOnlyList<ProviderHealth>? health, ProviderRoute route)
+    {
+        // Only probed providers count: an external provider's key and circuit are already the route's own state.
+        if (health is null || route.Descriptor.Tier != ProviderTier.Local)
+        {
+            return null;
+        }
+
+        foreach (ProviderHealth entry in health)
+        {
+            if (entry.Status == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy
+                && string.Equals(entry.Provider, route.Descriptor.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                return "health check: " + entry.Description;
+            }
+        }
+
+        return null;
     }
 
     private async Task AuditAsync(
@@ -521,8 +592,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>Records a failed attempt: in the attempts, the log and the audit log, and ends its vault scope.</summary>
-    private async Task AttemptFailedAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, Exception ex, List<RouteAttempt> attempts)
+    private async Task AttemptFailedAsync(
+        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, Exception ex, List<RouteAttempt> attempts, string? requestId, bool streamed)
     {
+        RecordAttempt(plan, planned, started, new AttemptResult(OutcomeOf(ex), ex.GetType().Name, null, null, attempts.Count, requestId, null, streamed));
+        if (ex is PrivacyViolationException)
+        {
+            EaioMetrics.PrivacyBlocks.Add(1, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
+        }
+
         attempts.Add(Failed(planned, started, null, ex));
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
         await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
@@ -654,6 +732,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
             throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
         }
 
+        foreach (KeyValuePair<string, int> count in counts)
+        {
+            EaioMetrics.PseudonymizedEntities.Add(
+                count.Value,
+                new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider),
+                new KeyValuePair<string, object?>("eaio.entity.type", count.Key));
+        }
+
         return new Outgoing(sanitized.Messages, counts, scope);
     }
 
@@ -736,6 +822,129 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return disposable;
     }
 
+    /// <summary>Counts an attempt in the metrics and queues it for the request log; never waits and never throws for the log.</summary>
+    private void RecordAttempt(RoutePlan plan, PlannedRoute planned, long started, AttemptResult result)
+    {
+        TimeSpan elapsed = _time.GetElapsedTime(started);
+        TagList tags = new()
+        {
+            { "gen_ai.operation.name", "chat" },
+            { EaioMetrics.ProviderTag, planned.Provider },
+            { EaioMetrics.ModelTag, planned.Model },
+            { EaioMetrics.PrivacyTag, EaioMetrics.PrivacyValue(plan.Profile.Privacy) },
+        };
+        if (result.ErrorType is { } errorType)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        EaioMetrics.OperationDuration.Record(elapsed.TotalSeconds, tags);
+        TagList counted = tags;
+        counted.Add("eaio.outcome", OutcomeValue(result.Outcome));
+        EaioMetrics.Requests.Add(1, counted);
+        if (result.Cost is { } cost)
+        {
+            TagList input = tags;
+            input.Add("gen_ai.token.type", "input");
+            EaioMetrics.TokenUsage.Record(cost.InputTokens, input);
+            TagList output = tags;
+            output.Add("gen_ai.token.type", "output");
+            EaioMetrics.TokenUsage.Record(cost.OutputTokens, output);
+        }
+
+        if (result.FirstUpdate is { } firstUpdate)
+        {
+            EaioMetrics.TimeToFirstToken.Record(firstUpdate.TotalSeconds, tags);
+        }
+
+        if (result.Outcome == RequestOutcome.Succeeded && result.Fallbacks > 0)
+        {
+            EaioMetrics.Fallbacks.Add(result.Fallbacks, tags);
+        }
+
+        double? utilization = null;
+        if (_routes[planned.Provider].RequestRate?.GetStatistics() is { } statistics)
+        {
+            utilization = Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1);
+            EaioMetrics.RateLimitUtilization.Record(utilization.Value, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
+        }
+
+        _requestLog?.Record(new RequestLogEntry
+        {
+            RequestId = result.RequestId!,
+            ResponseId = result.ResponseId,
+            Timestamp = _time.GetUtcNow() - elapsed,
+            Provider = planned.Provider,
+            Model = planned.Model,
+            Tier = planned.Tier,
+            Privacy = plan.Profile.Privacy,
+            Complexity = plan.Profile.Complexity,
+            Outcome = result.Outcome,
+            ErrorType = result.ErrorType,
+            LatencyMs = elapsed.TotalMilliseconds,
+            TimeToFirstTokenMs = result.FirstUpdate?.TotalMilliseconds,
+            InputTokens = result.Cost?.InputTokens ?? 0,
+            OutputTokens = result.Cost?.OutputTokens ?? 0,
+            CostUsd = result.Cost?.Usd ?? 0m,
+            Fallbacks = result.Fallbacks,
+            RateLimitUtilization = utilization,
+            Streamed = result.Streamed,
+        });
+    }
+
+    /// <summary>With a request log, gives every streamed update the response's id: the provider's first one, or one of the router's.</summary>
+    private ChatResponseUpdate Identify(ChatResponseUpdate update, ref string? responseId)
+    {
+        if (_requestLog is not null)
+        {
+            responseId ??= update.ResponseId ?? NewId();
+            update.ResponseId ??= responseId;
+        }
+
+        return update;
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Names the span after the semantic conventions (<c>chat {model}</c>) and tags what served the request.</summary>
+    private static void Complete(Activity? activity, RoutePlan plan, RouteDecision decision)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.DisplayName = "chat " + decision.Model;
+        activity.SetTag("gen_ai.operation.name", "chat");
+        activity.SetTag(EaioMetrics.ProviderTag, decision.Provider);
+        activity.SetTag(EaioMetrics.ModelTag, decision.Model);
+        activity.SetTag(EaioMetrics.PrivacyTag, EaioMetrics.PrivacyValue(plan.Profile.Privacy));
+        activity.SetTag("eaio.fallbacks", decision.Fallbacks);
+        if (decision.Cost is { } cost)
+        {
+            activity.SetTag("gen_ai.usage.input_tokens", cost.InputTokens);
+            activity.SetTag("gen_ai.usage.output_tokens", cost.OutputTokens);
+            activity.SetTag("eaio.cost.usd", (double)cost.Usd);
+        }
+    }
+
+    /// <summary>Who is at fault: the router refusing (blocked), the provider not answering (unavailable), or its answer (failed).</summary>
+    private static RequestOutcome OutcomeOf(Exception ex) => ex switch
+    {
+        PrivacyViolationException or BudgetExceededException => RequestOutcome.Blocked,
+        ProviderUnavailableException or HttpRequestException or TimeoutException or OperationCanceledException => RequestOutcome.Unavailable,
+        _ => RequestOutcome.Failed,
+    };
+
+    private static string OutcomeValue(RequestOutcome outcome) => outcome switch
+    {
+        RequestOutcome.Succeeded => "succeeded",
+        RequestOutcome.Failed => "failed",
+        RequestOutcome.Unavailable => "unavailable",
+        RequestOutcome.Blocked => "blocked",
+        _ => "cancelled",
+    };
+
     [LoggerMessage(LogLevel.Debug, "Routed to {Provider}/{Model} after {Attempts} attempt(s).")]
     private partial void LogRouted(string provider, string model, int attempts);
 
@@ -756,6 +965,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the vault scope to restore from.</summary>
     private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope);
 
+    /// <summary>How an attempt ended, for the metrics and the request log.</summary>
+    private readonly record struct AttemptResult(
+        RequestOutcome Outcome, string? ErrorType, CallCost? Cost, TimeSpan? FirstUpdate, int Fallbacks, string? RequestId, string? ResponseId, bool Streamed);
+
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,
         ProviderResilienceChatClient? Client,
@@ -768,5 +981,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         /// <summary>Gets the provider's tokens-per-minute limit; local routes have none.</summary>
         public RateLimiter? TokenRate { get; init; }
+
+        /// <summary>Gets the provider's requests-per-minute limit, read for the rate-limit utilisation.</summary>
+        public RateLimiter? RequestRate { get; init; }
     }
 }

@@ -1,0 +1,179 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>Provider health against a loopback Ollama that is down, up, and up without the default model; and the router planning with it.</summary>
+[CancelAfter(30_000)]
+public sealed class ProviderHealthTests
+{
+    private static readonly ChatMessage[] s_question = [new(ChatRole.User, "What is a kWh?")];
+    private readonly HttpClient _http = new();
+
+    [OneTimeTearDown]
+    public void DisposeShared() => _http.Dispose();
+
+    [Test]
+    public async Task Ollama_up_with_its_default_model_is_healthy_and_lists_its_models()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["llama3.2:3b", "qwen2.5:7b"]);
+        using ProviderHealthMonitor monitor = Monitor(Options(ollama.BaseUri));
+
+        ProviderHealth health = (await monitor.RefreshAsync()).Single(h => h.Provider == EaioProviders.Ollama);
+
+        Assert.That(health.Status, Is.EqualTo(HealthStatus.Healthy), health.Description);
+        Assert.That(health.Models, Is.EqualTo(new[] { "llama3.2:3b", "qwen2.5:7b" }));
+        Assert.That(ollama.Requests.Select(r => r.Path), Does.Contain("/api/tags"));
+    }
+
+    [Test]
+    public async Task Ollama_up_without_its_default_model_is_unhealthy_and_says_what_to_pull()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["qwen2.5:7b"]);
+        using ProviderHealthMonitor monitor = Monitor(Options(ollama.BaseUri));
+
+        ProviderHealth health = (await monitor.RefreshAsync()).Single(h => h.Provider == EaioProviders.Ollama);
+
+        Assert.That(health.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(health.Description, Does.Contain("ollama pull llama3.2:3b"));
+    }
+
+    [Test]
+    public async Task Ollama_down_is_unhealthy_and_says_how_to_start_it()
+    {
+        Uri down = await DownAddressAsync();
+        using ProviderHealthMonitor monitor = Monitor(Options(down));
+
+        ProviderHealth health = (await monitor.RefreshAsync()).Single(h => h.Provider == EaioProviders.Ollama);
+
+        Assert.That(health.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(health.Description, Does.Contain("not reachable").And.Contain("ollama serve"));
+    }
+
+    [Test]
+    public async Task External_providers_are_healthy_only_with_a_key()
+    {
+        EaioHybridChatOptions options = Options(await DownAddressAsync());
+        options.OpenAI.ApiKey = "sk-test";
+        using ProviderHealthMonitor monitor = Monitor(options);
+
+        IReadOnlyList<ProviderHealth> snapshot = await monitor.RefreshAsync();
+
+        Assert.That(snapshot.Single(h => h.Provider == EaioProviders.OpenAI).Status, Is.EqualTo(HealthStatus.Healthy));
+        ProviderHealth deepSeek = snapshot.Single(h => h.Provider == EaioProviders.DeepSeek);
+        Assert.That(deepSeek.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(deepSeek.Description, Does.Contain("DEEPSEEK_API_KEY is not set"));
+    }
+
+    [Test]
+    public async Task The_router_plans_with_the_snapshot_an_unhealthy_Ollama_is_out_with_the_reason()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["qwen2.5:7b"]);
+        EaioHybridChatOptions options = Options(ollama.BaseUri);
+        using ProviderHealthMonitor monitor = Monitor(options);
+        using IChatClient local = new OllamaSharp.OllamaApiClient(new HttpClient { BaseAddress = ollama.BaseUri });
+        using HybridRouterChatClient router = new(options, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = local }, health: monitor);
+        ChatOptions chat = new ChatOptions().WithEaio(p => p.Privacy = PrivacyLevel.Private);
+
+        Assert.That(router.Explain(s_question, chat).Routes.Select(r => r.Provider), Does.Contain(EaioProviders.Ollama), "unknown health is not unhealthy");
+
+        await monitor.RefreshAsync();
+        RoutePlan plan = router.Explain(s_question, chat);
+        Assert.That(plan.IsEmpty, Is.True);
+        Assert.That(plan.Exclusions.Single(e => e.Provider == EaioProviders.Ollama).Reason, Does.Contain("ollama pull llama3.2:3b"));
+        NoRouteAvailableException? error = Assert.ThrowsAsync<NoRouteAvailableException>(() => router.GetResponseAsync(s_question, chat));
+        Assert.That(error!.Message, Does.Contain("ollama pull llama3.2:3b"));
+        Assert.That(ollama.ChatRequestCount, Is.Zero, "an unhealthy Ollama is not called");
+
+        ollama.Models = ["llama3.2:3b"];
+        await monitor.RefreshAsync();
+        Assert.That(router.Explain(s_question, chat).Routes.Select(r => r.Provider), Is.EqualTo(new[] { EaioProviders.Ollama }));
+        IReadOnlyList<ProviderHealth> health = await monitor.GetHealthAsync();
+        Assert.That(health.Single(h => h.Provider == EaioProviders.Ollama).Circuit, Is.EqualTo("closed"), "the router's circuit state is in the report");
+    }
+
+    [Test]
+    public async Task The_snapshot_is_refreshed_in_the_background_on_the_timer()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["qwen2.5:7b"]);
+        FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using ProviderHealthMonitor monitor = new(Options(ollama.BaseUri), _http, new MemoryCache(new MemoryCacheOptions()), time, refreshInterval: TimeSpan.FromSeconds(30));
+        await monitor.RefreshAsync();
+        Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Unhealthy));
+
+        ollama.Models = ["llama3.2:3b"];
+        Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Unhealthy), "the cached snapshot is served until the next refresh");
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        for (int i = 0; i < 200 && OllamaStatus(monitor) != HealthStatus.Healthy; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Healthy));
+    }
+
+    [Test]
+    public async Task AddEaioHealthChecks_registers_a_check_per_usable_provider_and_the_router_uses_the_monitor()
+    {
+        Uri down = await DownAddressAsync();
+        string data = Path.Combine(TestDataDirectory.Path, "health-" + Guid.NewGuid().ToString("N"));
+        ServiceCollection services = new();
+        services.AddEaioHybridChat(o =>
+        {
+            o.Ollama.BaseUrl = down;
+            o.OpenAI.ApiKey = "sk-test";
+            o.DataDirectory = data;
+        });
+        services.AddHealthChecks().AddEaioHealthChecks();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        HealthReport report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.That(report.Entries.Keys, Is.EquivalentTo(new[] { "eaio-ollama", "eaio-openai" }), "providers without a key have no check");
+        Assert.That(report.Entries["eaio-ollama"].Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(report.Entries["eaio-ollama"].Description, Does.Contain("not reachable"));
+        Assert.That(report.Entries["eaio-openai"].Status, Is.EqualTo(HealthStatus.Healthy));
+        Assert.That(report.Status, Is.EqualTo(HealthStatus.Unhealthy));
+
+        HybridRouterChatClient router = provider.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>()!;
+        Assert.That(report.Entries["eaio-openai"].Data["circuit"], Is.EqualTo("closed"));
+        RoutePlan plan = router.Explain(s_question, new ChatOptions().WithEaio(p => p.Privacy = PrivacyLevel.Public));
+        Assert.That(plan.Routes.Select(r => r.Provider), Is.EqualTo(new[] { EaioProviders.OpenAI }));
+        Assert.That(plan.Exclusions.Single(e => e.Provider == EaioProviders.Ollama).Reason, Does.Contain("not reachable"));
+    }
+
+    [Test]
+    public void AddEaioHealthChecks_without_AddEaioHybridChat_says_what_to_call_first()
+    {
+        ServiceCollection services = new();
+        InvalidOperationException? error = Assert.Throws<InvalidOperationException>(() => services.AddHealthChecks().AddEaioHealthChecks());
+        Assert.That(error!.Message, Does.Contain("AddEaioHybridChat"));
+    }
+
+    private static HealthStatus? OllamaStatus(ProviderHealthMonitor monitor) =>
+        monitor.Current?.Single(h => h.Provider == EaioProviders.Ollama).Status;
+
+    private static EaioHybridChatOptions Options(Uri ollama)
+    {
+        EaioHybridChatOptions options = new() { DataDirectory = TestDataDirectory.Path };
+        options.Ollama.BaseUrl = ollama;
+        return options;
+    }
+
+    /// <summary>The address of a loopback Ollama that has been stopped: connections to it are refused.</summary>
+    private static async Task<Uri> DownAddressAsync()
+    {
+        LoopbackOllamaServer server = await LoopbackOllamaServer.StartAsync();
+        Uri address = server.BaseUri;
+        await server.DisposeAsync();
+        return address;
+    }
+
+    private ProviderHealthMonitor Monitor(EaioHybridChatOptions options) =>
+        new(options, _http, new MemoryCache(new MemoryCacheOptions()), refreshInterval: Timeout.InfiniteTimeSpan, checkTimeout: TimeSpan.FromSeconds(5));
+}

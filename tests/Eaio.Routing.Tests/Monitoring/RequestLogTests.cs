@@ -1,0 +1,137 @@
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>Both request logs: what is recorded is stored, feedback updates it, and the SQLite log loses nothing on shutdown.</summary>
+[CancelAfter(30_000)]
+public sealed class RequestLogTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private string _folder = string.Empty;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Path.Combine(Path.GetTempPath(), "eaio-tests", "requestlog-" + Guid.NewGuid().ToString("N"));
+
+    [TearDown]
+    public void RemoveFolder()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    public static IEnumerable<string> Kinds() => ["memory", "sqlite"];
+
+    [Test]
+    public async Task Disposing_the_SQLite_log_writes_everything_recorded_before_it([Values] bool synchronously)
+    {
+        string path = Path.Combine(_folder, "eaio.db");
+        SqliteRequestLog log = new(path, batchSize: 64);
+        for (int i = 0; i < 5_000; i++)
+        {
+            log.Record(Entry(i) with { ResponseId = i % 3 == 0 ? null : "resp-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), QualityScore = i % 7 == 0 ? 0.5 : null });
+        }
+
+        if (synchronously)
+        {
+            log.Dispose();
+        }
+        else
+        {
+            await log.DisposeAsync();
+        }
+
+        await using SqliteRequestLog reopened = new(path);
+        List<RequestLogEntry> stored = await reopened.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();
+        // Field for field: batches go in 32 rows per statement plus single rows for the rest, and both must bind alike.
+        Assert.That(stored.OrderBy(e => e.LatencyMs), Is.EqualTo(Enumerable.Range(0, 5_000).Select(i => Entry(i) with
+        {
+            ResponseId = i % 3 == 0 ? null : "resp-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            QualityScore = i % 7 == 0 ? 0.5 : null,
+        })));
+    }
+
+    [TestCaseSource(nameof(Kinds))]
+    public async Task Entries_read_back_field_for_field_within_their_period(string kind)
+    {
+        await using Disposable<IRequestLog> log = Create(kind);
+        RequestLogEntry full = Entry(1) with
+        {
+            ResponseId = "resp-1",
+            ErrorType = "HttpRequestException",
+            Outcome = RequestOutcome.Unavailable,
+            TimeToFirstTokenMs = 42.5,
+            RateLimitUtilization = 0.25,
+            Streamed = true,
+            Tier = ProviderTier.External,
+            Privacy = PrivacyLevel.Public,
+            CostUsd = 0.0075m,
+            Fallbacks = 2,
+        };
+        log.Value.Record(full);
+        log.Value.Record(Entry(2) with { Timestamp = s_start.AddDays(-1) });
+        log.Value.Record(Entry(3) with { Timestamp = s_start.AddDays(1) });
+        await log.Value.FlushAsync();
+
+        List<RequestLogEntry> stored = await log.Value.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();
+        Assert.That(stored, Is.EqualTo(new[] { full }), "the period includes its start and excludes its end");
+    }
+
+    [TestCaseSource(nameof(Kinds))]
+    public async Task Feedback_sets_the_quality_score_of_that_response_only(string kind)
+    {
+        await using Disposable<IRequestLog> log = Create(kind);
+        log.Value.Record(Entry(1) with { ResponseId = "a" });
+        log.Value.Record(Entry(2) with { ResponseId = "b" });
+
+        // No flush: feedback right after the answer must find the response even while it is still queued.
+        Assert.That(await log.Value.RecordFeedbackAsync("b", 0.8), Is.True);
+        Assert.That(await log.Value.RecordFeedbackAsync("unknown", 0.5), Is.False);
+
+        List<RequestLogEntry> stored = await log.Value.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();
+        Assert.That(stored.Single(e => e.ResponseId == "a").QualityScore, Is.Null);
+        Assert.That(stored.Single(e => e.ResponseId == "b").QualityScore, Is.EqualTo(0.8));
+    }
+
+    [TestCaseSource(nameof(Kinds))]
+    public async Task Scores_outside_0_to_1_are_refused_with_the_range(string kind)
+    {
+        await using Disposable<IRequestLog> log = Create(kind);
+        foreach (double score in new[] { -0.1, 1.01, 5, double.NaN })
+        {
+            ArgumentOutOfRangeException? error = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.Value.RecordFeedbackAsync("a", score));
+            Assert.That(error!.Message, Does.Contain("from 0 (useless) to 1 (perfect)"));
+        }
+
+        Assert.That(await log.Value.RecordFeedbackAsync("a", 0), Is.False, "0 and 1 are in range");
+        Assert.That(await log.Value.RecordFeedbackAsync("a", 1), Is.False);
+    }
+
+    internal static RequestLogEntry Entry(int i) => new()
+    {
+        RequestId = "req-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Timestamp = s_start.AddSeconds(i % 3600),
+        Provider = EaioProviders.Ollama,
+        Model = "llama3.2:3b",
+        Tier = ProviderTier.Local,
+        Privacy = PrivacyLevel.Private,
+        Complexity = 0.3,
+        Outcome = RequestOutcome.Succeeded,
+        LatencyMs = 120 + i,
+        InputTokens = 12,
+        OutputTokens = 7,
+    };
+
+    private Disposable<IRequestLog> Create(string kind) => kind == "memory"
+        ? new Disposable<IRequestLog>(new InMemoryRequestLog(), null)
+        : new Disposable<IRequestLog>(new SqliteRequestLog(Path.Combine(_folder, "eaio.db")), l => ((SqliteRequestLog)l).DisposeAsync());
+
+    private sealed class Disposable<T>(T value, Func<T, ValueTask>? dispose) : IAsyncDisposable
+    {
+        public T Value { get; } = value;
+
+        public ValueTask DisposeAsync() => dispose?.Invoke(Value) ?? ValueTask.CompletedTask;
+    }
+}
