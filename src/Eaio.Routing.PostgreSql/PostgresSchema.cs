@@ -55,6 +55,43 @@ internal static class PostgresSchema
         CREATE UNIQUE INDEX eaio_vault_entry_placeholder ON eaio_vault_entry (scope, upper(placeholder));
         CREATE INDEX eaio_vault_entry_value ON eaio_vault_entry (scope, upper(stem), value_mac);
         """,
+
+        // 3: the request log. With TimescaleDB installed and preloaded it becomes a hypertable on ts (the seed's
+        // metrics store); otherwise it is a plain table with an index on ts. No primary key: a hypertable's unique
+        // keys must contain ts, and rows are only ever appended and scanned by time.
+        """
+        CREATE TABLE eaio_request_log (
+            ts          timestamptz      NOT NULL,
+            request_id  text             NOT NULL,
+            response_id text,
+            provider    text             NOT NULL,
+            model       text             NOT NULL,
+            tier        smallint         NOT NULL,
+            privacy     smallint         NOT NULL,
+            complexity  double precision NOT NULL,
+            outcome     smallint         NOT NULL,
+            error_type  text,
+            latency_ms  double precision NOT NULL,
+            ttft_ms     double precision,
+            input_tokens  bigint         NOT NULL,
+            output_tokens bigint         NOT NULL,
+            cost_usd    numeric          NOT NULL,
+            fallbacks   integer          NOT NULL,
+            quality     double precision,
+            rate_limit  double precision,
+            streamed    boolean          NOT NULL);
+        CREATE INDEX eaio_request_log_ts ON eaio_request_log (ts);
+        CREATE INDEX eaio_request_log_response ON eaio_request_log (response_id) WHERE response_id IS NOT NULL;
+        DO $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+               AND current_setting('shared_preload_libraries') LIKE '%timescaledb%' THEN
+                CREATE EXTENSION IF NOT EXISTS timescaledb;
+                PERFORM create_hypertable('eaio_request_log', 'ts', migrate_data => true);
+            END IF;
+        END
+        $$;
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

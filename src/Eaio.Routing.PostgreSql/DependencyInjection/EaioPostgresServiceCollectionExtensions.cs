@@ -4,11 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Puts the EAIO budget ledger, audit log and (with a vault key) pseudonym vault in PostgreSQL, shared by every host on the same database.</summary>
+/// <summary>Puts the EAIO budget ledger, audit log, request log and (with a vault key) pseudonym vault in PostgreSQL, shared by every host on the same database.</summary>
 public static class EaioPostgresServiceCollectionExtensions
 {
     /// <summary>
-    /// Replaces the embedded SQLite budget ledger and audit log with PostgreSQL ones, and with <c>PSEUDONYM_VAULT_KEY</c>
+    /// Replaces the embedded SQLite budget ledger, audit log and request log with PostgreSQL ones, and with <c>PSEUDONYM_VAULT_KEY</c>
     /// set the pseudonym vault too, before or after <c>AddEaioHybridChat</c>. The schema is created or migrated on first use.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -31,6 +31,10 @@ public static class EaioPostgresServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresStore>()));
+
+        services.RemoveAll<IRequestLog>();
+        services.AddSingleton<IRequestLog>(sp => new PostgresRequestLog(
+            sp.GetRequiredService<PostgresStore>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<PostgresRequestLog>>()));
 
         // The vault is shared only with a key (PSEUDONYM_VAULT_KEY): without one, placeholders stay in each host's memory.
         services.Replace(ServiceDescriptor.Singleton<IPseudonymVault>(sp =>

@@ -25,8 +25,28 @@ public sealed class OptimizationReportTests
         }
     }
 
+    private PostgresDatabase? _postgres;
+    private PostgresStore? _store;
+
+    [TearDown]
+    public async Task DropPostgres()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+            _store = null;
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            _postgres = null;
+        }
+    }
+
     [TestCase("memory")]
     [TestCase("sqlite")]
+    [TestCase("postgres")]
     public async Task Figures_checks_and_savings_equal_the_hand_computed_values(string kind)
     {
         IRequestLog log = await SeedAsync(kind);
@@ -155,6 +175,16 @@ public sealed class OptimizationReportTests
             InMemoryRequestLog memory = new();
             rows.ForEach(memory.Record);
             return memory;
+        }
+
+        if (kind == "postgres")
+        {
+            _postgres = await PostgresDatabase.CreateAsync();
+            _store = new PostgresStore(_postgres.ConnectionString);
+            PostgresRequestLog shared = new(_store);
+            rows.ForEach(shared.Record);
+            await shared.FlushAsync();
+            return shared;
         }
 
         SqliteRequestLog sqlite = new(Path.Combine(_folder, "eaio.db"));

@@ -22,7 +22,7 @@ public sealed class RequestLogTests
         }
     }
 
-    public static IEnumerable<string> Kinds() => ["memory", "sqlite"];
+    public static IEnumerable<string> Kinds() => ["memory", "sqlite", "postgres"];
 
     [Test]
     public async Task Disposing_the_SQLite_log_writes_everything_recorded_before_it([Values] bool synchronously)
@@ -56,7 +56,7 @@ public sealed class RequestLogTests
     [TestCaseSource(nameof(Kinds))]
     public async Task Entries_read_back_field_for_field_within_their_period(string kind)
     {
-        await using Disposable<IRequestLog> log = Create(kind);
+        await using Disposable<IRequestLog> log = await CreateAsync(kind);
         RequestLogEntry full = Entry(1) with
         {
             ResponseId = "resp-1",
@@ -82,7 +82,7 @@ public sealed class RequestLogTests
     [TestCaseSource(nameof(Kinds))]
     public async Task Feedback_sets_the_quality_score_of_that_response_only(string kind)
     {
-        await using Disposable<IRequestLog> log = Create(kind);
+        await using Disposable<IRequestLog> log = await CreateAsync(kind);
         log.Value.Record(Entry(1) with { ResponseId = "a" });
         log.Value.Record(Entry(2) with { ResponseId = "b" });
 
@@ -98,7 +98,7 @@ public sealed class RequestLogTests
     [TestCaseSource(nameof(Kinds))]
     public async Task Scores_outside_0_to_1_are_refused_with_the_range(string kind)
     {
-        await using Disposable<IRequestLog> log = Create(kind);
+        await using Disposable<IRequestLog> log = await CreateAsync(kind);
         foreach (double score in new[] { -0.1, 1.01, 5, double.NaN })
         {
             ArgumentOutOfRangeException? error = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.Value.RecordFeedbackAsync("a", score));
@@ -124,9 +124,44 @@ public sealed class RequestLogTests
         OutputTokens = 7,
     };
 
-    private Disposable<IRequestLog> Create(string kind) => kind == "memory"
-        ? new Disposable<IRequestLog>(new InMemoryRequestLog(), null)
-        : new Disposable<IRequestLog>(new SqliteRequestLog(Path.Combine(_folder, "eaio.db")), l => ((SqliteRequestLog)l).DisposeAsync());
+    private async Task<Disposable<IRequestLog>> CreateAsync(string kind)
+    {
+        switch (kind)
+        {
+            case "memory":
+                return new Disposable<IRequestLog>(new InMemoryRequestLog(), null);
+            case "sqlite":
+                return new Disposable<IRequestLog>(new SqliteRequestLog(Path.Combine(_folder, "eaio.db")), l => ((SqliteRequestLog)l).DisposeAsync());
+            default:
+                PostgresDatabase database = await PostgresDatabase.CreateAsync();
+                PostgresStore store = new(database.ConnectionString);
+                return new Disposable<IRequestLog>(new PostgresRequestLog(store), async l =>
+                {
+                    await ((PostgresRequestLog)l).DisposeAsync();
+                    await store.DisposeAsync();
+                    await database.DisposeAsync();
+                });
+        }
+    }
+
+    [Test]
+    public async Task Disposing_the_PostgreSQL_log_writes_everything_recorded_before_it()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        await using PostgresStore store = new(database.ConnectionString);
+        PostgresRequestLog log = new(store, batchSize: 100);
+        for (int i = 0; i < 3_000; i++)
+        {
+            log.Record(Entry(i) with { CostUsd = i * 0.000001m, TimeToFirstTokenMs = i % 2 == 0 ? null : i });
+        }
+
+        await log.DisposeAsync();
+
+        await using PostgresRequestLog reopened = new(store);
+        List<RequestLogEntry> stored = await reopened.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();
+        Assert.That(stored.OrderBy(e => e.LatencyMs), Is.EqualTo(Enumerable.Range(0, 3_000).Select(i => Entry(i) with { CostUsd = i * 0.000001m, TimeToFirstTokenMs = i % 2 == 0 ? null : i })));
+        Assert.That(await reopened.IsHypertableAsync(), Is.False, "this server has no TimescaleDB: a plain table");
+    }
 
     private sealed class Disposable<T>(T value, Func<T, ValueTask>? dispose) : IAsyncDisposable
     {
