@@ -44,6 +44,22 @@ public sealed class PrivacyEdgeCaseTests
     }
 
     [Test]
+    public async Task A_block_is_counted_in_the_privacy_blocks_metric_and_logged_as_a_blocked_attempt()
+    {
+        using Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> blocks = new(null, EaioMetrics.MeterName, "eaio.privacy.blocks");
+        InMemoryRequestLog log = new();
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IRequestLog>(log));
+        ChatMessage split = new(ChatRole.User, [new TextContent("Mail ada.operator@"), new TextContent("example.org the report")]);
+
+        await h.Chat.GetResponseAsync([split], s_public);
+
+        Assert.That(blocks.GetMeasurementSnapshot().Select(m => (m.Value, m.Tags[EaioMetrics.ProviderTag])), Is.EqualTo(new[] { (1L, (object?)EaioProviders.OpenAI) }));
+        await log.FlushAsync();
+        List<RequestLogEntry> entries = await log.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync();
+        Assert.That(entries.Select(e => (e.Provider, e.Outcome)), Is.EqualTo(new[] { (EaioProviders.OpenAI, RequestOutcome.Blocked), (EaioProviders.Ollama, RequestOutcome.Succeeded) }));
+    }
+
+    [Test]
     public async Task Text_attachments_and_author_names_do_not_leave()
     {
         await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(new PersonNameDetector(["Ada Lovelace"])));
