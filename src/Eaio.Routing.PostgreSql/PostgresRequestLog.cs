@@ -23,37 +23,51 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     private readonly PostgresStore _store;
     private readonly ILogger _logger;
     private readonly int _batchSize;
-    private readonly Channel<(RequestLogEntry? Entry, TaskCompletionSource? Flush)> _queue =
-        Channel.CreateUnbounded<(RequestLogEntry?, TaskCompletionSource?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(RequestLogEntry? Entry, TaskCompletionSource? Flush)> _queue;
     private readonly Task _writer;
+    private long _dropped;
+    private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresRequestLog"/> class and starts its background writer.</summary>
     /// <param name="store">The database.</param>
     /// <param name="logger">Where write failures are reported, or <see langword="null"/>.</param>
     /// <param name="batchSize">The most entries sent in one <c>COPY</c>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public PostgresRequestLog(PostgresStore store, ILogger<PostgresRequestLog>? logger = null, int batchSize = 1024)
+    /// <param name="queueCapacity">The most entries waiting for the writer; beyond it entries are dropped and counted (see <see cref="Dropped"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1.</exception>
+    public PostgresRequestLog(PostgresStore store, ILogger<PostgresRequestLog>? logger = null, int batchSize = 1024, int queueCapacity = 100_000)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+        _queue = Channel.CreateBounded<(RequestLogEntry?, TaskCompletionSource?)>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _batchSize = batchSize;
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
     /// <inheritdoc/>
     public void Record(RequestLogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        _queue.Writer.TryWrite((entry, null));
+        if (!_queue.Writer.TryWrite((entry, null)) && !_disposed)
+        {
+            RequestLogOverflow.Dropped(ref _dropped, _logger, "PostgreSQL");
+        }
     }
 
     /// <inheritdoc/>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         TaskCompletionSource flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((null, flushed)))
+        try
+        {
+            await _queue.Writer.WriteAsync((null, flushed), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
         {
             await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -131,6 +145,7 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     /// <returns>A task that completes when the writer has finished.</returns>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
     }
@@ -138,6 +153,7 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     /// <summary>Stops taking entries and blocks until every queued entry is written.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
     }

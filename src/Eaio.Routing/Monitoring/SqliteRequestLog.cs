@@ -31,7 +31,9 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     ];
 
     private readonly string _connectionString;
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Channel<Item> _queue;
+    private long _dropped;
+    private volatile bool _disposed;
     private readonly ILogger _logger;
     private readonly int _batchSize;
     private readonly Task _writer;
@@ -45,12 +47,17 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     /// <param name="path">The database file; its folder is created when missing.</param>
     /// <param name="logger">Where write failures are reported, or <see langword="null"/>.</param>
     /// <param name="batchSize">The most entries written in one transaction.</param>
+    /// <param name="queueCapacity">The most entries waiting for the writer; beyond it entries are dropped and counted (see <see cref="Dropped"/>).</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is less than 1.</exception>
-    public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1.</exception>
+    public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512, int queueCapacity = 100_000)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+
+        // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
+        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Path = System.IO.Path.GetFullPath(path);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _batchSize = batchSize;
@@ -67,13 +74,20 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     /// <summary>Gets the database file.</summary>
     public string Path { get; }
 
+    /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
     /// <inheritdoc/>
     public void Record(RequestLogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
 
-        // After dispose the channel is closed: a late entry is dropped rather than thrown at the request path.
-        _queue.Writer.TryWrite(new Item(entry, null));
+        // After dispose the channel is closed: a late entry is dropped rather than thrown at the request path. A full
+        // queue never makes the request wait: the entry is dropped and counted.
+        if (!_queue.Writer.TryWrite(new Item(entry, null)) && !_disposed)
+        {
+            RequestLogOverflow.Dropped(ref _dropped, _logger, Path);
+        }
     }
 
     /// <inheritdoc/>
@@ -81,7 +95,12 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         // A marker behind everything recorded so far: the writer completes it once all entries before it are stored.
         TaskCompletionSource flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Item(null, flushed)))
+        try
+        {
+            // The marker waits for room: a flush must not be dropped like an entry.
+            await _queue.Writer.WriteAsync(new Item(null, flushed), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
         {
             await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
@@ -206,6 +225,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     /// <returns>A task that completes when the writer has finished.</returns>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
     }
@@ -213,6 +233,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     /// <summary>Stops taking entries and blocks until every queued entry is written, for hosts that dispose synchronously.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
     }

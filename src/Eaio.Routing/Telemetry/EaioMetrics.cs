@@ -62,6 +62,9 @@ internal static class EaioMetrics
     /// <summary>Gets the count of fallbacks: routes that failed before the one that served a request, tagged by the serving route.</summary>
     public static Counter<long> Fallbacks { get; } = s_meter.CreateCounter<long>("eaio.fallbacks", "{fallback}", "Routes that failed before the route that served the request.");
 
+    /// <summary>Gets the count of request log entries dropped because the writer could not keep up.</summary>
+    public static Counter<long> RequestLogDropped { get; } = s_meter.CreateCounter<long>("eaio.request_log.dropped", "{entry}", "Request log entries dropped because the writer could not keep up.");
+
     /// <summary>Gets the count of calls the egress guard blocked, tagged by provider.</summary>
     public static Counter<long> PrivacyBlocks { get; } = s_meter.CreateCounter<long>("eaio.privacy.blocks", "{block}", "External calls the egress guard or sanitising refused.");
 

@@ -170,3 +170,56 @@ public sealed class RequestLogTests
         public ValueTask DisposeAsync() => dispose?.Invoke(Value) ?? ValueTask.CompletedTask;
     }
 }
+
+/// <summary>A request log whose writer cannot keep up drops entries (counted) instead of growing without bound.</summary>
+public sealed class RequestLogOverflowTests
+{
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task A_full_queue_drops_and_counts_entries_and_keeps_every_other_one()
+    {
+        string folder = Directory.CreateTempSubdirectory("eaio-requestlog-overflow-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "eaio.db");
+            using Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> dropped = new(null, EaioMetrics.MeterName, "eaio.request_log.dropped");
+            SqliteRequestLog log = new(path, batchSize: 5, queueCapacity: 10);
+            log.Record(RequestLogTests.Entry(1000));
+            await log.FlushAsync(); // the file is in WAL mode with its table before another connection locks it
+
+            // Another connection holds the write lock, so the writer stalls on its first batch and the queue fills.
+            await using (Microsoft.Data.Sqlite.SqliteConnection blocker = new($"Data Source={path};Pooling=False"))
+            {
+                await blocker.OpenAsync();
+                await using (Microsoft.Data.Sqlite.SqliteCommand begin = blocker.CreateCommand())
+                {
+                    begin.CommandText = "BEGIN EXCLUSIVE";
+                    await begin.ExecuteNonQueryAsync();
+                }
+
+                for (int i = 0; i < 100; i++)
+                {
+                    log.Record(RequestLogTests.Entry(i));
+                    await Task.Yield();
+                }
+
+                // Ended explicitly: a pooled connection would keep its transaction (and the lock) past Dispose.
+                await using Microsoft.Data.Sqlite.SqliteCommand end = blocker.CreateCommand();
+                end.CommandText = "ROLLBACK";
+                await end.ExecuteNonQueryAsync();
+            }
+
+            await log.DisposeAsync();
+            await using SqliteRequestLog reopened = new(path);
+            int stored = await reopened.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).CountAsync();
+            Assert.That(log.Dropped, Is.InRange(80, 95), "at most a batch in the writer plus a full queue got through");
+            Assert.That(stored + log.Dropped, Is.EqualTo(101), "every entry is either stored or counted as dropped");
+            Assert.That(dropped.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(log.Dropped));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
