@@ -13,6 +13,8 @@ internal sealed class CommandLine
                dotnet run --project samples/Eaio.Samples.Console -- budget [tenant]
                dotnet run --project samples/Eaio.Samples.Console -- report [days] [--markdown|--json]
                dotnet run --project samples/Eaio.Samples.Console -- health
+               dotnet run --project samples/Eaio.Samples.Console -- bdg2 summary|profile|anomalies|benchmark <building id> [--data <folder>]
+               dotnet run --project samples/Eaio.Samples.Console -- ask "<question>" --bdg2 <folder> [options]
           --privacy private|enhanced|public      privacy level (default: DEFAULT_PRIVACY_LEVEL, PRIVATE)
           --sensitivity public|sensitive|critical
           --domain general|building-data|energy-optimization|technical|analysis|code|creative|multimodal
@@ -27,6 +29,7 @@ internal sealed class CommandLine
         budget prints the month's budget: spent, reserved, remaining, alert state and when it resets (the host's, or a tenant's).
         report prints the optimisation report over the request log (default: the last 30 days) with targets and recommendations.
         health prints each provider's health; exit 5 when a registered health check is not healthy (for example Ollama unreachable).
+        bdg2 runs the energy analyses over BDG2 files (default data/bdg2); ask --bdg2 answers with them as tools (bdg2 with no arguments lists its options).
         """;
 
     private CommandLine(string verb, string question, RequestProfile profile)
