@@ -84,7 +84,7 @@ internal sealed class CommandLine
 
         if (args.Length < 2 || args[0] is not ("explain" or "ask"))
         {
-            error = "Expected a command (explain or ask) and a question, or audit verify|tail, budget, report or health.";
+            error = "Expected a command (explain or ask) and a question, or audit verify|tail, budget, report, health or bdg2.";
             return false;
         }
 
