@@ -9,7 +9,7 @@ namespace Eaio.Routing.Tests.Privacy;
 public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
 {
     private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
-    private PostgresDatabase _database = null!;
+    private PostgresDatabase? _database;
     private readonly List<PostgresStore> _stores = [];
 
     [SetUp]
@@ -24,7 +24,10 @@ public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
         }
 
         _stores.Clear();
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     protected override IPseudonymVault CreateVault(TimeProvider timeProvider, TimeSpan expiry) => new PostgresPseudonymVault(Store(), Key, expiry, timeProvider);
@@ -45,7 +48,7 @@ public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
         Assert.That(byValue.Values.Distinct().Count(), Is.EqualTo(values.Length));
         Assert.That(second.TryGetOriginal(scope, byValue[values[3]], out string? original) && original == values[3], Is.True);
 
-        await using NpgsqlConnection connection = new(_database.ConnectionString);
+        await using NpgsqlConnection connection = new(_database!.ConnectionString);
         await connection.OpenAsync();
         await using NpgsqlCommand dump = new("SELECT string_agg(encode(convert_to(t::text, 'UTF8'), 'escape'), ' ') FROM (SELECT * FROM eaio_vault_entry) t", connection);
         string stored = (string)(await dump.ExecuteScalarAsync())!;
@@ -60,7 +63,7 @@ public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
 
     private PostgresStore Store()
     {
-        PostgresStore store = new(_database.ConnectionString);
+        PostgresStore store = new(_database!.ConnectionString);
         _stores.Add(store);
         return store;
     }

@@ -7,7 +7,7 @@ namespace Eaio.Routing.Tests;
 /// <summary>The ledger contract on PostgreSQL, on a fresh database for each test.</summary>
 public sealed class PostgresBudgetLedgerTests : BudgetLedgerContractTests
 {
-    private PostgresDatabase _database = null!;
+    private PostgresDatabase? _database;
     private readonly List<PostgresStore> _stores = [];
 
     [SetUp]
@@ -22,12 +22,15 @@ public sealed class PostgresBudgetLedgerTests : BudgetLedgerContractTests
         }
 
         _stores.Clear();
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     protected override IBudgetLedger Create(BudgetLimits limits)
     {
-        PostgresStore store = new(_database.ConnectionString);
+        PostgresStore store = new(_database!.ConnectionString);
         _stores.Add(store);
         return new PostgresBudgetLedger(store, limits, Time);
     }
