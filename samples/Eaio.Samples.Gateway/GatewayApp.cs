@@ -1,5 +1,7 @@
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 
 namespace Eaio.Samples.Gateway;
 
@@ -19,7 +21,14 @@ internal static class GatewayApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        // appsettings.json beside the executable, first, so the environment and the command line still win over it;
+        // CreateSlimBuilder only reads the one in the current directory.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
         configure?.Invoke(builder);
 
         // Loopback unless the operator chose otherwise: this gateway holds provider keys and spends budgets.

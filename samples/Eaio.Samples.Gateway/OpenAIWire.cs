@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
@@ -22,7 +23,8 @@ internal static class OpenAIWire
     private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
-    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true };
+    // Relaxed escaping: these bodies are JSON for API clients, never HTML, so quotes and backticks in messages stay readable.
+    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes an error response; the status and body follow OpenAI's API.</summary>
     /// <param name="response">The response, not started.</param>
