@@ -55,7 +55,7 @@ echo "tools: $(dotnet --version) SDK, Node.js $(node --version), $(wrk -v 2>&1 |
 
 url="http://127.0.0.1:$gateway_port/v1/chat/completions"
 value() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
-for c in "$connections" 1; do
+for c in ${EAIO_BENCH_CONNECTION_SET:-"$connections" 1}; do
   # Warm-up of both sides (JIT, connection pools, plan cache), not measured.
   wrk -t1 -c"$c" -d3s -s benchmarks/gateway/chat.lua "$url" >/dev/null
   inproc=$(EAIO_DATA_DIR="$work/inprocess" dotnet benchmarks/gateway/InProcess/bin/Release/net10.0/Eaio.Routing.GatewayBaseline.dll "$c" "$duration" | grep RESULT)
