@@ -2,13 +2,15 @@
 # Gateway overhead: the same request through the gateway (wrk, HTTP on 127.0.0.1) and to the router in-process
 # (Eaio.Routing.GatewayBaseline), both against a loopback Ollama that answers at once, so the difference is what the
 # gateway adds: HTTP, key check, JSON parsing and validation, JSON writing.
-# Usage: benchmarks/gateway/run.sh [seconds per run, default 10] [connections, default 100]
+# Usage: benchmarks/gateway/run.sh [seconds per run, default 10] [connections, default 100] [rounds, default 3]
+# (then the same at 1 connection, where the added latency is not hidden by queueing; EAIO_BENCH_CONNECTION_SET=100 skips it).
 # Needs: the .NET SDK, Node.js, wrk (Debian: apt-get install wrk). Writes nothing outside a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 duration="${1:-10}"
 connections="${2:-100}"
+rounds="${3:-3}"
 ollama_port="${EAIO_BENCH_OLLAMA_PORT:-11502}"
 gateway_port="${EAIO_BENCH_GATEWAY_PORT:-18081}"
 for tool in dotnet node wrk curl; do
@@ -55,14 +57,21 @@ echo "tools: $(dotnet --version) SDK, Node.js $(node --version), $(wrk -v 2>&1 |
 
 url="http://127.0.0.1:$gateway_port/v1/chat/completions"
 value() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for c in ${EAIO_BENCH_CONNECTION_SET:-"$connections" 1}; do
-  # Warm-up of both sides (JIT, connection pools, plan cache), not measured.
+  # Warm-up of the gateway (JIT tiers, connection pools, plan cache), not measured; the baseline warms itself up.
   wrk -t1 -c"$c" -d3s -s benchmarks/gateway/chat.lua "$url" >/dev/null
-  inproc=$(EAIO_DATA_DIR="$work/inprocess" dotnet benchmarks/gateway/InProcess/bin/Release/net10.0/Eaio.Routing.GatewayBaseline.dll "$c" "$duration" | grep RESULT)
   threads=$(( c < 2 ? 1 : 2 ))
-  gateway=$(wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s benchmarks/gateway/chat.lua "$url" | grep RESULT)
-  echo "connections=$c in-process: ${inproc#RESULT }"
-  echo "connections=$c gateway:    ${gateway#RESULT }"
-  echo "connections=$c added: p50 $(( $(value p50_us "$gateway") - $(value p50_us "$inproc") )) us, p99 $(( $(value p99_us "$gateway") - $(value p99_us "$inproc") )) us"
+  # Alternating rounds: on shared cores the load from others changes by the minute, so each side gets every phase.
+  rows=()
+  for round in $(seq 1 "$rounds"); do
+    inproc=$(EAIO_DATA_DIR="$work/inprocess" dotnet benchmarks/gateway/InProcess/bin/Release/net10.0/Eaio.Routing.GatewayBaseline.dll "$c" "$duration" | grep RESULT)
+    gateway=$(wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s benchmarks/gateway/chat.lua "$url" | grep RESULT)
+    echo "connections=$c round $round in-process: ${inproc#RESULT } (load $(cut -d' ' -f1 /proc/loadavg))"
+    echo "connections=$c round $round gateway:    ${gateway#RESULT }"
+    rows+=("$(value rps "$inproc") $(value rps "$gateway") $(( $(value p50_us "$gateway") - $(value p50_us "$inproc") )) $(( $(value p99_us "$gateway") - $(value p99_us "$inproc") ))")
+  done
+  printf '%s\n' "${rows[@]}" >"$work/rows"
+  echo "connections=$c median of $rounds rounds: in-process $(cut -d' ' -f1 "$work/rows" | median) req/s, gateway $(cut -d' ' -f2 "$work/rows" | median) req/s, added p50 $(cut -d' ' -f3 "$work/rows" | median) us, added p99 $(cut -d' ' -f4 "$work/rows" | median) us"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
