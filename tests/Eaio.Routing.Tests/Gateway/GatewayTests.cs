@@ -185,6 +185,23 @@ public sealed class GatewayTests
         Assert.That(_gateway.OpenAI.Requests, Is.Empty);
     }
 
+    [Test]
+    public async Task A_stream_cut_after_it_started_ends_with_an_error_event_and_no_DONE()
+    {
+        _gateway.Ollama.Enqueue(LoopbackReply.CutStreamBeforeFinal("Partial answer that never ", abort: false));
+
+        using HttpResponseMessage response = await _gateway.PostAsync(GatewayHarness.PrivateKey, GatewayHarness.Body("Hello", extra: ",\"stream\":true"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the status line went out with the first chunk");
+
+        List<string> events = await EventsAsync(response);
+        Assert.That(events, Does.Not.Contain("[DONE]"), "a client must not take a cut stream for a complete answer");
+        JsonElement error = JsonDocument.Parse(events[^1]).RootElement.GetProperty("error");
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("stream_failed"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("ollama/"));
+        Assert.That(events.SkipLast(1).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("object").GetString()), Has.All.EqualTo("chat.completion.chunk").And.Not.Empty);
+        Assert.That(_gateway.OpenAI.Requests, Is.Empty);
+    }
+
     [TestCase("{", null, "not valid JSON")]
     [TestCase("[]", null, "must be a JSON object")]
     [TestCase("""{"messages":[{"role":"user","content":"hi"}]}""", "model", "'model' is required")]
