@@ -14,4 +14,6 @@ internal readonly record struct PlanKey(
     int InputTokens,
     int OutputTokens,
     ModelDescriptor? LocalModel,
-    BudgetSnapshot Budget);
+    BudgetSnapshot Budget,
+    string? PinnedProvider,
+    string? PinnedModel);

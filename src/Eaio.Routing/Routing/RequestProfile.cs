@@ -34,6 +34,18 @@ public sealed class RequestProfile
     /// <summary>Gets or sets the building the request is about; it selects the per-building privacy override.</summary>
     public string? BuildingId { get; set; }
 
+    /// <summary>Gets or sets the provider the request is pinned to (for example <c>openai</c>); <see langword="null"/> lets the router choose.</summary>
+    /// <remarks>
+    /// A pin narrows the plan to this provider's route and never widens it: privacy, sensitivity, strategy and budget
+    /// exclusions still apply, and nothing fails over to another provider. A pinned route that is excluded leaves an
+    /// empty plan, so the request fails with <see cref="NoRouteAvailableException"/> instead of going somewhere else.
+    /// </remarks>
+    public string? Provider { get; set; }
+
+    /// <summary>Gets or sets the model of <see cref="Provider"/> the request is pinned to; <see langword="null"/> lets the router choose the model by task.</summary>
+    /// <remarks>Only read together with <see cref="Provider"/>: a model id alone is ambiguous across providers.</remarks>
+    public string? Model { get; set; }
+
     /// <summary>Creates a copy, so one profile can be reused as a template.</summary>
     /// <returns>A new <see cref="RequestProfile"/> with the same values.</returns>
     public RequestProfile Clone() => (RequestProfile)MemberwiseClone();

@@ -57,7 +57,11 @@ internal sealed class RequestProfiler
                 options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens,
                 host?.TenantId,
                 host?.BuildingId,
-                [$"CRITICAL: profiling failed ({ex.GetType().Name}: {ex.Message}), so the request stays local"]);
+                [$"CRITICAL: profiling failed ({ex.GetType().Name}: {ex.Message}), so the request stays local"])
+            {
+                PinnedProvider = host?.Provider,
+                PinnedModel = host?.Provider is null ? null : host.Model,
+            };
         }
     }
 
@@ -157,7 +161,11 @@ internal sealed class RequestProfiler
                 (true, false) => s_complexityEstimated,
                 (false, true) => s_domainGuessed,
                 _ => [],
-            });
+            })
+        {
+            PinnedProvider = host?.Provider,
+            PinnedModel = host?.Provider is null ? null : host.Model,
+        };
     }
 
     private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)

@@ -29,6 +29,12 @@ public sealed record ResolvedRequestProfile(
     string? BuildingId,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Gets the provider the host pinned the request to (<see cref="RequestProfile.Provider"/>), or <see langword="null"/>.</summary>
+    public string? PinnedProvider { get; init; }
+
+    /// <summary>Gets the model the host pinned the request to (<see cref="RequestProfile.Model"/>), or <see langword="null"/>.</summary>
+    public string? PinnedModel { get; init; }
+
     /// <summary>Gets a value indicating whether the request may only be served locally (PRIVATE, CRITICAL, real-time or emergency).</summary>
     public bool IsLocalOnly =>
         Privacy == PrivacyLevel.Private

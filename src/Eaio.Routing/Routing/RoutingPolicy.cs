@@ -103,6 +103,11 @@ public sealed class RoutingPolicy
                 ? (_options.Strategy == RoutingStrategy.ApiOnly ? "LLM_STRATEGY=api-only allows no local routes" : null)
                 : externalBlock;
 
+            if (reason is null && profile.PinnedProvider is { } pinned && !string.Equals(pinned, provider.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                reason = $"the request is pinned to provider {pinned}";
+            }
+
             if (reason is null)
             {
                 ProviderAvailability? state = Find(availability, provider.Name);
@@ -112,7 +117,9 @@ public sealed class RoutingPolicy
             ModelDescriptor? model = null;
             if (reason is null)
             {
-                (model, reason) = ChooseModel(provider, task, profile.RequiredCapabilities, neededTokens);
+                (model, reason) = profile.PinnedModel is { } pinnedModel
+                    ? ChoosePinnedModel(provider, pinnedModel, profile.RequiredCapabilities, neededTokens)
+                    : ChooseModel(provider, task, profile.RequiredCapabilities, neededTokens);
             }
 
             decimal cost = model is null || provider.Tier == ProviderTier.Local
@@ -132,9 +139,11 @@ public sealed class RoutingPolicy
                 continue;
             }
 
-            string modelReason = model == provider.ModelFor(task)
-                ? _taskReasons[i][(int)task]
-                : $"model {model!.Id}: {provider.ModelFor(task).Id} lacks a needed capability or context";
+            string modelReason = profile.PinnedModel is not null
+                ? $"model {model!.Id} pinned by the request"
+                : model == provider.ModelFor(task)
+                    ? _taskReasons[i][(int)task]
+                    : $"model {model!.Id}: {provider.ModelFor(task).Id} lacks a needed capability or context";
             candidates.Add(new Candidate(provider, model!, cost, modelReason));
         }
 
@@ -175,7 +184,8 @@ public sealed class RoutingPolicy
         int inputTokens = profile.EstimatedInputTokens;
         int outputTokens = profile.MaxOutputTokens;
         ModelDescriptor? localModel = null;
-        if (!externalAvailable || ExternalBlocks(profile, budget) != Blocks.None)
+        // A pinned model decides the fit itself, so its token counts stay exact in the key.
+        if (profile.PinnedModel is null && (!externalAvailable || ExternalBlocks(profile, budget) != Blocks.None))
         {
             if (_options.Strategy == RoutingStrategy.ApiOnly)
             {
@@ -201,7 +211,9 @@ public sealed class RoutingPolicy
             inputTokens,
             outputTokens,
             localModel,
-            budget);
+            budget,
+            profile.PinnedProvider,
+            profile.PinnedModel);
     }
 
     private Blocks ExternalBlocks(ResolvedRequestProfile profile, BudgetSnapshot budget)
@@ -337,6 +349,24 @@ public sealed class RoutingPolicy
 
         int largest = provider.Models.Where(m => m.Supports(required)).Max(m => m.ContextWindow);
         return (null, string.Create(CultureInfo.InvariantCulture, $"context window too small: the request needs about {neededTokens} tokens, the largest fitting model has {largest}"));
+    }
+
+    private static (ModelDescriptor? Model, string? Reason) ChoosePinnedModel(
+        ProviderDescriptor provider, string modelId, ModelCapabilities required, int neededTokens)
+    {
+        if (provider.Find(modelId) is not { } model)
+        {
+            return (null, $"the pinned model {modelId} is not in the catalogue (models: {string.Join(", ", provider.Models.Select(m => m.Id))})");
+        }
+
+        if (!model.Supports(required))
+        {
+            return (null, $"the pinned model {modelId} does not support {required} (needed by the request)");
+        }
+
+        return model.ContextWindow >= neededTokens
+            ? (model, null)
+            : (null, string.Create(CultureInfo.InvariantCulture, $"context window too small: the request needs about {neededTokens} tokens, the pinned model {modelId} has {model.ContextWindow}"));
     }
 
     private static bool Fits(ModelDescriptor model, ModelCapabilities required, int neededTokens) =>

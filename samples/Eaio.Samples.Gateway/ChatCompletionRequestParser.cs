@@ -1,0 +1,347 @@
+using System.Text.Json;
+using Eaio.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Samples.Gateway;
+
+/// <summary>Validates an OpenAI Chat Completions body and translates it into messages and <see cref="ChatOptions"/>.</summary>
+/// <remarks>
+/// Every refusal names the field (<c>messages[2].role</c>) and what is allowed, as OpenAI's API does, so a client
+/// developer can fix the request from the message alone. Fields this gateway does not know are ignored, as OpenAI's SDKs
+/// send new ones over time; fields it knows but cannot honour (tools, n &gt; 1) are refused rather than dropped silently.
+/// </remarks>
+internal static class ChatCompletionRequestParser
+{
+    /// <summary>The largest output limit accepted; above any model's in the catalogue.</summary>
+    public const int MaxOutputTokensLimit = 1_000_000;
+
+    /// <summary>Parses and validates a request body.</summary>
+    /// <param name="root">The parsed JSON body.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="GatewayErrorException">The body is invalid; the error names the field.</exception>
+    public static ChatCompletionRequest Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(null, $"The request body must be a JSON object, not {Kind(root)}.");
+        }
+
+        string model = root.TryGetProperty("model", out JsonElement modelElement) && modelElement.ValueKind == JsonValueKind.String && modelElement.GetString() is { Length: > 0 } m
+            ? m
+            : throw Bad("model", $"'model' is required: a string such as '{GatewayModels.AutoModel}' (see GET /v1/models).", modelElement.ValueKind == JsonValueKind.Undefined ? "missing_required_parameter" : "invalid_type");
+
+        List<ChatMessage> messages = ParseMessages(root);
+        ChatOptions options = new();
+
+        int? maxTokens = OptionalInt(root, "max_completion_tokens", 1, MaxOutputTokensLimit) ?? OptionalInt(root, "max_tokens", 1, MaxOutputTokensLimit);
+        options.MaxOutputTokens = maxTokens;
+        options.Temperature = OptionalFloat(root, "temperature", 0, 2);
+        options.TopP = OptionalFloat(root, "top_p", 0, 1);
+        options.FrequencyPenalty = OptionalFloat(root, "frequency_penalty", -2, 2);
+        options.PresencePenalty = OptionalFloat(root, "presence_penalty", -2, 2);
+        if (root.TryGetProperty("seed", out JsonElement seed) && seed.ValueKind != JsonValueKind.Null)
+        {
+            options.Seed = seed.ValueKind == JsonValueKind.Number && seed.TryGetInt64(out long s) ? s : throw Bad("seed", $"'seed' must be an integer, not {Kind(seed)}.", "invalid_type");
+        }
+
+        if (OptionalInt(root, "n", 1, int.MaxValue) is > 1)
+        {
+            throw Bad("n", "'n' must be 1: this gateway returns one choice per request.");
+        }
+
+        options.StopSequences = ParseStop(root);
+        options.ResponseFormat = ParseResponseFormat(root);
+        RefuseTools(root);
+
+        bool stream = OptionalBool(root, "stream") ?? false;
+        bool includeUsage = false;
+        if (root.TryGetProperty("stream_options", out JsonElement streamOptions) && streamOptions.ValueKind != JsonValueKind.Null)
+        {
+            if (!stream)
+            {
+                throw Bad("stream_options", "'stream_options' is only allowed when 'stream' is true.");
+            }
+
+            if (streamOptions.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad("stream_options", $"'stream_options' must be an object such as {{\"include_usage\": true}}, not {Kind(streamOptions)}.", "invalid_type");
+            }
+
+            includeUsage = OptionalBool(streamOptions, "include_usage", "stream_options.include_usage") ?? false;
+        }
+
+        (PrivacyLevel? privacy, string? building) = ParseMetadata(root);
+        return new ChatCompletionRequest(messages, options, model, stream, includeUsage, privacy, building);
+    }
+
+    private static List<ChatMessage> ParseMessages(JsonElement root)
+    {
+        if (!root.TryGetProperty("messages", out JsonElement array) || array.ValueKind == JsonValueKind.Null)
+        {
+            throw Bad("messages", "'messages' is required: a non-empty array of {\"role\", \"content\"} objects.", "missing_required_parameter");
+        }
+
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+        {
+            throw Bad("messages", $"'messages' must be a non-empty array of {{\"role\", \"content\"}} objects, not {Kind(array)}.", array.ValueKind == JsonValueKind.Array ? "empty_array" : "invalid_type");
+        }
+
+        List<ChatMessage> messages = new(array.GetArrayLength());
+        int i = 0;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            string at = $"messages[{i}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad(at, $"'{at}' must be an object with 'role' and 'content', not {Kind(item)}.", "invalid_type");
+            }
+
+            string? roleText = item.TryGetProperty("role", out JsonElement roleElement) && roleElement.ValueKind == JsonValueKind.String ? roleElement.GetString() : null;
+            ChatRole role = roleText switch
+            {
+                "system" or "developer" => ChatRole.System,
+                "user" => ChatRole.User,
+                "assistant" => ChatRole.Assistant,
+                "tool" or "function" => throw Bad($"{at}.role", $"'{at}.role' is '{roleText}': tool calls are not supported by this gateway; allowed roles: system, developer, user, assistant."),
+                null => throw Bad($"{at}.role", $"'{at}.role' is required; allowed: system, developer, user, assistant.", "missing_required_parameter"),
+                _ => throw Bad($"{at}.role", $"'{at}.role' is '{roleText}'; allowed: system, developer, user, assistant."),
+            };
+
+            ChatMessage message = new(role, ParseContent(item, at, role));
+            if (item.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String)
+            {
+                message.AuthorName = name.GetString();
+            }
+
+            messages.Add(message);
+            i++;
+        }
+
+        return messages;
+    }
+
+    private static List<AIContent> ParseContent(JsonElement message, string at, ChatRole role)
+    {
+        if (!message.TryGetProperty("content", out JsonElement content) || content.ValueKind == JsonValueKind.Null)
+        {
+            throw Bad($"{at}.content", $"'{at}.content' is required: a string or an array of content parts.", "missing_required_parameter");
+        }
+
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return [new TextContent(content.GetString())];
+        }
+
+        if (content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
+        {
+            throw Bad($"{at}.content", $"'{at}.content' must be a string or a non-empty array of content parts, not {Kind(content)}.", "invalid_type");
+        }
+
+        List<AIContent> parts = new(content.GetArrayLength());
+        int j = 0;
+        foreach (JsonElement part in content.EnumerateArray())
+        {
+            string partAt = $"{at}.content[{j}]";
+            string? type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            switch (type)
+            {
+                case "text":
+                    parts.Add(new TextContent(part.TryGetProperty("text", out JsonElement text) && text.ValueKind == JsonValueKind.String
+                        ? text.GetString()
+                        : throw Bad($"{partAt}.text", $"'{partAt}.text' must be a string.", "invalid_type")));
+                    break;
+                case "image_url" when role == ChatRole.User:
+                    parts.Add(ParseImage(part, partAt));
+                    break;
+                default:
+                    throw Bad($"{partAt}.type", $"'{partAt}.type' is '{type ?? "(missing)"}'; allowed: text, and image_url in user messages.");
+            }
+
+            j++;
+        }
+
+        return parts;
+    }
+
+    private static AIContent ParseImage(JsonElement part, string at)
+    {
+        string? url = part.TryGetProperty("image_url", out JsonElement image) && image.ValueKind == JsonValueKind.Object
+            && image.TryGetProperty("url", out JsonElement u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        if (url is null)
+        {
+            throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be a string: an https URL or a data: URI.", "missing_required_parameter");
+        }
+
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return new DataContent(url);
+            }
+            catch (FormatException)
+            {
+                throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is not a valid base64 data: URI.");
+            }
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? new UriContent(uri, "image/*")
+            : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be an http(s) URL or a data: URI.");
+    }
+
+    private static List<string>? ParseStop(JsonElement root)
+    {
+        if (!root.TryGetProperty("stop", out JsonElement stop) || stop.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (stop.ValueKind == JsonValueKind.String)
+        {
+            return [stop.GetString()!];
+        }
+
+        if (stop.ValueKind == JsonValueKind.Array && stop.GetArrayLength() <= 4 && stop.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String))
+        {
+            return [.. stop.EnumerateArray().Select(s => s.GetString()!)];
+        }
+
+        throw Bad("stop", "'stop' must be a string or an array of up to 4 strings.");
+    }
+
+    private static ChatResponseFormat? ParseResponseFormat(JsonElement root)
+    {
+        if (!root.TryGetProperty("response_format", out JsonElement format) || format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        string? type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        switch (type)
+        {
+            case "text":
+                return ChatResponseFormat.Text;
+            case "json_object":
+                return ChatResponseFormat.Json;
+            case "json_schema":
+                if (format.TryGetProperty("json_schema", out JsonElement js) && js.ValueKind == JsonValueKind.Object
+                    && js.TryGetProperty("schema", out JsonElement schema) && schema.ValueKind == JsonValueKind.Object)
+                {
+                    string? name = js.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                    return ChatResponseFormat.ForJsonSchema(schema.Clone(), name);
+                }
+
+                throw Bad("response_format.json_schema.schema", "'response_format.json_schema.schema' must be a JSON Schema object.", "missing_required_parameter");
+            default:
+                throw Bad("response_format.type", $"'response_format.type' is '{type ?? "(missing)"}'; allowed: text, json_object, json_schema.");
+        }
+    }
+
+    private static void RefuseTools(JsonElement root)
+    {
+        foreach (string field in (ReadOnlySpan<string>)["tools", "functions"])
+        {
+            if (root.TryGetProperty(field, out JsonElement tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
+            {
+                throw Bad(field, $"'{field}' is not supported by this gateway: send requests without tools, or use the .NET library (Eaio.Routing) with UseFunctionInvocation.", "unsupported_parameter");
+            }
+        }
+    }
+
+    private static (PrivacyLevel? Privacy, string? Building) ParseMetadata(JsonElement root)
+    {
+        if (!root.TryGetProperty("metadata", out JsonElement metadata) || metadata.ValueKind == JsonValueKind.Null)
+        {
+            return (null, null);
+        }
+
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad("metadata", $"'metadata' must be an object of string values, not {Kind(metadata)}.", "invalid_type");
+        }
+
+        PrivacyLevel? privacy = null;
+        if (metadata.TryGetProperty("eaio_privacy", out JsonElement p))
+        {
+            privacy = p.ValueKind == JsonValueKind.String && PrivacyLevels.TryParse(p.GetString(), out PrivacyLevel level)
+                ? level
+                : throw Bad("metadata.eaio_privacy", $"'metadata.eaio_privacy' is {Describe(p)}; allowed: private, enhanced, public.");
+        }
+
+        string? building = null;
+        if (metadata.TryGetProperty("eaio_building_id", out JsonElement b))
+        {
+            building = b.ValueKind == JsonValueKind.String && b.GetString() is { Length: > 0 } id
+                ? id
+                : throw Bad("metadata.eaio_building_id", "'metadata.eaio_building_id' must be a non-empty string (a BDG2 building id).", "invalid_type");
+        }
+
+        return (privacy, building);
+    }
+
+    private static int? OptionalInt(JsonElement root, string name, int min, int max)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long number))
+        {
+            throw Bad(name, $"'{name}' must be an integer from {min} to {max}, not {Describe(value)}.", "invalid_type");
+        }
+
+        return number >= min && number <= max ? (int)number : throw Bad(name, $"'{name}' is {number}; allowed: an integer from {min} to {max}.");
+    }
+
+    private static float? OptionalFloat(JsonElement root, string name, float min, float max)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || double.IsNaN(number))
+        {
+            throw Bad(name, $"'{name}' must be a number from {min} to {max}, not {Describe(value)}.", "invalid_type");
+        }
+
+        return number >= min && number <= max ? (float)number : throw Bad(name, $"'{name}' is {value.GetRawText()}; allowed: a number from {min} to {max}.");
+    }
+
+    private static bool? OptionalBool(JsonElement root, string name, string? path = null)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Bad(path ?? name, $"'{path ?? name}' must be true or false, not {Describe(value)}.", "invalid_type"),
+        };
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"'{value.GetString()}'",
+        JsonValueKind.Number => value.GetRawText(),
+        _ => Kind(value),
+    };
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => value.GetArrayLength() == 0 ? "an empty array" : "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static GatewayErrorException Bad(string? param, string message, string code = "invalid_value") =>
+        new(GatewayError.BadRequest(param, message, code));
+}

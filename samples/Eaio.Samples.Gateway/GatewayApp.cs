@@ -1,0 +1,117 @@
+using Eaio.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+
+namespace Eaio.Samples.Gateway;
+
+/// <summary>Builds the gateway: configuration, the router with the keys' tenants, the endpoints.</summary>
+internal static class GatewayApp
+{
+    /// <summary>Where the gateway listens unless <c>Gateway:Urls</c>, <c>--urls</c> or <c>ASPNETCORE_URLS</c> say otherwise: loopback only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    private const string KeyItem = "eaio.gateway.key";
+
+    /// <summary>Creates the gateway application.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="configure">Lets tests add configuration and services before the app is built.</param>
+    /// <returns>The application, not started.</returns>
+    /// <exception cref="EaioConfigurationException">The keys or the router's settings are invalid.</exception>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json beside the executable, first, so the environment and the command line still win over it;
+        // CreateSlimBuilder only reads the one in the current directory.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
+        configure?.Invoke(builder);
+
+        // Loopback unless the operator chose otherwise: this gateway holds provider keys and spends budgets.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(builder.Configuration["Gateway:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        }
+
+        GatewayKeyStore keys = GatewayKeyStore.Load(builder.Configuration.GetSection("Gateway:Keys"));
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddEaioHybridChat(RouterConfiguration(builder.Configuration.GetSection("Eaio"), keys));
+        builder.Services.AddSingleton(sp =>
+        {
+            HybridRouterChatClient router = sp.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>()
+                ?? throw new InvalidOperationException("The registered IChatClient is not the EAIO router.");
+            return new GatewayModels(router.Policy.Catalog, sp.GetRequiredService<EaioHybridChatOptions>());
+        });
+        builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router");
+
+        WebApplication app = builder.Build();
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Eaio.Samples.Gateway");
+        int tenants = keys.Keys.Select(k => k.Tenant).Distinct(StringComparer.Ordinal).Count();
+        string ceilings = GatewayLog.Describe(keys.Keys);
+        GatewayLog.Started(logger, keys.Keys.Count, tenants, ceilings);
+
+        app.MapHealthChecks("/healthz");
+
+        RouteGroupBuilder v1 = app.MapGroup("/v1");
+        v1.AddEndpointFilter(async (context, next) =>
+        {
+            HttpContext http = context.HttpContext;
+            if (http.RequestServices.GetRequiredService<GatewayKeyStore>().Find(http.Request.Headers.Authorization) is not { } key)
+            {
+                GatewayLog.Unauthorized(logger, http.Connection.RemoteIpAddress);
+
+                await OpenAIWire.WriteErrorAsync(http.Response, new GatewayError(
+                    StatusCodes.Status401Unauthorized,
+                    "Missing or unknown API key: send 'Authorization: Bearer <key>' with a key from the gateway's configuration (Gateway:Keys).",
+                    "invalid_request_error",
+                    null,
+                    "invalid_api_key"));
+                return Results.Empty;
+            }
+
+            http.Items[KeyItem] = key;
+            return await next(context);
+        });
+
+        v1.MapPost("/chat/completions", async (HttpContext http, ChatCompletionsEndpoint endpoint) =>
+        {
+            await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
+            return Results.Empty;
+        });
+
+        v1.MapGet("/models", async (HttpContext http, GatewayModels models, TimeProvider time) =>
+        {
+            GatewayKey key = (GatewayKey)http.Items[KeyItem]!;
+            await OpenAIWire.WriteModelsAsync(http.Response, models.AllowedAt(key.MaxPrivacy), time.GetUtcNow().ToUnixTimeSeconds());
+            return Results.Empty;
+        });
+
+        return app;
+    }
+
+    /// <summary>The router's configuration: the <c>Eaio</c> section, with each key's tenant budget and privacy ceiling laid over it.</summary>
+    /// <remarks>
+    /// The tenant's privacy ceiling also goes to the router (<c>ClientPrivacy</c>), so even a request that reached the
+    /// router without the gateway's own check could not run looser than its tenant allows. With several keys per tenant,
+    /// the router gets the loosest of them and the gateway enforces each key's own.
+    /// </remarks>
+    private static IConfiguration RouterConfiguration(IConfigurationSection eaio, GatewayKeyStore keys)
+    {
+        Dictionary<string, string?> overlay = new(StringComparer.OrdinalIgnoreCase);
+        foreach (IGrouping<string, GatewayKey> tenant in keys.Keys.GroupBy(k => k.Tenant, StringComparer.Ordinal))
+        {
+            overlay[$"ClientPrivacy:{tenant.Key}"] = tenant.Max(k => k.MaxPrivacy).ToString();
+            if (tenant.First().MonthlyBudgetUsd is { } budget)
+            {
+                overlay[$"TenantBudgets:{tenant.Key}"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new ConfigurationBuilder().AddConfiguration(eaio).AddInMemoryCollection(overlay).Build();
+    }
+}

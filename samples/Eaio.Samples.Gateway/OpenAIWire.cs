@@ -1,0 +1,352 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Eaio.Routing;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Samples.Gateway;
+
+/// <summary>Writes OpenAI's wire format: chat completions, stream chunks, model lists and errors, plus the <c>eaio</c> field.</summary>
+/// <remarks>Written with <see cref="Utf8JsonWriter"/> straight into the response's pipe: no intermediate objects on the hot path.</remarks>
+internal static class OpenAIWire
+{
+    /// <summary>The header naming the provider that served the request.</summary>
+    public const string ProviderHeader = "X-Eaio-Provider";
+
+    /// <summary>The header naming the model that served the request.</summary>
+    public const string ModelHeader = "X-Eaio-Model";
+
+    /// <summary>The header with what the request cost in US dollars (not on streams: their cost is known only at the end).</summary>
+    public const string CostHeader = "X-Eaio-Cost-Usd";
+
+    private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
+    // Relaxed escaping: these bodies are JSON for API clients, never HTML, so quotes and backticks in messages stay readable.
+    private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Writes an error response; the status and body follow OpenAI's API.</summary>
+    /// <param name="response">The response, not started.</param>
+    /// <param name="error">The error.</param>
+    /// <returns>A task that completes when the body is written.</returns>
+    public static Task WriteErrorAsync(HttpResponse response, GatewayError error)
+    {
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            WriteError(json, error);
+        }
+
+        return response.BodyWriter.FlushAsync().AsTask();
+    }
+
+    /// <summary>Writes an error as a server-sent event, for a stream that already started: OpenAI's SDKs raise it as an API error.</summary>
+    /// <param name="response">The started stream.</param>
+    /// <param name="error">The error.</param>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the event is flushed.</returns>
+    public static async Task WriteErrorEventAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
+    {
+        response.BodyWriter.Write(s_dataPrefix);
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            WriteError(json, error);
+        }
+
+        response.BodyWriter.Write(s_eventEnd);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Sets the route headers.</summary>
+    /// <param name="response">The response, not started.</param>
+    /// <param name="decision">The route decision.</param>
+    public static void SetRouteHeaders(HttpResponse response, RouteDecision decision)
+    {
+        response.Headers[ProviderHeader] = decision.Provider;
+        response.Headers[ModelHeader] = decision.Model;
+        if (decision.Cost is { } cost)
+        {
+            response.Headers[CostHeader] = cost.Usd.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Writes a whole chat completion.</summary>
+    /// <param name="response">The response, not started.</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">The Unix time of creation.</param>
+    /// <param name="answer">The router's answer.</param>
+    /// <param name="decision">Its route decision.</param>
+    /// <returns>A task that completes when the body is flushed.</returns>
+    public static Task WriteCompletionAsync(HttpResponse response, string id, long created, ChatResponse answer, RouteDecision decision)
+    {
+        response.ContentType = "application/json";
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            json.WriteStartObject();
+            WriteEnvelope(json, id, "chat.completion", created, decision);
+            json.WriteStartArray("choices");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            json.WriteStartObject("message");
+            json.WriteString("role", "assistant");
+            json.WriteString("content", answer.Text);
+            json.WriteNull("refusal");
+            json.WriteEndObject();
+            json.WriteNull("logprobs");
+            json.WriteString("finish_reason", FinishReason(answer.FinishReason));
+            json.WriteEndObject();
+            json.WriteEndArray();
+            WriteUsage(json, answer.Usage, decision.Cost);
+            WriteEaio(json, decision);
+            json.WriteEndObject();
+        }
+
+        return response.BodyWriter.FlushAsync().AsTask();
+    }
+
+    /// <summary>Writes one stream chunk with a text delta.</summary>
+    /// <param name="response">The started stream.</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">The Unix time of creation.</param>
+    /// <param name="decision">The route decision (for the model name).</param>
+    /// <param name="text">The text delta.</param>
+    /// <param name="first">Whether this is the first chunk, which carries the role.</param>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the chunk is flushed.</returns>
+    public static async Task WriteDeltaAsync(HttpResponse response, string id, long created, RouteDecision decision, string text, bool first, CancellationToken cancellationToken)
+    {
+        response.BodyWriter.Write(s_dataPrefix);
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            json.WriteStartObject();
+            WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+            json.WriteStartArray("choices");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            json.WriteStartObject("delta");
+            if (first)
+            {
+                json.WriteString("role", "assistant");
+            }
+
+            json.WriteString("content", text);
+            json.WriteEndObject();
+            json.WriteNull("logprobs");
+            json.WriteNull("finish_reason");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        response.BodyWriter.Write(s_eventEnd);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the end of a stream: the finish chunk, the usage chunk when asked for, the <c>eaio</c> field on the last of them, and <c>[DONE]</c>.</summary>
+    /// <param name="response">The started stream.</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">The Unix time of creation.</param>
+    /// <param name="decision">The final route decision, with the cost.</param>
+    /// <param name="finishReason">Why the model stopped.</param>
+    /// <param name="usage">The usage the provider reported, if any.</param>
+    /// <param name="includeUsage">Whether the client asked for the usage chunk.</param>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the end is flushed.</returns>
+    public static async Task WriteStreamEndAsync(
+        HttpResponse response, string id, long created, RouteDecision decision, ChatFinishReason? finishReason, UsageDetails? usage, bool includeUsage, CancellationToken cancellationToken)
+    {
+        response.BodyWriter.Write(s_dataPrefix);
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            json.WriteStartObject();
+            WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+            json.WriteStartArray("choices");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            json.WriteStartObject("delta");
+            json.WriteEndObject();
+            json.WriteNull("logprobs");
+            json.WriteString("finish_reason", FinishReason(finishReason));
+            json.WriteEndObject();
+            json.WriteEndArray();
+            if (!includeUsage)
+            {
+                WriteEaio(json, decision);
+            }
+
+            json.WriteEndObject();
+        }
+
+        response.BodyWriter.Write(s_eventEnd);
+        if (includeUsage)
+        {
+            // OpenAI's usage chunk: no choices, the whole request's usage; the eaio field rides on it as the final chunk.
+            response.BodyWriter.Write(s_dataPrefix);
+            using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+            {
+                json.WriteStartObject();
+                WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+                json.WriteStartArray("choices");
+                json.WriteEndArray();
+                WriteUsage(json, usage, decision.Cost);
+                WriteEaio(json, decision);
+                json.WriteEndObject();
+            }
+
+            response.BodyWriter.Write(s_eventEnd);
+        }
+
+        response.BodyWriter.Write(s_done);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the model list of <c>GET /v1/models</c>.</summary>
+    /// <param name="response">The response, not started.</param>
+    /// <param name="models">The models to list.</param>
+    /// <param name="created">The Unix time to report as their creation.</param>
+    /// <returns>A task that completes when the body is flushed.</returns>
+    public static Task WriteModelsAsync(HttpResponse response, IEnumerable<GatewayModel> models, long created)
+    {
+        response.ContentType = "application/json";
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            foreach (GatewayModel model in models)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", model.Id);
+                json.WriteString("object", "model");
+                json.WriteNumber("created", created);
+                json.WriteString("owned_by", model.Provider ?? "eaio");
+                json.WriteStartObject("eaio");
+                json.WriteString("routing", model.Provider is null ? "auto" : "pinned");
+                json.WriteString("tier", model.Provider is null ? "routed" : Tier(model.Tier));
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return response.BodyWriter.FlushAsync().AsTask();
+    }
+
+    private static void WriteError(Utf8JsonWriter json, GatewayError error)
+    {
+        json.WriteStartObject();
+        json.WriteStartObject("error");
+        json.WriteString("message", error.Message);
+        json.WriteString("type", error.Type);
+        WriteStringOrNull(json, "param", error.Param);
+        WriteStringOrNull(json, "code", error.Code);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteEnvelope(Utf8JsonWriter json, string id, string kind, long created, RouteDecision decision)
+    {
+        json.WriteString("id", id);
+        json.WriteString("object", kind);
+        json.WriteNumber("created", created);
+        json.WriteString("model", ModelId(decision));
+    }
+
+    private static void WriteUsage(Utf8JsonWriter json, UsageDetails? usage, CallCost? cost)
+    {
+        // The provider's usage when it reported one; else what the budget settled on (the same figures, or an estimate).
+        long input = usage?.InputTokenCount ?? cost?.InputTokens ?? 0;
+        long output = usage?.OutputTokenCount ?? cost?.OutputTokens ?? 0;
+        json.WriteStartObject("usage");
+        json.WriteNumber("prompt_tokens", input);
+        json.WriteNumber("completion_tokens", output);
+        json.WriteNumber("total_tokens", usage?.TotalTokenCount ?? input + output);
+        long cached = usage?.CachedInputTokenCount ?? cost?.CachedInputTokens ?? 0;
+        if (cached > 0)
+        {
+            json.WriteStartObject("prompt_tokens_details");
+            json.WriteNumber("cached_tokens", cached);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteEaio(Utf8JsonWriter json, RouteDecision decision)
+    {
+        json.WriteStartObject("eaio");
+        json.WriteString("provider", decision.Provider);
+        json.WriteString("model", decision.Model);
+        json.WriteString("tier", Tier(decision.Tier));
+        json.WriteString("privacy", PrivacyLevels.Name(decision.Plan.Profile.Privacy));
+        json.WriteString("sensitivity", decision.Plan.Profile.Sensitivity.ToString().ToUpperInvariant());
+        if (decision.Cost is { } cost)
+        {
+            json.WriteNumber("cost_usd", cost.Usd);
+            json.WriteBoolean("cost_estimated", cost.IsEstimated);
+        }
+        else
+        {
+            json.WriteNull("cost_usd");
+        }
+
+        json.WriteStartArray("reasons");
+        foreach (string reason in decision.Reasons)
+        {
+            json.WriteStringValue(reason);
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("fallbacks", decision.Fallbacks);
+        json.WriteStartArray("attempts");
+        foreach (RouteAttempt attempt in decision.Attempts)
+        {
+            json.WriteStartObject();
+            json.WriteString("provider", attempt.Provider);
+            json.WriteString("model", attempt.Model);
+            json.WriteBoolean("ok", attempt.Succeeded);
+            json.WriteNumber("duration_ms", Math.Round(attempt.Duration.TotalMilliseconds, 3));
+            WriteStringOrNull(json, "error_type", attempt.ErrorType);
+            WriteStringOrNull(json, "error", attempt.Error);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string ModelId(RouteDecision decision) => string.Concat(decision.Provider, "/", decision.Model);
+
+    private static string Tier(ProviderTier tier) => tier == ProviderTier.Local ? "local" : "external";
+
+    private static string FinishReason(ChatFinishReason? reason) =>
+        reason == ChatFinishReason.Length ? "length"
+        : reason == ChatFinishReason.ContentFilter ? "content_filter"
+        : reason == ChatFinishReason.ToolCalls ? "tool_calls"
+        : "stop";
+
+    /// <summary>Makes a completion id.</summary>
+    /// <returns>An id such as <c>chatcmpl-eaio-…</c>.</returns>
+    public static string NewId() => string.Create(null, stackalloc char[64], $"chatcmpl-eaio-{Guid.NewGuid():N}");
+}

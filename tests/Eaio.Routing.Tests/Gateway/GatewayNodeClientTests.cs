@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// The gateway driven by the official <c>openai</c> npm package (tests/gateway-node), as a JavaScript team would use it:
+/// streaming and non-streaming chat, a PRIVATE key that must stay local, a budget refusal, a 401.
+/// </summary>
+/// <remarks>
+/// Needs Node.js and <c>npm ci</c> in tests/gateway-node (<c>.ci/run</c> does both). Without them the test is skipped
+/// with a message saying so, except in CI (<c>CI</c> set), where a missing client must fail the run instead of passing
+/// it unnoticed.
+/// </remarks>
+public sealed class GatewayNodeClientTests
+{
+    private const string Marker = "EAIO-PRIVATE-MARKER-5c1e";
+
+    [Test]
+    public async Task The_official_OpenAI_JavaScript_client_gets_the_routing_privacy_and_budget_guarantees()
+    {
+        string folder = Path.Combine(RepositoryPaths.Root(), "tests", "gateway-node");
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "openai")))
+        {
+            SkipOrFail($"tests/gateway-node/node_modules is missing: run `npm ci` in {folder} (needs Node.js 20+ and the npm registry).");
+        }
+
+        await using GatewayHarness gateway = await GatewayHarness.StartAsync();
+        ProcessStartInfo start = new("node", "gateway.test.mjs")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["EAIO_GATEWAY_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
+        start.Environment["EAIO_PUBLIC_KEY"] = GatewayHarness.PublicKey;
+        start.Environment["EAIO_PRIVATE_KEY"] = GatewayHarness.PrivateKey;
+        start.Environment["EAIO_TINY_BUDGET_KEY"] = GatewayHarness.TinyBudgetKey;
+        start.Environment["EAIO_PRIVATE_MARKER"] = Marker;
+
+        Process? node;
+        try
+        {
+            node = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            SkipOrFail($"Node.js could not be started ({ex.Message}): install Node.js 20+.");
+            return;
+        }
+
+        using Process process = node!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The Node.js client did not finish within 120 s.\n" + await output);
+        }
+
+        string log = await output + await errors;
+        TestContext.Out.WriteLine(log);
+        Assert.That(process.ExitCode, Is.Zero, log);
+        Assert.That(log, Does.Contain(", 0 failed"));
+
+        // The PRIVATE key's questions reached the local model, and not one byte of them the external provider.
+        Assert.That(gateway.Ollama.Requests.Count(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
+
+        // Exactly the two PUBLIC chats went out: the budget refusal and the 401 sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(2));
+    }
+
+    private static void SkipOrFail(string message)
+    {
+        if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Ignore(message);
+    }
+}

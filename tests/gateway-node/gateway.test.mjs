@@ -1,0 +1,133 @@
+// Drives the EAIO gateway with the official `openai` npm package, as a JavaScript team would.
+// Started by GatewayNodeClientTests (dotnet test), which runs the gateway and loopback providers and passes:
+//   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
+// Exits 0 when every check passed; prints one line per check.
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { VERSION } from 'openai/version';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`missing environment variable ${name}`);
+    process.exit(2);
+  }
+  return value;
+};
+
+const baseURL = env('EAIO_GATEWAY_URL');
+// No retries: a refusal must be seen once, exactly as the gateway sent it.
+const client = (apiKey) => new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 20_000 });
+const publicClient = client(env('EAIO_PUBLIC_KEY'));
+const privateClient = client(env('EAIO_PRIVATE_KEY'));
+const tinyClient = client(env('EAIO_TINY_BUDGET_KEY'));
+const marker = env('EAIO_PRIVATE_MARKER');
+
+const checks = [];
+const check = (name, fn) => checks.push([name, fn]);
+
+check('non-streaming chat returns OpenAI\'s shape, the route in headers and the eaio field', async () => {
+  const { data, response } = await publicClient.chat.completions
+    .create({ model: 'eaio-auto', messages: [{ role: 'user', content: 'Three tips for office lighting?' }], max_tokens: 100 })
+    .withResponse();
+  assert.equal(data.object, 'chat.completion');
+  assert.equal(data.choices[0].message.content, 'OpenAI answer.');
+  assert.equal(data.usage.prompt_tokens, 11);
+  assert.equal(response.headers.get('x-eaio-provider'), 'openai');
+  assert.equal(response.headers.get('x-eaio-model'), 'gpt-4o-mini');
+  assert.ok(Number(response.headers.get('x-eaio-cost-usd')) > 0, 'an external call costs something');
+  assert.equal(data.eaio.provider, 'openai');
+  assert.equal(Number(data.eaio.cost_usd), Number(response.headers.get('x-eaio-cost-usd')));
+});
+
+check('streaming chat with include_usage yields the text, the usage and the eaio field on the last chunk', async () => {
+  const stream = await publicClient.chat.completions.create({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: 'Say hello.' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let text = '';
+  let last;
+  let chunks = 0;
+  for await (const chunk of stream) {
+    chunks++;
+    text += chunk.choices[0]?.delta?.content ?? '';
+    last = chunk;
+  }
+  assert.ok(chunks >= 3, `expected several chunks, got ${chunks}`);
+  assert.equal(text, 'OpenAI answer.');
+  assert.equal(last.choices.length, 0);
+  assert.equal(last.usage.completion_tokens, 3);
+  assert.equal(last.eaio.provider, 'openai');
+  assert.ok(Number(last.eaio.cost_usd) > 0);
+});
+
+check('a PRIVATE key\'s question is answered by the local model', async () => {
+  const { data, response } = await privateClient.chat.completions
+    .create({ model: 'eaio-auto', messages: [{ role: 'user', content: `${marker}: summarise the chiller readings of building 7.` }] })
+    .withResponse();
+  assert.equal(response.headers.get('x-eaio-provider'), 'ollama');
+  assert.equal(data.choices[0].message.content, 'Local answer.');
+  assert.equal(data.eaio.tier, 'local');
+  assert.equal(data.eaio.privacy, 'private');
+});
+
+check('a PRIVATE key streaming its question is answered by the local model', async () => {
+  const stream = await privateClient.chat.completions.create({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: `${marker}: and the boiler?` }],
+    stream: true,
+  });
+  let text = '';
+  let last;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    last = chunk;
+  }
+  assert.equal(text, 'Local answer.');
+  assert.equal(last.eaio.provider, 'ollama');
+});
+
+check('a PRIVATE key may not pin an external model (403)', async () => {
+  await assert.rejects(
+    privateClient.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: `${marker}: try to go out` }] }),
+    (err) => err instanceof OpenAI.PermissionDeniedError && err.status === 403 && err.code === 'privacy_blocked',
+  );
+});
+
+check('a tenant over its budget is refused with 402 budget_exceeded', async () => {
+  await assert.rejects(
+    tinyClient.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Write a long essay.' }] }),
+    (err) => err instanceof OpenAI.APIError && err.status === 402 && err.code === 'budget_exceeded' && /budget/.test(err.message),
+  );
+});
+
+check('a wrong key is refused with 401', async () => {
+  await assert.rejects(
+    client('not-a-configured-key-000000').chat.completions.create({ model: 'eaio-auto', messages: [{ role: 'user', content: 'hi' }] }),
+    (err) => err instanceof OpenAI.AuthenticationError && err.status === 401 && err.code === 'invalid_api_key',
+  );
+});
+
+check('the model list has eaio-auto and pinnable catalogue models', async () => {
+  const ids = [];
+  for await (const model of publicClient.models.list()) {
+    ids.push(model.id);
+  }
+  assert.equal(ids[0], 'eaio-auto');
+  assert.ok(ids.includes('ollama/llama3.2:3b') && ids.includes('openai/gpt-4o-mini'), ids.join(', '));
+});
+
+let failed = 0;
+for (const [name, fn] of checks) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
+  }
+}
+console.log(`openai ${VERSION} on Node.js ${process.version}: ${checks.length - failed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
