@@ -47,7 +47,7 @@ internal static class GatewayApp
             return new GatewayModels(router.Policy.Catalog, sp.GetRequiredService<EaioHybridChatOptions>());
         });
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
-        builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router");
+        builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();
 
         WebApplication app = builder.Build();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Eaio.Samples.Gateway");
@@ -89,6 +89,23 @@ internal static class GatewayApp
             GatewayKey key = (GatewayKey)http.Items[KeyItem]!;
             await OpenAIWire.WriteModelsAsync(http.Response, models.AllowedAt(key.MaxPrivacy), time.GetUtcNow().ToUnixTimeSeconds());
             return Results.Empty;
+        });
+
+        // The optimisation report over the request log as JSON: ?days=N (1 to 366, default 30) back from now.
+        v1.MapGet("/eaio/report", async (HttpContext http, IRequestLog log, EaioHybridChatOptions options, TimeProvider time) =>
+        {
+            int days = 30;
+            if (http.Request.Query.TryGetValue("days", out Microsoft.Extensions.Primitives.StringValues value)
+                && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out days) && days is >= 1 and <= 366))
+            {
+                await OpenAIWire.WriteErrorAsync(http.Response, new GatewayError(
+                    StatusCodes.Status400BadRequest, $"days '{value}' is not valid: expected a whole number of days from 1 to 366.", "invalid_request_error", "days", null));
+                return Results.Empty;
+            }
+
+            DateTimeOffset until = time.GetUtcNow();
+            OptimizationReport report = await new OptimizationReporter(log, options, timeProvider: time).CreateAsync(until.AddDays(-days), until, http.RequestAborted);
+            return Results.Text(report.ToJson(), "application/json");
         });
 
         return app;

@@ -277,6 +277,30 @@ public sealed class GatewayTests
     }
 
     [Test]
+    public async Task The_report_endpoint_needs_a_key_and_covers_the_requests_served()
+    {
+        using HttpResponseMessage chat = await _gateway.PostAsync(GatewayHarness.PrivateKey, GatewayHarness.Body("What is a kWh?"));
+        Assert.That(chat.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IRequestLog>(_gateway.App.Services).FlushAsync();
+
+        using HttpResponseMessage anonymous = await _gateway.Http.GetAsync(new Uri("v1/eaio/report", UriKind.Relative));
+        using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report?days=7");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
+        using HttpResponseMessage report = await _gateway.Http.SendAsync(request);
+        using HttpRequestMessage bad = new(HttpMethod.Get, "v1/eaio/report?days=0");
+        bad.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
+        using HttpResponseMessage badDays = await _gateway.Http.SendAsync(bad);
+
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(report.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(await report.Content.ReadAsStringAsync());
+        Assert.That(json.RootElement.GetProperty("requests").GetInt32(), Is.GreaterThanOrEqualTo(1));
+        Assert.That(json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("provider").GetString()), Does.Contain(EaioProviders.Ollama));
+        Assert.That(badDays.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await badDays.Content.ReadAsStringAsync(), Does.Contain("from 1 to 366"));
+    }
+
+    [Test]
     public void Without_urls_the_gateway_listens_on_loopback_only()
     {
         WebApplication app = GatewayApp.Create([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
