@@ -826,6 +826,45 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private void RecordAttempt(RoutePlan plan, PlannedRoute planned, long started, AttemptResult result)
     {
         TimeSpan elapsed = _time.GetElapsedTime(started);
+        double? utilization = _requestLog is not null || EaioMetrics.RateLimitUtilization.Enabled ? Utilization(planned) : null;
+
+        // Without a listener the instruments would drop every measurement: skip building their tags at all.
+        if (EaioMetrics.RequestInstrumentsEnabled)
+        {
+            Measure(plan, planned, result, elapsed, utilization);
+        }
+
+        _requestLog?.Record(new RequestLogEntry
+        {
+            RequestId = result.RequestId!,
+            ResponseId = result.ResponseId,
+            Timestamp = _time.GetUtcNow() - elapsed,
+            Provider = planned.Provider,
+            Model = planned.Model,
+            Tier = planned.Tier,
+            Privacy = plan.Profile.Privacy,
+            Complexity = plan.Profile.Complexity,
+            Outcome = result.Outcome,
+            ErrorType = result.ErrorType,
+            LatencyMs = elapsed.TotalMilliseconds,
+            TimeToFirstTokenMs = result.FirstUpdate?.TotalMilliseconds,
+            InputTokens = result.Cost?.InputTokens ?? 0,
+            OutputTokens = result.Cost?.OutputTokens ?? 0,
+            CostUsd = result.Cost?.Usd ?? 0m,
+            Fallbacks = result.Fallbacks,
+            RateLimitUtilization = utilization,
+            Streamed = result.Streamed,
+        });
+    }
+
+    /// <summary>The share of the provider's request rate limit in use, or <see langword="null"/> for a route without one.</summary>
+    private double? Utilization(PlannedRoute planned) =>
+        _routes[planned.Provider].RequestRate?.GetStatistics() is { } statistics
+            ? Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1)
+            : null;
+
+    private static void Measure(RoutePlan plan, PlannedRoute planned, AttemptResult result, TimeSpan elapsed, double? utilization)
+    {
         TagList tags = new()
         {
             { "gen_ai.operation.name", "chat" },
@@ -862,34 +901,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
             EaioMetrics.Fallbacks.Add(result.Fallbacks, tags);
         }
 
-        double? utilization = null;
-        if (_routes[planned.Provider].RequestRate?.GetStatistics() is { } statistics)
+        if (utilization is { } share)
         {
-            utilization = Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1);
-            EaioMetrics.RateLimitUtilization.Record(utilization.Value, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
+            EaioMetrics.RateLimitUtilization.Record(share, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
         }
-
-        _requestLog?.Record(new RequestLogEntry
-        {
-            RequestId = result.RequestId!,
-            ResponseId = result.ResponseId,
-            Timestamp = _time.GetUtcNow() - elapsed,
-            Provider = planned.Provider,
-            Model = planned.Model,
-            Tier = planned.Tier,
-            Privacy = plan.Profile.Privacy,
-            Complexity = plan.Profile.Complexity,
-            Outcome = result.Outcome,
-            ErrorType = result.ErrorType,
-            LatencyMs = elapsed.TotalMilliseconds,
-            TimeToFirstTokenMs = result.FirstUpdate?.TotalMilliseconds,
-            InputTokens = result.Cost?.InputTokens ?? 0,
-            OutputTokens = result.Cost?.OutputTokens ?? 0,
-            CostUsd = result.Cost?.Usd ?? 0m,
-            Fallbacks = result.Fallbacks,
-            RateLimitUtilization = utilization,
-            Streamed = result.Streamed,
-        });
     }
 
     /// <summary>With a request log, gives every streamed update the response's id: the provider's first one, or one of the router's.</summary>

@@ -74,6 +74,10 @@ internal static class EaioMetrics
     /// <summary>Gets the share of a provider's requests-per-minute limit in use after each call, 0 to 1.</summary>
     public static Gauge<double> RateLimitUtilization { get; } = s_meter.CreateGauge<double>("eaio.rate_limit.utilization", "1", "Share of PROVIDER_REQUESTS_PER_MINUTE used in the last minute.");
 
+    /// <summary>Gets a value indicating whether anyone listens to the per-attempt instruments, so their tags are worth building.</summary>
+    public static bool RequestInstrumentsEnabled =>
+        OperationDuration.Enabled || Requests.Enabled || TokenUsage.Enabled || TimeToFirstToken.Enabled || Fallbacks.Enabled || RateLimitUtilization.Enabled;
+
     /// <summary>Gets the tag value of a privacy level, made once so tagging allocates nothing.</summary>
     public static string PrivacyValue(PrivacyLevel privacy) => privacy switch
     {
