@@ -8,7 +8,7 @@ namespace Eaio.Routing;
 /// <remarks>Register one per database and give it to each store; it owns the pool and disposes it.</remarks>
 public sealed class PostgresStore : IAsyncDisposable, IDisposable
 {
-    private Task? _migration;
+    private readonly RetryingOnce _migration;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresStore"/> class.</summary>
     /// <param name="connectionString">An Npgsql connection string, for example <c>Host=127.0.0.1;Port=5432;Database=eaio;Username=eaio;Password=…</c>.</param>
@@ -34,6 +34,7 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
         }
 
         DataSource = NpgsqlDataSource.Create(builder);
+        _migration = new RetryingOnce(() => PostgresSchema.MigrateAsync(DataSource, CancellationToken.None));
     }
 
     /// <summary>Gets the pool the stores open their connections from.</summary>
@@ -42,14 +43,14 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
     /// <summary>Opens a connection after the schema is at the version this code writes.</summary>
     internal async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await MigrateOnceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _migration.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a connection synchronously, for stores behind synchronous interfaces (the pseudonym vault).</summary>
     internal NpgsqlConnection Open()
     {
-        MigrateOnceAsync().GetAwaiter().GetResult();
+        _migration.EnsureAsync().GetAwaiter().GetResult();
         return DataSource.OpenConnection();
     }
 
@@ -66,17 +67,4 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => DataSource.Dispose();
-
-    /// <summary>Migrates once; a failed attempt (the server was down) is tried again by the next call rather than remembered.</summary>
-    private Task MigrateOnceAsync()
-    {
-        Task? current = Volatile.Read(ref _migration);
-        if (current is not null && !current.IsFaulted && !current.IsCanceled)
-        {
-            return current;
-        }
-
-        Task started = PostgresSchema.MigrateAsync(DataSource, CancellationToken.None);
-        return Interlocked.CompareExchange(ref _migration, started, current) == current ? started : _migration!;
-    }
 }

@@ -11,7 +11,7 @@ namespace Eaio.Routing;
 public sealed class SqliteAuditLog : IAuditLog
 {
     private readonly string _connectionString;
-    private Task? _creation;
+    private readonly RetryingOnce _creation;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteAuditLog"/> class.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
@@ -20,6 +20,7 @@ public sealed class SqliteAuditLog : IAuditLog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _creation = new RetryingOnce(CreateAsync);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -119,7 +120,7 @@ public sealed class SqliteAuditLog : IAuditLog
 
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 
         SqliteConnection connection = new(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -131,19 +132,7 @@ public sealed class SqliteAuditLog : IAuditLog
         return connection;
     }
 
-    /// <summary>Creates the file and table once; a failed attempt is retried by the next call rather than remembered.</summary>
-    private Task EnsureCreatedAsync()
-    {
-        Task? current = Volatile.Read(ref _creation);
-        if (current is not null && !current.IsFaulted && !current.IsCanceled)
-        {
-            return current;
-        }
-
-        Task created = CreateAsync();
-        return Interlocked.CompareExchange(ref _creation, created, current) == current ? created : _creation!;
-    }
-
+    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
     private async Task CreateAsync()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);

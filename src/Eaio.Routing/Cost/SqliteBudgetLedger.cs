@@ -37,7 +37,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (BudgetStatus Status, long At)> _snapshots = new(StringComparer.Ordinal);
-    private Task? _creation;
+    private readonly RetryingOnce _creation;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteBudgetLedger"/> class.</summary>
     /// <param name="path">The database file (by default <c>eaio.db</c> in the data directory); its folder is created when missing.</param>
@@ -50,6 +50,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(limits);
         Path = System.IO.Path.GetFullPath(path);
+        _creation = new RetryingOnce(CreateAsync);
         Limits = limits;
         _time = timeProvider ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
@@ -230,26 +231,14 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection connection = new(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL").ConfigureAwait(false);
         return connection;
     }
 
-    /// <summary>Creates the file and tables once; a failed attempt is retried by the next call rather than remembered.</summary>
-    private Task EnsureCreatedAsync()
-    {
-        Task? current = Volatile.Read(ref _creation);
-        if (current is not null && !current.IsFaulted && !current.IsCanceled)
-        {
-            return current;
-        }
-
-        Task created = CreateAsync();
-        return Interlocked.CompareExchange(ref _creation, created, current) == current ? created : _creation!;
-    }
-
+    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
     private async Task CreateAsync()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);

@@ -37,7 +37,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     private readonly ILogger _logger;
     private readonly int _batchSize;
     private readonly Task _writer;
-    private Task? _creation;
+    private readonly RetryingOnce _creation;
 
     // Only the writer task touches these: one connection and prepared insert for the log's lifetime, not one per batch.
     private SqliteConnection? _writeConnection;
@@ -59,6 +59,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Path = System.IO.Path.GetFullPath(path);
+        _creation = new RetryingOnce(CreateAsync);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _batchSize = batchSize;
         _connectionString = new SqliteConnectionStringBuilder
@@ -393,25 +394,13 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteConnection connection = new(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
-    /// <summary>Creates the file and table once; a failed attempt is retried by the next call rather than remembered.</summary>
-    private Task EnsureCreatedAsync()
-    {
-        Task? current = Volatile.Read(ref _creation);
-        if (current is not null && !current.IsFaulted && !current.IsCanceled)
-        {
-            return current;
-        }
-
-        Task created = CreateAsync();
-        return Interlocked.CompareExchange(ref _creation, created, current) == current ? created : _creation!;
-    }
-
+    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
     private async Task CreateAsync()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
