@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -22,11 +21,7 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
 
     private readonly PostgresStore _store;
     private readonly ILogger _logger;
-    private readonly int _batchSize;
-    private readonly Channel<(RequestLogEntry? Entry, TaskCompletionSource? Flush)> _queue;
-    private readonly Task _writer;
-    private long _dropped;
-    private volatile bool _disposed;
+    private readonly RequestLogQueue _queue;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresRequestLog"/> class and starts its background writer.</summary>
     /// <param name="store">The database.</param>
@@ -37,44 +32,23 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     public PostgresRequestLog(PostgresStore store, ILogger<PostgresRequestLog>? logger = null, int batchSize = 1024, int queueCapacity = 100_000)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
-        _queue = Channel.CreateBounded<(RequestLogEntry?, TaskCompletionSource?)>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _batchSize = batchSize;
-        _writer = Task.Run(WriteLoopAsync);
+        _queue = new RequestLogQueue(queueCapacity, batchSize, WriteBatchAsync, null, _logger, "PostgreSQL");
     }
 
     /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => _queue.Dropped;
 
     /// <inheritdoc/>
     public void Record(RequestLogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (!_queue.Writer.TryWrite((entry, null)) && !_disposed)
-        {
-            RequestLogOverflow.Dropped(ref _dropped, _logger, "PostgreSQL");
-        }
+        _queue.Record(entry);
     }
 
     /// <inheritdoc/>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        TaskCompletionSource flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
-        {
-            await _queue.Writer.WriteAsync((null, flushed), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _queue.FlushAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async Task<bool> RecordFeedbackAsync(string responseId, double score, CancellationToken cancellationToken = default)
@@ -143,53 +117,10 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
 
     /// <summary>Stops taking entries and waits until every queued entry is written.</summary>
     /// <returns>A task that completes when the writer has finished.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        _disposed = true;
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     /// <summary>Stops taking entries and blocks until every queued entry is written.</summary>
-    public void Dispose()
-    {
-        _disposed = true;
-        _queue.Writer.TryComplete();
-        _writer.GetAwaiter().GetResult();
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        List<RequestLogEntry> batch = new(_batchSize);
-        List<TaskCompletionSource> flushes = [];
-        ChannelReader<(RequestLogEntry? Entry, TaskCompletionSource? Flush)> reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < _batchSize && reader.TryRead(out (RequestLogEntry? Entry, TaskCompletionSource? Flush) item))
-            {
-                if (item.Flush is { } flush)
-                {
-                    flushes.Add(flush);
-                    break;
-                }
-
-                batch.Add(item.Entry!);
-            }
-
-            if (batch.Count > 0)
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-
-            foreach (TaskCompletionSource flush in flushes)
-            {
-                flush.TrySetResult();
-            }
-
-            flushes.Clear();
-        }
-    }
+    public void Dispose() => _queue.Dispose();
 
     private async Task WriteBatchAsync(List<RequestLogEntry> batch)
     {

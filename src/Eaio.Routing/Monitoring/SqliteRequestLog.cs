@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,13 +30,9 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     ];
 
     private readonly string _connectionString;
-    private readonly Channel<Item> _queue;
-    private long _dropped;
-    private volatile bool _disposed;
     private readonly ILogger _logger;
-    private readonly int _batchSize;
-    private readonly Task _writer;
     private readonly RetryingOnce _creation;
+    private readonly RequestLogQueue _queue;
 
     // Only the writer task touches these: one connection and prepared insert for the log's lifetime, not one per batch.
     private SqliteConnection? _writeConnection;
@@ -53,15 +48,9 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512, int queueCapacity = 100_000)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
-
-        // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Path = System.IO.Path.GetFullPath(path);
         _creation = new RetryingOnce(CreateAsync);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _batchSize = batchSize;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -69,46 +58,26 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _writer = Task.Run(WriteLoopAsync);
+
+        // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
+        _queue = new RequestLogQueue(queueCapacity, batchSize, WriteBatchAsync, CloseWriter, _logger, Path);
     }
 
     /// <summary>Gets the database file.</summary>
     public string Path { get; }
 
     /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped => _queue.Dropped;
 
     /// <inheritdoc/>
     public void Record(RequestLogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-
-        // After dispose the channel is closed: a late entry is dropped rather than thrown at the request path. A full
-        // queue never makes the request wait: the entry is dropped and counted.
-        if (!_queue.Writer.TryWrite(new Item(entry, null)) && !_disposed)
-        {
-            RequestLogOverflow.Dropped(ref _dropped, _logger, Path);
-        }
+        _queue.Record(entry);
     }
 
     /// <inheritdoc/>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        // A marker behind everything recorded so far: the writer completes it once all entries before it are stored.
-        TaskCompletionSource flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
-        {
-            // The marker waits for room: a flush must not be dropped like an entry.
-            await _queue.Writer.WriteAsync(new Item(null, flushed), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await flushed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _queue.FlushAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async Task<bool> RecordFeedbackAsync(string responseId, double score, CancellationToken cancellationToken = default)
@@ -224,20 +193,10 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     /// <summary>Stops taking entries and waits until every queued entry is written.</summary>
     /// <returns>A task that completes when the writer has finished.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        _disposed = true;
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     /// <summary>Stops taking entries and blocks until every queued entry is written, for hosts that dispose synchronously.</summary>
-    public void Dispose()
-    {
-        _disposed = true;
-        _queue.Writer.TryComplete();
-        _writer.GetAwaiter().GetResult();
-    }
+    public void Dispose() => _queue.Dispose();
 
     /// <summary>Creates the insert of <paramref name="rows"/> rows in one statement, prepared.</summary>
     private static SqliteCommand CreateInsert(SqliteConnection connection, int rows)
@@ -316,42 +275,6 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         p[at + 16].Value = (object?)e.QualityScore ?? DBNull.Value;
         p[at + 17].Value = (object?)e.RateLimitUtilization ?? DBNull.Value;
         p[at + 18].Value = e.Streamed ? 1 : 0;
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        List<RequestLogEntry> batch = new(_batchSize);
-        List<TaskCompletionSource> flushes = [];
-        ChannelReader<Item> reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Take what has queued up (up to a batch), stopping at a flush marker so it completes right after its entries.
-            while (batch.Count < _batchSize && reader.TryRead(out Item item))
-            {
-                if (item.Flush is { } flush)
-                {
-                    flushes.Add(flush);
-                    break;
-                }
-
-                batch.Add(item.Entry!);
-            }
-
-            if (batch.Count > 0)
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-            }
-
-            foreach (TaskCompletionSource flush in flushes)
-            {
-                flush.TrySetResult();
-            }
-
-            flushes.Clear();
-        }
-
-        CloseWriter();
     }
 
     private void CloseWriter()
@@ -454,7 +377,4 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
             One.Dispose();
         }
     }
-
-    /// <summary>A queued entry, or a flush marker to complete once everything before it is stored.</summary>
-    private readonly record struct Item(RequestLogEntry? Entry, TaskCompletionSource? Flush);
 }
