@@ -4,6 +4,8 @@
 # gateway adds: HTTP, key check, JSON parsing and validation, JSON writing.
 # Usage: benchmarks/gateway/run.sh [seconds per run, default 10] [connections, default 100] [rounds, default 3]
 # (then the same at 1 connection, where the added latency is not hidden by queueing; EAIO_BENCH_CONNECTION_SET=100 skips it).
+# EAIO_BENCH_THINK_MS=N makes every connection (and every in-process caller) wait N ms after each response, so the load
+# is fixed (connections x 1000 / N requests a second) instead of saturating the cores.
 # Needs: the .NET SDK, Node.js, wrk (Debian: apt-get install wrk). Writes nothing outside a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,7 +54,7 @@ done
 curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null || { cat "$work/gateway.log"; echo "the gateway did not start" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average before: $(cut -d' ' -f1-3 /proc/loadavg), think time: ${EAIO_BENCH_THINK_MS:-0} ms"
 echo "tools: $(dotnet --version) SDK, Node.js $(node --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 
 url="http://127.0.0.1:$gateway_port/v1/chat/completions"
@@ -65,7 +67,7 @@ for c in ${EAIO_BENCH_CONNECTION_SET:-"$connections" 1}; do
   # Alternating rounds: on shared cores the load from others changes by the minute, so each side gets every phase.
   rows=()
   for round in $(seq 1 "$rounds"); do
-    inproc=$(EAIO_DATA_DIR="$work/inprocess" dotnet benchmarks/gateway/InProcess/bin/Release/net10.0/Eaio.Routing.GatewayBaseline.dll "$c" "$duration" | grep RESULT)
+    inproc=$(EAIO_DATA_DIR="$work/inprocess" dotnet benchmarks/gateway/InProcess/bin/Release/net10.0/Eaio.Routing.GatewayBaseline.dll "$c" "$duration" "${EAIO_BENCH_THINK_MS:-0}" | grep RESULT)
     gateway=$(wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s benchmarks/gateway/chat.lua "$url" | grep RESULT)
     echo "connections=$c round $round in-process: ${inproc#RESULT } (load $(cut -d' ' -f1 /proc/loadavg))"
     echo "connections=$c round $round gateway:    ${gateway#RESULT }"

@@ -7,9 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 // The baseline of the gateway benchmark: the same router, configured from the same environment (OLLAMA_BASE_URL,
 // EAIO_DATA_DIR, …), called in-process by N concurrent callers in a closed loop, each sending the request wrk sends
-// through the gateway. Prints one line in chat.lua's format. Usage: eaio-gateway-baseline CONNECTIONS SECONDS
+// through the gateway. Prints one line in chat.lua's format. Usage: eaio-gateway-baseline CONNECTIONS SECONDS [THINK_MS]
+// With THINK_MS each caller waits on average that long after every response (uniformly between half and one and a half
+// times it), as chat.lua does with EAIO_BENCH_THINK_MS.
 int connections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 TimeSpan duration = TimeSpan.FromSeconds(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+int thinkMs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
 
 ServiceCollection services = new();
 services.AddEaioHybridChat(new ConfigurationBuilder().Build().GetSection("Eaio"));
@@ -51,6 +54,10 @@ async Task<(List<long>[] Latencies, int Errors)> RunAsync(TimeSpan length)
             {
                 await chat.GetResponseAsync(messages, Options());
                 mine.Add(Stopwatch.GetTimestamp() - t0);
+                if (thinkMs > 0)
+                {
+                    await Task.Delay(Random.Shared.Next(thinkMs / 2, (thinkMs * 3 / 2) + 1));
+                }
             }
             catch (NoRouteAvailableException)
             {
