@@ -66,7 +66,23 @@ public sealed class NoRouteAvailableException : Exception
             text.Append(" Excluded ").Append(exclusion).Append('.');
         }
 
-        text.Append(' ').Append(plan.Advice);
+        text.Append(' ').Append(AdviceFor(plan, attempts));
         return text.ToString();
+    }
+
+    /// <summary>What to do: about the budget or the pin when that is what stopped the request, else the plan's advice.</summary>
+    private static string AdviceFor(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts)
+    {
+        if (attempts.Count > 0 && attempts.All(a => a.ErrorType == nameof(BudgetExceededException)))
+        {
+            return "The budget refused every route tried: raise LLM_MONTHLY_BUDGET (or the tenant's TenantBudgets entry), lower the request's MaxOutputTokens, or let it run locally.";
+        }
+
+        if (plan.Profile.PinnedProvider is { } provider)
+        {
+            return $"The request is pinned to {provider}{(plan.Profile.PinnedModel is { } model ? "/" + model : string.Empty)} and a pinned request does not fail over: pin a route its privacy level and the budget allow, or let the router choose.";
+        }
+
+        return plan.Advice;
     }
 }

@@ -189,6 +189,7 @@ public sealed class CostGovernanceRoutingTests
                 NoRouteAvailableException failure = Assert.ThrowsAsync<NoRouteAvailableException>(async () => await h.Chat.GetResponseAsync(s_question, options))!;
                 Assert.That(failure.Attempts.Select(a => a.ErrorType), Has.All.EqualTo(nameof(BudgetExceededException)));
                 Assert.That(failure.Attempts[0].Error, Does.Contain("$0.0001 left").And.Contain("resets at"));
+                Assert.That(failure.Message, Does.Contain("raise LLM_MONTHLY_BUDGET").And.Not.Contain("ollama serve"), "the advice is about the budget");
             }
 
             Assert.That(h.ExternalChatRequests, Is.Zero, "nothing was sent without a hold");
@@ -199,6 +200,18 @@ public sealed class CostGovernanceRoutingTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Test]
+    public async Task A_pinned_route_that_may_not_run_is_refused_with_advice_about_the_pin()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Private; p.Provider = EaioProviders.OpenAI; p.Model = "gpt-4o"; });
+
+        NoRouteAvailableException failure = Assert.ThrowsAsync<NoRouteAvailableException>(async () => await h.Chat.GetResponseAsync(s_question, options))!;
+
+        Assert.That(failure.Message, Does.Contain("pinned to openai/gpt-4o").And.Not.Contain("ollama serve"));
+        Assert.That(h.ExternalChatRequests, Is.Zero);
     }
 
     [Test]
