@@ -114,7 +114,8 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets how many failed calls within 30 s (at least half of the calls) open a provider's circuit (<c>CIRCUIT_MIN_FAILURES</c>, default 3).</summary>
     public int CircuitMinimumThroughput { get; set; } = 3;
 
-    /// <summary>Gets or sets the output limit assumed for cost estimates when a request sets no <c>MaxOutputTokens</c> (<c>DEFAULT_MAX_OUTPUT_TOKENS</c>, default 1024).</summary>
+    /// <summary>Gets or sets the output limit of requests that set no <c>MaxOutputTokens</c> (<c>DEFAULT_MAX_OUTPUT_TOKENS</c>, default 1024):
+    /// external calls are sent with it, and the budget holds it as the worst case, so a provider cannot spend more than was reserved.</summary>
     public int DefaultMaxOutputTokens { get; set; } = 1024;
 
     /// <summary>Gets the local Ollama settings.</summary>
