@@ -148,6 +148,25 @@ public sealed class ProviderHealthTests
     }
 
     [Test]
+    public async Task A_provider_whose_circuit_opened_is_degraded_with_the_reason()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddHealthChecks().AddEaioHealthChecks());
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; });
+        for (int i = 0; i < 3; i++)
+        {
+            h.OpenAI.Enqueue(LoopbackReply.Status(500));
+            await h.Chat.GetResponseAsync(s_question, options); // fails over to the local model each time
+        }
+
+        HealthReport report = await h.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.That(report.Entries["eaio-openai"].Status, Is.EqualTo(HealthStatus.Degraded));
+        Assert.That(report.Entries["eaio-openai"].Description, Does.Contain("circuit open"));
+        Assert.That(report.Entries["eaio-openai"].Data["circuit"], Is.EqualTo("open"));
+        Assert.That(report.Entries["eaio-ollama"].Status, Is.EqualTo(HealthStatus.Healthy));
+    }
+
+    [Test]
     public void AddEaioHealthChecks_without_AddEaioHybridChat_says_what_to_call_first()
     {
         ServiceCollection services = new();
