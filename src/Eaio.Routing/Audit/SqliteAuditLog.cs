@@ -10,8 +10,15 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class SqliteAuditLog : IAuditLog
 {
-    private readonly string _connectionString;
-    private readonly RetryingOnce _creation;
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS audit (
+            seq   INTEGER NOT NULL UNIQUE,
+            entry TEXT    NOT NULL,
+            prev  TEXT    NOT NULL,
+            hash  TEXT    NOT NULL);
+        """;
+
+    private readonly SqliteFile _file;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteAuditLog"/> class.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
@@ -20,14 +27,7 @@ public sealed class SqliteAuditLog : IAuditLog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
-        _creation = new RetryingOnce(CreateAsync);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(Path, Schema, "FULL");
     }
 
     /// <summary>Gets the database file.</summary>
@@ -118,36 +118,6 @@ public sealed class SqliteAuditLog : IAuditLog
         }
     }
 
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    internal Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
-        SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-        // Per connection, not per file: pooled connections to this file are shared with the budget ledger, which runs NORMAL.
-        await using SqliteCommand durable = connection.CreateCommand();
-        durable.CommandText = "PRAGMA synchronous = FULL";
-        await durable.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
-
-    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
-    private async Task CreateAsync()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand create = connection.CreateCommand();
-        create.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            CREATE TABLE IF NOT EXISTS audit (
-                seq   INTEGER NOT NULL UNIQUE,
-                entry TEXT    NOT NULL,
-                prev  TEXT    NOT NULL,
-                hash  TEXT    NOT NULL);
-            """;
-        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
 }

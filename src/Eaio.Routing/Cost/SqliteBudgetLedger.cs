@@ -34,10 +34,26 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     /// <summary>The largest amount the store can hold, in US dollars: amounts are 64-bit counts of billionths of a dollar.</summary>
     public const decimal MaxAmountUsd = long.MaxValue / UnitsPerUsd;
 
-    private readonly string _connectionString;
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS budget_account (
+            tenant  TEXT    NOT NULL,
+            period  TEXT    NOT NULL,
+            spent   INTEGER NOT NULL,
+            alerted INTEGER NOT NULL,
+            PRIMARY KEY (tenant, period));
+        CREATE TABLE IF NOT EXISTS budget_hold (
+            id      TEXT    NOT NULL PRIMARY KEY,
+            tenant  TEXT    NOT NULL,
+            period  TEXT    NOT NULL,
+            amount  INTEGER NOT NULL,
+            expires INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS budget_hold_account ON budget_hold (tenant, period, expires);
+        CREATE INDEX IF NOT EXISTS budget_hold_expires ON budget_hold (expires);
+        """;
+
+    private readonly SqliteFile _file;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (BudgetStatus Status, long At)> _snapshots = new(StringComparer.Ordinal);
-    private readonly RetryingOnce _creation;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteBudgetLedger"/> class.</summary>
     /// <param name="path">The database file (by default <c>eaio.db</c> in the data directory); its folder is created when missing.</param>
@@ -50,16 +66,9 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(limits);
         Path = System.IO.Path.GetFullPath(path);
-        _creation = new RetryingOnce(CreateAsync);
         Limits = limits;
         _time = timeProvider ?? TimeProvider.System;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(Path, Schema, "NORMAL");
     }
 
     /// <summary>Gets the database file.</summary>
@@ -229,39 +238,6 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL").ConfigureAwait(false);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
-    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
-    private async Task CreateAsync()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand create = connection.CreateCommand();
-        create.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS budget_account (
-                tenant  TEXT    NOT NULL,
-                period  TEXT    NOT NULL,
-                spent   INTEGER NOT NULL,
-                alerted INTEGER NOT NULL,
-                PRIMARY KEY (tenant, period));
-            CREATE TABLE IF NOT EXISTS budget_hold (
-                id      TEXT    NOT NULL PRIMARY KEY,
-                tenant  TEXT    NOT NULL,
-                period  TEXT    NOT NULL,
-                amount  INTEGER NOT NULL,
-                expires INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS budget_hold_account ON budget_hold (tenant, period, expires);
-            CREATE INDEX IF NOT EXISTS budget_hold_expires ON budget_hold (expires);
-            """;
-        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
 }

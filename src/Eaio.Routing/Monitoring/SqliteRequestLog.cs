@@ -29,9 +29,35 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         ("$q", SqliteType.Real), ("$rl", SqliteType.Real), ("$st", SqliteType.Integer),
     ];
 
-    private readonly string _connectionString;
+    // Times are Unix milliseconds and enums integers: the report reads a month of rows, so rows stay small.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS request_log (
+            id            INTEGER PRIMARY KEY,
+            request_id    TEXT    NOT NULL,
+            response_id   TEXT,
+            ts            INTEGER NOT NULL,
+            provider      TEXT    NOT NULL,
+            model         TEXT    NOT NULL,
+            tier          INTEGER NOT NULL,
+            privacy       INTEGER NOT NULL,
+            complexity    REAL    NOT NULL,
+            outcome       INTEGER NOT NULL,
+            error_type    TEXT,
+            latency_ms    REAL    NOT NULL,
+            ttft_ms       REAL,
+            input_tokens  INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_usd      REAL    NOT NULL,
+            fallbacks     INTEGER NOT NULL,
+            quality       REAL,
+            rate_limit    REAL,
+            streamed      INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS request_log_ts ON request_log (ts);
+        CREATE INDEX IF NOT EXISTS request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
+        """;
+
+    private readonly SqliteFile _file;
     private readonly ILogger _logger;
-    private readonly RetryingOnce _creation;
     private readonly RequestLogQueue _queue;
 
     // Only the writer task touches these: one connection and prepared insert for the log's lifetime, not one per batch.
@@ -49,15 +75,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
-        _creation = new RetryingOnce(CreateAsync);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(Path, Schema, synchronous: null);
 
         // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
         _queue = new RequestLogQueue(queueCapacity, batchSize, WriteBatchAsync, CloseWriter, _logger, Path);
@@ -315,51 +334,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
-    /// <summary>Creates the file and its tables; run once through <see cref="RetryingOnce"/>, again after a failure.</summary>
-    private async Task CreateAsync()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using SqliteConnection connection = new(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using SqliteCommand create = connection.CreateCommand();
-
-        // Times are Unix milliseconds and enums integers: the report reads a month of rows, so rows stay small.
-        create.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS request_log (
-                id            INTEGER PRIMARY KEY,
-                request_id    TEXT    NOT NULL,
-                response_id   TEXT,
-                ts            INTEGER NOT NULL,
-                provider      TEXT    NOT NULL,
-                model         TEXT    NOT NULL,
-                tier          INTEGER NOT NULL,
-                privacy       INTEGER NOT NULL,
-                complexity    REAL    NOT NULL,
-                outcome       INTEGER NOT NULL,
-                error_type    TEXT,
-                latency_ms    REAL    NOT NULL,
-                ttft_ms       REAL,
-                input_tokens  INTEGER NOT NULL,
-                output_tokens INTEGER NOT NULL,
-                cost_usd      REAL    NOT NULL,
-                fallbacks     INTEGER NOT NULL,
-                quality       REAL,
-                rate_limit    REAL,
-                streamed      INTEGER NOT NULL);
-            CREATE INDEX IF NOT EXISTS request_log_ts ON request_log (ts);
-            CREATE INDEX IF NOT EXISTS request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
-            """;
-        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
-    }
 
     [LoggerMessage(LogLevel.Error, "The request log could not store {Count} entries in {Path}; they are lost.")]
     private partial void LogWriteFailed(int count, string path, Exception exception);

@@ -1,0 +1,65 @@
+using Microsoft.Data.Sqlite;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// One embedded SQLite file as a store uses it: pooled connections, the folder, WAL mode and the store's tables created
+/// on first use (again after a failed attempt), and the store's own durability setting on every connection it opens.
+/// </summary>
+/// <remarks>
+/// The setting is applied per connection, not per file, because the stores that share <c>eaio.db</c> share its
+/// connection pool: a connection the budget ledger left at NORMAL may next be handed to the audit log, which needs FULL.
+/// </remarks>
+internal sealed class SqliteFile
+{
+    private readonly string _connectionString;
+    private readonly string _schema;
+    private readonly string? _synchronous;
+    private readonly RetryingOnce _creation;
+
+    /// <param name="path">The database file (already a full path); its folder is created when missing.</param>
+    /// <param name="schema">The store's <c>CREATE … IF NOT EXISTS</c> statements.</param>
+    /// <param name="synchronous"><c>FULL</c> or <c>NORMAL</c> for every connection opened, or <see langword="null"/> to leave it.</param>
+    public SqliteFile(string path, string schema, string? synchronous)
+    {
+        Path = path;
+        _schema = schema;
+        _synchronous = synchronous;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _creation = new RetryingOnce(CreateAsync);
+    }
+
+    public string Path { get; }
+
+    /// <summary>Opens a connection once the tables exist.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _creation.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection connection = new(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (_synchronous is not null)
+        {
+            await using SqliteCommand pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA synchronous = {_synchronous}";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return connection;
+    }
+
+    private async Task CreateAsync()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        await using SqliteConnection connection = new(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using SqliteCommand create = connection.CreateCommand();
+        create.CommandText = "PRAGMA journal_mode = WAL;\n" + _schema;
+        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+}
