@@ -5,7 +5,6 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly.CircuitBreaker;
 
 namespace Eaio.Routing;
 
@@ -136,8 +135,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         {
             CircuitState.Closed => "closed",
             CircuitState.Open => "open",
-            CircuitState.HalfOpen => "half-open",
-            _ => "isolated",
+            _ => "half-open",
         };
         return circuit.UnavailableReason is { } reason && health.Status == HealthStatus.Healthy
             ? health with { Status = HealthStatus.Degraded, Description = $"{health.Description}; {reason}", Circuit = state }

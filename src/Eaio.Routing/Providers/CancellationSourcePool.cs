@@ -8,17 +8,9 @@ internal sealed class CancellationSourcePool(TimeProvider time)
     private const int MaxPooled = 64;
     private readonly ConcurrentQueue<CancellationTokenSource> _pool = new();
 
-    /// <summary>Rents a source that cancels after <paramref name="delay"/> on the pool's clock.</summary>
-    public CancellationTokenSource Rent(TimeSpan delay)
-    {
-        if (!_pool.TryDequeue(out CancellationTokenSource? source))
-        {
-            source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        }
-
-        source.CancelAfter(delay);
-        return source;
-    }
+    /// <summary>Rents a source with no time limit armed yet; <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> arms it on the pool's clock.</summary>
+    public CancellationTokenSource Rent() =>
+        _pool.TryDequeue(out CancellationTokenSource? source) ? source : new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
 
     /// <summary>Returns a source; one that was cancelled cannot be reset and is disposed instead.</summary>
     public void Return(CancellationTokenSource source)

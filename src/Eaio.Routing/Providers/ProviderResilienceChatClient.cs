@@ -33,33 +33,57 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         using RateLimitLease rate = AcquireRate();
-        ThrowIfCircuitOpen();
+        ProviderCircuitBreaker.Ticket ticket = _r.Circuit.Enter();
 
-        // One timer per call: the wait for a slot is bounded like a first update, then the call by the total limit.
-        // When a slot is free at once there is no wait, so the timer is armed once, with the total limit.
-        long started = _r.Time.GetTimestamp();
+        // One timer per call, armed only when the call has to wait: first for a slot (bounded like a first update), then
+        // for the answer (bounded by the total limit, counted from the wait's start). A call answered at once touches
+        // neither the timer queue nor the clock. What a client does synchronously before returning its task is not
+        // bounded: HTTP clients return at their first I/O.
+        long waitStarted = 0;
+        bool waited = false;
         RateLimitLease slot = _r.Concurrency.AttemptAcquire();
-        CancellationTokenSource timeout = _r.Timeouts.Rent(slot.IsAcquired ? _r.TotalTimeout : _r.FirstUpdateTimeout);
+        CancellationTokenSource timeout = _r.Timeouts.Rent();
+        Exception? failure = null;
+        bool called = false;
         try
         {
             using CancellationTokenRegistration link = Link(timeout, cancellationToken);
             if (!slot.IsAcquired)
             {
                 slot.Dispose();
+                (waitStarted, waited) = (_r.Time.GetTimestamp(), true);
+                timeout.CancelAfter(_r.FirstUpdateTimeout);
                 slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-                RearmForTotal(timeout, started);
             }
 
             using (slot)
             {
-                return await _r.Circuit.ExecuteAsync(
-                    static (c, token) => c.Owner.RunAsync(c, token),
-                    new Call(InnerClient, messages, options, this, timeout, cancellationToken),
-                    timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    called = true;
+                    Task<ChatResponse> answer = InnerClient.GetResponseAsync(messages, options, timeout.Token);
+                    if (!answer.IsCompleted)
+                    {
+                        RearmForTotal(timeout, waited ? waitStarted : _r.Time.GetTimestamp());
+                    }
+
+                    return await answer.ConfigureAwait(false);
+                }
+                catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw failure = TimedOut(_r.TotalTimeout, "a response", "total time limit");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = ex;
+                    throw;
+                }
             }
         }
         finally
         {
+            // A call that never got a slot says nothing about the provider: it counts neither way.
+            _r.Circuit.Report(ticket, failure, canceled: !called || cancellationToken.IsCancellationRequested);
             _r.Timeouts.Return(timeout);
         }
     }
@@ -68,15 +92,26 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using RateLimitLease rate = AcquireRate();
-        ThrowIfCircuitOpen();
+        ProviderCircuitBreaker.Ticket ticket = _r.Circuit.Enter();
 
         long started = _r.Time.GetTimestamp();
         using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
         using CancellationTokenRegistration link = Link(timeout, cancellationToken);
-        using RateLimitLease slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-        ProviderCircuitBreaker.Call call = _r.Circuit.Begin();
-
         Exception? failure = null;
+        RateLimitLease slot;
+        try
+        {
+            slot = await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No slot, no call: nothing to count against the provider, but a trial hands its turn back.
+            _r.Circuit.Report(ticket, null, canceled: true);
+            throw;
+        }
+
+        using RateLimitLease held = slot;
+
         int received = 0;
         bool output = false;
         bool finished = false;
@@ -153,7 +188,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 await updates.DisposeAsync().ConfigureAwait(false);
             }
 
-            await call.CompleteAsync(failure, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+            _r.Circuit.Report(ticket, failure, cancellationToken.IsCancellationRequested);
         }
     }
 
@@ -175,14 +210,6 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         }
 
         return lease;
-    }
-
-    private void ThrowIfCircuitOpen()
-    {
-        if (_r.Circuit.UnavailableReason is { } reason)
-        {
-            throw new ProviderUnavailableException(_r.Provider, reason);
-        }
     }
 
     /// <summary>Ties the caller's token to the call's own source, so one source carries both the time limits and the caller's cancellation.</summary>
@@ -225,26 +252,4 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
     private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>
         new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_r.Provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
-
-    /// <summary>Runs a non-streamed call inside the circuit breaker, so that its outcome, time-outs included, counts against the provider.</summary>
-    private async ValueTask<ChatResponse> RunAsync(Call call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call.Inner.GetResponseAsync(call.Messages, call.Options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (call.Timeout.IsCancellationRequested && !call.Caller.IsCancellationRequested)
-        {
-            throw TimedOut(_r.TotalTimeout, "a response", "total time limit");
-        }
-    }
-
-    /// <summary>What a non-streamed call needs inside the breaker; a struct, so passing it allocates nothing.</summary>
-    private readonly record struct Call(
-        IChatClient Inner,
-        IEnumerable<ChatMessage> Messages,
-        ChatOptions? Options,
-        ProviderResilienceChatClient Owner,
-        CancellationTokenSource Timeout,
-        CancellationToken Caller);
 }

@@ -217,7 +217,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
         }
 
-        BudgetSnapshot budget = _budget.GetSnapshot(profile.TenantId);
+        // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
+        // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
+        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : _budget.GetSnapshot(profile.TenantId);
         if (!healthy)
         {
             // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
@@ -242,17 +244,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         RoutePlan plan = Explain(messages, options);
-        List<RouteAttempt> attempts = new(1);
+        List<RouteAttempt>? attempts = null; // made on the first failure: most requests succeed at their first route
         Exception? last = null;
         using Activity? activity = EaioMetrics.Source.StartActivity("chat", ActivityKind.Client);
         string? requestId = _requestLog is null ? null : NewId();
 
         bool egressBlocked = false;
-        foreach (PlannedRoute planned in plan.Routes)
+        IReadOnlyList<PlannedRoute> routes = plan.Routes;
+        for (int r = 0; r < routes.Count; r++)
         {
+            PlannedRoute planned = routes[r];
             if (egressBlocked && planned.Tier == ProviderTier.External)
             {
-                attempts.Add(SkippedAfterBlock(planned));
+                (attempts ??= []).Add(SkippedAfterBlock(planned));
                 continue;
             }
 
@@ -277,7 +281,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: false).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts ??= [], requestId, streamed: false).ConfigureAwait(false);
 
                 continue;
             }
@@ -285,16 +289,27 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 // Cancelled by the caller before an answer: nothing is known to be billed, so the hold is released.
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
-                RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Cancelled, "OperationCanceledException", null, null, attempts.Count, requestId, null, false));
+                RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Cancelled, "OperationCanceledException", null, null, attempts?.Count ?? 0, requestId, null, false));
                 throw;
             }
 
             // Outside the try: the call has been answered, so a failure to record it fails the request instead of
             // sending it again to the next route.
             CallCost? cost = null;
+            IReadOnlyList<RouteAttempt> all;
             try
             {
-                attempts.Add(new RouteAttempt(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null));
+                RouteAttempt succeeded = new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null);
+                if (attempts is null)
+                {
+                    all = new[] { succeeded };
+                }
+                else
+                {
+                    attempts.Add(succeeded);
+                    all = attempts;
+                }
+
                 cost = budget is null ? BudgetGovernor.Free(response.Usage) : await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", cost).ConfigureAwait(false);
             }
@@ -306,7 +321,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 }
             }
 
-            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, null, plan) { Cost = cost };
+            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, all, null, plan) { Cost = cost };
             (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
             if (_requestLog is not null)
             {
@@ -314,14 +329,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 response.ResponseId ??= NewId();
             }
 
-            RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Succeeded, null, cost, null, attempts.Count - 1, requestId, response.ResponseId, false));
+            RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Succeeded, null, cost, null, all.Count - 1, requestId, response.ResponseId, false));
             Complete(activity, plan, decision);
-            LogRouted(planned.Provider, planned.Model, attempts.Count);
+            LogRouted(planned.Provider, planned.Model, all.Count);
             return response;
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
-        throw NoRoute(plan, attempts, last);
+        throw NoRoute(plan, attempts ?? [], last);
     }
 
     /// <inheritdoc/>
@@ -825,11 +840,16 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>Counts an attempt in the metrics and queues it for the request log; never waits and never throws for the log.</summary>
     private void RecordAttempt(RoutePlan plan, PlannedRoute planned, long started, AttemptResult result)
     {
+        // Without a request log or a listener every figure below would be dropped: skip even reading the clock.
+        bool measured = EaioMetrics.RequestInstrumentsEnabled;
+        if (_requestLog is null && !measured)
+        {
+            return;
+        }
+
         TimeSpan elapsed = _time.GetElapsedTime(started);
         double? utilization = _requestLog is not null || EaioMetrics.RateLimitUtilization.Enabled ? Utilization(planned) : null;
-
-        // Without a listener the instruments would drop every measurement: skip building their tags at all.
-        if (EaioMetrics.RequestInstrumentsEnabled)
+        if (measured)
         {
             Measure(plan, planned, result, elapsed, utilization);
         }

@@ -45,11 +45,35 @@ public sealed class RoutePlanCacheTests
             ChatMessage[] messages = [new(ChatRole.User, new string('x', random.Next(4) switch { 0 => 10, 1 => 4000, 2 => 30_000, _ => 400_000 }))];
 
             RoutePlan reused = router.Explain(messages, chat);
-            RoutePlan fresh = router.Policy.Plan(reused.Profile, Healthy(router), budget.Snapshot);
+            // A local-only request is planned without reading the budget: it cannot change which routes remain.
+            RoutePlan fresh = router.Policy.Plan(reused.Profile, Healthy(router), reused.Profile.IsLocalOnly ? BudgetSnapshot.Unlimited : budget.Snapshot);
             Assert.That(Describe(reused), Is.EqualTo(Describe(fresh)), $"request {i}");
         }
 
         Assert.That(router.CachedPlans, Is.GreaterThan(0).And.LessThan(3000), "plans are reused");
+    }
+
+    [Test]
+    public void A_local_only_plan_does_not_read_the_budget_so_spending_elsewhere_keeps_it_cached()
+    {
+        MutableBudget budget = new();
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
+        ChatMessage[] question = [new(ChatRole.User, "Summarise last week's boiler alarms.")];
+        ChatOptions local = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; p.Domain = RequestDomain.EnergyOptimization; });
+        ChatOptions external = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.3; p.Domain = RequestDomain.General; });
+
+        for (int i = 0; i < 50; i++)
+        {
+            budget.Snapshot = new BudgetSnapshot(100m, 100m - i);
+            _ = router.Explain(question, local);
+        }
+
+        Assert.That(router.CachedPlans, Is.EqualTo(1), "fifty budgets, one local-only plan");
+        Assert.That(budget.Reads, Is.Zero, "the ledger was never asked");
+
+        budget.Snapshot = new BudgetSnapshot(100m, 5m);
+        Assert.That(router.Explain(question, external).Exclusions.Select(e => e.Reason), Has.Some.Contains("budget below 10 %"), "requests that may go out still read it");
+        Assert.That(budget.Reads, Is.EqualTo(1));
     }
 
     [Test]
@@ -175,7 +199,13 @@ public sealed class RoutePlanCacheTests
 
         public BudgetSnapshot Snapshot { get; set; } = BudgetSnapshot.Unlimited;
 
-        public BudgetSnapshot GetSnapshot(string? tenantId) => Snapshot;
+        public int Reads { get; private set; }
+
+        public BudgetSnapshot GetSnapshot(string? tenantId)
+        {
+            Reads++;
+            return Snapshot;
+        }
 
         public ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default) =>
             _ledger.ReserveAsync(tenantId, amountUsd, cancellationToken);
