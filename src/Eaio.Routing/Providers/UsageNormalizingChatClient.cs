@@ -32,16 +32,33 @@ public sealed class UsageNormalizingChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc/>
-    public override async Task<ChatResponse> GetResponseAsync(
+    public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ChatResponse response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        // An answer that is already there is normalised in place and its task passed on: no state machine, no second task.
+        Task<ChatResponse> call = base.GetResponseAsync(messages, options, cancellationToken);
+        if (call.IsCompletedSuccessfully)
+        {
+            Normalize(call.Result);
+            return call;
+        }
+
+        return NormalizeAsync(call);
+
+        static async Task<ChatResponse> NormalizeAsync(Task<ChatResponse> call)
+        {
+            ChatResponse response = await call.ConfigureAwait(false);
+            Normalize(response);
+            return response;
+        }
+    }
+
+    private static void Normalize(ChatResponse response)
+    {
         if (response.Usage is { } usage && response.RawRepresentation is ChatCompletion { Usage: { } raw })
         {
             AddCacheHits(usage, raw);
         }
-
-        return response;
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Eaio.Routing;
 
 /// <summary>Everything a plan depends on besides provider availability; made by <see cref="RoutingPolicy.KeyFor"/>.</summary>
@@ -16,4 +18,32 @@ internal readonly record struct PlanKey(
     ModelDescriptor? LocalModel,
     BudgetSnapshot Budget,
     string? PinnedProvider,
-    string? PinnedModel);
+    string? PinnedModel)
+{
+    /// <summary>Compares the local model by reference: models come from one catalogue, and the record's own equality would
+    /// hash its id string on every look-up.</summary>
+    public bool Equals(PlanKey other) =>
+        Privacy == other.Privacy
+        && Sensitivity == other.Sensitivity
+        && HighComplexity == other.HighComplexity
+        && Domain == other.Domain
+        && Workload == other.Workload
+        && Urgency == other.Urgency
+        && CostSensitivity == other.CostSensitivity
+        && RequiredCapabilities == other.RequiredCapabilities
+        && InputTokens == other.InputTokens
+        && OutputTokens == other.OutputTokens
+        && ReferenceEquals(LocalModel, other.LocalModel)
+        && Budget == other.Budget
+        && string.Equals(PinnedProvider, other.PinnedProvider, StringComparison.Ordinal)
+        && string.Equals(PinnedModel, other.PinnedModel, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        // The enums fit in a few bits each; the rest is mixed in by HashCode.
+        int profile = (int)Privacy | ((int)Sensitivity << 2) | ((HighComplexity ? 1 : 0) << 4) | ((int)Domain << 5) | ((int)Workload << 9)
+            | ((int)Urgency << 12) | ((int)CostSensitivity << 15) | ((int)RequiredCapabilities << 18);
+        return HashCode.Combine(profile, InputTokens, OutputTokens, RuntimeHelpers.GetHashCode(LocalModel), Budget, PinnedProvider, PinnedModel);
+    }
+}
