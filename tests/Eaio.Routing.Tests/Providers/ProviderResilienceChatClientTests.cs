@@ -10,11 +10,11 @@ namespace Eaio.Routing.Tests;
 [CancelAfter(10_000)]
 public sealed class ProviderResilienceChatClientTests
 {
-    private static ProviderResilience Resilience(FakeTimeProvider time) => new()
+    private static ProviderResilience Resilience(FakeTimeProvider time, int totalSeconds = 300) => new()
     {
         Provider = "test",
         FirstUpdateTimeout = TimeSpan.FromSeconds(10),
-        TotalTimeout = TimeSpan.FromSeconds(300),
+        TotalTimeout = TimeSpan.FromSeconds(totalSeconds),
         TimeoutSetting = "API_TIMEOUT_SEC",
         ConcurrencySetting = "MAX_CONCURRENT_API",
         RequestRate = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 100, QueueLimit = 0 }),
@@ -72,6 +72,47 @@ public sealed class ProviderResilienceChatClientTests
 
         ChatResponse response = await consuming.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(response.Text, Is.EqualTo("Hello world"));
+    }
+
+    [Test]
+    public async Task A_non_streamed_call_that_does_not_answer_at_once_is_cut_by_the_total_limit_and_counted_against_the_provider()
+    {
+        FakeTimeProvider time = new();
+        ProviderResilience resilience = Resilience(time, totalSeconds: 5);
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(call => Task.Delay(Timeout.Infinite, call.Arg<CancellationToken>()).ContinueWith<ChatResponse>(_ => throw new TaskCanceledException(), TaskScheduler.Default));
+        using ProviderResilienceChatClient client = new(inner, resilience);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Task<ChatResponse> call = client.GetResponseAsync("q");
+            time.Advance(TimeSpan.FromSeconds(4));
+            Assert.That(call.IsCompleted, Is.False, "inside the total limit of 5 s");
+            time.Advance(TimeSpan.FromSeconds(1));
+            TimeoutException? error = Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.That(error!.Message, Does.Contain("a response").And.Contain("5 s"));
+        }
+
+        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open), "three time-outs out of three calls within 30 s open the circuit");
+    }
+
+    [Test]
+    public async Task A_non_streamed_call_answered_at_once_leaves_no_timer_running()
+    {
+        FakeTimeProvider time = new();
+        ProviderResilience resilience = Resilience(time);
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))));
+        using ProviderResilienceChatClient client = new(inner, resilience);
+
+        ChatResponse response = await client.GetResponseAsync("q");
+        CancellationTokenSource reused = resilience.Timeouts.Rent();
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.That(response.Text, Is.EqualTo("ok"));
+        Assert.That(reused.IsCancellationRequested, Is.False, "the call's pooled source came back with no time limit armed");
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> OutputThenWait(TaskCompletionSource waiting, Task release, [EnumeratorCancellation] CancellationToken _ = default)
