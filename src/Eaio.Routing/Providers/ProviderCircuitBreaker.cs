@@ -32,14 +32,28 @@ internal sealed class ProviderCircuitBreaker
     private readonly int[] _successes = new int[Buckets];
     private readonly int[] _failures = new int[Buckets];
 
+    private readonly TimeSpan _trialLimit;
+
     private int _state; // a CircuitState, read without the lock
     private long _openUntilUtcTicks;
+    private long _trialUntilUtcTicks;
 
-    public ProviderCircuitBreaker(string provider, int minimumThroughput, TimeSpan breakDuration, TimeProvider time)
+    // Moves on every opening and every trial: an outcome reported under an older generation belongs to a window or a
+    // trial that is over (a call that hung while the circuit opened, a trial that was given up on) and is ignored.
+    private int _generation;
+
+    /// <param name="provider">The provider's name, for messages.</param>
+    /// <param name="minimumThroughput">How many calls within 30 s the failure ratio needs before it can open the circuit.</param>
+    /// <param name="breakDuration">How long the circuit stays open.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="trialLimit">How long a trial may take before the next call may try instead (a trial whose caller
+    /// never ends it would otherwise keep the circuit half-open for good); the break duration when <see langword="null"/>.</param>
+    public ProviderCircuitBreaker(string provider, int minimumThroughput, TimeSpan breakDuration, TimeProvider time, TimeSpan? trialLimit = null)
     {
         Provider = provider;
         _minimumThroughput = minimumThroughput;
         _breakDuration = breakDuration;
+        _trialLimit = trialLimit is { } limit && limit > breakDuration ? limit : breakDuration;
         _time = time;
         _bucketTicks = Math.Max(1, (long)(s_samplingDuration.TotalSeconds / Buckets * time.TimestampFrequency));
         Array.Fill(_bucketNumber, -1);
@@ -74,16 +88,30 @@ internal sealed class ProviderCircuitBreaker
         switch ((CircuitState)Volatile.Read(ref _state))
         {
             case CircuitState.Closed:
-                return new Ticket(Trial: false);
+                return new Ticket(Trial: false, Volatile.Read(ref _generation));
             case CircuitState.Open when UnavailableReason is { } reason:
                 throw new ProviderUnavailableException(Provider, reason);
-            case CircuitState.Open when Interlocked.CompareExchange(ref _state, (int)CircuitState.HalfOpen, (int)CircuitState.Open) == (int)CircuitState.Open:
-                return new Ticket(Trial: true);
-            default:
-                // Another call won the trial, or the circuit just closed again: either way this one does not wait for it.
-                return State == CircuitState.Closed
-                    ? new Ticket(Trial: false)
-                    : throw new ProviderUnavailableException(Provider, "circuit half-open, a trial call is in flight");
+        }
+
+        lock (_lock)
+        {
+            long now = _time.GetUtcNow().UtcTicks;
+            switch ((CircuitState)_state)
+            {
+                case CircuitState.Closed:
+                    // It closed while this call waited for the lock.
+                    return new Ticket(Trial: false, _generation);
+                case CircuitState.Open when now < _openUntilUtcTicks:
+                    throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit open after repeated failures");
+                case CircuitState.HalfOpen when now < _trialUntilUtcTicks:
+                    throw new ProviderUnavailableException(Provider, "circuit half-open, a trial call is in flight");
+                default:
+                    // The break is over, or the trial in flight took longer than any call may: this call is the trial.
+                    _trialUntilUtcTicks = now + _trialLimit.Ticks;
+                    _generation++;
+                    Volatile.Write(ref _state, (int)CircuitState.HalfOpen);
+                    return new Ticket(Trial: true, _generation);
+            }
         }
     }
 
@@ -94,6 +122,12 @@ internal sealed class ProviderCircuitBreaker
         {
             lock (_lock)
             {
+                if (ticket.Generation != _generation || _state != (int)CircuitState.HalfOpen)
+                {
+                    // A trial that was given up on: a later one decides.
+                    return;
+                }
+
                 if (canceled)
                 {
                     // The trial told nothing: the next call tries again (the break is already over).
@@ -120,6 +154,12 @@ internal sealed class ProviderCircuitBreaker
 
         long number = _time.GetTimestamp() / _bucketTicks;
         int index = (int)(number % Buckets);
+        if (ticket.Generation != Volatile.Read(ref _generation))
+        {
+            // The call started before the circuit last opened: its outcome belongs to a window that is over.
+            return;
+        }
+
         if (failure is null && Volatile.Read(ref _bucketNumber[index]) == number)
         {
             // The common case, a success in the current bucket, takes no lock: successes alone never open the circuit.
@@ -129,9 +169,8 @@ internal sealed class ProviderCircuitBreaker
 
         lock (_lock)
         {
-            if (_state != (int)CircuitState.Closed)
+            if (_state != (int)CircuitState.Closed || ticket.Generation != _generation)
             {
-                // A call that started before the circuit opened: its outcome belongs to a window that is over.
                 return;
             }
 
@@ -170,11 +209,12 @@ internal sealed class ProviderCircuitBreaker
 
     private void OpenLocked()
     {
+        _generation++;
         Array.Fill(_bucketNumber, -1);
         Volatile.Write(ref _openUntilUtcTicks, (_time.GetUtcNow() + _breakDuration).UtcTicks);
         Volatile.Write(ref _state, (int)CircuitState.Open);
     }
 
-    /// <summary>One call let through, which may be the trial of a half-open circuit.</summary>
-    internal readonly record struct Ticket(bool Trial);
+    /// <summary>One call let through, which may be the trial of a half-open circuit, and the generation it was let through in.</summary>
+    internal readonly record struct Ticket(bool Trial, int Generation);
 }

@@ -54,6 +54,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 (waitStarted, waited) = (_r.Time.GetTimestamp(), true);
                 timeout.CancelAfter(_r.FirstUpdateTimeout);
                 slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
+                RearmForTotal(timeout, waitStarted);
             }
 
             using (slot)
@@ -62,16 +63,28 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 {
                     called = true;
                     Task<ChatResponse> answer = InnerClient.GetResponseAsync(messages, options, timeout.Token);
-                    if (!answer.IsCompleted)
+                    if (answer.IsCompleted)
                     {
-                        RearmForTotal(timeout, waited ? waitStarted : _r.Time.GetTimestamp());
+                        return await answer.ConfigureAwait(false);
                     }
 
-                    return await answer.ConfigureAwait(false);
+                    if (!waited)
+                    {
+                        RearmForTotal(timeout, _r.Time.GetTimestamp());
+                    }
+
+                    // Raced against the limit like a stream's reads: a client that ignores the token cannot hold the call
+                    // (or a half-open circuit's trial) past it.
+                    return await answer.WaitAsync(timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     throw failure = TimedOut(_r.TotalTimeout, "a response", "total time limit");
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Not the caller and not our limit: the SDK's own time-out (set to the same total limit) won the race.
+                    throw failure = TimedOut(_r.TotalTimeout, "a response", "its client's time-out, the total time limit");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -119,7 +132,16 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         Task<bool>? pending = null;
         try
         {
-            updates = base.GetStreamingResponseAsync(messages, options, timeout.Token).GetAsyncEnumerator(timeout.Token);
+            try
+            {
+                updates = base.GetStreamingResponseAsync(messages, options, timeout.Token).GetAsyncEnumerator(timeout.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = ex;
+                throw;
+            }
+
             while (true)
             {
                 try
@@ -148,6 +170,10 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                     throw failure = !output
                         ? TimedOut(_r.FirstUpdateTimeout, "its first update", _r.TimeoutSetting)
                         : TimedOut(_r.TotalTimeout, "the rest of its stream", "total time limit");
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw failure = TimedOut(_r.TotalTimeout, "its stream", "its client's time-out, the total time limit");
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -36,11 +36,21 @@ public sealed class UsageNormalizingChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         // An answer that is already there is normalised in place and its task passed on: no state machine, no second task.
-        Task<ChatResponse> call = base.GetResponseAsync(messages, options, cancellationToken);
-        if (call.IsCompletedSuccessfully)
+        Task<ChatResponse> call;
+        try
         {
-            Normalize(call.Result);
-            return call;
+            call = base.GetResponseAsync(messages, options, cancellationToken);
+            if (call.IsCompletedSuccessfully)
+            {
+                Normalize(call.Result);
+                return call;
+            }
+        }
+#pragma warning disable CA1031 // Not swallowed: failures reach the caller through the task, as from an async method.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Task.FromException<ChatResponse>(ex);
         }
 
         return NormalizeAsync(call);

@@ -128,7 +128,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
-            ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time);
+            ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout);
             if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
             {
                 _routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");

@@ -131,17 +131,53 @@ public sealed class ProviderCircuitBreakerTests
     }
 
     [Test]
-    public void Outcomes_of_calls_that_end_after_the_circuit_opened_do_not_close_it()
+    public void Outcomes_of_calls_that_started_before_the_circuit_opened_do_not_count_after_it_closed()
     {
         ProviderCircuitBreaker breaker = Breaker();
-        ProviderCircuitBreaker.Ticket slow = breaker.Enter();
+        ProviderCircuitBreaker.Ticket[] hanging = [breaker.Enter(), breaker.Enter(), breaker.Enter()];
         for (int i = 0; i < 3; i++)
         {
             Call(breaker, fails: true);
         }
 
-        breaker.Report(slow, null, canceled: false);
-        Assert.That(breaker.State, Is.EqualTo(CircuitState.Open));
+        _time.Advance(TimeSpan.FromSeconds(31));
+        breaker.Report(breaker.Enter(), null, canceled: false);
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed), "the trial succeeded");
+
+        // The calls that hung while the provider failed time out now, after it recovered.
+        foreach (ProviderCircuitBreaker.Ticket ticket in hanging)
+        {
+            breaker.Report(ticket, new TimeoutException(), canceled: false);
+        }
+
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed), "their failures belong to the window before the break");
+        Call(breaker, fails: true);
+        Call(breaker, fails: true);
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed), "two new failures are under the minimum of three");
+    }
+
+    [Test]
+    public void A_trial_that_never_reports_is_given_up_after_the_trial_limit()
+    {
+        ProviderCircuitBreaker breaker = new("ollama", 3, TimeSpan.FromSeconds(30), _time, trialLimit: TimeSpan.FromMinutes(5));
+        for (int i = 0; i < 3; i++)
+        {
+            Call(breaker, fails: true);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        ProviderCircuitBreaker.Ticket abandoned = breaker.Enter();
+        _time.Advance(TimeSpan.FromMinutes(4));
+        Assert.Throws<ProviderUnavailableException>(() => breaker.Enter(), "the trial may still be running");
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        ProviderCircuitBreaker.Ticket next = breaker.Enter();
+        Assert.That(next.Trial, Is.True, "the next call takes over the trial");
+
+        breaker.Report(abandoned, new TimeoutException(), canceled: false);
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.HalfOpen), "the abandoned trial's late failure is ignored");
+        breaker.Report(next, null, canceled: false);
+        Assert.That(breaker.State, Is.EqualTo(CircuitState.Closed));
     }
 
     [Test]

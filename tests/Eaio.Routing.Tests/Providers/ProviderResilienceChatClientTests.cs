@@ -10,7 +10,7 @@ namespace Eaio.Routing.Tests;
 [CancelAfter(10_000)]
 public sealed class ProviderResilienceChatClientTests
 {
-    private static ProviderResilience Resilience(FakeTimeProvider time, int totalSeconds = 300) => new()
+    private static ProviderResilience Resilience(TimeProvider time, int totalSeconds = 300) => new()
     {
         Provider = "test",
         FirstUpdateTimeout = TimeSpan.FromSeconds(10),
@@ -98,21 +98,101 @@ public sealed class ProviderResilienceChatClientTests
     }
 
     [Test]
-    public async Task A_non_streamed_call_answered_at_once_leaves_no_timer_running()
+    public async Task A_non_streamed_call_arms_its_time_limit_only_when_it_has_to_wait()
+    {
+        ArmCountingTimeProvider time = new();
+        TaskCompletionSource<ChatResponse> later = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        ChatResponse ok = new(new ChatMessage(ChatRole.Assistant, "ok"));
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(Task.FromResult(ok), later.Task);
+        using ProviderResilienceChatClient client = new(inner, Resilience(time));
+
+        Assert.That((await client.GetResponseAsync("q")).Text, Is.EqualTo("ok"));
+        Assert.That(time.Armed, Is.Zero, "answered at once: no timer was armed");
+
+        Task<ChatResponse> waiting = client.GetResponseAsync("q");
+        Assert.That(time.Armed, Is.EqualTo(1), "an answer that is not there yet arms the total limit");
+        later.SetResult(ok);
+        Assert.That((await waiting).Text, Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public void A_client_that_cancels_on_its_own_counts_as_a_timed_out_failure()
     {
         FakeTimeProvider time = new();
         ProviderResilience resilience = Resilience(time);
         IChatClient inner = Substitute.For<IChatClient>();
         inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
-            .Returns(Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))));
+            .Returns(Task.FromException<ChatResponse>(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout")));
         using ProviderResilienceChatClient client = new(inner, resilience);
 
-        ChatResponse response = await client.GetResponseAsync("q");
-        CancellationTokenSource reused = resilience.Timeouts.Rent();
-        time.Advance(TimeSpan.FromDays(1));
+        for (int i = 0; i < 3; i++)
+        {
+            TimeoutException? error = Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("q"));
+            Assert.That(error!.Message, Does.Contain("its client's time-out"));
+        }
 
-        Assert.That(response.Text, Is.EqualTo("ok"));
-        Assert.That(reused.IsCancellationRequested, Is.False, "the call's pooled source came back with no time limit armed");
+        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open), "the SDK's own time-outs count against the provider");
+    }
+
+    [Test]
+    public void A_stream_whose_client_throws_before_it_starts_counts_as_a_failure()
+    {
+        FakeTimeProvider time = new();
+        ProviderResilience resilience = Resilience(time);
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetStreamingResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(_ => throw new HttpRequestException("connection refused"));
+        using ProviderResilienceChatClient client = new(inner, resilience);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.ThrowsAsync<HttpRequestException>(() => client.GetStreamingResponseAsync("q").ToChatResponseAsync());
+        }
+
+        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open));
+    }
+
+    /// <summary>A fake clock that counts how often a timer is armed with a finite due time.</summary>
+    private sealed class ArmCountingTimeProvider : TimeProvider
+    {
+        public FakeTimeProvider Fake { get; } = new();
+
+        public int Armed { get; private set; }
+
+        public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+
+        public override long GetTimestamp() => Fake.GetTimestamp();
+
+        public override long TimestampFrequency => Fake.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Count(dueTime);
+            return new CountingTimer(this, Fake.CreateTimer(callback, state, dueTime, period));
+        }
+
+        private void Count(TimeSpan dueTime)
+        {
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                Armed++;
+            }
+        }
+
+        private sealed class CountingTimer(ArmCountingTimeProvider owner, ITimer inner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                owner.Count(dueTime);
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> OutputThenWait(TaskCompletionSource waiting, Task release, [EnumeratorCancellation] CancellationToken _ = default)
