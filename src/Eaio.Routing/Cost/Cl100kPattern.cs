@@ -29,7 +29,7 @@ internal readonly struct Cl100kPattern : ITiktokenPattern
         end = (firstClass & (Letter | Number | LineBreak)) == 0 ? start + 1 : start;
         if (end < text.Length && (Of(text[end]) & Letter) != 0)
         {
-            return RunEnd(text, end + 1, Letter);
+            return LettersEnd(text, end + 1);
         }
 
         if ((end = DigitsEnd(text, start)) > 0 || (end = SymbolsEnd(text, start, "\r\n")) > 0)
@@ -37,8 +37,12 @@ internal readonly struct Cl100kPattern : ITiktokenPattern
             return end;
         }
 
-        // What is left starts with a space.
+        // What is left starts with a space; a single one is a match of its own whichever branch takes it.
         end = RunEnd(text, start + 1, Space);
+        if (end == start + 1)
+        {
+            return end;
+        }
 
         // (?>\s+)$ : the run when it reaches the end (the atomic run keeps a final \n, so $ matches only there).
         if (end == text.Length)
@@ -47,8 +51,8 @@ internal readonly struct Cl100kPattern : ITiktokenPattern
         }
 
         // \s*[\r\n] : back to the run's last line break; then \s+(?!\S), all but the last space, which starts the next
-        // word; then \s, a single space before a word.
+        // word.
         int lastBreak = LastLineBreak(text, start, end);
-        return lastBreak >= 0 ? lastBreak + 1 : end - start >= 2 ? end - 1 : start + 1;
+        return lastBreak >= 0 ? lastBreak + 1 : end - 1;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static Eaio.Routing.TiktokenCharClass;
 using static Eaio.Routing.TiktokenScan;
 
@@ -68,6 +69,7 @@ internal readonly struct O200kPattern : ITiktokenPattern
     // P?U*W+ is the capitals and the small letters after them, and with no small letters P?U+ is the capitals alone.
     // So the match is the capitals, then the small letters, unless a letter or mark beyond ASCII follows and joins in
     // (-1, for the general walk).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AsciiWordEnd(ReadOnlySpan<char> text, int from)
     {
         int end = from;
@@ -84,14 +86,19 @@ internal readonly struct O200kPattern : ITiktokenPattern
         return end < text.Length && !char.IsAscii(text[end]) ? -1 : ContractionOrEnd(text, end);
     }
 
-    // The rest starts with a space. \s*[\r\n]+ : back to the run's last line break (the + then takes just it);
-    // \s+(?!\S) : the run at the end of the text, else all but its last space, which starts the next word; \s+ : the
-    // single space before a word.
+    // The rest starts with a space; a single one is a match of its own whichever branch takes it. \s*[\r\n]+ : back to
+    // the run's last line break (the + then takes just it); \s+(?!\S) : the run at the end of the text, else all but its
+    // last space, which starts the next word.
     private static int SpacesEnd(ReadOnlySpan<char> text, int start)
     {
         int end = RunEnd(text, start + 1, Space);
+        if (end == start + 1)
+        {
+            return end;
+        }
+
         int lastBreak = LastLineBreak(text, start, end);
-        return lastBreak >= 0 ? lastBreak + 1 : end == text.Length || end - start < 2 ? end : end - 1;
+        return lastBreak >= 0 ? lastBreak + 1 : end == text.Length ? end : end - 1;
     }
 
     // P?U*W+C? (upperRequired false) or P?U+W*C? (true), or -1.
@@ -123,6 +130,7 @@ internal readonly struct O200kPattern : ITiktokenPattern
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ContractionOrEnd(ReadOnlySpan<char> text, int end)
     {
         int contraction = ContractionEnd(text, end);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Eaio.Routing;
 
@@ -35,6 +36,7 @@ internal static class TiktokenCharClass
     /// <param name="c">The unit.</param>
     /// <returns>The <see cref="Letter"/>, <see cref="Number"/>, <see cref="Space"/>, <see cref="LineBreak"/>,
     /// <see cref="Upper"/> and <see cref="Lower"/> flags that apply.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Of(char c) => c < 128 ? s_ascii[c] : Compute(c);
 
     /// <summary>Gets a value indicating whether a unit is ASCII <paramref name="lower"/> in either case.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static Eaio.Routing.TiktokenCharClass;
 
 namespace Eaio.Routing;
@@ -20,9 +21,24 @@ internal static class TiktokenScan
         return from;
     }
 
+    /// <summary>Gets the end of the run of letters (<c>\p{L}</c>) from <paramref name="from"/>, looking at ASCII letters first.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="from">Where to look from.</param>
+    /// <returns>The first index at or after <paramref name="from"/> that is not a letter, or the text's length.</returns>
+    public static int LettersEnd(ReadOnlySpan<char> text, int from)
+    {
+        while (from < text.Length && char.IsAsciiLetter(text[from]))
+        {
+            from++;
+        }
+
+        return from < text.Length && !char.IsAscii(text[from]) ? RunEnd(text, from, Letter) : from;
+    }
+
     /// <summary>Gets a value indicating whether a unit is in <c>[^\s\p{L}\p{N}]</c>: punctuation, symbols, marks, controls, surrogates.</summary>
     /// <param name="c">The unit.</param>
     /// <returns><see langword="true"/> when it is none of a space, a letter and a number.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsSymbol(char c) => (Of(c) & (Space | Letter | Number)) == 0;
 
     /// <summary>Gets the end of <c> ?[^\s\p{L}\p{N}]+</c> followed by <paramref name="tail"/>, or -1 when it does not match.</summary>
@@ -75,6 +91,7 @@ internal static class TiktokenScan
     /// <param name="text">The text.</param>
     /// <param name="start">Where the apostrophe would be.</param>
     /// <returns>The end of the contraction, or -1.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ContractionEnd(ReadOnlySpan<char> text, int start)
     {
         if (start + 1 >= text.Length || text[start] != '\'')
