@@ -18,16 +18,19 @@ namespace Eaio.Routing;
 internal readonly struct O200kPattern : ITiktokenPattern
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int MatchEnd(ReadOnlySpan<char> text, int start)
     {
+        // Inlined into the caller's loop: the ASCII case is most of the calls.
         int end = AsciiMatchEnd(text, start);
-        if (end > 0)
-        {
-            return end;
-        }
+        return end > 0 ? end : GeneralMatchEnd(text, start);
+    }
 
+    private static int GeneralMatchEnd(ReadOnlySpan<char> text, int start)
+    {
         // The prefix P, when there is one, is tried taken (start + 1) and then not taken (start).
         bool hasPrefix = (Of(text[start]) & (Letter | Number | LineBreak)) == 0;
+        int end;
         if ((end = WordEnd(text, start, hasPrefix, upperRequired: false)) > 0
             || (end = WordEnd(text, start, hasPrefix, upperRequired: true)) > 0
             || (end = DigitsEnd(text, start)) > 0
@@ -41,6 +44,7 @@ internal readonly struct O200kPattern : ITiktokenPattern
 
     // Most of a text is ASCII. When the first two units are, no letter or mark beyond ASCII can take part in the first
     // branches, and the branch that matches is known from them: -1 when they are not ASCII.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int AsciiMatchEnd(ReadOnlySpan<char> text, int start)
     {
         char first = text[start];
