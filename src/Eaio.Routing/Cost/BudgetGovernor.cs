@@ -51,6 +51,13 @@ internal sealed partial class BudgetGovernor
     public async ValueTask<CallCost> SettleAsync(CallBudget budget, UsageDetails? usage, string? partialOutput)
     {
         CallCost cost = CostOf(budget, usage, partialOutput);
+        if (!budget.TryBeginSettle())
+        {
+            // Settled before (a settle that failed after the ledger counted it, then the stream's end): counting it again
+            // would charge the call twice.
+            return cost;
+        }
+
         EaioMetrics.CostUsd.Add(
             (double)cost.Usd,
             new KeyValuePair<string, object?>("gen_ai.provider.name", budget.Price.Provider),
@@ -64,7 +71,16 @@ internal sealed partial class BudgetGovernor
             {
                 EaioMetrics.BudgetAlerts.Add(1, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));
                 LogBudgetAlert(settlement.Status.TenantId ?? "(host)", settlement.Status.AlertThreshold, settlement.Status.ToString());
-                _alert(settlement.Status);
+                try
+                {
+                    _alert(settlement.Status);
+                }
+#pragma warning disable CA1031 // A host's handler must not undo a settled call: its failure is logged.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogAlertHandlerFailed(ex.GetType().Name, ex);
+                }
             }
         }
 
@@ -91,8 +107,9 @@ internal sealed partial class BudgetGovernor
         {
             long input = usage.InputTokenCount ?? budget.InputTokens;
             long cached = Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input);
-            long output = usage.OutputTokenCount ?? 0;
-            return new CallCost(budget.Price.CostUsd(input, cached, output), input, cached, output, usage.InputTokenCount is null);
+            // A count the provider left out is charged at its worst case and flagged, never as nothing.
+            long output = usage.OutputTokenCount ?? budget.MaxOutputTokens;
+            return new CallCost(budget.Price.CostUsd(input, cached, output), input, cached, output, usage.InputTokenCount is null || usage.OutputTokenCount is null);
         }
 
         if (partialOutput is not null)
@@ -107,6 +124,9 @@ internal sealed partial class BudgetGovernor
 
     [LoggerMessage(LogLevel.Warning, "Budget alert for {Tenant}: spending reached {Threshold:P0} of the budget. {Status}")]
     private partial void LogBudgetAlert(string tenant, double threshold, string status);
+
+    [LoggerMessage(LogLevel.Warning, "A BudgetAlertRaised handler threw {ErrorType}; the call was settled and the alert recorded.")]
+    private partial void LogAlertHandlerFailed(string errorType, Exception exception);
 
     [LoggerMessage(LogLevel.Information, "{Provider}/{Model} reported no usage; the call is charged the router's estimate {Cost}.")]
     private partial void LogCostEstimated(string provider, string model, string cost);

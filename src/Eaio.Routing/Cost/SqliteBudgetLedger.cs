@@ -11,7 +11,7 @@ namespace Eaio.Routing;
 /// A settlement removes the hold and adds the cost in one <c>BEGIN IMMEDIATE</c> transaction.
 /// </para>
 /// <para>
-/// Amounts are stored as whole units of 10⁻¹⁰ US dollars (a token of the cheapest listed model costs about 10⁻⁸), holds
+/// Amounts are stored as whole units of 10⁻⁹ US dollars (a token of the cheapest listed model costs about 10⁻⁸), holds
 /// rounded up and costs to the nearest unit. A hold left by a process that died lapses at its expiry: holds past it no
 /// longer count and are deleted by later settlements.
 /// </para>

@@ -162,7 +162,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             Action<ChatOptions>? configure = provider.Name switch
             {
                 EaioProviders.Ollama => ProviderClientFactory.KeepAlive(options.Ollama.KeepAlive),
-                EaioProviders.DeepSeek => ProviderClientFactory.UseMaxTokensField,
+                EaioProviders.DeepSeek or EaioProviders.Mistral => ProviderClientFactory.UseMaxTokensField,
                 _ => null,
             };
             RateLimiter? tokenRate = isLocal ? null : Own(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -271,10 +271,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 GuardEgress(planned, outgoing, attemptOptions);
                 budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
                 response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
-                if (outgoing.Scope is { } scope)
-                {
-                    response = new PlaceholderRestorer(_vault, scope).Restore(response);
-                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -312,6 +308,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
                 cost = budget is null ? BudgetGovernor.Free(response.Usage) : await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
                 await AuditAsync(plan, planned, outgoing, attemptOptions, started, "ok", cost).ConfigureAwait(false);
+
+                // Restored only once the answer is paid for: a vault that fails here fails the request, it cannot make
+                // the router release the hold and send the request, already billed, to the next route.
+                if (outgoing.Scope is { } scope)
+                {
+                    response = new PlaceholderRestorer(_vault, scope).Restore(response);
+                }
             }
             finally
             {
@@ -395,7 +398,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
@@ -404,7 +407,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             catch
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 await _governor.ReleaseAsync(budget).ConfigureAwait(false);
                 RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Cancelled, "OperationCanceledException", null, null, attempts.Count, requestId, null, true));
                 throw;
@@ -457,7 +460,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             finally
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                // A stream that fails to close must not keep its call from being charged.
+                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
 
                 // Settled once: on its usage update, else here with what was used (broken off, cancelled) or the worst case.
                 cost = decision.Cost;
@@ -795,14 +799,23 @@ public sealed partial class HybridRouterChatClient : IChatClient
                     // Reasoning is a stream of its own; whole placeholders in each chunk are restored, a split one is not.
                     reasoning.Text = new PlaceholderRestorer(_vault, scope).Restore(reasoning.Text);
                     break;
-                case FunctionCallContent call when call.Arguments is not null:
+                case FunctionCallContent call:
                     // Text held back before a tool call belongs before it: release it first, then restore the call whole.
                     if (restorer.HeldLength > 0)
                     {
                         contents.Insert(i++, new TextContent(restorer.Flush()));
                     }
 
-                    contents[i] = new FunctionCallContent(call.CallId, call.Name, new PlaceholderRestorer(_vault, scope).RestoreArguments(call.Arguments));
+                    if (call.Arguments is not null)
+                    {
+                        contents[i] = new FunctionCallContent(call.CallId, call.Name, new PlaceholderRestorer(_vault, scope).RestoreArguments(call.Arguments))
+                        {
+                            Exception = call.Exception,
+                            InformationalOnly = call.InformationalOnly,
+                            AdditionalProperties = call.AdditionalProperties,
+                        };
+                    }
+
                     break;
             }
         }
@@ -822,6 +835,21 @@ public sealed partial class HybridRouterChatClient : IChatClient
         NoRouteAvailableException exception = new(plan, attempts, last);
         LogNoRoute(exception.Message);
         return exception;
+    }
+
+    /// <summary>Closes a provider's stream; a failure to close is logged, never allowed to skip the settling or release that follows.</summary>
+    private async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate> updates, PlannedRoute planned)
+    {
+        try
+        {
+            await updates.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Logged: the stream is over either way, and its cost still has to be settled.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogStreamDisposeFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+        }
     }
 
     private static ChatResponseUpdate Stamp(ChatResponseUpdate update, RouteDecision decision)
@@ -982,6 +1010,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     [LoggerMessage(LogLevel.Debug, "Routed to {Provider}/{Model} after {Attempts} attempt(s).")]
     private partial void LogRouted(string provider, string model, int attempts);
+
+    [LoggerMessage(LogLevel.Warning, "Closing the stream of {Provider}/{Model} failed with {ErrorType}; the call is settled anyway.")]
+    private partial void LogStreamDisposeFailed(string provider, string model, string errorType, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
     private partial void LogAttemptFailed(string provider, string model, string errorType, Exception exception);

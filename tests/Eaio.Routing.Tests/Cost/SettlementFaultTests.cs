@@ -1,0 +1,132 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>What happens to the money when something fails after a provider has answered (and billed).</summary>
+public sealed class SettlementFaultTests
+{
+    private static readonly ChatMessage[] s_question = [new(ChatRole.User, "How do I read an electricity meter?")];
+
+    private static ChatOptions Public() => RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.1; });
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_vault_that_fails_while_restoring_a_billed_answer_fails_the_request_without_sending_it_again(bool streaming)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IPseudonymVault>(new UnreadableVault()));
+
+        // gpt-4o-mini: 1,000,000 input tokens at $0.15 and 100,000 output at $0.60 = $0.21, and a placeholder to restore.
+        h.OpenAI.Enqueue(LoopbackReply.Text("Write to EMAIL_1 for the readings.", 1_000_000, 100_000));
+
+        Assert.That(
+            async () =>
+            {
+                if (streaming)
+                {
+                    await h.Chat.GetStreamingResponseAsync(s_question, Public()).ToChatResponseAsync();
+                }
+                else
+                {
+                    await h.Chat.GetResponseAsync(s_question, Public());
+                }
+            },
+            Throws.InstanceOf<IOException>());
+
+        BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
+        if (streaming)
+        {
+            // The stream is broken off at its first update, before its usage: charged as a cut stream, its input and the output received.
+            Assert.That((status.SpentUsd > 0m, status.ReservedUsd), Is.EqualTo((true, 0m)));
+        }
+        else
+        {
+            Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.21m, 0m)), "the answer that was billed is paid for, and nothing is held");
+        }
+
+        Assert.That(h.Ollama.ChatRequestCount + h.DeepSeek.ChatRequestCount + h.Gemini.ChatRequestCount, Is.Zero, "not sent again elsewhere");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_budget_alert_handler_that_throws_neither_fails_the_call_nor_charges_it_twice(bool streaming)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(o => { o.MonthlyBudgetUsd = 1m; o.CostAlertThreshold = 0.1; });
+        h.Router.BudgetAlertRaised += (_, _) => throw new InvalidOperationException("the host's handler is broken");
+        h.OpenAI.Enqueue(LoopbackReply.Text("ok", 2_000_000, 0));
+
+        ChatResponse response = streaming
+            ? await h.Chat.GetStreamingResponseAsync(s_question, Public()).ToChatResponseAsync()
+            : await h.Chat.GetResponseAsync(s_question, Public());
+
+        Assert.That(response.Text, Is.EqualTo("ok"));
+        BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd, status.AlertRaised), Is.EqualTo((0.3m, 0m, true)), "2,000,000 x $0.15 per million, once");
+    }
+
+    [Test]
+    public void A_usage_report_without_an_output_count_charges_the_output_limit_and_says_it_is_estimated()
+    {
+        CallBudget budget = new(PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o-mini")!, 1000, 500, 0.00045m, null);
+
+        CallCost cost = BudgetGovernor.CostOf(budget, new UsageDetails { InputTokenCount = 1000 }, partialOutput: null);
+
+        Assert.That(cost, Is.EqualTo(new CallCost(0.00045m, 1000, 0, 500, IsEstimated: true)), "never $0 for the output it did not report");
+    }
+
+    [Test]
+    public async Task A_second_settle_of_the_same_hold_counts_nothing()
+    {
+        InMemoryBudgetLedger ledger = new(new BudgetLimits(10m));
+        RoutingPolicy policy = new(ProviderCatalog.CreateDefault(), new EaioHybridChatOptions());
+        BudgetGovernor governor = new(policy, ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
+        BudgetReservation reservation = await ledger.ReserveAsync(null, 1m);
+        CallBudget budget = new(PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o-mini")!, 1_000_000, 0, 1m, reservation);
+
+        await governor.SettleAsync(budget, new UsageDetails { InputTokenCount = 1_000_000, OutputTokenCount = 0 }, null);
+        await governor.SettleAsync(budget, null, "a cut stream's text");
+
+        Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.15m));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Mistral_gets_its_output_limit_as_max_tokens(bool streaming)
+    {
+        await using LoopbackOpenAIServer mistral = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("Bonjour.", 11, 3));
+        await using RouterHarness h = await RouterHarness.StartAsync(o => { o.Mistral.ApiKey = "test-mistral-key"; o.Mistral.BaseUrl = mistral.BaseUri; });
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Provider = EaioProviders.Mistral; p.Model = "mistral-large-latest"; });
+        options.MaxOutputTokens = 77;
+
+        ChatResponse response = streaming
+            ? await h.Chat.GetStreamingResponseAsync(s_question, options).ToChatResponseAsync()
+            : await h.Chat.GetResponseAsync(s_question, options);
+
+        Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.Mistral));
+        using JsonDocument body = JsonDocument.Parse(mistral.Requests.Single().Body);
+        Assert.That(body.RootElement.GetProperty("max_tokens").GetInt32(), Is.EqualTo(77));
+        Assert.That(body.RootElement.TryGetProperty("max_completion_tokens", out _), Is.False, "Mistral's API rejects max_completion_tokens");
+    }
+
+    /// <summary>A vault whose store is gone by the time an answer comes back.</summary>
+    private sealed class UnreadableVault : IPseudonymVault
+    {
+        private readonly InMemoryPseudonymVault _inner = new();
+
+        public string OpenScope(string? conversationId) => _inner.OpenScope(conversationId);
+
+        public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue) => _inner.GetOrAddPlaceholder(scopeId, entityType, originalValue);
+
+        public string ReserveLiteral(string scopeId, string literal) => _inner.ReserveLiteral(scopeId, literal);
+
+        public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue) =>
+            throw new IOException("the vault's database is unreachable");
+
+        public IReadOnlyCollection<string> GetStems(string scopeId) => _inner.GetStems(scopeId);
+
+        public void RemoveScope(string scopeId) => _inner.RemoveScope(scopeId);
+    }
+}
