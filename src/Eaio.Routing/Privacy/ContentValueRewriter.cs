@@ -55,8 +55,12 @@ internal static class ContentValueRewriter
             case TextContent text:
                 // A tool may return AI content; it must stay content, not become its JSON form.
                 return new TextContent(rewrite(text.Text)) { AdditionalProperties = text.AdditionalProperties };
+            case AIContent other:
+                return Unrewritable(other, serializeUnknown);
             case IEnumerable<AIContent> contents:
-                return contents.Select(c => c is TextContent t ? new TextContent(rewrite(t.Text)) { AdditionalProperties = t.AdditionalProperties } : c).ToList();
+                return contents.Select(c => c is TextContent t
+                    ? new TextContent(rewrite(t.Text)) { AdditionalProperties = t.AdditionalProperties }
+                    : Unrewritable(c, serializeUnknown)).ToList();
             case IList list:
                 List<object?> items = new(list.Count);
                 foreach (object? item in list)
@@ -77,6 +81,24 @@ internal static class ContentValueRewriter
                 return RewriteElement(serialized, rewrite);
         }
     }
+
+    /// <summary>
+    /// Any content but text inside a tool result: a file's bytes would be serialised as base64, which no detector can read,
+    /// so sanitising fails rather than send it; restoring leaves it as it is.
+    /// </summary>
+    /// <exception cref="NotSupportedException">When sanitising (<paramref name="serializeUnknown"/>).</exception>
+    private static AIContent Unrewritable(AIContent content, bool serializeUnknown) =>
+        serializeUnknown
+            ? throw new NotSupportedException($"A {Describe(content)} inside a tool result cannot be sanitised; only text can.")
+            : content;
+
+    /// <summary>A content's type, with its media type for data, for messages that must not hold the content itself.</summary>
+    internal static string Describe(AIContent content) => content switch
+    {
+        DataContent data => $"{nameof(DataContent)} ({data.MediaType})",
+        UriContent uri => $"{nameof(UriContent)} ({uri.MediaType})",
+        _ => content.GetType().Name,
+    };
 
     private static JsonElement RewriteElement(JsonElement element, Func<string, string> rewrite)
     {

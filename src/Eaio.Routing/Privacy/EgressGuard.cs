@@ -7,7 +7,17 @@ namespace Eaio.Routing;
 /// Checks an outgoing payload once more before it leaves for an external provider: CRITICAL tags, a PRIVATE or CRITICAL
 /// profile, or any detector hit block it with <see cref="PrivacyViolationException"/>.
 /// </summary>
-/// <remarks>It fails closed: a detector that throws, or a tag it cannot read, blocks the payload.</remarks>
+/// <remarks>
+/// <para>It fails closed: a detector that throws, or a tag it cannot read, blocks the payload.</para>
+/// <para>
+/// It reads what an SDK adapter sends, not only the message text: only text, reasoning, tool calls, tool results (text
+/// inside them only) and images may leave. Images are sent unscanned by policy, but their name and URL are scanned. Any
+/// other content kind (a PDF, a hosted file, a non-image URL, an error) blocks the payload, and so does a message or
+/// content that still carries a raw provider object, which the SDK would send in place of the checked text. Tags are read
+/// at any depth of a tool result. From the options it scans the instructions, stop sequences, tool names, descriptions
+/// and schemas, and the JSON response format; a caller's <see cref="ChatOptions.RawRepresentationFactory"/> blocks.
+/// </para>
+/// </remarks>
 public sealed class EgressGuard
 {
     private readonly ISensitiveDataDetector[] _detectors;
@@ -44,9 +54,9 @@ public sealed class EgressGuard
 
         SortedDictionary<string, int> found = new(StringComparer.Ordinal);
         List<SensitiveSpan> spans = [];
-        if (!string.IsNullOrEmpty(options?.Instructions))
+        if (options is not null)
         {
-            Scan(options.Instructions, spans, found);
+            ScanOptions(options, spans, found);
         }
 
         System.Text.StringBuilder joined = new();
@@ -55,6 +65,12 @@ public sealed class EgressGuard
             if (IsCritical(message.AdditionalProperties))
             {
                 Count(found, "CRITICAL tag");
+            }
+
+            if (message.RawRepresentation is not null)
+            {
+                // An SDK sends a message's raw provider object instead of its contents, past the masking.
+                Count(found, "message with a raw provider representation (remove it before the call)");
             }
 
             if (!string.IsNullOrEmpty(message.AuthorName))
@@ -67,26 +83,63 @@ public sealed class EgressGuard
             int texts = 0;
             foreach (AIContent content in message.Contents)
             {
-                if (IsCritical(content.AdditionalProperties))
+                if (IsCritical(content.AdditionalProperties)
+                    || (content is FunctionResultContent tagged && IsCriticalResult(tagged.Result)))
                 {
                     Count(found, "CRITICAL tag");
                 }
 
-                if (content is DataContent data && IsReadableText(data.MediaType))
+                if (content.RawRepresentation is not null)
                 {
-                    // A text file cannot be pseudonymised in place; sending it unread would defeat the guard.
-                    Count(found, $"unsanitised {data.MediaType} attachment");
+                    // An SDK sends a content's raw part as is: the text checked here may not be what leaves.
+                    Count(found, $"{content.GetType().Name} with a raw provider representation (remove it before the call)");
                     continue;
                 }
 
-                string? text = content switch
+                string? text;
+                switch (content)
                 {
-                    TextContent t => t.Text,
-                    TextReasoningContent r => r.Text,
-                    FunctionCallContent call when call.Arguments is not null => JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions),
-                    FunctionResultContent result => result.Result is null ? null : JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions),
-                    _ => null,
-                };
+                    case TextContent t:
+                        text = t.Text;
+                        break;
+                    case TextReasoningContent r:
+                        text = r.Text;
+                        break;
+                    case FunctionCallContent call:
+                        ScanIfAny(call.Name, spans, found);
+                        text = call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
+                        break;
+                    case FunctionResultContent result:
+                        if (FindUncheckableResultContent(result.Result) is { } inner)
+                        {
+                            // A file inside a tool result is serialised as base64, which no detector reads.
+                            Count(found, $"{ContentValueRewriter.Describe(inner)} inside a tool result that cannot be checked");
+                            continue;
+                        }
+
+                        text = result.Result is null ? null : JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
+                        break;
+                    case DataContent data when data.HasTopLevelMediaType("image"):
+                        // Images are sent unscanned by policy (design.md); only their name is text the SDK may send.
+                        text = data.Name;
+                        break;
+                    case UriContent uri when uri.HasTopLevelMediaType("image"):
+                        text = uri.Uri.ToString();
+                        break;
+                    case DataContent data when IsReadableText(data.MediaType):
+                        // A text file cannot be pseudonymised in place; sending it unread would defeat the guard.
+                        Count(found, $"unsanitised {data.MediaType} attachment");
+                        continue;
+                    case UsageContent:
+                        // Token counts only; adapters do not send them.
+                        continue;
+                    default:
+                        // Fail closed: a kind the guard cannot read (a PDF, a hosted file, a non-image URL, an error) may
+                        // still be sent by the SDK.
+                        Count(found, $"{ContentValueRewriter.Describe(content)} that cannot be checked");
+                        continue;
+                }
+
                 if (!string.IsNullOrEmpty(text))
                 {
                     Scan(text, spans, found);
@@ -107,6 +160,93 @@ public sealed class EgressGuard
         if (found.Count > 0)
         {
             throw new PrivacyViolationException(provider, "found " + string.Join(", ", found.Select(f => $"{f.Value} {f.Key}")));
+        }
+    }
+
+    /// <summary>Scans what the SDK sends from the options besides the messages: instructions, stop sequences, tools and the response format.</summary>
+    private void ScanOptions(ChatOptions options, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    {
+        if (options.RawRepresentationFactory is { } factory && !IsOwnFactory(factory))
+        {
+            // The factory's object becomes the SDK's request as it is; nothing of it can be seen here.
+            Count(found, "caller's ChatOptions.RawRepresentationFactory whose request object cannot be checked (leave it unset or keep the request local)");
+        }
+
+        ScanIfAny(options.Instructions, spans, found);
+        if (options.StopSequences is { } stops)
+        {
+            foreach (string stop in stops)
+            {
+                ScanIfAny(stop, spans, found);
+            }
+        }
+
+        if (options.Tools is { } tools)
+        {
+            // Tool names, descriptions and schemas are sent with every request and are not masked.
+            foreach (AITool tool in tools)
+            {
+                ScanIfAny(tool.Name, spans, found);
+                ScanIfAny(tool.Description, spans, found);
+                if (tool is AIFunctionDeclaration function)
+                {
+                    ScanIfAny(function.JsonSchema.ValueKind == JsonValueKind.Undefined ? null : function.JsonSchema.GetRawText(), spans, found);
+                }
+            }
+        }
+
+        if (options.ResponseFormat is ChatResponseFormatJson json)
+        {
+            ScanIfAny(json.Schema?.GetRawText(), spans, found);
+            ScanIfAny(json.SchemaName, spans, found);
+            ScanIfAny(json.SchemaDescription, spans, found);
+        }
+    }
+
+    /// <summary>
+    /// Whether every target of a factory is code of this library: the router itself sets one for providers that need a
+    /// field the SDK has no option for (DeepSeek's <c>max_tokens</c>). A caller's own factory keeps the request local
+    /// before any route is tried (the profiler makes it CRITICAL), so one found here on an external route is the router's.
+    /// </summary>
+    private static bool IsOwnFactory(Delegate factory)
+    {
+        foreach (Delegate target in factory.GetInvocationList())
+        {
+            if (target.Method.Module.Assembly != typeof(EgressGuard).Assembly)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsCriticalResult(object? result)
+    {
+        try
+        {
+            return ToolResultSensitivity.Read(result, _classifications) == DataSensitivity.Critical;
+        }
+        catch (FormatException)
+        {
+            return true; // an unreadable tag is treated as the worst case
+        }
+    }
+
+    /// <summary>The first content inside a tool result that is not text, at the top level or in a list; such content leaves as base64.</summary>
+    private static AIContent? FindUncheckableResultContent(object? result) => result switch
+    {
+        TextContent => null,
+        AIContent content => content,
+        IEnumerable<AIContent> contents => contents.FirstOrDefault(c => c is not TextContent),
+        _ => null,
+    };
+
+    private void ScanIfAny(string? text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            Scan(text, spans, found);
         }
     }
 

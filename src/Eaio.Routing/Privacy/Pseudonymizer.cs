@@ -103,6 +103,17 @@ public sealed class Pseudonymizer
                         Exception = result.Exception,
                         AdditionalProperties = result.AdditionalProperties,
                     },
+                    // Images leave unscanned by policy, as new copies: the raw object an SDK attached is sent as is and
+                    // would bypass the masking. An image's name is text and masked like it.
+                    DataContent data => new DataContent(data.Data, data.MediaType)
+                    {
+                        Name = data.Name is null ? null : SanitizeString(data.Name),
+                        AdditionalProperties = data.AdditionalProperties,
+                    },
+                    UriContent uri => new UriContent(uri.Uri, uri.MediaType) { AdditionalProperties = uri.AdditionalProperties },
+                    UsageContent usage => new UsageContent(usage.Details) { AdditionalProperties = usage.AdditionalProperties },
+
+                    // Any other kind cannot be masked and is left to the egress guard, which blocks it.
                     _ => content,
                 });
             }

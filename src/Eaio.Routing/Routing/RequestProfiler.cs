@@ -10,6 +10,9 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed class RequestProfiler
 {
+    private const string RawFactoryNote =
+        "CRITICAL: ChatOptions.RawRepresentationFactory is set, and what it puts into the provider's request cannot be checked, so the request stays local";
+
     private static readonly string[] s_complexityEstimated = ["complexity estimated"];
     private static readonly string[] s_domainGuessed = ["domain guessed from the text"];
     private static readonly string[] s_bothEstimated = ["complexity estimated", "domain guessed from the text"];
@@ -122,6 +125,14 @@ internal sealed class RequestProfiler
             required |= ModelCapabilities.Json;
         }
 
+        // What a caller's factory puts into the SDK's own request object reaches the provider without passing the
+        // pseudonymiser or the egress guard, so the request may only be served locally.
+        bool rawFactory = options?.RawRepresentationFactory is not null;
+        if (rawFactory)
+        {
+            sensitivity = DataSensitivity.Critical;
+        }
+
         double complexity;
         if (host?.Complexity is { } given)
         {
@@ -155,17 +166,23 @@ internal sealed class RequestProfiler
             options?.MaxOutputTokens ?? _options.DefaultMaxOutputTokens,
             host?.TenantId,
             host?.BuildingId,
-            (host?.Complexity is null, host?.Domain is null) switch
-            {
-                (true, true) => s_bothEstimated,
-                (true, false) => s_complexityEstimated,
-                (false, true) => s_domainGuessed,
-                _ => [],
-            })
+            Notes(host, rawFactory))
         {
             PinnedProvider = host?.Provider,
             PinnedModel = host?.Provider is null ? null : host.Model,
         };
+    }
+
+    private static string[] Notes(RequestProfile? host, bool rawFactory)
+    {
+        string[] estimated = (host?.Complexity is null, host?.Domain is null) switch
+        {
+            (true, true) => s_bothEstimated,
+            (true, false) => s_complexityEstimated,
+            (false, true) => s_domainGuessed,
+            _ => [],
+        };
+        return rawFactory ? [.. estimated, RawFactoryNote] : estimated;
     }
 
     private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
@@ -184,11 +201,12 @@ internal sealed class RequestProfiler
 
                     // What the detectors find counts like a tag: readings of one building make the request CRITICAL, a
                     // failing detector too. Once CRITICAL, nothing can raise it further, so the scan stops.
-                    if (scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(text.Text))
-                    {
-                        sensitivity = Max(sensitivity, scanner.Scan(text.Text).Sensitivity);
-                    }
-
+                    sensitivity = ScanText(scanner, text.Text, sensitivity);
+                    break;
+                case TextReasoningContent reasoning:
+                    // An earlier turn's reasoning is sent back with the history and may quote the readings it reasoned about.
+                    characters += reasoning.Text?.Length ?? 0;
+                    sensitivity = ScanText(scanner, reasoning.Text, sensitivity);
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
@@ -196,15 +214,9 @@ internal sealed class RequestProfiler
                     break;
                 case FunctionResultContent result:
                     // A tool result may declare its own sensitivity (ISensitivityTagged, or a tagged AIContent returned as
-                    // is): the detectors cannot know that a list of plain numbers is one building's readings.
-                    if (result.Result is ISensitivityTagged tagged)
-                    {
-                        sensitivity = Max(sensitivity, Enum.IsDefined(tagged.Sensitivity) ? tagged.Sensitivity : DataSensitivity.Critical);
-                    }
-                    else if (result.Result is AIContent resultContent)
-                    {
-                        sensitivity = Max(sensitivity, SensitivityTag.Read(resultContent.AdditionalProperties, classifications));
-                    }
+                    // is, at any depth of a list): the detectors cannot know that a list of plain numbers is one
+                    // building's readings.
+                    sensitivity = Max(sensitivity, ToolResultSensitivity.Read(result.Result, classifications));
 
                     // Results are scanned as the JSON the provider would see: ToString() of a list or object is only its type name.
                     string? resultText = result.Result is null ? null : result.Result as string ?? JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
