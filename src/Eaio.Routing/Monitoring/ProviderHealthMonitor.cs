@@ -28,7 +28,9 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     private readonly ILogger _logger;
     private readonly ITimer? _timer;
     private Func<string, ProviderCircuitBreaker?>? _circuits;
-    private int _refreshing;
+    private readonly Lock _refreshGate = new();
+    private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the one check in flight, shared by the timer and every waiting caller
+    private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderHealthMonitor"/> class and starts refreshing in the background.</summary>
     /// <param name="options">The router's configuration: Ollama's address and default model, the API keys.</param>
@@ -83,7 +85,11 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 return snapshot;
             }
 
-            RefreshInBackground();
+            if (!_disposed)
+            {
+                RefreshInBackground();
+            }
+
             return null;
         }
     }
@@ -93,9 +99,10 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     /// <returns>One entry per provider of the catalogue.</returns>
     public async Task<IReadOnlyList<ProviderHealth>> GetHealthAsync(CancellationToken cancellationToken = default)
     {
+        // Without a snapshot every health check of a probe would check Ollama at once: they wait for one shared check instead.
         IReadOnlyList<ProviderHealth> snapshot = _cache.TryGetValue(_cacheKey, out IReadOnlyList<ProviderHealth>? cached) && cached is not null
             ? cached
-            : await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            : await SharedRefresh().WaitAsync(cancellationToken).ConfigureAwait(false);
         return [.. snapshot.Select(WithCircuit)];
     }
 
@@ -118,8 +125,12 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         return snapshot;
     }
 
-    /// <summary>Stops the background refresh.</summary>
-    public void Dispose() => _timer?.Dispose();
+    /// <summary>Stops the background refresh; reading <see cref="Current"/> afterwards starts no check.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _timer?.Dispose();
+    }
 
     /// <summary>Lets the health report show the router's circuit states; called by the router that plans with this monitor.</summary>
     internal void AttachCircuits(Func<string, ProviderCircuitBreaker?> circuits) => _circuits = circuits;
@@ -142,19 +153,30 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             : health with { Circuit = state };
     }
 
+    /// <summary>Starts a check unless one is in flight, and returns the one that is.</summary>
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh()
+    {
+        lock (_refreshGate)
+        {
+            // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
+            return _refresh is { IsCompleted: false } running ? running : _refresh = Task.Run(() => RefreshAsync());
+        }
+    }
+
     private void RefreshInBackground()
     {
-        // One refresh at a time: the timer and requests that find no snapshot do not pile checks onto a slow Ollama.
-        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+        if (_disposed)
         {
             return;
         }
 
-        _ = Task.Run(async () =>
+        _ = ObserveAsync(SharedRefresh());
+
+        async Task ObserveAsync(Task refresh)
         {
             try
             {
-                await RefreshAsync().ConfigureAwait(false);
+                await refresh.ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A background refresh must not take the process down; the next one tries again.
             catch (Exception ex) when (ex is not ObjectDisposedException)
@@ -166,11 +188,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             {
                 // The host is shutting down and disposed the cache under a refresh: nothing to report.
             }
-            finally
-            {
-                Volatile.Write(ref _refreshing, 0);
-            }
-        });
+        }
     }
 
     private ProviderHealth CheckKey(ProviderDescriptor provider)

@@ -55,6 +55,27 @@ public sealed class ProviderHealthTests
     }
 
     [Test]
+    public async Task Callers_that_find_no_snapshot_share_one_check_and_a_disposed_monitor_starts_none()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["llama3.2:3b"]);
+        ProviderHealthMonitor monitor = Monitor(Options(ollama.BaseUri));
+
+        // What a health probe does: one check per provider, all at once, before any snapshot exists.
+        IReadOnlyList<ProviderHealth>[] answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => monitor.GetHealthAsync()));
+
+        Assert.That(answers.Select(a => a.Single(h => h.Provider == EaioProviders.Ollama).Status), Is.All.EqualTo(HealthStatus.Healthy));
+        Assert.That(ollama.Requests.Count(r => r.Path == "/api/tags"), Is.EqualTo(1), "eight callers, one request to Ollama");
+
+        using MemoryCache empty = new(new MemoryCacheOptions());
+        ProviderHealthMonitor disposed = new(Options(ollama.BaseUri), _http, empty, refreshInterval: Timeout.InfiniteTimeSpan);
+        disposed.Dispose();
+        Assert.That(disposed.Current, Is.Null);
+        await Task.Delay(200);
+        Assert.That(ollama.Requests.Count(r => r.Path == "/api/tags"), Is.EqualTo(1), "a disposed monitor checks nothing");
+        monitor.Dispose();
+    }
+
+    [Test]
     public async Task External_providers_are_healthy_only_with_a_key()
     {
         EaioHybridChatOptions options = Options(await DownAddressAsync());
