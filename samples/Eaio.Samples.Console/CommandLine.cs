@@ -9,7 +9,7 @@ internal sealed class CommandLine
 {
     public const string Usage = """
         Usage: dotnet run --project samples/Eaio.Samples.Console -- <explain|ask> "<question>" [options]
-               dotnet run --project samples/Eaio.Samples.Console -- audit verify|tail [count]
+               dotnet run --project samples/Eaio.Samples.Console -- audit verify [checkpoint] | audit tail [count]
                dotnet run --project samples/Eaio.Samples.Console -- budget [tenant]
                dotnet run --project samples/Eaio.Samples.Console -- report [days] [--markdown|--json]
                dotnet run --project samples/Eaio.Samples.Console -- health
@@ -25,7 +25,9 @@ internal sealed class CommandLine
           --building <BDG2 building id>          applies the building's privacy override
           --tenant <tenant id>                   applies the client's privacy override
         explain prints the plan and needs nothing running; ask streams the answer, then the route decision.
-        audit verify checks the audit log's hash chain (exit 4 when broken); audit tail prints the last records (default 10).
+        audit verify checks the audit log's hash chain (exit 4 when broken) and prints its head as a checkpoint; given a
+        checkpoint printed before, it also finds records deleted from the end or a rewritten end. audit tail prints the last
+        records (default 10).
         budget prints the month's budget: spent, reserved, remaining, alert state and when it resets (the host's, or a tenant's).
         report prints the optimisation report over the request log (default: the last 30 days) with targets and recommendations.
         health prints each provider's health; exit 5 when a registered health check is not healthy (for example Ollama unreachable).
@@ -48,13 +50,37 @@ internal sealed class CommandLine
     /// <summary>Gets the arguments after the verb of <c>report</c> and <c>health</c>, which parse their own.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 
+    /// <summary>Gets the head an earlier <c>audit verify</c> printed, which the log must still contain unchanged.</summary>
+    public AuditCheckpoint? Checkpoint { get; private init; }
+
     /// <summary>Gets how many records <c>audit tail</c> prints.</summary>
     public int Count { get; private init; } = 10;
 
     public static bool TryParse(string[] args, [NotNullWhen(true)] out CommandLine? command, [NotNullWhen(false)] out string? error)
     {
         command = null;
-        if (args.Length >= 2 && args[0] == "audit" && args[1] is "verify" or "tail")
+        if (args.Length >= 2 && args[0] == "audit" && args[1] == "verify")
+        {
+            AuditCheckpoint? checkpoint = null;
+            if (args.Length > 2)
+            {
+                try
+                {
+                    checkpoint = AuditCheckpoint.Parse(args[2]);
+                }
+                catch (FormatException ex)
+                {
+                    error = $"audit verify: {ex.Message}";
+                    return false;
+                }
+            }
+
+            command = new CommandLine("audit verify", string.Empty, new RequestProfile()) { Checkpoint = checkpoint };
+            error = null;
+            return true;
+        }
+
+        if (args.Length >= 2 && args[0] == "audit" && args[1] == "tail")
         {
             int count = 10;
             if (args.Length > 2 && (!int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))

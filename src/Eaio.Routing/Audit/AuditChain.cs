@@ -36,6 +36,7 @@ internal static class AuditChain
         string expectedPrevious = Genesis;
         long expectedSequence = 1;
         long checkedCount = 0;
+        AuditCheckpoint? head = null;
         await foreach ((long sequence, string json, string previous, string hash) in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             checkedCount++;
@@ -43,23 +44,24 @@ internal static class AuditChain
             {
                 return new(false, checkedCount, sequence, sequence > expectedSequence
                     ? $"record {expectedSequence} is missing (found {sequence} next)"
-                    : $"record {sequence} is out of order (expected {expectedSequence})");
+                    : $"record {sequence} is out of order (expected {expectedSequence})") { Head = head };
             }
 
             if (previous != expectedPrevious)
             {
-                return new(false, checkedCount, sequence, $"record {sequence} does not follow record {sequence - 1}: its previous hash does not match (moved or replaced)");
+                return new(false, checkedCount, sequence, $"record {sequence} does not follow record {sequence - 1}: its previous hash does not match (moved or replaced)") { Head = head };
             }
 
             if (Hash(previous, sequence, json) != hash)
             {
-                return new(false, checkedCount, sequence, $"record {sequence} was edited: its content does not match its hash");
+                return new(false, checkedCount, sequence, $"record {sequence} was edited: its content does not match its hash") { Head = head };
             }
 
             expectedPrevious = hash;
             expectedSequence++;
+            head = new AuditCheckpoint(sequence, hash);
         }
 
-        return new(true, checkedCount, null, null);
+        return new(true, checkedCount, null, null) { Head = head };
     }
 }

@@ -66,7 +66,7 @@ public sealed class AuditLogTests
         AuditVerification result = await log.VerifyAsync();
         List<AuditRecord> records = await log.ReadAllAsync().ToListAsync();
 
-        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null)));
+        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null) { Head = new AuditCheckpoint(5, records[^1].Hash) }), "the head is the last record");
         Assert.That(records.Select(r => r.Sequence), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
         Assert.That(records[2].Entry.RequestId, Is.EqualTo("req-3"));
         Assert.That(records[2].Entry.EntityCounts[EntityTypes.Email], Is.EqualTo(0));
@@ -130,6 +130,62 @@ public sealed class AuditLogTests
         Assert.That(result.IsValid, Is.False);
         Assert.That(result.FirstBadSequence, Is.EqualTo(3));
         Assert.That(result.Problem, Does.Contain("does not follow record 2"));
+    }
+
+    [Test]
+    public async Task Records_deleted_from_the_end_pass_the_chain_but_not_a_checkpoint()
+    {
+        await Fill(Sqlite(), 5);
+        AuditCheckpoint head = (await Sqlite().VerifyAsync()).Head!;
+        Assert.That(head.Sequence, Is.EqualTo(5));
+
+        await Execute("DELETE FROM audit WHERE seq > 3");
+
+        Assert.That((await Sqlite().VerifyAsync()).IsValid, Is.True, "what is left is a valid chain");
+        AuditVerification result = await Sqlite().VerifyAsync(head);
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(4));
+        Assert.That(result.Problem, Does.Contain("ends at record 3").And.Contain("deleted"));
+    }
+
+    [Test]
+    public async Task A_rewritten_end_with_fresh_hashes_passes_the_chain_but_not_a_checkpoint()
+    {
+        await Fill(Sqlite(), 4);
+        AuditCheckpoint head = AuditCheckpoint.Parse((await Sqlite().VerifyAsync()).Head!.ToString());
+        string forged = AuditChain.Serialize(Entry(4) with { Outcome = "blocked" });
+        string previous = await Scalar("SELECT prev FROM audit WHERE seq = 4");
+        await Execute($"UPDATE audit SET entry = '{forged.Replace("'", "''", StringComparison.Ordinal)}', hash = '{AuditChain.Hash(previous, 4, forged)}' WHERE seq = 4");
+
+        Assert.That((await Sqlite().VerifyAsync()).IsValid, Is.True, "the last record has no successor to contradict it");
+        AuditVerification result = await Sqlite().VerifyAsync(head);
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.FirstBadSequence, Is.EqualTo(4));
+        Assert.That(result.Problem, Does.Contain("rewritten"));
+    }
+
+    [Test]
+    public async Task An_earlier_checkpoint_stays_valid_as_the_log_grows()
+    {
+        SqliteAuditLog log = Sqlite();
+        await Fill(log, 2);
+        AuditCheckpoint early = (await log.VerifyAsync()).Head!;
+        await Fill(log, 3);
+
+        AuditVerification result = await log.VerifyAsync(early);
+
+        Assert.That((result.IsValid, result.RecordsChecked, result.Head!.Sequence), Is.EqualTo((true, 5L, 5L)));
+    }
+
+    [TestCase("")]
+    [TestCase("0:0000000000000000000000000000000000000000000000000000000000000000")]
+    [TestCase("3:abc")]
+    [TestCase("3:zz00000000000000000000000000000000000000000000000000000000000000")]
+    [TestCase("three:0000000000000000000000000000000000000000000000000000000000000000")]
+    public void A_malformed_checkpoint_is_refused_with_what_is_expected(string text)
+    {
+        FormatException error = Assert.Throws<FormatException>(() => AuditCheckpoint.Parse(text))!;
+        Assert.That(error.Message, Does.Contain("64 hex digit"));
     }
 
     [Test]
