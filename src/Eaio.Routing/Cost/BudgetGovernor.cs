@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -13,10 +14,12 @@ internal sealed partial class BudgetGovernor
     private readonly IBudgetLedger? _ledger;
     private readonly ILogger _logger;
     private readonly Action<BudgetStatus> _alert;
+    private readonly FrozenSet<string> _budgetedTenants;
 
-    public BudgetGovernor(RoutingPolicy policy, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert)
+    public BudgetGovernor(RoutingPolicy policy, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert, IEnumerable<string>? budgetedTenants = null)
     {
         _policy = policy;
+        _budgetedTenants = budgetedTenants?.ToFrozenSet(StringComparer.Ordinal) ?? FrozenSet<string>.Empty;
         _ledger = ledger;
         _logger = logger;
         _alert = alert;
@@ -66,10 +69,10 @@ internal sealed partial class BudgetGovernor
         if (budget.Reservation is { } reservation)
         {
             BudgetSettlement settlement = await _ledger!.SettleAsync(reservation, cost.Usd, CancellationToken.None).ConfigureAwait(false);
-            EaioMetrics.BudgetRemainingUsd.Record((double)settlement.Status.RemainingUsd, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));
+            EaioMetrics.BudgetRemainingUsd.Record((double)settlement.Status.RemainingUsd, TenantTag(settlement.Status.TenantId));
             if (settlement.AlertRaised)
             {
-                EaioMetrics.BudgetAlerts.Add(1, new KeyValuePair<string, object?>("eaio.tenant", settlement.Status.TenantId ?? string.Empty));
+                EaioMetrics.BudgetAlerts.Add(1, TenantTag(settlement.Status.TenantId));
                 LogBudgetAlert(settlement.Status.TenantId ?? "(host)", settlement.Status.AlertThreshold, settlement.Status.ToString());
                 try
                 {
@@ -93,6 +96,11 @@ internal sealed partial class BudgetGovernor
     }
 
     /// <summary>Ends a hold without counting anything: the call failed before it was answered.</summary>
+    /// <summary>The tenant as a metric tag: only tenants with a budget of their own are named. A tenant id can be a user's
+    /// id or e-mail, and a metrics backend must get neither personal data nor an unbounded number of series.</summary>
+    private KeyValuePair<string, object?> TenantTag(string? tenantId) =>
+        new("eaio.tenant", tenantId is null ? string.Empty : _budgetedTenants.Contains(tenantId) ? tenantId : "(other)");
+
     public ValueTask ReleaseAsync(CallBudget? budget) =>
         budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
 

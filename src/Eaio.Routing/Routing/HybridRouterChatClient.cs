@@ -85,7 +85,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _budget = budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
-        _governor = new BudgetGovernor(Policy, _budget, _logger, status => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status)));
+        _governor = new BudgetGovernor(Policy, _budget, _logger, status => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status)), options.TenantBudgetsUsd.Keys);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
         _profiler = new RequestProfiler(
             options,

@@ -92,6 +92,23 @@ public sealed class SettlementFaultTests
         Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.15m));
     }
 
+    [Test]
+    public async Task Budget_metrics_name_only_tenants_that_have_a_budget_of_their_own()
+    {
+        using Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<double> remaining = new(null, EaioMetrics.MeterName, "eaio.budget.remaining");
+        await using RouterHarness h = await RouterHarness.StartAsync(o => o.TenantBudgetsUsd["plant-7"] = 50m);
+
+        foreach (string tenant in new[] { "plant-7", "alice@example.com" })
+        {
+            await h.Chat.GetResponseAsync(s_question, RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.1; p.TenantId = tenant; }));
+        }
+
+        Assert.That(
+            remaining.GetMeasurementSnapshot().Select(m => m.Tags["eaio.tenant"]),
+            Is.EqualTo(new object?[] { "plant-7", "(other)" }),
+            "a tenant id can be a user's e-mail: it never becomes a metric tag");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task Mistral_gets_its_output_limit_as_max_tokens(bool streaming)
