@@ -28,9 +28,9 @@ internal sealed class GatewayKeyStore
     public IReadOnlyList<GatewayKey> Keys { get; }
 
     /// <summary>Reads and validates the keys.</summary>
-    /// <param name="section">The <c>Gateway:Keys</c> section: a list of <c>{ Key, Tenant, MaxPrivacy, MonthlyBudgetUsd }</c>.</param>
+    /// <param name="section">The <c>Gateway:Keys</c> section: a list of <c>{ Key, Tenant, MaxPrivacy, MonthlyBudgetUsd, Admin }</c>.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy or budget; the message never shows a key.</exception>
+    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy, budget or admin flag; the message never shows a key.</exception>
     public static GatewayKeyStore Load(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -47,6 +47,7 @@ internal sealed class GatewayKeyStore
             string? tenant = entry["Tenant"];
             string? privacyText = entry["MaxPrivacy"];
             string? budgetText = entry["MonthlyBudgetUsd"];
+            string? adminText = entry["Admin"];
             int before = errors.Count;
 
             if (string.IsNullOrWhiteSpace(secret) || secret.Length < MinimumKeyLength)
@@ -78,6 +79,12 @@ internal sealed class GatewayKeyStore
                 }
             }
 
+            bool admin = false;
+            if (adminText is not null && !bool.TryParse(adminText, out admin))
+            {
+                errors.Add($"{path}:Admin is '{adminText}'; allowed: true, false.");
+            }
+
             if (errors.Count > before)
             {
                 index++;
@@ -91,7 +98,7 @@ internal sealed class GatewayKeyStore
             }
 
             tenantBudgets[tenant!] = budget;
-            GatewayKey key = new(index, tenant!, privacy, budget);
+            GatewayKey key = new(index, tenant!, privacy, budget, admin);
             if (!byHash.TryAdd(Hash(secret!), key))
             {
                 errors.Add($"{path}:Key repeats an earlier key; each key must be unique.");

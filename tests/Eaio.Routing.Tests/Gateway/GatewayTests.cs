@@ -277,27 +277,48 @@ public sealed class GatewayTests
     }
 
     [Test]
-    public async Task The_report_endpoint_needs_a_key_and_covers_the_requests_served()
+    public async Task The_report_endpoint_needs_an_admin_key_and_covers_the_requests_served()
     {
         using HttpResponseMessage chat = await _gateway.PostAsync(GatewayHarness.PrivateKey, GatewayHarness.Body("What is a kWh?"));
         Assert.That(chat.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IRequestLog>(_gateway.App.Services).FlushAsync();
 
         using HttpResponseMessage anonymous = await _gateway.Http.GetAsync(new Uri("v1/eaio/report", UriKind.Relative));
-        using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report?days=7");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
-        using HttpResponseMessage report = await _gateway.Http.SendAsync(request);
-        using HttpRequestMessage bad = new(HttpMethod.Get, "v1/eaio/report?days=0");
-        bad.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
-        using HttpResponseMessage badDays = await _gateway.Http.SendAsync(bad);
+        using HttpResponseMessage report = await ReportAsync(GatewayHarness.AdminKey, "?days=7");
 
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(report.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(await report.Content.ReadAsStringAsync());
+        using JsonDocument json = JsonDocument.Parse(await report.Content.ReadAsStringAsync());
         Assert.That(json.RootElement.GetProperty("requests").GetInt32(), Is.GreaterThanOrEqualTo(1));
         Assert.That(json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("provider").GetString()), Does.Contain(EaioProviders.Ollama));
-        Assert.That(badDays.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await badDays.Content.ReadAsStringAsync(), Does.Contain("from 1 to 366"));
+    }
+
+    [TestCase(GatewayHarness.PublicKey)]
+    [TestCase(GatewayHarness.PrivateKey)]
+    public async Task The_report_covers_every_tenant_so_a_key_without_Admin_gets_403(string key)
+    {
+        using HttpResponseMessage response = await ReportAsync(key, "");
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.Forbidden);
+
+        Assert.That(error.GetProperty("type").GetString(), Is.EqualTo("permission_error"));
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("admin_key_required"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("Gateway:Keys:n:Admin"));
+    }
+
+    [TestCase("0")]
+    [TestCase("93")]
+    [TestCase("366")]
+    [TestCase("a-week")]
+    public async Task The_report_accepts_days_from_1_to_92_only(string days)
+    {
+        using HttpResponseMessage response = await ReportAsync(GatewayHarness.AdminKey, "?days=" + days);
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.BadRequest);
+
+        Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("days"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("from 1 to 92"));
+
+        using HttpResponseMessage longest = await ReportAsync(GatewayHarness.AdminKey, "?days=92");
+        Assert.That(longest.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
@@ -342,6 +363,13 @@ public sealed class GatewayTests
             ["Eaio:DataDirectory"] = _gateway.DataDirectory,
         })));
         Assert.That(none!.Message, Does.Contain("Gateway:Keys is empty"));
+    }
+
+    private async Task<HttpResponseMessage> ReportAsync(string key, string query)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report" + query);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return await _gateway.Http.SendAsync(request);
     }
 
     private async Task<string[]> ModelIdsAsync(string key)
