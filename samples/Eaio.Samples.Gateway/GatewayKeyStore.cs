@@ -30,7 +30,8 @@ internal sealed class GatewayKeyStore
     /// <summary>Reads and validates the keys.</summary>
     /// <param name="section">The <c>Gateway:Keys</c> section: a list of <c>{ Key, Tenant, MaxPrivacy, MonthlyBudgetUsd, Admin }</c>.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy, budget or admin flag; the message never shows a key.</exception>
+    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy, budget or admin flag
+    /// (a tenant name with ':' or differing from another only in case is invalid); the message never shows a key.</exception>
     public static GatewayKeyStore Load(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -38,6 +39,9 @@ internal sealed class GatewayKeyStore
         Dictionary<string, GatewayKey> byHash = new(StringComparer.Ordinal);
         List<GatewayKey> keys = [];
         Dictionary<string, decimal?> tenantBudgets = new(StringComparer.Ordinal);
+        // Tenant names become configuration keys (TenantBudgets:<tenant>, ClientPrivacy:<tenant>), which ignore case:
+        // 'acme' and 'Acme' would silently share or overwrite one budget, so they are refused instead.
+        Dictionary<string, (string Name, string Path)> tenantsIgnoringCase = new(StringComparer.OrdinalIgnoreCase);
 
         int index = 0;
         foreach (IConfigurationSection entry in section.GetChildren())
@@ -58,6 +62,18 @@ internal sealed class GatewayKeyStore
             if (string.IsNullOrWhiteSpace(tenant))
             {
                 errors.Add($"{path}:Tenant must name the tenant whose budget the key spends.");
+            }
+            else if (tenant.Contains(':', StringComparison.Ordinal))
+            {
+                errors.Add($"{path}:Tenant '{tenant}' contains ':'; tenant names become configuration keys (TenantBudgets:<tenant>), where ':' separates sections, so it is not allowed.");
+            }
+            else if (tenantsIgnoringCase.TryGetValue(tenant, out (string Name, string Path) first) && !string.Equals(first.Name, tenant, StringComparison.Ordinal))
+            {
+                errors.Add($"{path}:Tenant '{tenant}' differs from tenant '{first.Name}' ({first.Path}) only in case; tenant names become configuration keys, which ignore case, so they must differ by more than case (or be spelled the same).");
+            }
+            else
+            {
+                tenantsIgnoringCase.TryAdd(tenant, (tenant, path));
             }
 
             PrivacyLevel privacy = PrivacyLevel.Private;

@@ -365,6 +365,27 @@ public sealed class GatewayTests
         Assert.That(none!.Message, Does.Contain("Gateway:Keys is empty"));
     }
 
+    [Test]
+    public void Tenant_names_that_differ_only_in_case_or_contain_a_colon_fail_at_start()
+    {
+        // Tenants become configuration keys (TenantBudgets:acme), and configuration keys ignore case and split on ':'.
+        EaioConfigurationException? ex = Assert.Throws<EaioConfigurationException>(() => GatewayApp.Create([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Keys:0:Key"] = GatewayHarness.PublicKey,
+            ["Gateway:Keys:0:Tenant"] = "acme",
+            ["Gateway:Keys:0:MonthlyBudgetUsd"] = "10",
+            ["Gateway:Keys:1:Key"] = GatewayHarness.EnhancedKey,
+            ["Gateway:Keys:1:Tenant"] = "Acme",
+            ["Gateway:Keys:1:MonthlyBudgetUsd"] = "500",
+            ["Gateway:Keys:2:Key"] = GatewayHarness.PrivateKey,
+            ["Gateway:Keys:2:Tenant"] = "plant:north",
+            ["Eaio:DataDirectory"] = _gateway.DataDirectory,
+        })));
+
+        Assert.That(ex!.Message, Does.Contain("Gateway:Keys:1:Tenant 'Acme'").And.Contain("'acme' (Gateway:Keys:0)").And.Contain("only in case"));
+        Assert.That(ex.Message, Does.Contain("Gateway:Keys:2:Tenant 'plant:north'").And.Contain("':'"));
+    }
+
     private async Task<HttpResponseMessage> ReportAsync(string key, string query)
     {
         using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report" + query);
