@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Eaio.Samples.Gateway;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
 
@@ -389,6 +390,28 @@ public sealed class GatewayTests
 
         Assert.That(ex!.Message, Does.Contain("Gateway:Keys:1:Tenant 'Acme'").And.Contain("'acme' (Gateway:Keys:0)").And.Contain("only in case"));
         Assert.That(ex.Message, Does.Contain("Gateway:Keys:2:Tenant 'plant:north'").And.Contain("':'"));
+    }
+
+    [Test]
+    public async Task A_usage_chunk_without_reported_usage_says_usage_null_instead_of_zeros()
+    {
+        // A provider that reports no usage leaves the streamed decision without a cost: nothing is known, so nothing is invented.
+        HybridRouterChatClient router = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<IChatClient>(_gateway.App.Services).GetService<HybridRouterChatClient>()!;
+        RoutePlan plan = router.Explain([new ChatMessage(ChatRole.User, "Hello")]);
+        RouteDecision decision = new("ollama", "llama3.2:3b", ProviderTier.Local, ["test"], [], null, plan);
+        Microsoft.AspNetCore.Http.DefaultHttpContext context = new();
+        using MemoryStream body = new();
+        context.Response.Body = body;
+
+        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, usage: null, includeUsage: true, CancellationToken.None);
+
+        string[] events = System.Text.Encoding.UTF8.GetString(body.ToArray()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(events[^1], Is.EqualTo("data: [DONE]"));
+        JsonElement last = JsonDocument.Parse(events[^2]["data: ".Length..]).RootElement;
+        Assert.That(last.GetProperty("choices").GetArrayLength(), Is.Zero, "the usage chunk is still sent");
+        Assert.That(last.GetProperty("usage").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(last.GetProperty("eaio").GetProperty("cost_usd").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
     private async Task<HttpResponseMessage> ReportAsync(string key, string query)
