@@ -33,8 +33,10 @@ internal static class ChatCompletionRequestParser
         List<ChatMessage> messages = ParseMessages(root);
         ChatOptions options = new();
 
-        int? maxTokens = OptionalInt(root, "max_completion_tokens", 1, MaxOutputTokensLimit) ?? OptionalInt(root, "max_tokens", 1, MaxOutputTokensLimit);
-        options.MaxOutputTokens = maxTokens;
+        // Both are validated even when both are sent: a bad max_tokens is a client bug to report, not one to hide.
+        int? maxCompletionTokens = OptionalInt(root, "max_completion_tokens", 1, MaxOutputTokensLimit);
+        int? maxTokens = OptionalInt(root, "max_tokens", 1, MaxOutputTokensLimit);
+        options.MaxOutputTokens = maxCompletionTokens ?? maxTokens;
         options.Temperature = OptionalFloat(root, "temperature", 0, 2);
         options.TopP = OptionalFloat(root, "top_p", 0, 1);
         options.FrequencyPenalty = OptionalFloat(root, "frequency_penalty", -2, 2);
@@ -174,14 +176,21 @@ internal static class ChatCompletionRequestParser
 
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
+            DataContent data;
             try
             {
-                return new DataContent(url);
+                data = new DataContent(url);
             }
             catch (FormatException)
             {
                 throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is not a valid base64 data: URI.");
             }
+
+            // Any other type is not an image: the router would block it later as an unsanitised attachment (403),
+            // which blames privacy for what is a malformed request.
+            return data.HasTopLevelMediaType("image")
+                ? data
+                : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is a data: URI of type '{data.MediaType}'; only image/* data: URIs are allowed.");
         }
 
         return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)

@@ -179,9 +179,11 @@ internal sealed class ChatCompletionsEndpoint
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
             // Committed: no failover, and the status line is gone. An error event without [DONE] makes OpenAI's SDKs raise it.
+            // A fixed message, as on the non-streaming path: the upstream exception's text may quote the request, so it
+            // stays in the log.
             GatewayLog.StreamFailed(_logger, ex, key.Tenant, decision.Provider, decision.Model);
             await OpenAIWire.WriteErrorEventAsync(response, Map(ex, model) ?? new GatewayError(
-                StatusCodes.Status502BadGateway, $"The stream from {decision.Provider}/{decision.Model} failed after it started: {ex.Message}", "server_error", null, "stream_failed"), aborted);
+                StatusCodes.Status502BadGateway, $"The stream from {decision.Provider}/{decision.Model} failed after it started; the gateway's log has the details.", "server_error", null, "stream_failed"), aborted);
             return;
         }
 

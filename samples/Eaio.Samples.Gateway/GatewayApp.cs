@@ -11,6 +11,10 @@ internal static class GatewayApp
     /// <summary>Where the gateway listens unless <c>Gateway:Urls</c>, <c>--urls</c> or <c>ASPNETCORE_URLS</c> say otherwise: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
+    /// <summary>The longest period <c>GET /v1/eaio/report</c> covers: a quarter. The reporter holds every latency of the
+    /// period in memory, so a year of traffic on one request is too much.</summary>
+    public const int MaxReportDays = 92;
+
     private const string KeyItem = "eaio.gateway.key";
 
     /// <summary>Creates the gateway application.</summary>
@@ -91,15 +95,27 @@ internal static class GatewayApp
             return Results.Empty;
         });
 
-        // The optimisation report over the request log as JSON: ?days=N (1 to 366, default 30) back from now.
+        // The optimisation report over the request log as JSON: ?days=N (1 to MaxReportDays, default 30) back from now.
+        // It covers every tenant's traffic, so only admin keys may read it.
         v1.MapGet("/eaio/report", async (HttpContext http, IRequestLog log, EaioHybridChatOptions options, TimeProvider time) =>
         {
-            int days = 30;
-            if (http.Request.Query.TryGetValue("days", out Microsoft.Extensions.Primitives.StringValues value)
-                && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out days) && days is >= 1 and <= 366))
+            if (!((GatewayKey)http.Items[KeyItem]!).Admin)
             {
                 await OpenAIWire.WriteErrorAsync(http.Response, new GatewayError(
-                    StatusCodes.Status400BadRequest, $"days '{value}' is not valid: expected a whole number of days from 1 to 366.", "invalid_request_error", "days", null));
+                    StatusCodes.Status403Forbidden,
+                    "GET /v1/eaio/report covers every tenant's requests: it needs a key marked as admin in the gateway's configuration (Gateway:Keys:n:Admin=true).",
+                    "permission_error",
+                    null,
+                    "admin_key_required"));
+                return Results.Empty;
+            }
+
+            int days = 30;
+            if (http.Request.Query.TryGetValue("days", out Microsoft.Extensions.Primitives.StringValues value)
+                && !(int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out days) && days is >= 1 and <= MaxReportDays))
+            {
+                await OpenAIWire.WriteErrorAsync(http.Response, new GatewayError(
+                    StatusCodes.Status400BadRequest, $"days '{value}' is not valid: expected a whole number of days from 1 to {MaxReportDays}.", "invalid_request_error", "days", null));
                 return Results.Empty;
             }
 

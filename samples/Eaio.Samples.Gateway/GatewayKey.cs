@@ -7,4 +7,5 @@ namespace Eaio.Samples.Gateway;
 /// <param name="Tenant">The tenant whose budget the key spends (<see cref="RequestProfile.TenantId"/>).</param>
 /// <param name="MaxPrivacy">The loosest privacy level the key may ask for; requests may ask for a stricter one.</param>
 /// <param name="MonthlyBudgetUsd">The tenant's monthly budget, or <see langword="null"/> for <c>LLM_MONTHLY_BUDGET</c>.</param>
-internal sealed record GatewayKey(int Index, string Tenant, PrivacyLevel MaxPrivacy, decimal? MonthlyBudgetUsd);
+/// <param name="Admin">Whether the key may read what covers every tenant (<c>GET /v1/eaio/report</c>).</param>
+internal sealed record GatewayKey(int Index, string Tenant, PrivacyLevel MaxPrivacy, decimal? MonthlyBudgetUsd, bool Admin = false);

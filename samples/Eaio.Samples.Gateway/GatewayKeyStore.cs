@@ -28,9 +28,10 @@ internal sealed class GatewayKeyStore
     public IReadOnlyList<GatewayKey> Keys { get; }
 
     /// <summary>Reads and validates the keys.</summary>
-    /// <param name="section">The <c>Gateway:Keys</c> section: a list of <c>{ Key, Tenant, MaxPrivacy, MonthlyBudgetUsd }</c>.</param>
+    /// <param name="section">The <c>Gateway:Keys</c> section: a list of <c>{ Key, Tenant, MaxPrivacy, MonthlyBudgetUsd, Admin }</c>.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy or budget; the message never shows a key.</exception>
+    /// <exception cref="EaioConfigurationException">A key is missing, short, repeated, or has an invalid tenant, privacy, budget or admin flag
+    /// (a tenant name with ':' or differing from another only in case is invalid); the message never shows a key.</exception>
     public static GatewayKeyStore Load(IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -38,6 +39,9 @@ internal sealed class GatewayKeyStore
         Dictionary<string, GatewayKey> byHash = new(StringComparer.Ordinal);
         List<GatewayKey> keys = [];
         Dictionary<string, decimal?> tenantBudgets = new(StringComparer.Ordinal);
+        // Tenant names become configuration keys (TenantBudgets:<tenant>, ClientPrivacy:<tenant>), which ignore case:
+        // 'acme' and 'Acme' would silently share or overwrite one budget, so they are refused instead.
+        Dictionary<string, (string Name, string Path)> tenantsIgnoringCase = new(StringComparer.OrdinalIgnoreCase);
 
         int index = 0;
         foreach (IConfigurationSection entry in section.GetChildren())
@@ -47,6 +51,7 @@ internal sealed class GatewayKeyStore
             string? tenant = entry["Tenant"];
             string? privacyText = entry["MaxPrivacy"];
             string? budgetText = entry["MonthlyBudgetUsd"];
+            string? adminText = entry["Admin"];
             int before = errors.Count;
 
             if (string.IsNullOrWhiteSpace(secret) || secret.Length < MinimumKeyLength)
@@ -57,6 +62,18 @@ internal sealed class GatewayKeyStore
             if (string.IsNullOrWhiteSpace(tenant))
             {
                 errors.Add($"{path}:Tenant must name the tenant whose budget the key spends.");
+            }
+            else if (tenant.Contains(':', StringComparison.Ordinal))
+            {
+                errors.Add($"{path}:Tenant '{tenant}' contains ':'; tenant names become configuration keys (TenantBudgets:<tenant>), where ':' separates sections, so it is not allowed.");
+            }
+            else if (tenantsIgnoringCase.TryGetValue(tenant, out (string Name, string Path) first) && !string.Equals(first.Name, tenant, StringComparison.Ordinal))
+            {
+                errors.Add($"{path}:Tenant '{tenant}' differs from tenant '{first.Name}' ({first.Path}) only in case; tenant names become configuration keys, which ignore case, so they must differ by more than case (or be spelled the same).");
+            }
+            else
+            {
+                tenantsIgnoringCase.TryAdd(tenant, (tenant, path));
             }
 
             PrivacyLevel privacy = PrivacyLevel.Private;
@@ -78,6 +95,12 @@ internal sealed class GatewayKeyStore
                 }
             }
 
+            bool admin = false;
+            if (adminText is not null && !bool.TryParse(adminText, out admin))
+            {
+                errors.Add($"{path}:Admin is '{adminText}'; allowed: true, false.");
+            }
+
             if (errors.Count > before)
             {
                 index++;
@@ -91,7 +114,7 @@ internal sealed class GatewayKeyStore
             }
 
             tenantBudgets[tenant!] = budget;
-            GatewayKey key = new(index, tenant!, privacy, budget);
+            GatewayKey key = new(index, tenant!, privacy, budget, admin);
             if (!byHash.TryAdd(Hash(secret!), key))
             {
                 errors.Add($"{path}:Key repeats an earlier key; each key must be unique.");

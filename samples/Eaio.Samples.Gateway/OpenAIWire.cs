@@ -155,7 +155,7 @@ internal static class OpenAIWire
     /// <param name="created">The Unix time of creation.</param>
     /// <param name="decision">The final route decision, with the cost.</param>
     /// <param name="finishReason">Why the model stopped.</param>
-    /// <param name="usage">The usage the provider reported, if any.</param>
+    /// <param name="usage">The usage the provider reported, if any; with neither it nor a settled cost, the usage chunk says <c>usage: null</c>.</param>
     /// <param name="includeUsage">Whether the client asked for the usage chunk.</param>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the end is flushed.</returns>
@@ -195,7 +195,17 @@ internal static class OpenAIWire
                 WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
                 json.WriteStartArray("choices");
                 json.WriteEndArray();
-                WriteUsage(json, usage, decision.Cost);
+                if (usage is null && decision.Cost is null)
+                {
+                    // The provider reported no usage and nothing was settled: OpenAI's chunk schema allows usage null,
+                    // which says "unknown" where zeros would claim a free, empty call.
+                    json.WriteNull("usage");
+                }
+                else
+                {
+                    WriteUsage(json, usage, decision.Cost);
+                }
+
                 WriteEaio(json, decision);
                 json.WriteEndObject();
             }

@@ -17,6 +17,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public const string EnhancedKey = "test-enhanced-key-0123456789";
     public const string PrivateKey = "test-private-key-0123456789";
     public const string TinyBudgetKey = "test-tiny-budget-key-0123456789";
+    public const string AdminKey = "test-admin-key-0123456789";
 
     private GatewayHarness(WebApplication app, LoopbackOllamaServer ollama, LoopbackOpenAIServer openAI, string dataDirectory)
     {
@@ -66,6 +67,10 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Gateway:Keys:3:Tenant"] = "tiny",
             ["Gateway:Keys:3:MaxPrivacy"] = "Public",
             ["Gateway:Keys:3:MonthlyBudgetUsd"] = "0.0001",
+            ["Gateway:Keys:4:Key"] = AdminKey,
+            ["Gateway:Keys:4:Tenant"] = "ops",
+            ["Gateway:Keys:4:MaxPrivacy"] = "Private",
+            ["Gateway:Keys:4:Admin"] = "true",
             ["Eaio:Ollama:BaseUrl"] = ollama.BaseUri.ToString(),
             ["Eaio:OpenAI:ApiKey"] = "test-openai-key",
             ["Eaio:OpenAI:BaseUrl"] = openAI.BaseUri.ToString(),

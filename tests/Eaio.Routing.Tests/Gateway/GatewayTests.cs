@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Eaio.Samples.Gateway;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
 
@@ -186,7 +187,7 @@ public sealed class GatewayTests
     }
 
     [Test]
-    public async Task A_stream_cut_after_it_started_ends_with_an_error_event_and_no_DONE()
+    public async Task A_stream_cut_after_it_started_ends_with_a_fixed_error_event_and_no_DONE()
     {
         _gateway.Ollama.Enqueue(LoopbackReply.CutStreamBeforeFinal("Partial answer that never ", abort: false));
 
@@ -197,7 +198,9 @@ public sealed class GatewayTests
         Assert.That(events, Does.Not.Contain("[DONE]"), "a client must not take a cut stream for a complete answer");
         JsonElement error = JsonDocument.Parse(events[^1]).RootElement.GetProperty("error");
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("stream_failed"));
-        Assert.That(error.GetProperty("message").GetString(), Does.Contain("ollama/"));
+        // The upstream exception's message may quote the request; the client gets a fixed text, the log the details.
+        string route = $"{response.Headers.GetValues(OpenAIWire.ProviderHeader).Single()}/{response.Headers.GetValues(OpenAIWire.ModelHeader).Single()}";
+        Assert.That(error.GetProperty("message").GetString(), Is.EqualTo($"The stream from {route} failed after it started; the gateway's log has the details."));
         Assert.That(events.SkipLast(1).Select(e => JsonDocument.Parse(e).RootElement.GetProperty("object").GetString()), Has.All.EqualTo("chat.completion.chunk").And.Not.Empty);
         Assert.That(_gateway.OpenAI.Requests, Is.Empty);
     }
@@ -212,6 +215,9 @@ public sealed class GatewayTests
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":[{"type":"audio"}]}]}""", "messages[0].content[0].type", "allowed: text")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens", "from 1 to")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"max_tokens":"ten"}""", "max_tokens", "must be an integer")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":10,"max_tokens":0}""", "max_tokens", "from 1 to")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":10,"max_tokens":"ten"}""", "max_tokens", "must be an integer")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:text/plain;base64,aGVsbG8="}}]}]}""", "messages[0].content[0].image_url.url", "only image/* data: URIs are allowed")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"temperature":3}""", "temperature", "from 0 to 2")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"n":2}""", "n", "must be 1")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "stream_options", "only allowed when 'stream' is true")]
@@ -277,27 +283,48 @@ public sealed class GatewayTests
     }
 
     [Test]
-    public async Task The_report_endpoint_needs_a_key_and_covers_the_requests_served()
+    public async Task The_report_endpoint_needs_an_admin_key_and_covers_the_requests_served()
     {
         using HttpResponseMessage chat = await _gateway.PostAsync(GatewayHarness.PrivateKey, GatewayHarness.Body("What is a kWh?"));
         Assert.That(chat.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IRequestLog>(_gateway.App.Services).FlushAsync();
 
         using HttpResponseMessage anonymous = await _gateway.Http.GetAsync(new Uri("v1/eaio/report", UriKind.Relative));
-        using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report?days=7");
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
-        using HttpResponseMessage report = await _gateway.Http.SendAsync(request);
-        using HttpRequestMessage bad = new(HttpMethod.Get, "v1/eaio/report?days=0");
-        bad.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GatewayHarness.PrivateKey);
-        using HttpResponseMessage badDays = await _gateway.Http.SendAsync(bad);
+        using HttpResponseMessage report = await ReportAsync(GatewayHarness.AdminKey, "?days=7");
 
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(report.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        using System.Text.Json.JsonDocument json = System.Text.Json.JsonDocument.Parse(await report.Content.ReadAsStringAsync());
+        using JsonDocument json = JsonDocument.Parse(await report.Content.ReadAsStringAsync());
         Assert.That(json.RootElement.GetProperty("requests").GetInt32(), Is.GreaterThanOrEqualTo(1));
         Assert.That(json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("provider").GetString()), Does.Contain(EaioProviders.Ollama));
-        Assert.That(badDays.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(await badDays.Content.ReadAsStringAsync(), Does.Contain("from 1 to 366"));
+    }
+
+    [TestCase(GatewayHarness.PublicKey)]
+    [TestCase(GatewayHarness.PrivateKey)]
+    public async Task The_report_covers_every_tenant_so_a_key_without_Admin_gets_403(string key)
+    {
+        using HttpResponseMessage response = await ReportAsync(key, "");
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.Forbidden);
+
+        Assert.That(error.GetProperty("type").GetString(), Is.EqualTo("permission_error"));
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("admin_key_required"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("Gateway:Keys:n:Admin"));
+    }
+
+    [TestCase("0")]
+    [TestCase("93")]
+    [TestCase("366")]
+    [TestCase("a-week")]
+    public async Task The_report_accepts_days_from_1_to_92_only(string days)
+    {
+        using HttpResponseMessage response = await ReportAsync(GatewayHarness.AdminKey, "?days=" + days);
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.BadRequest);
+
+        Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("days"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("from 1 to 92"));
+
+        using HttpResponseMessage longest = await ReportAsync(GatewayHarness.AdminKey, "?days=92");
+        Assert.That(longest.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
@@ -342,6 +369,56 @@ public sealed class GatewayTests
             ["Eaio:DataDirectory"] = _gateway.DataDirectory,
         })));
         Assert.That(none!.Message, Does.Contain("Gateway:Keys is empty"));
+    }
+
+    [Test]
+    public void Tenant_names_that_differ_only_in_case_or_contain_a_colon_fail_at_start()
+    {
+        // Tenants become configuration keys (TenantBudgets:acme), and configuration keys ignore case and split on ':'.
+        EaioConfigurationException? ex = Assert.Throws<EaioConfigurationException>(() => GatewayApp.Create([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Keys:0:Key"] = GatewayHarness.PublicKey,
+            ["Gateway:Keys:0:Tenant"] = "acme",
+            ["Gateway:Keys:0:MonthlyBudgetUsd"] = "10",
+            ["Gateway:Keys:1:Key"] = GatewayHarness.EnhancedKey,
+            ["Gateway:Keys:1:Tenant"] = "Acme",
+            ["Gateway:Keys:1:MonthlyBudgetUsd"] = "500",
+            ["Gateway:Keys:2:Key"] = GatewayHarness.PrivateKey,
+            ["Gateway:Keys:2:Tenant"] = "plant:north",
+            ["Eaio:DataDirectory"] = _gateway.DataDirectory,
+        })));
+
+        Assert.That(ex!.Message, Does.Contain("Gateway:Keys:1:Tenant 'Acme'").And.Contain("'acme' (Gateway:Keys:0)").And.Contain("only in case"));
+        Assert.That(ex.Message, Does.Contain("Gateway:Keys:2:Tenant 'plant:north'").And.Contain("':'"));
+    }
+
+    [Test]
+    public async Task A_usage_chunk_without_reported_usage_says_usage_null_instead_of_zeros()
+    {
+        // A provider that reports no usage leaves the streamed decision without a cost: nothing is known, so nothing is invented.
+        HybridRouterChatClient router = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<IChatClient>(_gateway.App.Services).GetService<HybridRouterChatClient>()!;
+        RoutePlan plan = router.Explain([new ChatMessage(ChatRole.User, "Hello")]);
+        RouteDecision decision = new("ollama", "llama3.2:3b", ProviderTier.Local, ["test"], [], null, plan);
+        Microsoft.AspNetCore.Http.DefaultHttpContext context = new();
+        using MemoryStream body = new();
+        context.Response.Body = body;
+
+        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, usage: null, includeUsage: true, CancellationToken.None);
+
+        string[] events = System.Text.Encoding.UTF8.GetString(body.ToArray()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(events[^1], Is.EqualTo("data: [DONE]"));
+        JsonElement last = JsonDocument.Parse(events[^2]["data: ".Length..]).RootElement;
+        Assert.That(last.GetProperty("choices").GetArrayLength(), Is.Zero, "the usage chunk is still sent");
+        Assert.That(last.GetProperty("usage").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(last.GetProperty("eaio").GetProperty("cost_usd").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    private async Task<HttpResponseMessage> ReportAsync(string key, string query)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Get, "v1/eaio/report" + query);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return await _gateway.Http.SendAsync(request);
     }
 
     private async Task<string[]> ModelIdsAsync(string key)
