@@ -94,6 +94,63 @@ public sealed class PostgresInterleavingTests
         Assert.That(await Scalar<long>(check, "SELECT count(*) FROM eaio_vault_entry"), Is.EqualTo(1), "Alice's entry went with the expired scope");
     }
 
+    [Test]
+    public async Task A_settle_of_an_expired_hold_and_a_reserve_of_the_same_tenant_do_not_deadlock()
+    {
+        FakeTimeProvider time = new(s_start);
+        PostgresBudgetLedger ledger = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m, reservationLifetime: TimeSpan.FromMinutes(15)), time);
+        BudgetReservation expired = await ledger.ReserveAsync("tenant-a", 5m);
+        time.Advance(TimeSpan.FromMinutes(16));
+
+        // With the hold's row held, the reserve's expiry step queues on it first, then the settle of that hold. When
+        // the hold is let go, each must not wait for a row the other already has.
+        await using NpgsqlConnection holder = await OpenAsync();
+        await using NpgsqlTransaction hold = await holder.BeginTransactionAsync();
+        await Scalar<int>(holder, "SELECT 1 FROM eaio_budget_hold FOR UPDATE");
+        Task<BudgetReservation> reserve = Task.Run(async () => await ledger.ReserveAsync("tenant-a", 3m));
+        await WaitForLockWaitersAsync(1);
+        Task<BudgetSettlement> settle = Task.Run(async () => await ledger.SettleAsync(expired, 4m));
+        await WaitForLockWaitersAsync(2);
+        await using (NpgsqlConnection check = await OpenAsync())
+        {
+            // The reserve took the account row before queueing for the hold, so the settle waits for the account, not the hold.
+            Assert.That(
+                await Scalar<long>(check, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND NOT l.granted AND l.locktype = 'tuple' AND c.relname = 'eaio_budget_hold'"),
+                Is.Zero,
+                "nobody holding the account waits for a hold row");
+        }
+
+        await hold.RollbackAsync();
+
+        Assert.That(await reserve, Is.Not.Null);
+        Assert.That((await settle).Status.SpentUsd, Is.EqualTo(4m));
+        BudgetStatus status = await ledger.GetStatusAsync("tenant-a");
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((4m, 3m)), "the expired hold was given back once, the settled cost counted once");
+    }
+
+    [Test]
+    public async Task A_settle_chosen_as_a_deadlock_victim_runs_once_more_and_counts_its_cost_once()
+    {
+        FakeTimeProvider time = new(s_start);
+        PostgresBudgetLedger ledger = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m), time);
+        BudgetReservation reservation = await ledger.ReserveAsync("tenant-b", 5m);
+
+        // A session that holds the hold's row and then asks for the account row the settle already has: a real
+        // deadlock. The settle waited longer, so its own deadlock check finds the cycle and it is the one aborted.
+        // This session checks late, so the settle's check (after the default second) is the one that finds the cycle.
+        await using NpgsqlConnection other = await OpenAsync();
+        await Execute(other, "SET deadlock_timeout = '30s'");
+        await using NpgsqlTransaction hold = await other.BeginTransactionAsync();
+        await Scalar<int>(other, "SELECT 1 FROM eaio_budget_hold FOR UPDATE");
+        Task<BudgetSettlement> settle = Task.Run(async () => await ledger.SettleAsync(reservation, 2m));
+        await WaitForLockWaitersAsync(1);
+        await Scalar<int>(other, "SELECT 1 FROM eaio_budget_account FOR UPDATE");
+        await hold.RollbackAsync();
+
+        BudgetSettlement settled = await settle;
+        Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd), Is.EqualTo((2m, 0m)), "settled by the second attempt, once");
+    }
+
     private (FakeTimeProvider SweeperTime, PostgresPseudonymVault Sweeper, FakeTimeProvider LiveTime, PostgresPseudonymVault Live) TwoHosts()
     {
         FakeTimeProvider sweeperTime = new(s_start);
@@ -134,6 +191,12 @@ public sealed class PostgresInterleavingTests
         }
 
         Assert.Fail($"{count} sessions never waited on a lock.");
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using NpgsqlCommand command = new(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql)
