@@ -95,6 +95,40 @@ public sealed class PostgresInterleavingTests
     }
 
     [Test]
+    public async Task The_schema_migrates_as_an_ordinary_role_that_may_not_read_superuser_settings()
+    {
+        string role = "eaio_app_" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            await using (NpgsqlConnection admin = await OpenAsync())
+            {
+                // Shadow pg_available_extensions for this role (public ahead of pg_catalog), so the migration believes
+                // TimescaleDB is installed whether or not this server has it, and goes on to ask whether it is preloaded.
+                await Execute(admin, $"CREATE ROLE {role} LOGIN; GRANT CREATE, USAGE ON SCHEMA public TO {role};");
+                await Execute(admin, $"CREATE VIEW public.pg_available_extensions AS SELECT 'timescaledb'::name AS name; GRANT SELECT ON public.pg_available_extensions TO {role};");
+            }
+
+            string connectionString = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Username = role, SearchPath = "public, pg_catalog" }.ConnectionString;
+            await using PostgresStore store = new(connectionString);
+            await store.EnsureSchemaAsync();
+
+            await using PostgresRequestLog log = new(store);
+            Assert.That(await log.IsHypertableAsync(), Is.False, "no TimescaleDB in this database: the plain table");
+            await using NpgsqlConnection check = await OpenAsync();
+            Assert.That(await Scalar<int>(check, "SELECT max(version) FROM eaio_schema"), Is.EqualTo(PostgresSchema.CurrentVersion));
+        }
+        finally
+        {
+            // The role owns objects in the test database only: dropping that first lets the role go.
+            await _database!.DisposeAsync();
+            _database = null;
+            await using NpgsqlConnection server = new(Environment.GetEnvironmentVariable("EAIO_TEST_POSTGRES"));
+            await server.OpenAsync();
+            await Execute(server, $"DROP ROLE IF EXISTS {role}");
+        }
+    }
+
+    [Test]
     public async Task A_settle_of_an_expired_hold_and_a_reserve_of_the_same_tenant_do_not_deadlock()
     {
         FakeTimeProvider time = new(s_start);
