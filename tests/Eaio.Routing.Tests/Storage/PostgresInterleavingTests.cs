@@ -185,6 +185,22 @@ public sealed class PostgresInterleavingTests
         Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd), Is.EqualTo((2m, 0m)), "settled by the second attempt, once");
     }
 
+    [Test]
+    public async Task Entries_and_read_ranges_with_a_non_UTC_offset_are_written_and_read()
+    {
+        PostgresStore store = Own(new PostgresStore(_database!.ConnectionString));
+        PostgresRequestLog log = Own(new PostgresRequestLog(store));
+        TimeSpan plusTwo = TimeSpan.FromHours(2);
+        RequestLogEntry local = RequestLogTests.Entry(1) with { Timestamp = new DateTimeOffset(2026, 3, 10, 14, 0, 0, plusTwo) };
+        log.Record(RequestLogTests.Entry(2) with { Timestamp = s_start.AddMinutes(1) });
+        log.Record(local);
+        await log.FlushAsync();
+
+        List<RequestLogEntry> read = await log.ReadAsync(new DateTimeOffset(2026, 3, 10, 13, 30, 0, plusTwo), new DateTimeOffset(2026, 3, 10, 14, 0, 30, plusTwo)).ToListAsync();
+        Assert.That(read.Select(e => (e.RequestId, e.Timestamp)), Is.EqualTo(new[] { (local.RequestId, local.Timestamp) }), "the +02:00 entry is 12:00 UTC and found by a +02:00 range; the other one is not in it");
+        Assert.That(await log.ReadAsync(s_start, s_start.AddHours(1)).CountAsync(), Is.EqualTo(2), "neither entry of the batch was lost");
+    }
+
     private (FakeTimeProvider SweeperTime, PostgresPseudonymVault Sweeper, FakeTimeProvider LiveTime, PostgresPseudonymVault Live) TwoHosts()
     {
         FakeTimeProvider sweeperTime = new(s_start);
