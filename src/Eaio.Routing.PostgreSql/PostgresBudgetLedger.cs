@@ -16,6 +16,11 @@ namespace Eaio.Routing;
 /// Amounts are <c>numeric</c>, exact like <see cref="decimal"/>. A hold left by a host that died lapses at its expiry:
 /// the next reservation or status read of that tenant and month deletes it and gives its amount back, each hold exactly once.
 /// </para>
+/// <para>
+/// Every statement that changes both takes the account row before any hold row, so a settlement and another host's
+/// expiry of the same hold cannot deadlock. Should PostgreSQL still abort one as a deadlock victim or a serialization
+/// failure, reserving, settling and releasing run once more: each attempt is one implicit transaction, rolled back whole.
+/// </para>
 /// </remarks>
 public sealed class PostgresBudgetLedger : IBudgetLedger
 {
@@ -50,7 +55,47 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         DateTimeOffset now = _time.GetUtcNow();
         BudgetPeriod period = Limits.PeriodOf(now);
         BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
+        return await RetryOnceAsync(() => TryReserveAsync(reservation, now, cancellationToken)).ConfigureAwait(false);
+    }
 
+    /// <inheritdoc/>
+    public async ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
+
+        // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
+        return await RetryOnceAsync(() => TrySettleAsync(reservation, actualUsd)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+
+        // Released whatever the caller's token says: a hold left behind would block budget until it expires.
+        _ = await RetryOnceAsync(() => TryReleaseAsync(reservation)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="attempt"/> once more when PostgreSQL aborted it as a deadlock victim or a serialization failure.</summary>
+    private static async Task<T> RetryOnceAsync<T>(Func<Task<T>> attempt)
+    {
+        try
+        {
+            return await attempt().ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            // The aborted batch was one implicit transaction and changed nothing, so a second run counts nothing twice.
+            return await attempt().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BudgetReservation> TryReserveAsync(BudgetReservation reservation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? tenantId = reservation.TenantId;
+        BudgetPeriod period = reservation.Period;
+        decimal amountUsd = reservation.AmountUsd;
         await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlBatch batch = new(connection);
         AddAccountAndExpiry(batch, tenantId, period, now);
@@ -78,20 +123,17 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         throw new BudgetExceededException(await ReadStatusAsync(connection, tenantId, period, now, cancellationToken).ConfigureAwait(false), amountUsd);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default)
+    private async Task<BudgetSettlement> TrySettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
-        ArgumentNullException.ThrowIfNull(reservation);
-        ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
         decimal budget = Limits.BudgetFor(reservation.TenantId);
-
-        // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
         await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using NpgsqlBatch batch = new(connection);
         AddAccount(batch, reservation.TenantId, reservation.Period);
+
+        // The account row before the hold (the EXISTS is checked before the hold is looked for), as everywhere else.
         NpgsqlBatchCommand settle = new("""
-            WITH hold AS (DELETE FROM eaio_budget_hold WHERE id = @id RETURNING amount),
-                 before AS (SELECT alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE)
+            WITH before AS (SELECT alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE),
+                 hold AS (DELETE FROM eaio_budget_hold WHERE id = @id AND EXISTS (SELECT 1 FROM before) RETURNING amount)
             UPDATE eaio_budget_account a
             SET spent = a.spent + @cost,
                 reserved = a.reserved - COALESCE((SELECT amount FROM hold), 0),
@@ -119,20 +161,21 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         return new BudgetSettlement(status, alert);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    private async Task<int> TryReleaseAsync(BudgetReservation reservation)
     {
-        ArgumentNullException.ThrowIfNull(reservation);
-
-        // Released whatever the caller's token says: a hold left behind would block budget until it expires.
         await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+
+        // The account row first, as everywhere else (see the remarks); the hold names the same tenant and period.
         await using NpgsqlCommand release = new("""
-            WITH hold AS (DELETE FROM eaio_budget_hold WHERE id = @id RETURNING tenant, period, amount)
+            WITH account AS (SELECT 1 FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE),
+                 hold AS (DELETE FROM eaio_budget_hold WHERE id = @id AND EXISTS (SELECT 1 FROM account) RETURNING tenant, period, amount)
             UPDATE eaio_budget_account a SET reserved = a.reserved - h.amount
             FROM hold h WHERE a.tenant = h.tenant AND a.period = h.period
             """, connection);
         release.Parameters.AddWithValue("id", reservation.Id);
-        await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        release.Parameters.AddWithValue("tenant", reservation.TenantId ?? string.Empty);
+        release.Parameters.AddWithValue("period", reservation.Period.Label);
+        return await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -186,8 +229,15 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
     private static void AddAccountAndExpiry(NpgsqlBatch batch, string? tenantId, BudgetPeriod period, DateTimeOffset now)
     {
         AddAccount(batch, tenantId, period);
+
+        // The account row is locked before any hold (the uncorrelated EXISTS is checked once, before the holds are
+        // scanned): settling locks the account and then deletes its hold, and the opposite order here could deadlock.
         NpgsqlBatchCommand expire = new("""
-            WITH gone AS (DELETE FROM eaio_budget_hold WHERE tenant = @tenant AND period = @period AND expires <= @now RETURNING amount)
+            WITH account AS (SELECT 1 FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE),
+                 gone AS (
+                    DELETE FROM eaio_budget_hold
+                    WHERE tenant = @tenant AND period = @period AND expires <= @now AND EXISTS (SELECT 1 FROM account)
+                    RETURNING amount)
             UPDATE eaio_budget_account SET reserved = reserved - g.total
             FROM (SELECT COALESCE(SUM(amount), 0) AS total FROM gone) g
             WHERE tenant = @tenant AND period = @period AND g.total > 0

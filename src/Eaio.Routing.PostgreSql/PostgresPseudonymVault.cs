@@ -14,8 +14,11 @@ namespace Eaio.Routing;
 /// <remarks>
 /// Changes to a scope run in a transaction holding an advisory lock on that scope, so hosts adding values to one
 /// conversation at once agree on one placeholder per value while other conversations proceed in parallel. Expiry is
-/// sliding on the wall clock, as in the SQLite vault. The vault interface is synchronous (restoring runs inside a
-/// stream's enumeration), so this store uses Npgsql's synchronous calls.
+/// sliding on the wall clock, as in the SQLite vault. The sweep of expired scopes takes no scope's lock: it deletes each
+/// scope row together with its entries in one statement, and a host renewing a scope writes its row with an upsert, so a
+/// scope is always either live with its entries or gone with them (made afresh, empty, when a renewal lost the race).
+/// The vault interface is synchronous (restoring runs inside a stream's enumeration), so this store uses Npgsql's
+/// synchronous calls.
 /// </remarks>
 public sealed partial class PostgresPseudonymVault : IPseudonymVault
 {
@@ -59,7 +62,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         long now = Now();
         using NpgsqlConnection connection = _store.Open();
         SweepIfDue(connection, now);
-        InScopeTransaction(connection, scope, transaction => EnsureLiveScope(connection, transaction, scope, now, create: true));
+        InScopeTransaction(connection, scope, transaction => EnsureLiveScope(connection, transaction, scope, now));
         return id;
     }
 
@@ -74,22 +77,19 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         long now = Now();
         using NpgsqlConnection connection = _store.Open();
 
-        // Values seen before (each turn resends the conversation) are found without the scope's lock.
+        // Values seen before (each turn resends the conversation) are found without the scope's lock. A renewal that
+        // finds no row means another host swept the scope just now: the locked path below makes it afresh.
         long? lastUsed = ReadLastUsed(connection, null, scope);
         if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds
-            && FindPlaceholder(connection, null, scope, stem, _sealer.ValueMac(scope, stem, value)) is string existing)
+            && FindPlaceholder(connection, null, scope, stem, _sealer.ValueMac(scope, stem, value)) is string existing
+            && (now - lastUsed.Value < _touchMilliseconds || Touch(connection, scope, now)))
         {
-            if (now - lastUsed.Value >= _touchMilliseconds)
-            {
-                Touch(connection, null, scope, now);
-            }
-
             return existing;
         }
 
         return InScopeTransaction(connection, scope, transaction =>
         {
-            EnsureLiveScope(connection, transaction, scope, now, create: true);
+            EnsureLiveScope(connection, transaction, scope, now);
             return GetOrAdd(connection, transaction, scope, stem, value);
         });
     }
@@ -111,7 +111,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         using NpgsqlConnection connection = _store.Open();
         return InScopeTransaction(connection, scope, transaction =>
         {
-            EnsureLiveScope(connection, transaction, scope, now, create: true);
+            EnsureLiveScope(connection, transaction, scope, now);
             if (TryReadOriginal(connection, transaction, scope, literal, out bool exists, out string? original) || exists)
             {
                 // Already the placeholder of something else: the literal gets a placeholder of its own.
@@ -142,9 +142,10 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
             return false;
         }
 
-        if (now - lastUsed.Value >= _touchMilliseconds)
+        if (now - lastUsed.Value >= _touchMilliseconds && !Touch(connection, scope, now))
         {
-            Touch(connection, null, scope, now);
+            // Swept by another host since it was read: its placeholders no longer restore.
+            return false;
         }
 
         return TryReadOriginal(connection, null, scope, placeholder.ToString(), out _, out originalValue);
@@ -211,43 +212,43 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         return select.ExecuteScalar() is long lastUsed ? lastUsed : null;
     }
 
-    private static void Touch(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope, long now)
+    /// <summary>Renews a scope read as live outside its lock; <see langword="false"/> when its row is gone (swept meanwhile).</summary>
+    private static bool Touch(NpgsqlConnection connection, byte[] scope, long now)
     {
-        using NpgsqlCommand update = new("UPDATE eaio_vault_scope SET last_used = GREATEST(last_used, @now) WHERE scope = @scope", connection, transaction);
+        using NpgsqlCommand update = new("UPDATE eaio_vault_scope SET last_used = GREATEST(last_used, @now) WHERE scope = @scope", connection);
         update.Parameters.AddWithValue("scope", scope);
         update.Parameters.AddWithValue("now", now);
-        _ = update.ExecuteNonQuery();
+        return update.ExecuteNonQuery() == 1;
     }
 
     private static void DeleteScope(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope)
     {
-        using NpgsqlCommand delete = new("DELETE FROM eaio_vault_entry WHERE scope = @scope; DELETE FROM eaio_vault_scope WHERE scope = @scope;", connection, transaction);
+        // The scope row before its entries, the order the sweep locks them in, so the two cannot deadlock.
+        using NpgsqlCommand delete = new("DELETE FROM eaio_vault_scope WHERE scope = @scope; DELETE FROM eaio_vault_entry WHERE scope = @scope;", connection, transaction);
         delete.Parameters.AddWithValue("scope", scope);
         _ = delete.ExecuteNonQuery();
     }
 
-    private void EnsureLiveScope(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, long now, bool create)
+    private void EnsureLiveScope(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, long now)
     {
         long? lastUsed = ReadLastUsed(connection, transaction, scope);
-        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds)
-        {
-            Touch(connection, transaction, scope, now);
-            return;
-        }
-
-        if (lastUsed is not null)
+        if (lastUsed is not null && now - lastUsed.Value >= _expiryMilliseconds)
         {
             // Expired: its placeholders must no longer restore and numbering starts afresh.
             DeleteScope(connection, transaction, scope);
         }
 
-        if (create)
-        {
-            using NpgsqlCommand insert = new("INSERT INTO eaio_vault_scope (scope, last_used) VALUES (@scope, @now)", connection, transaction);
-            insert.Parameters.AddWithValue("scope", scope);
-            insert.Parameters.AddWithValue("now", now);
-            _ = insert.ExecuteNonQuery();
-        }
+        // An upsert even for a scope just read as live: another host's sweep may have deleted the row (with its entries)
+        // since. An update would then change nothing, and the entries added next would sit under no scope row until a
+        // later OpenScope brought them back to life; the insert makes the scope afresh, as empty as the sweep left it.
+        // Once this row is written the sweep waits for this transaction and then sees the scope as live.
+        using NpgsqlCommand upsert = new(
+            "INSERT INTO eaio_vault_scope (scope, last_used) VALUES (@scope, @now) ON CONFLICT (scope) DO UPDATE SET last_used = GREATEST(eaio_vault_scope.last_used, EXCLUDED.last_used)",
+            connection,
+            transaction);
+        upsert.Parameters.AddWithValue("scope", scope);
+        upsert.Parameters.AddWithValue("now", now);
+        _ = upsert.ExecuteNonQuery();
     }
 
     private string GetOrAdd(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string stem, string value)
@@ -347,9 +348,13 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
             return;
         }
 
+        // One statement that deletes each expired scope row and then exactly the entries of the rows it deleted. A host
+        // renewing a scope meanwhile either holds the row first (the sweep re-checks it, finds it live and leaves it and
+        // its entries alone) or waits for the sweep and makes the scope afresh (see EnsureLiveScope). Deleting entries and
+        // scopes in two statements let a renewal fall in between, leaving a live scope without its entries.
         using NpgsqlCommand delete = new("""
-            DELETE FROM eaio_vault_entry WHERE scope IN (SELECT scope FROM eaio_vault_scope WHERE last_used <= @cutoff);
-            DELETE FROM eaio_vault_scope WHERE last_used <= @cutoff;
+            WITH gone AS (DELETE FROM eaio_vault_scope WHERE last_used <= @cutoff RETURNING scope)
+            DELETE FROM eaio_vault_entry e USING gone WHERE e.scope = gone.scope
             """, connection);
         delete.Parameters.AddWithValue("cutoff", now - _expiryMilliseconds);
         LogSwept(_logger, delete.ExecuteNonQuery());
@@ -357,7 +362,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    [LoggerMessage(LogLevel.Debug, "PostgreSQL pseudonym vault: swept expired scopes ({Rows} rows deleted).")]
+    [LoggerMessage(LogLevel.Debug, "PostgreSQL pseudonym vault: swept expired scopes ({Rows} entries deleted).")]
     private static partial void LogSwept(ILogger logger, int rows);
 
     [LoggerMessage(LogLevel.Error, "PostgreSQL pseudonym vault: the value of {Placeholder} cannot be decrypted (another key, or the row was changed); it is not restored.")]

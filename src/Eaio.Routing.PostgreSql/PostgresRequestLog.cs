@@ -67,8 +67,10 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     {
         await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand select = new($"SELECT {Columns} FROM eaio_request_log WHERE ts >= @from AND ts < @to", connection);
-        select.Parameters.AddWithValue("from", since);
-        select.Parameters.AddWithValue("to", until);
+
+        // Npgsql writes timestamptz only from offset zero; the same instant in UTC means the same range.
+        select.Parameters.AddWithValue("from", since.ToUniversalTime());
+        select.Parameters.AddWithValue("to", until.ToUniversalTime());
         await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -131,7 +133,9 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
             foreach (RequestLogEntry e in batch)
             {
                 await copy.StartRowAsync().ConfigureAwait(false);
-                await copy.WriteAsync(e.Timestamp, NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+
+                // In UTC, as Npgsql requires for timestamptz: one caller's local offset would otherwise fail the whole batch.
+                await copy.WriteAsync(e.Timestamp.ToUniversalTime(), NpgsqlDbType.TimestampTz).ConfigureAwait(false);
                 await copy.WriteAsync(e.RequestId, NpgsqlDbType.Text).ConfigureAwait(false);
                 await WriteNullableAsync(copy, e.ResponseId, NpgsqlDbType.Text).ConfigureAwait(false);
                 await copy.WriteAsync(e.Provider, NpgsqlDbType.Text).ConfigureAwait(false);

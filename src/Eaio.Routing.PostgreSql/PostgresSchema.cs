@@ -59,6 +59,10 @@ internal static class PostgresSchema
         // 3: the request log. With TimescaleDB installed and preloaded it becomes a hypertable on ts (the seed's
         // metrics store); otherwise it is a plain table with an index on ts. No primary key: a hypertable's unique
         // keys must contain ts, and rows are only ever appended and scanned by time.
+        // Edited after release, which is safe only because the edit changes nothing where the step used to succeed:
+        // an ordinary role may not read shared_preload_libraries (superuser or pg_read_all_settings only), so there
+        // the step failed and no host could start. Such a role now asks whether the extension is already created in
+        // this database (TimescaleDB cannot be created without being preloaded), and gets a plain table if not.
         """
         CREATE TABLE eaio_request_log (
             ts          timestamptz      NOT NULL,
@@ -83,9 +87,18 @@ internal static class PostgresSchema
         CREATE INDEX eaio_request_log_ts ON eaio_request_log (ts);
         CREATE INDEX eaio_request_log_response ON eaio_request_log (response_id) WHERE response_id IS NOT NULL;
         DO $$
+        DECLARE
+            preloaded boolean := false;
         BEGIN
-            IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
-               AND current_setting('shared_preload_libraries') LIKE '%timescaledb%' THEN
+            IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+                BEGIN
+                    preloaded := current_setting('shared_preload_libraries') LIKE '%timescaledb%';
+                EXCEPTION WHEN insufficient_privilege THEN
+                    preloaded := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
+                END;
+            END IF;
+
+            IF preloaded THEN
                 CREATE EXTENSION IF NOT EXISTS timescaledb;
                 PERFORM create_hypertable('eaio_request_log', 'ts', migrate_data => true);
             END IF;
