@@ -96,6 +96,20 @@ public sealed class AnthropicProtocolTests : ProtocolTestFixture
 
     [TestCase(false)]
     [TestCase(true)]
+    public async Task Options_additional_properties_such_as_the_eaio_profile_are_not_sent(bool stream)
+    {
+        await using var server = await LoopbackAnthropicServer.StartAsync();
+        ChatOptions options = new ChatOptions { MaxOutputTokens = 77 }.WithEaio(p => { p.BuildingId = "Panther_office_Hannah"; p.TenantId = "tenant-secret-7"; });
+        (options.AdditionalProperties ??= [])["custom_field"] = "custom-value-9";
+
+        await CallAsync(Claude(server), stream, options, Ct);
+
+        string body = server.Requests.Single().Body;
+        Assert.That(body, Does.Not.Contain("Panther_office_Hannah").And.Not.Contain("tenant-secret-7").And.Not.Contain("custom-value-9"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public async Task Request_is_POST_v1_messages_with_model_max_tokens_stream_flag_and_the_key_as_bearer(bool stream)
     {
         await using var server = await LoopbackAnthropicServer.StartAsync();

@@ -420,6 +420,20 @@ public sealed class LoopbackProtocolTests : ProtocolTestFixture
 
     [TestCase(false)]
     [TestCase(true)]
+    public async Task Options_additional_properties_such_as_the_eaio_profile_are_not_sent_by_the_OpenAI_client(bool stream)
+    {
+        await using var server = await LoopbackOpenAIServer.StartAsync();
+        ChatOptions options = new ChatOptions().WithEaio(p => { p.BuildingId = "Panther_office_Hannah"; p.TenantId = "tenant-secret-7"; });
+        (options.AdditionalProperties ??= [])["custom_field"] = "custom-value-9";
+
+        await CallAsync(OpenAI(server), stream, options, Ct);
+
+        string body = server.Requests.Single().Body;
+        Assert.That(body, Does.Not.Contain("Panther_office_Hannah").And.Not.Contain("tenant-secret-7").And.Not.Contain("custom-value-9"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public async Task OpenAI_request_carries_model_bearer_key_and_stream_options(bool stream)
     {
         await using var server = await LoopbackOpenAIServer.StartAsync();
