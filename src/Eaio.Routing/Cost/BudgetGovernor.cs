@@ -101,6 +101,20 @@ internal sealed partial class BudgetGovernor
     private KeyValuePair<string, object?> TenantTag(string? tenantId) =>
         new("eaio.tenant", tenantId is null ? string.Empty : _budgetedTenants.Contains(tenantId) ? tenantId : "(other)");
 
+    /// <summary>Ends the hold of a call that failed before its answer: released, as nothing is known to be billed, unless the
+    /// router's time limit cut it, when the provider had the request and may have billed its input: that is charged,
+    /// flagged as estimated, so a provider that keeps timing out cannot spend without a trace.</summary>
+    public async ValueTask ReleaseOrChargeInputAsync(CallBudget? budget, Exception failure)
+    {
+        if (budget is not null && failure is TimeoutException && failure.Data[ProviderResilienceChatClient.NotSentKey] is not true)
+        {
+            _ = await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
+            return;
+        }
+
+        await ReleaseAsync(budget).ConfigureAwait(false);
+    }
+
     public ValueTask ReleaseAsync(CallBudget? budget) =>
         budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
 

@@ -15,6 +15,10 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 {
+    /// <summary>The <see cref="Exception.Data"/> key set on a time-out that came before the request was sent (the wait for a
+    /// slot): the provider never saw it, so it cannot have billed anything.</summary>
+    internal const string NotSentKey = "Eaio.NotSent";
+
     private readonly ProviderResilience _r;
 
     public ProviderResilienceChatClient(IChatClient innerClient, ProviderResilience resilience)
@@ -264,7 +268,9 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
-            throw TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+            TimeoutException waited = TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+            waited.Data[NotSentKey] = true;
+            throw waited;
         }
 
         if (!lease.IsAcquired)

@@ -276,7 +276,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
                 await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts ??= [], requestId, streamed: false).ConfigureAwait(false);
 
                 continue;
@@ -401,7 +401,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
                 await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: true).ConfigureAwait(false);
                 continue;
             }

@@ -92,6 +92,46 @@ public sealed class SettlementFaultTests
         Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.15m));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_call_cut_by_the_time_limit_is_charged_its_input_as_an_estimate_and_a_refused_one_nothing(bool streaming)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(o => { o.ApiTimeout = TimeSpan.FromMilliseconds(300); o.ApiTotalTimeout = TimeSpan.FromMilliseconds(400); });
+        h.OpenAI.Enqueue(LoopbackReply.Delay(TimeSpan.FromSeconds(5), LoopbackReply.Text("late", 10, 1)));
+        h.DeepSeek.Enqueue(LoopbackReply.Status(500));
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; });
+
+        ChatResponse response = streaming
+            ? await h.Chat.GetStreamingResponseAsync(s_question, options).ToChatResponseAsync()
+            : await h.Chat.GetResponseAsync(s_question, options);
+
+        RouteDecision decision = response.GetRouteDecision()!;
+        Assert.That(decision.Attempts.Select(a => a.ErrorType), Does.Contain(nameof(TimeoutException)));
+        CallCost answered = decision.Cost!.Value;
+
+        // The time-out: the provider had the request, so its input is charged (o200k count of the question plus framing,
+        // at gpt-4o's $2.50 per million); the 500 was refused and costs nothing.
+        int input = TokenEstimator.EstimateInputTokens(s_question, null, "gpt-4o");
+        decimal timedOut = PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o")!.CostUsd(input, 0, 0);
+        BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((timedOut + answered.Usd, 0m)));
+    }
+
+    [Test]
+    public async Task A_time_out_waiting_for_a_slot_sent_nothing_and_releases_the_hold()
+    {
+        InMemoryBudgetLedger ledger = new(new BudgetLimits(10m));
+        BudgetGovernor governor = new(new RoutingPolicy(ProviderCatalog.CreateDefault(), new EaioHybridChatOptions()), ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
+        CallBudget budget = new(PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o-mini")!, 1_000_000, 0, 1m, await ledger.ReserveAsync(null, 1m));
+        TimeoutException waited = new("no slot");
+        waited.Data[ProviderResilienceChatClient.NotSentKey] = true;
+
+        await governor.ReleaseOrChargeInputAsync(budget, waited);
+
+        BudgetStatus status = await ledger.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0m, 0m)));
+    }
+
     [Test]
     public async Task Budget_metrics_name_only_tenants_that_have_a_budget_of_their_own()
     {
