@@ -104,15 +104,16 @@ internal sealed partial class BudgetGovernor
     /// <summary>Ends the hold of a call that failed before its answer: released, as nothing is known to be billed, unless the
     /// router's time limit cut it, when the provider had the request and may have billed its input: that is charged,
     /// flagged as estimated, so a provider that keeps timing out cannot spend without a trace.</summary>
-    public async ValueTask ReleaseOrChargeInputAsync(CallBudget? budget, Exception failure)
+    /// <returns>The cost charged, or <see langword="null"/> when the hold was released.</returns>
+    public async ValueTask<CallCost?> ReleaseOrChargeInputAsync(CallBudget? budget, Exception failure)
     {
         if (budget is not null && failure is TimeoutException && failure.Data[ProviderResilienceChatClient.NotSentKey] is not true)
         {
-            _ = await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
-            return;
+            return await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
         }
 
         await ReleaseAsync(budget).ConfigureAwait(false);
+        return null;
     }
 
     public ValueTask ReleaseAsync(CallBudget? budget) =>

@@ -276,8 +276,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts ??= [], requestId, streamed: false).ConfigureAwait(false);
+                CallCost? charged = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts ??= [], requestId, streamed: false, charged).ConfigureAwait(false);
 
                 continue;
             }
@@ -401,8 +401,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
-                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: true).ConfigureAwait(false);
+                CallCost? charged = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
+                await AttemptFailedAsync(plan, planned, outgoing, attemptOptions, started, ex, attempts, requestId, streamed: true, charged).ConfigureAwait(false);
                 continue;
             }
             catch
@@ -612,9 +612,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     /// <summary>Records a failed attempt: in the attempts, the log and the audit log, and ends its vault scope.</summary>
     private async Task AttemptFailedAsync(
-        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, Exception ex, List<RouteAttempt> attempts, string? requestId, bool streamed)
+        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, Exception ex, List<RouteAttempt> attempts, string? requestId, bool streamed, CallCost? cost = null)
     {
-        RecordAttempt(plan, planned, started, new AttemptResult(OutcomeOf(ex), ex.GetType().Name, null, null, attempts.Count, requestId, null, streamed));
+        RecordAttempt(plan, planned, started, new AttemptResult(OutcomeOf(ex), ex.GetType().Name, cost, null, attempts.Count, requestId, null, streamed));
         if (ex is PrivacyViolationException)
         {
             EaioMetrics.PrivacyBlocks.Add(1, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider));
@@ -622,7 +622,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         attempts.Add(Failed(planned, started, null, ex));
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), null).ConfigureAwait(false);
+        await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), cost).ConfigureAwait(false);
         if (outgoing.Scope is { } scope)
         {
             EndScope(scope, attemptOptions);

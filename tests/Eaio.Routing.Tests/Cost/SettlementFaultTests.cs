@@ -115,6 +115,10 @@ public sealed class SettlementFaultTests
         decimal timedOut = PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o")!.CostUsd(input, 0, 0);
         BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((timedOut + answered.Usd, 0m)));
+
+        IAuditLog audit = (IAuditLog)h.Services.GetService(typeof(IAuditLog))!;
+        AuditEntry cut = (await audit.ReadAllAsync().FirstAsync()).Entry;
+        Assert.That((cut.Outcome, cut.CostUsd, cut.InputTokens), Is.EqualTo(("failed: TimeoutException", timedOut, (long?)input)), "the audit record carries what the ledger charged");
     }
 
     [Test]
