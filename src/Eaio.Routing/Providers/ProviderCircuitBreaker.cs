@@ -152,7 +152,7 @@ internal sealed class ProviderCircuitBreaker
             return;
         }
 
-        long number = _time.GetTimestamp() / _bucketTicks;
+        long number = BucketNow();
         int index = (int)(number % Buckets);
         if (ticket.Generation != Volatile.Read(ref _generation))
         {
@@ -206,6 +206,12 @@ internal sealed class ProviderCircuitBreaker
             }
         }
     }
+
+    /// <summary>The number of the current 3 s bucket. On the system clock it comes from the millisecond tick count, which
+    /// costs a few nanoseconds where the monotonic timestamp costs about 20 on a virtual machine; buckets need no more.</summary>
+    private long BucketNow() => ReferenceEquals(_time, TimeProvider.System)
+        ? Environment.TickCount64 / (long)(s_samplingDuration.TotalMilliseconds / Buckets)
+        : _time.GetTimestamp() / _bucketTicks;
 
     private void OpenLocked()
     {

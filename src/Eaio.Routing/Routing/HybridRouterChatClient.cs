@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -28,7 +29,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
-    private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly FrozenDictionary<string, ProviderRoute> _routes; // looked up on every attempt: frozen for the cheaper hash
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
     private readonly CompositeDetector _detector;
@@ -125,13 +126,14 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }));
 
         CancellationSourcePool timeouts = new(_time);
+        Dictionary<string, ProviderRoute> routes = new(StringComparer.OrdinalIgnoreCase);
         foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
             ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout);
             if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
             {
-                _routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
+                routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
                 continue;
             }
 
@@ -172,9 +174,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                 QueueLimit = 0,
             }));
-            _routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate, RequestRate = requestRate };
+            routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate, RequestRate = requestRate };
         }
 
+        _routes = routes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _routeList = [.. _routes.Values];
         _healthy = [.. _routeList.Select(r => r.MissingReason is null ? r.Available : new ProviderAvailability(r.Descriptor.Name, false, r.MissingReason))];
         _externalConfigured = _routeList.Any(r => r.MissingReason is null && r.Descriptor.Tier == ProviderTier.External);
