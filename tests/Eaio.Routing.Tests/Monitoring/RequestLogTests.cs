@@ -163,12 +163,14 @@ public sealed class RequestLogTests
         Assert.That(await reopened.IsHypertableAsync(), Is.False, "this server has no TimescaleDB: a plain table");
     }
 
-    private sealed class Disposable<T>(T value, Func<T, ValueTask>? dispose) : IAsyncDisposable
-    {
-        public T Value { get; } = value;
+}
 
-        public ValueTask DisposeAsync() => dispose?.Invoke(Value) ?? ValueTask.CompletedTask;
-    }
+/// <summary>A value with how to dispose it, for tests that run alike over stores disposed differently.</summary>
+internal sealed class Disposable<T>(T value, Func<T, ValueTask>? dispose) : IAsyncDisposable
+{
+    public T Value { get; } = value;
+
+    public ValueTask DisposeAsync() => dispose?.Invoke(Value) ?? ValueTask.CompletedTask;
 }
 
 /// <summary>A request log whose writer cannot keep up drops entries (counted) instead of growing without bound.</summary>
