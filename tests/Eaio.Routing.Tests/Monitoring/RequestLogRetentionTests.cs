@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
@@ -147,6 +149,70 @@ public sealed class RequestLogRetentionTests
             await log.FlushAsync();
             Assert.That((await ReadAllAsync(log)).Select(e => e.RequestId), Is.EqualTo(new[] { "req-2" }));
         }
+    }
+
+    [Test]
+    public async Task A_failed_SQLite_purge_is_logged_loses_no_entry_and_is_tried_again_an_hour_later()
+    {
+        FakeTimeProvider time = new(s_now);
+        FakeLogger<SqliteRequestLog> logger = new();
+        string path = Path.Combine(_folder, "eaio.db");
+        await using SqliteRequestLog log = new(path, logger, retention: TimeSpan.FromDays(1), timeProvider: time);
+        log.Record(At(1, s_now.AddDays(-2)));
+        await log.FlushAsync();
+
+        // The database refuses deletes (and only deletes), as a locked or read-only table would.
+        await using (Microsoft.Data.Sqlite.SqliteConnection other = new($"Data Source={path}"))
+        {
+            await other.OpenAsync();
+            await using Microsoft.Data.Sqlite.SqliteCommand trigger = other.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse_delete BEFORE DELETE ON request_log BEGIN SELECT RAISE(ABORT, 'no deletes'); END";
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        log.Record(At(2, s_now));
+        time.Advance(RequestLogRetention.FirstPurgeDelay);
+        log.Record(At(3, time.GetUtcNow()));
+        await log.FlushAsync();
+
+        Assert.That((await ReadAllAsync(log)).Select(e => e.RequestId), Is.EquivalentTo(new[] { "req-1", "req-2", "req-3" }), "the batches around the failed purge are stored");
+        FakeLogRecord failure = logger.Collector.GetSnapshot().Single(r => r.Level == LogLevel.Warning);
+        Assert.That(failure.Message, Does.Contain("could not delete entries older than"));
+        Assert.That(failure.Exception, Is.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+
+        await using (Microsoft.Data.Sqlite.SqliteConnection other = new($"Data Source={path}"))
+        {
+            await other.OpenAsync();
+            await using Microsoft.Data.Sqlite.SqliteCommand drop = other.CreateCommand();
+            drop.CommandText = "DROP TRIGGER refuse_delete";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        time.Advance(RequestLogRetention.PurgeInterval);
+        await log.FlushAsync();
+        Assert.That((await ReadAllAsync(log)).Select(e => e.RequestId), Is.EquivalentTo(new[] { "req-2", "req-3" }));
+    }
+
+    [Test]
+    public async Task The_registered_PostgreSQL_log_purges_with_REQUEST_LOG_RETENTION_DAYS_on_the_hosts_clock()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+        FakeTimeProvider time = new(s_now);
+        ServiceCollection services = new();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddEaioHybridChat(Configuration(new() { ["EAIO_DATA_DIR"] = _folder, ["RequestLogRetentionDays"] = "7" }));
+        services.AddEaioPostgres(database.ConnectionString);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IRequestLog log = provider.GetRequiredService<IRequestLog>();
+        Assert.That(log, Is.InstanceOf<PostgresRequestLog>());
+        log.Record(At(1, s_now.AddDays(-8)));
+        log.Record(At(2, s_now.AddDays(-6)));
+        await log.FlushAsync();
+        Assert.That(await ReadAllAsync(log), Has.Count.EqualTo(2));
+
+        time.Advance(RequestLogRetention.FirstPurgeDelay);
+        await log.FlushAsync();
+        Assert.That((await ReadAllAsync(log)).Select(e => e.RequestId), Is.EqualTo(new[] { "req-2" }));
     }
 
     [Test]
