@@ -18,19 +18,12 @@ public sealed class RequestLogRetentionTests
     private string _folder = string.Empty;
 
     [SetUp]
-    public void CreateFolder() => _folder = Path.Combine(Path.GetTempPath(), "eaio-tests", "retention-" + Guid.NewGuid().ToString("N"));
+    public void CreateFolder() => _folder = RequestLogStores.NewFolder("retention-");
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void RemoveFolder() => RequestLogStores.RemoveFolder(_folder);
 
-    public static IEnumerable<string> Kinds() => ["memory", "sqlite", "postgres"];
+    public static IEnumerable<string> Kinds() => RequestLogStores.Kinds();
 
     [TestCaseSource(nameof(Kinds))]
     public async Task A_store_keeps_entries_inside_the_retention_and_drops_older_ones_once_the_purge_has_run(string kind)
@@ -258,25 +251,6 @@ public sealed class RequestLogRetentionTests
     private static async Task<List<RequestLogEntry>> ReadAllAsync(IRequestLog log) =>
         await log.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync();
 
-    private async Task<Disposable<IRequestLog>> CreateAsync(string kind, TimeSpan retention, TimeProvider time)
-    {
-        switch (kind)
-        {
-            case "memory":
-                return new Disposable<IRequestLog>(new InMemoryRequestLog(retention, time), null);
-            case "sqlite":
-                return new Disposable<IRequestLog>(
-                    new SqliteRequestLog(Path.Combine(_folder, "eaio.db"), retention: retention, timeProvider: time),
-                    l => ((SqliteRequestLog)l).DisposeAsync());
-            default:
-                PostgresDatabase database = await PostgresDatabase.CreateAsync();
-                PostgresStore store = new(database.ConnectionString);
-                return new Disposable<IRequestLog>(new PostgresRequestLog(store, retention: retention, timeProvider: time), async l =>
-                {
-                    await ((PostgresRequestLog)l).DisposeAsync();
-                    await store.DisposeAsync();
-                    await database.DisposeAsync();
-                });
-        }
-    }
+    private Task<Disposable<IRequestLog>> CreateAsync(string kind, TimeSpan retention, TimeProvider time) =>
+        RequestLogStores.CreateAsync(kind, _folder, retention, time);
 }
