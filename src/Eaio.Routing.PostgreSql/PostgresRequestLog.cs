@@ -13,7 +13,10 @@ namespace Eaio.Routing;
 /// <remarks>
 /// As with <see cref="SqliteRequestLog"/>, <see cref="Record"/> only queues the entry; one background writer sends what
 /// has queued up with a binary <c>COPY</c>, so the request path never waits on the network. <see cref="DisposeAsync"/>
-/// waits until everything queued is written. A batch the server refuses is logged as an error with its size.
+/// waits until everything queued is written. A batch the server refuses is logged as an error with its size. With a
+/// retention, the same writer deletes entries older than it a minute after start and then once an hour
+/// (<c>REQUEST_LOG_RETENTION_DAYS</c> when registered by <c>AddEaioPostgres</c>); every host sharing the table purges,
+/// which is harmless: a delete that finds nothing old costs one index probe.
 /// </remarks>
 public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, IDisposable
 {
@@ -28,13 +31,24 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
     /// <param name="logger">Where write failures are reported, or <see langword="null"/>.</param>
     /// <param name="batchSize">The most entries sent in one <c>COPY</c>.</param>
     /// <param name="queueCapacity">The most entries waiting for the writer; beyond it entries are dropped and counted (see <see cref="Dropped"/>).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1.</exception>
-    public PostgresRequestLog(PostgresStore store, ILogger<PostgresRequestLog>? logger = null, int batchSize = 1024, int queueCapacity = 100_000)
+    /// <param name="retention">How long entries are kept; older ones are deleted once an hour. <see langword="null"/> keeps every entry.</param>
+    /// <param name="timeProvider">The clock of the purge; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1,
+    /// or <paramref name="retention"/> is not longer than zero.</exception>
+    public PostgresRequestLog(PostgresStore store, ILogger<PostgresRequestLog>? logger = null, int batchSize = 1024, int queueCapacity = 100_000, TimeSpan? retention = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        RequestLogRetention.Validate(retention, nameof(retention));
         _store = store;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _queue = new RequestLogQueue(queueCapacity, batchSize, WriteBatchAsync, null, _logger, "PostgreSQL");
+        _queue = new RequestLogQueue(
+            queueCapacity,
+            batchSize,
+            WriteBatchAsync,
+            null,
+            _logger,
+            "PostgreSQL",
+            retention is { } kept ? new RequestLogRetention(kept, timeProvider ?? TimeProvider.System, DeleteOlderThanAsync) : null);
     }
 
     /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
@@ -123,6 +137,16 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
 
     /// <summary>Stops taking entries and blocks until every queued entry is written.</summary>
     public void Dispose() => _queue.Dispose();
+
+    /// <summary>The purge, on the writer between batches. One statement: PostgreSQL's readers never wait on a delete, and
+    /// on a hypertable the ts index lets it touch only the old chunks.</summary>
+    private async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff)
+    {
+        await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using NpgsqlCommand delete = new("DELETE FROM eaio_request_log WHERE ts < @cutoff", connection);
+        delete.Parameters.AddWithValue("cutoff", cutoff.ToUniversalTime());
+        return await delete.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
 
     private async Task WriteBatchAsync(List<RequestLogEntry> batch)
     {

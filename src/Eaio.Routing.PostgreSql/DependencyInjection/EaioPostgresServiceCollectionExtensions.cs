@@ -34,7 +34,10 @@ public static class EaioPostgresServiceCollectionExtensions
 
         services.RemoveAll<IRequestLog>();
         services.AddSingleton<IRequestLog>(sp => new PostgresRequestLog(
-            sp.GetRequiredService<PostgresStore>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<PostgresRequestLog>>()));
+            sp.GetRequiredService<PostgresStore>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<PostgresRequestLog>>(),
+            retention: sp.GetRequiredService<EaioHybridChatOptions>().RequestLogRetention,
+            timeProvider: sp.GetService<TimeProvider>()));
 
         // The vault is shared only with a key (PSEUDONYM_VAULT_KEY): without one, placeholders stay in each host's memory.
         services.Replace(ServiceDescriptor.Singleton<IPseudonymVault>(sp =>

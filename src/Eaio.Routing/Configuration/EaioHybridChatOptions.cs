@@ -79,6 +79,11 @@ public sealed class EaioHybridChatOptions
     public string ResolveDataDirectory() =>
         DataDirectory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "eaio");
 
+    /// <summary>Gets or sets how long request log entries are kept (<c>REQUEST_LOG_RETENTION_DAYS</c>, whole days, 1 or more,
+    /// default 90). Older entries are deleted once an hour, so the optimisation report cannot cover a period that starts
+    /// further back than this.</summary>
+    public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Gets or sets the longest wait for the local model's first update, queueing included (<c>LOCAL_TIMEOUT_SEC</c>, default 10 s).
     /// It bounds the time before the router falls back.</summary>
     public TimeSpan LocalTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -23,6 +23,7 @@ internal static class EaioOptionsBinder
         new("AUDIT_ALL_API_CALLS", "AuditAllApiCalls", "true or false", (o, v) => o.AuditAllApiCalls = ParseBool(v)),
         new("AUDIT_HMAC_KEY", "AuditHmacKey", "a secret of at least 16 characters", (o, v) => o.AuditHmacKey = v.Length >= 16 ? v : throw new FormatException(), Secret: true),
         new("EAIO_DATA_DIR", "DataDirectory", "a folder path", (o, v) => o.DataDirectory = v),
+        new("REQUEST_LOG_RETENTION_DAYS", "RequestLogRetentionDays", "a whole number of 1 or more", (o, v) => o.RequestLogRetention = ParseDays(v)),
         new("PSEUDONYM_VAULT_KEY", "PseudonymVaultKey", "base64 of at least 32 random bytes", (o, v) => o.PseudonymVaultKey = IsVaultKey(v) ? v : throw new FormatException(), Secret: true),
         new("LLM_MONTHLY_BUDGET", "MonthlyBudgetUsd", "a number of US dollars, 0 or more", (o, v) => o.MonthlyBudgetUsd = ParseDecimal(v)),
         new("COST_ALERT_THRESHOLD", "CostAlertThreshold", "a share between 0 and 1", (o, v) => o.CostAlertThreshold = ParseDouble(v)),
@@ -169,6 +170,9 @@ internal static class EaioOptionsBinder
         Check(options.MaxQueuedRequests >= 0, "MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, "a whole number of 0 or more");
         Check(options.RequestsPerMinute >= 1, "PROVIDER_REQUESTS_PER_MINUTE", options.RequestsPerMinute, "a whole number of 1 or more");
         Check(options.PseudonymVaultKey is null || IsVaultKey(options.PseudonymVaultKey), "PSEUDONYM_VAULT_KEY", "(hidden)", "base64 of at least 32 random bytes");
+        Check(
+            options.RequestLogRetention >= TimeSpan.FromDays(1) && (options.RequestLogRetention.Ticks % TimeSpan.TicksPerDay == 0 || options.RequestLogRetention == TimeSpan.MaxValue),
+            "REQUEST_LOG_RETENTION_DAYS", options.RequestLogRetention.TotalDays, "a whole number of 1 or more");
         Check(options.TokensPerMinute >= 1, "PROVIDER_TOKENS_PER_MINUTE", options.TokensPerMinute, "a whole number of 1 or more");
         Check(options.BudgetTimeZone is not null, "BUDGET_TIME_ZONE", options.BudgetTimeZone, "a time zone");
         Check(options.BudgetReservationLifetime > options.ApiTotalTimeout, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, more than API_TOTAL_TIMEOUT_SEC (a hold must outlive its call)");
@@ -365,6 +369,10 @@ internal static class EaioOptionsBinder
 
     private static int ParseInt(string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) && i >= 0 ? i : throw new FormatException();
+
+    /// <summary>Whole days; a count beyond what a <see cref="TimeSpan"/> holds means "keep everything", not an overflow.</summary>
+    private static TimeSpan ParseDays(string value) =>
+        ParseInt(value) is int days && days < TimeSpan.MaxValue.TotalDays ? TimeSpan.FromDays(days) : TimeSpan.MaxValue;
 
     private static TimeSpan ParseSeconds(string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s < TimeSpan.MaxValue.TotalSeconds / 2

@@ -78,9 +78,13 @@ public static class EaioHybridChatServiceCollectionExtensions
             Path.Combine(options.ResolveDataDirectory(), "eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
 
         // Every route attempt goes to the request log (the optimisation report's data), in the same embedded file; hosts
-        // register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it.
+        // register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it. Entries older than
+        // REQUEST_LOG_RETENTION_DAYS are purged, so a long-running host's file stops growing.
         services.TryAddSingleton<IRequestLog>(sp => new SqliteRequestLog(
-            Path.Combine(options.ResolveDataDirectory(), "eaio.db"), sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteRequestLog>()));
+            Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteRequestLog>(),
+            retention: options.RequestLogRetention,
+            timeProvider: sp.GetService<TimeProvider>()));
 
         if (options.AuditAllApiCalls)
         {

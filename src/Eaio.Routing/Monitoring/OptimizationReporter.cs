@@ -8,7 +8,8 @@ namespace Eaio.Routing;
 /// Estimated monthly savings are the period's figures scaled to 30 days. Routing simple external requests (complexity under
 /// <see cref="OptimizationTargets.LocalComplexity"/>) to the local model saves what they cost; routing requests up to
 /// <see cref="OptimizationTargets.CheaperModelComplexity"/> to the provider's cheapest model saves their cost less what
-/// their tokens cost at that model's price.
+/// their tokens cost at that model's price. The request log deletes entries older than its retention
+/// (<c>REQUEST_LOG_RETENTION_DAYS</c>, default 90 days): a period that starts further back reports only what is left.
 /// </remarks>
 public sealed class OptimizationReporter
 {

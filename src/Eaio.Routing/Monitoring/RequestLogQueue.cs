@@ -7,6 +7,8 @@ namespace Eaio.Routing;
 /// The request path's side of a request log store: a bounded queue that never makes a request wait, and one background
 /// writer that hands what has queued up to the store in batches. A full queue drops the entry and counts it (a field,
 /// the <c>eaio.request_log.dropped</c> metric, a warning at the 1st, 2nd, 4th… drop); a flush waits for room.
+/// With a <see cref="RequestLogRetention"/>, the same writer also deletes entries older than the retention, a minute after
+/// start and then once an hour, between batches: a purge never races a batch for the store and never fails one.
 /// </summary>
 internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
 {
@@ -17,7 +19,13 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
     private readonly string _store;
     private readonly int _batchSize;
     private readonly Task _writer;
+    private readonly RequestLogRetention? _retention;
+    private readonly ITimer? _purgeTimer;
     private long _dropped;
+
+    // Set by the purge timer, taken by the writer: a flag rather than only a queue item, so a purge still runs when the
+    // queue is too full to take its wake-up.
+    private int _purgeDue;
     private volatile bool _disposed;
 
     /// <param name="queueCapacity">The most entries waiting.</param>
@@ -26,7 +34,8 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
     /// <param name="stopped">Runs on the writer after the last batch, to release what the writes held.</param>
     /// <param name="logger">Where drops are reported.</param>
     /// <param name="store">The store's name in those reports.</param>
-    public RequestLogQueue(int queueCapacity, int batchSize, Func<List<RequestLogEntry>, Task> writeBatch, Action? stopped, ILogger logger, string store)
+    /// <param name="retention">How old entries are purged, or <see langword="null"/> to keep every entry.</param>
+    public RequestLogQueue(int queueCapacity, int batchSize, Func<List<RequestLogEntry>, Task> writeBatch, Action? stopped, ILogger logger, string store, RequestLogRetention? retention = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -36,7 +45,9 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
         _stopped = stopped;
         _logger = logger;
         _store = store;
+        _retention = retention;
         _writer = Task.Run(WriteLoopAsync);
+        _purgeTimer = retention?.Time.CreateTimer(_ => RequestPurge(), null, RequestLogRetention.FirstPurgeDelay, RequestLogRetention.PurgeInterval);
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -76,6 +87,7 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        _purgeTimer?.Dispose();
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
     }
@@ -83,6 +95,7 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         _disposed = true;
+        _purgeTimer?.Dispose();
         _queue.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
     }
@@ -103,13 +116,23 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
                     break;
                 }
 
-                batch.Add(item.Entry!);
+                // An item with neither entry nor flush only wakes the writer for a purge.
+                if (item.Entry is { } entry)
+                {
+                    batch.Add(entry);
+                }
             }
 
             if (batch.Count > 0)
             {
                 await _writeBatch(batch).ConfigureAwait(false);
                 batch.Clear();
+            }
+
+            // Before the flushes complete: a flush after the timer fired sees the purge done (how tests observe it).
+            if (Interlocked.Exchange(ref _purgeDue, 0) == 1)
+            {
+                await PurgeAsync().ConfigureAwait(false);
             }
 
             foreach (TaskCompletionSource flush in flushes)
@@ -122,6 +145,41 @@ internal sealed partial class RequestLogQueue : IAsyncDisposable, IDisposable
 
         _stopped?.Invoke();
     }
+
+    private void RequestPurge()
+    {
+        Volatile.Write(ref _purgeDue, 1);
+        _queue.Writer.TryWrite((null, null));
+    }
+
+    private async Task PurgeAsync()
+    {
+        if (_retention is null || RequestLogRetention.Cutoff(_retention.Time.GetUtcNow(), _retention.Retention) is not { } cutoff)
+        {
+            return;
+        }
+
+        try
+        {
+            long deleted = await _retention.DeleteOlderThanAsync(cutoff).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                LogPurged(_logger, _store, deleted, cutoff);
+            }
+        }
+#pragma warning disable CA1031 // A failed purge is reported and tried again in an hour; it must not stop the writer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogPurgeFailed(_logger, _store, cutoff, ex);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "The request log ({Store}) deleted {Count} entries older than {Cutoff:u} (its retention).")]
+    private static partial void LogPurged(ILogger logger, string store, long count, DateTimeOffset cutoff);
+
+    [LoggerMessage(LogLevel.Warning, "The request log ({Store}) could not delete entries older than {Cutoff:u}; it tries again in an hour. No entries were lost.")]
+    private static partial void LogPurgeFailed(ILogger logger, string store, DateTimeOffset cutoff, Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "The request log ({Store}) cannot keep up: {Count} entries dropped so far because its queue was full.")]
     private static partial void LogDropped(ILogger logger, string store, long count);

@@ -12,11 +12,17 @@ namespace Eaio.Routing;
 /// <see cref="Record"/> only puts the entry in a channel; one background writer takes what has queued up and inserts it in
 /// one transaction per batch, so the request path never waits on the disk. <see cref="DisposeAsync"/> (and
 /// <see cref="Dispose"/>) stop taking entries and wait until everything queued is written: nothing is lost on a normal
-/// shutdown. A batch the database refuses is logged as an error with its size.
+/// shutdown. A batch the database refuses is logged as an error with its size. With a retention, the same writer deletes
+/// entries older than it a minute after start and then once an hour (<c>REQUEST_LOG_RETENTION_DAYS</c> when registered
+/// by <c>AddEaioHybridChat</c>), so the file stops growing once it holds a retention's worth of entries.
 /// </remarks>
 public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, IDisposable
 {
     private const int RowsPerStatement = 32;
+
+    // A purge deletes this many rows per statement, each its own short transaction: the budget ledger and audit log share
+    // the file, and one delete of months of rows (the first purge after an upgrade) would hold its write lock for long.
+    private const int RowsPerPurgeStatement = 5_000;
     private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
 
     /// <summary>The insert's parameters, in the order of <see cref="Columns"/>.</summary>
@@ -69,17 +75,28 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     /// <param name="logger">Where write failures are reported, or <see langword="null"/>.</param>
     /// <param name="batchSize">The most entries written in one transaction.</param>
     /// <param name="queueCapacity">The most entries waiting for the writer; beyond it entries are dropped and counted (see <see cref="Dropped"/>).</param>
+    /// <param name="retention">How long entries are kept; older ones are deleted once an hour. <see langword="null"/> keeps every entry.</param>
+    /// <param name="timeProvider">The clock of the purge; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1.</exception>
-    public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512, int queueCapacity = 100_000)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> or <paramref name="queueCapacity"/> is less than 1,
+    /// or <paramref name="retention"/> is not longer than zero.</exception>
+    public SqliteRequestLog(string path, ILogger<SqliteRequestLog>? logger = null, int batchSize = 512, int queueCapacity = 100_000, TimeSpan? retention = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        RequestLogRetention.Validate(retention, nameof(retention));
         Path = System.IO.Path.GetFullPath(path);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _file = new SqliteFile(Path, Schema, synchronous: null);
 
         // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
-        _queue = new RequestLogQueue(queueCapacity, batchSize, WriteBatchAsync, CloseWriter, _logger, Path);
+        _queue = new RequestLogQueue(
+            queueCapacity,
+            batchSize,
+            WriteBatchAsync,
+            CloseWriter,
+            _logger,
+            Path,
+            retention is { } kept ? new RequestLogRetention(kept, timeProvider ?? TimeProvider.System, DeleteOlderThanAsync) : null);
     }
 
     /// <summary>Gets the database file.</summary>
@@ -304,26 +321,59 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         _writeConnection = null;
     }
 
+    private async Task<Inserts> OpenWriterAsync()
+    {
+        if (_inserts is null)
+        {
+            _writeConnection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // WAL with NORMAL: a commit is not synced to disk on its own, which keeps the writer ahead of busy hosts; after
+            // a power cut the last batches may be missing, never corrupt. The budget ledger and audit log stay on FULL.
+            using (SqliteCommand pragma = _writeConnection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous = NORMAL";
+                pragma.ExecuteNonQuery();
+            }
+
+            _inserts = new Inserts(_writeConnection);
+        }
+
+        return _inserts;
+    }
+
+    /// <summary>The purge, on the writer (the queue calls it between batches), so it reuses the writer's connection.</summary>
+    private async Task<long> DeleteOlderThanAsync(DateTimeOffset cutoff)
+    {
+        try
+        {
+            Inserts inserts = await OpenWriterAsync().ConfigureAwait(false);
+            using SqliteCommand delete = inserts.Many.Connection!.CreateCommand();
+            delete.CommandText = "DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE ts < $cutoff LIMIT $rows)";
+            delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+            delete.Parameters.AddWithValue("$rows", RowsPerPurgeStatement);
+            long total = 0;
+            int deleted;
+            do
+            {
+                deleted = delete.ExecuteNonQuery();
+                total += deleted;
+            }
+            while (deleted == RowsPerPurgeStatement);
+            return total;
+        }
+        catch
+        {
+            // As after a failed batch: the next write starts on a fresh connection. The queue reports the failure.
+            CloseWriter();
+            throw;
+        }
+    }
+
     private async Task WriteBatchAsync(List<RequestLogEntry> batch)
     {
         try
         {
-            if (_inserts is null)
-            {
-                _writeConnection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-
-                // WAL with NORMAL: a commit is not synced to disk on its own, which keeps the writer ahead of busy hosts; after
-                // a power cut the last batches may be missing, never corrupt. The budget ledger and audit log stay on FULL.
-                using (SqliteCommand pragma = _writeConnection.CreateCommand())
-                {
-                    pragma.CommandText = "PRAGMA synchronous = NORMAL";
-                    pragma.ExecuteNonQuery();
-                }
-
-                _inserts = new Inserts(_writeConnection);
-            }
-
-            Insert(_inserts, batch);
+            Insert(await OpenWriterAsync().ConfigureAwait(false), batch);
         }
 #pragma warning disable CA1031 // The writer outlives any one failure: a lost batch is reported, the next one is tried afresh.
         catch (Exception ex)

@@ -10,19 +10,12 @@ public sealed class RequestLogTests
     private string _folder = string.Empty;
 
     [SetUp]
-    public void CreateFolder() => _folder = Path.Combine(Path.GetTempPath(), "eaio-tests", "requestlog-" + Guid.NewGuid().ToString("N"));
+    public void CreateFolder() => _folder = RequestLogStores.NewFolder("requestlog-");
 
     [TearDown]
-    public void RemoveFolder()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void RemoveFolder() => RequestLogStores.RemoveFolder(_folder);
 
-    public static IEnumerable<string> Kinds() => ["memory", "sqlite", "postgres"];
+    public static IEnumerable<string> Kinds() => RequestLogStores.Kinds();
 
     [Test]
     public async Task Disposing_the_SQLite_log_writes_everything_recorded_before_it([Values] bool synchronously)
@@ -124,25 +117,7 @@ public sealed class RequestLogTests
         OutputTokens = 7,
     };
 
-    private async Task<Disposable<IRequestLog>> CreateAsync(string kind)
-    {
-        switch (kind)
-        {
-            case "memory":
-                return new Disposable<IRequestLog>(new InMemoryRequestLog(), null);
-            case "sqlite":
-                return new Disposable<IRequestLog>(new SqliteRequestLog(Path.Combine(_folder, "eaio.db")), l => ((SqliteRequestLog)l).DisposeAsync());
-            default:
-                PostgresDatabase database = await PostgresDatabase.CreateAsync();
-                PostgresStore store = new(database.ConnectionString);
-                return new Disposable<IRequestLog>(new PostgresRequestLog(store), async l =>
-                {
-                    await ((PostgresRequestLog)l).DisposeAsync();
-                    await store.DisposeAsync();
-                    await database.DisposeAsync();
-                });
-        }
-    }
+    private Task<Disposable<IRequestLog>> CreateAsync(string kind) => RequestLogStores.CreateAsync(kind, _folder);
 
     [Test]
     public async Task Disposing_the_PostgreSQL_log_writes_everything_recorded_before_it()
@@ -163,12 +138,6 @@ public sealed class RequestLogTests
         Assert.That(await reopened.IsHypertableAsync(), Is.False, "this server has no TimescaleDB: a plain table");
     }
 
-    private sealed class Disposable<T>(T value, Func<T, ValueTask>? dispose) : IAsyncDisposable
-    {
-        public T Value { get; } = value;
-
-        public ValueTask DisposeAsync() => dispose?.Invoke(Value) ?? ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>A request log whose writer cannot keep up drops entries (counted) instead of growing without bound.</summary>
