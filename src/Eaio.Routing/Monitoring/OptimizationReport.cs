@@ -36,6 +36,10 @@ public sealed record OptimizationReport
     /// <summary>Gets the recommendations, largest saving first.</summary>
     public required IReadOnlyList<Recommendation> Recommendations { get; init; }
 
+    /// <summary>Gets what the reader should know about the figures, for example that the period reaches further back than
+    /// the request log keeps entries; empty when there is nothing to say.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Gets the report as indented JSON (camelCase names, enums as strings).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -48,6 +52,11 @@ public sealed record OptimizationReport
         StringBuilder md = new();
         md.Append(c, $"# Optimisation report {Since:yyyy-MM-dd} to {Until:yyyy-MM-dd}").AppendLine().AppendLine();
         md.Append(c, $"{Requests} requests, ${CostUsd:0.00}.").AppendLine().AppendLine();
+        foreach (string note in Notes)
+        {
+            md.Append("> ").AppendLine(note).AppendLine();
+        }
+
         md.AppendLine("| Provider | Model | Requests | Mean ms | p50 ms | p95 ms | p50 TTFT ms | p95 TTFT ms | Error rate | Cost | Quality |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ProviderModelStatistics m in Models)

@@ -18,6 +18,7 @@ public sealed class OptimizationReporter
     private readonly string _localModel;
     private readonly OptimizationTargets _targets;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _retention;
 
     /// <summary>Initializes a new instance of the <see cref="OptimizationReporter"/> class.</summary>
     /// <param name="log">The request log to report on.</param>
@@ -34,6 +35,7 @@ public sealed class OptimizationReporter
         _localModel = $"{options.ResolveCatalog().Local.Name}/{options.ResolveCatalog().Local.ModelFor(ModelTask.Complex).Id}";
         _targets = targets ?? new OptimizationTargets();
         _time = timeProvider ?? TimeProvider.System;
+        _retention = options.RequestLogRetention;
     }
 
     /// <summary>Reports on the period that ends now.</summary>
@@ -119,6 +121,9 @@ public sealed class OptimizationReporter
             Models = models,
             Checks = checks,
             Recommendations = [.. recommendations.OrderByDescending(r => r.EstimatedMonthlySavingsUsd).ThenBy(r => r.Kind)],
+            Notes = since < _time.GetUtcNow() - _retention
+                ? [string.Create(CultureInfo.InvariantCulture, $"The request log keeps {_retention.TotalDays:0} days (REQUEST_LOG_RETENTION_DAYS) and this period starts {since:yyyy-MM-dd}, before that: older entries may have been purged, so its figures and savings may be incomplete.")]
+                : [],
         };
     }
 

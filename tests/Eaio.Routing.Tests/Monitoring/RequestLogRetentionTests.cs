@@ -122,6 +122,11 @@ public sealed class RequestLogRetentionTests
         Assert.That(after.Requests, Is.EqualTo(before.Requests).And.EqualTo(60));
         Assert.That(after.CostUsd, Is.EqualTo(before.CostUsd));
         Assert.That(after.Models, Is.EqualTo(before.Models));
+        Assert.That(after.Notes, Is.Empty, "a period inside the retention needs no warning");
+
+        OptimizationReport longer = await reporter.CreateAsync(s_now.AddDays(-120), s_now);
+        Assert.That(longer.Notes.Single(), Does.Contain("keeps 90 days").And.Contain("REQUEST_LOG_RETENTION_DAYS").And.Contain("may be incomplete"));
+        Assert.That(longer.ToMarkdown(), Does.Contain("> The request log keeps 90 days"));
     }
 
     [Test]
