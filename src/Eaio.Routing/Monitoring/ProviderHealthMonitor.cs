@@ -154,12 +154,15 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     }
 
     /// <summary>Starts a check unless one is in flight, and returns the one that is.</summary>
-    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh()
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh() => SharedRefresh(out _);
+
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh(out bool started)
     {
         lock (_refreshGate)
         {
             // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
-            return _refresh is { IsCompleted: false } running ? running : _refresh = Task.Run(() => RefreshAsync());
+            started = _refresh is not { IsCompleted: false };
+            return started ? _refresh = Task.Run(() => RefreshAsync()) : _refresh!;
         }
     }
 
@@ -170,7 +173,13 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             return;
         }
 
-        _ = ObserveAsync(SharedRefresh());
+        // Only the caller that started a check observes it, so a failing check is logged once, not once per timer tick
+        // or snapshot miss while it runs.
+        Task refresh = SharedRefresh(out bool started);
+        if (started)
+        {
+            _ = ObserveAsync(refresh);
+        }
 
         async Task ObserveAsync(Task refresh)
         {

@@ -33,6 +33,7 @@ internal sealed class ProviderCircuitBreaker
     private readonly int[] _failures = new int[Buckets];
 
     private readonly TimeSpan _trialLimit;
+    private readonly bool _systemClock;
 
     private int _state; // a CircuitState, read without the lock
     private long _openUntilUtcTicks;
@@ -55,6 +56,7 @@ internal sealed class ProviderCircuitBreaker
         _breakDuration = breakDuration;
         _trialLimit = trialLimit is { } limit && limit > breakDuration ? limit : breakDuration;
         _time = time;
+        _systemClock = ReferenceEquals(time, TimeProvider.System);
         _bucketTicks = Math.Max(1, (long)(s_samplingDuration.TotalSeconds / Buckets * time.TimestampFrequency));
         Array.Fill(_bucketNumber, -1);
     }
@@ -209,7 +211,7 @@ internal sealed class ProviderCircuitBreaker
 
     /// <summary>The number of the current 3 s bucket. On the system clock it comes from the millisecond tick count, which
     /// costs a few nanoseconds where the monotonic timestamp costs about 20 on a virtual machine; buckets need no more.</summary>
-    private long BucketNow() => ReferenceEquals(_time, TimeProvider.System)
+    private long BucketNow() => _systemClock
         ? Environment.TickCount64 / (long)(s_samplingDuration.TotalMilliseconds / Buckets)
         : _time.GetTimestamp() / _bucketTicks;
 

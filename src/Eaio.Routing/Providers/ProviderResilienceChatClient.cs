@@ -43,7 +43,6 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         // for the answer (bounded by the total limit, counted from the wait's start). A call answered at once touches
         // neither the timer queue nor the clock. What a client does synchronously before returning its task is not
         // bounded: HTTP clients return at their first I/O.
-        long waitStarted = 0;
         bool waited = false;
         RateLimitLease slot = _r.Concurrency.AttemptAcquire();
         CancellationTokenSource timeout = _r.Timeouts.Rent();
@@ -55,7 +54,8 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
             if (!slot.IsAcquired)
             {
                 slot.Dispose();
-                (waitStarted, waited) = (_r.Time.GetTimestamp(), true);
+                long waitStarted = _r.Time.GetTimestamp();
+                waited = true;
                 timeout.CancelAfter(_r.FirstUpdateTimeout);
                 slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
                 RearmForTotal(timeout, waitStarted);
