@@ -1,8 +1,10 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Text.Json.Serialization.Metadata;
 using Anthropic;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
+using OllamaSharp.Models.Chat;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -12,10 +14,30 @@ namespace Eaio.Routing;
 internal static class ProviderClientFactory
 {
     /// <summary>The Ollama client; its <see cref="HttpClient"/> must have no timeout of its own, the router's limits apply.</summary>
+    /// <remarks>
+    /// The client itself sends <see cref="OllamaProviderOptions.KeepAlive"/> with every chat request that does not name its
+    /// own (a request can, with <c>keep_alive</c> in <see cref="ChatOptions.AdditionalProperties"/>). Setting it in each
+    /// request's options instead would cost every request a copy of its options.
+    /// </remarks>
     public static IChatClient CreateOllama(OllamaProviderOptions options, HttpClient httpClient)
     {
         httpClient.BaseAddress ??= options.BaseUrl;
-        return new OllamaApiClient(httpClient, options.DefaultModel);
+        OllamaApiClient client = new(httpClient, options.DefaultModel);
+        string keepAlive = options.KeepAlive;
+        client.OutgoingJsonSerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type == typeof(ChatRequest))
+                    {
+                        info.OnSerializing = request => ((ChatRequest)request).KeepAlive ??= keepAlive;
+                    }
+                },
+            },
+        };
+        return client;
     }
 
     /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not delayed by them.</summary>
@@ -69,8 +91,4 @@ internal static class ProviderClientFactory
             return completion;
         };
     }
-
-    /// <summary>Sends Ollama's keep-alive, which must be a string (an int makes OllamaSharp throw).</summary>
-    public static Action<ChatOptions> KeepAlive(string keepAlive) =>
-        options => (options.AdditionalProperties ??= [])["keep_alive"] = keepAlive;
 }

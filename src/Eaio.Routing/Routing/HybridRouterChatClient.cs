@@ -112,18 +112,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             LogAuditOff();
         }
 
-        ConcurrencyLimiter local = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.MaxConcurrentLocal,
-            QueueLimit = options.MaxQueuedRequests,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        }));
-        ConcurrencyLimiter api = Own(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.MaxConcurrentApi,
-            QueueLimit = options.MaxQueuedRequests,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        }));
+        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
+        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
 
         CancellationSourcePool timeouts = new(_time);
         Dictionary<string, ProviderRoute> routes = new(StringComparer.OrdinalIgnoreCase);
@@ -163,7 +153,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
             ProviderResilienceChatClient guarded = new(new UsageNormalizingChatClient(client), resilience);
             Action<ChatOptions>? configure = provider.Name switch
             {
-                EaioProviders.Ollama => ProviderClientFactory.KeepAlive(options.Ollama.KeepAlive),
                 EaioProviders.DeepSeek or EaioProviders.Mistral => ProviderClientFactory.UseMaxTokensField,
                 _ => null,
             };
@@ -174,7 +163,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                 QueueLimit = 0,
             }));
-            routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null) { TokenRate = tokenRate, RequestRate = requestRate };
+            routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null)
+            {
+                TokenRate = tokenRate,
+                RequestRate = requestRate,
+                DefaultModel = client.GetService<ChatClientMetadata>()?.DefaultModelId,
+            };
         }
 
         _routes = routes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
@@ -263,7 +257,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 continue;
             }
 
-            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options, lastRoute: r == routes.Count - 1);
             long started = _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
             ChatResponse? response = null;
@@ -359,15 +353,17 @@ public sealed partial class HybridRouterChatClient : IChatClient
         string? responseId = null;
 
         bool egressBlocked = false;
-        foreach (PlannedRoute planned in plan.Routes)
+        IReadOnlyList<PlannedRoute> routes = plan.Routes;
+        for (int r = 0; r < routes.Count; r++)
         {
+            PlannedRoute planned = routes[r];
             if (egressBlocked && planned.Tier == ProviderTier.External)
             {
                 attempts.Add(SkippedAfterBlock(planned));
                 continue;
             }
 
-            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options);
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options, lastRoute: r == routes.Count - 1);
             long started = _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
             CallBudget? budget;
@@ -521,7 +517,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
     }
 
-    private (ProviderResilienceChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options)
+    private (ProviderResilienceChatClient Client, ChatOptions Options) Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options, bool lastRoute)
     {
         // Defence in depth: the policy never plans an external route for a local-only request; if it ever did, stop here.
         if (planned.Tier == ProviderTier.External && plan.Profile.IsLocalOnly)
@@ -531,7 +527,18 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         ProviderRoute route = _routes[planned.Provider];
 
-        // Each attempt gets its own copy: clients may change the options they receive, and the model differs per route.
+        // The plan's last route, when local and without per-provider fixes, gets what the caller passed as any middleware
+        // passes it on: the options themselves, or a copy that only names the model and shares everything else. A client may
+        // change the options it gets (MEAI allows it), so earlier routes get deep copies a later route cannot see changed.
+        if (options is not null && lastRoute && planned.Tier == ProviderTier.Local && route.Configure is null)
+        {
+            return string.Equals(options.ModelId ?? route.DefaultModel, planned.Model, StringComparison.Ordinal)
+                ? (route.Client!, options)
+                : (route.Client!, WithModel(options, planned.Model));
+        }
+
+        // Otherwise each attempt gets its own copy: the model differs per route, and external routes get the output limit,
+        // their fixes and masked instructions.
         ChatOptions attemptOptions = options?.Clone() ?? new ChatOptions();
         attemptOptions.ModelId = planned.Model;
         if (planned.Tier == ProviderTier.External)
@@ -542,6 +549,44 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         route.Configure?.Invoke(attemptOptions);
         return (route.Client!, attemptOptions);
+    }
+
+    /// <summary>A copy of <paramref name="options"/> naming <paramref name="model"/>, sharing its lists, dictionary and objects.</summary>
+    /// <remarks>Four times cheaper than <see cref="ChatOptions.Clone"/>, which copies the additional properties that carry the
+    /// profile. A test checks that every property of <see cref="ChatOptions"/> is copied, so a new one cannot be missed.</remarks>
+    internal static ChatOptions WithModel(ChatOptions options, string model)
+    {
+        if (options.GetType() != typeof(ChatOptions))
+        {
+            // A derived type may carry more than this copies: let it clone itself.
+            ChatOptions clone = options.Clone();
+            clone.ModelId = model;
+            return clone;
+        }
+
+        return new ChatOptions
+        {
+            ConversationId = options.ConversationId,
+            Instructions = options.Instructions,
+            Temperature = options.Temperature,
+            MaxOutputTokens = options.MaxOutputTokens,
+            TopP = options.TopP,
+            TopK = options.TopK,
+            FrequencyPenalty = options.FrequencyPenalty,
+            PresencePenalty = options.PresencePenalty,
+            Seed = options.Seed,
+            Reasoning = options.Reasoning,
+            ResponseFormat = options.ResponseFormat,
+            ModelId = model,
+            StopSequences = options.StopSequences,
+            AllowMultipleToolCalls = options.AllowMultipleToolCalls,
+            ToolMode = options.ToolMode,
+            Tools = options.Tools,
+            AllowBackgroundResponses = options.AllowBackgroundResponses,
+            ContinuationToken = options.ContinuationToken,
+            RawRepresentationFactory = options.RawRepresentationFactory,
+            AdditionalProperties = options.AdditionalProperties,
+        };
     }
 
     private ProviderAvailability[] Availability(IReadOnlyList<ProviderHealth>? health)
@@ -579,16 +624,16 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return null;
     }
 
-    private async Task AuditAsync(
-        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, CallCost? cost)
-    {
-        if (_audit is null || planned.Tier != ProviderTier.External)
-        {
-            return;
-        }
+    // Only external calls are audited: a local call returns at once, without an async state machine.
+    private Task AuditAsync(
+        RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, CallCost? cost) =>
+        _audit is null || planned.Tier != ProviderTier.External ? Task.CompletedTask : AppendAuditAsync(_audit, plan, planned, outgoing, attemptOptions, started, outcome, cost);
 
+    private async Task AppendAuditAsync(
+        IAuditLog audit, RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, long started, string outcome, CallCost? cost)
+    {
         // The record is durable before the caller sees the response; the caller's cancellation does not skip it.
-        await _audit.AppendAsync(
+        await audit.AppendAsync(
             new AuditEntry
             {
                 Timestamp = _time.GetUtcNow(),
@@ -667,7 +712,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>Holds an external call's worst case on the budget and takes its tokens from the provider's token rate limit.</summary>
-    private async ValueTask<CallBudget?> ReserveAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, CancellationToken cancellationToken)
+    // Local calls cost nothing and hold nothing: they return at once, without an async state machine.
+    private ValueTask<CallBudget?> ReserveAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, CancellationToken cancellationToken) =>
+        planned.Tier == ProviderTier.External ? ReserveExternalAsync(plan, planned, outgoing, attemptOptions, cancellationToken) : default;
+
+    private async ValueTask<CallBudget?> ReserveExternalAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, CancellationToken cancellationToken)
     {
         CallBudget? budget = await _governor.ReserveAsync(plan.Profile.TenantId, planned, outgoing.Messages, attemptOptions, plan.Profile.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
         if (budget is null || _routes[planned.Provider].TokenRate is not { } tokenRate)
@@ -859,6 +908,24 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         (update.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
         return update;
+    }
+
+    /// <summary>A concurrency limit of <paramref name="permits"/> whose limiter holds one more permit for its lifetime.</summary>
+    /// <remarks>
+    /// A <see cref="ConcurrencyLimiter"/> reads the clock each time its last permit comes back, to report how long it has been
+    /// idle; nothing here reads that, and on a lightly loaded router it would cost every call a clock read. The held permit
+    /// keeps it from ever being idle. Disposing the limiter ends the lease with it.
+    /// </remarks>
+    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued)
+    {
+        ConcurrencyLimiter limiter = new(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = permits < int.MaxValue ? permits + 1 : permits, // int.MaxValue is no limit either way
+            QueueLimit = queued,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        _ = limiter.AttemptAcquire();
+        return limiter;
     }
 
     private T Own<T>(T disposable)
@@ -1053,5 +1120,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         /// <summary>Gets the provider's requests-per-minute limit, read for the rate-limit utilisation.</summary>
         public RateLimiter? RequestRate { get; init; }
+
+        /// <summary>Gets the model the provider's client uses when a request names none, if the client says.</summary>
+        public string? DefaultModel { get; init; }
     }
 }

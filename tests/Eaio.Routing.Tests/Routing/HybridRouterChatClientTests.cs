@@ -270,6 +270,21 @@ public sealed class HybridRouterChatClientTests
         Assert.That(body.RootElement.GetProperty("keep_alive").GetString(), Is.EqualTo("45m"));
     }
 
+    [Test]
+    public async Task A_request_may_name_its_own_keep_alive()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(o => o.Ollama.KeepAlive = "45m");
+        ChatOptions options = RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private);
+        options.AdditionalProperties!["keep_alive"] = "5m";
+
+        await h.Chat.GetResponseAsync(s_question, options);
+        await h.Chat.GetResponseAsync(s_question, RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private));
+
+        string?[] sent = [.. h.Ollama.Requests.Where(r => r.Path.EndsWith("chat", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("keep_alive").GetString())];
+        Assert.That(sent, Is.EqualTo(new[] { "5m", "45m" }), "the request's own, then the configured default");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task DeepSeek_gets_its_output_limit_as_max_tokens(bool streaming)

@@ -1,0 +1,205 @@
+using System.Reflection;
+using Microsoft.Extensions.AI;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>What each attempt's provider receives as <see cref="ChatOptions"/>, and that the caller's options never change.</summary>
+public sealed class AttemptOptionsTests
+{
+    private static readonly ChatMessage[] s_question = [new(ChatRole.User, "How do I read an electricity meter?")];
+
+    [Test]
+    public async Task A_local_route_on_its_clients_default_model_gets_the_callers_options_as_they_are()
+    {
+        RecordingClient ollama = new("llama3.2:3b");
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        ChatOptions options = Profiled(PrivacyLevel.Private);
+
+        await router.GetResponseAsync(s_question, options);
+
+        Assert.That(ollama.Received.Single(), Is.SameAs(options));
+        Assert.That(options.ModelId, Is.Null, "the router must not write into the caller's options");
+    }
+
+    [TestCase(null, Description = "a client that does not say its default model")]
+    [TestCase("phi3:mini", Description = "a client whose default is another model")]
+    public async Task A_route_on_another_model_gets_a_copy_naming_it(string? clientDefault)
+    {
+        RecordingClient ollama = new(clientDefault);
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        ChatOptions options = Profiled(PrivacyLevel.Private);
+        options.Temperature = 0.25f;
+
+        await router.GetResponseAsync(s_question, options);
+
+        ChatOptions received = ollama.Received.Single()!;
+        Assert.That(received, Is.Not.SameAs(options));
+        Assert.That(received.ModelId, Is.EqualTo("llama3.2:3b"));
+        Assert.That(received.Temperature, Is.EqualTo(0.25f), "the copy keeps what the caller set");
+        Assert.That(options.ModelId, Is.Null, "the router must not write into the caller's options");
+    }
+
+    [Test]
+    public async Task A_model_the_caller_names_is_not_replaced_by_the_clients_default()
+    {
+        RecordingClient ollama = new("llama3.2:3b");
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        ChatOptions options = Profiled(PrivacyLevel.Private, p => { p.Provider = EaioProviders.Ollama; p.Model = "qwen2.5:7b"; });
+
+        await router.GetResponseAsync(s_question, options);
+
+        Assert.That(ollama.Received.Single()!.ModelId, Is.EqualTo("qwen2.5:7b"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task What_a_failing_route_changes_in_its_options_reaches_neither_the_next_route_nor_the_caller(bool streaming)
+    {
+        // The local route would take the caller's options as they are if it were the plan's only route.
+        RecordingClient ollama = new("llama3.2:3b");
+        RecordingClient openAI = new("gpt-4o-mini");
+        using HybridRouterChatClient router = new(
+            new EaioHybridChatOptions(),
+            new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama, [EaioProviders.OpenAI] = openAI });
+        ChatOptions options = Profiled(PrivacyLevel.Public, p => p.CostSensitivity = CostSensitivity.High);
+        Assert.That(router.Explain(s_question, options).Routes.Select(r => r.Provider), Is.EqualTo(new[] { EaioProviders.Ollama, EaioProviders.OpenAI }));
+        ollama.Fail = true;
+
+        ChatResponse response = streaming
+            ? await router.GetStreamingResponseAsync(s_question, options).ToChatResponseAsync()
+            : await router.GetResponseAsync(s_question, options);
+
+        Assert.That(response.GetRouteDecision()!.Attempts, Has.Count.EqualTo(2));
+        ChatOptions received = openAI.Received.Single()!;
+        Assert.That(received.Temperature, Is.Null);
+        Assert.That(received.AdditionalProperties?.ContainsKey("changed"), Is.Not.True);
+        Assert.That(options.Temperature, Is.Null);
+        Assert.That(options.AdditionalProperties?.ContainsKey("changed"), Is.Not.True);
+        Assert.That(options.ModelId, Is.Null);
+    }
+
+    [Test]
+    public void The_copy_that_names_the_model_keeps_every_other_property_of_ChatOptions()
+    {
+        // Every settable property gets a value unlike its default, so a property MEAI adds and the copy misses fails here.
+        ChatOptions options = new();
+        foreach (PropertyInfo property in typeof(ChatOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            property.SetValue(options, SampleValue(property.PropertyType));
+        }
+
+        ChatOptions copy = HybridRouterChatClient.WithModel(options, "qwen2.5:7b");
+
+        Assert.Multiple(() =>
+        {
+            foreach (PropertyInfo property in typeof(ChatOptions).GetProperties().Where(p => p.CanWrite && p.Name != nameof(ChatOptions.ModelId)))
+            {
+                Assert.That(property.GetValue(copy), Is.EqualTo(property.GetValue(options)), property.Name);
+            }
+
+            Assert.That(copy.ModelId, Is.EqualTo("qwen2.5:7b"));
+        });
+    }
+
+    [Test]
+    public void A_derived_options_type_is_cloned_by_itself()
+    {
+        DerivedOptions options = new() { Extra = "kept", Temperature = 0.5f };
+
+        ChatOptions copy = HybridRouterChatClient.WithModel(options, "qwen2.5:7b");
+
+        Assert.That(copy, Is.TypeOf<DerivedOptions>());
+        Assert.That(((DerivedOptions)copy).Extra, Is.EqualTo("kept"));
+        Assert.That(copy.ModelId, Is.EqualTo("qwen2.5:7b"));
+        Assert.That(options.ModelId, Is.Null);
+    }
+
+    private static object SampleValue(Type type)
+    {
+        Type plain = Nullable.GetUnderlyingType(type) ?? type;
+        return plain switch
+        {
+            _ when plain == typeof(string) => "sample",
+            _ when plain == typeof(float) => 0.5f,
+            _ when plain == typeof(int) => 7,
+            _ when plain == typeof(long) => 7L,
+            _ when plain == typeof(bool) => true,
+            _ when plain == typeof(IList<string>) => new List<string> { "stop" },
+            _ when plain == typeof(IList<AITool>) => new List<AITool> { AIFunctionFactory.Create(() => 1, "one") },
+            _ when plain == typeof(ChatResponseFormat) => ChatResponseFormat.Json,
+            _ when plain == typeof(ChatToolMode) => ChatToolMode.RequireAny,
+            _ when plain == typeof(AdditionalPropertiesDictionary) => new AdditionalPropertiesDictionary { ["k"] = "v" },
+            _ when plain == typeof(Func<IChatClient, object?>) => (Func<IChatClient, object?>)(_ => null),
+            _ => Activator.CreateInstance(plain, nonPublic: true)
+                ?? throw new InvalidOperationException($"No sample value for {plain}: add one here."),
+        };
+    }
+
+    private static ChatOptions Profiled(PrivacyLevel privacy, Action<RequestProfile>? more = null) =>
+        new ChatOptions().WithEaio(p =>
+        {
+            p.Privacy = privacy;
+            p.Sensitivity = DataSensitivity.Public;
+            p.Complexity = 0.4;
+            p.Domain = RequestDomain.General;
+            more?.Invoke(p);
+        });
+
+    private sealed class DerivedOptions : ChatOptions
+    {
+        public DerivedOptions()
+        {
+        }
+
+        private DerivedOptions(DerivedOptions other)
+            : base(other)
+        {
+            Extra = other.Extra;
+        }
+
+        public string? Extra { get; set; }
+
+        public override ChatOptions Clone() => new DerivedOptions(this);
+    }
+
+    /// <summary>A provider that records the options it gets and, when told to fail, first changes them the way MEAI allows.</summary>
+    private sealed class RecordingClient(string? defaultModel) : IChatClient
+    {
+        public List<ChatOptions?> Received { get; } = [];
+
+        public bool Fail { get; set; }
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Record(options);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { FinishReason = ChatFinishReason.Stop });
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Record(options);
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "ok") { FinishReason = ChatFinishReason.Stop };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceKey is null && serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("recording", null, defaultModel) : null;
+
+        public void Dispose()
+        {
+        }
+
+        private void Record(ChatOptions? options)
+        {
+            Received.Add(options);
+            if (Fail)
+            {
+                options!.Temperature = 2f;
+                (options.AdditionalProperties ??= [])["changed"] = true;
+                throw new HttpRequestException("the provider failed");
+            }
+        }
+    }
+}
