@@ -379,6 +379,24 @@ public sealed class HybridRouterChatClientTests
     }
 
     [Test]
+    public async Task A_request_beyond_the_queue_limit_is_refused_at_once()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(o => { o.MaxConcurrentLocal = 1; o.MaxQueuedRequests = 1; o.LocalTimeout = TimeSpan.FromSeconds(5); });
+        h.Ollama.Enqueue(LoopbackReply.DelayAfterFirstChunk(TimeSpan.FromSeconds(3), "slow answer", 1, 1));
+        ChatOptions options = RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private);
+        await using IAsyncEnumerator<ChatResponseUpdate> first = h.Chat.GetStreamingResponseAsync(s_question, options).GetAsyncEnumerator();
+        Assert.That(await first.MoveNextAsync(), Is.True, "the first request holds the only slot");
+        Task<ChatResponse> queued = h.Chat.GetResponseAsync(s_question, options);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        NoRouteAvailableException? error = Assert.ThrowsAsync<NoRouteAvailableException>(() => h.Chat.GetResponseAsync(s_question, options));
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "refused, not queued");
+        Assert.That(error!.Attempts.Single().Error, Does.Contain("MAX_QUEUED_REQUESTS"));
+        Assert.That(queued.IsCompleted, Is.False, "the second request waits in the queue");
+    }
+
+    [Test]
     public async Task A_caller_cancellation_is_not_failed_over()
     {
         await using RouterHarness h = await RouterHarness.StartAsync();
