@@ -1,8 +1,12 @@
+using System.Collections.Frozen;
+
 namespace Eaio.Routing;
 
 /// <summary>A provider in the catalogue: its tier, models, and which model serves which task.</summary>
 public sealed class ProviderDescriptor
 {
+    private readonly ModelDescriptor[] _modelForTask; // planning asks for every request: looked up once here
+
     /// <summary>Initializes a new instance of the <see cref="ProviderDescriptor"/> class.</summary>
     /// <param name="name">The provider's name, one of <see cref="EaioProviders"/> or a host's own.</param>
     /// <param name="tier">Whether the provider is local or external.</param>
@@ -40,8 +44,9 @@ public sealed class ProviderDescriptor
 
         Name = name;
         Tier = tier;
-        Models = models;
-        TaskModels = taskModels;
+        Models = [.. models];
+        TaskModels = taskModels.ToFrozenDictionary();
+        _modelForTask = [.. Enum.GetValues<ModelTask>().Select(task => Find(TaskModels.GetValueOrDefault(task) ?? TaskModels[ModelTask.General])!)];
         LatencyRank = latencyRank;
         KeySetting = keySetting;
     }
@@ -68,7 +73,7 @@ public sealed class ProviderDescriptor
     /// <param name="task">The task.</param>
     /// <returns>The model.</returns>
     public ModelDescriptor ModelFor(ModelTask task) =>
-        Find(TaskModels.TryGetValue(task, out string? id) ? id : TaskModels[ModelTask.General])!;
+        (uint)task < (uint)_modelForTask.Length ? _modelForTask[(int)task] : _modelForTask[(int)ModelTask.General];
 
     /// <summary>Finds a model by id.</summary>
     /// <param name="modelId">The model id.</param>

@@ -30,6 +30,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
     private readonly FrozenDictionary<string, ProviderRoute> _routes; // looked up on every attempt: frozen for the cheaper hash
+    private readonly ProviderRoute[] _configuredRoutes; // the ones whose health each plan checks
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
     private readonly CompositeDetector _detector;
@@ -173,6 +174,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         _routes = routes.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _routeList = [.. _routes.Values];
+        _configuredRoutes = [.. _routeList.Where(r => r.MissingReason is null)];
         _healthy = [.. _routeList.Select(r => r.MissingReason is null ? r.Available : new ProviderAvailability(r.Descriptor.Name, false, r.MissingReason))];
         _externalConfigured = _routeList.Any(r => r.MissingReason is null && r.Descriptor.Tier == ProviderTier.External);
         _health?.AttachCircuits(name => _routes.TryGetValue(name, out ProviderRoute? route) && route.MissingReason is null ? route.Circuit : null);
@@ -205,9 +207,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
         IReadOnlyList<ProviderHealth>? health = _health?.Current;
         bool healthy = true;
-        foreach (ProviderRoute route in _routeList)
+        foreach (ProviderRoute route in _configuredRoutes)
         {
-            if (route.MissingReason is null && (route.Circuit.UnavailableReason is not null || UnhealthyReason(health, route) is not null))
+            if (route.Circuit.UnavailableReason is not null || UnhealthyReason(health, route) is not null)
             {
                 healthy = false;
                 break;
@@ -321,22 +323,31 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 }
             }
 
-            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, all, null, plan) { Cost = cost };
-            (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
-            if (_requestLog is not null)
-            {
-                // The request log's key for quality feedback: the provider's id, or one of the router's when it gave none.
-                response.ResponseId ??= NewId();
-            }
-
-            RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Succeeded, null, cost, null, all.Count - 1, requestId, response.ResponseId, false));
-            Complete(activity, plan, decision);
-            LogRouted(planned.Provider, planned.Model, all.Count);
-            return response;
+            return Answered(plan, planned, started, all, cost, requestId, response, activity);
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
         throw NoRoute(plan, attempts ?? [], last);
+    }
+
+    /// <summary>Attaches the route decision to an answered call and records it.</summary>
+    /// <remarks>Apart from <see cref="GetResponseAsync"/> so its temporaries do not enlarge that method's async frame, which is
+    /// zeroed on every call.</remarks>
+    private ChatResponse Answered(
+        RoutePlan plan, PlannedRoute planned, long started, IReadOnlyList<RouteAttempt> all, CallCost? cost, string? requestId, ChatResponse response, Activity? activity)
+    {
+        RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, all, null, plan) { Cost = cost };
+        (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
+        if (_requestLog is not null)
+        {
+            // The request log's key for quality feedback: the provider's id, or one of the router's when it gave none.
+            response.ResponseId ??= NewId();
+        }
+
+        RecordAttempt(plan, planned, started, new AttemptResult(RequestOutcome.Succeeded, null, cost, null, all.Count - 1, requestId, response.ResponseId, false));
+        Complete(activity, plan, decision);
+        LogRouted(planned.Provider, planned.Model, all.Count);
+        return response;
     }
 
     /// <inheritdoc/>
@@ -936,7 +947,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>Counts an attempt in the metrics and queues it for the request log; never waits and never throws for the log.</summary>
-    private void RecordAttempt(RoutePlan plan, PlannedRoute planned, long started, AttemptResult result)
+    private void RecordAttempt(RoutePlan plan, PlannedRoute planned, long started, in AttemptResult result)
     {
         // Without a request log or a listener every figure below would be dropped: skip even reading the clock.
         bool measured = EaioMetrics.RequestInstrumentsEnabled;
@@ -981,7 +992,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             ? Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1)
             : null;
 
-    private static void Measure(RoutePlan plan, PlannedRoute planned, AttemptResult result, TimeSpan elapsed, double? utilization)
+    private static void Measure(RoutePlan plan, PlannedRoute planned, in AttemptResult result, TimeSpan elapsed, double? utilization)
     {
         TagList tags = new()
         {

@@ -334,21 +334,28 @@ public sealed class RoutingPolicy
             return (preferred, null);
         }
 
-        foreach (ModelDescriptor model in provider.Models)
+        IReadOnlyList<ModelDescriptor> models = provider.Models;
+        for (int i = 0; i < models.Count; i++)
         {
-            if (Fits(model, required, neededTokens))
+            if (Fits(models[i], required, neededTokens))
             {
-                return (model, null);
+                return (models[i], null);
             }
         }
 
+        return (null, WhyNoModelFits(provider, required, neededTokens));
+    }
+
+    // Apart from ChooseModel: its lambdas capture a parameter, and a closure over one is allocated on every call.
+    private static string WhyNoModelFits(ProviderDescriptor provider, ModelCapabilities required, int neededTokens)
+    {
         if (!provider.Models.Any(m => m.Supports(required)))
         {
-            return (null, $"no model supports {required} (needed by the request)");
+            return $"no model supports {required} (needed by the request)";
         }
 
         int largest = provider.Models.Where(m => m.Supports(required)).Max(m => m.ContextWindow);
-        return (null, string.Create(CultureInfo.InvariantCulture, $"context window too small: the request needs about {neededTokens} tokens, the largest fitting model has {largest}"));
+        return string.Create(CultureInfo.InvariantCulture, $"context window too small: the request needs about {neededTokens} tokens, the largest fitting model has {largest}");
     }
 
     private static (ModelDescriptor? Model, string? Reason) ChoosePinnedModel(
