@@ -333,6 +333,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>Attaches the route decision to an answered call and records it.</summary>
     /// <remarks>Apart from <see cref="GetResponseAsync"/> so its temporaries do not enlarge that method's async frame, which is
     /// zeroed on every call.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ChatResponse Answered(
         RoutePlan plan, PlannedRoute planned, long started, IReadOnlyList<RouteAttempt> all, CallCost? cost, string? requestId, ChatResponse response, Activity? activity)
     {
@@ -536,7 +537,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             throw new InvalidOperationException($"Refusing to send a local-only request to external provider '{planned.Provider}'.");
         }
 
-        ProviderRoute route = _routes[planned.Provider];
+        ProviderRoute route = RouteFor(planned);
 
         // The plan's last route, when local and without per-provider fixes, gets what the caller passed as any middleware
         // passes it on: the options themselves, or a copy that only names the model and shares everything else. A client may
@@ -560,6 +561,22 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         route.Configure?.Invoke(attemptOptions);
         return (route.Client!, attemptOptions);
+    }
+
+    /// <summary>The route of a planned provider.</summary>
+    /// <remarks>Plans name providers by the catalogue's own strings, so comparing references finds the route without the
+    /// case-insensitive hash of a dictionary look-up; the dictionary stays for any other string.</remarks>
+    private ProviderRoute RouteFor(PlannedRoute planned)
+    {
+        foreach (ProviderRoute route in _configuredRoutes)
+        {
+            if (ReferenceEquals(route.Descriptor.Name, planned.Provider))
+            {
+                return route;
+            }
+        }
+
+        return _routes[planned.Provider];
     }
 
     /// <summary>A copy of <paramref name="options"/> naming <paramref name="model"/>, sharing its lists, dictionary and objects.</summary>
@@ -730,7 +747,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private async ValueTask<CallBudget?> ReserveExternalAsync(RoutePlan plan, PlannedRoute planned, Outgoing outgoing, ChatOptions attemptOptions, CancellationToken cancellationToken)
     {
         CallBudget? budget = await _governor.ReserveAsync(plan.Profile.TenantId, planned, outgoing.Messages, attemptOptions, plan.Profile.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
-        if (budget is null || _routes[planned.Provider].TokenRate is not { } tokenRate)
+        if (budget is null || RouteFor(planned).TokenRate is not { } tokenRate)
         {
             return budget;
         }
@@ -988,7 +1005,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     /// <summary>The share of the provider's request rate limit in use, or <see langword="null"/> for a route without one.</summary>
     private double? Utilization(PlannedRoute planned) =>
-        _routes[planned.Provider].RequestRate?.GetStatistics() is { } statistics
+        RouteFor(planned).RequestRate?.GetStatistics() is { } statistics
             ? Math.Clamp((double)(_options.RequestsPerMinute - statistics.CurrentAvailablePermits) / _options.RequestsPerMinute, 0, 1)
             : null;
 
