@@ -7,12 +7,18 @@ namespace Eaio.Routing.Benchmarks;
 /// <summary>
 /// The whole sanitiser on the 8 KB prompt of <see cref="DetectionBenchmarks"/>: the default scanner finds the values and
 /// <see cref="Pseudonymizer"/> replaces them, against one <see cref="SearchValues{T}"/> scan of the same text as the
-/// floor (the same floor as <see cref="PseudonymizationBenchmarks"/>: every <c>@</c> and <c>_</c>).
+/// floor. The floor visits every place where a value of the default detectors can begin and nothing else: each run of
+/// digits (readings, phone numbers, IP addresses, cards, IBANs, coordinates, house numbers), each <c>@</c> (e-mail) and
+/// each <c>+</c> (international phone numbers). Secrets begin with fixed prefixes, which a character scan cannot stop at,
+/// so they add nothing to the floor. The scan for <c>@</c> and <c>_</c> that <see cref="PseudonymizationBenchmarks"/>
+/// uses (there one hit per value) is kept as a row: on this text it stops at almost nothing.
 /// </summary>
 [MemoryDiagnoser]
 public class SanitizerBenchmarks
 {
-    private static readonly SearchValues<char> ScanChars = SearchValues.Create("@_");
+    private static readonly SearchValues<char> ValueStarts = SearchValues.Create("0123456789@+");
+    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> AtAndUnderscore = SearchValues.Create("@_");
 
     private SensitiveDataScanner _scanner = null!;
     private Pseudonymizer _pseudonymizer = null!;
@@ -32,20 +38,11 @@ public class SanitizerBenchmarks
         _ = Sanitize();
     }
 
-    [Benchmark(Baseline = true, Description = "floor: SearchValues IndexOfAny scan, 8 KB")]
-    public int Scan()
-    {
-        ReadOnlySpan<char> text = _prompt;
-        int hits = 0;
-        int found;
-        while ((found = text.IndexOfAny(ScanChars)) >= 0)
-        {
-            hits++;
-            text = text[(found + 1)..];
-        }
+    [Benchmark(Baseline = true, Description = "floor: SearchValues scan to every place a value can begin, 8 KB")]
+    public int Scan() => SearchValuesScan.CountStops(_prompt, ValueStarts, Digits);
 
-        return hits;
-    }
+    [Benchmark(Description = "SearchValues scan for @ and _ only, 8 KB")]
+    public int ScanAtAndUnderscore() => SearchValuesScan.CountHits(_prompt, AtAndUnderscore);
 
     [Benchmark(Description = "detect, 8 KB")]
     public int Detect() => _scanner.Scan(_prompt).Spans.Count;
