@@ -3,7 +3,8 @@ using Microsoft.Extensions.AI;
 
 namespace Eaio.Routing.Benchmarks;
 
-/// <summary>The parts of the router's cost that can be measured alone: planning (<c>Explain</c>) and the options copy each attempt makes.</summary>
+/// <summary>The parts of the router's cost that can be measured alone: planning (<c>Explain</c>), the deep options copy an
+/// attempt that may be followed by another gets, and the copy that only names the model, which the plan's last local route gets.</summary>
 [MemoryDiagnoser]
 public class RoutingPartsBenchmarks
 {
@@ -24,4 +25,7 @@ public class RoutingPartsBenchmarks
 
     [Benchmark]
     public ChatOptions Clone() => _profiled.Clone();
+
+    [Benchmark]
+    public ChatOptions WithModel() => HybridRouterChatClient.WithModel(_profiled, "qwen2.5:7b");
 }

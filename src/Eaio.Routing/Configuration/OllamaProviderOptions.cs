@@ -11,6 +11,9 @@ public sealed class OllamaProviderOptions
 
     /// <summary>Gets or sets how long Ollama keeps the model loaded (<c>OLLAMA_KEEP_ALIVE</c>, default <c>30m</c>),
     /// sent as Ollama's duration string: <c>30m</c>, <c>1h30m</c>, <c>300</c> (seconds), <c>-1</c> (forever) or <c>0</c> (unload).</summary>
+    /// <remarks>The Ollama client the package builds sends it with every chat request that names no <c>keep_alive</c> of its
+    /// own (a string, which is what OllamaSharp accepts) in <see cref="Microsoft.Extensions.AI.ChatOptions.AdditionalProperties"/>. Like <see cref="BaseUrl"/>, it does not
+    /// apply to a client the host registers itself.</remarks>
     public string KeepAlive { get; set; } = "30m";
 
     /// <summary>Gets the local model for each task; unset tasks keep the catalogue's defaults.</summary>

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Anthropic;
 using Microsoft.Extensions.AI;
@@ -24,19 +25,14 @@ internal static class ProviderClientFactory
         httpClient.BaseAddress ??= options.BaseUrl;
         OllamaApiClient client = new(httpClient, options.DefaultModel);
         string keepAlive = options.KeepAlive;
-        client.OutgoingJsonSerializerOptions.TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        JsonSerializerOptions outgoing = client.OutgoingJsonSerializerOptions;
+        outgoing.TypeInfoResolver = (outgoing.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(info =>
         {
-            Modifiers =
+            if (info.Type == typeof(ChatRequest))
             {
-                info =>
-                {
-                    if (info.Type == typeof(ChatRequest))
-                    {
-                        info.OnSerializing = request => ((ChatRequest)request).KeepAlive ??= keepAlive;
-                    }
-                },
-            },
-        };
+                info.OnSerializing = request => ((ChatRequest)request).KeepAlive ??= keepAlive;
+            }
+        });
         return client;
     }
 

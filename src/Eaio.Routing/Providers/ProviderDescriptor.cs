@@ -46,7 +46,12 @@ public sealed class ProviderDescriptor
         Tier = tier;
         Models = [.. models];
         TaskModels = taskModels.ToFrozenDictionary();
-        _modelForTask = [.. Enum.GetValues<ModelTask>().Select(task => Find(TaskModels.GetValueOrDefault(task) ?? TaskModels[ModelTask.General])!)];
+        ModelTask[] tasks = Enum.GetValues<ModelTask>();
+        _modelForTask = new ModelDescriptor[tasks.Max(task => (int)task) + 1];
+        for (int i = 0; i < _modelForTask.Length; i++)
+        {
+            _modelForTask[i] = Find(TaskModels.GetValueOrDefault((ModelTask)i) ?? TaskModels[ModelTask.General])!;
+        }
         LatencyRank = latencyRank;
         KeySetting = keySetting;
     }

@@ -113,8 +113,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             LogAuditOff();
         }
 
-        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
-        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
+        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests, "MAX_CONCURRENT_LOCAL"));
+        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests, "MAX_CONCURRENT_API"));
 
         CancellationSourcePool timeouts = new(_time);
         Dictionary<string, ProviderRoute> routes = new(StringComparer.OrdinalIgnoreCase);
@@ -168,7 +168,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 TokenRate = tokenRate,
                 RequestRate = requestRate,
-                DefaultModel = client.GetService<ChatClientMetadata>()?.DefaultModelId,
             };
         }
 
@@ -540,11 +539,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ProviderRoute route = RouteFor(planned);
 
         // The plan's last route, when local and without per-provider fixes, gets what the caller passed as any middleware
-        // passes it on: the options themselves, or a copy that only names the model and shares everything else. A client may
-        // change the options it gets (MEAI allows it), so earlier routes get deep copies a later route cannot see changed.
+        // passes it on: the options themselves when they already name the model, or a copy that only names it and shares
+        // everything else. A client may change the options it gets (MEAI allows it), so earlier routes get deep copies a
+        // later route cannot see changed.
         if (options is not null && lastRoute && planned.Tier == ProviderTier.Local && route.Configure is null)
         {
-            return string.Equals(options.ModelId ?? route.DefaultModel, planned.Model, StringComparison.Ordinal)
+            return string.Equals(options.ModelId, planned.Model, StringComparison.Ordinal)
                 ? (route.Client!, options)
                 : (route.Client!, WithModel(options, planned.Model));
         }
@@ -944,8 +944,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// idle; nothing here reads that, and on a lightly loaded router it would cost every call a clock read. The held permit
     /// keeps it from ever being idle. Disposing the limiter ends the lease with it.
     /// </remarks>
-    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued)
+    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued, string setting)
     {
+        if (permits < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permits), permits, $"{setting} is {permits}; it must be a whole number of 1 or more.");
+        }
+
         ConcurrencyLimiter limiter = new(new ConcurrencyLimiterOptions
         {
             PermitLimit = permits < int.MaxValue ? permits + 1 : permits, // int.MaxValue is no limit either way
@@ -1148,8 +1153,5 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         /// <summary>Gets the provider's requests-per-minute limit, read for the rate-limit utilisation.</summary>
         public RateLimiter? RequestRate { get; init; }
-
-        /// <summary>Gets the model the provider's client uses when a request names none, if the client says.</summary>
-        public string? DefaultModel { get; init; }
     }
 }

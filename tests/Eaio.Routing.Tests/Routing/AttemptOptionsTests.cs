@@ -10,25 +10,29 @@ public sealed class AttemptOptionsTests
     private static readonly ChatMessage[] s_question = [new(ChatRole.User, "How do I read an electricity meter?")];
 
     [Test]
-    public async Task A_local_route_on_its_clients_default_model_gets_the_callers_options_as_they_are()
+    public async Task Options_that_already_name_the_planned_model_go_to_the_last_local_route_as_they_are()
     {
         RecordingClient ollama = new("llama3.2:3b");
         using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
         ChatOptions options = Profiled(PrivacyLevel.Private);
+        options.ModelId = "llama3.2:3b";
 
         await router.GetResponseAsync(s_question, options);
 
         Assert.That(ollama.Received.Single(), Is.SameAs(options));
-        Assert.That(options.ModelId, Is.Null, "the router must not write into the caller's options");
+        Assert.That(options.ModelId, Is.EqualTo("llama3.2:3b"));
     }
 
-    [TestCase(null, Description = "a client that does not say its default model")]
-    [TestCase("phi3:mini", Description = "a client whose default is another model")]
-    public async Task A_route_on_another_model_gets_a_copy_naming_it(string? clientDefault)
+    [TestCase(null, "llama3.2:3b", Description = "no model named; the client's default is the planned model")]
+    [TestCase(null, null, Description = "a client that does not say its default model")]
+    [TestCase("phi3:mini", "llama3.2:3b", Description = "the caller named another model than the plan's")]
+    public async Task The_last_local_route_gets_a_copy_naming_the_planned_model(string? callerModel, string? clientDefault)
     {
+        // Even a client whose default is the planned model is told it: a host's pipeline may put another default in front.
         RecordingClient ollama = new(clientDefault);
         using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
         ChatOptions options = Profiled(PrivacyLevel.Private);
+        options.ModelId = callerModel;
         options.Temperature = 0.25f;
 
         await router.GetResponseAsync(s_question, options);
@@ -37,11 +41,12 @@ public sealed class AttemptOptionsTests
         Assert.That(received, Is.Not.SameAs(options));
         Assert.That(received.ModelId, Is.EqualTo("llama3.2:3b"));
         Assert.That(received.Temperature, Is.EqualTo(0.25f), "the copy keeps what the caller set");
-        Assert.That(options.ModelId, Is.Null, "the router must not write into the caller's options");
+        Assert.That(received.AdditionalProperties, Is.SameAs(options.AdditionalProperties), "the copy shares, as the options themselves would");
+        Assert.That(options.ModelId, Is.EqualTo(callerModel), "the router must not write into the caller's options");
     }
 
     [Test]
-    public async Task A_model_the_caller_names_is_not_replaced_by_the_clients_default()
+    public async Task A_model_the_profile_pins_reaches_the_client()
     {
         RecordingClient ollama = new("llama3.2:3b");
         using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
@@ -113,6 +118,15 @@ public sealed class AttemptOptionsTests
         Assert.That(((DerivedOptions)copy).Extra, Is.EqualTo("kept"));
         Assert.That(copy.ModelId, Is.EqualTo("qwen2.5:7b"));
         Assert.That(options.ModelId, Is.Null);
+    }
+
+    [Test]
+    public void A_concurrency_limit_below_one_is_refused_with_its_setting()
+    {
+        ArgumentOutOfRangeException? error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => _ = new HybridRouterChatClient(new EaioHybridChatOptions { MaxConcurrentLocal = 0 }, new Dictionary<string, IChatClient>()));
+
+        Assert.That(error!.Message, Does.Contain("MAX_CONCURRENT_LOCAL is 0").And.Contain("1 or more"));
     }
 
     private static object SampleValue(Type type)

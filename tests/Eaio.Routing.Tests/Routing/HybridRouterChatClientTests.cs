@@ -394,6 +394,10 @@ public sealed class HybridRouterChatClientTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "refused, not queued");
         Assert.That(error!.Attempts.Single().Error, Does.Contain("MAX_QUEUED_REQUESTS"));
         Assert.That(queued.IsCompleted, Is.False, "the second request waits in the queue");
+
+        // Ending the first request hands its slot to the queued one.
+        await first.DisposeAsync();
+        Assert.That((await queued).Text, Is.EqualTo("Local answer."));
     }
 
     [Test]
