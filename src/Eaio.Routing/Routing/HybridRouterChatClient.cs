@@ -237,11 +237,48 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    public async Task<ChatResponse> GetResponseAsync(
+    public Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        RoutePlan plan = Explain(messages, options);
+        // Failures reach the caller through the task, as from an async method.
+        try
+        {
+            ArgumentNullException.ThrowIfNull(messages);
+            RoutePlan plan = Explain(messages, options);
+            IReadOnlyList<PlannedRoute> routes = plan.Routes;
+            if (routes.Count == 0 || routes[0].Tier != ProviderTier.Local || EaioMetrics.Source.HasListeners())
+            {
+                return RouteAsync(plan, messages, options, null, cancellationToken);
+            }
+
+            // A local first route has no budget, audit or placeholders: when its client answers at once (a cache, an
+            // in-process model), the call ends here without the async machinery of RouteAsync, which otherwise takes over
+            // the call as it is.
+            PlannedRoute planned = routes[0];
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options, lastRoute: routes.Count == 1);
+            long started = _time.GetTimestamp();
+            ValueTask<ChatResponse> call = client.RespondAsync(messages, attemptOptions, cancellationToken);
+            if (!call.IsCompletedSuccessfully)
+            {
+                return RouteAsync(plan, messages, options, new FirstCall(client, attemptOptions, started, call), cancellationToken);
+            }
+
+            ChatResponse response = call.Result;
+            RouteAttempt[] attempts = [new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null)];
+            string? requestId = _requestLog is null ? null : NewId();
+            return Task.FromResult(Answered(plan, planned, started, attempts, BudgetGovernor.Free(response.Usage), requestId, response, activity: null));
+        }
+#pragma warning disable CA1031 // Not handled: handed to the caller through the task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Task.FromException<ChatResponse>(ex);
+        }
+    }
+
+    private async Task<ChatResponse> RouteAsync(
+        RoutePlan plan, IEnumerable<ChatMessage> messages, ChatOptions? options, FirstCall? first, CancellationToken cancellationToken)
+    {
         List<RouteAttempt>? attempts = null; // made on the first failure: most requests succeed at their first route
         Exception? last = null;
         using Activity? activity = EaioMetrics.Source.StartActivity("chat", ActivityKind.Client);
@@ -258,8 +295,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 continue;
             }
 
-            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = Prepare(plan, planned, options, lastRoute: r == routes.Count - 1);
-            long started = _time.GetTimestamp();
+            // The first route's call may already be under way: GetResponseAsync started it and handed it over.
+            FirstCall? started0 = r == 0 ? first : null;
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = started0 is { } f
+                ? (f.Client, f.Options)
+                : Prepare(plan, planned, options, lastRoute: r == routes.Count - 1);
+            long started = started0?.Started ?? _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
             ChatResponse? response = null;
             CallBudget? budget = null;
@@ -268,7 +309,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
                 GuardEgress(planned, outgoing, attemptOptions);
                 budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
-                response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                response = started0 is { } call
+                    ? await call.Call.ConfigureAwait(false)
+                    : await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -1135,6 +1178,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope);
 
     /// <summary>How an attempt ended, for the metrics and the request log.</summary>
+    /// <summary>A local first route's call that <see cref="GetResponseAsync"/> started and <see cref="RouteAsync"/> finishes.</summary>
+    private readonly record struct FirstCall(ProviderResilienceChatClient Client, ChatOptions Options, long Started, ValueTask<ChatResponse> Call);
+
     private readonly record struct AttemptResult(
         RequestOutcome Outcome, string? ErrorType, CallCost? Cost, TimeSpan? FirstUpdate, int Fallbacks, string? RequestId, string? ResponseId, bool Streamed);
 

@@ -121,6 +121,22 @@ public sealed class AttemptOptionsTests
     }
 
     [Test]
+    public void Bad_arguments_and_failures_of_a_local_answer_arrive_through_the_task_as_from_an_async_method()
+    {
+        RecordingClient ollama = new("llama3.2:3b") { Fail = true };
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+
+        Task<ChatResponse> noMessages = router.GetResponseAsync(null!);
+        Task<ChatResponse> badProfile = router.GetResponseAsync(s_question, Profiled(PrivacyLevel.Private, p => p.Complexity = 2));
+        Task<ChatResponse> failed = router.GetResponseAsync(s_question, Profiled(PrivacyLevel.Private));
+
+        Assert.ThrowsAsync<ArgumentNullException>(() => noMessages);
+        Assert.ThrowsAsync<ArgumentException>(() => badProfile);
+        NoRouteAvailableException? error = Assert.ThrowsAsync<NoRouteAvailableException>(() => failed);
+        Assert.That(error!.Attempts.Single().ErrorType, Is.EqualTo(nameof(HttpRequestException)));
+    }
+
+    [Test]
     public void A_concurrency_limit_below_one_is_refused_with_its_setting()
     {
         ArgumentOutOfRangeException? error = Assert.Throws<ArgumentOutOfRangeException>(
