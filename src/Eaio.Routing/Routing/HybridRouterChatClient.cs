@@ -296,11 +296,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
 
             // The first route's call may already be under way: GetResponseAsync started it and handed it over.
-            FirstCall? started0 = r == 0 ? first : null;
-            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = started0 is { } f
+            FirstCall? handedOver = r == 0 ? first : null;
+            (ProviderResilienceChatClient client, ChatOptions attemptOptions) = handedOver is { } f
                 ? (f.Client, f.Options)
                 : Prepare(plan, planned, options, lastRoute: r == routes.Count - 1);
-            long started = started0?.Started ?? _time.GetTimestamp();
+            long started = handedOver?.Started ?? _time.GetTimestamp();
             Outgoing outgoing = new(messages, null, null);
             ChatResponse? response = null;
             CallBudget? budget = null;
@@ -309,7 +309,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
                 GuardEgress(planned, outgoing, attemptOptions);
                 budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
-                response = started0 is { } call
+                response = handedOver is { } call
                     ? await call.Call.ConfigureAwait(false)
                     : await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
             }
@@ -373,8 +373,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>Attaches the route decision to an answered call and records it.</summary>
-    /// <remarks>Apart from <see cref="GetResponseAsync"/> so its temporaries do not enlarge that method's async frame, which is
-    /// zeroed on every call.</remarks>
+    /// <remarks>Shared by the answer that is there at once and <see cref="RouteAsync"/>, and kept out of the latter so its
+    /// temporaries do not enlarge the async frame, which is zeroed on every call.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ChatResponse Answered(
         RoutePlan plan, PlannedRoute planned, long started, IReadOnlyList<RouteAttempt> all, CallCost? cost, string? requestId, ChatResponse response, Activity? activity)
