@@ -306,12 +306,18 @@ public sealed partial class HybridRouterChatClient : IChatClient
             CallBudget? budget = null;
             try
             {
-                outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
-                GuardEgress(planned, outgoing, attemptOptions);
-                budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
-                response = handedOver is { } call
-                    ? await call.Call.ConfigureAwait(false)
-                    : await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                if (handedOver is { } call)
+                {
+                    // A local call: nothing to mask, guard or reserve, and nothing may stand between it and its await.
+                    response = await call.Call.ConfigureAwait(false);
+                }
+                else
+                {
+                    outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                    GuardEgress(planned, outgoing, attemptOptions);
+                    budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
+                    response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -1177,10 +1183,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the vault scope to restore from.</summary>
     private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope);
 
-    /// <summary>How an attempt ended, for the metrics and the request log.</summary>
     /// <summary>A local first route's call that <see cref="GetResponseAsync"/> started and <see cref="RouteAsync"/> finishes.</summary>
     private readonly record struct FirstCall(ProviderResilienceChatClient Client, ChatOptions Options, long Started, ValueTask<ChatResponse> Call);
 
+    /// <summary>How an attempt ended, for the metrics and the request log.</summary>
     private readonly record struct AttemptResult(
         RequestOutcome Outcome, string? ErrorType, CallCost? Cost, TimeSpan? FirstUpdate, int Fallbacks, string? RequestId, string? ResponseId, bool Streamed);
 
