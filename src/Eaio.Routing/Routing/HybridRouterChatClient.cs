@@ -198,7 +198,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="options">The request's options, with its <see cref="RequestProfile"/>.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The profile holds a value outside its range.</exception>
+    /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
     public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);

@@ -10,6 +10,8 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed class RequestProfiler
 {
+    private const string KeepAliveProperty = "keep_alive";
+
     private const string RawFactoryNote =
         "CRITICAL: ChatOptions.RawRepresentationFactory is set, and what it puts into the provider's request cannot be checked, so the request stays local";
 
@@ -29,13 +31,23 @@ internal sealed class RequestProfiler
     }
 
     /// <summary>Resolves the profile of a request.</summary>
-    /// <exception cref="ArgumentException">The host's profile holds a value outside its range (for example a complexity of 1.5).</exception>
+    /// <exception cref="ArgumentException">The host's profile holds a value outside its range (for example a complexity of 1.5),
+    /// or the options carry an Ollama <c>keep_alive</c> that is not a string.</exception>
     public ResolvedRequestProfile Resolve(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         RequestProfile? host = options.GetEaioProfile();
         if (host?.Complexity is { } given && (double.IsNaN(given) || given is < 0 or > 1))
         {
             throw new ArgumentException($"RequestProfile.Complexity is {given}; it must be between 0 and 1, or null to let the router estimate it.", nameof(options));
+        }
+
+        if (options?.AdditionalProperties is { Count: > 0 } properties
+            && properties.TryGetValue(KeepAliveProperty, out object? keepAlive) && keepAlive is not (null or string))
+        {
+            // OllamaSharp casts it to a string: anything else would fail the local call as if Ollama had, and count against it.
+            throw new ArgumentException(
+                $"ChatOptions.AdditionalProperties[\"{KeepAliveProperty}\"] is a {keepAlive.GetType().Name} ({keepAlive}); Ollama's keep-alive must be a string such as \"30m\", \"1h30m\", \"300\", \"-1\" or \"0\".",
+                nameof(options));
         }
 
         PrivacyLevel privacy = ResolvePrivacy(host);

@@ -287,6 +287,30 @@ public sealed class HybridRouterChatClientTests
 
     [TestCase(false)]
     [TestCase(true)]
+    public async Task A_keep_alive_that_is_not_a_string_is_refused_before_Ollama_is_called(bool streaming)
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        ChatOptions options = RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private);
+        options.AdditionalProperties!["keep_alive"] = TimeSpan.FromMinutes(5);
+
+        ArgumentException? error = Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            if (streaming)
+            {
+                await h.Chat.GetStreamingResponseAsync(s_question, options).ToChatResponseAsync();
+            }
+            else
+            {
+                await h.Chat.GetResponseAsync(s_question, options);
+            }
+        });
+
+        Assert.That(error!.Message, Does.Contain("keep_alive").And.Contain("TimeSpan").And.Contain("must be a string"));
+        Assert.That(h.Ollama.ChatRequestCount, Is.Zero);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public async Task DeepSeek_gets_its_output_limit_as_max_tokens(bool streaming)
     {
         await using RouterHarness h = await RouterHarness.StartAsync();
