@@ -11,8 +11,9 @@ namespace Eaio.Routing.Benchmarks;
 /// digit of each run of digits (readings, phone numbers, IP addresses, cards, IBANs, coordinates, house numbers), at
 /// each <c>@</c> (e-mail) and at each <c>+</c> (international phone numbers; a sign and the digits after it are one
 /// stop). Values that start with letters (IBANs, addresses, some IPv6) are reached at their first digit, and secrets,
-/// which begin with fixed prefixes a character scan cannot stop at, add nothing: both make the floor a little faster. The scan for <c>@</c> and <c>_</c> that <see cref="PseudonymizationBenchmarks"/>
-/// uses (there one hit per value) is kept as a row: on this text it stops at almost nothing.
+/// which begin with fixed prefixes a character scan cannot stop at, add nothing: both make the floor a little faster.
+/// The scan for <c>@</c> and <c>_</c> that <see cref="PseudonymizationBenchmarks"/> uses (there one hit per value) is
+/// kept as a row: on this text it stops at almost nothing.
 /// </summary>
 [MemoryDiagnoser]
 public class SanitizerBenchmarks

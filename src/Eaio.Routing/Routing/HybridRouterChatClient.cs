@@ -67,6 +67,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="requestLog">Where every route attempt, local and external, is logged for the optimisation report; nothing is logged when <see langword="null"/>.</param>
     /// <param name="health">The provider health the router plans with (an unhealthy Ollama is out of plans); only configuration and circuits count when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="providerClients"/> is <see langword="null"/>.</exception>
+    /// <exception cref="EaioConfigurationException">An option is out of range, as <c>AddEaioHybridChat</c> would report it.</exception>
     public HybridRouterChatClient(
         EaioHybridChatOptions options,
         IReadOnlyDictionary<string, IChatClient> providerClients,
@@ -81,6 +82,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(providerClients);
+        EaioOptionsBinder.Validate(options);
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
@@ -113,8 +115,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             LogAuditOff();
         }
 
-        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests, "MAX_CONCURRENT_LOCAL"));
-        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests, "MAX_CONCURRENT_API"));
+        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
+        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
 
         CancellationSourcePool timeouts = new(_time);
         Dictionary<string, ProviderRoute> routes = new(StringComparer.OrdinalIgnoreCase);
@@ -993,13 +995,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// idle; nothing here reads that, and on a lightly loaded router it would cost every call a clock read. The held permit
     /// keeps it from ever being idle. Disposing the limiter ends the lease with it.
     /// </remarks>
-    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued, string setting)
+    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued)
     {
-        if (permits < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(permits), permits, $"{setting} is {permits}; it must be a whole number of 1 or more.");
-        }
-
         ConcurrencyLimiter limiter = new(new ConcurrencyLimiterOptions
         {
             PermitLimit = permits < int.MaxValue ? permits + 1 : permits, // int.MaxValue is no limit either way

@@ -137,12 +137,12 @@ public sealed class AttemptOptionsTests
     }
 
     [Test]
-    public void A_concurrency_limit_below_one_is_refused_with_its_setting()
+    public void Options_given_to_the_constructor_are_validated_like_configuration()
     {
-        ArgumentOutOfRangeException? error = Assert.Throws<ArgumentOutOfRangeException>(
+        EaioConfigurationException? error = Assert.Throws<EaioConfigurationException>(
             () => _ = new HybridRouterChatClient(new EaioHybridChatOptions { MaxConcurrentLocal = 0 }, new Dictionary<string, IChatClient>()));
 
-        Assert.That(error!.Message, Does.Contain("MAX_CONCURRENT_LOCAL is 0").And.Contain("1 or more"));
+        Assert.That(error!.Message, Does.Contain("MAX_CONCURRENT_LOCAL='0'").And.Contain("1 or more"));
     }
 
     private static object SampleValue(Type type)
