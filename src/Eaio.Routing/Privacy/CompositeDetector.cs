@@ -1,17 +1,28 @@
 namespace Eaio.Routing;
 
-/// <summary>Runs every registered detector over the same text, so the pseudonymiser sees all their spans at once.</summary>
+/// <summary>
+/// Runs every registered detector over the same text, so the pseudonymiser sees all their spans at once: on the folded
+/// text (see <see cref="TextNormalizer"/>), with the spans mapped back and this library's own placeholders left out.
+/// </summary>
 internal sealed class CompositeDetector(IEnumerable<ISensitiveDataDetector> detectors) : ISensitiveDataDetector
 {
-    private readonly ISensitiveDataDetector[] _detectors = [.. detectors];
+    private readonly SensitiveDataScanner _scanner = new(detectors);
 
-    public bool IsEmpty => _detectors.Length == 0;
+    public bool IsEmpty => _scanner.Detectors.Count == 0;
 
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
-        foreach (ISensitiveDataDetector detector in _detectors)
+        if (spans is List<SensitiveSpan> list)
         {
-            detector.Detect(text, spans);
+            _scanner.Detect(text, list);
+            return;
+        }
+
+        List<SensitiveSpan> found = [];
+        _scanner.Detect(text, found);
+        foreach (SensitiveSpan span in found)
+        {
+            spans.Add(span);
         }
     }
 }

@@ -258,12 +258,15 @@ public sealed class EgressGuard
 
     private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
     {
+        // The same folding as the masking step: a zero-width character inside a value must not hide it here either.
+        string? folded = TextNormalizer.Fold(text, out int[]? map);
+        ReadOnlySpan<char> input = folded ?? text;
         foreach (ISensitiveDataDetector detector in _detectors)
         {
             spans.Clear();
             try
             {
-                detector.Detect(text, spans);
+                detector.Detect(input, spans);
             }
 #pragma warning disable CA1031 // Fail closed: a detector that cannot say the text is clean blocks it.
             catch (Exception ex)
@@ -273,6 +276,13 @@ public sealed class EgressGuard
                 continue;
             }
 
+            if (map is not null)
+            {
+                TextNormalizer.MapBack(spans, 0, map);
+            }
+
+            // A placeholder the masking step wrote is not a value: "Password=SECRET_1;" may leave.
+            PlaceholderSyntax.RemovePlaceholderSpans(text, spans);
             foreach (SensitiveSpan span in spans)
             {
                 Count(found, span.EntityType);

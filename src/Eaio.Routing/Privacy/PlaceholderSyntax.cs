@@ -120,6 +120,86 @@ internal static class PlaceholderSyntax
         return true;
     }
 
+    /// <summary>
+    /// Removes, from index <paramref name="from"/> on, the spans that are one of this library's own placeholders
+    /// (<c>SECRET_1</c>, <c>BUILDING_2</c>) or redaction marks (<c>[REDACTED_EMAIL]</c>), or lie inside one.
+    /// </summary>
+    /// <remarks>
+    /// Masked text is scanned again by the egress guard: a detector that took <c>Password=SECRET_1;</c> for a password
+    /// would block every masked connection string. Only the stems of the built-in entity types count, upper-case as they
+    /// are issued, so a host's id that merely looks like a placeholder (<c>AHU_3</c>) is still reported.
+    /// </remarks>
+    public static void RemovePlaceholderSpans(ReadOnlySpan<char> text, List<SensitiveSpan> spans, int from = 0)
+    {
+        int kept = from;
+        for (int i = from; i < spans.Count; i++)
+        {
+            if (!IsOwnPlaceholder(text, spans[i]))
+            {
+                spans[kept++] = spans[i];
+            }
+        }
+
+        if (kept < spans.Count)
+        {
+            spans.RemoveRange(kept, spans.Count - kept);
+        }
+    }
+
+    private static bool IsOwnPlaceholder(ReadOnlySpan<char> text, SensitiveSpan span)
+    {
+        int start = span.Start;
+        int end = span.End;
+        while (start < end && text[start] is ' ' or '"' or '\'' or '`' or '[')
+        {
+            start++;
+        }
+
+        while (end > start && text[end - 1] is ' ' or '"' or '\'' or '`' or ']' or ';' or ',' or '.')
+        {
+            end--;
+        }
+
+        if (start == end)
+        {
+            return false;
+        }
+
+        while (start > 0 && IsWordChar(text[start - 1]))
+        {
+            start--;
+        }
+
+        while (end < text.Length && IsWordChar(text[end]))
+        {
+            end++;
+        }
+
+        ReadOnlySpan<char> word = text[start..end];
+        if (start >= 1 && end < text.Length && text[start - 1] == '[' && text[end] == ']' && word.StartsWith("REDACTED_", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!IsPlaceholderShaped(word) || word.ContainsAnyInRange('a', 'z'))
+        {
+            return false;
+        }
+
+        return s_ownStems.Contains(word[..word.LastIndexOf('_')]);
+    }
+
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_ownStems =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        [
+            EntityTypes.Email, EntityTypes.Phone, EntityTypes.IpAddress, EntityTypes.PaymentCard, EntityTypes.Iban,
+            EntityTypes.Secret, EntityTypes.Coordinates, EntityTypes.StreetAddress, EntityTypes.Person, EntityTypes.Building,
+            EntityTypes.Site, EntityTypes.Equipment, EntityTypes.Readings, ToolCallIdStem,
+        ], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The stem of the opaque ids that replace tool-call ids on the way out.</summary>
+    public const string ToolCallIdStem = "CALL";
+
     /// <summary>Turns an entity type into a placeholder stem: upper-case ASCII, other characters as <c>_</c>.</summary>
     public static string ToStem(string entityType)
     {

@@ -1,27 +1,38 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds time series of readings: at least <see cref="MinimumReadings"/> timestamps each followed by a number
-/// (<c>2016-03-01 00:00:00,12.5</c>, <c>08:00 41.2 kWh</c>), close together. One building's consumption is CRITICAL.
+/// Finds time series of readings: at least <see cref="MinimumReadings"/> timestamps, each with a value next to it, close
+/// together, in whatever serialisation carries them. One building's consumption is CRITICAL.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Timestamps are ISO 8601 dates with optional times (<c>2016-03-01</c>, <c>2016-03-01T00:00:00Z</c>),
-/// US dates (<c>3/1/2016 14:00</c>) and times of day (<c>08:00</c>, <c>08:00:30</c>). The number may follow
-/// empty CSV cells (<c>2016-03-01 00:00:00,,,4.2</c>).
+/// A reading is a timestamp and a number with only "glue" between them, in either order: separators, quotes, brackets,
+/// arrows, units and up to a few key words (<c>"value":</c>, <c>kwh=</c>, <c>| kWh |</c>, <c>&lt;kwh&gt;</c>), but no end of
+/// a sentence. That one rule covers CSV (quoted, semicolon, long format with a building column), JSON objects and
+/// <c>[time, value]</c> pairs, dictionaries keyed by time, NDJSON, YAML, XML, logfmt, Markdown tables, log lines and prose
+/// such as <c>at 08:00 the meter read 41.2</c>. Columns written apart (<c>{"timestamps": [...], "values": [...]}</c>, a
+/// transposed CSV) count as many readings as the shorter of a run of timestamps and the run of numbers beside it.
+/// Timestamps are those of <c>TimestampLexer</c>: ISO 8601, numeric dates, month names, times of day, epoch seconds
+/// and milliseconds.
 /// </para>
 /// <para>
 /// Readings belong to one series while fewer than <see cref="MaximumGap"/> characters separate them; each series with
-/// enough readings is one span. A log with timestamped numbers (an access log with status codes) is also a series:
-/// a false alarm here keeps a request local, which costs less than sending a building's readings out.
+/// enough readings is one span. Readings that make no series here are counted by <see cref="CountLooseReadings"/>, so a
+/// request can add them up across its messages: a series split over turns is still a series. A log with timestamped
+/// numbers is also a series: a false alarm keeps a request local, which costs less than sending a building's readings out.
 /// </para>
 /// </remarks>
-public sealed partial class ReadingsDetector : ISensitiveDataDetector
+public sealed class ReadingsDetector : ISensitiveDataDetector
 {
-    private static readonly SearchValues<char> TimestampSeparators = SearchValues.Create(":/-");
+    // Between a timestamp and its value: at most this many characters, and this many words (more where the glue is
+    // structured, as in logfmt or JSON with a building and a meter key before the value).
+    private const int MaximumGlue = 96;
+    private const int MaximumGlueWords = 3;
+    private const int MaximumStructuredGlueWords = 8;
+
+    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
 
     /// <summary>Initializes a new instance of the <see cref="ReadingsDetector"/> class.</summary>
     /// <param name="minimumReadings">How many timestamp/value pairs make a series; at least 2.</param>
@@ -44,99 +55,277 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        int seriesStart = -1;
-        int seriesEnd = -1;
-        int count = 0;
-        int resume = 0;
-        while (TryMatchReading(text, ref resume, out ValueMatch match))
-        {
-            if (count > 0 && match.Index - seriesEnd > MaximumGap)
-            {
-                Report(seriesStart, seriesEnd, count, spans);
-                count = 0;
-            }
-
-            if (count == 0)
-            {
-                seriesStart = match.Index;
-            }
-
-            seriesEnd = match.Index + match.Length;
-            count++;
-        }
-
-        if (count > 0)
-        {
-            Report(seriesStart, seriesEnd, count, spans);
-        }
+        _ = Run(text, spans);
     }
 
     /// <summary>
-    /// Finds the next match at or after <paramref name="resume"/>, the same one that enumerating the regex over the whole
-    /// text gives, without trying the regex at every digit.
+    /// Counts the readings in <paramref name="text"/> that belong to no series of their own (fewer than
+    /// <see cref="MinimumReadings"/> close together), for a caller that adds them up over a whole request.
     /// </summary>
-    /// <remarks>
-    /// Every timestamp form has a '-', '/' or ':' between two digits right after its first run of digits
-    /// (<c>2016-</c>, <c>3/</c>, <c>08:</c>), and the lookbehind lets a match start only where a run of digits starts. So
-    /// for each such separator, found with a vectorised search, the one possible start is the start of the digits before
-    /// it, and the anchored regex is tried there alone.
-    /// </remarks>
-    private static bool TryMatchReading(ReadOnlySpan<char> text, ref int resume, out ValueMatch match)
+    /// <param name="text">The text.</param>
+    /// <returns>The number of readings outside any series.</returns>
+    public int CountLooseReadings(ReadOnlySpan<char> text) => Run(text, null);
+
+    /// <summary>Finds the series, reports them to <paramref name="spans"/> when given, and returns the loose readings.</summary>
+    internal int Run(ReadOnlySpan<char> text, ICollection<SensitiveSpan>? spans)
     {
-        int from = resume;
-        while (from < text.Length)
+        if (text.IndexOfAny(Digits) < 0)
         {
-            int found = text[from..].IndexOfAny(TimestampSeparators);
+            return 0;
+        }
+
+        Token[] tokens = ArrayPool<Token>.Shared.Rent(64);
+        try
+        {
+            int count = Lex(text, ref tokens);
+            return count < 2 ? 0 : FindSeries(text, tokens.AsSpan(0, count), spans);
+        }
+        finally
+        {
+            ArrayPool<Token>.Shared.Return(tokens);
+        }
+    }
+
+    private static int Lex(ReadOnlySpan<char> text, ref Token[] tokens)
+    {
+        int count = 0;
+        int i = 0;
+        while (i < text.Length)
+        {
+            int found = text[i..].IndexOfAny(Digits);
             if (found < 0)
             {
                 break;
             }
 
-            int x = from + found;
-            from = x + 1;
-
-            // \d in the regex is any Unicode decimal digit, as char.IsDigit.
-            if (x == 0 || x + 1 >= text.Length || !char.IsDigit(text[x - 1]) || !char.IsDigit(text[x + 1]))
+            int p = i + found;
+            if (p > 0 && char.IsAsciiDigit(text[p - 1]))
             {
+                // Inside a run a previous token did not take (a glued id such as "B12"): skip the rest of the run.
+                i = p + TimestampLexer.DigitRun(text, p);
                 continue;
             }
 
-            int start = x - 1;
-            while (start > 0 && char.IsDigit(text[start - 1]))
+            Token token;
+            if (TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
             {
-                start--;
+                token = new Token(start, end, IsTimestamp: true);
             }
-
-            // A start inside the previous match is one the whole-text enumeration never tries.
-            if (start < resume)
+            else if (TimestampLexer.TryReadNumber(text, p, out start, out end))
             {
+                token = new Token(start, end, IsTimestamp: false);
+            }
+            else
+            {
+                i = p + Math.Max(1, TimestampLexer.DigitRun(text, p));
                 continue;
             }
 
-            foreach (ValueMatch next in ReadingPattern().EnumerateMatches(text, start))
+            if (count == tokens.Length)
             {
-                match = next;
-                resume = next.Index + next.Length;
-                return true;
+                Token[] larger = ArrayPool<Token>.Shared.Rent(tokens.Length * 2);
+                tokens.AsSpan().CopyTo(larger);
+                ArrayPool<Token>.Shared.Return(tokens);
+                tokens = larger;
             }
+
+            tokens[count++] = token;
+            i = Math.Max(end, p + 1);
         }
 
-        match = default;
-        return false;
+        return count;
     }
 
-    private void Report(int start, int end, int count, ICollection<SensitiveSpan> spans)
+    private int FindSeries(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, ICollection<SensitiveSpan>? spans)
     {
-        if (count >= MinimumReadings)
+        int loose = 0;
+        int seriesStart = -1;
+        int seriesEnd = -1;
+        int readings = 0;
+
+        void Add(int start, int end, int n)
         {
-            spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Readings, count >= 2 * MinimumReadings ? 0.95 : 0.8));
+            if (readings > 0 && start - seriesEnd > MaximumGap)
+            {
+                loose += Close(seriesStart, seriesEnd, readings, spans);
+                readings = 0;
+            }
+
+            if (readings == 0)
+            {
+                seriesStart = start;
+                seriesEnd = end;
+            }
+
+            seriesStart = Math.Min(seriesStart, start);
+            seriesEnd = Math.Max(seriesEnd, end);
+            readings += n;
         }
+
+        int k = 0;
+        while (k < tokens.Length)
+        {
+            Token token = tokens[k];
+            if (!token.IsTimestamp)
+            {
+                k++;
+                continue;
+            }
+
+            // Columns written apart: a run of timestamps with nothing between them, then a run of numbers (or the reverse).
+            int timestampRun = Run(text, tokens, k, timestamps: true);
+            if (timestampRun >= 2)
+            {
+                int after = k + timestampRun;
+                int numbersAfter = after < tokens.Length && IsGlue(text, tokens[after - 1].End, tokens[after].Start)
+                    ? Run(text, tokens, after, timestamps: false)
+                    : 0;
+                int numbersBefore = k > 0 && IsGlue(text, tokens[k - 1].End, token.Start)
+                    ? RunBackwards(text, tokens, k - 1)
+                    : 0;
+                int numbers = Math.Max(numbersAfter, numbersBefore);
+                if (numbers >= 2)
+                {
+                    int first = numbersBefore >= numbersAfter ? k - numbersBefore : k;
+                    int last = numbersBefore >= numbersAfter ? after - 1 : after + numbersAfter - 1;
+                    Add(tokens[first].Start, tokens[last].End, Math.Min(timestampRun, numbers));
+                    k = last + 1;
+                    continue;
+                }
+            }
+
+            // A timestamp and the value just after it, or just before it (41.2 kWh at 08:00).
+            if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
+            {
+                Add(token.Start, tokens[k + 1].End, 1);
+                k += 2;
+                continue;
+            }
+
+            if (k > 0 && !tokens[k - 1].IsTimestamp && IsGlue(text, tokens[k - 1].End, token.Start))
+            {
+                Add(tokens[k - 1].Start, token.End, 1);
+            }
+
+            k++;
+        }
+
+        if (readings > 0)
+        {
+            loose += Close(seriesStart, seriesEnd, readings, spans);
+        }
+
+        return loose;
     }
 
-    // Anchored (\G) at the start given to EnumerateMatches (see TryMatchReading). The timestamp is atomic so "2016-03-01 00:00:00,," cannot backtrack into "2016-03-01" followed by the value "00".
-    [GeneratedRegex(
-        @"\G(?<![\w.:/-])(?>\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}(?:,?\s\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)?|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)[ \t,;|=:]+-?\d+(?:\.\d+)?(?![\d:/-])",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ReadingPattern();
+    private int Close(int start, int end, int readings, ICollection<SensitiveSpan>? spans)
+    {
+        if (readings < MinimumReadings)
+        {
+            return readings;
+        }
+
+        spans?.Add(new SensitiveSpan(start, end - start, EntityTypes.Readings, readings >= 2 * MinimumReadings ? 0.95 : 0.8));
+        return 0;
+    }
+
+    /// <summary>How many tokens of one kind follow each other from <paramref name="k"/> with only separators between them.</summary>
+    private static int Run(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int k, bool timestamps)
+    {
+        int n = 0;
+        while (k + n < tokens.Length && tokens[k + n].IsTimestamp == timestamps
+               && (n == 0 || IsSeparator(text, tokens[k + n - 1].End, tokens[k + n].Start)))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static int RunBackwards(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int k)
+    {
+        int n = 0;
+        while (k - n >= 0 && !tokens[k - n].IsTimestamp
+               && (n == 0 || IsSeparator(text, tokens[k - n].End, tokens[k - n + 1].Start)))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>Whether only a list separator (<c>", "</c>, <c>,</c>, a line break) lies between two tokens of a column.</summary>
+    private static bool IsSeparator(ReadOnlySpan<char> text, int from, int to)
+    {
+        if (to - from > 12)
+        {
+            return false;
+        }
+
+        for (int i = from; i < to; i++)
+        {
+            if (char.IsLetterOrDigit(text[i]) && !TimestampLexer.IsEscapeLetter(text, i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether what lies between a timestamp and a number binds them: short, no end of a sentence, and few words.
+    /// </summary>
+    private static bool IsGlue(ReadOnlySpan<char> text, int from, int to)
+    {
+        if (to - from > MaximumGlue)
+        {
+            return false;
+        }
+
+        int words = 0;
+        bool structured = false;
+        int i = from;
+        while (i < to)
+        {
+            char c = text[i];
+            if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                if (TimestampLexer.IsEscapeLetter(text, i))
+                {
+                    i++;
+                    continue;
+                }
+
+                words++;
+                while (i < to && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.' && i + 1 < to && char.IsLetterOrDigit(text[i + 1])))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '.' or '!' or '?' when i + 1 >= to || char.IsWhiteSpace(text[i + 1]):
+                    // The end of a sentence: what follows is about something else.
+                    if (c != '.' || (i > from && char.IsLetter(text[i - 1])))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case '=' or ':' or '"' or '<' or '|' or '\t' or '{':
+                    structured = true;
+                    break;
+            }
+
+            i++;
+        }
+
+        return words <= (structured ? MaximumStructuredGlueWords : MaximumGlueWords);
+    }
+
+    private readonly record struct Token(int Start, int End, bool IsTimestamp);
 }

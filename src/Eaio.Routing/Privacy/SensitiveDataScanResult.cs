@@ -21,4 +21,7 @@ public sealed class SensitiveDataScanResult
 
     /// <summary>Gets a value indicating whether any detector threw.</summary>
     public bool DetectorFailed => Failures.Count > 0;
+
+    /// <summary>Gets how many readings the text holds outside any series of its own, for adding up over a whole request.</summary>
+    internal int LooseReadings { get; init; }
 }

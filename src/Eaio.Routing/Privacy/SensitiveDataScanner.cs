@@ -54,6 +54,7 @@ public sealed class SensitiveDataScanner
 
         _map = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         UnknownEntitySensitivity = unknownEntitySensitivity;
+        MinimumReadings = _detectors.OfType<ReadingsDetector>().Select(r => r.MinimumReadings).DefaultIfEmpty(int.MaxValue).Min();
     }
 
     /// <summary>Gets the default class of each built-in entity type (see the remarks on <see cref="SensitiveDataScanner"/>).</summary>
@@ -76,6 +77,9 @@ public sealed class SensitiveDataScanner
 
     /// <summary>Gets the detectors, in the order they run.</summary>
     public IReadOnlyList<ISensitiveDataDetector> Detectors => _detectors;
+
+    /// <summary>Gets how many readings make a series for the scanner's <see cref="ReadingsDetector"/>; <see cref="int.MaxValue"/> without one.</summary>
+    internal int MinimumReadings { get; }
 
     /// <summary>Gets the class of entity types that are in neither the default map nor the host's overrides.</summary>
     public DataSensitivity UnknownEntitySensitivity { get; }
@@ -129,11 +133,23 @@ public sealed class SensitiveDataScanner
     {
         List<SensitiveSpan> spans = [];
         List<SensitiveDataDetectorFailure>? failures = null;
+
+        // Detectors see the folded text (no zero-width characters, no full-width digits); spans are mapped back.
+        string? folded = TextNormalizer.Fold(text, out int[]? map);
+        ReadOnlySpan<char> input = folded ?? text;
+        int looseReadings = 0;
         foreach (ISensitiveDataDetector detector in _detectors)
         {
             try
             {
-                detector.Detect(text, spans);
+                if (detector is ReadingsDetector readings)
+                {
+                    looseReadings += readings.Run(input, spans);
+                }
+                else
+                {
+                    detector.Detect(input, spans);
+                }
             }
 #pragma warning disable CA1031 // Any failure, including a regex timeout, must fail closed (CRITICAL) rather than fail the request.
             catch (Exception ex)
@@ -144,9 +160,37 @@ public sealed class SensitiveDataScanner
             }
         }
 
+        if (map is not null)
+        {
+            TextNormalizer.MapBack(spans, 0, map);
+        }
+
+        PlaceholderSyntax.RemovePlaceholderSpans(text, spans);
         spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
-        return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures);
+        return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures) { LooseReadings = looseReadings };
+    }
+
+    /// <summary>
+    /// Runs every detector over <paramref name="text"/> as <see cref="Scan(ReadOnlySpan{char})"/> does, adding the spans to
+    /// <paramref name="spans"/>; a failing detector throws.
+    /// </summary>
+    internal void Detect(ReadOnlySpan<char> text, List<SensitiveSpan> spans)
+    {
+        int from = spans.Count;
+        string? folded = TextNormalizer.Fold(text, out int[]? map);
+        ReadOnlySpan<char> input = folded ?? text;
+        foreach (ISensitiveDataDetector detector in _detectors)
+        {
+            detector.Detect(input, spans);
+        }
+
+        if (map is not null)
+        {
+            TextNormalizer.MapBack(spans, from, map);
+        }
+
+        PlaceholderSyntax.RemovePlaceholderSpans(text, spans, from);
     }
 
     /// <summary>Classes a set of spans: the highest class of their entity types, <see cref="DataSensitivity.Public"/> when there are none.</summary>

@@ -106,26 +106,34 @@ internal sealed class RequestProfiler
         ModelCapabilities required = ModelCapabilities.None;
         int characters = 0;
         ChatMessage? lastUser = null;
+        int looseReadings = 0;
 
         // Index the common list case: enumerating an interface boxes an enumerator per message on the hot path.
         if (messages is IList<ChatMessage> list)
         {
             for (int i = 0; i < list.Count; i++)
             {
-                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings);
             }
         }
         else
         {
             foreach (ChatMessage message in messages)
             {
-                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser);
+                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings);
             }
         }
 
         // The system prompt travels with the request, so what it holds counts like message text.
-        sensitivity = ScanText(_scanner, options?.Instructions, sensitivity);
+        sensitivity = ScanText(_scanner, options?.Instructions, sensitivity, ref looseReadings);
         characters += options?.Instructions?.Length ?? 0;
+
+        // Readings too few to make a series in any one text still make one together: a series split over turns, or
+        // between the instructions and a message, is one building's readings all the same.
+        if (_scanner is not null && looseReadings >= _scanner.MinimumReadings)
+        {
+            sensitivity = DataSensitivity.Critical;
+        }
 
         if (options?.Tools is { Count: > 0 })
         {
@@ -197,7 +205,7 @@ internal sealed class RequestProfiler
         return rawFactory ? [.. estimated, RawFactoryNote] : estimated;
     }
 
-    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser)
+    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser, ref int looseReadings)
     {
         sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties, classifications));
         characters += 16; // role and framing overhead per message
@@ -213,12 +221,12 @@ internal sealed class RequestProfiler
 
                     // What the detectors find counts like a tag: readings of one building make the request CRITICAL, a
                     // failing detector too. Once CRITICAL, nothing can raise it further, so the scan stops.
-                    sensitivity = ScanText(scanner, text.Text, sensitivity);
+                    sensitivity = ScanText(scanner, text.Text, sensitivity, ref looseReadings);
                     break;
                 case TextReasoningContent reasoning:
                     // An earlier turn's reasoning is sent back with the history and may quote the readings it reasoned about.
                     characters += reasoning.Text?.Length ?? 0;
-                    sensitivity = ScanText(scanner, reasoning.Text, sensitivity);
+                    sensitivity = ScanText(scanner, reasoning.Text, sensitivity, ref looseReadings);
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
@@ -233,13 +241,13 @@ internal sealed class RequestProfiler
                     // Results are scanned as the JSON the provider would see: ToString() of a list or object is only its type name.
                     string? resultText = result.Result is null ? null : result.Result as string ?? JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
                     characters += resultText?.Length ?? 0;
-                    sensitivity = ScanText(scanner, resultText, sensitivity);
+                    sensitivity = ScanText(scanner, resultText, sensitivity, ref looseReadings);
                     break;
                 case FunctionCallContent call:
                     characters += call.Name.Length + 64;
                     if (call.Arguments is { Count: > 0 })
                     {
-                        sensitivity = ScanText(scanner, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions), sensitivity);
+                        sensitivity = ScanText(scanner, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions), sensitivity, ref looseReadings);
                     }
 
                     break;
@@ -252,10 +260,17 @@ internal sealed class RequestProfiler
         }
     }
 
-    private static DataSensitivity ScanText(SensitiveDataScanner? scanner, string? text, DataSensitivity sensitivity) =>
-        scanner is not null && sensitivity < DataSensitivity.Critical && !string.IsNullOrEmpty(text)
-            ? Max(sensitivity, scanner.Scan(text).Sensitivity)
-            : sensitivity;
+    private static DataSensitivity ScanText(SensitiveDataScanner? scanner, string? text, DataSensitivity sensitivity, ref int looseReadings)
+    {
+        if (scanner is null || sensitivity >= DataSensitivity.Critical || string.IsNullOrEmpty(text))
+        {
+            return sensitivity;
+        }
+
+        SensitiveDataScanResult result = scanner.Scan(text);
+        looseReadings += result.LooseReadings;
+        return Max(sensitivity, result.Sensitivity);
+    }
 
     private static DataSensitivity Max(DataSensitivity a, DataSensitivity b) => a >= b ? a : b;
 }

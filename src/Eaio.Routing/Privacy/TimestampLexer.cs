@@ -1,0 +1,524 @@
+namespace Eaio.Routing;
+
+/// <summary>
+/// Recognises the timestamps and free-standing numbers that readings are made of, in whatever serialisation carries them:
+/// ISO 8601 and its variants, day/month/year with <c>/</c>, <c>.</c> or <c>-</c>, month names (<c>Mar 1 2016</c>,
+/// <c>1 March 2016</c>, <c>01-Mar-2016</c>), times of day and intervals (<c>08:00-08:15</c>), and Unix epoch seconds or
+/// milliseconds (2000 to 2038).
+/// </summary>
+/// <remarks>
+/// Hand-written rather than a regular expression: every form begins at a run of digits (or a month name just before one),
+/// so the detector can jump from digit run to digit run with a vectorised search and decide at each one in a few
+/// comparisons. A JSON-escaped line break (<c>\n</c>) counts as a separator, so readings inside a JSON string are seen.
+/// </remarks>
+internal static class TimestampLexer
+{
+    private const long EpochMinimum = 946_684_800; // 2000-01-01
+    private const long EpochMaximum = 2_145_916_800; // 2038-01-01
+
+    private static readonly string[] s_months =
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        "january", "february", "march", "april", "june", "july", "august", "sept", "september", "october", "november", "december",
+        "januar", "februar", "märz", "maerz", "mai", "juni", "juli", "okt", "oktober", "dez", "dezember",
+        "janv", "janvier", "févr", "février", "mars", "avr", "avril", "juin", "juil", "juillet", "août", "déc", "décembre",
+        "ene", "enero", "febrero", "marzo", "abr", "abril", "mayo", "junio", "julio", "ago", "agosto", "septiembre", "octubre", "noviembre", "dic", "diciembre",
+    ];
+
+    private static readonly string[] s_units =
+    [
+        "kwh", "wh", "mwh", "gwh", "kw", "mw", "w", "kva", "kvar", "kvarh", "kvah", "v", "a", "hz", "c", "f", "k",
+        "m3", "l", "gal", "therm", "therms", "btu", "kbtu", "mmbtu", "mj", "gj", "kj", "pa", "kpa", "psi", "rh", "ppm", "lux", "t", "kg",
+    ];
+
+    /// <summary>Tries to read a timestamp around the digit run that starts at <paramref name="p"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="p">The first digit of a run of digits.</param>
+    /// <param name="start">The timestamp's first character (before <paramref name="p"/> for a month name written first).</param>
+    /// <param name="end">Just past the timestamp's last character.</param>
+    /// <returns>Whether a timestamp starts there.</returns>
+    public static bool TryReadTimestamp(ReadOnlySpan<char> text, int p, out int start, out int end)
+    {
+        start = p;
+        end = p;
+        int run = DigitRun(text, p);
+        if (!IsBoundaryBefore(text, p))
+        {
+            return false;
+        }
+
+        int e;
+        if (run == 4 && TryDate(text, p, yearFirst: true, out e)
+            || run is 1 or 2 && TryDate(text, p, yearFirst: false, out e)
+            || run is 1 or 2 && TryDayMonthName(text, p, out e))
+        {
+            end = ReadOptionalTime(text, e);
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run is 1 or 2 && TryMonthNameFirst(text, p, out int monthStart, out e))
+        {
+            start = monthStart;
+            end = ReadOptionalTime(text, e);
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run is 1 or 2 && TryTime(text, p, out e))
+        {
+            end = ReadInterval(text, e);
+            return IsBoundaryAfter(text, end);
+        }
+
+        if ((run == 10 || run == 13) && IsEpoch(text.Slice(p, run)))
+        {
+            end = p + run;
+            if (end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]))
+            {
+                end = p + DigitRun(text, end + 1) + run + 1;
+            }
+
+            return IsBoundaryAfter(text, end);
+        }
+
+        return false;
+    }
+
+    /// <summary>Tries to read a free-standing number (a value) whose digits start at <paramref name="p"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="p">The first digit of a run of digits.</param>
+    /// <param name="start">The number's first character (its sign when it has one).</param>
+    /// <param name="end">Just past the number and any unit glued to it (<c>41.2kWh</c>).</param>
+    /// <returns>Whether the digits are a value rather than part of an id, a version or a range.</returns>
+    public static bool TryReadNumber(ReadOnlySpan<char> text, int p, out int start, out int end)
+    {
+        start = p;
+        end = p + DigitRun(text, p);
+        if (p > 0 && text[p - 1] is '-' or '+' or '−')
+        {
+            // A sign belongs to the number unless the dash joins it to something before ("30XA-0802", "90.1-2019").
+            if (p > 1 && IsWordChar(text[p - 2]))
+            {
+                return false;
+            }
+
+            start = p - 1;
+        }
+        else if (!IsBoundaryBefore(text, p) || (p > 1 && text[p - 1] == '.' && char.IsAsciiDigit(text[p - 2])))
+        {
+            return false;
+        }
+
+        if (end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]))
+        {
+            end += 1 + DigitRun(text, end + 1);
+        }
+
+        if (end < text.Length)
+        {
+            char next = text[end];
+            if (next is '_' || (next is '-' or '.' or '/' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1])))
+            {
+                return false; // "1.2.3", "12-34", "3/4": a version, a range or an id, not a reading
+            }
+
+            if (char.IsLetter(next))
+            {
+                int unitEnd = end;
+                while (unitEnd < text.Length && (char.IsAsciiLetter(text[unitEnd]) || (unitEnd > end && char.IsAsciiDigit(text[unitEnd]))))
+                {
+                    unitEnd++;
+                }
+
+                if (!IsUnit(text[end..unitEnd]) || (unitEnd < text.Length && IsWordChar(text[unitEnd])))
+                {
+                    return false;
+                }
+
+                end = unitEnd;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Gets the length of the run of ASCII digits at <paramref name="p"/>.</summary>
+    public static int DigitRun(ReadOnlySpan<char> text, int p)
+    {
+        int i = p;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        return i - p;
+    }
+
+    /// <summary>Whether a character continues a word: a letter, a digit or an underscore.</summary>
+    public static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    /// <summary>Whether <paramref name="p"/> begins a token: nothing of a word before it, or a JSON escape such as <c>\n</c>.</summary>
+    public static bool IsBoundaryBefore(ReadOnlySpan<char> text, int p) =>
+        p == 0 || !IsWordChar(text[p - 1]) || IsEscapeLetter(text, p - 1);
+
+    /// <summary>Whether the letter at <paramref name="i"/> is the letter of a JSON escape (<c>\n</c>, <c>\r</c>, <c>\t</c>).</summary>
+    public static bool IsEscapeLetter(ReadOnlySpan<char> text, int i) =>
+        i > 0 && i < text.Length && text[i] is 'n' or 'r' or 't' && text[i - 1] == '\\';
+
+    private static bool IsBoundaryAfter(ReadOnlySpan<char> text, int end) =>
+        end >= text.Length
+        || (!IsWordChar(text[end]) && !(text[end] is '.' or '/' or ':' or '-' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1])))
+        || (text[end] == '\\' && end + 1 < text.Length && text[end + 1] is 'n' or 'r' or 't');
+
+    private static bool TryDate(ReadOnlySpan<char> text, int p, bool yearFirst, out int end)
+    {
+        end = p;
+        int first = DigitRun(text, p);
+        int i = p + first;
+        if (i >= text.Length || text[i] is not ('-' or '/' or '.'))
+        {
+            return false;
+        }
+
+        char separator = text[i];
+        if (yearFirst && separator == '-' && TryMonthName(text, i + 1, out int monthEnd) && monthEnd < text.Length && text[monthEnd] == '-')
+        {
+            // 2016-Mar-01
+            int dayRun = DigitRun(text, monthEnd + 1);
+            end = monthEnd + 1 + dayRun;
+            return dayRun is 1 or 2;
+        }
+
+        int second = DigitRun(text, i + 1);
+        if (second is not (1 or 2))
+        {
+            return false;
+        }
+
+        int j = i + 1 + second;
+        if (j >= text.Length || text[j] != separator)
+        {
+            // Year and month alone (2016-03) is a month, not a reading's time.
+            return false;
+        }
+
+        int third = DigitRun(text, j + 1);
+        int a = Number(text.Slice(p, first));
+        int b = Number(text.Slice(i + 1, second));
+        if (yearFirst)
+        {
+            if (third is not (1 or 2) || b is < 1 or > 12 || Number(text.Slice(j + 1, third)) is < 1 or > 31)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            // d/m/yyyy and m/d/yyyy both; a dot or a dash needs four digits of year, so "1.2.3" stays a version.
+            bool yearOk = third == 4 || (third == 2 && separator == '/');
+            if (!yearOk || a is < 1 or > 31 || b is < 1 or > 31 || (a > 12 && b > 12))
+            {
+                return false;
+            }
+        }
+
+        end = j + 1 + third;
+        return true;
+    }
+
+    private static bool TryDayMonthName(ReadOnlySpan<char> text, int p, out int end)
+    {
+        // 1 March 2016, 1st March 2016, 01-Mar-2016, 1. März 2016
+        end = p;
+        int i = p + DigitRun(text, p);
+        i = SkipOrdinal(text, i);
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+        }
+
+        if (i >= text.Length || text[i] is not (' ' or '-'))
+        {
+            return false;
+        }
+
+        char separator = text[i];
+        if (!TryMonthName(text, i + 1, out int monthEnd))
+        {
+            return false;
+        }
+
+        int j = monthEnd;
+        if (j < text.Length && text[j] == '.')
+        {
+            j++;
+        }
+
+        if (j < text.Length && (text[j] == separator || text[j] == ','))
+        {
+            int k = text[j] == ',' && j + 1 < text.Length && text[j + 1] == ' ' ? j + 2 : j + 1;
+            int year = DigitRun(text, k);
+            if (year == 4 || (year == 2 && separator == '-'))
+            {
+                end = k + year;
+                return true;
+            }
+        }
+
+        // No year: only a time right after makes it a timestamp ("1 Mar 14:00").
+        if (j + 1 < text.Length && text[j] == ' ' && TryTime(text, j + 1, out _))
+        {
+            end = j;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool TryMonthNameFirst(ReadOnlySpan<char> text, int p, out int start, out int end)
+    {
+        // Mar 1 2016, March 1, 2016, Mar. 01 2016 14:00, Mar 1 14:00
+        start = p;
+        end = p;
+        int i = p - 1;
+        if (i < 1 || text[i] != ' ')
+        {
+            return false;
+        }
+
+        i--;
+        if (text[i] == '.')
+        {
+            i--;
+        }
+
+        int wordEnd = i + 1;
+        while (i >= 0 && char.IsLetter(text[i]))
+        {
+            i--;
+        }
+
+        int wordStart = i + 1;
+        if (wordEnd - wordStart < 3 || !IsMonth(text[wordStart..wordEnd]) || (wordStart > 0 && IsWordChar(text[wordStart - 1])))
+        {
+            return false;
+        }
+
+        int j = SkipOrdinal(text, p + DigitRun(text, p));
+        int k = j < text.Length && text[j] == ',' ? j + 1 : j;
+        if (k < text.Length && text[k] == ' ')
+        {
+            int year = DigitRun(text, k + 1);
+            if (year == 4 && (k + 1 + year >= text.Length || text[k + 1 + year] != ':'))
+            {
+                start = wordStart;
+                end = k + 1 + year;
+                return true;
+            }
+
+            if (TryTime(text, k + 1, out _))
+            {
+                start = wordStart;
+                end = j;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int SkipOrdinal(ReadOnlySpan<char> text, int i) =>
+        i + 1 < text.Length && text.Slice(i, 2) is "st" or "nd" or "rd" or "th" && (i + 2 >= text.Length || !char.IsLetter(text[i + 2])) ? i + 2 : i;
+
+    private static bool TryMonthName(ReadOnlySpan<char> text, int i, out int end)
+    {
+        end = i;
+        while (end < text.Length && char.IsLetter(text[end]))
+        {
+            end++;
+        }
+
+        return end - i >= 3 && IsMonth(text[i..end]);
+    }
+
+    private static bool IsMonth(ReadOnlySpan<char> word)
+    {
+        if (word.Length > 10)
+        {
+            return false;
+        }
+
+        foreach (string month in s_months)
+        {
+            if (word.Equals(month, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsUnit(ReadOnlySpan<char> word)
+    {
+        if (word.Length > 6)
+        {
+            return false;
+        }
+
+        foreach (string unit in s_units)
+        {
+            if (word.Equals(unit, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads an optional time after a date: <c>T14:00</c>, <c> 14:00:00Z</c>, <c>, 2:00 PM</c>, <c> at 14:00</c>.</summary>
+    private static int ReadOptionalTime(ReadOnlySpan<char> text, int i)
+    {
+        if (i >= text.Length)
+        {
+            return i;
+        }
+
+        int t = -1;
+        if (text[i] is 'T' or ' ' or '_' or '\t')
+        {
+            t = i + 1;
+        }
+        else if (text[i] == ',' && i + 1 < text.Length && text[i + 1] == ' ')
+        {
+            t = i + 2;
+        }
+        else if (IsEscapeLetter(text, i + 1))
+        {
+            return i;
+        }
+
+        if (t > 0 && t + 3 <= text.Length && text.Slice(t, 3).Equals("at ", StringComparison.OrdinalIgnoreCase))
+        {
+            t += 3;
+        }
+
+        if (t > 0 && t < text.Length && char.IsAsciiDigit(text[t]) && TryTime(text, t, out int end))
+        {
+            return ReadInterval(text, end);
+        }
+
+        return i;
+    }
+
+    /// <summary>Reads <c>HH:MM</c> with optional seconds, fraction, AM/PM and zone.</summary>
+    private static bool TryTime(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        int hours = DigitRun(text, p);
+        int i = p + hours;
+        if (hours is not (1 or 2) || i + 2 >= text.Length || text[i] != ':' || DigitRun(text, i + 1) != 2 || Number(text.Slice(p, hours)) > 24)
+        {
+            return false;
+        }
+
+        i += 3;
+        if (i + 2 < text.Length && text[i] == ':' && DigitRun(text, i + 1) == 2)
+        {
+            i += 3;
+            if (i + 1 < text.Length && text[i] == '.' && char.IsAsciiDigit(text[i + 1]))
+            {
+                i += 1 + DigitRun(text, i + 1);
+            }
+        }
+
+        int ampm = i < text.Length && text[i] == ' ' ? i + 1 : i;
+        if (ampm + 1 < text.Length && text[ampm] is 'A' or 'a' or 'P' or 'p' && text[ampm + 1] is 'M' or 'm'
+            && (ampm + 2 >= text.Length || !char.IsLetter(text[ampm + 2])))
+        {
+            i = ampm + 2;
+        }
+
+        if (i < text.Length && text[i] == 'Z')
+        {
+            i++;
+        }
+        else if (i + 5 <= text.Length && text[i] is '+' or '-' && DigitRun(text, i + 1) == 2)
+        {
+            int zone = i + 3;
+            if (zone < text.Length && text[zone] == ':')
+            {
+                zone++;
+            }
+
+            if (DigitRun(text, zone) == 2)
+            {
+                i = zone + 2;
+            }
+        }
+        else if (i + 4 <= text.Length && text[i] == ' ' && text.Slice(i + 1, 3).SequenceEqual("UTC"))
+        {
+            i += 4;
+        }
+
+        end = i;
+        return true;
+    }
+
+    /// <summary>Reads the end of an interval after a time: <c>-08:15</c>, <c> – 08:15</c>, <c> to 08:15</c>.</summary>
+    private static int ReadInterval(ReadOnlySpan<char> text, int i)
+    {
+        int j = i;
+        while (j < text.Length && text[j] == ' ')
+        {
+            j++;
+        }
+
+        if (j < text.Length && text[j] is '-' or '–' or '—')
+        {
+            j++;
+        }
+        else if (j + 2 < text.Length && text.Slice(j, 2).Equals("to", StringComparison.OrdinalIgnoreCase))
+        {
+            j += 2;
+        }
+        else
+        {
+            return i;
+        }
+
+        while (j < text.Length && text[j] == ' ')
+        {
+            j++;
+        }
+
+        return j < text.Length && char.IsAsciiDigit(text[j]) && TryTime(text, j, out int end) ? end : i;
+    }
+
+    private static bool IsEpoch(ReadOnlySpan<char> digits)
+    {
+        long value = 0;
+        foreach (char c in digits)
+        {
+            value = (value * 10) + (c - '0');
+        }
+
+        if (digits.Length == 13)
+        {
+            value /= 1000;
+        }
+
+        return value is >= EpochMinimum and <= EpochMaximum;
+    }
+
+    private static int Number(ReadOnlySpan<char> digits)
+    {
+        int value = 0;
+        foreach (char c in digits)
+        {
+            value = (value * 10) + (c - '0');
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NUnit.Framework;
+using static Eaio.Routing.Tests.DetectorAssert;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// Readings in every common serialisation: each format renders random series (random start, interval, length, values,
+/// key names and building) and the detector must find a READINGS span, or the request-wide tally must reach a series.
+/// </summary>
+[TestFixture]
+public sealed class ReadingsFormatTests
+{
+    private static readonly string[] s_timeKeys = ["timestamp", "ts", "time", "datetime", "t", "date", "period_start", "Zeit"];
+    private static readonly string[] s_valueKeys = ["value", "kwh", "reading", "v", "consumption_kwh", "kW", "load", "Wert"];
+    private static readonly string[] s_buildings = ["Panther_office_Hannah", "Fox_education_Wendell", "Bear_lodging_Dean", "Rat_public_Ulysses"];
+
+    public static IEnumerable<TestCaseData> Formats()
+    {
+        foreach ((string name, Func<Series, string> render) in Renderers())
+        {
+            for (int seed = 1; seed <= 4; seed++)
+            {
+                yield return new TestCaseData(name, seed).SetName($"Readings_found_in_{name}_{seed}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Formats))]
+    public void Readings_found(string format, int seed)
+    {
+        Series series = Series.Random(new Random(seed * 7919 + format.Length));
+        string text = Renderers().Single(r => r.Name == format).Render(series);
+        Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void A_series_split_over_texts_adds_up(int seed)
+    {
+        Series series = Series.Random(new Random(seed), length: 4);
+        ReadingsDetector detector = new();
+        string first = $"First part: {series.Iso(0)}, {series.Value(0)} and {series.Iso(1)}, {series.Value(1)}.";
+        string second = $"And the rest: {series.Iso(2)}, {series.Value(2)}; {series.Iso(3)}, {series.Value(3)}.";
+        Assert.Multiple(() =>
+        {
+            Assert.That(Found(detector, first), Is.Empty);
+            Assert.That(detector.CountLooseReadings(first) + detector.CountLooseReadings(second), Is.GreaterThanOrEqualTo(detector.MinimumReadings));
+        });
+    }
+
+    [TestCase("The 2016-03-01 audit found 3 issues. We re-checked on 2016-04-12 with 5 engineers. ASHRAE 90.1-2019 applies.")]
+    [TestCase("Between 2016-01-01 and 2016-12-31 the 1,636 buildings used 4500 MWh in total.")]
+    [TestCase("Schedule: Mon-Fri 07:00-19:00, Sat 08:00-12:00, Sun closed.")]
+    [TestCase("Released 2016-03-01, 2017-04-02, 2018-05-03.")]
+    [TestCase("Carrier 30XA-0802 and Trane CVHF 1067 chillers, model year 2019, 3 units each, 45 kW at 7 °C.")]
+    [TestCase("Version 1.2.3 was installed on 3/15/2024. ISO 50001:2018 and EN 16247-1 apply; LEED v4.1 gives 12 points.")]
+    [TestCase("Median EUI by primary use: Office 185 kWh/m², Education 160 kWh/m², Lodging 210 kWh/m², Retail 240 kWh/m².")]
+    [TestCase("Invoice 2024-0457 of 2024-02-01: 12,450.00 USD, due 2024-03-01.")]
+    public void Benign_text_has_no_readings(string text)
+        => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
+
+    private static IEnumerable<(string Name, Func<Series, string> Render)> Renderers()
+    {
+        yield return ("csv", s => "timestamp,value\n" + s.Lines(i => $"{s.Iso(i, ' ')},{s.Value(i)}"));
+        yield return ("quoted-csv", s => "\"timestamp\",\"kwh\"\n" + s.Lines(i => $"\"{s.Iso(i, ' ')}\",\"{s.Value(i)}\""));
+        yield return ("semicolon-decimal-comma", s => "Zeitstempel;Verbrauch\n" + s.Lines(i => $"{s.Time(i):dd.MM.yyyy HH:mm};{s.Value(i).Replace('.', ',')}"));
+        yield return ("long-csv", s => "building_id,meter,timestamp,meter_reading\n" + s.Lines(i => $"{s.Building},electricity,{s.Iso(i, ' ')},{s.Value(i)}"));
+        yield return ("json-objects", s => JsonSerializer.Serialize(Enumerable.Range(0, s.Length).Select(i => new Dictionary<string, object> { [s.TimeKey] = s.Iso(i), [s.ValueKey] = s.Number(i) })));
+        yield return ("json-objects-value-first", s => JsonSerializer.Serialize(Enumerable.Range(0, s.Length).Select(i => new Dictionary<string, object> { [s.ValueKey] = s.Number(i), ["unit"] = "kWh", [s.TimeKey] = s.Iso(i) })));
+        yield return ("json-pairs", s => JsonSerializer.Serialize(Enumerable.Range(0, s.Length).Select(i => new object[] { s.Iso(i), s.Number(i) })));
+        yield return ("json-dictionary", s => JsonSerializer.Serialize(Enumerable.Range(0, s.Length).ToDictionary(i => s.Iso(i), i => s.Number(i))));
+        yield return ("json-columns", s => JsonSerializer.Serialize(new { building = s.Building, timestamps = Enumerable.Range(0, s.Length).Select(s.Iso), values = Enumerable.Range(0, s.Length).Select(s.Number) }));
+        yield return ("ndjson", s => s.Lines(i => JsonSerializer.Serialize(new Dictionary<string, object> { ["building"] = s.Building, [s.TimeKey] = s.Iso(i), [s.ValueKey] = s.Number(i) })));
+        yield return ("json-string-escaped", s => JsonSerializer.Serialize(new { data = "timestamp,kwh\n" + s.Lines(i => $"{s.Iso(i, ' ')},{s.Value(i)}") }));
+        yield return ("yaml", s => "readings:\n" + s.Lines(i => $"  - {s.TimeKey}: {s.Iso(i, ' ')}\n    {s.ValueKey}: {s.Value(i)}"));
+        yield return ("xml-attributes", s => "<readings>\n" + s.Lines(i => $"  <reading time=\"{s.Iso(i)}\" kwh=\"{s.Value(i)}\"/>") + "</readings>");
+        yield return ("xml-elements", s => "<series>" + string.Concat(Enumerable.Range(0, s.Length).Select(i => $"<point><{s.TimeKey}>{s.Iso(i)}</{s.TimeKey}><{s.ValueKey}>{s.Value(i)}</{s.ValueKey}></point>")) + "</series>");
+        yield return ("logfmt", s => s.Lines(i => $"ts={s.Iso(i)}Z level=info building={s.Building} meter=electricity unit=kWh value={s.Value(i)}"));
+        yield return ("epoch-seconds", s => s.Lines(i => $"{new DateTimeOffset(s.Time(i), TimeSpan.Zero).ToUnixTimeSeconds()} {s.Value(i)}"));
+        yield return ("epoch-milliseconds", s => JsonSerializer.Serialize(Enumerable.Range(0, s.Length).Select(i => new object[] { new DateTimeOffset(s.Time(i), TimeSpan.Zero).ToUnixTimeMilliseconds(), s.Number(i) })));
+        yield return ("month-name", s => s.Lines(i => $"{s.Time(i).ToString("MMM d yyyy HH:mm", CultureInfo.InvariantCulture)}: {s.Value(i)} kWh"));
+        yield return ("day-month-name", s => s.Lines(i => $"{s.Time(i).ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} - {s.Value(i)} kWh"));
+        yield return ("times-only", s => "Yesterday: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HH:mm} {s.Value(i)} kWh")));
+        yield return ("unit-between", s => s.Lines(i => $"{s.Iso(i, ' ')} | kWh | {s.Value(i)}"));
+        yield return ("dash", s => s.Lines(i => $"{s.Iso(i, ' ')} - {s.Value(i)}"));
+        yield return ("arrow", s => s.Lines(i => $"{s.Iso(i, ' ')} → {s.Value(i)}"));
+        yield return ("markdown-table", s => "| Time | kWh |\n|---|---|\n" + s.Lines(i => $"| {s.Iso(i, ' ')} | {s.Value(i)} |"));
+        yield return ("us-dates", s => s.Lines(i => $"{s.Time(i).ToString("M/d/yyyy h:mm tt", CultureInfo.InvariantCulture)}\t{s.Value(i)}"));
+        yield return ("prose", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {s.Time(i):HH:mm} the meter read {s.Value(i)} kWh.")));
+        yield return ("value-first-prose", s => string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Value(i)} kWh at {s.Time(i):HH:mm}")));
+        yield return ("transposed-csv", s => "building," + string.Join(",", Enumerable.Range(0, s.Length).Select(i => s.Iso(i, ' '))) + "\n" + s.Building + "," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
+        yield return ("intervals", s => s.Lines(i => $"{s.Time(i):HH:mm}-{s.Time(i).AddMinutes(15):HH:mm}: {s.Value(i)} kWh"));
+    }
+
+    /// <summary>A random series: start, interval, length, values and the keys and building it is written with.</summary>
+    internal sealed record Series(DateTime Start, TimeSpan Interval, double[] Values, string TimeKey, string ValueKey, string Building)
+    {
+        public int Length => Values.Length;
+
+        public static Series Random(Random random, int? length = null)
+        {
+            int n = length ?? random.Next(4, 12);
+            DateTime start = new DateTime(2016, 1, 1).AddHours(random.Next(0, 24 * 700));
+            TimeSpan interval = TimeSpan.FromMinutes(new[] { 15, 30, 60 }[random.Next(3)]);
+            double[] values = [.. Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble() * 900 + 1, random.Next(0, 3)))];
+            return new Series(start, interval, values, s_timeKeys[random.Next(s_timeKeys.Length)], s_valueKeys[random.Next(s_valueKeys.Length)], s_buildings[random.Next(s_buildings.Length)]);
+        }
+
+        public DateTime Time(int i) => Start + (Interval * i);
+
+        public string Iso(int i) => Iso(i, 'T');
+
+        public string Iso(int i, char separator) => Time(i).ToString($"yyyy-MM-dd'{separator}'HH:mm:ss", CultureInfo.InvariantCulture);
+
+        public string Value(int i) => Values[i].ToString(CultureInfo.InvariantCulture);
+
+        public double Number(int i) => Values[i];
+
+        public string Lines(Func<int, string> line)
+        {
+            StringBuilder builder = new();
+            for (int i = 0; i < Length; i++)
+            {
+                builder.Append(line(i)).Append('\n');
+            }
+
+            return builder.ToString();
+        }
+    }
+}
