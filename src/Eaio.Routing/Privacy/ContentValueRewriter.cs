@@ -11,7 +11,7 @@ internal static class ContentValueRewriter
 {
     /// <summary>Rewrites every value of an argument dictionary into a new dictionary; keys are parameter names and kept.</summary>
     public static Dictionary<string, object?>? RewriteArguments(
-        IDictionary<string, object?>? arguments, Func<string, string> rewrite, bool serializeUnknown)
+        IDictionary<string, object?>? arguments, Func<string, string> rewrite, bool serializeUnknown, bool rewriteNames = false)
     {
         if (arguments is null)
         {
@@ -21,14 +21,17 @@ internal static class ContentValueRewriter
         Dictionary<string, object?> copy = new(arguments.Count, StringComparer.Ordinal);
         foreach (KeyValuePair<string, object?> pair in arguments)
         {
-            copy[pair.Key] = RewriteValue(pair.Value, rewrite, serializeUnknown);
+            copy[rewriteNames ? rewrite(pair.Key) : pair.Key] = RewriteValue(pair.Value, rewrite, serializeUnknown, rewriteNames);
         }
 
         return copy;
     }
 
-    /// <summary>Rewrites one value; unknown objects are serialised to JSON first when <paramref name="serializeUnknown"/>.</summary>
-    public static object? RewriteValue(object? value, Func<string, string> rewrite, bool serializeUnknown)
+    /// <summary>
+    /// Rewrites one value; unknown objects are serialised to JSON first when <paramref name="serializeUnknown"/>, and the
+    /// keys of objects and dictionaries are rewritten too when <paramref name="rewriteNames"/> (data, not parameter names).
+    /// </summary>
+    public static object? RewriteValue(object? value, Func<string, string> rewrite, bool serializeUnknown, bool rewriteNames = false)
     {
         switch (value)
         {
@@ -37,15 +40,15 @@ internal static class ContentValueRewriter
             case string s:
                 return rewrite(s);
             case JsonElement element:
-                return RewriteElement(element, rewrite);
+                return RewriteElement(element, rewrite, rewriteNames);
             case JsonNode node:
                 using (JsonDocument document = JsonDocument.Parse(node.ToJsonString()))
                 {
-                    return JsonNode.Parse(RewriteElement(document.RootElement, rewrite).GetRawText());
+                    return JsonNode.Parse(RewriteElement(document.RootElement, rewrite, rewriteNames).GetRawText());
                 }
 
             case IDictionary<string, object?> dictionary:
-                return RewriteArguments(dictionary, rewrite, serializeUnknown);
+                return RewriteArguments(dictionary, rewrite, serializeUnknown, rewriteNames);
             case bool or byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal
                 or DateTime or DateTimeOffset or TimeSpan or Guid:
                 // Scalars carry no text a detector would find or a placeholder could sit in.
@@ -65,7 +68,7 @@ internal static class ContentValueRewriter
                 List<object?> items = new(list.Count);
                 foreach (object? item in list)
                 {
-                    items.Add(RewriteValue(item, rewrite, serializeUnknown));
+                    items.Add(RewriteValue(item, rewrite, serializeUnknown, rewriteNames));
                 }
 
                 return items;
@@ -78,7 +81,7 @@ internal static class ContentValueRewriter
                 // An arbitrary object would be serialised by the provider anyway; serialising it here first means
                 // nothing inside it can reach the provider unsanitised.
                 JsonElement serialized = JsonSerializer.SerializeToElement(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
-                return RewriteElement(serialized, rewrite);
+                return RewriteElement(serialized, rewrite, rewriteNames);
         }
     }
 
@@ -100,19 +103,19 @@ internal static class ContentValueRewriter
         _ => content.GetType().Name,
     };
 
-    private static JsonElement RewriteElement(JsonElement element, Func<string, string> rewrite)
+    private static JsonElement RewriteElement(JsonElement element, Func<string, string> rewrite, bool rewriteNames)
     {
         ArrayBufferWriter<byte> buffer = new();
         using (Utf8JsonWriter writer = new(buffer))
         {
-            Write(element, writer, rewrite);
+            Write(element, writer, rewrite, rewriteNames);
         }
 
         using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
 
-    private static void Write(JsonElement element, Utf8JsonWriter writer, Func<string, string> rewrite)
+    private static void Write(JsonElement element, Utf8JsonWriter writer, Func<string, string> rewrite, bool rewriteNames)
     {
         switch (element.ValueKind)
         {
@@ -123,8 +126,8 @@ internal static class ContentValueRewriter
                 writer.WriteStartObject();
                 foreach (JsonProperty property in element.EnumerateObject())
                 {
-                    writer.WritePropertyName(property.Name);
-                    Write(property.Value, writer, rewrite);
+                    writer.WritePropertyName(rewriteNames ? rewrite(property.Name) : property.Name);
+                    Write(property.Value, writer, rewrite, rewriteNames);
                 }
 
                 writer.WriteEndObject();
@@ -133,7 +136,7 @@ internal static class ContentValueRewriter
                 writer.WriteStartArray();
                 foreach (JsonElement item in element.EnumerateArray())
                 {
-                    Write(item, writer, rewrite);
+                    Write(item, writer, rewrite, rewriteNames);
                 }
 
                 writer.WriteEndArray();

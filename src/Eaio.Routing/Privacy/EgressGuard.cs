@@ -41,10 +41,24 @@ public sealed class EgressGuard
     /// <param name="messages">The messages about to be sent.</param>
     /// <param name="options">The options about to be sent.</param>
     /// <exception cref="PrivacyViolationException">The payload holds sensitive data.</exception>
-    public void ThrowIfSensitive(string provider, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    public void ThrowIfSensitive(string provider, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        ThrowIfSensitive(provider, messages, options, null);
+
+    /// <summary>
+    /// Checks a payload as <see cref="ThrowIfSensitive(string, IEnumerable{ChatMessage}, ChatOptions?)"/> does, and also
+    /// that none of the values masking replaced is left anywhere in it: a second line that does not depend on the
+    /// detectors finding the value again where masking missed it (inside a word, in a field masking does not reach).
+    /// </summary>
+    /// <param name="provider">The external provider the payload is for, for the message.</param>
+    /// <param name="messages">The messages about to be sent.</param>
+    /// <param name="options">The options about to be sent.</param>
+    /// <param name="originals">The values masking replaced in this payload, or <see langword="null"/>.</param>
+    /// <exception cref="PrivacyViolationException">The payload holds sensitive data.</exception>
+    public void ThrowIfSensitive(string provider, IEnumerable<ChatMessage> messages, ChatOptions? options, IReadOnlyCollection<string>? originals)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(messages);
+        LeftoverCheck? leftovers = LeftoverCheck.Create(originals);
 
         if (options.GetEaioProfile() is { } profile
             && (profile.Privacy == PrivacyLevel.Private || profile.Sensitivity == DataSensitivity.Critical))
@@ -56,7 +70,7 @@ public sealed class EgressGuard
         List<SensitiveSpan> spans = [];
         if (options is not null)
         {
-            ScanOptions(options, spans, found);
+            ScanOptions(options, spans, found, leftovers);
         }
 
         System.Text.StringBuilder joined = new();
@@ -75,7 +89,7 @@ public sealed class EgressGuard
 
             if (!string.IsNullOrEmpty(message.AuthorName))
             {
-                Scan(message.AuthorName, spans, found);
+                Scan(message.AuthorName, spans, found, leftovers);
             }
 
             // The message's texts are also scanned joined, so a value split across two contents is seen whole.
@@ -106,7 +120,7 @@ public sealed class EgressGuard
                         text = r.Text;
                         break;
                     case FunctionCallContent call:
-                        ScanIfAny(call.Name, spans, found);
+                        ScanIfAny(call.Name, spans, found, leftovers);
                         text = call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
                         break;
                     case FunctionResultContent result:
@@ -142,7 +156,7 @@ public sealed class EgressGuard
 
                 if (!string.IsNullOrEmpty(text))
                 {
-                    Scan(text, spans, found);
+                    Scan(text, spans, found, leftovers);
                     if (content is TextContent)
                     {
                         joined.Append(text);
@@ -153,7 +167,7 @@ public sealed class EgressGuard
 
             if (texts > 1)
             {
-                Scan(joined.ToString(), spans, found);
+                Scan(joined.ToString(), spans, found, leftovers);
             }
         }
 
@@ -164,7 +178,7 @@ public sealed class EgressGuard
     }
 
     /// <summary>Scans what the SDK sends from the options besides the messages: instructions, stop sequences, tools and the response format.</summary>
-    private void ScanOptions(ChatOptions options, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    private void ScanOptions(ChatOptions options, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
         if (options.RawRepresentationFactory is { } factory && !IsOwnFactory(factory))
         {
@@ -172,12 +186,12 @@ public sealed class EgressGuard
             Count(found, "caller's ChatOptions.RawRepresentationFactory whose request object cannot be checked (leave it unset or keep the request local)");
         }
 
-        ScanIfAny(options.Instructions, spans, found);
+        ScanIfAny(options.Instructions, spans, found, leftovers);
         if (options.StopSequences is { } stops)
         {
             foreach (string stop in stops)
             {
-                ScanIfAny(stop, spans, found);
+                ScanIfAny(stop, spans, found, leftovers);
             }
         }
 
@@ -186,20 +200,20 @@ public sealed class EgressGuard
             // Tool names, descriptions and schemas are sent with every request and are not masked.
             foreach (AITool tool in tools)
             {
-                ScanIfAny(tool.Name, spans, found);
-                ScanIfAny(tool.Description, spans, found);
+                ScanIfAny(tool.Name, spans, found, leftovers);
+                ScanIfAny(tool.Description, spans, found, leftovers);
                 if (tool is AIFunctionDeclaration function)
                 {
-                    ScanIfAny(function.JsonSchema.ValueKind == JsonValueKind.Undefined ? null : function.JsonSchema.GetRawText(), spans, found);
+                    ScanIfAny(function.JsonSchema.ValueKind == JsonValueKind.Undefined ? null : function.JsonSchema.GetRawText(), spans, found, leftovers);
                 }
             }
         }
 
         if (options.ResponseFormat is ChatResponseFormatJson json)
         {
-            ScanIfAny(json.Schema?.GetRawText(), spans, found);
-            ScanIfAny(json.SchemaName, spans, found);
-            ScanIfAny(json.SchemaDescription, spans, found);
+            ScanIfAny(json.Schema?.GetRawText(), spans, found, leftovers);
+            ScanIfAny(json.SchemaName, spans, found, leftovers);
+            ScanIfAny(json.SchemaDescription, spans, found, leftovers);
         }
     }
 
@@ -242,11 +256,11 @@ public sealed class EgressGuard
         _ => null,
     };
 
-    private void ScanIfAny(string? text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    private void ScanIfAny(string? text, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
         if (!string.IsNullOrEmpty(text))
         {
-            Scan(text, spans, found);
+            Scan(text, spans, found, leftovers);
         }
     }
 
@@ -256,8 +270,13 @@ public sealed class EgressGuard
         || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase)
         || mediaType.Contains("csv", StringComparison.OrdinalIgnoreCase);
 
-    private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found)
+    private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
+        if (leftovers is not null && leftovers.Contains(text))
+        {
+            Count(found, "value that masking replaced elsewhere, left unmasked");
+        }
+
         // The same folding as the masking step: a zero-width character inside a value must not hide it here either.
         string? folded = TextNormalizer.Fold(text, out int[]? map);
         ReadOnlySpan<char> input = folded ?? text;
@@ -302,6 +321,45 @@ public sealed class EgressGuard
         catch (FormatException)
         {
             return true; // an unreadable tag is treated as the worst case
+        }
+    }
+
+    /// <summary>Finds any of the masked originals, as a whole word, in a text: one vectorised multi-string scan per text.</summary>
+    private sealed class LeftoverCheck
+    {
+        private readonly System.Buffers.SearchValues<string> _values;
+
+        private LeftoverCheck(System.Buffers.SearchValues<string> values) => _values = values;
+
+        public static LeftoverCheck? Create(IReadOnlyCollection<string>? originals)
+        {
+            // Very short values ("Fox", a two-digit card fragment) would match inside ordinary words; the detectors still
+            // cover them.
+            string[] values = originals is null ? [] : [.. originals.Where(o => o.Trim().Length >= 4).Select(o => o.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+            return values.Length == 0 ? null : new LeftoverCheck(System.Buffers.SearchValues.Create(values, StringComparison.OrdinalIgnoreCase));
+        }
+
+        public bool Contains(ReadOnlySpan<char> text)
+        {
+            int offset = 0;
+            while (offset < text.Length)
+            {
+                int found = text[offset..].IndexOfAny(_values);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                int start = offset + found;
+                if (start == 0 || !char.IsLetterOrDigit(text[start - 1]))
+                {
+                    return true;
+                }
+
+                offset = start + 1;
+            }
+
+            return false;
         }
     }
 }

@@ -41,6 +41,15 @@ public sealed class PlaceholderRestorer
     public IDictionary<string, object?>? RestoreArguments(IDictionary<string, object?>? arguments) =>
         ContentValueRewriter.RewriteArguments(arguments, Restore, serializeUnknown: false);
 
+    /// <summary>Maps an opaque tool-call id sent out (<c>CALL_1</c>) back to the caller's id; any other id is returned as is.</summary>
+    /// <param name="callId">The id in the response.</param>
+    /// <returns>The caller's id, or <paramref name="callId"/>.</returns>
+    public string RestoreCallId(string callId)
+    {
+        ArgumentNullException.ThrowIfNull(callId);
+        return PlaceholderSyntax.IsPlaceholderShaped(callId) && _vault.TryGetOriginal(_scopeId, callId, out string? original) ? original : callId;
+    }
+
     /// <summary>Returns copies of messages with placeholders restored in text, reasoning text and tool-call arguments.</summary>
     /// <param name="messages">The messages; they are not changed.</param>
     /// <returns>The restored copies.</returns>
@@ -66,7 +75,7 @@ public sealed class PlaceholderRestorer
                         AdditionalProperties = reasoning.AdditionalProperties,
                         RawRepresentation = reasoning.RawRepresentation,
                     },
-                    FunctionCallContent call => new FunctionCallContent(call.CallId, call.Name, RestoreArguments(call.Arguments))
+                    FunctionCallContent call => new FunctionCallContent(RestoreCallId(call.CallId), call.Name, RestoreArguments(call.Arguments))
                     {
                         Exception = call.Exception,
                         AdditionalProperties = call.AdditionalProperties,

@@ -21,4 +21,7 @@ public sealed class PseudonymizedMessages
 
     /// <summary>Gets the number of values replaced per entity type, over all messages.</summary>
     public IReadOnlyDictionary<string, int> EntityCounts { get; }
+
+    /// <summary>Gets the values that were replaced, for a check that none of them is left anywhere in what leaves.</summary>
+    internal IReadOnlyList<string> Originals { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Eaio.Routing;
@@ -50,7 +51,7 @@ public sealed class Pseudonymizer
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(spans);
         Dictionary<string, int> counts = new(StringComparer.Ordinal);
-        string sanitized = Sanitize(scopeId, text, spans, counts);
+        string sanitized = Sanitize(scopeId, text, spans, counts, originals: null);
         return new PseudonymizedText(sanitized, counts);
     }
 
@@ -69,13 +70,18 @@ public sealed class Pseudonymizer
         ArgumentNullException.ThrowIfNull(detector);
 
         Dictionary<string, int> counts = new(StringComparer.Ordinal);
+        List<string> originals = [];
         List<SensitiveSpan> spans = [];
         string SanitizeString(string value)
         {
             spans.Clear();
             detector.Detect(value, spans);
-            return Sanitize(scopeId, value, spans, counts);
+            return Sanitize(scopeId, value, spans, counts, originals);
         }
+
+        // Tool-call ids are the caller's or a provider's text and may hold anything (an e-mail, a building id): they
+        // leave as opaque ids of the conversation's scope, the same for a call and its result, and come back restored.
+        string OpaqueCallId(string callId) => string.IsNullOrEmpty(callId) ? callId : _vault.GetOrAddPlaceholder(scopeId, PlaceholderSyntax.ToolCallIdStem, callId);
 
         List<ChatMessage> copies = [];
         foreach (ChatMessage message in messages)
@@ -91,14 +97,15 @@ public sealed class Pseudonymizer
                 {
                     TextContent text => new TextContent(SanitizeString(text.Text)) { AdditionalProperties = text.AdditionalProperties },
                     TextReasoningContent reasoning => new TextReasoningContent(SanitizeString(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
-                    FunctionCallContent call => new FunctionCallContent(call.CallId, call.Name,
+                    FunctionCallContent call => new FunctionCallContent(OpaqueCallId(call.CallId), call.Name,
                         ContentValueRewriter.RewriteArguments(call.Arguments, SanitizeString, serializeUnknown: true))
                     {
                         Exception = call.Exception,
                         AdditionalProperties = call.AdditionalProperties,
                     },
-                    FunctionResultContent result => new FunctionResultContent(result.CallId,
-                        ContentValueRewriter.RewriteValue(result.Result, SanitizeString, serializeUnknown: true))
+                    // A result's keys are data too (a dictionary keyed by building or by e-mail), unlike argument names.
+                    FunctionResultContent result => new FunctionResultContent(OpaqueCallId(result.CallId),
+                        ContentValueRewriter.RewriteValue(result.Result, SanitizeString, serializeUnknown: true, rewriteNames: true))
                     {
                         Exception = result.Exception,
                         AdditionalProperties = result.AdditionalProperties,
@@ -122,10 +129,56 @@ public sealed class Pseudonymizer
             copies.Add(copy);
         }
 
-        return new PseudonymizedMessages(copies, counts);
+        return new PseudonymizedMessages(copies, counts) { Originals = originals };
     }
 
-    private string Sanitize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans, Dictionary<string, int> counts)
+    /// <summary>
+    /// Returns copies of tool declarations whose descriptions and the strings of whose schemas (descriptions, enum values,
+    /// defaults, examples) are scanned with <paramref name="detector"/> and replaced; names and schema keys are kept, since
+    /// the model must call the tool by them. Tools that are not functions are kept as they are.
+    /// </summary>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>, shared with the request's messages.</param>
+    /// <param name="tools">The tools.</param>
+    /// <param name="detector">Finds the sensitive values.</param>
+    /// <returns>The copies and the number of values replaced per type.</returns>
+    public PseudonymizedTools Pseudonymize(string scopeId, IEnumerable<AITool> tools, ISensitiveDataDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        ArgumentNullException.ThrowIfNull(tools);
+        ArgumentNullException.ThrowIfNull(detector);
+
+        Dictionary<string, int> counts = new(StringComparer.Ordinal);
+        List<string> originals = [];
+        List<SensitiveSpan> spans = [];
+        string SanitizeString(string value)
+        {
+            spans.Clear();
+            detector.Detect(value, spans);
+            return Sanitize(scopeId, value, spans, counts, originals);
+        }
+
+        List<AITool> copies = [];
+        foreach (AITool tool in tools)
+        {
+            if (tool is not AIFunctionDeclaration function)
+            {
+                copies.Add(tool);
+                continue;
+            }
+
+            string description = SanitizeString(function.Description);
+            JsonElement schema = function.JsonSchema.ValueKind == JsonValueKind.Undefined
+                ? function.JsonSchema
+                : (JsonElement)ContentValueRewriter.RewriteValue(function.JsonSchema, SanitizeString, serializeUnknown: false)!;
+            copies.Add(ReferenceEquals(description, function.Description) && counts.Count == 0
+                ? function
+                : AIFunctionFactory.CreateDeclaration(function.Name, description, schema, function.ReturnJsonSchema));
+        }
+
+        return new PseudonymizedTools(copies, counts) { Originals = originals };
+    }
+
+    private string Sanitize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans, Dictionary<string, int> counts, List<string>? originals)
     {
         SensitiveSpan[] resolved = Resolve(text.Length, spans, out int resolvedCount);
         StringBuilder builder = t_builder ?? new StringBuilder(Math.Max(256, text.Length + 64));
@@ -142,6 +195,7 @@ public sealed class Pseudonymizer
                 string entityType = span.EntityType;
                 counts[entityType] = counts.GetValueOrDefault(entityType) + 1;
                 ReadOnlySpan<char> value = source.Slice(span.Start, span.Length);
+                originals?.Add(value.ToString());
 
                 EntityPolicy policy = _options.EntityPolicies.Count == 0 || !_options.EntityPolicies.TryGetValue(entityType, out EntityPolicy p)
                     ? _options.DefaultPolicy

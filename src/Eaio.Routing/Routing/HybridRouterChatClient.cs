@@ -29,11 +29,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
+    /// <summary>The entry type that marks a conversation's vault scope as having carried CRITICAL data.</summary>
+    private const string CriticalConversationMark = "CRITICAL_CONVERSATION";
+
     private readonly FrozenDictionary<string, ProviderRoute> _routes; // looked up on every attempt: frozen for the cheaper hash
     private readonly ProviderRoute[] _configuredRoutes; // the ones whose health each plan checks
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
     private readonly CompositeDetector _detector;
+    private readonly SensitiveDataScanner? _scanner;
     private readonly IPseudonymVault _vault;
     private readonly Pseudonymizer _pseudonymizer;
     private readonly IAuditLog? _audit;
@@ -91,10 +95,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _governor = new BudgetGovernor(Policy, _budget, _logger, status => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status)), options.TenantBudgetsUsd.Keys);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
-        _profiler = new RequestProfiler(
-            options,
-            ComplexityEstimator.Default,
-            detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
+        _scanner = detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null;
+        _profiler = new RequestProfiler(options, ComplexityEstimator.Default, _scanner);
         _egress = new EgressGuard(detectorList, options.DataClassifications);
         _detector = new CompositeDetector(detectorList);
         _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
@@ -205,7 +207,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
 
-        ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
+        ResolvedRequestProfile profile = RememberCriticalConversation(_profiler.Resolve(messages, options), options);
         IReadOnlyList<ProviderHealth>? health = _health?.Current;
         bool healthy = true;
         foreach (ProviderRoute route in _configuredRoutes)
@@ -841,15 +843,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
         string? scope = null;
         PseudonymizedMessages sanitized;
         Dictionary<string, int> counts;
+        List<string> originals;
         try
         {
             // Conversations are scoped per tenant; the tenant's length makes the id unambiguous whatever characters it holds,
             // so two tenants' conversations can never share placeholders.
-            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation
-                ? $"tenant:{plan.Profile.TenantId?.Length ?? -1}:{plan.Profile.TenantId}|conversation:{conversation}"
-                : null);
+            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation ? ConversationScope(plan.Profile.TenantId, conversation) : null);
             sanitized = _pseudonymizer.Pseudonymize(scope, messages, _detector);
             counts = new(sanitized.EntityCounts, StringComparer.Ordinal);
+            originals = [.. sanitized.Originals];
 
             foreach (ChatMessage message in sanitized.Messages)
             {
@@ -858,16 +860,35 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
 
             // The system prompt leaves with the messages, so it is masked the same way, in the same scope.
-            if (!string.IsNullOrEmpty(attemptOptions.Instructions))
+            if (attemptOptions.Instructions is { Length: > 0 } instructionsText)
             {
                 List<SensitiveSpan> spans = [];
-                _detector.Detect(attemptOptions.Instructions, spans);
-                PseudonymizedText instructions = _pseudonymizer.Pseudonymize(scope, attemptOptions.Instructions, spans);
+                _detector.Detect(instructionsText, spans);
+                PseudonymizedText instructions = _pseudonymizer.Pseudonymize(scope, instructionsText, spans);
                 attemptOptions.Instructions = instructions.Text;
                 foreach (KeyValuePair<string, int> count in instructions.EntityCounts)
                 {
                     counts[count.Key] = counts.GetValueOrDefault(count.Key) + count.Value;
                 }
+
+                foreach (SensitiveSpan span in spans)
+                {
+                    originals.Add(instructionsText.Substring(span.Start, span.Length));
+                }
+            }
+
+            // Tool descriptions and schemas leave with every request: masked like text, in the same scope, so a tool that
+            // names a building does not force every request that offers it to stay local.
+            if (attemptOptions.Tools is { Count: > 0 } tools)
+            {
+                PseudonymizedTools masked = _pseudonymizer.Pseudonymize(scope, tools, _detector);
+                attemptOptions.Tools = masked.Tools;
+                foreach (KeyValuePair<string, int> count in masked.EntityCounts)
+                {
+                    counts[count.Key] = counts.GetValueOrDefault(count.Key) + count.Value;
+                }
+
+                originals.AddRange(masked.Originals);
             }
         }
 #pragma warning disable CA1031 // Fail closed: a payload that could not be sanitised does not leave.
@@ -882,6 +903,21 @@ public sealed partial class HybridRouterChatClient : IChatClient
             throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
         }
 
+        foreach (string entityType in counts.Keys)
+        {
+            if (_scanner is not null && _scanner.Classify(entityType) == DataSensitivity.Critical)
+            {
+                // Masking found CRITICAL data (readings in a tool result the profile did not see as such): masked or not,
+                // it stays local.
+                if (scope is not null)
+                {
+                    EndScope(scope, attemptOptions);
+                }
+
+                throw new PrivacyViolationException(planned.Provider, $"masking found {entityType}, which is CRITICAL and stays local");
+            }
+        }
+
         foreach (KeyValuePair<string, int> count in counts)
         {
             EaioMetrics.PseudonymizedEntities.Add(
@@ -890,7 +926,58 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 new KeyValuePair<string, object?>("eaio.entity.type", count.Key));
         }
 
-        return new Outgoing(sanitized.Messages, counts, scope);
+        return new Outgoing(sanitized.Messages, counts, scope) { Originals = originals };
+    }
+
+    /// <summary>The vault scope of a conversation: per tenant, whose length makes the id unambiguous whatever characters it holds.</summary>
+    private static string ConversationScope(string? tenantId, string conversationId) =>
+        $"tenant:{tenantId?.Length ?? -1}:{tenantId}|conversation:{conversationId}";
+
+    /// <summary>
+    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope: a local answer that
+    /// restates the readings in prose, sent back with the next PUBLIC turn, must not leave. The mark is an entry of the
+    /// conversation's scope, so it is kept, shared and expired wherever the vault keeps placeholders.
+    /// </summary>
+    private ResolvedRequestProfile RememberCriticalConversation(ResolvedRequestProfile profile, ChatOptions? options)
+    {
+        if (options?.ConversationId is not { } conversation)
+        {
+            return profile;
+        }
+
+        try
+        {
+            string scope = _vault.OpenScope(ConversationScope(profile.TenantId, conversation));
+            if (profile.Sensitivity == DataSensitivity.Critical)
+            {
+                _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, "critical");
+                return profile;
+            }
+
+            foreach (string stem in _vault.GetStems(scope))
+            {
+                if (string.Equals(stem, CriticalConversationMark, StringComparison.OrdinalIgnoreCase))
+                {
+                    return profile with
+                    {
+                        Sensitivity = DataSensitivity.Critical,
+                        Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
+                    };
+                }
+            }
+        }
+#pragma warning disable CA1031 // Fail closed: a vault that cannot say whether the conversation is clean keeps it local.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return profile with
+            {
+                Sensitivity = DataSensitivity.Critical,
+                Notes = [.. profile.Notes, $"CRITICAL: the conversation's history could not be read ({ex.GetType().Name}), so the request stays local"],
+            };
+        }
+
+        return profile;
     }
 
     /// <summary>The egress guard's last look at exactly what would leave; local routes send nothing out.</summary>
@@ -898,7 +985,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         if (planned.Tier == ProviderTier.External)
         {
-            _egress.ThrowIfSensitive(planned.Provider, outgoing.Messages, attemptOptions);
+            _egress.ThrowIfSensitive(planned.Provider, outgoing.Messages, attemptOptions, outgoing.Originals);
         }
     }
 
@@ -939,7 +1026,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
                     if (call.Arguments is not null)
                     {
-                        contents[i] = new FunctionCallContent(call.CallId, call.Name, new PlaceholderRestorer(_vault, scope).RestoreArguments(call.Arguments))
+                        PlaceholderRestorer callRestorer = new(_vault, scope);
+                        contents[i] = new FunctionCallContent(callRestorer.RestoreCallId(call.CallId), call.Name, callRestorer.RestoreArguments(call.Arguments))
                         {
                             Exception = call.Exception,
                             InformationalOnly = call.InformationalOnly,
@@ -1178,7 +1266,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private static readonly IReadOnlyDictionary<string, int> s_noEntities = new Dictionary<string, int>();
 
     /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the vault scope to restore from.</summary>
-    private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope);
+    private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope)
+    {
+        /// <summary>Gets the values masking replaced, which the egress guard checks are nowhere left in what leaves.</summary>
+        public IReadOnlyList<string>? Originals { get; init; }
+    }
 
     /// <summary>A local first route's call that <see cref="GetResponseAsync"/> started and <see cref="RouteAsync"/> finishes.</summary>
     private readonly record struct FirstCall(ProviderResilienceChatClient Client, ChatOptions Options, long Started, ValueTask<ChatResponse> Call);

@@ -193,7 +193,9 @@ public sealed class PseudonymizerTests
             Assert.That(((FunctionCallContent)assistant.Contents[0]).Arguments!["recipient"], Is.EqualTo("ada@x.org"));
 
             var call = (FunctionCallContent)result.Messages[1].Contents[0];
-            Assert.That(call.CallId, Is.EqualTo("c1"));
+            Assert.That(call.CallId, Is.EqualTo("CALL_1"), "tool-call ids leave as opaque ids of the scope");
+            Assert.That(((FunctionResultContent)result.Messages[2].Contents[0]).CallId, Is.EqualTo("CALL_1"), "a result keeps its call's id");
+            Assert.That(new PlaceholderRestorer(vault, scope).RestoreCallId("CALL_1"), Is.EqualTo("c1"));
             Assert.That(call.Arguments!["recipient"], Is.EqualTo("EMAIL_1"));
             Assert.That(((JsonElement)call.Arguments["payload"]!).GetRawText(),
                 Is.EqualTo("""{"to":["EMAIL_1"],"cc":{"name":"PERSON_1"},"n":3}"""));
