@@ -917,6 +917,9 @@ def identifier_families(C):
         a, b = names.draw(), names.draw()
         text, sens = f(a, b)
         C.add("id-person", "masked", [U(text)], sens)
+    a = names.draw()
+    C.add("id-person", "masked", [U("Draft this week's plant-room check list.")], [a],
+          instructions="You are the assistant of %s, energy manager. Sign drafts with her name and keep a formal tone." % a)
 
     # --- meter / equipment ids following the roster patterns
     tpl = [
@@ -1143,6 +1146,9 @@ def secret_families(C):
                      "Die Verbindungszeichenfolge %s funktioniert lokal, im Container nicht.",
                      "%s\nwhy does the nightly ETL fail with SSL errors?"]) % s
         C.add("secret-db", "masked", [U(text)], [pw])
+    pw = password()
+    C.add("secret-db", "masked", [U("Which tables hold the monthly invoices?")], [pw],
+          instructions="You are a SQL helper for the energy data warehouse. Connection: Server=sql-energy-01;Database=EnergyDW;User Id=ems_report;Password=%s; Answer with T-SQL only." % pw)
 
     # --- password phrases in a few languages
     tpl = [
@@ -1315,6 +1321,18 @@ def contact_families(C):
             sens = _re.findall(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", text, _re.UNICODE)
         C.add("contact-email", "masked", [U(text)], sens)
 
+    contractor_tool = {"name": "get_contractor", "description": "Looks up the service contractor for an asset class.",
+                       "parameters": {"type": "object", "properties": {"asset_class": {"type": "string"}}, "required": ["asset_class"]}}
+    for j in range(2):
+        n = names.draw()
+        e = email_of(n, 0)
+        ph = pick([phone("uk2"), phone("de2"), phone("nl2"), phone("fr2")])
+        cid = call_id()
+        res = {"company": pick(["Kältetechnik Nord GmbH", "Acme Mechanical Ltd", "Clim Services SAS"]), "contact": n, "email": e, "phone": ph}
+        C.add("contact-email", "masked", [U(pick(["Who services the chillers? Draft them an e-mail about the leak test.", "Find the boiler contractor and write them a booking request."])),
+                                          TC((cid, "get_contractor", {"asset_class": pick(["chillers", "boilers"])})), TR(cid, "json", res)],
+              [e, ph, n], tools=[contractor_tool])
+
     # --- phone numbers
     tpl = [
         ("us", "Call the chiller contractor at {p} ext. {x} and ask about the compressor warranty - write me a call script."),
@@ -1460,8 +1478,8 @@ def ddm(v, pos, neg):
     return "%d° %.3f' %s" % (d, (v - d) * 60, h)
 
 
-def ukpc():
-    area = pick(["LS", "M", "B", "SW", "EC", "NW", "BS", "CF", "G", "EH", "NE", "OX", "CB", "L", "S", "RG", "BN", "PO", "YO", "NG"])
+def ukpc(area=None):
+    area = area or pick(["LS", "M", "B", "SW", "EC", "NW", "BS", "CF", "G", "EH", "NE", "OX", "CB", "L", "S", "RG", "BN", "PO", "YO", "NG"])
     dist = str(rng.randint(1, 19))
     if area in ("EC", "SW") and rng.random() < 0.4:
         dist = str(rng.randint(1, 4)) + pick(["A", "M", "V", "Y"])
@@ -1499,8 +1517,8 @@ def location_families(C):
     tpl = [
         lambda: (lambda a, c: ("Schedule the audit at %s, %s next Tuesday and list what to bring." % (a, c), [a]))(*us()),
         lambda: (lambda a, c: ("the tenant at %s complains about cold offices in the morning. first checks?" % a.lower(), [a.lower()]))(*us()),
-        lambda: (lambda pc: (lambda a: ("Site address: %s, Leeds %s. Which DNO region is that?" % (a, pc), [a, pc]))("%d %s" % (rng.randint(1, 240), pick(["Wellington Road", "Kirkstall Lane", "Park Row", "Harrogate Road"]))))(ukpc()),
-        lambda: (lambda pc: (lambda a: ("Please send the meter operator to %s, Manchester %s." % (a, pc), [a, pc]))("Unit %d, %d %s" % (rng.randint(1, 12), rng.randint(1, 90), pick(["Deansgate", "Oxford Road", "Trafford Park Road"]))))(ukpc()),
+        lambda: (lambda pc: (lambda a: ("Site address: %s, Leeds %s. Which DNO region is that?" % (a, pc), [a, pc]))("%d %s" % (rng.randint(1, 240), pick(["Wellington Road", "Kirkstall Lane", "Park Row", "Harrogate Road"]))))(ukpc("LS")),
+        lambda: (lambda pc: (lambda a: ("Please send the meter operator to %s, Manchester %s." % (a, pc), [a, pc]))("Unit %d, %d %s" % (rng.randint(1, 12), rng.randint(1, 90), pick(["Deansgate", "Oxford Road", "Trafford Park Road"]))))(ukpc("M")),
         lambda: (lambda a: ("Die Heizzentrale ist in der %s, 50667 Köln. Wer ist der zuständige Netzbetreiber?" % a, [a]))("%s %d" % (pick(["Hauptstraße", "Bahnhofstraße", "Aachener Straße", "Am Mühlenbach"]), rng.randint(1, 180))),
         lambda: (lambda a: ("Lieferadresse für den Wärmemengenzähler: %s, 80331 München" % a, [a]))("%s %d%s" % (pick(["Sendlinger Str.", "Lindwurmstraße", "Schillerstr."]), rng.randint(1, 90), pick(["", "a", "b"]))),
         lambda: (lambda a: ("L'audit énergétique aura lieu au %s, 69002 Lyon. Prépare la liste des documents." % a, [a]))("%d %s" % (rng.randint(1, 120), pick(["rue de la République", "avenue Jean Jaurès", "quai Saint-Antoine", "bd des Belges"]))),
@@ -1509,7 +1527,7 @@ def location_families(C):
         lambda: (lambda a: ("Inspección de la caldera en %s, 28014 Madrid, el jueves." % a, [a]))("%s %d" % (pick(["Calle de Alcalá", "C/ Mayor", "Paseo del Prado", "Avda. de América"]), rng.randint(1, 200))),
         lambda: (lambda a, c: ("Ship the replacement VFD to: Facilities Dept, %s, %s, attn receiving dock." % (a, c), [a]))(*us()),
         lambda: (lambda a, c: ("is %s in a demand-response zone? %s" % (a, c), [a]))(*us()),
-        lambda: (lambda pc: (lambda a: ("Plant room access is from %s, Bristol %s - write directions for the contractor." % (a, pc), [a, pc]))("%d %s" % (rng.randint(1, 99), pick(["Whiteladies Road", "Gloucester Road", "Temple Way"]))))(ukpc()),
+        lambda: (lambda pc: (lambda a: ("Plant room access is from %s, Bristol %s - write directions for the contractor." % (a, pc), [a, pc]))("%d %s" % (rng.randint(1, 99), pick(["Whiteladies Road", "Gloucester Road", "Temple Way"]))))(ukpc("BS")),
     ]
     for f in tpl:
         text, sens = f()
@@ -1809,8 +1827,22 @@ def benign_families(C):
             len(META), len(SITE_IDS), "\n".join(lines), pick([
                 "Which use type is over-represented for a benchmarking study?", "Is the median floor area a fair normaliser here?",
                 "What does this say about the age of the stock?", "Summarise in two sentences.", "Would you weight by count or by floor area?"]))
+    per_site = {}
+    for r in META:
+        per_site[r["site_id"]] = per_site.get(r["site_id"], 0) + 1
+    sizes = sorted(per_site.values())
+
+    def sitecount():
+        cuts = pick([(20, 100), (30, 120), (50, 150)])
+        a = sum(1 for v in sizes if v < cuts[0])
+        b = sum(1 for v in sizes if cuts[0] <= v <= cuts[1])
+        c = len(sizes) - a - b
+        return ("In BDG2, sites grouped by number of buildings: fewer than %d buildings: %d sites; %d-%d: %d sites; more than %d: %d sites "
+                "(median %d buildings per site, largest %d). %s" % (cuts[0], a, cuts[0], cuts[1], b, cuts[1], c, median(sizes), sizes[-1],
+                pick(["Should a cross-site model weight sites equally?", "Does that imbalance matter for leave-one-site-out validation?",
+                      "How would you stratify a sample of 100 buildings?"])))
     uniq_fill(C, "benign-aggregates", N, [
-        aggtable,
+        aggtable, sitecount,
         lambda: "Median EUI by primary use in our benchmark: Office %d kWh/m², Education %d, Lodging %d, Healthcare %d. Rank them and comment." % (rng.randint(150, 230), rng.randint(120, 190), rng.randint(140, 260), rng.randint(280, 520)),
         lambda: "BDG2 has %d buildings across %d sites; %d %% have an electricity meter. Is that enough for a cross-site model?" % (len(META), len(SITE_IDS), round(100 * sum(1 for r in META if r["electricity"] == "Yes") / len(META))),
         lambda: "Across a portfolio of %d schools, the interquartile range of EUI is %d-%d kWh/m². How many are likely outliers with a 1.5 IQR rule?" % (rng.randint(30, 400), rng.randint(90, 130), rng.randint(150, 210)),
