@@ -1,0 +1,254 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// The privacy corpus (<c>Privacy/Corpus</c>, see its README): hostile prompts written from the formats users paste, by
+/// someone who had not read the detectors, and benign energy prompts, sent through the whole router in the default
+/// configuration plus the host's roster (buildings from data/bdg2, people and meter-id patterns from roster.json) to
+/// loopback servers. A hostile case passes when none of its sensitive values reaches an external server (and, for
+/// readings, nothing leaves at all); a benign case is a false positive when it is kept local or anything in it is masked.
+/// The dev split was looked at while building the detectors; the holdout split was not, and is reported apart.
+/// </summary>
+[CancelAfter(600_000)]
+public sealed partial class PrivacyCorpusTests
+{
+    // Placeholders of the built-in types; opaque tool-call ids (CALL_n) are not masking of content.
+    [GeneratedRegex(@"\b(?:EMAIL|PHONE|IP_ADDRESS|PAYMENT_CARD|IBAN|SECRET|COORDINATES|ADDRESS|POSTCODE|PERSON|BUILDING|SITE|EQUIPMENT)_[1-9][0-9]*\b|\[REDACTED_")]
+    private static partial Regex MaskPattern();
+
+    private static string CorpusFile(string name) => Path.Combine(RepositoryPaths.Root(), "tests", "Eaio.Routing.Tests", "Privacy", "Corpus", name);
+
+    [Test]
+    public async Task Hostile_prompts_leak_nothing_and_benign_prompts_go_out_untouched()
+    {
+        List<CorpusCase> hostile = CorpusCase.Load(CorpusFile("hostile.jsonl"));
+        List<CorpusCase> benign = CorpusCase.Load(CorpusFile("benign.jsonl"));
+        Assert.That(hostile, Has.Count.GreaterThanOrEqualTo(300));
+        Assert.That(benign, Has.Count.GreaterThanOrEqualTo(300));
+
+        await using RouterHarness h = await RouterHarness.StartAsync(
+            o =>
+            {
+                // The corpus is a burst of 800 requests: the shipped per-minute limits would refuse most of them.
+                o.RequestsPerMinute = 100_000;
+                o.TokensPerMinute = 100_000_000;
+            },
+            services: RegisterRoster);
+        Dictionary<(string Family, string Split), (int Cases, int Failed)> results = [];
+        List<string> failures = [];
+        foreach (CorpusCase c in hostile.Concat(benign))
+        {
+            (bool ok, string why) = await RunAsync(h, c);
+            (int cases, int failed) = results.GetValueOrDefault((c.Family, c.Split));
+            results[(c.Family, c.Split)] = (cases + 1, failed + (ok ? 0 : 1));
+            if (!ok)
+            {
+                failures.Add($"{c.Id} [{c.Split}]: {why}");
+            }
+        }
+
+        StringBuilder table = new("| family | dev cases | dev failed | holdout cases | holdout failed |\n|---|---:|---:|---:|---:|\n");
+        foreach (string family in results.Keys.Select(k => k.Family).Distinct().Order(StringComparer.Ordinal))
+        {
+            (int dc, int df) = results.GetValueOrDefault((family, "dev"));
+            (int hc, int hf) = results.GetValueOrDefault((family, "holdout"));
+            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {family} | {dc} | {df} | {hc} | {hf} |\n");
+        }
+
+        int hostileFailed = hostile.Count(c => failures.Any(f => f.StartsWith(c.Id + " ", StringComparison.Ordinal)));
+        int benignFailed = benign.Count(c => failures.Any(f => f.StartsWith(c.Id + " ", StringComparison.Ordinal)));
+        TestContext.Out.WriteLine(table.ToString());
+        TestContext.Out.WriteLine($"hostile: {hostileFailed} of {hostile.Count} leaked; benign: {benignFailed} of {benign.Count} kept local or masked");
+        TestContext.Out.WriteLine(string.Join("\n", failures));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(hostileFailed, Is.LessThanOrEqualTo(HostileLeakCeiling), "hostile prompts that leaked:\n" + string.Join("\n", failures.Where(f => !f.StartsWith("benign", StringComparison.Ordinal))));
+            Assert.That(benignFailed / (double)benign.Count, Is.LessThanOrEqualTo(0.02), "benign prompts kept local or masked:\n" + string.Join("\n", failures.Where(f => f.StartsWith("benign", StringComparison.Ordinal))));
+        });
+    }
+
+    /// <summary>The goal is none; the ceiling is what this version reaches, so any regression fails (see docs/benchmarks.md).</summary>
+    private const int HostileLeakCeiling = 0;
+
+    private static void RegisterRoster(IServiceCollection services)
+    {
+        using JsonDocument roster = JsonDocument.Parse(File.ReadAllText(CorpusFile("roster.json")));
+        string[] people = [.. roster.RootElement.GetProperty("people").EnumerateArray().Select(p => p.GetString()!)];
+        services.AddSingleton<ISensitiveDataDetector>(new BuildingRegistryDetector(BuildingRegistry.LoadBdg2Metadata(RepositoryPaths.Data("bdg2", "metadata.csv"))));
+        services.AddSingleton<ISensitiveDataDetector>(new PersonNameDetector(people));
+        foreach (JsonElement pattern in roster.RootElement.GetProperty("meterIdPatterns").EnumerateArray())
+        {
+            services.AddSingleton<ISensitiveDataDetector>(new PatternDetector(EntityTypes.Equipment, new Regex(pattern.GetString()!, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternDetector.DefaultMatchTimeout)));
+        }
+    }
+
+    private static async Task<(bool Ok, string Why)> RunAsync(RouterHarness h, CorpusCase c)
+    {
+        int before = h.ExternalRequests.Count();
+        ChatOptions options = RouterHarness.Options(p =>
+        {
+            p.Privacy = PrivacyLevel.Public;
+            p.Complexity = 0.95;
+            p.Domain = RequestDomain.EnergyOptimization;
+        });
+        options.Instructions = c.Instructions;
+        options.Tools = c.Tools;
+        options.ConversationId = "corpus-" + c.Id;
+
+        ChatResponse response = await h.Chat.GetResponseAsync(c.Messages, options);
+        string[] bodies = [.. h.ExternalRequests.Skip(before).Select(r => r.Body)];
+        string decoded = string.Join("\n", bodies.Select(Decode));
+        ProviderTier tier = response.GetRouteDecision()!.Tier;
+
+        if (c.Expect == "benign")
+        {
+            if (tier != ProviderTier.External)
+            {
+                return (false, "kept local: " + response.GetRouteDecision());
+            }
+
+            Match mask = MaskPattern().Match(decoded);
+            return mask.Success ? (false, $"masked: {Around(decoded, mask.Index)}") : (true, string.Empty);
+        }
+
+        if (c.Expect == "local" && bodies.Length > 0)
+        {
+            return (false, "readings went external");
+        }
+
+        foreach (string value in c.Sensitive)
+        {
+            if (decoded.Contains(value, StringComparison.OrdinalIgnoreCase) || bodies.Any(b => b.Contains(value, StringComparison.OrdinalIgnoreCase)))
+            {
+                return (false, $"'{value}' reached the external server");
+            }
+        }
+
+        return (true, string.Empty);
+    }
+
+    private static string Around(string text, int index) => text.Substring(Math.Max(0, index - 40), Math.Min(100, text.Length - Math.Max(0, index - 40))).ReplaceLineEndings(" ");
+
+    /// <summary>Every string and property name of a JSON body, unescaped, so a value escaped by the serializer is still found.</summary>
+    private static string Decode(string body)
+    {
+        StringBuilder builder = new();
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body);
+            Walk(document.RootElement, builder);
+        }
+        catch (JsonException)
+        {
+            builder.Append(body);
+        }
+
+        return builder.ToString();
+    }
+
+    private static void Walk(JsonElement element, StringBuilder builder)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    builder.Append(property.Name).Append('\n');
+                    Walk(property.Value, builder);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Walk(item, builder);
+                }
+
+                break;
+            case JsonValueKind.String:
+                string value = element.GetString()!;
+                builder.Append(value).Append('\n');
+                if (value.Length > 1 && value[0] is '{' or '[')
+                {
+                    // Tool arguments travel as a JSON string inside the JSON body.
+                    builder.Append(Decode(value)).Append('\n');
+                }
+
+                break;
+            default:
+                builder.Append(element.GetRawText()).Append('\n');
+                break;
+        }
+    }
+
+    private sealed record CorpusCase(string Id, string Family, string Split, string Expect, string? Instructions, List<ChatMessage> Messages, List<AITool>? Tools, string[] Sensitive)
+    {
+        public static List<CorpusCase> Load(string path) => [.. File.ReadLines(path).Where(l => l.Length > 0).Select(Parse)];
+
+        private static CorpusCase Parse(string line)
+        {
+            using JsonDocument document = JsonDocument.Parse(line);
+            JsonElement root = document.RootElement;
+            List<ChatMessage> messages = [];
+            foreach (JsonElement m in root.GetProperty("messages").EnumerateArray())
+            {
+                string role = m.GetProperty("role").GetString()!;
+                if (m.TryGetProperty("toolCalls", out JsonElement calls))
+                {
+                    messages.Add(new ChatMessage(ChatRole.Assistant, [.. calls.EnumerateArray().Select(call => (AIContent)new FunctionCallContent(
+                        call.GetProperty("callId").GetString()!,
+                        call.GetProperty("name").GetString()!,
+                        call.GetProperty("arguments").EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone())))]));
+                }
+                else if (role == "tool")
+                {
+                    JsonElement result = m.GetProperty("result");
+                    object? value = (m.TryGetProperty("resultKind", out JsonElement kind) ? kind.GetString() : "string") switch
+                    {
+                        "json" => result.Clone(),
+                        "dictionary" when result.ValueKind == JsonValueKind.Object => result.EnumerateObject().ToDictionary(p => p.Name, p => Scalar(p.Value)),
+                        _ => result.ValueKind == JsonValueKind.String ? result.GetString() : result.GetRawText(),
+                    };
+                    messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(m.GetProperty("callId").GetString()!, value)]));
+                }
+                else
+                {
+                    messages.Add(new ChatMessage(new ChatRole(role), m.GetProperty("text").GetString()));
+                }
+            }
+
+            List<AITool>? tools = root.TryGetProperty("tools", out JsonElement t)
+                ? [.. t.EnumerateArray().Select(tool => (AITool)AIFunctionFactory.CreateDeclaration(
+                    tool.GetProperty("name").GetString()!,
+                    tool.TryGetProperty("description", out JsonElement d) ? d.GetString() : null,
+                    tool.TryGetProperty("parameters", out JsonElement schema) ? schema.Clone() : JsonDocument.Parse("{\"type\":\"object\"}").RootElement.Clone()))]
+                : null;
+
+            return new CorpusCase(
+                root.GetProperty("id").GetString()!,
+                root.GetProperty("family").GetString()!,
+                root.GetProperty("split").GetString()!,
+                root.GetProperty("expect").GetString()!,
+                root.TryGetProperty("instructions", out JsonElement i) ? i.GetString() : null,
+                messages,
+                tools,
+                [.. root.GetProperty("sensitive").EnumerateArray().Select(s => s.GetString()!)]);
+        }
+
+        private static object? Scalar(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetDouble(),
+            JsonValueKind.String => value.GetString(),
+            _ => value.Clone(),
+        };
+
+        public override string ToString() => Id;
+    }
+}
