@@ -109,7 +109,7 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
             Token token;
             if (TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
             {
-                token = new Token(start, end, IsTimestamp: true);
+                token = new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) };
             }
             else if (TimestampLexer.TryReadNumber(text, p, out start, out end))
             {
@@ -142,13 +142,27 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
         int seriesStart = -1;
         int seriesEnd = -1;
         int readings = 0;
+        int lastMinutes = -1;
 
-        void Add(int start, int end, int n)
+        void Add(int start, int end, int n, int minutes = -1)
         {
             if (readings > 0 && start - seriesEnd > MaximumGap)
             {
                 loose += Close(seriesStart, seriesEnd, readings, spans);
                 readings = 0;
+                lastMinutes = -1;
+            }
+
+            if (minutes >= 0)
+            {
+                // Times of day without a date are a series only in time order (wrapping once past midnight): periods of a
+                // tariff or a schedule (21:00-14:00, 16:00-21:00, 00:00-06:00) come in any order, a meter's readings do not.
+                if (lastMinutes >= 0 && minutes < lastMinutes && !(lastMinutes >= 20 * 60 && minutes <= 4 * 60))
+                {
+                    return;
+                }
+
+                lastMinutes = minutes;
             }
 
             if (readings == 0)
@@ -197,14 +211,14 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
             // A timestamp and the value just after it, or just before it (41.2 kWh at 08:00).
             if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
             {
-                Add(token.Start, tokens[k + 1].End, 1);
+                Add(token.Start, tokens[k + 1].End, 1, token.Minutes);
                 k += 2;
                 continue;
             }
 
             if (k > 0 && !tokens[k - 1].IsTimestamp && IsGlue(text, tokens[k - 1].End, token.Start))
             {
-                Add(tokens[k - 1].Start, token.End, 1);
+                Add(tokens[k - 1].Start, token.End, 1, token.Minutes);
             }
 
             k++;
@@ -327,5 +341,9 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
         return words <= (structured ? MaximumStructuredGlueWords : MaximumGlueWords);
     }
 
-    private readonly record struct Token(int Start, int End, bool IsTimestamp);
+    private readonly record struct Token(int Start, int End, bool IsTimestamp)
+    {
+        /// <summary>Gets the minutes since midnight of a time of day written without a date, or -1.</summary>
+        public int Minutes { get; init; } = -1;
+    }
 }

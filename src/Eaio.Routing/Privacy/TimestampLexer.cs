@@ -141,6 +141,30 @@ internal static class TimestampLexer
         return true;
     }
 
+    /// <summary>
+    /// Gets the minutes since midnight of a timestamp that is a time of day without a date (<c>08:15</c>, <c>2:00 PM</c>,
+    /// the start of <c>08:00-08:15</c>), or -1 for any other timestamp.
+    /// </summary>
+    public static int TimeOfDayMinutes(ReadOnlySpan<char> timestamp)
+    {
+        int hours = DigitRun(timestamp, 0);
+        if (hours is not (1 or 2) || hours + 3 > timestamp.Length || timestamp[hours] != ':')
+        {
+            return -1;
+        }
+
+        int h = Number(timestamp[..hours]);
+        int m = Number(timestamp.Slice(hours + 1, 2));
+        int ampm = timestamp.IndexOfAny("AaPp");
+        if (ampm > 0 && ampm + 1 < timestamp.Length && timestamp[ampm + 1] is 'M' or 'm')
+        {
+            bool pm = timestamp[ampm] is 'P' or 'p';
+            h = (h % 12) + (pm ? 12 : 0);
+        }
+
+        return (h * 60) + m;
+    }
+
     /// <summary>Gets the length of the run of ASCII digits at <paramref name="p"/>.</summary>
     public static int DigitRun(ReadOnlySpan<char> text, int p)
     {

@@ -60,6 +60,8 @@ public sealed class ReadingsFormatTests
     [TestCase("Version 1.2.3 was installed on 3/15/2024. ISO 50001:2018 and EN 16247-1 apply; LEED v4.1 gives 12 points.")]
     [TestCase("Median EUI by primary use: Office 185 kWh/m², Education 160 kWh/m², Lodging 210 kWh/m², Retail 240 kWh/m².")]
     [TestCase("Invoice 2024-0457 of 2024-02-01: 12,450.00 USD, due 2024-03-01.")]
+    [TestCase("| Period | Hours | $/kWh |\n|---|---|---|\n| Off-peak | 21:00-14:00 | 0.321 |\n| Peak | 16:00-21:00 | 0.477 |\n| Super off-peak | 00:00-06:00 | 0.417 |")]
+    [TestCase("Opening hours: 18:00 2 staff, 09:00 5 staff, 13:00 4 staff, 07:00 1 guard.")]
     public void Benign_text_has_no_readings(string text)
         => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
 
@@ -93,6 +95,7 @@ public sealed class ReadingsFormatTests
         yield return ("prose", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {s.Time(i):HH:mm} the meter read {s.Value(i)} kWh.")));
         yield return ("value-first-prose", s => string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Value(i)} kWh at {s.Time(i):HH:mm}")));
         yield return ("transposed-csv", s => "building," + string.Join(",", Enumerable.Range(0, s.Length).Select(i => s.Iso(i, ' '))) + "\n" + s.Building + "," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
+        yield return ("twelve-hour-clock", s => string.Join("; ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("h:mm tt", CultureInfo.InvariantCulture)} {s.Value(i)} kW")));
         yield return ("intervals", s => s.Lines(i => $"{s.Time(i):HH:mm}-{s.Time(i).AddMinutes(15):HH:mm}: {s.Value(i)} kWh"));
     }
 
