@@ -280,7 +280,9 @@ internal static class ChatCompletionRequestParser
         string? building = null;
         if (metadata.TryGetProperty("eaio_building_id", out JsonElement b))
         {
-            building = b.ValueKind == JsonValueKind.String && b.GetString() is { Length: > 0 } id
+            // Trimmed, and looked up ignoring case by the router's options, so " panther_office_hannah" gets the same
+            // privacy level as Panther_office_Hannah.
+            building = b.ValueKind == JsonValueKind.String && b.GetString()?.Trim() is { Length: > 0 } id
                 ? id
                 : throw Bad("metadata.eaio_building_id", "'metadata.eaio_building_id' must be a non-empty string (a BDG2 building id).", "invalid_type");
         }

@@ -17,7 +17,9 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class Bdg2Tools
 {
-    private const string BuildingDescription = "The BDG2 building id, for example Panther_office_Hannah (site, usage, name). Use bdg2_find_buildings to find ids.";
+    // No real id as the example: tool descriptions are sent unmasked, so the egress guard would block every external
+    // call that offers these tools.
+    private const string BuildingDescription = "The BDG2 building id, <Site>_<usage>_<Name>: the site's code name, the usage in lower case and a first name. Use bdg2_find_buildings to find ids.";
     private const string MeterDescription = "The meter type: electricity, chilledwater, steam, hotwater, gas, water, irrigation or solar. Energy meters are in kWh per hour, water and irrigation in litres per hour.";
     private const string OneBuilding = "one building's readings or figures derived from them";
 

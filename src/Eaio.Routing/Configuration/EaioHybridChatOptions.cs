@@ -9,12 +9,18 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets the privacy level of requests that do not set one (<c>DEFAULT_PRIVACY_LEVEL</c>, default PRIVATE).</summary>
     public PrivacyLevel DefaultPrivacy { get; set; } = PrivacyLevel.Private;
 
-    /// <summary>Gets the privacy level of each building (by BDG2 building id). A request about the building gets this
-    /// level when it sets none, and can never be looser than it.</summary>
-    public IDictionary<string, PrivacyLevel> BuildingPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.Ordinal);
+    /// <summary>Gets the privacy level of each building (by BDG2 building id, compared case-insensitively). A request about
+    /// the building gets this level when it sets none, and can never be looser than it.</summary>
+    /// <remarks>Ids ignore case as configuration keys do, so <c>panther_office_hannah</c> cannot escape the level set for
+    /// <c>Panther_office_Hannah</c>.</remarks>
+    public IDictionary<string, PrivacyLevel> BuildingPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Gets the privacy level of each client (by tenant id), applied like <see cref="BuildingPrivacy"/>.</summary>
-    public IDictionary<string, PrivacyLevel> ClientPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.Ordinal);
+    /// <summary>Gets the privacy level of each client (by tenant id, compared case-insensitively), applied like <see cref="BuildingPrivacy"/>.</summary>
+    public IDictionary<string, PrivacyLevel> ClientPrivacy { get; } = new Dictionary<string, PrivacyLevel>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the host's own identifiers to mask: a BDG2 <c>metadata.csv</c>, building and site ids, person names and
+    /// meter or equipment id patterns (section <c>Privacy</c>).</summary>
+    public IdentifierDetectionOptions Privacy { get; } = new();
 
     /// <summary>Gets the class each detected entity type gives a request, over the defaults (readings CRITICAL, identifiers
     /// and personal data SENSITIVE); for example map <c>EQUIPMENT</c> to CRITICAL.</summary>

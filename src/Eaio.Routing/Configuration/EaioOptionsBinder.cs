@@ -41,6 +41,13 @@ internal static class EaioOptionsBinder
         new("CIRCUIT_BREAK_SEC", "CircuitBreakSec", "a number of seconds of 0.5 or more", (o, v) => o.CircuitBreakDuration = ParseSeconds(v)),
         new("CIRCUIT_MIN_FAILURES", "CircuitMinimumThroughput", "a whole number of 2 or more", (o, v) => o.CircuitMinimumThroughput = ParseInt(v)),
         new("DEFAULT_MAX_OUTPUT_TOKENS", "DefaultMaxOutputTokens", "a whole number of 1 or more", (o, v) => o.DefaultMaxOutputTokens = ParseInt(v)),
+        new("EAIO_BUILDINGS_METADATA", "Privacy:BuildingsMetadata", IdentifierDetectorFactory.MetadataAllowed, (o, v) => o.Privacy.BuildingsMetadata = ExistingFile(v)),
+        new("EAIO_BUILDING_IDS", "Privacy:BuildingIds", "building ids separated by commas", (o, v) => AddList(o.Privacy.BuildingIds, v)),
+        new("EAIO_SITE_IDS", "Privacy:SiteIds", "site ids separated by commas", (o, v) => AddList(o.Privacy.SiteIds, v)),
+        new("EAIO_MATCH_SITE_IDS", "Privacy:MatchSiteIds", "true or false", (o, v) => o.Privacy.MatchSiteIds = ParseBool(v)),
+        new("EAIO_PERSON_NAMES", "Privacy:PersonNames", "person names separated by commas", (o, v) => AddList(o.Privacy.PersonNames, v)),
+        new("EAIO_PERSON_NAMES_FILE", "Privacy:PersonNamesFile", IdentifierDetectorFactory.PersonNamesFileAllowed, (o, v) => o.Privacy.PersonNamesFile = ExistingFile(v)),
+        new("EAIO_EQUIPMENT_PATTERN", "Privacy:EquipmentPatterns", IdentifierDetectorFactory.PatternAllowed, (o, v) => o.Privacy.EquipmentPatterns.Add(Pattern(v))),
         new("OLLAMA_BASE_URL", "Ollama:BaseUrl", "an absolute http or https URL", (o, v) => o.Ollama.BaseUrl = ParseUri(v)),
         new("OLLAMA_DEFAULT_MODEL", "Ollama:DefaultModel", "a model name such as llama3.2:3b", (o, v) => o.Ollama.DefaultModel = v),
         new("OLLAMA_KEEP_ALIVE", "Ollama:KeepAlive", "an Ollama duration such as 30m, 1h30m, 300, -1 or 0", (o, v) => o.Ollama.KeepAlive = v),
@@ -79,12 +86,15 @@ internal static class EaioOptionsBinder
             {
                 setting.Apply(options, value.Trim());
             }
-            catch (FormatException)
+            catch (FormatException ex)
             {
                 string shown = setting.Secret ? "(hidden)" : $"'{value}'";
-                errors.Add($"{key}={shown} is not valid: expected {setting.Allowed}.");
+                string detail = !setting.Secret && ex.InnerException is not null ? $" ({ex.Message})" : string.Empty;
+                errors.Add($"{key}={shown} is not valid: expected {setting.Allowed}{detail}.");
             }
         }
+
+        BindIdentifierLists(configuration, options.Privacy, errors);
 
         BindPrivacyMap(configuration.GetSection("BuildingPrivacy"), options.BuildingPrivacy, errors);
         BindPrivacyMap(configuration.GetSection("ClientPrivacy"), options.ClientPrivacy, errors);
@@ -324,6 +334,55 @@ internal static class EaioOptionsBinder
             throw new FormatException(ex.Message, ex);
         }
     }
+
+    /// <summary>
+    /// Binds the list forms of the identifier settings (<c>Privacy:BuildingIds:0</c>, …). Their entries are added to the
+    /// flat names' rather than replaced by them: a list of things to mask only ever grows.
+    /// </summary>
+    private static void BindIdentifierLists(IConfiguration configuration, IdentifierDetectionOptions target, List<string> errors)
+    {
+        foreach ((string key, IList<string> list) in new[]
+        {
+            ("Privacy:BuildingIds", target.BuildingIds), ("Privacy:SiteIds", target.SiteIds), ("Privacy:PersonNames", target.PersonNames),
+        })
+        {
+            foreach (IConfigurationSection entry in configuration.GetSection(key).GetChildren())
+            {
+                AddList(list, entry.Value ?? string.Empty);
+            }
+        }
+
+        foreach (IConfigurationSection entry in configuration.GetSection("Privacy:EquipmentPatterns").GetChildren())
+        {
+            try
+            {
+                target.EquipmentPatterns.Add(Pattern(entry.Value ?? string.Empty));
+            }
+            catch (FormatException ex)
+            {
+                errors.Add($"{entry.Path}='{entry.Value}' is not valid: expected {IdentifierDetectorFactory.PatternAllowed} ({ex.Message}).");
+            }
+        }
+    }
+
+    private static void AddList(IList<string> target, string value)
+    {
+        foreach (string item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            target.Add(item);
+        }
+    }
+
+    private static string Pattern(string value)
+    {
+        _ = IdentifierDetectorFactory.CreatePattern(value);
+        return value;
+    }
+
+    /// <summary>Keeps the path as configured; a missing file is a <see cref="FormatException"/> that says where it was looked for.</summary>
+    private static string ExistingFile(string value) => IdentifierDetectorFactory.Resolve(value) is not null
+        ? value
+        : throw new FormatException(IdentifierDetectorFactory.DescribeMissing(value), new FileNotFoundException(null, value));
 
     private static void BindPrivacyMap(IConfigurationSection section, IDictionary<string, PrivacyLevel> target, List<string> errors)
     {

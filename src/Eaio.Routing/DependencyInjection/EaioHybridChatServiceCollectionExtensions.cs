@@ -49,6 +49,9 @@ public static class EaioHybridChatServiceCollectionExtensions
         EaioOptionsBinder.Validate(options);
         ProviderCatalog catalog = options.ResolveCatalog();
 
+        // Read before anything is registered, so a missing file or a bad pattern fails start-up, not the first request.
+        IReadOnlyList<ISensitiveDataDetector> identifiers = IdentifierDetectorFactory.Create(options.Privacy);
+
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         if (options.PseudonymVaultKey is { } vaultKey)
@@ -70,6 +73,13 @@ public static class EaioHybridChatServiceCollectionExtensions
         foreach (ISensitiveDataDetector detector in SensitiveDataScanner.CreateDefault().Detectors)
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<ISensitiveDataDetector>(detector));
+        }
+
+        // The configured identifiers (Privacy:*) are added as they are: TryAddEnumerable keeps one instance per type, which
+        // would drop every equipment pattern but the first and a host's own BuildingRegistryDetector or ours.
+        foreach (ISensitiveDataDetector detector in identifiers)
+        {
+            services.AddSingleton(detector);
         }
 
         // The default budget ledger shares the embedded file with the audit log; hosts register their own IBudgetLedger

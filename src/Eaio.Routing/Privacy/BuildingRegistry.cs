@@ -25,8 +25,17 @@ public sealed class BuildingRegistry
     /// <summary>Initializes a new instance of the <see cref="BuildingRegistry"/> class.</summary>
     /// <param name="buildings">The buildings; a later entry with the same id replaces an earlier one.</param>
     public BuildingRegistry(IEnumerable<BuildingInfo> buildings)
+        : this(buildings, [])
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="BuildingRegistry"/> class with more site ids than the buildings name.</summary>
+    /// <param name="buildings">The buildings; a later entry with the same id replaces an earlier one.</param>
+    /// <param name="siteIds">More site ids, for sites whose buildings are not listed; blank entries are ignored.</param>
+    public BuildingRegistry(IEnumerable<BuildingInfo> buildings, IEnumerable<string> siteIds)
     {
         ArgumentNullException.ThrowIfNull(buildings);
+        ArgumentNullException.ThrowIfNull(siteIds);
         _buildings = new(StringComparer.OrdinalIgnoreCase);
         _sites = new(StringComparer.Ordinal);
         foreach (BuildingInfo building in buildings)
@@ -41,6 +50,14 @@ public sealed class BuildingRegistry
 
             AddCoordinate(building.Latitude);
             AddCoordinate(building.Longitude);
+        }
+
+        foreach (string siteId in siteIds)
+        {
+            if (!string.IsNullOrWhiteSpace(siteId))
+            {
+                _sites.Add(siteId);
+            }
         }
 
         _buildingLookup = _buildings.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -13,7 +13,8 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
     private readonly Regex? _pattern;
 
     /// <summary>Initializes a new instance of the <see cref="PersonNameDetector"/> class.</summary>
-    /// <param name="names">The names to find; blank entries are ignored.</param>
+    /// <param name="names">The names to find; blank entries are ignored, and any whitespace inside a name (a line break,
+    /// several spaces) counts as one space, so <c>"Grace  Thompson"</c> is the same name as <c>"Grace Thompson"</c>.</param>
     public PersonNameDetector(IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -21,7 +22,7 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
         // Longest first, so "Grace Thompson" wins over "Grace" at the same position.
         List<string> sorted = names
             .Where(n => !string.IsNullOrWhiteSpace(n))
-            .Select(n => n.Trim())
+            .Select(n => string.Join(' ', n.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(n => n.Length)
             .ToList();

@@ -107,6 +107,7 @@ public sealed class SensitiveDataScanner
             new SecretDetector(),
             new CoordinatesDetector(),
             new StreetAddressDetector(),
+            new Bdg2BuildingIdDetector(),
         ];
         if (registry is not null)
         {
