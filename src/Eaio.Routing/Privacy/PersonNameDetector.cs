@@ -32,6 +32,10 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
             return;
         }
 
+        // Directories and e-mail signatures write names surname first ("THOMPSON, Grace", "Thompson Grace"), and keyboards
+        // drop accents ("Jurgen" for "Jürgen"): each form of a listed name is the same person.
+        sorted = [.. sorted.SelectMany(Forms).Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(n => n.Length)];
+
         StringBuilder alternation = new();
         foreach (string name in sorted)
         {
@@ -48,6 +52,47 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
             @"(?<![\p{L}\p{N}_])(?:" + alternation + @")(?![\p{L}\p{N}_])",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
             TimeSpan.FromSeconds(1));
+    }
+
+    private static IEnumerable<string> Forms(string name)
+    {
+        foreach (string form in Orders(name))
+        {
+            yield return form;
+            string plain = WithoutAccents(form);
+            if (!string.Equals(plain, form, StringComparison.Ordinal))
+            {
+                yield return plain;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Orders(string name)
+    {
+        yield return name;
+        int last = name.LastIndexOf(' ');
+        if (last > 0)
+        {
+            string surname = name[(last + 1)..];
+            string given = name[..last];
+            yield return surname + ", " + given;
+            yield return surname + " " + given;
+        }
+    }
+
+    private static string WithoutAccents(string text)
+    {
+        string decomposed = text.Normalize(NormalizationForm.FormD);
+        StringBuilder builder = new(decomposed.Length);
+        foreach (char c in decomposed)
+        {
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString().Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>Gets the configured names, longest first.</summary>
