@@ -133,8 +133,8 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             return;
         }
 
-        // Quantities in a series ("21 22 23 21 20 19 kWh") end with their unit.
-        if (PhoneContext.UnitFollows(text, groups[^1].End))
+        // Quantities in a series ("21 22 23 21 20 19 kWh") end with their unit; an IBAN's groups belong to IbanDetector.
+        if (PhoneContext.UnitFollows(text, groups[^1].End) || IbanDetector.ContinuesIban(text, first))
         {
             return;
         }
