@@ -38,7 +38,12 @@ public sealed partial class EmailDetector : ISensitiveDataDetector
         "or", "but", "not", "only", "just", "even", "both", "all", "one", "two", "ends", "end", "starts", "start", "peak",
         "peaks", "peaked", "set", "runs", "run", "ran", "rate", "rated", "kept", "keep", "held", "hold", "valued", "priced",
         "located", "based", "available", "aimed", "aim", "point", "points", "stop", "stops", "call", "calls", "reach",
-        "email", "mail", "write", "me", "contact", "find", "found", "see", "seen", "up", "down", "out", "in", "on", "off");
+        "email", "mail", "write", "contact", "find", "found", "see", "seen", "up", "down", "out", "in", "on", "off", "add",
+        "with", "from", "for", "to", "of", "by", "as", "so", "then", "also", "sent", "send", "go", "goes", "went", "sit",
+        "sits", "sat", "shop", "buy", "bought", "order", "ordered", "sign", "signed", "log", "logged", "register",
+        "registered", "visit", "visited", "online", "our", "my", "your", "his", "their", "its", "what", "where", "which",
+        "who", "how", "when", "why", "else", "site", "page", "store", "anywhere", "somewhere", "everywhere", "home", "office",
+        "hosted", "listed", "posted", "published", "again", "once", "still", "now", "today", "later", "later", "first", "last");
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)

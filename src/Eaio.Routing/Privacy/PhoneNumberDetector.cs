@@ -193,9 +193,8 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, int a, ReadOnlySpan<bool> excluded, ReadOnlySpan<bool> thousandsLike,
         ref int calls, ICollection<SensitiveSpan> spans)
     {
-        bool paren = groups[a].Start > 0 && text[groups[a].Start - 1] == '(';
-        int start = paren ? groups[a].Start - 1 : groups[a].Start;
-        if (!StartsCandidate(text, start) || PhoneContext.LabelPrecedes(text, start))
+        bool parenBefore = groups[a].Start > 0 && text[groups[a].Start - 1] == '(';
+        if (!StartsCandidate(text, parenBefore ? groups[a].Start - 1 : groups[a].Start) || PhoneContext.LabelPrecedes(text, groups[a].Start))
         {
             return -1;
         }
@@ -210,7 +209,11 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
 
         for (int last = end - 1; last > a && calls < MaxLibraryCallsPerStretch; last--)
         {
+            // "(02) 9876 5432": the parenthesis opens the area code and belongs to the span; "(020 7946 0958)": it
+            // encloses the whole number and does not.
             ReadOnlySpan<PhoneDigitGroup> candidate = groups[a..(last + 1)];
+            bool paren = parenBefore && ClosesFirst(candidate);
+            int start = paren ? groups[a].Start - 1 : groups[a].Start;
             if (!EndsCandidate(groups, last) || !ParenthesesBalance(candidate, paren))
             {
                 continue;
@@ -262,8 +265,14 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
 
         char lead = text[groups[0].Start];
 
+        // One repeated digit (000-00-0000, 111-11-1111) is a placeholder; 3-2-4 with hyphens is a US social security number.
+        if (OneRepeatedDigit(text, groups) || (groups.Length == 3 && groups[0].Length == 3 && groups[1].Length == 2 && groups[2].Length == 4 && groups[1].Joint == PhoneJoint.Dash))
+        {
+            return PhoneLayout.None;
+        }
+
         // Trunk prefix: 0 and the area code (2 to 6 digits: 030, 0412, 01512, 098765), then the subscriber number.
-        if (lead == '0' && groups[0].Length is >= 2 and <= 6)
+        if (lead == '0' && groups[0].Length is >= 2 and <= 6 && text[groups[0].Start + 1] != '0')
         {
             return digits is >= MinTrunkDigits and <= MaxNationalDigits ? (digits >= MinNationalDigits ? PhoneLayout.Strong : PhoneLayout.Weak) : PhoneLayout.None;
         }
@@ -396,6 +405,19 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
     private static bool EndsCandidate(ReadOnlySpan<PhoneDigitGroup> groups, int last)
         => last == groups.Length - 1 || groups[last + 1].Joint is PhoneJoint.Space or PhoneJoint.ParenOpen;
 
+    private static bool ClosesFirst(ReadOnlySpan<PhoneDigitGroup> groups)
+    {
+        for (int k = 1; k < groups.Length; k++)
+        {
+            if (groups[k].Joint is PhoneJoint.ParenOpen or PhoneJoint.ParenClose)
+            {
+                return groups[k].Joint == PhoneJoint.ParenClose;
+            }
+        }
+
+        return false;
+    }
+
     private static bool ParenthesesBalance(ReadOnlySpan<PhoneDigitGroup> groups, bool openBefore)
     {
         int open = openBefore ? 1 : 0;
@@ -409,6 +431,20 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         }
 
         return open == 0;
+    }
+
+    private static bool OneRepeatedDigit(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups)
+    {
+        char first = text[groups[0].Start];
+        foreach (PhoneDigitGroup group in groups)
+        {
+            if (text[group.Start..group.End].ContainsAnyExcept(first))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int Digits(ReadOnlySpan<PhoneDigitGroup> groups)
