@@ -53,7 +53,9 @@ public sealed class IbanDetector : ISensitiveDataDetector
                 || !char.IsAsciiLetter(text[start]) || !char.IsAsciiLetter(text[start + 1])
                 || (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '-')))
             {
-                i++;
+                // Only the first digit of a run can follow the country code, so the rest of the run is skipped.
+                int runEnd = text[i..].IndexOfAnyExceptInRange('0', '9');
+                i = runEnd < 0 ? text.Length : i + runEnd;
                 continue;
             }
 

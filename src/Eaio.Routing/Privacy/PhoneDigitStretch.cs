@@ -130,7 +130,16 @@ internal static class PhoneDigitStretch
             MarkCardGroups(groups, k, excluded);
         }
 
-        MarkLuhnRuns(text, groups, excluded);
+        int digits = 0;
+        foreach (PhoneDigitGroup group in groups)
+        {
+            digits += group.Length;
+        }
+
+        if (digits >= 13)
+        {
+            MarkLuhnRuns(text, groups, excluded);
+        }
     }
 
     private static void MarkDate(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, int k, Span<bool> excluded)
