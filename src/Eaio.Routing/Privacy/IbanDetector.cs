@@ -1,77 +1,179 @@
+using System.Collections.Frozen;
+
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds IBANs: a two-letter country code, two check digits and 11 to 30 letters or digits, written whole or in
-/// groups of four separated by single spaces, that pass the ISO 13616 mod-97 check.
+/// Finds IBANs: a two-letter country code, two check digits and the country's account number, in upper or lower case,
+/// written whole or in groups separated by single spaces or single hyphens, that pass the ISO 13616 mod-97 check.
 /// </summary>
+/// <remarks>
+/// For the countries of the SWIFT IBAN registry the IBAN must have exactly that country's length, which keeps lower-case
+/// text that happens to pass mod 97 (one string in 97) from being reported. Other country codes are accepted in upper
+/// case only, with 15 to 34 characters.
+/// </remarks>
 public sealed class IbanDetector : ISensitiveDataDetector
 {
     private const int MinLength = 15;
     private const int MaxLength = 34;
+
+    // IBAN lengths by country, from the SWIFT IBAN registry.
+    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Lengths = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["AD"] = 24, ["AE"] = 23, ["AL"] = 28, ["AT"] = 20, ["AZ"] = 28, ["BA"] = 20, ["BE"] = 16, ["BG"] = 22, ["BH"] = 22,
+        ["BI"] = 27, ["BR"] = 29, ["BY"] = 28, ["CH"] = 21, ["CR"] = 22, ["CY"] = 28, ["CZ"] = 24, ["DE"] = 22, ["DJ"] = 27,
+        ["DK"] = 18, ["DO"] = 28, ["EE"] = 20, ["EG"] = 29, ["ES"] = 24, ["FI"] = 18, ["FK"] = 18, ["FO"] = 18, ["FR"] = 27,
+        ["GB"] = 22, ["GE"] = 22, ["GI"] = 23, ["GL"] = 18, ["GR"] = 27, ["GT"] = 28, ["HR"] = 21, ["HU"] = 28, ["IE"] = 22,
+        ["IL"] = 23, ["IQ"] = 23, ["IS"] = 26, ["IT"] = 27, ["JO"] = 30, ["KW"] = 30, ["KZ"] = 20, ["LB"] = 28, ["LC"] = 32,
+        ["LI"] = 21, ["LT"] = 20, ["LU"] = 20, ["LV"] = 21, ["LY"] = 25, ["MC"] = 27, ["MD"] = 24, ["ME"] = 22, ["MK"] = 19,
+        ["MN"] = 20, ["MR"] = 27, ["MT"] = 31, ["MU"] = 30, ["NI"] = 28, ["NL"] = 18, ["NO"] = 15, ["OM"] = 23, ["PK"] = 24,
+        ["PL"] = 28, ["PS"] = 29, ["PT"] = 25, ["QA"] = 29, ["RO"] = 24, ["RS"] = 22, ["RU"] = 33, ["SA"] = 24, ["SC"] = 31,
+        ["SD"] = 18, ["SE"] = 24, ["SI"] = 19, ["SK"] = 24, ["SM"] = 27, ["SO"] = 23, ["ST"] = 25, ["SV"] = 28, ["TL"] = 23,
+        ["TN"] = 24, ["TR"] = 26, ["UA"] = 29, ["VA"] = 22, ["VG"] = 24, ["XK"] = 20, ["YE"] = 30,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
         Span<int> ends = stackalloc int[MaxLength + 1];
-        for (int i = 0; i + MinLength <= text.Length; i++)
+        int i = 2;
+        while (i + MinLength - 2 <= text.Length)
         {
-            // Jump to the next capital letter with a vectorised search.
-            int capital = text[i..].IndexOfAnyInRange('A', 'Z');
-            if (capital < 0)
+            // Every IBAN has two check digits after two letters; digits are rarer than letters in prose, so a vectorised
+            // search jumps to the next digit and the country code is looked for before it.
+            int digit = text[i..].IndexOfAnyInRange('0', '9');
+            if (digit < 0)
             {
                 break;
             }
 
-            i += capital;
-            if (i + MinLength > text.Length
-                || !char.IsAsciiLetterUpper(text[i]) || !char.IsAsciiLetterUpper(text[i + 1])
-                || !char.IsAsciiDigit(text[i + 2]) || !char.IsAsciiDigit(text[i + 3])
-                || (i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])))
+            i += digit;
+            int start = i - 2;
+            if (start < 0 || i + 1 >= text.Length || !char.IsAsciiDigit(text[i + 1])
+                || !char.IsAsciiLetter(text[start]) || !char.IsAsciiLetter(text[start + 1])
+                || (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '-')))
+            {
+                // Only the first digit of a run can follow the country code, so the rest of the run is skipped.
+                int runEnd = text[i..].IndexOfAnyExceptInRange('0', '9');
+                i = runEnd < 0 ? text.Length : i + runEnd;
+                continue;
+            }
+
+            int end = Find(text, start, ends);
+            if (end > 0)
+            {
+                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Iban, 0.95));
+                i = end + 2;
+                continue;
+            }
+
+            i++;
+        }
+    }
+
+    /// <summary>Returns where the IBAN starting at <paramref name="start"/> ends, or -1.</summary>
+    private static int Find(ReadOnlySpan<char> text, int start, Span<int> ends)
+    {
+        bool known = Lengths.TryGetValue(text.Slice(start, 2), out int length);
+        bool upper = char.IsAsciiLetterUpper(text[start]) && char.IsAsciiLetterUpper(text[start + 1]);
+        if (!known && !upper)
+        {
+            return -1;
+        }
+
+        // Read letters and digits, allowing one separator kind (a single space or hyphen) between groups.
+        int count = 0;
+        int pos = start;
+        char separator = '\0';
+        while (pos < text.Length && count < ends.Length)
+        {
+            char c = text[pos];
+            if (char.IsAsciiDigit(c) || (char.IsAsciiLetter(c) && (known || char.IsAsciiLetterUpper(c))))
+            {
+                ends[count++] = pos + 1;
+                pos++;
+            }
+            else if (c is ' ' or '-' && count >= 4 && (separator == '\0' || separator == c)
+                && pos + 1 < text.Length && char.IsAsciiLetterOrDigit(text[pos + 1]))
+            {
+                separator = c;
+                pos++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (known)
+        {
+            // The country's length, ending at a word boundary; a longer run of letters and digits is something else.
+            if (count < length)
+            {
+                return -1;
+            }
+
+            int end = ends[length - 1];
+            bool free = end == text.Length || !(char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_');
+            return free && IsValid(text[start..end]) ? end : -1;
+        }
+
+        // An unknown country: try the longest candidate first and drop trailing characters until mod 97 holds, so a
+        // following word in capitals does not hide the IBAN.
+        for (int n = Math.Min(count, MaxLength); n >= MinLength; n--)
+        {
+            int end = ends[n - 1];
+            if (end < text.Length && char.IsAsciiLetterOrDigit(text[end]))
             {
                 continue;
             }
 
-            // Read alphanumerics, allowing single spaces between groups; then try the longest candidate first and
-            // drop trailing characters until mod 97 holds, so a following word in capitals does not hide the IBAN.
-            int count = 0;
-            int pos = i;
-            while (pos < text.Length && count < MaxLength + 1)
+            if (IsValid(text[start..end]))
             {
-                char c = text[pos];
-                if (char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c))
-                {
-                    ends[count++] = pos + 1;
-                    pos++;
-                }
-                else if (c == ' ' && pos + 1 < text.Length && char.IsAsciiLetterOrDigit(text[pos + 1]) && count > 0)
-                {
-                    pos++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            for (int length = Math.Min(count, MaxLength); length >= MinLength; length--)
-            {
-                int end = ends[length - 1];
-
-                // A candidate must end at a word boundary.
-                if (end < text.Length && char.IsAsciiLetterOrDigit(text[end]))
-                {
-                    continue;
-                }
-
-                if (IsValid(text[i..end]))
-                {
-                    spans.Add(new SensitiveSpan(i, end - i, EntityTypes.Iban, 0.95));
-                    i = end - 1;
-                    break;
-                }
+                return end;
             }
         }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Returns whether the digits at <paramref name="start"/> continue an IBAN written in groups of four
+    /// (<c>nl91 abna 0417 1643 00</c>), so the phone and card detectors leave its tail to this one.
+    /// </summary>
+    internal static bool ContinuesIban(ReadOnlySpan<char> text, int start)
+    {
+        int pos = start;
+        for (int tokens = 0; tokens < 8; tokens++)
+        {
+            if (pos < 1 || text[pos - 1] is not (' ' or '-'))
+            {
+                return false;
+            }
+
+            int tokenEnd = pos - 1;
+            int tokenStart = tokenEnd;
+            while (tokenStart > 0 && char.IsAsciiLetterOrDigit(text[tokenStart - 1]) && tokenEnd - tokenStart < 5)
+            {
+                tokenStart--;
+            }
+
+            if (tokenEnd - tokenStart != 4)
+            {
+                return false;
+            }
+
+            if (char.IsAsciiLetter(text[tokenStart]) && char.IsAsciiLetter(text[tokenStart + 1])
+                && char.IsAsciiDigit(text[tokenStart + 2]) && char.IsAsciiDigit(text[tokenStart + 3])
+                && (tokenStart == 0 || !char.IsLetterOrDigit(text[tokenStart - 1])))
+            {
+                return true;
+            }
+
+            pos = tokenStart;
+        }
+
+        return false;
     }
 
     /// <summary>ISO 13616: move the first four characters to the end, map letters to 10-35, and the number mod 97 is 1.</summary>
@@ -81,7 +183,7 @@ public sealed class IbanDetector : ISensitiveDataDetector
         int n = 0;
         foreach (char c in candidate)
         {
-            if (c == ' ')
+            if (c is ' ' or '-')
             {
                 continue;
             }

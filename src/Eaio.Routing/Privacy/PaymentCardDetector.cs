@@ -1,12 +1,14 @@
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds payment card numbers: 13 to 19 digits, optionally in groups separated by single spaces or hyphens,
+/// Finds payment card numbers: 13 to 19 digits, optionally in groups separated by single spaces, hyphens or dots,
 /// that pass the Luhn check.
 /// </summary>
 /// <remarks>
 /// Numbers that start with 0 (no card issuer uses major industry identifier 0) and numbers of one repeated digit
-/// (<c>0000 0000 0000 0000</c>, a placeholder that passes Luhn) are not reported.
+/// (<c>0000 0000 0000 0000</c>, a placeholder that passes Luhn) are not reported. Dots also separate thousands and
+/// version parts, so a dotted number counts only in a card's own grouping: one separator throughout, groups of four
+/// (the last may be shorter) or the 4-6-5 and 4-6-4 groups of American Express and Diners Club.
 /// </remarks>
 public sealed class PaymentCardDetector : ISensitiveDataDetector
 {
@@ -35,7 +37,7 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
                 continue;
             }
 
-            // Collect digit groups joined by one space or hyphen; the number is then tried whole and, when it fails,
+            // Collect digit groups joined by one space, hyphen or dot; the number is then tried whole and, when it fails,
             // as runs of whole groups, so "card 4539 1488 0343 6467 12 28" still finds the card.
             int count = 0;
             int pos = i;
@@ -48,7 +50,7 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
                 }
 
                 groups[count++] = (groupStart, pos);
-                if (pos + 1 < text.Length && text[pos] is ' ' or '-' && char.IsAsciiDigit(text[pos + 1]))
+                if (pos + 1 < text.Length && text[pos] is ' ' or '-' or '.' && char.IsAsciiDigit(text[pos + 1]))
                 {
                     pos++;
                     continue;
@@ -57,7 +59,8 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
                 break;
             }
 
-            bool gluedToLetter = pos < text.Length && char.IsAsciiLetter(text[pos]);
+            // A run glued to a letter, or the tail of an IBAN written in groups ("DE89 3704 0044 …"), is no card.
+            bool gluedToLetter = (pos < text.Length && char.IsAsciiLetter(text[pos])) || IbanDetector.ContinuesIban(text, i);
             int next = pos;
             if (!gluedToLetter && TryFind(text, groups[..count], out int start, out int end))
             {
@@ -82,7 +85,7 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
                     break;
                 }
 
-                if (digits >= MinDigits && IsCardNumber(text[groups[first].Start..groups[last].End]))
+                if (digits >= MinDigits && IsCardNumber(text[groups[first].Start..groups[last].End]) && IsCardGrouping(text, groups[first..(last + 1)]))
                 {
                     // Prefer the longest valid run from this group.
                     int bestLast = last;
@@ -95,7 +98,7 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
                             break;
                         }
 
-                        if (IsCardNumber(text[groups[first].Start..groups[longer].End]))
+                        if (IsCardNumber(text[groups[first].Start..groups[longer].End]) && IsCardGrouping(text, groups[first..(longer + 1)]))
                         {
                             bestLast = longer;
                         }
@@ -110,6 +113,48 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
 
         start = end = 0;
         return false;
+    }
+
+    /// <summary>
+    /// A run joined by dots must use dots throughout, in groups of four (the last may be shorter) or 4-6-5 / 4-6-4; spaces
+    /// and hyphens may group a card any way, as before.
+    /// </summary>
+    private static bool IsCardGrouping(ReadOnlySpan<char> text, ReadOnlySpan<(int Start, int End)> groups)
+    {
+        bool dotted = false;
+        bool undotted = false;
+        for (int k = 1; k < groups.Length; k++)
+        {
+            bool dot = text[groups[k - 1].End] == '.';
+            dotted |= dot;
+            undotted |= !dot;
+        }
+
+        if (!dotted)
+        {
+            return true;
+        }
+
+        if (undotted)
+        {
+            return false;
+        }
+
+        if (groups.Length == 3 && groups[0].End - groups[0].Start == 4 && groups[1].End - groups[1].Start == 6 && groups[2].End - groups[2].Start is 4 or 5)
+        {
+            return true;
+        }
+
+        for (int k = 0; k < groups.Length; k++)
+        {
+            int length = groups[k].End - groups[k].Start;
+            if (length != 4 && !(k == groups.Length - 1 && length is >= 1 and <= 4))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     internal static bool IsCardNumber(ReadOnlySpan<char> candidate)

@@ -1,308 +1,460 @@
-using System.Buffers;
-using System.Text.RegularExpressions;
+using PhoneNumbers;
 
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds phone numbers: North American numbers written with separators or parentheses (<c>415-555-0132</c>,
-/// <c>(415) 555 0132</c>, <c>+1-202-555-0187</c>), international numbers written with a leading <c>+</c>
-/// and 8 to 15 digits (the E.164 limit), and national numbers of 10 or 11 digits written in three to five groups of
-/// two to four digits with one separator throughout (<c>020 7946 0958</c>, <c>06 12 34 56 78</c>, <c>138-1234-5678</c>).
+/// Finds phone numbers: international numbers written with <c>+</c> and a country code (<c>+44 7700 900123</c>,
+/// <c>+49 (0)30 1234 5678</c>, <c>+1-202-555-0187</c>), and national numbers of the configured regions written in groups
+/// (<c>020 7946 0958</c>, <c>(02) 9876 5432</c>, <c>010-1234 5678</c>, <c>415-555-0132</c>), each with an optional
+/// extension (<c>ext. 204</c>, <c>x204</c>, <c>#204</c>) that belongs to the span. Numbers are checked against Google's
+/// libphonenumber metadata.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Bare runs of ten digits are not reported: they are as likely to be order or account numbers, and a detector that
-/// fires on every long number would pseudonymise too much. Seven- and eight-digit local numbers (<c>555-1234</c>,
-/// <c>60-56-85-91</c>, an old French form) are not reported either: with so few digits the form is shared by dates,
-/// part numbers and codes.
+/// A vectorised search finds digit runs; the groups around them (digits joined by one space, hyphen, dot or parenthesis)
+/// are read by hand, and groups that form a date, an IPv4 address, an amount (<c>12 345 678 901</c>), or a card or account
+/// number are set aside first. Only what is left, with eight digits or more, goes to libphonenumber, and its verdicts are
+/// cached, so the library's cost is paid per distinct candidate, not per character of text.
 /// </para>
 /// <para>
-/// National groups separated by spaces count only when the first group starts with the trunk prefix 0 (as in the UK,
-/// France or Germany): lists of small numbers separated by spaces (<c>21 22 23 21 20</c>) are common in readings.
-/// Groups after the first that all have three digits (<c>12 345 678 901</c>, <c>12.345.678.901</c>) are thousands
-/// separators, and four dotted groups are an IPv4 address; neither is reported as a phone number. A number glued to
-/// other digits or word characters by a hyphen or dot (a fragment of a GUID or of a longer code) is not reported.
+/// How sure the library must be depends on how phone-like the writing is. A <c>+</c> number must be at least possible for
+/// its country (its length fits), as the sign is written only before phone numbers; fictional ranges such as the UK's
+/// <c>07700 900xxx</c> are possible but not valid, and are still someone's stand-in for a number. National numbers in a
+/// phone layout (North American <c>415-555-0132</c>, a trunk prefix <c>0</c> before the area code, or three to five even
+/// groups) must be possible in a configured region; any other grouping must be valid in one. A number written as one bare
+/// run of digits (<c>4155550132</c>, an epoch <c>1456790400</c>) is not reported without <c>+</c>, nor are national
+/// numbers of fewer than nine digits without a trunk prefix (<c>60-56-85-91</c>; Danish, Norwegian and Singaporean numbers
+/// are found in their <c>+</c> form): with so few digits the form is shared by readings, dates and codes.
+/// </para>
+/// <para>
+/// National candidates are dropped when a unit or currency follows (<c>912 345 678 kWh</c>) or an identifier label
+/// precedes them (<c>invoice</c>, <c>order no.</c>, <c>model</c>), and a number glued to letters, or to other digits by a
+/// hyphen or dot (a fragment of a GUID or of a longer code), is not reported.
 /// </para>
 /// </remarks>
-public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
+public sealed class PhoneNumberDetector : ISensitiveDataDetector
 {
-    private static readonly SearchValues<char> AsciiStretchChars = SearchValues.Create("0123456789 .-+()");
+    private const int MinInternationalDigits = 8;
+    private const int MaxInternationalDigits = 17;
+    private const int MinTrunkDigits = 8;
+    private const int MinNationalDigits = 9;
+    private const int MaxNationalDigits = 13;
 
-    // The least number of digits any reported form has (international: 8).
-    private const int MinDigits = 8;
+    // The library is asked about at most this many candidates per stretch of digit groups, which bounds the cost of a
+    // long table of numbers that passes the hand-written checks.
+    private const int MaxLibraryCallsPerStretch = 6;
 
-    // The least number of digits of the North American and national forms.
-    private const int NationalMinDigits = 10;
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    private readonly string[] _parseRegions;
+    private readonly PhoneVerdictCache _cache = new();
+
+    /// <summary>Initializes a new instance of the <see cref="PhoneNumberDetector"/> class.</summary>
+    /// <param name="regions">
+    /// ISO 3166-1 region codes (<c>GB</c>, <c>DE</c>) whose national forms are recognised in numbers written without
+    /// <c>+</c> and a country code; <see langword="null"/> for <see cref="DefaultRegions"/>. Numbers written with <c>+</c>
+    /// are recognised for every country whatever the list.
+    /// </param>
+    /// <exception cref="ArgumentException">A region code is not one libphonenumber knows.</exception>
+    public PhoneNumberDetector(IEnumerable<string>? regions = null)
+    {
+        string[] list = [.. (regions ?? DefaultRegions).Select(r => (r ?? string.Empty).Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal)];
+        HashSet<string> supported = Util.GetSupportedRegions();
+        foreach (string region in list)
+        {
+            if (!supported.Contains(region))
+            {
+                throw new ArgumentException($"'{region}' is not a region code libphonenumber knows.", nameof(regions));
+            }
+        }
+
+        Regions = list;
+
+        // Regions that share a country code (US and CA) parse alike and are validated together, so one of them is enough.
+        _parseRegions = [.. list.DistinctBy(Util.GetCountryCodeForRegion)];
+    }
+
+    /// <summary>
+    /// Gets the regions used when none are given: North America, most of Europe, India, China, Japan, Australia, Brazil,
+    /// Mexico, Singapore and South Africa.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultRegions { get; } =
+    [
+        "US", "CA", "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "ES", "IT", "SE", "NO", "DK", "PL",
+        "IN", "CN", "JP", "AU", "BR", "MX", "SG", "ZA",
+    ];
+
+    /// <summary>Gets the regions whose national forms are recognised.</summary>
+    public IReadOnlyList<string> Regions { get; }
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-
-        // Every match lies within a stretch of digits, spaces, '.', '-', '+' and parentheses and holds at least eight
-        // digits, one of them ASCII. So the regexes run only over such stretches around an ASCII digit that hold eight
-        // digits or more, instead of being tried at every digit of the text.
-        int resume = 0;
-        while (resume < text.Length)
+        Span<PhoneDigitGroup> groups = stackalloc PhoneDigitGroup[PhoneDigitStretch.MaxGroups];
+        int pos = 0;
+        while (pos < text.Length)
         {
-            int found = text[resume..].IndexOfAnyInRange('0', '9');
+            int found = text[pos..].IndexOfAnyInRange('0', '9');
             if (found < 0)
             {
                 return;
             }
 
-            // Vectorised searches find the ends of the stretch; a non-ASCII digit (\d in the regexes) does not end it.
-            int start = resume + found;
-            while (true)
-            {
-                int before = text[resume..start].LastIndexOfAnyExcept(AsciiStretchChars);
-                start = before < 0 ? resume : resume + before + 1;
-                if (start == resume || !char.IsDigit(text[start - 1]))
-                {
-                    break;
-                }
-
-                start--;
-            }
-
-            int end = resume + found;
-            while (true)
-            {
-                int after = text[end..].IndexOfAnyExcept(AsciiStretchChars);
-                end = after < 0 ? text.Length : end + after;
-                if (end == text.Length || !char.IsDigit(text[end]))
-                {
-                    break;
-                }
-
-                end++;
-            }
-
-            // Separators take characters, so a stretch shorter than the least digit count holds no number; most numbers in
-            // prose ("at 78 % of") end here.
-            ReadOnlySpan<char> stretch = text[start..end];
-            if (stretch.Length < MinDigits)
-            {
-                resume = end + 1;
-                continue;
-            }
-
-            bool plus = stretch.Contains('+');
+            int count = PhoneDigitStretch.Read(text, pos + found, groups);
             int digits = 0;
-            foreach (char c in stretch)
+            foreach (PhoneDigitGroup group in groups[..count])
             {
-                digits += char.IsDigit(c) ? 1 : 0;
+                digits += group.Length;
             }
 
-            // The North American and national forms have ten digits or more; only the international one, which starts
-            // with '+', has fewer. So stretches such as an IPv4 address skip the regexes, and the digit groups tell which
-            // of the other two can match at all (a date with a time, "2024-03-01 00", can match neither).
-            bool international = plus && digits >= MinDigits;
-            bool northAmerican = false;
-            bool national = false;
-            if (digits >= NationalMinDigits)
+            // Most numbers in prose ("at 78 % of", "1.5 degrees") end here, before any candidate is built.
+            if (digits >= MinTrunkDigits)
             {
-                ReadGroups(stretch, out northAmerican, out national);
+                DetectInStretch(text, groups[..count], spans);
             }
 
-            if (international || northAmerican || national)
-            {
-                // The regexes also see the character after the stretch, as their lookaheads read one character past a
-                // match; it cannot continue a match, so they behave as on the whole text.
-                DetectInStretch(text[..Math.Min(text.Length, end + 1)], start, northAmerican, international, national, spans);
-            }
-
-            resume = end + 1;
+            pos = groups[count - 1].End + 1;
         }
     }
 
-    /// <summary>
-    /// Tells from the digit groups of a stretch (maximal runs of digits and the single characters between them) whether
-    /// the North American or the national pattern can match in it; a necessary condition, so it never hides a match.
-    /// </summary>
-    /// <remarks>
-    /// North American: its last two groups are 3 and 4 digits with one of ' ', '.', '-' between them. National: three or
-    /// more consecutive groups of 2 to 4 digits joined by one and the same separator, with ten digits or more together.
-    /// </remarks>
-    private static void ReadGroups(ReadOnlySpan<char> stretch, out bool northAmerican, out bool national)
+    private void DetectInStretch(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ICollection<SensitiveSpan> spans)
     {
-        northAmerican = national = false;
-        int previousLength = 0;
-        int previousEnd = -2;
-        int runGroups = 0;
-        int runDigits = 0;
-        char runSeparator = '\0';
-        int i = 0;
-        while (i < stretch.Length)
+        Span<bool> excluded = stackalloc bool[groups.Length];
+        Span<bool> thousandsLike = stackalloc bool[groups.Length];
+        PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike);
+        int calls = 0;
+
+        int first = groups[0].Start;
+        if (first > 0 && text[first - 1] == '+')
         {
-            if (!char.IsDigit(stretch[i]))
-            {
-                i++;
-                continue;
-            }
+            // A '+' number is judged as a whole; when it is none, its groups are not tried again as national numbers.
+            _ = TryInternational(text, groups, ref calls, spans);
+            return;
+        }
 
-            int groupStart = i;
-            while (i < stretch.Length && char.IsDigit(stretch[i]))
-            {
-                i++;
-            }
+        // Quantities in a series ("21 22 23 21 20 19 kWh") end with their unit; an IBAN's groups belong to IbanDetector.
+        if (PhoneContext.UnitFollows(text, groups[^1].End) || IbanDetector.ContinuesIban(text, first))
+        {
+            return;
+        }
 
-            int length = i - groupStart;
-            bool joined = groupStart - previousEnd == 1 && stretch[previousEnd] is ' ' or '.' or '-';
-            char separator = joined ? stretch[previousEnd] : '\0';
-            northAmerican |= joined && previousLength == 3 && length == 4;
-
-            bool fits = length is >= 2 and <= 4;
-            if (fits && joined && previousLength is >= 2 and <= 4 && runGroups >= 2 && separator == runSeparator)
-            {
-                runGroups++;
-                runDigits += length;
-            }
-            else if (fits && joined && previousLength is >= 2 and <= 4)
-            {
-                runGroups = 2;
-                runDigits = previousLength + length;
-                runSeparator = separator;
-            }
-            else
-            {
-                runGroups = fits ? 1 : 0;
-                runDigits = length;
-            }
-
-            national |= runGroups >= 3 && runDigits >= NationalMinDigits;
-            previousLength = length;
-            previousEnd = i;
+        int a = 0;
+        while (a < groups.Length && calls < MaxLibraryCallsPerStretch)
+        {
+            int last = !excluded[a] && (a == 0 || groups[a].Joint is PhoneJoint.Space or PhoneJoint.ParenOpen)
+                ? TryNational(text, groups, a, excluded, thousandsLike, ref calls, spans)
+                : -1;
+            a = last >= 0 ? last + 1 : a + 1;
         }
     }
 
-    private static void DetectInStretch(ReadOnlySpan<char> text, int start, bool northAmerican, bool international, bool national, ICollection<SensitiveSpan> spans)
+    /// <summary>Tries the <c>+</c> number that starts the stretch, longest first; returns its last group, or -1.</summary>
+    private int TryInternational(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ref int calls, ICollection<SensitiveSpan> spans)
     {
-        // Matches of the North American pattern, so the other patterns do not report them again ("+1 ..." numbers).
-        Span<(int Start, int End)> reported = stackalloc (int, int)[8];
-        int reportedCount = 0;
-        bool overflow = false;
-        foreach (ValueMatch match in NorthAmericanPattern().EnumerateMatches(text, northAmerican ? start : text.Length))
+        int start = groups[0].Start - 1;
+        if (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '+'))
         {
-            spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Phone, 0.85));
-            if (reportedCount < reported.Length)
-            {
-                reported[reportedCount++] = (match.Index, match.Index + match.Length);
-            }
-            else
-            {
-                overflow = true;
-            }
+            return -1;
         }
 
-        foreach (ValueMatch match in InternationalPattern().EnumerateMatches(text, international ? start : text.Length))
+        int possibleLast = -1;
+        for (int last = groups.Length - 1; last >= 0 && calls < MaxLibraryCallsPerStretch; last--)
         {
-            if (IsReported(match, reported[..reportedCount], overflow, spans))
+            int digits = Digits(groups[..(last + 1)]);
+            if (digits > MaxInternationalDigits || !EndsCandidate(groups, last) || !ParenthesesBalance(groups[..(last + 1)], false))
             {
                 continue;
             }
 
-            int digits = 0;
-            foreach (char c in text.Slice(match.Index, match.Length))
+            if (digits < MinInternationalDigits)
             {
-                digits += char.IsAsciiDigit(c) ? 1 : 0;
+                break;
             }
 
-            if (digits is >= 8 and <= 15)
+            calls++;
+            PhoneVerdict verdict = Judge(text[start..groups[last].End], international: true);
+            if (verdict == PhoneVerdict.Valid)
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Phone, 0.8));
+                return Report(text, start, groups[last].End, 0.9, spans) ? last : -1;
+            }
+
+            if (verdict == PhoneVerdict.Possible && possibleLast < 0)
+            {
+                possibleLast = last;
             }
         }
 
-        foreach (ValueMatch match in NationalPattern().EnumerateMatches(text, national ? start : text.Length))
-        {
-            if (!IsReported(match, reported[..reportedCount], overflow, spans) && IsNationalNumber(text.Slice(match.Index, match.Length)))
-            {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Phone, 0.7));
-            }
-        }
+        return possibleLast >= 0 && Report(text, start, groups[possibleLast].End, 0.8, spans) ? possibleLast : -1;
     }
 
-    /// <summary>Applies the rules the national pattern cannot express (see the remarks on the class).</summary>
-    private static bool IsNationalNumber(ReadOnlySpan<char> value)
+    /// <summary>Tries national numbers that start at group <paramref name="a"/>, longest first; returns the last group, or -1.</summary>
+    private int TryNational(
+        ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, int a, ReadOnlySpan<bool> excluded, ReadOnlySpan<bool> thousandsLike,
+        ref int calls, ICollection<SensitiveSpan> spans)
     {
+        bool parenBefore = groups[a].Start > 0 && text[groups[a].Start - 1] == '(';
+        if (!StartsCandidate(text, parenBefore ? groups[a].Start - 1 : groups[a].Start) || PhoneContext.LabelPrecedes(text, groups[a].Start))
+        {
+            return -1;
+        }
+
+        int end = a;
         int digits = 0;
-        int groups = 1;
-        int groupLength = 0;
-        bool laterGroupsAllThree = true;
-        char separator = '\0';
-        foreach (char c in value)
+        while (end < groups.Length && !excluded[end] && digits + groups[end].Length <= MaxNationalDigits)
         {
-            if (char.IsAsciiDigit(c))
+            digits += groups[end].Length;
+            end++;
+        }
+
+        for (int last = end - 1; last > a && calls < MaxLibraryCallsPerStretch; last--)
+        {
+            // "(02) 9876 5432": the parenthesis opens the area code and belongs to the span; "(020 7946 0958)": it
+            // encloses the whole number and does not.
+            ReadOnlySpan<PhoneDigitGroup> candidate = groups[a..(last + 1)];
+            bool paren = parenBefore && ClosesFirst(candidate);
+            int start = paren ? groups[a].Start - 1 : groups[a].Start;
+            if (!EndsCandidate(groups, last) || !ParenthesesBalance(candidate, paren))
             {
-                digits++;
-                groupLength++;
                 continue;
             }
 
-            separator = c;
-            laterGroupsAllThree &= groups == 1 || groupLength == 3;
-            groups++;
-            groupLength = 0;
-        }
-
-        laterGroupsAllThree &= groupLength == 3;
-
-        // Three groups of 3, 3 and 4 digits is the North American form, whose own rules (area code and exchange start
-        // with 2-9) decide: "115-555-0132" is no North American number and is not reported as a national one either.
-        bool northAmericanShape = groups == 3 && value.Length == 12 && !char.IsAsciiDigit(value[3]) && !char.IsAsciiDigit(value[7]);
-        return digits is 10 or 11
-            && !northAmericanShape
-            && !laterGroupsAllThree
-            && !(separator == ' ' && value[0] != '0')
-            && !(separator == '.' && groups == 4);
-    }
-
-    private static bool IsReported(ValueMatch match, ReadOnlySpan<(int Start, int End)> reported, bool overflow, ICollection<SensitiveSpan> spans)
-    {
-        foreach ((int start, int end) in reported)
-        {
-            if (start <= match.Index && end >= match.Index + match.Length)
+            PhoneLayout layout = Classify(text, candidate, paren, thousandsLike[a..(last + 1)].Contains(true));
+            if (layout == PhoneLayout.None)
             {
-                return true;
+                continue;
+            }
+
+            calls++;
+            PhoneVerdict verdict = Judge(text[start..candidate[^1].End], international: false);
+            bool accepted = verdict == PhoneVerdict.Valid || (verdict == PhoneVerdict.Possible && layout == PhoneLayout.Strong);
+            if (accepted && Report(text, start, candidate[^1].End, verdict == PhoneVerdict.Valid ? 0.8 : 0.65, spans))
+            {
+                return last;
             }
         }
 
-        return overflow && ContainedInReported(match, spans);
+        return -1;
     }
 
-    private static bool ContainedInReported(ValueMatch match, ICollection<SensitiveSpan> spans)
+    /// <summary>How phone-like the grouping of a national candidate is, which decides how sure the library must be.</summary>
+    private enum PhoneLayout
     {
-        foreach (SensitiveSpan span in spans)
+        /// <summary>Not a national number layout.</summary>
+        None,
+
+        /// <summary>Some grouping: the number must be valid in a configured region.</summary>
+        Weak,
+
+        /// <summary>A phone layout: the number must be possible in a configured region.</summary>
+        Strong,
+    }
+
+    private static PhoneLayout Classify(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, bool paren, bool thousandsLike)
+    {
+        int digits = Digits(groups);
+        int longest = 0;
+        bool allShort = true;
+        bool even = groups.Length is >= 3 and <= 5;
+        for (int k = 0; k < groups.Length; k++)
         {
-            if (span.EntityType == EntityTypes.Phone && span.Start <= match.Index && span.End >= match.Index + match.Length)
+            longest = Math.Max(longest, groups[k].Length);
+            allShort &= groups[k].Length <= 2;
+            even &= groups[k].Length is >= 2 and <= 4 && (k < 2 || groups[k].Joint == groups[1].Joint) && groups[k].Joint is not (PhoneJoint.ParenOpen or PhoneJoint.ParenClose);
+        }
+
+        char lead = text[groups[0].Start];
+
+        // One repeated digit (000-00-0000, 111-11-1111) is a placeholder; 3-2-4 with hyphens is a US social security number.
+        if (OneRepeatedDigit(text, groups) || (groups.Length == 3 && groups[0].Length == 3 && groups[1].Length == 2 && groups[2].Length == 4 && groups[1].Joint == PhoneJoint.Dash))
+        {
+            return PhoneLayout.None;
+        }
+
+        // Trunk prefix: 0 and the area code (2 to 6 digits: 030, 0412, 01512, 098765), then the subscriber number.
+        if (lead == '0' && groups[0].Length is >= 2 and <= 6 && text[groups[0].Start + 1] != '0')
+        {
+            return digits is >= MinTrunkDigits and <= MaxNationalDigits ? (digits >= MinNationalDigits ? PhoneLayout.Strong : PhoneLayout.Weak) : PhoneLayout.None;
+        }
+
+        if (digits is < MinNationalDigits or > 12)
+        {
+            return PhoneLayout.None;
+        }
+
+        // 3-3-4 (or 1-3-3-4) is the North American layout; one starting with 1 is a failed North American number, not
+        // some other region's.
+        int nanp = groups.Length == 4 && groups[0].Length == 1 && lead == '1' ? 1 : 0;
+        if (groups.Length - nanp == 3 && groups[nanp].Length == 3 && groups[nanp + 1].Length == 3 && groups[nanp + 2].Length == 4)
+        {
+            char area = text[groups[nanp].Start];
+            char exchange = text[groups[nanp + 1].Start];
+            if (area == '1' || (nanp == 0 && lead == '1'))
             {
-                return true;
+                return PhoneLayout.None;
+            }
+
+            return area >= '2' && exchange >= '2' ? PhoneLayout.Strong : PhoneLayout.Weak;
+        }
+
+        // Other groupings: the area code is at most four digits, no group more than five (Brazil's mobile groups), and
+        // readings in a row of one- or two-digit figures ("21 22 23 21 20") are not a number.
+        // A closing pair of digits follows short groups ("612 34 56 78"), not long ones ("1234 5678 90").
+        if (groups[0].Length > (paren ? 3 : 4) || longest > 5 || allShort || (groups[^1].Length <= 2 && groups[^2].Length > 3))
+        {
+            return PhoneLayout.None;
+        }
+
+        // Three to five even groups with one separator, other than spaces (which also separate readings) or thousands.
+        bool evenStrong = even && digits is 10 or 11 && groups[1].Joint != PhoneJoint.Space && !thousandsLike;
+        return evenStrong ? PhoneLayout.Strong : PhoneLayout.Weak;
+    }
+
+    /// <summary>Asks libphonenumber (or the cache) about one candidate.</summary>
+    private PhoneVerdict Judge(ReadOnlySpan<char> candidate, bool international)
+    {
+        if (_cache.TryGet(candidate, out PhoneVerdict cached))
+        {
+            return cached;
+        }
+
+        string value = candidate.ToString();
+        PhoneVerdict verdict = PhoneVerdict.None;
+        if (international)
+        {
+            verdict = JudgeIn(value, "ZZ");
+        }
+        else
+        {
+            foreach (string region in _parseRegions)
+            {
+                PhoneVerdict inRegion = JudgeIn(value, region);
+                verdict = (PhoneVerdict)Math.Max((int)verdict, (int)inRegion);
+                if (verdict == PhoneVerdict.Valid)
+                {
+                    break;
+                }
+            }
+        }
+
+        _cache.Set(candidate, verdict);
+        return verdict;
+    }
+
+    private static PhoneVerdict JudgeIn(string value, string region)
+    {
+        try
+        {
+            PhoneNumber number = Util.Parse(value, region);
+
+            // The length check is cheap and rules out most regions before the costlier range check.
+            if (Util.IsPossibleNumberWithReason(number) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE)
+            {
+                return PhoneVerdict.None;
+            }
+
+            return Util.IsValidNumber(number) ? PhoneVerdict.Valid : PhoneVerdict.Possible;
+        }
+        catch (NumberParseException)
+        {
+            return PhoneVerdict.None;
+        }
+    }
+
+    /// <summary>Adds the span with its extension when the number is not glued to what follows; returns whether it did.</summary>
+    private static bool Report(ReadOnlySpan<char> text, int start, int end, double confidence, ICollection<SensitiveSpan> spans)
+    {
+        int withExtension = PhoneContext.ReadExtension(text, end);
+        if (!EndsFree(text, withExtension))
+        {
+            return false;
+        }
+
+        spans.Add(new SensitiveSpan(start, withExtension - start, EntityTypes.Phone, confidence));
+        return true;
+    }
+
+    /// <summary>A number may not continue a word, an e-mail local part, a decimal, or a code joined by '-', '.' or '/'.</summary>
+    private static bool StartsCandidate(ReadOnlySpan<char> text, int start)
+    {
+        if (start == 0)
+        {
+            return true;
+        }
+
+        char before = text[start - 1];
+        bool afterDigit = start > 1 && char.IsAsciiDigit(text[start - 2]);
+        return !char.IsLetterOrDigit(before) && before is not ('_' or '.' or '-' or '/' or ',' or '@' or '%' or '+' or '\\')
+            && !(before == ':' && afterDigit);
+    }
+
+    private static bool EndsFree(ReadOnlySpan<char> text, int end)
+    {
+        if (end == text.Length)
+        {
+            return true;
+        }
+
+        char after = text[end];
+        bool digitNext = end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]);
+        return !char.IsLetterOrDigit(after) && after is not ('_' or '@' or '%')
+            && !(after is '.' or '-' or '/' or ',' or ':' && digitNext);
+    }
+
+    /// <summary>A candidate ends at the stretch's end or before a space: a hyphen or dot joins a code's groups.</summary>
+    private static bool EndsCandidate(ReadOnlySpan<PhoneDigitGroup> groups, int last)
+        => last == groups.Length - 1 || groups[last + 1].Joint is PhoneJoint.Space or PhoneJoint.ParenOpen;
+
+    private static bool ClosesFirst(ReadOnlySpan<PhoneDigitGroup> groups)
+    {
+        for (int k = 1; k < groups.Length; k++)
+        {
+            if (groups[k].Joint is PhoneJoint.ParenOpen or PhoneJoint.ParenClose)
+            {
+                return groups[k].Joint == PhoneJoint.ParenClose;
             }
         }
 
         return false;
     }
 
+    private static bool ParenthesesBalance(ReadOnlySpan<PhoneDigitGroup> groups, bool openBefore)
+    {
+        int open = openBefore ? 1 : 0;
+        for (int k = 1; k < groups.Length; k++)
+        {
+            open += groups[k].Joint == PhoneJoint.ParenOpen ? 1 : groups[k].Joint == PhoneJoint.ParenClose ? -1 : 0;
+            if (open < 0)
+            {
+                return false;
+            }
+        }
 
-    // NANP: area code and exchange start with 2-9; at least one separator or parentheses is required (see remarks).
-    [GeneratedRegex(
-        @"(?<![\w.+-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}(?!\w|[.-]\d)",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex NorthAmericanPattern();
+        return open == 0;
+    }
 
-    // International: '+', a country code, then groups of digits separated by single spaces, dots or hyphens.
-    [GeneratedRegex(
-        @"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){2,6}(?!\w|[.-]\d)",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex InternationalPattern();
+    private static bool OneRepeatedDigit(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups)
+    {
+        char first = text[groups[0].Start];
+        foreach (PhoneDigitGroup group in groups)
+        {
+            if (text[group.Start..group.End].ContainsAnyExcept(first))
+            {
+                return false;
+            }
+        }
 
-    // National: three to five groups of two to four ASCII digits, one separator kind throughout (the backreference).
-    [GeneratedRegex(
-        @"(?<![\w.+-])[0-9]{2,4}(?<sep>[ .-])[0-9]{2,4}(?:\k<sep>[0-9]{2,4}){1,3}(?!\w|[.-][0-9])",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex NationalPattern();
+        return true;
+    }
+
+    private static int Digits(ReadOnlySpan<PhoneDigitGroup> groups)
+    {
+        int digits = 0;
+        foreach (PhoneDigitGroup group in groups)
+        {
+            digits += group.Length;
+        }
+
+        return digits;
+    }
 }

@@ -1,0 +1,239 @@
+using NUnit.Framework;
+using PhoneNumbers;
+using static Eaio.Routing.Tests.DetectorAssert;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// The wider contact and account formats: phone numbers of many regions (checked with libphonenumber's own example
+/// numbers), non-ASCII and obfuscated e-mail addresses, lower-case and hyphenated IBANs, dotted card numbers, and the
+/// benign numbers of energy-management prompts that must give no span.
+/// </summary>
+[TestFixture]
+public sealed class ContactFormatTests
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    private static readonly ISensitiveDataDetector[] ContactDetectors =
+        [new PhoneNumberDetector(), new EmailDetector(), new IbanDetector(), new PaymentCardDetector()];
+
+    // Regions whose national form has eight digits and no trunk prefix are found in their + form only (see the remarks on
+    // PhoneNumberDetector).
+    private static readonly HashSet<string> PlusOnlyRegions = new(StringComparer.Ordinal) { "DK", "NO", "SG" };
+
+    private static IEnumerable<TestCaseData> ExampleNumbers()
+    {
+        PhoneNumberType[] types = [PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE];
+        foreach (string region in PhoneNumberDetector.DefaultRegions)
+        {
+            foreach (PhoneNumberType type in types)
+            {
+                PhoneNumber? number = Util.GetExampleNumberForType(region, type);
+                if (number is null)
+                {
+                    continue;
+                }
+
+                List<PhoneNumberFormat> formats = [PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.E164];
+                if (!PlusOnlyRegions.Contains(region))
+                {
+                    formats.Add(PhoneNumberFormat.NATIONAL);
+                }
+
+                foreach (PhoneNumberFormat format in formats)
+                {
+                    string formatted = Util.Format(number, format);
+                    yield return new TestCaseData(formatted).SetName($"Example_{region}_{type}_{format}");
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(ExampleNumbers))]
+    public void Example_numbers_are_found_in_sentences(string number)
+    {
+        PhoneNumberDetector detector = new();
+        string[] sentences =
+        [
+            $"Please call {number} tomorrow.",
+            $"Contact: {number}",
+            $"({number}) is the desk line",
+            $"Tel. {number}, ask for the facility manager.",
+        ];
+        foreach (string sentence in sentences)
+        {
+            Assert.That(Found(detector, sentence), Is.EqualTo(new[] { number }), sentence);
+        }
+    }
+
+    [TestCase("London 020 7946 0958, ask for Ana", "020 7946 0958")]
+    [TestCase("mobile +44 7700 900123.", "+44 7700 900123")]
+    [TestCase("mobile 07700 900123.", "07700 900123")]
+    [TestCase("Berlin +49 30 12345678", "+49 30 12345678")]
+    [TestCase("Berlin 030 12345678", "030 12345678")]
+    [TestCase("Berlin +49 (0)30 1234 5678 (Zentrale)", "+49 (0)30 1234 5678")]
+    [TestCase("Pune +91 98765 43210", "+91 98765 43210")]
+    [TestCase("Pune 098765 43210", "098765 43210")]
+    [TestCase("Beijing +86 138 0013 8000", "+86 138 0013 8000")]
+    [TestCase("Beijing 010-1234 5678", "010-1234 5678")]
+    [TestCase("Sydney +61 2 9876 5432", "+61 2 9876 5432")]
+    [TestCase("Sydney (02) 9876 5432", "(02) 9876 5432")]
+    [TestCase("Sydney 0412 345 678", "0412 345 678")]
+    [TestCase("Amsterdam +31 20 123 4567", "+31 20 123 4567")]
+    [TestCase("Amsterdam 020 123 4567", "020 123 4567")]
+    [TestCase("Rotterdam mobiel 06-12345678", "06-12345678")]
+    [TestCase("Madrid +34 912 345 678", "+34 912 345 678")]
+    [TestCase("Madrid 912 345 678", "912 345 678")]
+    [TestCase("móvil 612 34 56 78", "612 34 56 78")]
+    [TestCase("Paris +33 1 23 45 67 89", "+33 1 23 45 67 89")]
+    [TestCase("Paris 01 23 45 67 89", "01 23 45 67 89")]
+    [TestCase("portable 06.12.34.56.78", "06.12.34.56.78")]
+    [TestCase("US (415) 555-0132", "(415) 555-0132")]
+    [TestCase("US 415.555.0132", "415.555.0132")]
+    [TestCase("toll free 1-800-555-0199", "1-800-555-0199")]
+    [TestCase("Toronto +1 (416) 555-0199", "+1 (416) 555-0199")]
+    public void Phone_found_in_national_and_international_forms(string text, string expected)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("desk 020 7946 0958 ext. 204 today", "020 7946 0958 ext. 204")]
+    [TestCase("desk 020 7946 0958 x204.", "020 7946 0958 x204")]
+    [TestCase("desk 020 7946 0958 #204", "020 7946 0958 #204")]
+    [TestCase("desk +1 415-555-0132 extension 12", "+1 415-555-0132 extension 12")]
+    [TestCase("desk (415) 555-0132, ext 7", "(415) 555-0132, ext 7")]
+    public void Phone_extension_belongs_to_the_span(string text, string expected)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [Test]
+    public void Phone_regions_are_configurable()
+    {
+        // Only GB: a Chinese mobile number in its national form is not recognised, the same number with +86 is.
+        PhoneNumberDetector britishOnly = new(["gb"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(britishOnly.Regions, Is.EqualTo(new[] { "GB" }));
+            Assert.That(Found(britishOnly, "call 020 7946 0958"), Is.EqualTo(new[] { "020 7946 0958" }));
+            Assert.That(Found(britishOnly, "mobile 138-1234-5678"), Is.Empty);
+            Assert.That(Found(new PhoneNumberDetector(), "mobile 138-1234-5678"), Is.EqualTo(new[] { "138-1234-5678" }));
+            Assert.That(Found(britishOnly, "mobile +86 138 1234 5678"), Is.EqualTo(new[] { "+86 138 1234 5678" }));
+            Assert.That(() => new PhoneNumberDetector(["XX"]), Throws.ArgumentException);
+        });
+    }
+
+    [TestCase("Meter readings 2016-03-01 00:00:00,12.5 and 2016-03-01 00:15:00,13.1")]
+    [TestCase("dates 2016-03-01, 01/03/2016, 01.03.2016, 03-01-2016 and 2016/03/01")]
+    [TestCase("from 2016-03-01 2016-03-31 inclusive")]
+    [TestCase("timestamp 2016-03-01T00:00:00Z and 10:30:00 and 20160301T000000")]
+    [TestCase("usage 1,234.5 kWh and 45000 kWh and 912 345 678 kWh")]
+    [TestCase("cost 1 234 567 EUR, 12 345 678 901 and 12.345.678.901")]
+    [TestCase("ASHRAE 90.1-2019 and 2018-2019 and the year 2016")]
+    [TestCase("ZIP 90210-1234 and 10115 Berlin and SW1A 1AA")]
+    [TestCase("Invoice 2016-0042-17 and invoice no. 0412 345 678, Rechnung 030 1234567")]
+    [TestCase("order # 415-555-0132 shipped")]
+    [TestCase("Carrier 30XA-0802 and model 19XR-123-4567 and Trane CVHF-1067")]
+    [TestCase("IP 192.168.1.77 and 10.0.0.1 gateway 10.20.30.41")]
+    [TestCase("decimal 12345.6789 and 0.123456789 and 1234.5678 and 3.14159265358")]
+    [TestCase("coords 51.5074, -0.1278 and -33.865143 151.209900 and 51.5074 -0.1278")]
+    [TestCase("epoch 1456790400 and 1456790400000")]
+    [TestCase("IBAN DE89 3704 0044 0532 0130 00 and nl91 abna 0417 1643 00")]
+    [TestCase("card 4111-1111-1111-1111 and 378282246310005 and 3782 822463 10005 and 4539.1488.0343.6467")]
+    [TestCase("readings 21 22 23 21 20 19 kWh and 120 135 140 128 122 kWh")]
+    [TestCase("site Panther_office_Hannah 1234 5678 90 peak 78 % at 14:00")]
+    [TestCase("GUID 12345678-1234-1234-1234-123456789012 and 01234567-1234")]
+    [TestCase("Password=SECRET_1; PHONE_12 and [REDACTED_PHONE]")]
+    [TestCase("version 10.0.19045.3803 and build 2016.03.01.1234")]
+    [TestCase("serial 000-00-0000, test ID 111-11-1111, SSN 123-45-6789, billing 00-0000000")]
+    public void Phone_not_found_in_benign_numbers(string text)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.Empty);
+
+    [TestCase("schreibt jörg.müller@stadtwerke-köln.de heute", "jörg.müller@stadtwerke-köln.de")]
+    [TestCase("IDN info@xn--stadtwerke-kln-vob.de.", "info@xn--stadtwerke-kln-vob.de")]
+    [TestCase("quoted \"john doe\"@example.com ok", "\"john doe\"@example.com")]
+    [TestCase("tag anna+energy@example.com", "anna+energy@example.com")]
+    [TestCase("link https://x.example/?to=anna.berg%40example.com&x=1", "anna.berg%40example.com")]
+    [TestCase("write anna [at] example [dot] com today", "anna [at] example [dot] com")]
+    [TestCase("write bob(at)example.org.", "bob(at)example.org")]
+    [TestCase("write dora {at} mail.example.de", "dora {at} mail.example.de")]
+    [TestCase("write carl.b at example dot com", "carl.b at example dot com")]
+    public void Email_found_in_wider_forms(string text, string expected)
+        => Assert.That(Found(new EmailDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("let us meet at 5 dot")]
+    [TestCase("look at example.com and we are at home dot com")]
+    [TestCase("I was at example dot com yesterday")]
+    [TestCase("same as my name, only add at acme dot com.")]
+    [TestCase("the chiller peaked at 78 % and the dot matrix printer")]
+    [TestCase("Password=SECRET_1; EMAIL_1 and [REDACTED_EMAIL]")]
+    [TestCase("a..b@example.com and user@localhost")]
+    public void Email_not_found_in_prose(string text)
+        => Assert.That(Found(new EmailDetector(), text), Is.Empty);
+
+    [TestCase("iban de89 3704 0044 0532 0130 00 please", "de89 3704 0044 0532 0130 00")]
+    [TestCase("IBAN DE89-3704-0044-0532-0130-00.", "DE89-3704-0044-0532-0130-00")]
+    [TestCase("gb82 west 1234 5698 7654 32", "gb82 west 1234 5698 7654 32")]
+    [TestCase("nl91abna0417164300", "nl91abna0417164300")]
+    [TestCase("NL91 ABNA 0417 1643 00 FOR RENT", "NL91 ABNA 0417 1643 00")]
+    public void Iban_found_in_any_case_with_spaces_or_hyphens(string text, string expected)
+        => Assert.That(Found(new IbanDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("iban de89 3704 0044 0532 0130 01")] // mod 97 fails
+    [TestCase("DE89-3704 0044-0532 0130-00")] // mixed separators
+    [TestCase("de89370400440532013000x")] // glued to a letter: longer than a German IBAN
+    [TestCase("Password=SECRET_1; IBAN_3 and [REDACTED_IBAN]")]
+    public void Iban_not_found(string text)
+        => Assert.That(Found(new IbanDetector(), text), Is.Empty);
+
+    [TestCase("card 4539.1488.0343.6467 exp", "4539.1488.0343.6467")]
+    [TestCase("Amex 3782.822463.10005.", "3782.822463.10005")]
+    [TestCase("card 4539-1488-0343-6467", "4539-1488-0343-6467")]
+    [TestCase("card 4539 1488 0343 6467", "4539 1488 0343 6467")]
+    public void Card_found_with_dots_spaces_or_hyphens(string text, string expected)
+        => Assert.That(Found(new PaymentCardDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("card 4539.1488.0343.6468")] // Luhn fails
+    [TestCase("total 1.234.567.890.123 EUR")] // thousands separators, not a card's grouping
+    [TestCase("card 4539.1488-0343.6467")] // mixed separators
+    [TestCase("iban de89 3704 0044 0532 0130 01")] // an IBAN's tail that happens to pass Luhn
+    [TestCase("Password=SECRET_1; PAYMENT_CARD_1")]
+    public void Card_not_found(string text)
+        => Assert.That(Found(new PaymentCardDetector(), text), Is.Empty);
+
+    [Test]
+    public void Benign_energy_prompt_gives_no_contact_span()
+    {
+        const string prompt =
+            "Building Panther_office_Hannah used 1,234.5 kWh on 2016-03-01 and 45000 kWh in March 2016 (invoice 2016-0042-17, " +
+            "meter 12345678). ASHRAE 90.1-2019 compliance needs the Carrier 30XA-0802 chiller at COP 3.2; setpoint 21.5 °C, " +
+            "peak 78 % at 14:00. Readings: 2016-03-01 00:00:00,12.5 2016-03-01 00:15:00,13.1. Site at 51.5074, -0.1278, " +
+            "gateway 10.20.30.41, epoch 1456790400, ZIP 90210. | site | kWh | 2016 | 2017 |\n| Fox_lodging_Alma | 912 345 | 1 023 456 | 998 001 |";
+        List<string> found = [];
+        foreach (ISensitiveDataDetector detector in ContactDetectors)
+        {
+            found.AddRange(Found(detector, prompt));
+        }
+
+        Assert.That(found, Is.Empty);
+    }
+
+    [Test]
+    public void Placeholders_are_never_reported()
+    {
+        const string text = "Password=SECRET_1; mail EMAIL_1, call PHONE_2, IBAN_3, PAYMENT_CARD_4, [REDACTED_PHONE], [REDACTED_EMAIL], BUILDING_3";
+        foreach (ISensitiveDataDetector detector in ContactDetectors)
+        {
+            Assert.That(Found(detector, text), Is.Empty, detector.GetType().Name);
+        }
+    }
+
+    [Test]
+    public void Phone_detection_is_safe_for_concurrent_use()
+    {
+        PhoneNumberDetector detector = new();
+        string[] texts = ["call 020 7946 0958", "call +49 30 12345678", "call 415-555-0132", "on 2016-03-01"];
+        string[][] expected = [.. texts.Select(t => Found(detector, t).ToArray())];
+        Parallel.For(0, 2000, i =>
+        {
+            int k = i % texts.Length;
+            Assert.That(Found(detector, texts[k]), Is.EqualTo(expected[k]));
+        });
+    }
+}
