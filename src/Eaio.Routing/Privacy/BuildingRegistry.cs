@@ -20,6 +20,7 @@ public sealed class BuildingRegistry
     private readonly Dictionary<string, BuildingInfo>.AlternateLookup<ReadOnlySpan<char>> _buildingLookup;
     private readonly HashSet<string> _sites;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _siteLookup;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _sitesAnyCase;
     private readonly HashSet<decimal> _coordinates = [];
 
     /// <summary>Initializes a new instance of the <see cref="BuildingRegistry"/> class.</summary>
@@ -62,6 +63,7 @@ public sealed class BuildingRegistry
 
         _buildingLookup = _buildings.GetAlternateLookup<ReadOnlySpan<char>>();
         _siteLookup = _sites.GetAlternateLookup<ReadOnlySpan<char>>();
+        _sitesAnyCase = new HashSet<string>(_sites, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Gets the buildings.</summary>
@@ -114,6 +116,11 @@ public sealed class BuildingRegistry
     /// <param name="siteId">The id.</param>
     /// <returns>Whether the id is a known site.</returns>
     public bool IsSiteId(ReadOnlySpan<char> siteId) => _siteLookup.Contains(siteId);
+
+    /// <summary>Tells whether a token is a site id in any letter case (<c>robin</c> for <c>Robin</c>).</summary>
+    /// <param name="siteId">The token.</param>
+    /// <returns>Whether it is a site id, ignoring case.</returns>
+    public bool IsSiteIdIgnoringCase(ReadOnlySpan<char> siteId) => _sitesAnyCase.Contains(siteId);
 
     /// <summary>
     /// Tells whether a decimal number is one of the buildings' latitudes or longitudes, written with at least three

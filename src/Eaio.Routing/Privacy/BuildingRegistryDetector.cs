@@ -67,8 +67,9 @@ public sealed class BuildingRegistryDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Building, 0.99));
         }
-        else if (MatchSiteIds && _registry.IsSiteId(token))
+        else if (MatchSiteIds && (_registry.IsSiteId(token) || (_registry.IsSiteIdIgnoringCase(token) && NextToSiteWord(text, start, end))))
         {
+            // Site ids are everyday words ("robin", "wolf"): in another case they count only where the text says it means a site.
             spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Site, 0.9));
         }
 
@@ -100,4 +101,38 @@ public sealed class BuildingRegistryDetector : ISensitiveDataDetector
     }
 
     private static bool IsIdChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    /// <summary>Whether the word just before or after a token is "site" or "campus" (<c>the robin site</c>, <c>site wolf</c>).</summary>
+    private static bool NextToSiteWord(ReadOnlySpan<char> text, int start, int end)
+    {
+        int after = end;
+        while (after < text.Length && text[after] is ' ' or '-' or ':' or '\'' or '"')
+        {
+            after++;
+        }
+
+        int afterEnd = after;
+        while (afterEnd < text.Length && char.IsLetter(text[afterEnd]))
+        {
+            afterEnd++;
+        }
+
+        int before = start;
+        while (before > 0 && text[before - 1] is ' ' or '-' or ':' or '\'' or '"')
+        {
+            before--;
+        }
+
+        int beforeStart = before;
+        while (beforeStart > 0 && char.IsLetter(text[beforeStart - 1]))
+        {
+            beforeStart--;
+        }
+
+        return IsSiteWord(text[after..afterEnd]) || IsSiteWord(text[beforeStart..before]);
+    }
+
+    private static bool IsSiteWord(ReadOnlySpan<char> word) =>
+        word.Equals("site", StringComparison.OrdinalIgnoreCase) || word.Equals("sites", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("campus", StringComparison.OrdinalIgnoreCase) || word.Equals("standort", StringComparison.OrdinalIgnoreCase);
 }

@@ -82,8 +82,8 @@ internal sealed class RequestProfiler
 
     private PrivacyLevel ResolvePrivacy(RequestProfile? host)
     {
-        PrivacyLevel? building = host?.BuildingId is { } b && _options.BuildingPrivacy.TryGetValue(b, out PrivacyLevel bl) ? bl : null;
-        PrivacyLevel? client = host?.TenantId is { } t && _options.ClientPrivacy.TryGetValue(t, out PrivacyLevel cl) ? cl : null;
+        PrivacyLevel? building = host?.BuildingId is { } b && _options.BuildingPrivacy.TryGetValue(b.Trim(), out PrivacyLevel bl) ? bl : null;
+        PrivacyLevel? client = host?.TenantId is { } t && _options.ClientPrivacy.TryGetValue(t.Trim(), out PrivacyLevel cl) ? cl : null;
 
         // A building's or client's level is the default for its requests and also a ceiling: a request may be stricter, never looser.
         PrivacyLevel level = host?.Privacy ?? building ?? client ?? _options.DefaultPrivacy;
