@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
 
@@ -24,7 +25,7 @@ namespace Eaio.Routing;
 /// numbers is also a series: a false alarm keeps a request local, which costs less than sending a building's readings out.
 /// </para>
 /// </remarks>
-public sealed class ReadingsDetector : ISensitiveDataDetector
+public sealed partial class ReadingsDetector : ISensitiveDataDetector
 {
     // Between a timestamp and its value: at most this many characters, and this many words (more where the glue is
     // structured, as in logfmt or JSON with a building and a meter key before the value).
@@ -107,7 +108,15 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
             }
 
             Token token;
-            if (TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+            bool timestamp = TimestampLexer.TryReadTimestamp(text, p, out int start, out int end);
+            if (timestamp && TimestampLexer.IsLongPeriodOfDay(text[start..end]))
+            {
+                // The hours of a tariff period or an opening time: neither a reading's time nor its value.
+                i = end;
+                continue;
+            }
+
+            if (timestamp)
             {
                 token = new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) };
             }
@@ -143,12 +152,14 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
         int seriesEnd = -1;
         int readings = 0;
         int lastMinutes = -1;
+        int previousEnd = 0;
 
-        void Add(int start, int end, int n, int minutes = -1)
+        void Add(ReadOnlySpan<char> text, int start, int end, int n, int minutes = -1)
         {
             if (readings > 0 && start - seriesEnd > MaximumGap)
             {
-                loose += Close(seriesStart, seriesEnd, readings, spans);
+                loose += Close(text, previousEnd, seriesStart, seriesEnd, readings, spans);
+                previousEnd = seriesEnd;
                 readings = 0;
                 lastMinutes = -1;
             }
@@ -202,7 +213,7 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
                 {
                     int first = numbersBefore >= numbersAfter ? k - numbersBefore : k;
                     int last = numbersBefore >= numbersAfter ? after - 1 : after + numbersAfter - 1;
-                    Add(tokens[first].Start, tokens[last].End, Math.Min(timestampRun, numbers));
+                    Add(text, tokens[first].Start, tokens[last].End, Math.Min(timestampRun, numbers));
                     k = last + 1;
                     continue;
                 }
@@ -211,14 +222,14 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
             // A timestamp and the value just after it, or just before it (41.2 kWh at 08:00).
             if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
             {
-                Add(token.Start, tokens[k + 1].End, 1, token.Minutes);
+                Add(text, token.Start, tokens[k + 1].End, 1, token.Minutes);
                 k += 2;
                 continue;
             }
 
             if (k > 0 && !tokens[k - 1].IsTimestamp && IsGlue(text, tokens[k - 1].End, token.Start))
             {
-                Add(tokens[k - 1].Start, token.End, 1, token.Minutes);
+                Add(text, tokens[k - 1].Start, token.End, 1, token.Minutes);
             }
 
             k++;
@@ -226,14 +237,20 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
 
         if (readings > 0)
         {
-            loose += Close(seriesStart, seriesEnd, readings, spans);
+            loose += Close(text, previousEnd, seriesStart, seriesEnd, readings, spans);
         }
 
         return loose;
     }
 
-    private int Close(int start, int end, int readings, ICollection<SensitiveSpan>? spans)
+    private int Close(ReadOnlySpan<char> text, int previousEnd, int start, int end, int readings, ICollection<SensitiveSpan>? spans)
     {
+        if (IsStatedAggregate(text[Math.Max(previousEnd, start - AggregateWindow)..start]))
+        {
+            // Said to be an aggregate over many buildings: not one building's consumption.
+            return 0;
+        }
+
         if (readings < MinimumReadings)
         {
             return readings;
@@ -340,6 +357,42 @@ public sealed class ReadingsDetector : ISensitiveDataDetector
 
         return words <= (structured ? MaximumStructuredGlueWords : MaximumGlueWords);
     }
+
+    /// <summary>
+    /// Whether the text just before a series says it is an aggregate over many buildings ("average weekday load across our
+    /// portfolio of 280 offices", "median of all sites") and names no building id (<c>Site_usage_Name</c>) after saying so.
+    /// </summary>
+    /// <remarks>
+    /// The seed's CRITICAL class is one building's consumption; a portfolio's average profile is the benign aggregate the
+    /// energy team asks about most. Both an aggregate word and a many-building scope must be written, in the few hundred
+    /// characters before the series, so a building's own series introduced by "average" alone still counts.
+    /// </remarks>
+    internal static bool IsStatedAggregate(ReadOnlySpan<char> before)
+    {
+        if (before.IsEmpty || !AggregateWord().IsMatch(before))
+        {
+            return false;
+        }
+
+        int scope = -1;
+        foreach (ValueMatch match in ManyBuildings().EnumerateMatches(before))
+        {
+            scope = match.Index + match.Length;
+        }
+
+        return scope >= 0 && !BuildingLikeId().IsMatch(before[scope..]);
+    }
+
+    private const int AggregateWindow = 400;
+
+    [GeneratedRegex(@"\b(?:average[ds]?|averaging|mean|median|aggregated?|typical|normali[sz]ed|portfolio-wide|fleet-wide|sum of|total of|per-building average)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex AggregateWord();
+
+    [GeneratedRegex(@"\b(?:across|over|for|of|from)\s+(?:(?:all|our|the|every|entire|whole|[0-9][0-9,]*)\s+)*(?:portfolio|estate|fleet|(?:[a-z]+\s+)?(?:buildings|sites|offices|stores|schools|campuses|hotels|hospitals|properties|facilities|branches))\b(?!['’]s)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex ManyBuildings();
+
+    [GeneratedRegex(@"\b[A-Za-z]+_[A-Za-z]+_[A-Za-z]+\b", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex BuildingLikeId();
 
     private readonly record struct Token(int Start, int End, bool IsTimestamp)
     {

@@ -165,6 +165,37 @@ internal static class TimestampLexer
         return (h * 60) + m;
     }
 
+    /// <summary>
+    /// Whether a timestamp is a period of the day longer than an hour (<c>16:00-21:00</c>, <c>21:00-14:00</c>): the hours
+    /// of a tariff or a schedule, not the interval of a meter reading (15 minutes to an hour).
+    /// </summary>
+    public static bool IsLongPeriodOfDay(ReadOnlySpan<char> timestamp)
+    {
+        int start = TimeOfDayMinutes(timestamp);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        int dash = timestamp.IndexOfAny("-–—");
+        int to = timestamp.IndexOf("to", StringComparison.OrdinalIgnoreCase);
+        int separator = dash > 0 ? dash : to > 0 ? to + 1 : -1;
+        if (separator < 0)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = timestamp[(separator + 1)..].TrimStart(' ');
+        int end = TimeOfDayMinutes(rest);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        int duration = ((end - start) + (24 * 60)) % (24 * 60);
+        return duration > 60;
+    }
+
     /// <summary>Gets the length of the run of ASCII digits at <paramref name="p"/>.</summary>
     public static int DigitRun(ReadOnlySpan<char> text, int p)
     {

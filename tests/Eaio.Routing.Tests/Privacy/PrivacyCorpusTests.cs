@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace Eaio.Routing.Tests;
@@ -38,8 +37,8 @@ public sealed partial class PrivacyCorpusTests
                 // The corpus is a burst of 800 requests: the shipped per-minute limits would refuse most of them.
                 o.RequestsPerMinute = 100_000;
                 o.TokensPerMinute = 100_000_000;
-            },
-            services: RegisterRoster);
+                ConfigureRoster(o);
+            });
         Dictionary<(string Family, string Split), (int Cases, int Failed)> results = [];
         List<string> failures = [];
         foreach (CorpusCase c in hostile.Concat(benign))
@@ -77,15 +76,19 @@ public sealed partial class PrivacyCorpusTests
     /// <summary>The goal is none; the ceiling is what this version reaches, so any regression fails (see docs/benchmarks.md).</summary>
     private const int HostileLeakCeiling = 0;
 
-    private static void RegisterRoster(IServiceCollection services)
+    /// <summary>The host's roster as a deployment configures it: the BDG2 metadata file, the staff list and the meter-id patterns.</summary>
+    private static void ConfigureRoster(EaioHybridChatOptions options)
     {
         using JsonDocument roster = JsonDocument.Parse(File.ReadAllText(CorpusFile("roster.json")));
-        string[] people = [.. roster.RootElement.GetProperty("people").EnumerateArray().Select(p => p.GetString()!)];
-        services.AddSingleton<ISensitiveDataDetector>(new BuildingRegistryDetector(BuildingRegistry.LoadBdg2Metadata(RepositoryPaths.Data("bdg2", "metadata.csv"))));
-        services.AddSingleton<ISensitiveDataDetector>(new PersonNameDetector(people));
+        options.Privacy.BuildingsMetadata = RepositoryPaths.Data("bdg2", "metadata.csv");
+        foreach (JsonElement person in roster.RootElement.GetProperty("people").EnumerateArray())
+        {
+            options.Privacy.PersonNames.Add(person.GetString()!);
+        }
+
         foreach (JsonElement pattern in roster.RootElement.GetProperty("meterIdPatterns").EnumerateArray())
         {
-            services.AddSingleton<ISensitiveDataDetector>(new PatternDetector(EntityTypes.Equipment, new Regex(pattern.GetString()!, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, PatternDetector.DefaultMatchTimeout)));
+            options.Privacy.EquipmentPatterns.Add(pattern.GetString()!);
         }
     }
 

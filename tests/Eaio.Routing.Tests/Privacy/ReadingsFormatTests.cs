@@ -36,6 +36,17 @@ public sealed class ReadingsFormatTests
         Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
     }
 
+    [TestCase("Mean weekday profile across all 112 schools in the district, kW per m²:\n00:00 0.41\n01:00 0.39\n02:00 0.38\n03:00 0.40")]
+    [TestCase("Median of our 40 stores (2019), daily kWh: 2019-01-01 812, 2019-01-02 790, 2019-01-03 845, 2019-01-04 801")]
+    public void A_series_stated_as_an_aggregate_over_many_buildings_is_not_one_buildings_readings(string text)
+        => Assert.That(Spans(new ReadingsDetector(), text), Is.Empty);
+
+    [TestCase("Average profile of our portfolio's flagship office: 00:00 41.2, 01:00 39.8, 02:00 38.1, 03:00 37.5")]
+    [TestCase("Average across our 280 offices is below, but Panther_office_Hannah alone reads: 00:00 41.2, 01:00 39.8, 02:00 38.1")]
+    [TestCase("The average hourly load of building 12 was: 00:00 41.2, 01:00 39.8, 02:00 38.1, 03:00 37.5")]
+    public void One_buildings_series_near_the_word_average_is_still_readings(string text)
+        => Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Is.EqualTo(new[] { EntityTypes.Readings }));
+
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
@@ -61,6 +72,7 @@ public sealed class ReadingsFormatTests
     [TestCase("Median EUI by primary use: Office 185 kWh/m², Education 160 kWh/m², Lodging 210 kWh/m², Retail 240 kWh/m².")]
     [TestCase("Invoice 2024-0457 of 2024-02-01: 12,450.00 USD, due 2024-03-01.")]
     [TestCase("| Period | Hours | $/kWh |\n|---|---|---|\n| Off-peak | 21:00-14:00 | 0.321 |\n| Peak | 16:00-21:00 | 0.477 |\n| Super off-peak | 00:00-06:00 | 0.417 |")]
+    [TestCase("{\"periods\":[{\"name\":\"Peak\",\"hours\":\"16:00-21:00\",\"price\":0.363},{\"name\":\"Off-peak\",\"hours\":\"21:00-06:00\",\"price\":0.155},{\"name\":\"Shoulder\",\"hours\":\"06:00-16:00\",\"price\":0.2}]}")]
     [TestCase("Opening hours: 18:00 2 staff, 09:00 5 staff, 13:00 4 staff, 07:00 1 guard.")]
     public void Benign_text_has_no_readings(string text)
         => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
