@@ -31,6 +31,13 @@ internal static class TimestampLexer
         "m3", "l", "gal", "therm", "therms", "btu", "kbtu", "mmbtu", "mj", "gj", "kj", "pa", "kpa", "psi", "rh", "ppm", "lux", "t", "kg",
     ];
 
+    // After the arrays they are built from: static fields are initialised in the order they are written.
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_monthLookup =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(s_months, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_unitLookup =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(s_units, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Tries to read a timestamp around the digit run that starts at <paramref name="p"/>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="p">The first digit of a run of digits.</param>
@@ -47,23 +54,33 @@ internal static class TimestampLexer
             return false;
         }
 
+        // One look at the character after the digits rules out most numbers before any form is tried.
+        char next = p + run < text.Length ? text[p + run] : '\0';
+        bool separated = next is '-' or '/' or '.' or ':';
+        bool monthBefore = p >= 3 && text[p - 1] == ' ' && (char.IsLetter(text[p - 2]) || text[p - 2] == '.');
+        bool wordAfter = next is ' ' or 's' or 'n' or 'r' or 't' or '-' or '.';
+        if (!separated && !monthBefore && !wordAfter && run is not (10 or 13))
+        {
+            return false;
+        }
+
         int e;
-        if (run == 4 && TryDate(text, p, yearFirst: true, out e)
-            || run is 1 or 2 && TryDate(text, p, yearFirst: false, out e)
-            || run is 1 or 2 && TryDayMonthName(text, p, out e))
+        if ((run == 4 && separated && TryDate(text, p, yearFirst: true, out e))
+            || (run is 1 or 2 && separated && TryDate(text, p, yearFirst: false, out e))
+            || (run is 1 or 2 && wordAfter && TryDayMonthName(text, p, out e)))
         {
             end = ReadOptionalTime(text, e);
             return IsBoundaryAfter(text, end);
         }
 
-        if (run is 1 or 2 && TryMonthNameFirst(text, p, out int monthStart, out e))
+        if (run is 1 or 2 && monthBefore && TryMonthNameFirst(text, p, out int monthStart, out e))
         {
             start = monthStart;
             end = ReadOptionalTime(text, e);
             return IsBoundaryAfter(text, end);
         }
 
-        if (run is 1 or 2 && TryTime(text, p, out e))
+        if (run is 1 or 2 && next == ':' && TryTime(text, p, out e))
         {
             end = ReadInterval(text, e);
             return IsBoundaryAfter(text, end);
@@ -395,41 +412,9 @@ internal static class TimestampLexer
         return end - i >= 3 && IsMonth(text[i..end]);
     }
 
-    private static bool IsMonth(ReadOnlySpan<char> word)
-    {
-        if (word.Length > 10)
-        {
-            return false;
-        }
+    private static bool IsMonth(ReadOnlySpan<char> word) => word.Length is >= 3 and <= 10 && s_monthLookup.Contains(word);
 
-        foreach (string month in s_months)
-        {
-            if (word.Equals(month, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsUnit(ReadOnlySpan<char> word)
-    {
-        if (word.Length > 6)
-        {
-            return false;
-        }
-
-        foreach (string unit in s_units)
-        {
-            if (word.Equals(unit, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsUnit(ReadOnlySpan<char> word) => word.Length <= 6 && s_unitLookup.Contains(word);
 
     /// <summary>Reads an optional time after a date: <c>T14:00</c>, <c> 14:00:00Z</c>, <c>, 2:00 PM</c>, <c> at 14:00</c>.</summary>
     private static int ReadOptionalTime(ReadOnlySpan<char> text, int i)
