@@ -1,93 +1,72 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds secrets of known forms: OpenAI and Anthropic keys (<c>sk-…</c>), Google API keys (<c>AIza…</c>), GitHub
-/// tokens (<c>ghp_…</c>), AWS access key ids (<c>AKIA…</c>), bearer tokens, the password in a connection string
-/// (<c>Password=…;</c>, <c>Pwd=…</c>) and the password in a URL (<c>scheme://user:password@host</c>).
+/// Finds secrets: vendor keys and tokens by their form (OpenAI, Anthropic, Google, GitHub, GitLab, AWS, Slack, Stripe,
+/// SendGrid, Hugging Face and others), JSON Web Tokens, PEM private key blocks, Slack and Discord webhook URLs, Azure AD
+/// client secrets, bearer and basic credentials, and values behind a secret label: passwords (<c>password: …</c>,
+/// <c>the password for the BMS is …</c>, <c>Passwort: …</c>, <c>mot de passe …</c>), connection-string and URL
+/// passwords, <c>api_key = "…"</c>, <c>AccountKey=…</c>, SAS <c>sig=…</c>, and a high-entropy token next to such a keyword.
 /// </summary>
 /// <remarks>
-/// Only the secret itself is reported (not the <c>Bearer</c> or <c>Password=</c> prefix), so a pseudonymiser keeps the
-/// surrounding text readable. Made-up key forms such as <c>KEY-1234</c> are not reported; hosts add a
-/// <see cref="PatternDetector"/> for their own formats.
+/// <para>
+/// Only the secret itself is reported (not the <c>Bearer</c> or <c>Password=</c> label), so a pseudonymiser keeps the
+/// surrounding text readable; a PEM block and a webhook URL are reported whole. Placeholders (<c>SECRET_1</c>),
+/// redactions (<c>[REDACTED_SECRET]</c>), template variables and masks are never reported. Made-up short forms such as
+/// <c>KEY-1234</c> are not reported; hosts add a <see cref="PatternDetector"/> for their own formats.
+/// </para>
+/// <para>
+/// One vectorised search finds every prefix and keyword; the rules run only where it stops, and the search resumes past
+/// whatever was reported, so the spans of this detector never overlap.
+/// </para>
 /// </remarks>
-public sealed partial class SecretDetector : ISensitiveDataDetector
+public sealed class SecretDetector : ISensitiveDataDetector
 {
-    // Every key form starts with one of these; the regex runs from the first one found.
-    private static readonly SearchValues<string> KeyPrefixes = SearchValues.Create(
-        ["sk-", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "AKIA", "ASIA"], StringComparison.Ordinal);
+    // Searched ignoring case: the keywords are matched so, and the case-sensitive vendor prefixes are checked again at
+    // each stop. Every rule's match starts at (or, for Azure AD secrets and webhook URLs, just before) one of these.
+    private static readonly SearchValues<string> Anchors = SearchValues.Create(
+        [
+            "sk-", "sk_", "rk_", "whsec_", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-",
+            "AKIA", "ASIA", "ABIA", "ACCA", "hf_", "api_org_", "npm_", "pypi-", "dop_v1_", "doo_v1_", "dor_v1_", "shp",
+            "gsk_", "xai-", "pplx-", "r8_", "dapi", "xox", "xapp-", "SG.", "eyJ", "-----BEGIN", "Q~", "hooks.slack.com/",
+            "discord", "://", "pass", "pw", "secret", "token", "key", "cred", "auth", "sig=", "signature", "bearer",
+            "basic", "kennwort", "wachtwoord", "contrase", "senha", "clave",
+        ],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
 
-        // Each pattern needs a literal that a vectorised search finds far faster than the regex can rule it out, and no
-        // match can start before that literal, so the regex starts there (lookbehinds still see the text before it).
-        int first = text.IndexOfAny(KeyPrefixes);
-        if (first >= 0)
+        int position = 0;
+        while (position < text.Length)
         {
-            foreach (ValueMatch match in KeyPattern().EnumerateMatches(text, first))
+            int found = text[position..].IndexOfAny(Anchors);
+            if (found < 0)
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.95));
+                break;
             }
-        }
 
-        first = text.IndexOf("bearer", StringComparison.OrdinalIgnoreCase);
-        if (first >= 0)
-        {
-            foreach (ValueMatch match in BearerPattern().EnumerateMatches(text, first))
+            int at = position + found;
+            if (SecretTokenForms.TryMatch(text, at, out int start, out int end, out double confidence))
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
-            }
-        }
+                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, confidence));
+                position = end;
 
-        // The keyword's case variants are left to the regex; it needs the '=' after the keyword.
-        if (text.Contains('='))
-        {
-            foreach (ValueMatch match in ConnectionStringPasswordPattern().EnumerateMatches(text))
-            {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
-            }
-        }
+                // An AWS access key id is usually pasted with its secret access key right after it.
+                if (SecretTokenForms.IsAwsKeyId(text[start..end])
+                    && SecretTokenForms.TryAwsSecretAfterId(text, end, out int secretStart, out int secretEnd))
+                {
+                    spans.Add(new SensitiveSpan(secretStart, secretEnd - secretStart, EntityTypes.Secret, 0.85));
+                    position = secretEnd;
+                }
 
-        first = text.IndexOf("://", StringComparison.Ordinal);
-        if (first >= 0)
-        {
-            foreach (ValueMatch match in UrlPasswordPattern().EnumerateMatches(text, first))
-            {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
+                continue;
             }
+
+            position = Math.Max(at + 1, SecretLabels.TryAt(text, at, spans));
         }
     }
-
-    // sk-: OpenAI (sk-proj-, sk-svcacct-, legacy sk-) and Anthropic (sk-ant-); AIza + 35: Google; ghp_/gho_/ghu_/ghs_/ghr_ + 36: GitHub;
-    // AKIA/ASIA + 16: AWS access key ids. The minimum lengths keep prose such as "sk-learn" out.
-    [GeneratedRegex(
-        @"(?<![\w-])(?:sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gh[pousr]_[A-Za-z0-9]{36,}|(?:AKIA|ASIA)[0-9A-Z]{16})(?![\w-])",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex KeyPattern();
-
-    // RFC 6750 b64token after "Bearer "; at least 16 characters so "bearer of bad news" is not a token.
-    [GeneratedRegex(
-        @"(?<=\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex BearerPattern();
-
-    // ADO.NET, ODBC and JDBC style key/value pairs; a quoted value is reported up to its first space or quote.
-    [GeneratedRegex(
-        @"(?<=(?:^|[;\s""'?&])(?:password|pwd|passwd)\s*=\s*[""']?)[^;\s&""']+",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ConnectionStringPasswordPattern();
-
-    [GeneratedRegex(
-        @"(?<=[a-z][a-z0-9+.-]*://[^\s/:@]+:)[^\s/@]+(?=@[^\s@])",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex UrlPasswordPattern();
 }
