@@ -187,6 +187,13 @@ internal static class SecretLabels
         bool hashContext = SecretValueShape.HasHashWord(text[Math.Max(0, s - 48)..s]);
         if (TryValue(text, valueStart, out int vStart, out int vEnd, out bool quoted, out bool final))
         {
+            // A vendor form behind the label is left to the form rules, which the search reaches next and which know
+            // what comes with it (an AWS key id's secret key).
+            if (!quoted && SecretTokenForms.TryMatch(text, vStart, out _, out _, out _))
+            {
+                return vStart;
+            }
+
             ReadOnlySpan<char> value = text[vStart..vEnd];
             bool accepted = kind == LabelKind.Password
                 ? AcceptPassword(value, quoted, separator, final, strongPassword)
@@ -204,11 +211,18 @@ internal static class SecretLabels
     // A machine-made token a few words after the keyword: "the AWS secret access key for prod is wJalrXUtnFEMI/K7MDENG/…".
     private static int Nearby(ReadOnlySpan<char> text, int labelStart, int labelEnd, ICollection<SensitiveSpan> spans, int resume)
     {
+        // The window ends at the line's end, and before a PEM armour line, which is its own rule's.
         int limit = Math.Min(text.Length, labelEnd + 100);
         int newline = text[labelEnd..limit].IndexOfAny('\n', '\r');
         if (newline >= 0)
         {
             limit = labelEnd + newline;
+        }
+
+        int armour = text[labelEnd..limit].IndexOf("-----", StringComparison.Ordinal);
+        if (armour >= 0)
+        {
+            limit = labelEnd + armour;
         }
 
         int i = labelEnd;
@@ -480,7 +494,7 @@ internal static class SecretLabels
     private static bool AcceptPassword(ReadOnlySpan<char> value, bool quoted, Separator separator, bool final, bool strongLabel)
     {
         if (value.Length is < 3 or > 128 || SecretValueShape.IsStandIn(value) || SecretValueShape.IsStopValue(value.Trim())
-            || SecretValueShape.DistinctChars(value, 3) < 3 || value.Contains("://", StringComparison.Ordinal) || value[0] == '/')
+            || SecretValueShape.DistinctChars(value, 3) < 3 || SecretValueShape.IsPathLike(value))
         {
             return false;
         }
@@ -523,7 +537,7 @@ internal static class SecretLabels
         int min = weak ? 16 : separator == Separator.Phrase ? 12 : 8;
         if (value.Length < min || value.Length > 1024 || value.Contains(' ') || SecretValueShape.IsStandIn(value)
             || SecretValueShape.IsStopValue(value) || !SecretValueShape.HasLetterAndDigit(value)
-            || value[0] is '/' or '.' or '~' or '\\' || value.Contains('\\') || value.Contains("://", StringComparison.Ordinal))
+            || SecretValueShape.IsPathLike(value))
         {
             return false;
         }

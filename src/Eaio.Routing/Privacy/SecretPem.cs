@@ -14,10 +14,14 @@ internal static class SecretPem
     private static readonly SearchValues<char> Base64 =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
 
-    // What a block body may hold when its END line is missing (a truncated paste): base64, line breaks and the
+    // What a chunk of a block body may hold when its END line is missing (a truncated paste): base64 and the
     // Proc-Type/DEK-Info headers of legacy encrypted keys.
     private static readonly SearchValues<char> BodyChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n:,-");
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:,-");
+
+    private static readonly SearchValues<char> HeaderMarks = SearchValues.Create(":,=");
+
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t\r\n");
 
     /// <summary>Matches a private key block starting at <paramref name="at"/> (the first dash of <c>-----BEGIN</c>).</summary>
     public static bool TryMatch(ReadOnlySpan<char> text, int at, out int end)
@@ -55,10 +59,7 @@ internal static class SecretPem
         }
         else
         {
-            int stop = body.IndexOfAnyExcept(BodyChars);
-            bodyLength = stop < 0 ? body.Length : stop;
-            ReadOnlySpan<char> trimmed = body[..bodyLength].TrimEnd(" \t\r\n:,-");
-            bodyLength = trimmed.Length;
+            bodyLength = TruncatedBodyLength(body);
             blockEnd = bodyStart + bodyLength;
         }
 
@@ -70,6 +71,40 @@ internal static class SecretPem
 
         end = at + blockEnd;
         return true;
+    }
+
+    // A block pasted without its END line runs over base64 lines (or, flattened, space-separated chunks) and the legacy
+    // headers; it ends at a blank line or at the first short word ("Can you check it?").
+    private static int TruncatedBodyLength(ReadOnlySpan<char> body)
+    {
+        int end = 0;
+        int i = 0;
+        while (i < body.Length)
+        {
+            if (body[i..].StartsWith("\n\n", StringComparison.Ordinal) || body[i..].StartsWith("\r\n\r\n", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (body[i] is ' ' or '\t' or '\r' or '\n')
+            {
+                i++;
+                continue;
+            }
+
+            int length = body[i..].IndexOfAny(Blanks);
+            length = length < 0 ? body.Length - i : length;
+            ReadOnlySpan<char> chunk = body.Slice(i, length);
+            if (chunk.ContainsAnyExcept(BodyChars) || (chunk.Length < 16 && !chunk.ContainsAny(HeaderMarks)))
+            {
+                break;
+            }
+
+            i += length;
+            end = i;
+        }
+
+        return end;
     }
 
     private static int CountBase64(ReadOnlySpan<char> body)

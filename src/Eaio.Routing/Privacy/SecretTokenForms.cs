@@ -157,7 +157,7 @@ internal static class SecretTokenForms
                 length = length < 0 ? tail.Length : length;
 
                 // A dash-joined form (Slack) can end in a dash that is sentence punctuation.
-                while (length > 0 && tail[length - 1] == '-')
+                while (form.Body == AlnumDash && length > 0 && tail[length - 1] == '-')
                 {
                     length--;
                 }

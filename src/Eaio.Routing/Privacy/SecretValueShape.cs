@@ -84,7 +84,13 @@ internal static class SecretValueShape
     /// </summary>
     public static bool IsStandIn(ReadOnlySpan<char> value)
     {
-        if (value.IsEmpty || value[0] is '$' or '%' or '<' or '{' or '[' or '@')
+        if (value.IsEmpty || value[0] is '$' or '<' or '{' or '[' or '@')
+        {
+            return true;
+        }
+
+        // "%s" and "%(password)s" are format strings; "%2B…" is URL-encoded base64 (a SAS signature).
+        if (value[0] == '%' && !(value.Length >= 3 && IsHex(value[1..3])))
         {
             return true;
         }
@@ -175,8 +181,7 @@ internal static class SecretValueShape
     public static bool IsHighEntropyToken(ReadOnlySpan<char> token, bool hashContext)
     {
         if (token.Length < 20 || token.Length > 512 || token.ContainsAnyExcept(KeyAlphabet) || !HasLetterAndDigit(token)
-            || IsUuid(token) || IsModelNumber(token) || IsStandIn(token) || token[0] == '/' || token[^1] == '/'
-            || token.Contains("//", StringComparison.Ordinal))
+            || IsUuid(token) || IsModelNumber(token) || IsStandIn(token) || IsPathLike(token))
         {
             return false;
         }
@@ -198,4 +203,14 @@ internal static class SecretValueShape
         || window.Contains("checksum", StringComparison.OrdinalIgnoreCase) || window.Contains("hash", StringComparison.OrdinalIgnoreCase)
         || window.Contains("digest", StringComparison.OrdinalIgnoreCase) || window.Contains("commit", StringComparison.OrdinalIgnoreCase)
         || window.Contains("fingerprint", StringComparison.OrdinalIgnoreCase) || window.Contains("etag", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Returns whether <paramref name="value"/> reads as a URL or a file path rather than a key. Base64 keys may hold
+    /// slashes, even at either end, so a leading or trailing slash counts only with another slash and the lower entropy
+    /// of words; a dot with a slash or a backslash always counts.
+    /// </summary>
+    public static bool IsPathLike(ReadOnlySpan<char> value) =>
+        value.Contains("://", StringComparison.Ordinal) || value.Contains('\\') || value[0] is '.' or '~'
+        || ((value[0] == '/' || value[^1] == '/') && value.Count('/') >= 2 && Entropy(value) < 4.3)
+        || (value.Contains('/') && value.Contains('.'));
 }
