@@ -39,6 +39,8 @@ internal static class SecretLabels
 
     private static readonly SearchValues<char> SentencePunctuation = SearchValues.Create(".,;!?=\"'");
 
+    private static readonly SearchValues<char> NumberChars = SearchValues.Create("0123456789.,:/-");
+
     private static readonly SearchValues<char> WordLetters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_");
 
@@ -518,8 +520,9 @@ internal static class SecretLabels
         }
 
         bool hasLetter = value.IndexOfAnyInRange('a', 'z') >= 0 || value.IndexOfAnyInRange('A', 'Z') >= 0;
-        if (!hasLetter && value.Length < 4)
+        if (!hasLetter && (value.Length < 4 || !value.ContainsAnyExcept(NumberChars)) && value.ContainsAnyExceptInRange('0', '9'))
         {
+            // "4-20", "12.5", "2024-03-01": numbers, ranges and dates; a PIN of four or more digits stays a password.
             return false;
         }
 
@@ -536,10 +539,16 @@ internal static class SecretLabels
     {
         int min = weak ? 16 : separator == Separator.Phrase ? 12 : 8;
         if (value.Length < min || value.Length > 1024 || value.Contains(' ') || SecretValueShape.IsStandIn(value)
-            || SecretValueShape.IsStopValue(value) || !SecretValueShape.HasLetterAndDigit(value)
-            || SecretValueShape.IsPathLike(value))
+            || SecretValueShape.IsStopValue(value) || SecretValueShape.IsPathLike(value))
         {
             return false;
+        }
+
+        if (!SecretValueShape.HasLetterAndDigit(value))
+        {
+            // One random 24-character alphanumeric key in fifty has no digit; identifiers (CamelCase, snake_case,
+            // BDG2 ids) have few capitals or a separator, random letters about half capitals.
+            return separator == Separator.Strong && !weak && IsRandomLetters(value);
         }
 
         int at = value.IndexOf('@');
@@ -562,6 +571,22 @@ internal static class SecretLabels
         return value.Length >= 16
             ? SecretValueShape.Entropy(value) >= 3.0
             : SecretValueShape.DistinctChars(value, 8) >= Math.Min(8, (value.Length / 2) + 1);
+    }
+
+    private static bool IsRandomLetters(ReadOnlySpan<char> value)
+    {
+        if (value.Length < 20 || value.ContainsAnyExcept(WordLetters) || value.Contains('_'))
+        {
+            return false;
+        }
+
+        int upper = 0;
+        foreach (char c in value)
+        {
+            upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+        }
+
+        return upper * 4 >= value.Length && upper * 4 <= value.Length * 3 && SecretValueShape.Entropy(value) >= 4.0;
     }
 
     // "12-character", "8-digit", "30-day": a count and a word, the way password rules are described.

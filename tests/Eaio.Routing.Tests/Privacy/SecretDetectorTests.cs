@@ -144,6 +144,7 @@ public sealed class SecretDetectorTests
     [TestCase("PIN/password is 4821", "4821")]
     [TestCase("Authorization: Token 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")]
     [TestCase("api_token: dafa7817-e246-48f3-91a7-e87653d587b8", "dafa7817-e246-48f3-91a7-e87653d587b8")]
+    [TestCase("client_secret: gwrEOUXXPYEnehTtvJJwLSeSc", "gwrEOUXXPYEnehTtvJJwLSeSc")]
     [TestCase("sig=abcDEF123%2Bxyz456%2Fqrs789%3D&se=2025", "abcDEF123%2Bxyz456%2Fqrs789%3D")]
     [TestCase("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")]
     [TestCase("String t = \"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.\";", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0LXVzZXIifQ.")]
@@ -193,6 +194,9 @@ public sealed class SecretDetectorTests
     [TestCase("Compliance with ASHRAE 90.1-2019, chiller Carrier 30XA-0802, invoice INV-2024-00831.")]
     [TestCase("key: 30XA-0802")]
     [TestCase("The building key is Panther_office_Hannah and the site is Panther.")]
+    [TestCase("token: CancellationTokenSourceFactory and secret = Panther_office_Hannah")]
+    [TestCase("The PW is 4-20 mA and the pass rate: 98.5 %; password age 2024-03-01.")]
+    [TestCase("max tokens: 4096, token limit: 8k, key performance indicators: 12")]
     [TestCase("secret sauce: Panther_lodging_Dean and Fox_education_Wendell")]
     [TestCase("The record id 6f1c2a4e-9b7d-4c3a-8e2f-1a2b3c4d5e6f is the key for that meter.")]
     [TestCase("The SHA-256 of firmware.bin is e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855; check the key file.")]
@@ -274,7 +278,7 @@ public sealed class SecretDetectorTests
         chars[random.Next(length)] = Digits[random.Next(Digits.Length)];
         if (alphabet.Any(char.IsAsciiLetter))
         {
-            int letter = random.Next(length);
+            int letter = (random.Next(length - 1) + 1 + Array.IndexOf(chars, chars.First(char.IsAsciiDigit))) % length;
             chars[letter] = alphabet.Contains('a', StringComparison.Ordinal) ? Lower[random.Next(6)] : Upper[random.Next(6)];
         }
 
