@@ -109,6 +109,13 @@ internal static class SecretLabels
         ReadOnlySpan<char> rest = text[at..];
         if (rest.StartsWith("://", StringComparison.Ordinal))
         {
+            // A webhook URL is a credential whole; any other URL may hold a password.
+            if (SecretTokenForms.TryMatch(text, at + 3, out int start, out int end, out double confidence))
+            {
+                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, confidence));
+                return end;
+            }
+
             return UrlPassword(text, at, spans);
         }
 
@@ -171,11 +178,21 @@ internal static class SecretLabels
                 return resume;
             }
 
-            // "Authorization: Bearer …" and "Basic …" are left to their own rules, which the search reaches next.
+            // "Authorization: Bearer …" is left to the bearer rule, which the search reaches next.
+            if (valueStart < text.Length && text[valueStart] is '"' or '\'')
+            {
+                valueStart++;
+            }
+
             ReadOnlySpan<char> scheme = NextWord(text, valueStart);
-            if (scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase) || scheme.Equals("basic", StringComparison.OrdinalIgnoreCase))
+            if (scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
             {
                 return resume;
+            }
+
+            if (scheme.Equals("basic", StringComparison.OrdinalIgnoreCase))
+            {
+                return Math.Max(resume, Basic(text, valueStart, spans));
             }
 
             if (IsOneOf(scheme, AuthSchemes) && valueStart + scheme.Length < text.Length && text[valueStart + scheme.Length] == ' ')
@@ -633,8 +650,8 @@ internal static class SecretLabels
         return end;
     }
 
-    // "Authorization: Basic <base64 of user:password>". Without the header name the token must decode to user:password,
-    // which keeps "basic" in prose ("basic Setpoint…") out.
+    // "Authorization: Basic <base64 of user:password>", reached from the header name. A token that is not close behind
+    // an "auth" word must decode to user:password.
     private static int Basic(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
     {
         int resume = at + 5;

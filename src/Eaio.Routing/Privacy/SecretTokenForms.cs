@@ -131,9 +131,9 @@ internal static class SecretTokenForms
             return TrySendGrid(text, at, out end);
         }
 
-        if (rest.StartsWith("Q~", StringComparison.Ordinal))
+        if (rest.Length > 2 && char.IsAsciiDigit(rest[0]) && rest[1..].StartsWith("Q~", StringComparison.Ordinal))
         {
-            return TryAzureAdSecret(text, at, out start, out end);
+            return TryAzureAdSecret(text, at + 1, out start, out end);
         }
 
         if (rest.StartsWith("hooks.slack.com/", StringComparison.OrdinalIgnoreCase)
@@ -286,7 +286,8 @@ internal static class SecretTokenForms
         return true;
     }
 
-    // Azure AD client secrets: three characters, a digit, "Q~", then 31 to 34 more; the search stops at "Q~".
+    // Azure AD client secrets: three characters, a digit, "Q~", then 31 to 34 more; the search stops at the digit and
+    // this is given the position of "Q~".
     private static bool TryAzureAdSecret(ReadOnlySpan<char> text, int at, out int start, out int end)
     {
         start = at - 4;
