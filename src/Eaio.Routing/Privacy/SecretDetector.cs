@@ -1,93 +1,182 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds secrets of known forms: OpenAI and Anthropic keys (<c>sk-…</c>), Google API keys (<c>AIza…</c>), GitHub
-/// tokens (<c>ghp_…</c>), AWS access key ids (<c>AKIA…</c>), bearer tokens, the password in a connection string
-/// (<c>Password=…;</c>, <c>Pwd=…</c>) and the password in a URL (<c>scheme://user:password@host</c>).
+/// Finds secrets: vendor keys and tokens by their form (OpenAI, Anthropic, Google, GitHub, GitLab, AWS, Slack, Stripe,
+/// SendGrid, Hugging Face and others), JSON Web Tokens, PEM private key blocks, Slack and Discord webhook URLs, Azure AD
+/// client secrets, bearer and basic credentials, and values behind a secret label: passwords (<c>password: …</c>,
+/// <c>the password for the BMS is …</c>, <c>Passwort: …</c>, <c>mot de passe …</c>), connection-string and URL
+/// passwords, <c>api_key = "…"</c>, <c>AccountKey=…</c>, SAS <c>sig=…</c>, and a high-entropy token next to such a keyword.
 /// </summary>
 /// <remarks>
-/// Only the secret itself is reported (not the <c>Bearer</c> or <c>Password=</c> prefix), so a pseudonymiser keeps the
-/// surrounding text readable. Made-up key forms such as <c>KEY-1234</c> are not reported; hosts add a
-/// <see cref="PatternDetector"/> for their own formats.
+/// <para>
+/// Only the secret itself is reported (not the <c>Bearer</c> or <c>Password=</c> label), so a pseudonymiser keeps the
+/// surrounding text readable; a PEM block and a webhook URL are reported whole. Placeholders (<c>SECRET_1</c>),
+/// redactions (<c>[REDACTED_SECRET]</c>), template variables and masks are never reported. Made-up short forms such as
+/// <c>KEY-1234</c> are not reported; hosts add a <see cref="PatternDetector"/> for their own formats.
+/// </para>
+/// <para>
+/// Vectorised searches find every prefix and keyword; the rules run only where one stops, in text order, and the scan
+/// resumes past whatever was reported, so the spans of this detector never overlap.
+/// </para>
 /// </remarks>
-public sealed partial class SecretDetector : ISensitiveDataDetector
+public sealed class SecretDetector : ISensitiveDataDetector
 {
-    // Every key form starts with one of these; the regex runs from the first one found.
-    private static readonly SearchValues<string> KeyPrefixes = SearchValues.Create(
-        ["sk-", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "AKIA", "ASIA"], StringComparison.Ordinal);
+    // The anchors are split into small searches merged by position: one search over many multi-string values is ten
+    // times slower than several small ones, because prose matches the values' leading trigrams ("con", "sen", "cre"),
+    // and a non-ASCII value ("contraseña") loses vectorisation altogether. Labels in other languages that no search
+    // finds (Kennwort, wachtwoord, contraseña) are still read when an '=' follows them; Passwort and mot de passe hold
+    // "pass". Webhook URLs are found through their "://".
+    private static readonly SearchValues<string> Keywords =
+        SearchValues.Create(["pass", "secret", "token", "key", "auth"], StringComparison.OrdinalIgnoreCase);
+
+    // Vendor prefixes without an underscore (those with one are found through it), matched in their exact case.
+    private static readonly SearchValues<string> VendorPrefixes = SearchValues.Create(
+        [
+            "sk-", "glpat-", "pypi-", "xai-", "pplx-", "xox", "xapp-", "-----BEGIN", "AIza", "AKIA", "ASIA", "ABIA", "ACCA",
+            "SG.", "eyJ", "dapi",
+        ],
+        StringComparison.Ordinal);
+
+    // '_' starts the search for underscore vendor forms (sk_live_, ghp_, hf_ …); '=' for labels only ever assigned
+    // (pwd=, sig=, creds=); '~' for Azure AD secrets.
+    private static readonly SearchValues<char> Marks = SearchValues.Create("_=~");
+
+    private const int StreamCount = 7;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
 
-        // Each pattern needs a literal that a vectorised search finds far faster than the regex can rule it out, and no
-        // match can start before that literal, so the regex starts there (lookbehinds still see the text before it).
-        int first = text.IndexOfAny(KeyPrefixes);
-        if (first >= 0)
-        {
-            foreach (ValueMatch match in KeyPattern().EnumerateMatches(text, first))
-            {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.95));
-            }
-        }
+        Span<int> next = stackalloc int[StreamCount];
+        next.Fill(-1);
+        int position = 0;
 
-        first = text.IndexOf("bearer", StringComparison.OrdinalIgnoreCase);
-        if (first >= 0)
+        // Where the search for marks resumes: past the rest of a word whose underscore started no vendor form, while the
+        // keywords inside that word ("AWS_SECRET_ACCESS_KEY") are still found by their own search.
+        int marksFrom = 0;
+        while (position < text.Length)
         {
-            foreach (ValueMatch match in BearerPattern().EnumerateMatches(text, first))
+            int at = int.MaxValue;
+            int stream = -1;
+            for (int s = 0; s < StreamCount; s++)
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
-            }
-        }
+                if (next[s] != int.MaxValue && next[s] < position)
+                {
+                    int from = s == 1 ? Math.Min(text.Length, Math.Max(position, marksFrom)) : position;
+                    int found = Find(s, text[from..]);
+                    next[s] = found < 0 ? int.MaxValue : from + found;
+                }
 
-        // The keyword's case variants are left to the regex; it needs the '=' after the keyword.
-        if (text.Contains('='))
-        {
-            foreach (ValueMatch match in ConnectionStringPasswordPattern().EnumerateMatches(text))
-            {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
+                if (next[s] < at)
+                {
+                    at = next[s];
+                    stream = s;
+                }
             }
-        }
 
-        first = text.IndexOf("://", StringComparison.Ordinal);
-        if (first >= 0)
-        {
-            foreach (ValueMatch match in UrlPasswordPattern().EnumerateMatches(text, first))
+            if (stream < 0)
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Secret, 0.9));
+                break;
             }
+
+            position = Math.Max(at + 1, stream == 1 ? AtMark(text, at, spans, ref marksFrom) : AtAnchor(text, at, spans));
         }
     }
 
-    // sk-: OpenAI (sk-proj-, sk-svcacct-, legacy sk-) and Anthropic (sk-ant-); AIza + 35: Google; ghp_/gho_/ghu_/ghs_/ghr_ + 36: GitHub;
-    // AKIA/ASIA + 16: AWS access key ids. The minimum lengths keep prose such as "sk-learn" out.
-    [GeneratedRegex(
-        @"(?<![\w-])(?:sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|gh[pousr]_[A-Za-z0-9]{36,}|(?:AKIA|ASIA)[0-9A-Z]{16})(?![\w-])",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex KeyPattern();
+    private static int Find(int stream, ReadOnlySpan<char> text) => stream switch
+    {
+        0 => text.IndexOfAny(Keywords),
+        1 => text.IndexOfAny(Marks),
+        2 => text.IndexOfAny(VendorPrefixes),
+        3 => text.IndexOf("://", StringComparison.Ordinal),
+        4 => text.IndexOf("bearer", StringComparison.OrdinalIgnoreCase),
+        5 => text.IndexOf("cred", StringComparison.OrdinalIgnoreCase),
+        _ => text.IndexOf("pw", StringComparison.OrdinalIgnoreCase),
+    };
 
-    // RFC 6750 b64token after "Bearer "; at least 16 characters so "bearer of bad news" is not a token.
-    [GeneratedRegex(
-        @"(?<=\bbearer\s+)[A-Za-z0-9._~+/-]{16,}=*",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex BearerPattern();
+    private static int AtAnchor(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
+    {
+        if (SecretTokenForms.TryMatch(text, at, out int start, out int end, out double confidence))
+        {
+            return Report(text, start, end, confidence, spans);
+        }
 
-    // ADO.NET, ODBC and JDBC style key/value pairs; a quoted value is reported up to its first space or quote.
-    [GeneratedRegex(
-        @"(?<=(?:^|[;\s""'?&])(?:password|pwd|passwd)\s*=\s*[""']?)[^;\s&""']+",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ConnectionStringPasswordPattern();
+        return SecretLabels.TryAt(text, at, spans);
+    }
 
-    [GeneratedRegex(
-        @"(?<=[a-z][a-z0-9+.-]*://[^\s/:@]+:)[^\s/@]+(?=@[^\s@])",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex UrlPasswordPattern();
+    private static int AtMark(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref int marksFrom)
+    {
+        char mark = text[at];
+        if (mark == '~')
+        {
+            return at >= 2 && text[at - 1] == 'Q' && SecretTokenForms.TryMatch(text, at - 2, out int s, out int e, out double c)
+                ? Report(text, s, e, c, spans)
+                : at + 1;
+        }
+
+        // The word the mark ends or sits in: "ghp_…" (the form starts there) or "Pwd =" (the label).
+        int wordEnd = at;
+        while (mark == '=' && wordEnd > 0 && text[wordEnd - 1] is ' ' or '\t' or '"' or '\'')
+        {
+            wordEnd--;
+        }
+
+        if (mark == '_')
+        {
+            // Only a word's first underscore can end a vendor prefix, and every such prefix is at most eight lower-case
+            // letters and digits; the marks search skips the rest of the word, so a BDG2 id such as
+            // Panther_office_Hannah costs one look.
+            int prefixStart = at;
+            while (prefixStart > 0 && at - prefixStart <= 8 && char.IsAsciiLetterOrDigit(text[prefixStart - 1]))
+            {
+                prefixStart--;
+            }
+
+            bool prefixShaped = prefixStart < at && at - prefixStart <= 8 && char.IsAsciiLetterLower(text[prefixStart])
+                && (prefixStart == 0 || !(char.IsAsciiLetterOrDigit(text[prefixStart - 1]) || text[prefixStart - 1] is '_' or '-'));
+            if (prefixShaped && SecretTokenForms.TryMatch(text, prefixStart, out int s, out int e, out double c))
+            {
+                return Report(text, s, e, c, spans);
+            }
+
+            int wordEndAfter = at + 1;
+            while (wordEndAfter < text.Length && (char.IsAsciiLetterOrDigit(text[wordEndAfter]) || text[wordEndAfter] == '_'))
+            {
+                wordEndAfter++;
+            }
+
+            marksFrom = wordEndAfter;
+            return at + 1;
+        }
+
+        int wordStart = wordEnd;
+        while (wordStart > 0 && wordEnd - wordStart < 24 && (char.IsLetterOrDigit(text[wordStart - 1]) || text[wordStart - 1] is '_' or '-' or '.'))
+        {
+            wordStart--;
+        }
+
+        // '=': labels with a keyword of the first search were handled there already.
+        ReadOnlySpan<char> word = text[wordStart..wordEnd];
+        return word.Length >= 2 && word.IndexOfAny(Keywords) < 0 && !word.Contains("cred", StringComparison.OrdinalIgnoreCase)
+            ? SecretLabels.TryAt(text, wordStart, spans)
+            : at + 1;
+    }
+
+    private static int Report(ReadOnlySpan<char> text, int start, int end, double confidence, ICollection<SensitiveSpan> spans)
+    {
+        spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, confidence));
+
+        // An AWS access key id is usually pasted with its secret access key right after it.
+        if (SecretTokenForms.IsAwsKeyId(text[start..end])
+            && SecretTokenForms.TryAwsSecretAfterId(text, end, out int secretStart, out int secretEnd))
+        {
+            spans.Add(new SensitiveSpan(secretStart, secretEnd - secretStart, EntityTypes.Secret, 0.85));
+            return secretEnd;
+        }
+
+        return end;
+    }
 }
