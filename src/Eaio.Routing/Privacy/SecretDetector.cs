@@ -43,7 +43,12 @@ public sealed class SecretDetector : ISensitiveDataDetector
     // (pwd=, sig=, creds=); '~' for Azure AD secrets.
     private static readonly SearchValues<char> Marks = SearchValues.Create("_=~");
 
-    private const int StreamCount = 7;
+    // Password labels of other languages that hold no "pass" (Kennwort, wachtwoord, contraseña, senha, clave, mdp): a
+    // search of their ASCII stems of their own, so the word is read whatever separator follows it.
+    private static readonly SearchValues<string> ForeignLabels =
+        SearchValues.Create(["kennw", "wachtw", "contrase", "senha", "clave", "mdp"], StringComparison.OrdinalIgnoreCase);
+
+    private const int StreamCount = 8;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -94,7 +99,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
         3 => text.IndexOf("://", StringComparison.Ordinal),
         4 => text.IndexOf("bearer", StringComparison.OrdinalIgnoreCase),
         5 => text.IndexOf("cred", StringComparison.OrdinalIgnoreCase),
-        _ => text.IndexOf("pw", StringComparison.OrdinalIgnoreCase),
+        6 => text.IndexOf("pw", StringComparison.OrdinalIgnoreCase),
+        _ => text.IndexOfAny(ForeignLabels),
     };
 
     private static int AtAnchor(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)

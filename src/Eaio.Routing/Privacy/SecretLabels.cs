@@ -50,7 +50,7 @@ internal static class SecretLabels
     private static readonly string[] PasswordWords =
     [
         "password", "passwd", "pwd", "passphrase", "passcode", "passwort", "kennwort", "wachtwoord", "contraseña",
-        "contrasena", "senha", "motdepasse", "pass", "pw", "clave",
+        "contrasena", "senha", "motdepasse", "pass", "pw", "clave", "mdp",
     ];
 
     // Labels so specific that a value may follow without '=' or ':' ("passwd Hunter2x").
