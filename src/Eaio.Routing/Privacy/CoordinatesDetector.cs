@@ -4,13 +4,25 @@ using System.Text.RegularExpressions;
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>),
-/// in degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>), signed decimal pairs with at least four
-/// decimals that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>) and labelled pairs (<c>lat: 28.51, lng: -81.37</c>).
+/// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>), in
+/// degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>) or degrees and decimal minutes
+/// (<c>51° 30.444' N, 0° 7.668' W</c>, <c>N 51 30.444 W 000 07.668</c>), labelled in prose, JSON, YAML, XML and queries
+/// (<c>lat: 28.51, lng: -81.37</c>, <c>"latitude": 51.5074</c>, <c>lat=..&amp;lon=..</c>, <c>lat / lng: 51.50 / -0.12</c>),
+/// in map links (<c>@51.5074,-0.1278,17z</c>, <c>?q=</c>, <c>ll=</c>, <c>#map=17/51.5074/-0.1278</c>, <c>geo:</c>),
+/// and as bare signed decimal pairs that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>, also with
+/// an altitude after them).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Latitude must lie within ±90 and longitude within ±180. The point 0, 0 ("Null Island") is not reported: it is
-/// what receivers and apps write when they have no fix, so it locates nobody.
+/// what receivers and apps write when they have no fix, so it locates nobody. Values with fewer than two decimals are
+/// as coarse as a generalised value (0.1°, about 11 km) and are not reported either.
+/// </para>
+/// <para>
+/// A bare pair needs four decimals; with three (about 100 m, common in measurements too) it needs a word on its line
+/// that says it is a position (coordinates, location, GPS, lat…) or a negative value away from 0, 0. A bare pair
+/// followed by a unit (<c>kWh</c>, <c>%</c>, <c>°C</c>) is a measurement.
+/// </para>
 /// </remarks>
 public sealed partial class CoordinatesDetector : ISensitiveDataDetector
 {

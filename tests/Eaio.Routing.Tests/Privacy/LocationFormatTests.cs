@@ -148,6 +148,123 @@ public sealed class LocationFormatTests
         Assert.That(Found(new StreetAddressDetector(), text), Is.Empty);
     }
 
+    private static readonly string[] s_names = ["Baker", "Maple", "Hollis", "Cedar", "Kingsley", "Harbour", "Willow", "Ashford", "Lincoln", "Brook"];
+    private static readonly string[] s_germanNames = ["Haupt", "Friedrich", "Linden", "Goethe", "Bahnhof", "Schiller", "Mozart", "Kirch"];
+    private static readonly string[] s_dutchNames = ["Keizers", "Heren", "Prinsen", "Singel", "Kalver", "Leidse"];
+    private static readonly string[] s_southernNames = ["Mayor", "Roma", "Garibaldi", "Augusta", "Alcalá", "Verdi", "Colón", "Dante"];
+    private static readonly string[] s_frenchNames = ["Rivoli", "la Paix", "Vaugirard", "Foch", "Haussmann", "Victor Hugo"];
+
+    /// <summary>An address format: renders an address from a random source, and says which substrings must be covered.</summary>
+    /// <param name="Name">The format's name, for messages.</param>
+    /// <param name="Render">Returns the text and the values a span must cover.</param>
+    public sealed record AddressFormat(string Name, Func<Random, (string Text, string[] Values)> Render)
+    {
+        /// <inheritdoc />
+        public override string ToString() => Name;
+    }
+
+    public static IEnumerable<AddressFormat> AddressFormats()
+    {
+        yield return new("US abbreviated", r => One("Ship it to {0}, please.", $"{House(r)} {Pick(r, s_names)} {Pick(r, ["St", "Ave", "Rd", "Blvd", "Ln", "Dr", "Pkwy"])}"));
+        yield return new("US with suite", r => One("Our office is {0}, Springfield.", $"{House(r)} {Pick(r, s_names)} Avenue, Suite {r.Next(100, 999)}"));
+        yield return new("US numbered street", r => One("The depot at {0} closes at six.", $"{House(r)} {Ordinal(r.Next(1, 60))} {Pick(r, ["St", "Street", "Ave", "Avenue"])}"));
+        yield return new("lower case", r => One("send the meter to {0} by friday", $"{House(r)} {Pick(r, s_names).ToLowerInvariant()} {Pick(r, ["street", "road", "lane", "avenue"])}"));
+        yield return new("lower case with apartment", r => One("i live at {0} now", $"{House(r)} {Pick(r, s_names).ToLowerInvariant()} street, apt {r.Next(1, 40)}{(char)r.Next('A', 'F')}"));
+        yield return new("UK street and postcode", r =>
+        {
+            string street = $"{r.Next(1, 200)} {Pick(r, s_names)} {Pick(r, ["Street", "Road", "Lane", "Gardens"])}";
+            string postcode = Postcode(r);
+            return ($"Deliver to {street}, London {postcode} on Monday.", [street, postcode]);
+        });
+        yield return new("UK postcode alone", r => One("The substation serving {0} tripped twice.", Postcode(r)));
+        yield return new("UK postcode lower case", r => One("my postcode is {0} if that helps", Postcode(r).ToLowerInvariant()));
+        yield return new("German compound", r => One("Lieferung an {0}, 10115 Berlin.", $"{Pick(r, s_germanNames)}{Pick(r, ["straße", "strasse", "str.", "weg", "platz", "allee"])} {r.Next(1, 180)}"));
+        yield return new("German two words", r => One("Zähler in der {0} prüfen.", $"{Pick(r, ["Berliner", "Hamburger", "Lange", "Alte"])} Straße {r.Next(1, 180)}{Pick(r, ["", "a", "b"])}"));
+        yield return new("Dutch", r => One("Het kantoor is {0}, Amsterdam.", $"{Pick(r, s_dutchNames)}{Pick(r, ["gracht", "straat", "laan", "plein"])} {r.Next(1, 600)}"));
+        yield return new("Spanish and Italian", r => One("La oficina está en {0}, 28013.", $"{Pick(r, ["Calle", "Avenida", "Via", "Piazza", "Rua", "Paseo"])} {Pick(r, s_southernNames)} {r.Next(1, 300)}"));
+        yield return new("French", r => One("Le bureau est au {0}, 75001 Paris.", $"{r.Next(1, 200)} {Pick(r, ["rue de", "avenue", "boulevard", "place de"])} {Pick(r, s_frenchNames)}"));
+        yield return new("US ZIP+4 after state", r =>
+        {
+            string zip = $"{r.Next(10000, 99999)}-{r.Next(1000, 9999)}";
+            return ($"Mail to Mountain View, {Pick(r, ["CA", "TX", "NY", "Washington", "WA"])} {zip}, USA.", [zip]);
+        });
+    }
+
+    [TestCaseSource(nameof(AddressFormats))]
+    public void Addresses_found_in_every_format(AddressFormat format)
+    {
+        Random random = new(format.Name.Length * 31337);
+        for (int i = 0; i < Samples; i++)
+        {
+            (string text, string[] values) = format.Render(random);
+            List<SensitiveSpan> spans = Spans(new StreetAddressDetector(), text);
+            foreach (string value in values)
+            {
+                int at = text.IndexOf(value, StringComparison.Ordinal);
+                Assert.That(spans.Any(s => s.Start <= at && s.End >= at + value.Length && s.EntityType == EntityTypes.StreetAddress), Is.True, $"'{value}' not covered in: {text}; spans: {Describe(text, spans)}");
+            }
+        }
+    }
+
+    [TestCase("455 3rd St", "455 3rd St")]
+    [TestCase("Google is at 1600 Amphitheatre Pkwy, Mountain View, CA 94043-1351.", "1600 Amphitheatre Pkwy|94043-1351")]
+    [TestCase("I moved to 12 baker street last year", "12 baker street")]
+    [TestCase("Office: Suite 400, third floor", "Suite 400")]
+    [TestCase("Apt 5B needs a new thermostat", "Apt 5B")]
+    [TestCase("10 Downing Street, London SW1A 2AA", "10 Downing Street|SW1A 2AA")]
+    [TestCase("Hauptstraße 5, 80331 München", "Hauptstraße 5")]
+    [TestCase("Friedrichstr. 12", "Friedrichstr. 12")]
+    [TestCase("12 rue de Rivoli, Paris", "12 rue de Rivoli")]
+    [TestCase("Keizersgracht 123", "Keizersgracht 123")]
+    [TestCase("Calle Mayor 5, Madrid", "Calle Mayor 5")]
+    [TestCase("postcodes M1 1AE, B33 8TH, CR2 6XH, DN55 1PT and EC1A 1BB", "M1 1AE|B33 8TH|CR2 6XH|DN55 1PT|EC1A 1BB")]
+    [TestCase("send it to sw1a 2aa", "sw1a 2aa")]
+    [TestCase("742 Evergreen Terrace, Apt 3", "742 Evergreen Terrace, Apt 3")]
+    public void Address_examples(string text, string expected)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(expected.Split('|')));
+
+    [TestCase("Level 3 of the building has the worst heat losses.")]
+    [TestCase("The annex has 3 floors and a basement.")]
+    [TestCase("Block B and Zone 4 AHU run on the same schedule.")]
+    [TestCase("Route 66 is the name of our demo site; see Section 5.2 and Table 3.")]
+    [TestCase("The Carrier 30XA-0802 chiller and a Trane RTAC 140 serve the plant.")]
+    [TestCase("Street lighting accounts for 12 % of the municipal load.")]
+    [TestCase("Replace 40 LED Street lighting fixtures and 12 Road lights.")]
+    [TestCase("The design follows ASHRAE 90.1-2019.")]
+    [TestCase("I have 3 apples on the street.")]
+    [TestCase("The 2 lane road and 3 main roads near the site are lit at night.")]
+    [TestCase("We added 5 new sensors along the street last week.")]
+    [TestCase("Meter ID 12345 and invoice 2024-0042 for 1,234 kWh.")]
+    [TestCase("T8 4FT LED tubes, a 5 HP motor, 3 PH supply at 50 HZ.")]
+    [TestCase("Use the test suite 2 and Test Suite 3 before release.")]
+    [TestCase("The CO2 level reached 850 ppm on the 3rd floor at 2 pm.")]
+    [TestCase("Upgrade 5 chillers via Modbus, BACnet and the 2 lane gateway.")]
+    [TestCase("Is Anytown USA 12345 a standard test area for billing?")]
+    [TestCase("Consumption rose 12 % in Q3 2024 compared with Q3 2023.")]
+    [TestCase("BDG2 site Panther_office_Hannah reported 508.8 kWh on 2016-03-01.")]
+    [TestCase("Phase 2 of the retrofit covers 14 buildings and 3 sites, see Annex B2.")]
+    public void Benign_energy_text_has_no_address(string text)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.Empty);
+
+    private static (string, string[]) One(string template, string value) => (string.Format(CultureInfo.InvariantCulture, template, value), [value]);
+
+    private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
+
+    private static string House(Random random) => random.Next(1, 9999).ToString(CultureInfo.InvariantCulture);
+
+    private static string Ordinal(int n) => n.ToString(CultureInfo.InvariantCulture) + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
+
+    private static string Postcode(Random random)
+    {
+        const string First = "ABCDEFGHIJKLMNOPRSTUWYZ";
+        const string Second = "ABCDEFGHKLMNOPQRSTUVWXY";
+        const string Inward = "ABDEFGHJLNPQRSTUWXYZ";
+        string area = random.Next(2) == 0 ? $"{First[random.Next(First.Length)]}" : $"{First[random.Next(First.Length)]}{Second[random.Next(Second.Length)]}";
+        string district = random.Next(3) == 0 ? random.Next(10, 99).ToString(CultureInfo.InvariantCulture) : random.Next(1, 9).ToString(CultureInfo.InvariantCulture);
+        string inward = $"{random.Next(0, 9)}{Inward[random.Next(Inward.Length)]}{Inward[random.Next(Inward.Length)]}";
+        return inward[1..] is "FT" or "HP" or "PH" or "HZ" ? $"{area}{district} {inward[0]}AB" : $"{area}{district} {inward}";
+    }
+
     private static string Generalize(string text)
     {
         InMemoryPseudonymVault vault = new();
