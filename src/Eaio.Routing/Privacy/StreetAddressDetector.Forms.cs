@@ -13,25 +13,35 @@ namespace Eaio.Routing;
 public sealed partial class StreetAddressDetector
 {
     // Each family is found by a vectorised search for its trigger words; its regex then runs over a short window
-    // around the hit only. Kept in step with the patterns below.
-    private static readonly SearchValues<string> LowerCaseTypes = SearchValues.Create(
-        ["street", "avenue", "road", "lane", "boulevard", "parkway", "highway", " st", " rd", " ave", " blvd", " ln"],
-        StringComparison.Ordinal);
-
-    private static readonly SearchValues<string> NumberLastTypes = SearchValues.Create(
+    // around the hit only. Kept in step with the patterns below. The lower-case, French and unit forms share one search:
+    // one case-insensitive search for a few dozen ASCII strings costs far less than three.
+    private static readonly SearchValues<string> NumberFirstTriggers = SearchValues.Create(
         [
-            "straße", "strasse", "str.", "Straße", "Strasse", "Str.", "gasse", "Gasse", "weg ", "Weg ", "allee", "Allee", "platz",
-            "Platz", "damm", "Damm", "ufer", "Ufer", "chaussee", "gracht", "straat", "laan", "plein", "kade", "singel", "dijk",
-            "steeg", "dreef", "gatan", "vägen", "gade", "vej ", "veien", "Calle ", "Avenida ", "Avda", "Paseo ", "Plaza ",
-            "Carrer ", "Camino ", "Ronda ", "Via ", "Viale ", "Piazza ", "Corso ", "Largo ", "Rua ", "Travessa ", "Praça ",
+            "street", "avenue", "road", "lane", "boulevard", " st", " rd", " ave", "rue ", "av. ", "bd ", "quai ", "impasse ",
+            "chemin ", "place ", "cours ", "route ", "square ", "passage ", "suite", "apt",
         ],
-        StringComparison.Ordinal);
+        StringComparison.OrdinalIgnoreCase);
 
-    private static readonly SearchValues<string> FrenchTypes = SearchValues.Create(
-        ["rue ", "avenue ", "av. ", "boulevard ", "bd ", "quai ", "allée ", "impasse ", "chemin ", "place ", "cours ", "route ", "square ", "passage "],
-        StringComparison.Ordinal);
+    // Searches for many strings, or for strings with non-ASCII letters, are far slower than for a few ASCII ones without
+    // case, so each set is short, ASCII and case-insensitive; the regex still decides. "stra" covers straße, strasse,
+    // straat; rarer suffixes (singel, steeg, vägen) are found when they come with one of these.
+    private static readonly SearchValues<string> NumberLastSuffixes = SearchValues.Create(
+        ["stra", "str.", "weg ", "gasse", "platz", "allee", "damm", "ufer", "gracht", "laan", "plein", "kade", "dijk", "gatan", "gade", "vej "],
+        StringComparison.OrdinalIgnoreCase);
 
-    private static readonly SearchValues<string> UnitWords = SearchValues.Create(["Suite", "Ste", "Apt", "Apartment"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> NumberLastPrefixes = SearchValues.Create(
+        ["calle ", "avenida ", "via ", "plaza ", "rua ", "piazza ", "paseo ", "carrer ", "corso ", "viale ", "largo "],
+        StringComparison.OrdinalIgnoreCase);
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LowerCaseStreetTypes = new[]
+    {
+        "street", "avenue", "road", "lane", "boulevard", "parkway", "highway", "st", "rd", "ave", "blvd", "ln",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> FrenchStreetTypes = new[]
+    {
+        "rue", "avenue", "av", "boulevard", "bd", "quai", "impasse", "chemin", "place", "cours", "route", "square", "passage",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Words that cannot be part of a street name written in lower case: "3 apples on the street", "3 floors street lighting".
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> NotNameWords = new[]
@@ -63,24 +73,15 @@ public sealed partial class StreetAddressDetector
 
     private static void DetectOtherForms(ReadOnlySpan<char> text, Reported reported)
     {
-        RunFamily(text, LowerCaseTypes, Family.LowerCase, back: 80, forward: 12, reported);
-        RunFamily(text, NumberLastTypes, Family.NumberLast, back: 60, forward: 90, reported);
-        RunFamily(text, FrenchTypes, Family.French, back: 12, forward: 80, reported);
-        RunFamily(text, UnitWords, Family.Unit, back: 1, forward: 20, reported);
+        RunFamily(text, NumberFirstTriggers, null, back: 80, forward: 80, reported);
+        RunFamily(text, NumberLastSuffixes, Family.NumberLast, back: 60, forward: 40, reported);
+        RunFamily(text, NumberLastPrefixes, Family.NumberLast, back: 1, forward: 90, reported);
         DetectPostcodes(text, reported);
         DetectZipPlusFour(text, reported);
     }
 
-    private static void RunFamily(ReadOnlySpan<char> text, SearchValues<string> triggers, Family family, int back, int forward, Reported reported)
+    private static void RunFamily(ReadOnlySpan<char> text, SearchValues<string> triggers, Family? only, int back, int forward, Reported reported)
     {
-        Regex regex = family switch
-        {
-            Family.LowerCase => LowerCasePattern(),
-            Family.NumberLast => NumberLastPattern(),
-            Family.French => FrenchPattern(),
-            _ => UnitPattern(),
-        };
-
         int from = 0;
         while (from < text.Length)
         {
@@ -94,26 +95,112 @@ public sealed partial class StreetAddressDetector
             from = hit + 1;
             int start = Math.Max(0, hit - back);
             int end = Math.Min(text.Length, hit + forward);
-            foreach (ValueMatch match in regex.EnumerateMatches(text[..end], start))
+
+            // Every form holds a house number: without a digit near the hit the regex cannot match.
+            if (!text[start..end].ContainsAnyInRange('0', '9'))
             {
-                if (match.Index > hit || match.Index + match.Length <= hit)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
-                int matchEnd = match.Index + match.Length;
-                if (NamesInventedStreet(value) || (family == Family.LowerCase && (!IsLowerCaseStreet(value) || IsStreetFurniture(text[matchEnd..]))))
-                {
-                    continue;
-                }
+            if (only is { } family)
+            {
+                from = Math.Max(from, TryFamily(text, hit, start, end, family, reported));
+                continue;
+            }
 
-                // A unit after the street ("12 baker street, Apt 5B") belongs to the address.
-                int reportedEnd = family is Family.LowerCase or Family.French ? WithUnit(text, matchEnd) : matchEnd;
-                reported.Add(match.Index, reportedEnd - match.Index, family == Family.Unit ? 0.7 : 0.8);
-                from = Math.Max(from, reportedEnd);
+            // The shared search: the word at the hit says which forms can match there.
+            ReadOnlySpan<char> word = text[hit..].TrimStart(' ');
+            if (char.IsAsciiLetterUpper(word[0]) && (word.StartsWith("Suite", StringComparison.Ordinal) || word.StartsWith("Apt", StringComparison.Ordinal)
+                || word.StartsWith("Apartment", StringComparison.Ordinal)))
+            {
+                from = Math.Max(from, TryFamily(text, hit, hit, Math.Min(text.Length, hit + 20), Family.Unit, reported));
+                continue;
+            }
+
+            int wordStart = hit + (text.Length - hit - word.Length);
+            int wordEnd = wordStart;
+            while (wordEnd < text.Length && (char.IsAsciiLetter(text[wordEnd]) || text[wordEnd] == '.'))
+            {
+                wordEnd++;
+            }
+
+            // The regexes run only where the word is a whole street type written in lower case, after a space, and a
+            // number comes before it: right before for the French form (12 rue), a few words before for the other.
+            ReadOnlySpan<char> type = text[wordStart..wordEnd].TrimEnd('.');
+            if (wordStart == 0 || text[wordStart - 1] != ' ' || !char.IsAsciiLetterLower(type[0]))
+            {
+                continue;
+            }
+
+            if (LowerCaseStreetTypes.Contains(type) && text[start..wordStart].ContainsAnyInRange('0', '9'))
+            {
+                from = Math.Max(from, TryFamily(text, hit, start, Math.Min(text.Length, wordEnd + 2), Family.LowerCase, reported));
+            }
+
+            if (FrenchStreetTypes.Contains(type) && NumberBefore(text, wordStart))
+            {
+                from = Math.Max(from, TryFamily(text, wordStart, Math.Max(0, wordStart - 12), end, Family.French, reported));
             }
         }
+    }
+
+    /// <summary>Runs one family's regex over a window; returns where the last reported match ends, or 0.</summary>
+    private static int TryFamily(ReadOnlySpan<char> text, int hit, int start, int end, Family family, Reported reported)
+    {
+        Regex regex = family switch
+        {
+            Family.LowerCase => LowerCasePattern(),
+            Family.NumberLast => NumberLastPattern(),
+            Family.French => FrenchPattern(),
+            _ => UnitPattern(),
+        };
+
+        int reportedUpTo = 0;
+        foreach (ValueMatch match in regex.EnumerateMatches(text[..end], start))
+        {
+            if (match.Index > hit || match.Index + match.Length <= hit)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
+            int matchEnd = match.Index + match.Length;
+            if (NamesInventedStreet(value) || (family == Family.LowerCase && (!IsLowerCaseStreet(value) || IsStreetFurniture(text[matchEnd..]))))
+            {
+                continue;
+            }
+
+            // A unit after the street ("12 baker street, Apt 5B") belongs to the address.
+            int reportedEnd = family is Family.LowerCase or Family.French ? WithUnit(text, matchEnd) : matchEnd;
+            reported.Add(match.Index, reportedEnd - match.Index, family == Family.Unit ? 0.7 : 0.8);
+            reportedUpTo = reportedEnd;
+        }
+
+        return reportedUpTo;
+    }
+
+    // A house number right before a French street type: "12 rue", "12 bis rue", "12, rue", "12A rue".
+    private static bool NumberBefore(ReadOnlySpan<char> text, int wordStart)
+    {
+        int i = wordStart - 1;
+        while (i >= 0 && text[i] is ' ' or ',')
+        {
+            i--;
+        }
+
+        int letters = 0;
+        while (i >= 0 && char.IsAsciiLetter(text[i]) && letters < 3)
+        {
+            i--;
+            letters++;
+        }
+
+        while (i >= 0 && text[i] == ' ')
+        {
+            i--;
+        }
+
+        return i >= 0 && char.IsAsciiDigit(text[i]);
     }
 
     // Every word between the house number and the street type must be a name word.
@@ -178,9 +265,17 @@ public sealed partial class StreetAddressDetector
                 return;
             }
 
+            // The inward code is a run of exactly one digit followed by two letters and a word end; readings and dates
+            // are runs of several digits, skipped whole.
             int digit = from + found;
-            from = digit + 1;
-            if (!char.IsAsciiLetter(text[digit + 1]) || !char.IsAsciiLetter(text[digit + 2])
+            int runEnd = digit + 1;
+            while (runEnd < text.Length && char.IsAsciiDigit(text[runEnd]))
+            {
+                runEnd++;
+            }
+
+            from = runEnd;
+            if (runEnd != digit + 1 || runEnd + 2 > text.Length || !char.IsAsciiLetter(text[digit + 1]) || !char.IsAsciiLetter(text[digit + 2])
                 || (digit + 3 < text.Length && (char.IsLetterOrDigit(text[digit + 3]) || text[digit + 3] is '_' or '-')))
             {
                 continue;
