@@ -4,13 +4,25 @@ using System.Text.RegularExpressions;
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>),
-/// in degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>), signed decimal pairs with at least four
-/// decimals that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>) and labelled pairs (<c>lat: 28.51, lng: -81.37</c>).
+/// Finds latitude/longitude pairs: with hemispheres (<c>37.7749 N, 122.4194 W</c>, <c>N 37.7749 W 122.4194</c>), in
+/// degrees, minutes and seconds (<c>37°46'29.6"N 122°25'9.8"W</c>) or degrees and decimal minutes
+/// (<c>51° 30.444' N, 0° 7.668' W</c>, <c>N 51 30.444 W 000 07.668</c>), labelled in prose, JSON, YAML, XML and queries
+/// (<c>lat: 28.51, lng: -81.37</c>, <c>"latitude": 51.5074</c>, <c>lat=..&amp;lon=..</c>, <c>lat / lng: 51.50 / -0.12</c>),
+/// in map links (<c>@51.5074,-0.1278,17z</c>, <c>?q=</c>, <c>ll=</c>, <c>#map=17/51.5074/-0.1278</c>, <c>geo:</c>),
+/// and as bare signed decimal pairs that are not part of a longer list of numbers (<c>28.5177, -81.3790</c>, also with
+/// an altitude after them).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Latitude must lie within ±90 and longitude within ±180. The point 0, 0 ("Null Island") is not reported: it is
-/// what receivers and apps write when they have no fix, so it locates nobody.
+/// what receivers and apps write when they have no fix, so it locates nobody. Values with fewer than two decimals are
+/// as coarse as a generalised value (0.1°, about 11 km) and are not reported either.
+/// </para>
+/// <para>
+/// A bare pair needs four decimals; with three (about 100 m, common in measurements too) it needs a word on its line
+/// that says it is a position (coordinates, location, GPS, lat…) or a negative value away from 0, 0. A bare pair
+/// followed by a unit (<c>kWh</c>, <c>%</c>, <c>°C</c>) is a measurement.
+/// </para>
 /// </remarks>
 public sealed partial class CoordinatesDetector : ISensitiveDataDetector
 {
@@ -19,7 +31,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        int reportedEnd = -1;
+        Reported reported = new(spans);
 
         // Each pattern below needs a character or word that a vectorised search finds far faster than the regex rules
         // it out; no match can start before the position computed from it, so the regex starts there (lookbehinds still
@@ -27,47 +39,34 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         int resume = 0;
         while (TryMatchHemisphere(text, ref resume, out ValueMatch match))
         {
-            if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+            // Decimal degrees with fewer than two decimals are as coarse as a generalised value (0.1°): not a position.
+            ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
+            if (IsPlausible(value, dms: false) && (MostDecimals(value) >= 2 || NumberCount(value) == 4))
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
-                reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
+                reported.Add(match.Index, match.Length, 0.9);
             }
         }
 
-        int degree = text.IndexOf('°');
-        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, degree < 0 ? text.Length : Math.Max(0, degree - 2)))
+        // A hemisphere letter may come first (N 51° 30' 26"), so a match starts up to five characters before the sign.
+        int degree = text.IndexOfAny(DegreeSigns);
+        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, degree < 0 ? text.Length : Math.Max(0, degree - 5)))
         {
             if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
             {
-                spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
+                reported.Add(match.Index, match.Length, 0.9);
             }
         }
 
-        // "lat" occurs inside many words (ventilation, calculate, plate); only a whole-word label can start a match, and
-        // the match starts right after the label and its separator, so the anchored regex is tried there alone.
-        int from = 0;
-        while (TryFindLabelEnd(text, ref from, out int valueStart))
-        {
-            foreach (ValueMatch match in LabelledPattern().EnumerateMatches(text, valueStart))
-            {
-                if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
-                {
-                    spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.9));
-                    reportedEnd = Math.Max(reportedEnd, match.Index + match.Length);
-                }
-
-                break;
-            }
-        }
-
-        DetectDecimalPairs(text, spans, reportedEnd);
+        DetectLabelled(text, reported);
+        DetectMapLinks(text, reported);
+        DetectDecimalPairs(text, reported);
     }
 
     /// <summary>
     /// Runs the decimal-pair regex only over the stretches that can hold a match: a match starts at most three characters
-    /// before a '.' that has a digit before it and four after it, and holds only digits, '.', '-', ',', ';' and whitespace.
+    /// before a '.' that has a digit before it and three after it, and holds only digits, '.', '-', ',', ';' and whitespace.
     /// </summary>
-    private static void DetectDecimalPairs(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans, int reportedEnd)
+    private static void DetectDecimalPairs(ReadOnlySpan<char> text, Reported reported)
     {
         int resume = 0;
         while (resume < text.Length)
@@ -80,7 +79,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
 
             dot += resume;
             // \d in the regex is any Unicode decimal digit, as char.IsDigit.
-            if (dot == 0 || !char.IsDigit(text[dot - 1]) || !StartsWithFourDigits(text[(dot + 1)..]))
+            if (dot == 0 || !char.IsDigit(text[dot - 1]) || !StartsWithThreeDigits(text[(dot + 1)..]))
             {
                 resume = dot + 1;
                 continue;
@@ -98,15 +97,23 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             int limit = Math.Min(text.Length, end + 1);
             foreach (ValueMatch match in DecimalPairPattern().EnumerateMatches(text[..limit], Math.Max(resume, dot - 3)))
             {
-                // The labelled form already reported this pair.
-                if (match.Index < reportedEnd)
+                // The match may end in an altitude (51.5074, -0.1278, 35); only the two coordinates are reported.
+                ReadOnlySpan<char> pair = text.Slice(match.Index, match.Length);
+                int pairLength = PairLength(pair, out int fewestDecimals, out bool signed);
+                pair = pair[..pairLength];
+                if (!IsPlausible(pair, dms: false) || FollowedByUnit(text[(match.Index + pairLength)..]))
                 {
                     continue;
                 }
 
-                if (IsPlausible(text.Slice(match.Index, match.Length), dms: false))
+                // Four decimals (about 10 m) are rare in anything but a position. Three decimals (about 100 m) are
+                // common in measurements too, so such a pair needs a word that says it is a position nearby, or a
+                // negative value away from 0, 0 (west or south), which readings in a pair seldom have.
+                if (fewestDecimals >= 4
+                    || HasLocationContext(text[..match.Index])
+                    || (signed && Math.Max(Math.Abs(FirstNumber(pair)), Math.Abs(LastNumber(pair))) >= 1))
                 {
-                    spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.Coordinates, 0.75));
+                    reported.Add(match.Index, pairLength, 0.75);
                 }
             }
 
@@ -114,60 +121,96 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         }
     }
 
-    private static bool StartsWithFourDigits(ReadOnlySpan<char> text) =>
-        text.Length >= 4 && char.IsDigit(text[0]) && char.IsDigit(text[1]) && char.IsDigit(text[2]) && char.IsDigit(text[3]);
-
-    /// <summary>Finds the next whole-word <c>lat</c> or <c>latitude</c> label and where its value would start.</summary>
-    private static bool TryFindLabelEnd(ReadOnlySpan<char> text, ref int from, out int valueStart)
+    // Four numbers are degrees and minutes of each coordinate.
+    private static int NumberCount(ReadOnlySpan<char> value)
     {
-        while (from < text.Length)
+        int count = 0;
+        for (int i = 0; i < value.Length; i++)
         {
-            int found = text[from..].IndexOf("lat", StringComparison.OrdinalIgnoreCase);
-            if (found < 0)
+            if (char.IsAsciiDigit(value[i]) && (i == 0 || !(char.IsAsciiDigit(value[i - 1]) || value[i - 1] == '.')))
             {
-                break;
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static int MostDecimals(ReadOnlySpan<char> value)
+    {
+        int most = 0;
+        int dot = value.IndexOf('.');
+        while (dot >= 0)
+        {
+            int end = SkipDigits(value, dot + 1);
+            most = Math.Max(most, end - dot - 1);
+            int next = value[end..].IndexOf('.');
+            dot = next < 0 ? -1 : end + next;
+        }
+
+        return most;
+    }
+
+    private static bool StartsWithThreeDigits(ReadOnlySpan<char> text) =>
+        text.Length >= 3 && char.IsDigit(text[0]) && char.IsDigit(text[1]) && char.IsDigit(text[2]);
+
+    /// <summary>Measures the two numbers at the start of a decimal-pair match, and what the rules need of them.</summary>
+    private static int PairLength(ReadOnlySpan<char> match, out int fewestDecimals, out bool signed)
+    {
+        fewestDecimals = int.MaxValue;
+        signed = false;
+        int i = 0;
+        for (int number = 0; number < 2; number++)
+        {
+            while (i < match.Length && !char.IsDigit(match[i]))
+            {
+                signed |= match[i] == '-';
+                i++;
             }
 
-            int start = from + found;
-            int end = start + 3;
-            from = end;
-            if (start > 0 && IsRegexWordChar(text[start - 1]))
+            while (i < match.Length && char.IsDigit(match[i]))
             {
-                continue;
+                i++;
             }
 
-            if (text[end..].StartsWith("itude", StringComparison.OrdinalIgnoreCase))
+            int decimals = 0;
+            if (i < match.Length && match[i] == '.')
             {
-                end += 5;
-            }
-
-            if (end < text.Length && IsRegexWordChar(text[end]))
-            {
-                continue;
-            }
-
-            // \s*[:=]?\s* as in the original lookbehind; the value cannot start inside it.
-            while (end < text.Length && char.IsWhiteSpace(text[end]))
-            {
-                end++;
-            }
-
-            if (end < text.Length && text[end] is ':' or '=')
-            {
-                end++;
-                while (end < text.Length && char.IsWhiteSpace(text[end]))
+                i++;
+                while (i < match.Length && char.IsDigit(match[i]))
                 {
-                    end++;
+                    i++;
+                    decimals++;
                 }
             }
 
-            valueStart = end;
-            from = end;
-            return true;
+            fewestDecimals = Math.Min(fewestDecimals, decimals);
         }
 
-        valueStart = -1;
-        return false;
+        return i;
+    }
+
+    private static double FirstNumber(ReadOnlySpan<char> pair)
+    {
+        int start = pair.IndexOfAnyInRange('0', '9');
+        int end = start;
+        while (end < pair.Length && (char.IsAsciiDigit(pair[end]) || pair[end] == '.'))
+        {
+            end++;
+        }
+
+        return double.Parse(pair[start..end], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+    }
+
+    private static double LastNumber(ReadOnlySpan<char> pair)
+    {
+        int start = pair.LastIndexOfAnyExceptInRange('0', '9');
+        while (start >= 0 && pair[start] == '.')
+        {
+            start = pair[..start].LastIndexOfAnyExceptInRange('0', '9');
+        }
+
+        return double.Parse(pair[(start + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
     }
 
     // What \w matches in .NET regular expressions.
@@ -274,31 +317,35 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             return numbers[0] <= 90;
         }
 
+        // Degrees and decimal minutes without marks (N 51 30.444 W 000 07.668): four numbers.
+        if (count == 4)
+        {
+            return numbers[0] <= 90 && numbers[1] < 60 && numbers[2] <= 180 && numbers[3] < 60;
+        }
+
         return numbers[0] <= 90 && numbers[1] <= 180;
     }
 
+    // Decimal degrees with the hemisphere after (37.7749 N) or before (N 37.7749) each number, and degrees with decimal
+    // minutes written the same two ways, marks optional (51 30.444 N, N 51° 30.444 W 000° 07.668).
     [GeneratedRegex(
-        @"(?<![\w.])(?:\d{1,2}(?:\.\d+)?\s?°?\s?[NS][\s,;/]*\d{1,3}(?:\.\d+)?\s?°?\s?[EW]|[NS]\s?\d{1,2}(?:\.\d+)?°?[\s,;/]*[EW]\s?\d{1,3}(?:\.\d+)?°?)(?!\w)",
+        @"(?<![\w.])(?:\d{1,2}(?:\.\d+)?\s?°?\s?[NS][\s,;/]*\d{1,3}(?:\.\d+)?\s?°?\s?[EW]|[NS]\s?\d{1,2}(?:\.\d+)?°?[\s,;/]*[EW]\s?\d{1,3}(?:\.\d+)?°?|[NS]\s?\d{1,2}(?:°\s*|\s+)\d{1,2}\.\d+['′]?[\s,;/]*[EW]\s?\d{1,3}(?:°\s*|\s+)\d{1,2}\.\d+['′]?|\d{1,2}(?:°\s*|\s+)\d{1,2}\.\d+['′]?\s?[NS][\s,;/]*\d{1,3}(?:°\s*|\s+)\d{1,2}\.\d+['′]?\s?[EW])(?!\w)",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex HemispherePattern();
 
+    // Degrees, minutes (whole or decimal) and optional seconds, the hemisphere after or before each coordinate.
     [GeneratedRegex(
-        @"(?<![\w.])\d{1,2}°\s?\d{1,2}['′]\s?(?:\d{1,2}(?:\.\d+)?[""″]\s?)?[NS][\s,;/]*\d{1,3}°\s?\d{1,2}['′]\s?(?:\d{1,2}(?:\.\d+)?[""″]\s?)?[EW](?!\w)",
+        @"(?<![\w.])(?:\d{1,2}\s?[°º˚]\s?\d{1,2}(?:\.\d+)?\s?['′’]\s?(?:\d{1,2}(?:\.\d+)?\s?(?:[""″”]|'')\s?)?[NS][\s,;/]*\d{1,3}\s?[°º˚]\s?\d{1,2}(?:\.\d+)?\s?['′’]\s?(?:\d{1,2}(?:\.\d+)?\s?(?:[""″”]|'')\s?)?[EW]|[NS]\s?\d{1,2}\s?[°º˚]\s?\d{1,2}(?:\.\d+)?\s?['′’]\s?(?:\d{1,2}(?:\.\d+)?\s?(?:[""″”]|''))?[\s,;/]*[EW]\s?\d{1,3}\s?[°º˚]\s?\d{1,2}(?:\.\d+)?\s?['′’](?:\s?\d{1,2}(?:\.\d+)?\s?(?:[""″”]|''))?)(?!\w)",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex DmsPattern();
 
-    [GeneratedRegex(
-        @"\G-?\d{1,2}(?:\.\d+)?°?[\s,;/]*(?:lng|lon|long|longitude)\b\s*[:=]?\s*-?\d{1,3}(?:\.\d+)?",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex LabelledPattern();
-
     // A bare pair must stand alone: inside a longer list of numbers (a CSV row of readings or of aggregated figures)
     // two neighbouring values in range are far more often measurements, and pseudonymising them would corrupt the data.
+    // A third number after a comma is taken as an altitude (51.5074, -0.1278, 35) when nothing follows it.
     [GeneratedRegex(
-        @"(?<![\w.-])(?<!\d\s*[,;]\s*|\d\s+)-?\d{1,2}\.\d{4,}(?:\s*[,;]\s*|\s+)-?\d{1,3}\.\d{4,}(?![\w.]\d|\w)(?!\s*[,;]\s*-?\d|\s+-?\d)",
+        @"(?<![\w.-])(?<!\d\s*[,;]\s*|\d\s+)-?\d{1,2}\.\d{3,}(?:\s*[,;]\s*|\s+)-?\d{1,3}\.\d{3,}(?:\s*,\s*-?\d{1,5}(?:\.\d{1,2})?(?:\s?m\b)?)?(?![\w.]\d|\w)(?!\s*[,;]\s*-?\d|\s+-?\d)",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex DecimalPairPattern();

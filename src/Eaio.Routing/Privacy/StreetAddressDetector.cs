@@ -5,15 +5,21 @@ using System.Text.RegularExpressions;
 namespace Eaio.Routing;
 
 /// <summary>
-/// Finds street addresses written the North American and British way: a house number, one to four capitalised
-/// words and a street type (<c>742 Evergreen Terrace</c>, <c>308 Negra Arroyo Lane</c>, <c>1600 Pennsylvania Ave NW</c>).
+/// Finds street addresses: a house number, one to four capitalised words (or a numbered street, <c>455 3rd St</c>) and a
+/// street type (<c>742 Evergreen Terrace</c>, <c>1600 Pennsylvania Ave NW</c>), with a following suite or apartment;
+/// the same in lower case (<c>12 baker street</c>); number-last streets (<c>Hauptstraße 5</c>, <c>Friedrichstr. 12</c>,
+/// <c>Keizersgracht 123</c>, <c>Calle Mayor 5</c>, <c>Via Roma 12</c>); French streets (<c>12 rue de Rivoli</c>);
+/// suites and apartments alone (<c>Suite 400</c>, <c>Apt 5B</c>); UK postcodes (<c>SW1A 2AA</c>, <c>m1 1ae</c>); and
+/// US ZIP+4 codes after a state (<c>CA 94043-1351</c>, the code alone reported).
 /// </summary>
 /// <remarks>
 /// <para>
 /// House numbers that start with 0 (<c>000 Main St</c>) are not reported: no street numbers a house 0. Addresses
-/// written number-last (<c>Hauptstraße 5</c>) and addresses without a street type are not found. Street types that are
-/// also everyday words (Run, Walk, Hill, Row, Close) are left out: "5 Ways To Run" is not an address.
-/// A year before a capitalised name and street type ("in 2020 Supreme Court") is a known false positive.
+/// without a street type are not found. Street types that are also everyday words (Run, Walk, Hill, Row, Close) are
+/// left out: "5 Ways To Run" is not an address. In lower case every word between the number and the street type must
+/// be a name word ("3 apples on the street" is no address), and a street type followed by lighting, lamps and the like is
+/// an adjective ("Street lighting"). A year before a capitalised name and street type ("in 2020 Supreme Court") is a
+/// known false positive.
 /// </para>
 /// <para>
 /// An address whose street name contains a word that says the address is invented (<c>123 Fake St</c>,
@@ -48,13 +54,14 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
+        Reported reported = new(spans);
         int from = 0;
         while (from < text.Length)
         {
             int found = text[from..].IndexOfAny(StreetTypes);
             if (found < 0)
             {
-                return;
+                break;
             }
 
             int type = from + found;
@@ -81,14 +88,17 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             // as on the whole text; the lookbehind still sees the character before the stretch.
             foreach (ValueMatch match in AddressPattern().EnumerateMatches(text[..stretchEnd], stretchStart))
             {
-                if (!NamesInventedStreet(text.Slice(match.Index, match.Length)))
+                int end = match.Index + match.Length;
+                if (!NamesInventedStreet(text.Slice(match.Index, match.Length)) && !IsStreetFurniture(text[end..]))
                 {
-                    spans.Add(new SensitiveSpan(match.Index, match.Length, EntityTypes.StreetAddress, 0.8));
+                    reported.Add(match.Index, WithUnit(text, end) - match.Index, 0.8);
                 }
             }
 
             from = stretchEnd + 1;
         }
+
+        DetectOtherForms(text, reported);
     }
 
     /// <summary>Returns whether a word says that the street it names is invented.</summary>
@@ -128,7 +138,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 
     // Only an abbreviated street type takes a trailing dot ("St."); after "Lane" a dot ends the sentence.
     [GeneratedRegex(
-        @"(?<![\w.,-])[1-9]\d{0,5}[A-Za-z]?(?:-\d{1,5})?\s+(?:(?:[NSEW]|North|South|East|West)\.?\s+)?(?:[A-Z][\w'’.-]*\s+){1,4}(?:(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Place|Terrace|Way|Parkway|Circle|Highway|Square|Trail|Alley|Plaza|Crescent|Mews|Gardens|Grove|Pike)\b|(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl|Aly|Plz|Cres)\b\.?)(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?",
+        @"(?<![\w.,-])[1-9]\d{0,5}[A-Za-z]?(?:-\d{1,5})?\s+(?:(?:[NSEW]|North|South|East|West)\.?\s+)?(?:(?:[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,4}(?:(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Place|Terrace|Way|Parkway|Circle|Highway|Square|Trail|Alley|Plaza|Crescent|Mews|Gardens|Grove|Pike)\b|(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Pkwy|Cir|Hwy|Sq|Trl|Aly|Plz|Cres)\b\.?)(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex AddressPattern();
