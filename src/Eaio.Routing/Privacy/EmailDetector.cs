@@ -90,12 +90,39 @@ public sealed partial class EmailDetector : ISensitiveDataDetector
         foreach (ValueMatch match in DomainPattern().EnumerateMatches(text, domainStart))
         {
             int end = match.Index + match.Length;
-            spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Email, 0.95));
+            if (!IsTemplate(text[start..at], text[domainStart..end]))
+            {
+                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Email, 0.95));
+            }
+
             return end;
         }
 
         return lastEnd;
     }
+
+    /// <summary>
+    /// Whether an address is a template that explains the format rather than anyone's address: a generic local part
+    /// (<c>name</c>, <c>department</c>, <c>default</c>, <c>firstname.lastname</c>) at a generic domain (<c>domain.com</c>,
+    /// <c>email.com</c>, <c>yourcompany.com</c>). Both must be generic: <c>name@acme.com</c> and <c>jane@domain.com</c>
+    /// are still addresses.
+    /// </summary>
+    private static bool IsTemplate(ReadOnlySpan<char> local, ReadOnlySpan<char> domain)
+    {
+        int dot = domain.LastIndexOf('.');
+        ReadOnlySpan<char> name = dot > 0 ? domain[..dot] : domain;
+        return s_templateLocalParts.Contains(local) && s_templateDomains.Contains(name);
+    }
+
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_templateLocalParts =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(
+            ["name", "yourname", "your.name", "username", "user", "firstname.lastname", "first.last", "firstname", "department", "default", "someone", "you", "email", "address", "xxx"],
+            StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_templateDomains =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(
+            ["domain", "yourdomain", "email", "mail", "company", "yourcompany", "organisation", "organization", "provider", "host", "xxx"],
+            StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Returns where the local part before <paramref name="at"/> starts, or -1 when there is no valid one.</summary>
     private static int LocalPartStart(ReadOnlySpan<char> text, int at)

@@ -10,6 +10,10 @@ internal static class PhoneContext
 {
     private const int MaxExtensionDigits = 6;
 
+    // Longest first: "extension" before "ext". English, German, French, Dutch, Spanish, Italian.
+    private static readonly string[] s_extensionWords =
+        ["extension", "extensión", "durchwahl", "nebenstelle", "toestel", "interno", "poste", "ext", "dw", "tst"];
+
     // Units and currencies after a number make it a quantity ("45000 kWh", "912 345 678 EUR").
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Units = Words(
         [
@@ -39,11 +43,6 @@ internal static class PhoneContext
     public static int ReadExtension(ReadOnlySpan<char> text, int end)
     {
         int pos = end;
-        if (pos < text.Length && text[pos] == ',')
-        {
-            pos++;
-        }
-
         int spaces = 0;
         while (pos < text.Length && text[pos] == ' ' && spaces < 2)
         {
@@ -51,21 +50,35 @@ internal static class PhoneContext
             spaces++;
         }
 
+        // "…-48, ext. 184", "…-48 - Durchwahl 184", "… / poste 12"
+        if (pos < text.Length && text[pos] is ',' or '-' or '–' or '/' or ';' or '(')
+        {
+            pos++;
+            spaces = 0;
+            while (pos < text.Length && text[pos] == ' ' && spaces < 2)
+            {
+                pos++;
+                spaces++;
+            }
+        }
+
         ReadOnlySpan<char> rest = text[pos..];
-        int marker;
-        if (rest.StartsWith("extension", StringComparison.OrdinalIgnoreCase))
+        int marker = 0;
+        foreach (string word in s_extensionWords)
         {
-            marker = 9;
+            if (rest.StartsWith(word, StringComparison.OrdinalIgnoreCase) && (rest.Length == word.Length || !char.IsLetter(rest[word.Length])))
+            {
+                marker = word.Length + (rest.Length > word.Length && rest[word.Length] is '.' or ':' ? 1 : 0);
+                break;
+            }
         }
-        else if (rest.StartsWith("ext", StringComparison.OrdinalIgnoreCase))
-        {
-            marker = rest.Length > 3 && rest[3] is '.' or ':' ? 4 : 3;
-        }
-        else if (rest.Length > 0 && rest[0] is 'x' or 'X' or '#')
+
+        if (marker == 0 && rest.Length > 0 && rest[0] is 'x' or 'X' or '#')
         {
             marker = 1;
         }
-        else
+
+        if (marker == 0)
         {
             return end;
         }

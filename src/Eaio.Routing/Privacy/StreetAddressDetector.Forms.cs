@@ -275,6 +275,14 @@ public sealed partial class StreetAddressDetector
             }
 
             from = runEnd;
+
+            // Written without its space ("NE17SZ", "G80EY") the outward code's digits run into the inward digit: the
+            // inward code still starts at the run's last digit.
+            if (runEnd - digit is 2 or 3 && runEnd + 2 <= text.Length && char.IsAsciiLetter(text[runEnd]) && digit > 0 && char.IsAsciiLetter(text[digit - 1]))
+            {
+                digit = runEnd - 1;
+            }
+
             if (runEnd != digit + 1 || runEnd + 2 > text.Length || !char.IsAsciiLetter(text[digit + 1]) || !char.IsAsciiLetter(text[digit + 2])
                 || (digit + 3 < text.Length && (char.IsLetterOrDigit(text[digit + 3]) || text[digit + 3] is '_' or '-')))
             {
@@ -322,9 +330,29 @@ public sealed partial class StreetAddressDetector
             return false;
         }
 
-        // Written lower case a postcode keeps its space; "b12cd" is more likely an identifier.
-        return upper || value.Contains(' ');
+        // Written lower case a postcode keeps its space; "b12cd" is more likely an identifier. Without its space an
+        // upper-case one must at least start with one of the UK's postcode areas, which rules out most part numbers.
+        if (!value.Contains(' '))
+        {
+            int letters = char.IsAsciiLetter(value[1]) ? 2 : 1;
+            return upper && s_postcodeAreas.Contains(value[..letters]);
+        }
+
+        return true;
     }
+
+    // The 121 postcode areas of the United Kingdom, the Isle of Man and the Channel Islands.
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_postcodeAreas =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        [
+            "AB", "AL", "B", "BA", "BB", "BD", "BF", "BH", "BL", "BN", "BR", "BS", "BT", "BX", "CA", "CB", "CF", "CH", "CM", "CO", "CR",
+            "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN", "DT", "DY", "E", "EC", "EH", "EN", "EX", "FK", "FY", "G",
+            "GL", "GU", "GY", "HA", "HD", "HG", "HP", "HR", "HS", "HU", "HX", "IG", "IM", "IP", "IV", "JE", "KA", "KT", "KW", "KY",
+            "L", "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M", "ME", "MK", "ML", "N", "NE", "NG", "NN", "NP", "NR", "NW", "OL",
+            "OX", "PA", "PE", "PH", "PL", "PO", "PR", "RG", "RH", "RM", "S", "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP",
+            "SR", "SS", "ST", "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W", "WA", "WC", "WD", "WF", "WN",
+            "WR", "WS", "WV", "YO", "ZE",
+        ], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Finds ZIP+4 codes after a US state (<c>CA 94043-1351</c>); the code alone is reported.</summary>
     private static void DetectZipPlusFour(ReadOnlySpan<char> text, Reported reported)

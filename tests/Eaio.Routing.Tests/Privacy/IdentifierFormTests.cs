@@ -37,4 +37,25 @@ public sealed class IdentifierFormTests
         BuildingRegistry registry = new([new BuildingInfo("Robin_office_Ann", "Robin"), new BuildingInfo("Wolf_public_Ben", "Wolf"), new BuildingInfo("Fox_lodging_Cy", "Fox")]);
         Assert.That(Found(new BuildingRegistryDetector(registry), text), Is.Empty);
     }
+
+    [TestCase("does NE17SZ count as london for the heat network?", "NE17SZ")]
+    [TestCase("Check the flood risk for G80EY first.", "G80EY")]
+    public void Uk_postcodes_without_their_space_are_addresses(string text, string expected)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("Order part QX12AB and the FJ22XY kit.")] // not a UK postcode area
+    public void Part_numbers_outside_the_postcode_areas_are_not_postcodes(string text)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.Empty);
+
+    [TestCase("Tel. 0221 543256-48 - Durchwahl 184. Bitte Anschreiben entwerfen.", "184")]
+    [TestCase("Appelez le 01 42 68 53 00, poste 2214.", "2214")]
+    [TestCase("Call (415) 555-0132 ext. 204 today", "204")]
+    public void Extensions_in_several_languages_belong_to_the_number(string text, string extension)
+        => Assert.That(Found(new PhoneNumberDetector(), text).Single(), Does.EndWith(extension));
+
+    [TestCase("Het wachtwoord is Fh0TQZQF7u?417; de meteruitlezing lukt niet.", "Fh0TQZQF7u")]
+    [TestCase("La contraseña es Admin#2017! y el portal dice que caducó.", "Admin#2017!")]
+    [TestCase("Kennwort: Meter#2018! (vom Installateur).", "Meter#2018!")]
+    public void Password_labels_in_other_languages_are_found(string text, string expected)
+        => Assert.That(Found(new SecretDetector(), text).Single(), Does.StartWith(expected));
 }
