@@ -87,7 +87,52 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
     }
 
+    /// <summary>
+    /// Lexes the timestamps of the whole text, then the numbers only where a reading's value or a column beside a column
+    /// of timestamps can be: near a timestamp. Most numbers of a prompt are nowhere near one, and a text without any
+    /// timestamp costs one pass that looks at the character after each run of digits.
+    /// </summary>
     private static int Lex(ReadOnlySpan<char> text, ref Token[] tokens)
+    {
+        Token[] stamps = ArrayPool<Token>.Shared.Rent(32);
+        try
+        {
+            int stampCount = LexTimestamps(text, ref stamps);
+            if (stampCount == 0)
+            {
+                return 0;
+            }
+
+            int count = 0;
+            int lexedTo = 0;
+            for (int k = 0; k < stampCount; k++)
+            {
+                Token stamp = stamps[k];
+                if (k > 0)
+                {
+                    Token previous = stamps[k - 1];
+                    lexedTo = LexNumbers(text, previous.End, Math.Min(stamp.Start, previous.End + NumberWindow), stamp.Start, ref tokens, ref count);
+                }
+
+                lexedTo = LexNumbers(text, Math.Max(lexedTo, stamp.Start - NumberWindow), stamp.Start, stamp.Start, ref tokens, ref count);
+                Append(ref tokens, ref count, stamp);
+                lexedTo = stamp.End;
+            }
+
+            Token last = stamps[stampCount - 1];
+            _ = LexNumbers(text, last.End, Math.Min(text.Length, last.End + NumberWindow), text.Length, ref tokens, ref count);
+            return count;
+        }
+        finally
+        {
+            ArrayPool<Token>.Shared.Return(stamps);
+        }
+    }
+
+    // How far from a timestamp its value, or the start of a column of values, may be: more than the glue allows.
+    private const int NumberWindow = 256;
+
+    private static int LexTimestamps(ReadOnlySpan<char> text, ref Token[] stamps)
     {
         int count = 0;
         int i = 0;
@@ -100,49 +145,87 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
             }
 
             int p = i + found;
+            int run = TimestampLexer.DigitRun(text, p);
             if (p > 0 && char.IsAsciiDigit(text[p - 1]))
             {
-                // Inside a run a previous token did not take (a glued id such as "B12"): skip the rest of the run.
-                i = p + TimestampLexer.DigitRun(text, p);
+                i = p + run;
                 continue;
             }
 
-            Token token;
-            bool timestamp = TimestampLexer.TryReadTimestamp(text, p, out int start, out int end);
-            if (timestamp && TimestampLexer.IsLongPeriodOfDay(text[start..end]))
+            if (!TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+            {
+                i = p + run;
+                continue;
+            }
+
+            i = Math.Max(end, p + 1);
+            if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
             {
                 // The hours of a tariff period or an opening time: neither a reading's time nor its value.
-                i = end;
                 continue;
             }
 
-            if (timestamp)
-            {
-                token = new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) };
-            }
-            else if (TimestampLexer.TryReadNumber(text, p, out start, out end))
-            {
-                token = new Token(start, end, IsTimestamp: false);
-            }
-            else
-            {
-                i = p + Math.Max(1, TimestampLexer.DigitRun(text, p));
-                continue;
-            }
-
-            if (count == tokens.Length)
-            {
-                Token[] larger = ArrayPool<Token>.Shared.Rent(tokens.Length * 2);
-                tokens.AsSpan().CopyTo(larger);
-                ArrayPool<Token>.Shared.Return(tokens);
-                tokens = larger;
-            }
-
-            tokens[count++] = token;
-            i = Math.Max(end, p + 1);
+            Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Lexes the numbers whose digits start in [<paramref name="from"/>, <paramref name="to"/>), then goes on past
+    /// <paramref name="to"/> (up to <paramref name="limit"/>) while each next number follows the last within a list
+    /// separator, so a whole column of values is read. Returns where lexing stopped.
+    /// </summary>
+    private static int LexNumbers(ReadOnlySpan<char> text, int from, int to, int limit, ref Token[] tokens, ref int count)
+    {
+        int i = from;
+        int lastEnd = -1;
+        while (i < limit)
+        {
+            int found = text[i..limit].IndexOfAny(Digits);
+            if (found < 0)
+            {
+                return limit;
+            }
+
+            int p = i + found;
+            if (p >= to && (lastEnd < 0 || p - lastEnd > 12))
+            {
+                return p;
+            }
+
+            int run = TimestampLexer.DigitRun(text, p);
+            if (p > 0 && char.IsAsciiDigit(text[p - 1]))
+            {
+                i = p + run;
+                continue;
+            }
+
+            if (!TimestampLexer.TryReadNumber(text, p, out int start, out int end))
+            {
+                i = p + Math.Max(1, run);
+                continue;
+            }
+
+            Append(ref tokens, ref count, new Token(start, end, IsTimestamp: false));
+            lastEnd = end;
+            i = Math.Max(end, p + 1);
+        }
+
+        return Math.Max(i, from);
+    }
+
+    private static void Append(ref Token[] tokens, ref int count, Token token)
+    {
+        if (count == tokens.Length)
+        {
+            Token[] larger = ArrayPool<Token>.Shared.Rent(tokens.Length * 2);
+            tokens.AsSpan().CopyTo(larger);
+            ArrayPool<Token>.Shared.Return(tokens);
+            tokens = larger;
+        }
+
+        tokens[count++] = token;
     }
 
     private int FindSeries(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, ICollection<SensitiveSpan>? spans)

@@ -412,7 +412,16 @@ internal static class TimestampLexer
         return end - i >= 3 && IsMonth(text[i..end]);
     }
 
-    private static bool IsMonth(ReadOnlySpan<char> word) => word.Length is >= 3 and <= 10 && s_monthLookup.Contains(word);
+    private static bool IsMonth(ReadOnlySpan<char> word) =>
+        word.Length is >= 3 and <= 10 && CouldBeMonth(word[0], word[1]) && s_monthLookup.Contains(word);
+
+    /// <summary>A month word of any of the languages starts with one of these letter pairs; most words are ruled out here, before hashing.</summary>
+    private static bool CouldBeMonth(char first, char second) => (char.ToLowerInvariant(first), char.ToLowerInvariant(second)) switch
+    {
+        ('j', 'a' or 'u') or ('f', 'e' or 'é') or ('m', 'a' or 'ä') or ('a', 'p' or 'u' or 'v' or 'o' or 'b' or 'g')
+            or ('s', 'e') or ('o', 'c' or 'k') or ('n', 'o') or ('d', 'e' or 'é' or 'i') or ('e', 'n') => true,
+        _ => false,
+    };
 
     private static bool IsUnit(ReadOnlySpan<char> word) => word.Length <= 6 && s_unitLookup.Contains(word);
 
