@@ -69,15 +69,9 @@ public sealed class Pseudonymizer
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(detector);
 
-        Dictionary<string, int> counts = new(StringComparer.Ordinal);
-        List<string> originals = [];
-        List<SensitiveSpan> spans = [];
-        string SanitizeString(string value)
-        {
-            spans.Clear();
-            detector.Detect(value, spans);
-            return Sanitize(scopeId, value, spans, counts, originals);
-        }
+        Pass pass = new(this, scopeId, detector);
+        Dictionary<string, int> counts = pass.Counts;
+        List<string> originals = pass.Originals;
 
         // Tool-call ids are the caller's or a provider's text and may hold anything (an e-mail, a building id): they
         // leave as opaque ids of the conversation's scope, the same for a call and its result, and come back restored.
@@ -95,17 +89,17 @@ public sealed class Pseudonymizer
             {
                 contents.Add(content switch
                 {
-                    TextContent text => new TextContent(SanitizeString(text.Text)) { AdditionalProperties = text.AdditionalProperties },
-                    TextReasoningContent reasoning => new TextReasoningContent(SanitizeString(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
+                    TextContent text => new TextContent(pass.Sanitize(text.Text)) { AdditionalProperties = text.AdditionalProperties },
+                    TextReasoningContent reasoning => new TextReasoningContent(pass.Sanitize(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
                     FunctionCallContent call => new FunctionCallContent(OpaqueCallId(call.CallId), call.Name,
-                        ContentValueRewriter.RewriteArguments(call.Arguments, SanitizeString, serializeUnknown: true))
+                        ContentValueRewriter.RewriteArguments(call.Arguments, pass.Sanitize, serializeUnknown: true))
                     {
                         Exception = call.Exception,
                         AdditionalProperties = call.AdditionalProperties,
                     },
                     // A result's keys are data too (a dictionary keyed by building or by e-mail), unlike argument names.
                     FunctionResultContent result => new FunctionResultContent(OpaqueCallId(result.CallId),
-                        ContentValueRewriter.RewriteValue(result.Result, SanitizeString, serializeUnknown: true, rewriteNames: true))
+                        ContentValueRewriter.RewriteValue(result.Result, pass.Sanitize, serializeUnknown: true, rewriteNames: true))
                     {
                         Exception = result.Exception,
                         AdditionalProperties = result.AdditionalProperties,
@@ -114,7 +108,7 @@ public sealed class Pseudonymizer
                     // would bypass the masking. An image's name is text and masked like it.
                     DataContent data => new DataContent(data.Data, data.MediaType)
                     {
-                        Name = data.Name is null ? null : SanitizeString(data.Name),
+                        Name = data.Name is null ? null : pass.Sanitize(data.Name),
                         AdditionalProperties = data.AdditionalProperties,
                     },
                     UriContent uri => new UriContent(uri.Uri, uri.MediaType) { AdditionalProperties = uri.AdditionalProperties },
@@ -147,15 +141,9 @@ public sealed class Pseudonymizer
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentNullException.ThrowIfNull(detector);
 
-        Dictionary<string, int> counts = new(StringComparer.Ordinal);
-        List<string> originals = [];
-        List<SensitiveSpan> spans = [];
-        string SanitizeString(string value)
-        {
-            spans.Clear();
-            detector.Detect(value, spans);
-            return Sanitize(scopeId, value, spans, counts, originals);
-        }
+        Pass pass = new(this, scopeId, detector);
+        Dictionary<string, int> counts = pass.Counts;
+        List<string> originals = pass.Originals;
 
         List<AITool> copies = [];
         foreach (AITool tool in tools)
@@ -166,10 +154,10 @@ public sealed class Pseudonymizer
                 continue;
             }
 
-            string description = SanitizeString(function.Description);
+            string description = pass.Sanitize(function.Description);
             JsonElement schema = function.JsonSchema.ValueKind == JsonValueKind.Undefined
                 ? function.JsonSchema
-                : (JsonElement)ContentValueRewriter.RewriteValue(function.JsonSchema, SanitizeString, serializeUnknown: false)!;
+                : (JsonElement)ContentValueRewriter.RewriteValue(function.JsonSchema, pass.Sanitize, serializeUnknown: false)!;
             copies.Add(ReferenceEquals(description, function.Description) && counts.Count == 0
                 ? function
                 : AIFunctionFactory.CreateDeclaration(function.Name, description, schema, function.ReturnJsonSchema));
@@ -423,6 +411,23 @@ public sealed class Pseudonymizer
             }
 
             i = Math.Max(i, start + 1);
+        }
+    }
+
+    /// <summary>One pass of masking over a request's values: the spans buffer, and what was replaced, shared by every string.</summary>
+    private sealed class Pass(Pseudonymizer owner, string scopeId, ISensitiveDataDetector detector)
+    {
+        private readonly List<SensitiveSpan> _spans = [];
+
+        public Dictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Originals { get; } = [];
+
+        public string Sanitize(string value)
+        {
+            _spans.Clear();
+            detector.Detect(value, _spans);
+            return owner.Sanitize(scopeId, value, _spans, Counts, Originals);
         }
     }
 }
