@@ -54,11 +54,13 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         "rue", "av", "bd", "quai", "allée", "impasse", "chemin", "cours", "route", "passage",
     ];
 
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> NumberFirstStreetTypes =
-        NumberFirstStreetTypeWords.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    // The same words by length: a case-insensitive frozen-set lookup cost about 30 ns, and 71 words of the benchmark's
+    // 8 KB passed the two-letter table below; a comparison with the few types of the same length costs far less.
+    private static readonly string[][] NumberFirstStreetTypesByLength = [.. Enumerable.Range(0, 10)
+        .Select(length => NumberFirstStreetTypeWords.Where(word => word.Length == length).ToArray())];
 
-    // A case-insensitive set lookup costs about 30 ns, and the words after a house number in prose ("24 degrees while
-    // saving energy") are many: their first two letters, looked up in a table of bits, rule out nearly all of them first.
+    // The words after a house number in prose ("24 degrees while saving energy") are many: their first two letters,
+    // looked up in a table of bits, rule out most of them before any comparison.
     private static readonly uint[] StreetTypeSecondLetters = BuildSecondLetters();
 
     private static uint[] BuildSecondLetters()
@@ -77,7 +79,20 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         int first = (word[0] | 0x20) - 'a';
         int second = (word[1] | 0x20) - 'a';
         return (uint)first < 26 && (uint)second < 26 && (StreetTypeSecondLetters[first] & (1u << second)) != 0
-            && NumberFirstStreetTypes.Contains(word);
+            && word.Length < NumberFirstStreetTypesByLength.Length && IsOneOf(word, NumberFirstStreetTypesByLength[word.Length]);
+    }
+
+    private static bool IsOneOf(ReadOnlySpan<char> word, string[] types)
+    {
+        foreach (string type in types)
+        {
+            if (((type[0] ^ word[0]) | 0x20) == 0x20 && word.Equals(type, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc />
