@@ -12,23 +12,20 @@ namespace Eaio.Routing;
 /// </content>
 public sealed partial class StreetAddressDetector
 {
-    // Each family is found by a vectorised search for its trigger words; its regex then runs over a short window
-    // around the hit only. Kept in step with the patterns below. The lower-case, French and unit forms share one search:
-    // one case-insensitive search for a few dozen ASCII strings costs far less than three.
-    private static readonly SearchValues<string> NumberFirstTriggers = SearchValues.Create(
-        [
-            "street", "avenue", "road", "lane", "boulevard", " st", " rd", " ave", "rue ", "av. ", "bd ", "quai ", "impasse ",
-            "chemin ", "place ", "cours ", "route ", "square ", "passage ", "suite", "apt",
-        ],
-        StringComparison.OrdinalIgnoreCase);
+    // Suites and apartments are the one form that may hold no digit ("Apt B"), so they keep a search of their own: an
+    // ordinal search for three capitalised words costs little.
+    private static readonly SearchValues<string> UnitWords = SearchValues.Create(["Suite", "Apt", "Apartment"], StringComparison.Ordinal);
 
-    // Searches for many strings, or for strings with non-ASCII letters, are far slower than for a few ASCII ones without
-    // case, so each set is short, ASCII and case-insensitive; the regex still decides. "stra" covers straße, strasse,
-    // straat; rarer suffixes (singel, steeg, vägen) are found when they come with one of these.
-    private static readonly SearchValues<string> NumberLastSuffixes = SearchValues.Create(
-        ["stra", "str.", "weg ", "gasse", "platz", "allee", "damm", "ufer", "gracht", "laan", "plein", "kade", "dijk", "gatan", "gade", "vej "],
-        StringComparison.OrdinalIgnoreCase);
+    // The endings of number-last street names (Hauptstraße, Friedrichstr., Keizersgracht, Drottninggatan), kept in step
+    // with NumberLastPattern; the word before a house number is compared with them without case.
+    private static readonly string[] NumberLastSuffixes =
+    [
+        "straße", "strasse", "str.", "gasse", "weg", "allee", "platz", "damm", "ufer", "chaussee", "gracht", "straat", "laan",
+        "plein", "kade", "singel", "dijk", "steeg", "dreef", "gatan", "vägen", "gade", "vej", "veien",
+    ];
 
+    // Street types written before the name (Calle Mayor 5, Via Roma 12); searched for only in the few words before a
+    // house number that follows a capitalised word.
     private static readonly SearchValues<string> NumberLastPrefixes = SearchValues.Create(
         ["calle ", "avenida ", "via ", "plaza ", "rua ", "piazza ", "paseo ", "carrer ", "corso ", "viale ", "largo "],
         StringComparison.OrdinalIgnoreCase);
@@ -71,21 +68,13 @@ public sealed partial class StreetAddressDetector
         Unit,
     }
 
-    private static void DetectOtherForms(ReadOnlySpan<char> text, Reported reported)
-    {
-        RunFamily(text, NumberFirstTriggers, null, back: 80, forward: 80, reported);
-        RunFamily(text, NumberLastSuffixes, Family.NumberLast, back: 60, forward: 40, reported);
-        RunFamily(text, NumberLastPrefixes, Family.NumberLast, back: 1, forward: 90, reported);
-        DetectPostcodes(text, reported);
-        DetectZipPlusFour(text, reported);
-    }
-
-    private static void RunFamily(ReadOnlySpan<char> text, SearchValues<string> triggers, Family? only, int back, int forward, Reported reported)
+    /// <summary>Finds suites and apartments alone ("Suite 400", "Apt 5B"), where a digit is near.</summary>
+    private static void DetectUnits(ReadOnlySpan<char> text, Reported reported)
     {
         int from = 0;
         while (from < text.Length)
         {
-            int found = text[from..].IndexOfAny(triggers);
+            int found = text[from..].IndexOfAny(UnitWords);
             if (found < 0)
             {
                 return;
@@ -93,55 +82,73 @@ public sealed partial class StreetAddressDetector
 
             int hit = from + found;
             from = hit + 1;
-            int start = Math.Max(0, hit - back);
-            int end = Math.Min(text.Length, hit + forward);
 
-            // Every form holds a house number: without a digit near the hit the regex cannot match.
-            if (!text[start..end].ContainsAnyInRange('0', '9'))
-            {
-                continue;
-            }
-
-            if (only is { } family)
-            {
-                from = Math.Max(from, TryFamily(text, hit, start, end, family, reported));
-                continue;
-            }
-
-            // The shared search: the word at the hit says which forms can match there.
-            ReadOnlySpan<char> word = text[hit..].TrimStart(' ');
-            if (char.IsAsciiLetterUpper(word[0]) && (word.StartsWith("Suite", StringComparison.Ordinal) || word.StartsWith("Apt", StringComparison.Ordinal)
-                || word.StartsWith("Apartment", StringComparison.Ordinal)))
+            // As in every other form, a digit must be near: "Apt B" alone in a text is more likely a label.
+            if (text[Math.Max(0, hit - 80)..Math.Min(text.Length, hit + 80)].ContainsAnyInRange('0', '9'))
             {
                 from = Math.Max(from, TryFamily(text, hit, hit, Math.Min(text.Length, hit + 20), Family.Unit, reported));
-                continue;
-            }
-
-            int wordStart = hit + (text.Length - hit - word.Length);
-            int wordEnd = wordStart;
-            while (wordEnd < text.Length && (char.IsAsciiLetter(text[wordEnd]) || text[wordEnd] == '.'))
-            {
-                wordEnd++;
-            }
-
-            // The regexes run only where the word is a whole street type written in lower case, after a space, and a
-            // number comes before it: right before for the French form (12 rue), a few words before for the other.
-            ReadOnlySpan<char> type = text[wordStart..wordEnd].TrimEnd('.');
-            if (wordStart == 0 || text[wordStart - 1] != ' ' || !char.IsAsciiLetterLower(type[0]))
-            {
-                continue;
-            }
-
-            if (LowerCaseStreetTypes.Contains(type) && text[start..wordStart].ContainsAnyInRange('0', '9'))
-            {
-                from = Math.Max(from, TryFamily(text, hit, start, Math.Min(text.Length, wordEnd + 2), Family.LowerCase, reported));
-            }
-
-            if (FrenchStreetTypes.Contains(type) && NumberBefore(text, wordStart))
-            {
-                from = Math.Max(from, TryFamily(text, wordStart, Math.Max(0, wordStart - 12), end, Family.French, reported));
             }
         }
+    }
+
+    /// <summary>Finds number-last streets (Hauptstraße 5, Calle Mayor 5) from the house number in a digit run.</summary>
+    private static void DetectNumberLast(ReadOnlySpan<char> text, int start, int end, Reported reported)
+    {
+        // Back over the whitespace, comma and number sign ("Nº 5", "no. 5") between the street name and the number.
+        int i = start - 1;
+        while (i >= 0 && char.IsWhiteSpace(text[i]))
+        {
+            i--;
+        }
+
+        int sign = i >= 0 && text[i] == '.' ? i - 1 : i;
+        if (sign >= 1 && text[sign - 1] == 'n' && text[sign] is 'º' or '°' or 'o' && (sign == 1 || char.IsWhiteSpace(text[sign - 2])))
+        {
+            i = sign - 2;
+            while (i >= 0 && char.IsWhiteSpace(text[i]))
+            {
+                i--;
+            }
+        }
+
+        if (i >= 0 && text[i] == ',')
+        {
+            i--;
+        }
+
+        int wordEnd = i + 1;
+        while (i >= 0 && (IsRegexWordChar(text[i]) || text[i] is '.' or '-' or '\'' or '’'))
+        {
+            i--;
+        }
+
+        // Every number-last form ends its street name with a capitalised word (Hauptstraße, Calle Mayor) or a suffix.
+        int wordStart = i + 1;
+        if (wordEnd - wordStart < 2 || !char.IsUpper(text[wordStart]))
+        {
+            return;
+        }
+
+        ReadOnlySpan<char> word = text[wordStart..wordEnd];
+        if (!EndsWithNumberLastSuffix(word) && text[Math.Max(0, wordStart - 90)..wordStart].IndexOfAny(NumberLastPrefixes) < 0)
+        {
+            return;
+        }
+
+        TryFamily(text, start, Math.Max(0, wordStart - 90), Math.Min(text.Length, end + 16), Family.NumberLast, reported);
+    }
+
+    private static bool EndsWithNumberLastSuffix(ReadOnlySpan<char> word)
+    {
+        foreach (string suffix in NumberLastSuffixes)
+        {
+            if (word.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs one family's regex over a window; returns where the last reported match ends, or 0.</summary>
@@ -253,55 +260,34 @@ public sealed partial class StreetAddressDetector
         return end;
     }
 
-    /// <summary>Finds UK postcodes: a digit followed by two letters is where their inward code starts.</summary>
-    private static void DetectPostcodes(ReadOnlySpan<char> text, Reported reported)
+    /// <summary>Finds a UK postcode whose inward code (a digit and two letters) starts in a digit run.</summary>
+    private static void DetectPostcode(ReadOnlySpan<char> text, int digit, int runEnd, Reported reported)
     {
-        int from = 0;
-        while (from < text.Length - 2)
+        // Written without its space ("NE17SZ", "G80EY") the outward code's digits run into the inward digit: the inward
+        // code still starts at the run's last digit. Readings and dates are runs of several digits, ruled out whole.
+        if (runEnd - digit is 2 or 3 && runEnd + 2 <= text.Length && char.IsAsciiLetter(text[runEnd]) && digit > 0 && char.IsAsciiLetter(text[digit - 1]))
         {
-            int found = text[from..^2].IndexOfAnyInRange('0', '9');
-            if (found < 0)
-            {
-                return;
-            }
+            digit = runEnd - 1;
+        }
 
-            // The inward code is a run of exactly one digit followed by two letters and a word end; readings and dates
-            // are runs of several digits, skipped whole.
-            int digit = from + found;
-            int runEnd = digit + 1;
-            while (runEnd < text.Length && char.IsAsciiDigit(text[runEnd]))
-            {
-                runEnd++;
-            }
+        if (runEnd != digit + 1 || runEnd + 2 > text.Length || !char.IsAsciiLetter(text[digit + 1]) || !char.IsAsciiLetter(text[digit + 2])
+            || (digit + 3 < text.Length && (char.IsLetterOrDigit(text[digit + 3]) || text[digit + 3] is '_' or '-')))
+        {
+            return;
+        }
 
-            from = runEnd;
-
-            // Written without its space ("NE17SZ", "G80EY") the outward code's digits run into the inward digit: the
-            // inward code still starts at the run's last digit.
-            if (runEnd - digit is 2 or 3 && runEnd + 2 <= text.Length && char.IsAsciiLetter(text[runEnd]) && digit > 0 && char.IsAsciiLetter(text[digit - 1]))
-            {
-                digit = runEnd - 1;
-            }
-
-            if (runEnd != digit + 1 || runEnd + 2 > text.Length || !char.IsAsciiLetter(text[digit + 1]) || !char.IsAsciiLetter(text[digit + 2])
-                || (digit + 3 < text.Length && (char.IsLetterOrDigit(text[digit + 3]) || text[digit + 3] is '_' or '-')))
+        int start = Math.Max(0, digit - 6);
+        foreach (ValueMatch match in UkPostcodePattern().EnumerateMatches(text[..(digit + 3)], start))
+        {
+            if (match.Index + match.Length != digit + 3)
             {
                 continue;
             }
 
-            int start = Math.Max(0, digit - 6);
-            foreach (ValueMatch match in UkPostcodePattern().EnumerateMatches(text[..(digit + 3)], start))
+            ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
+            if (IsPostcode(value))
             {
-                if (match.Index + match.Length != digit + 3)
-                {
-                    continue;
-                }
-
-                ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
-                if (IsPostcode(value))
-                {
-                    reported.Add(match.Index, match.Length, 0.75);
-                }
+                reported.Add(match.Index, match.Length, 0.75);
             }
         }
     }
@@ -354,34 +340,22 @@ public sealed partial class StreetAddressDetector
             "WR", "WS", "WV", "YO", "ZE",
         ], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Finds ZIP+4 codes after a US state (<c>CA 94043-1351</c>); the code alone is reported.</summary>
-    private static void DetectZipPlusFour(ReadOnlySpan<char> text, Reported reported)
+    /// <summary>Finds a ZIP+4 code after a US state (<c>CA 94043-1351</c>) from its five-digit run; the code alone is reported.</summary>
+    private static void DetectZipPlusFour(ReadOnlySpan<char> text, int start, int dash, Reported reported)
     {
-        int from = 0;
-        while (from < text.Length)
+        if (dash + 5 > text.Length || text[dash] != '-' || text[(dash + 1)..(dash + 5)].ContainsAnyExceptInRange('0', '9'))
         {
-            int found = text[from..].IndexOf('-');
-            if (found < 0)
+            return;
+        }
+
+        foreach (ValueMatch match in ZipPlusFourPattern().EnumerateMatches(text[..Math.Min(text.Length, dash + 6)], start))
+        {
+            if (match.Index == start)
             {
-                return;
+                reported.Add(match.Index, match.Length, 0.8);
             }
 
-            int dash = from + found;
-            from = dash + 1;
-            if (dash < 5 || dash + 5 > text.Length || text[(dash - 5)..dash].ContainsAnyExceptInRange('0', '9') || text[(dash + 1)..(dash + 5)].ContainsAnyExceptInRange('0', '9'))
-            {
-                continue;
-            }
-
-            foreach (ValueMatch match in ZipPlusFourPattern().EnumerateMatches(text[..Math.Min(text.Length, dash + 6)], dash - 5))
-            {
-                if (match.Index == dash - 5)
-                {
-                    reported.Add(match.Index, match.Length, 0.8);
-                }
-
-                break;
-            }
+            break;
         }
     }
 
@@ -410,8 +384,9 @@ public sealed partial class StreetAddressDetector
     }
 
     // A house number, one to three words in any case and a street type written in lower case: "12 baker street".
+    // Anchored (\G) at the house number, like FrenchPattern.
     [GeneratedRegex(
-        @"(?<![\w.,-])[1-9]\d{0,4}[A-Za-z]?\s+(?:(?:[A-Za-z][a-z'’-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:street|avenue|road|lane|boulevard|parkway|highway|st|rd|ave|blvd|ln)\b\.?",
+        @"\G(?<![\w.,-])[1-9]\d{0,4}[A-Za-z]?\s+(?:(?:[A-Za-z][a-z'’-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:street|avenue|road|lane|boulevard|parkway|highway|st|rd|ave|blvd|ln)\b\.?",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex LowerCasePattern();
@@ -426,7 +401,7 @@ public sealed partial class StreetAddressDetector
 
     // French: number, street type in lower case, then an article or a capitalised name (12 rue de Rivoli, 5 avenue Foch).
     [GeneratedRegex(
-        @"(?<![\w.,-])[1-9]\d{0,3}(?:\s?(?:bis|ter|[A-Za-z]))?,?\s+(?:(?:rue|avenue|av\.|boulevard|bd|quai|allée|impasse)\s+(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)?|(?:place|route|square|cours|passage|chemin)\s+(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)[A-ZÉÈÀÂÎÔ][\w'’-]*(?:[ -](?:(?:de|du|des|la|le|et)\s+)?[A-ZÉÈÀÂÎÔ][\w'’-]*){0,3}",
+        @"\G(?<![\w.,-])[1-9]\d{0,3}(?:\s?(?:bis|ter|[A-Za-z]))?,?\s+(?:(?:rue|avenue|av\.|boulevard|bd|quai|allée|impasse)\s+(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)?|(?:place|route|square|cours|passage|chemin)\s+(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)[A-ZÉÈÀÂÎÔ][\w'’-]*(?:[ -](?:(?:de|du|des|la|le|et)\s+)?[A-ZÉÈÀÂÎÔ][\w'’-]*){0,3}",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex FrenchPattern();
