@@ -134,41 +134,36 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
 
     private static int LexTimestamps(ReadOnlySpan<char> text, ref Token[] stamps)
     {
-        int count = 0;
-        int i = 0;
-        while (i < text.Length)
+        int[] runs = ArrayPool<int>.Shared.Rent(64);
+        try
         {
-            int found = text[i..].IndexOfAny(Digits);
-            if (found < 0)
+            int runCount = DigitRunStarts.Find(text, ref runs);
+            int count = 0;
+            int consumed = 0;
+            for (int r = 0; r < runCount; r++)
             {
-                break;
+                int p = runs[r];
+                if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+                {
+                    continue;
+                }
+
+                consumed = end;
+                if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
+                {
+                    // The hours of a tariff period or an opening time: neither a reading's time nor its value.
+                    continue;
+                }
+
+                Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
             }
 
-            int p = i + found;
-            int run = TimestampLexer.DigitRun(text, p);
-            if (p > 0 && char.IsAsciiDigit(text[p - 1]))
-            {
-                i = p + run;
-                continue;
-            }
-
-            if (!TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
-            {
-                i = p + run;
-                continue;
-            }
-
-            i = Math.Max(end, p + 1);
-            if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
-            {
-                // The hours of a tariff period or an opening time: neither a reading's time nor its value.
-                continue;
-            }
-
-            Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
+            return count;
         }
-
-        return count;
+        finally
+        {
+            ArrayPool<int>.Shared.Return(runs);
+        }
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ internal static class TimestampLexer
         char next = p + run < text.Length ? text[p + run] : '\0';
         bool separated = next is '-' or '/' or '.' or ':';
         bool monthBefore = p >= 3 && text[p - 1] == ' ' && (char.IsLetter(text[p - 2]) || text[p - 2] == '.');
-        bool wordAfter = next is ' ' or 's' or 'n' or 'r' or 't' or '-' or '.';
+        bool wordAfter = run is 1 or 2 && MonthMayFollow(text, p + run);
         if (!separated && !monthBefore && !wordAfter && run is not (10 or 13))
         {
             return false;
@@ -295,6 +295,26 @@ internal static class TimestampLexer
 
         end = j + 1 + third;
         return true;
+    }
+
+    /// <summary>
+    /// Whether a month word may follow a day at <paramref name="i"/> (<c> Mar</c>, <c>st March</c>, <c>-Mar-</c>,
+    /// <c>. März</c>): a few character checks, so the numbers of a prompt ("78 % of", "3 pm") are ruled out before any word
+    /// is read.
+    /// </summary>
+    private static bool MonthMayFollow(ReadOnlySpan<char> text, int i)
+    {
+        if (i + 1 < text.Length && text[i] is 's' or 'n' or 'r' or 't' && text[i + 1] is 't' or 'd' or 'h')
+        {
+            i += 2;
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+        }
+
+        return i + 2 < text.Length && text[i] is ' ' or '-' && CouldBeMonth(text[i + 1], text[i + 2]);
     }
 
     private static bool TryDayMonthName(ReadOnlySpan<char> text, int p, out int end)
