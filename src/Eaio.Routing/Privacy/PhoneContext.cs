@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 
 namespace Eaio.Routing;
@@ -13,6 +14,10 @@ internal static class PhoneContext
     // Longest first: "extension" before "ext". English, German, French, Dutch, Spanish, Italian.
     private static readonly string[] s_extensionWords =
         ["extension", "extensión", "durchwahl", "nebenstelle", "toestel", "interno", "poste", "ext", "dw", "tst"];
+
+    // The first characters of the extension words and markers: most numbers are followed by none of them, and then the
+    // ten case-insensitive comparisons are skipped.
+    private static readonly SearchValues<char> ExtensionStarts = SearchValues.Create("edntipxEDNTIPX#");
 
     // Units and currencies after a number make it a quantity ("45000 kWh", "912 345 678 EUR").
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Units = Words(
@@ -63,6 +68,11 @@ internal static class PhoneContext
         }
 
         ReadOnlySpan<char> rest = text[pos..];
+        if (rest.IsEmpty || !ExtensionStarts.Contains(rest[0]))
+        {
+            return end;
+        }
+
         int marker = 0;
         foreach (string word in s_extensionWords)
         {
