@@ -134,7 +134,8 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
 
     private static int LexTimestamps(ReadOnlySpan<char> text, ref Token[] stamps)
     {
-        int[] runs = ArrayPool<int>.Shared.Rent(64);
+        // Runs of digits are at least two characters apart (a digit and what ends it): sized so the pool array rarely grows.
+        int[] runs = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(text.Length / 2, 1024)));
         try
         {
             int runCount = DigitRunStarts.Find(text, ref runs);
@@ -143,7 +144,8 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
             for (int r = 0; r < runCount; r++)
             {
                 int p = runs[r];
-                if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+                if (p < consumed || !TimestampLexer.MayStartTimestamp(text, p, TimestampLexer.DigitRun(text, p))
+                    || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
                 {
                     continue;
                 }

@@ -57,7 +57,7 @@ internal static class TimestampLexer
         // One look at the character after the digits rules out most numbers before any form is tried.
         char next = p + run < text.Length ? text[p + run] : '\0';
         bool separated = next is '-' or '/' or '.' or ':';
-        bool monthBefore = p >= 3 && text[p - 1] == ' ' && (char.IsLetter(text[p - 2]) || text[p - 2] == '.');
+        bool monthBefore = p >= 3 && text[p - 1] == ' ' && (char.IsLetter(text[p - 2]) || text[p - 2] == '.') && YearOrTimeMayFollow(text, p + run);
         bool wordAfter = run is 1 or 2 && MonthMayFollow(text, p + run);
         if (!separated && !monthBefore && !wordAfter && run is not (10 or 13))
         {
@@ -98,6 +98,48 @@ internal static class TimestampLexer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a timestamp may start at the run of <paramref name="run"/> digits at <paramref name="p"/>, by a few character
+    /// checks: a date or time separator after the digits, a month word after a day or before a day and its year or time, or
+    /// the length of an epoch. Inlined into the caller's loop: most runs of a prompt are ruled out here without a call.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static bool MayStartTimestamp(ReadOnlySpan<char> text, int p, int run)
+    {
+        int after = p + run;
+        if (after + 2 < text.Length && text[after] is '-' or '/' or '.' or ':')
+        {
+            // 08:00; 2016-03-01, 1/3/2016, 01.03.2016 (a second separator after one or two digits); 01-Mar-2016.
+            char separator = text[after];
+            if (separator == ':')
+            {
+                return run is 1 or 2 && char.IsAsciiDigit(text[after + 1]) && char.IsAsciiDigit(text[after + 2]);
+            }
+
+            if (run is not (1 or 2 or 4))
+            {
+                return false;
+            }
+
+            if (separator == '-' && char.IsAsciiLetter(text[after + 1]))
+            {
+                return true;
+            }
+
+            int second = DigitRun(text, after + 1);
+            return second is 1 or 2 && after + 1 + second < text.Length && text[after + 1 + second] == separator;
+        }
+
+        if (run is 10 or 13)
+        {
+            return true;
+        }
+
+        return run is 1 or 2
+            && (MonthMayFollow(text, after)
+                || (p >= 3 && text[p - 1] == ' ' && (char.IsLetter(text[p - 2]) || text[p - 2] == '.') && YearOrTimeMayFollow(text, after)));
     }
 
     /// <summary>Tries to read a free-standing number (a value) whose digits start at <paramref name="p"/>.</summary>
@@ -317,6 +359,22 @@ internal static class TimestampLexer
         return i + 2 < text.Length && text[i] is ' ' or '-' && CouldBeMonth(text[i + 1], text[i + 2]);
     }
 
+    /// <summary>Whether a year or a time may follow a day written after its month (<c>Mar 1 2016</c>, <c>March 1st, 2016</c>, <c>Mar 1 14:00</c>).</summary>
+    private static bool YearOrTimeMayFollow(ReadOnlySpan<char> text, int i)
+    {
+        if (i + 1 < text.Length && text[i] is 's' or 'n' or 'r' or 't' && text[i + 1] is 't' or 'd' or 'h')
+        {
+            i += 2;
+        }
+
+        if (i < text.Length && text[i] == ',')
+        {
+            i++;
+        }
+
+        return i + 1 < text.Length && text[i] == ' ' && char.IsAsciiDigit(text[i + 1]);
+    }
+
     private static bool TryDayMonthName(ReadOnlySpan<char> text, int p, out int end)
     {
         // 1 March 2016, 1st March 2016, 01-Mar-2016, 1. März 2016
@@ -435,8 +493,10 @@ internal static class TimestampLexer
     private static bool IsMonth(ReadOnlySpan<char> word) =>
         word.Length is >= 3 and <= 10 && CouldBeMonth(word[0], word[1]) && s_monthLookup.Contains(word);
 
+    private static char Lower(char c) => char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c == 'É' ? 'é' : c == 'Ä' ? 'ä' : c;
+
     /// <summary>A month word of any of the languages starts with one of these letter pairs; most words are ruled out here, before hashing.</summary>
-    private static bool CouldBeMonth(char first, char second) => (char.ToLowerInvariant(first), char.ToLowerInvariant(second)) switch
+    private static bool CouldBeMonth(char first, char second) => (Lower(first), Lower(second)) switch
     {
         ('j', 'a' or 'u') or ('f', 'e' or 'é') or ('m', 'a' or 'ä') or ('a', 'p' or 'u' or 'v' or 'o' or 'b' or 'g')
             or ('s', 'e') or ('o', 'c' or 'k') or ('n', 'o') or ('d', 'e' or 'é' or 'i') or ('e', 'n') => true,
