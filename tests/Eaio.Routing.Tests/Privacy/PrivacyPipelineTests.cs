@@ -170,6 +170,30 @@ public sealed class PrivacyPipelineTests
         Assert.That(masked, Is.EqualTo("Mail EMAIL_1 or call PHONE_1, card PAYMENT_CARD_1."));
     }
 
+    [Test]
+    public async Task Readings_returned_by_a_tool_as_objects_or_a_dictionary_keyed_by_time_keep_the_request_local()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        DateTime start = new(2016, 3, 1, 0, 0, 0, DateTimeKind.Utc);
+        MeterReading[] records = [.. Enumerable.Range(0, 4).Select(i => new MeterReading(start.AddHours(i), 400.5 - i))];
+        Dictionary<DateTime, double> byTime = records.ToDictionary(r => r.Timestamp, r => r.Kwh);
+
+        foreach (object result in new object[] { records, byTime })
+        {
+            ChatMessage[] messages =
+            [
+                new(ChatRole.User, "How did the chiller do last night?"),
+                new(ChatRole.Assistant, [new FunctionCallContent("c1", "get_meter")]),
+                new(ChatRole.Tool, [new FunctionResultContent("c1", result)]),
+            ];
+
+            RoutePlan plan = h.Router.Explain(messages, Public());
+            Assert.That(plan.Profile.IsLocalOnly, Is.True, result.GetType().Name);
+        }
+    }
+
+    private sealed record MeterReading(DateTime Timestamp, double Kwh);
+
     private sealed class SecondCallDetector : ISensitiveDataDetector
     {
         private int _calls;
