@@ -18,7 +18,7 @@ public sealed partial class CoordinatesDetector
 
     // Words that open a labelled value or pair. "lat" also occurs inside many words (ventilation, calculate, plate), so a
     // hit is a label only at a word start (see TryReadLabel).
-    private static readonly SearchValues<string> LabelWords = SearchValues.Create(["lat", "lon", "lng", "coord", "gps"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> LabelWords = SearchValues.Create(["lat", "lon", "lng", "coord", "koord", "coörd", "gps"], StringComparison.OrdinalIgnoreCase);
 
     // Characters a map link starts its pair after: '@' (Google), '=' (query keys), ':' (geo: URIs), '!' (Google's !3d).
     private static readonly SearchValues<char> LinkAnchors = SearchValues.Create("@=:!");
@@ -130,6 +130,12 @@ public sealed partial class CoordinatesDetector
     private static void TryReportPairAfterLabel(ReadOnlySpan<char> text, int labelEnd, bool anyOrder, Reported reported, ref int from, bool lonFirst = false)
     {
         int valueStart = SkipAssignment(text, labelEnd);
+        if (anyOrder && !TryReadNumber(text, valueStart, out _, out _, out _))
+        {
+            // "Coordinates of the delivery substation: 52.329; 4.883": a few words may name the place before the colon.
+            valueStart = SkipWordsToColon(text, valueStart);
+        }
+
         if (!TryReadNumber(text, valueStart, out double first, out int firstEnd, out int firstDecimals))
         {
             return;
@@ -297,6 +303,14 @@ public sealed partial class CoordinatesDetector
         }
 
         ReadOnlySpan<char> rest = text[start..];
+        if (ForeignCoordinatesWord(rest) is > 0 and int foreign)
+        {
+            // Koordinaten, coordonnées, coordenadas, coördinaten, coordinate (it): the whole word is the label.
+            end = start + foreign;
+            label = Label.PairAnyOrder;
+            return true;
+        }
+
         if (StartsWith(rest, "coordinates") || StartsWith(rest, "coordinate") || StartsWith(rest, "coords") || StartsWith(rest, "coord"))
         {
             end = start + (StartsWith(rest, "coordinates") ? 11 : StartsWith(rest, "coordinate") ? 10 : StartsWith(rest, "coords") ? 6 : 5);
@@ -333,6 +347,54 @@ public sealed partial class CoordinatesDetector
     }
 
     private static bool StartsWith(ReadOnlySpan<char> text, string word) => text.StartsWith(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The length of a word for coordinates in German, French, Spanish, Dutch or Italian at the start, or 0.</summary>
+    private static int ForeignCoordinatesWord(ReadOnlySpan<char> rest)
+    {
+        int length = 0;
+        while (length < rest.Length && length <= 12 && char.IsLetter(rest[length]))
+        {
+            length++;
+        }
+
+        ReadOnlySpan<char> word = rest[..length];
+        return word.Equals("koordinaten", StringComparison.OrdinalIgnoreCase) || word.Equals("koordinate", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("coordonnées", StringComparison.OrdinalIgnoreCase) || word.Equals("coordonnees", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("coordenadas", StringComparison.OrdinalIgnoreCase) || word.Equals("coördinaten", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("coordinaten", StringComparison.OrdinalIgnoreCase)
+            ? length
+            : 0;
+    }
+
+    /// <summary>Skips up to six words and the colon after them; returns <paramref name="at"/> when no colon comes that soon.</summary>
+    private static int SkipWordsToColon(ReadOnlySpan<char> text, int at)
+    {
+        int i = at;
+        for (int words = 0; words < 6 && i < text.Length; words++)
+        {
+            while (i < text.Length && (char.IsLetter(text[i]) || text[i] is '\'' or '-' or '’'))
+            {
+                i++;
+            }
+
+            while (i < text.Length && text[i] is ' ' or '\t')
+            {
+                i++;
+            }
+
+            if (i < text.Length && text[i] == ':')
+            {
+                return SkipAssignment(text, i);
+            }
+
+            if (i < text.Length && !char.IsLetter(text[i]))
+            {
+                return at;
+            }
+        }
+
+        return at;
+    }
 
     // What may sit between a label and its value: quotes, brackets, ':', '=', '>' of an XML tag, and spaces.
     private static int SkipAssignment(ReadOnlySpan<char> text, int at) => SkipWhile(text, at, " \t\"')]}:=>([{");

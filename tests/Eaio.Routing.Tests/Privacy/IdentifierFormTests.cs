@@ -58,4 +58,14 @@ public sealed class IdentifierFormTests
     [TestCase("Kennwort: Meter#2018! (vom Installateur).", "Meter#2018!")]
     public void Password_labels_in_other_languages_are_found(string text, string expected)
         => Assert.That(Found(new SecretDetector(), text).Single(), Does.StartWith(expected));
+
+    [TestCase("Coordonnées du poste de livraison : 52.329 ; 4.883. Quelle zone climatique ?", "52.329 ; 4.883")]
+    [TestCase("Koordinaten des Standorts: 48.137, 11.575", "48.137, 11.575")]
+    [TestCase("Coordinates of the new substation: 40.713, -74.006", "40.713, -74.006")]
+    public void Coordinate_labels_in_several_languages_with_words_before_the_colon(string text, string expected)
+        => Assert.That(Found(new CoordinatesDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("Coordinates of the problem: see section 4.2 and table 12.5.")]
+    public void A_coordinates_label_without_a_pair_is_nothing(string text)
+        => Assert.That(Found(new CoordinatesDetector(), text), Is.Empty);
 }

@@ -81,7 +81,6 @@ public sealed partial class PrivacyCorpusTests
     /// </summary>
     private static readonly Dictionary<string, string> KnownLeaks = new(StringComparer.Ordinal)
     {
-        ["location-coords-012"] = "holdout: a French label with words before its colon and a ';' between the values ('Coordonnées du poste : 52.329 ; 4.883')",
         ["secret-password-007"] = "dev: an '&' inside a password ends the value, so 'cbByXuBxab' is masked and '&440' leaves",
     };
 
