@@ -499,6 +499,14 @@ internal static class SecretLabels
 
         int run = text[at..].IndexOfAny(ValueStops);
         int runEnd = run < 0 ? text.Length : at + run;
+
+        // '&' ends a value only where a query string goes on ("pwd=x&user=y"); inside a password ("Xu&440") it is part of it.
+        while (runEnd + 1 < text.Length && text[runEnd] == '&' && !StartsQueryParameter(text[(runEnd + 1)..]))
+        {
+            int more = text[(runEnd + 1)..].IndexOfAny(ValueStops);
+            runEnd = more < 0 ? text.Length : runEnd + 1 + more;
+        }
+
         end = runEnd;
         while (end > at && text[end - 1] is '.' or ':' or '?' or ')' or ']' or '}')
         {
@@ -508,6 +516,17 @@ internal static class SecretLabels
         int next = SkipBlanks(text, runEnd);
         final = end < runEnd || next >= text.Length || text[next] is '\n' or '\r' or ',' or ';' or ')' or '"' or '\'';
         return end > at;
+    }
+
+    private static bool StartsQueryParameter(ReadOnlySpan<char> rest)
+    {
+        int i = 0;
+        while (i < rest.Length && (char.IsAsciiLetterOrDigit(rest[i]) || rest[i] is '_' or '-' or '.'))
+        {
+            i++;
+        }
+
+        return i > 0 && i < rest.Length && rest[i] == '=';
     }
 
     private static bool AcceptPassword(ReadOnlySpan<char> value, bool quoted, Separator separator, bool final, bool strongLabel)

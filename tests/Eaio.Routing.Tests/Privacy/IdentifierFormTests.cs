@@ -56,8 +56,13 @@ public sealed class IdentifierFormTests
     [TestCase("Het wachtwoord is Fh0TQZQF7u?417; de meteruitlezing lukt niet.", "Fh0TQZQF7u")]
     [TestCase("La contraseña es Admin#2017! y el portal dice que caducó.", "Admin#2017!")]
     [TestCase("Kennwort: Meter#2018! (vom Installateur).", "Meter#2018!")]
+    [TestCase("mdp : cbByXuBxab&440 -- c'est celui du compte admin", "cbByXuBxab&440")]
     public void Password_labels_in_other_languages_are_found(string text, string expected)
         => Assert.That(Found(new SecretDetector(), text).Single(), Does.StartWith(expected));
+
+    [Test]
+    public void An_ampersand_ends_a_password_only_where_a_query_string_goes_on()
+        => Assert.That(Found(new SecretDetector(), "https://bms.local/login?user=ops&pwd=Hx7!kq2&lang=en"), Is.EqualTo(new[] { "Hx7!kq2" }));
 
     [TestCase("Coordonnées du poste de livraison : 52.329 ; 4.883. Quelle zone climatique ?", "52.329 ; 4.883")]
     [TestCase("Koordinaten des Standorts: 48.137, 11.575", "48.137, 11.575")]
