@@ -213,19 +213,46 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     // A house number followed, within the words a number-first form allows (a direction, four name words), by a street
     // type. Only a superset of the regexes' matches is needed here; the regexes decide. Which regexes can match follows
     // from the case of the type: the capitalised form's types are capitalised, the lower-case and French ones are not.
+    // Most numbers in prose are followed by words no form allows ("24 degrees while saving", "10.20.30.41 and the"), so
+    // each form is given up at the first word it cannot hold, and the scan stops once no form is left: a lower-case word
+    // rules out the capitalised form, a word the lower-case form rejects (a common word, a unit written "kWh") or a fifth
+    // word rules out the lower-case form, and the French type must be among the first two words.
     private static StreetTypeCase NumberFirstCandidate(ReadOnlySpan<char> text, int start, int end)
     {
-        // The house number with its letter, range or "bis" ends at whitespace.
-        int i = end;
-        while (i < text.Length && !char.IsWhiteSpace(text[i]))
+        // The house number ([1-9]\d{0,5}) with its letter or "bis" ("12A", "12bis"), range ("12-14") or comma ("12, rue")
+        // ends at whitespace; readings, dates and addresses of hosts ("1.5", "2024-03-01", "10.20.30.41") do not.
+        if (end - start > 6)
         {
-            if (++i - start > 16)
+            return StreetTypeCase.None;
+        }
+
+        int i = end;
+        for (int letterCount = 0; i < text.Length && char.IsAsciiLetter(text[i]) && letterCount < 3; letterCount++)
+        {
+            i++;
+        }
+
+        if (i + 1 < text.Length && text[i] == '-' && char.IsAsciiDigit(text[i + 1]))
+        {
+            i++;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
             {
-                return StreetTypeCase.None;
+                i++;
             }
         }
 
+        if (i < text.Length && text[i] == ',')
+        {
+            i++;
+        }
+
+        if (i >= text.Length || !char.IsWhiteSpace(text[i]))
+        {
+            return StreetTypeCase.None;
+        }
+
         StreetTypeCase found = StreetTypeCase.None;
+        StreetTypeCase possible = StreetTypeCase.Capitalised | StreetTypeCase.LowerCase | StreetTypeCase.French;
         for (int word = 1; word <= 6 && i < text.Length; word++)
         {
             while (i < text.Length && char.IsWhiteSpace(text[i]))
@@ -239,24 +266,77 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
                 i++;
             }
 
-            // A name word starts with a letter, an ordinal (5th) with a digit; anything else ends every form.
-            if (i == wordStart && (i >= text.Length || !char.IsAsciiDigit(text[i])))
+            // A name word starts with a letter, an ordinal (5th: \d{1,3} and st, nd, rd or th) with a digit; anything else
+            // ends every form.
+            if (i == wordStart)
+            {
+                while (i < text.Length && char.IsAsciiDigit(text[i]))
+                {
+                    i++;
+                }
+
+                if (i == wordStart || i - wordStart > 3 || i + 1 >= text.Length || !char.IsAsciiLetterLower(text[i]))
+                {
+                    break;
+                }
+            }
+
+            ReadOnlySpan<char> letters = char.IsAsciiDigit(text[wordStart]) ? [] : text[wordStart..i];
+            if (letters.Length >= 2 && IsNumberFirstStreetType(letters))
+            {
+                found |= possible & (char.IsUpper(letters[0]) ? StreetTypeCase.Capitalised
+                    : word <= 2 ? StreetTypeCase.LowerCase | StreetTypeCase.French : StreetTypeCase.LowerCase);
+            }
+
+            // Which forms can still hold this word as a name word (an ordinal suits every form). The capitalised form's
+            // name words and direction start with A-Z; the lower-case form's are [A-Za-z][a-z'’-]* and none of the words
+            // IsLowerCaseStreet rejects; and it has at most three of them before its type.
+            if (!letters.IsEmpty)
+            {
+                if (!char.IsAsciiLetterUpper(letters[0]))
+                {
+                    possible &= ~StreetTypeCase.Capitalised;
+                }
+
+                // IsLowerCaseStreet looks up the whole word less its trailing dots; a word going on with '-' or '\'' is
+                // another word ("on-site").
+                if (word >= 4 || !char.IsAsciiLetter(letters[0]) || letters[1..].ContainsAnyExceptInRange('a', 'z')
+                    || ((i == text.Length || text[i] == '.' || char.IsWhiteSpace(text[i])) && IsNotNameWord(letters)))
+                {
+                    possible &= ~StreetTypeCase.LowerCase;
+                }
+            }
+            else if (word >= 4)
+            {
+                possible &= ~StreetTypeCase.LowerCase;
+            }
+
+            if (word >= 2)
+            {
+                possible &= ~StreetTypeCase.French;
+            }
+
+                if (possible == StreetTypeCase.None)
             {
                 break;
             }
 
-            if (i - wordStart >= 2 && IsNumberFirstStreetType(text[wordStart..i]))
-            {
-                found |= char.IsUpper(text[wordStart]) ? StreetTypeCase.Capitalised
-                    : word <= 2 ? StreetTypeCase.LowerCase | StreetTypeCase.French : StreetTypeCase.LowerCase;
-            }
-
-            // A word with other characters (a comma, a bracket) can only end a match.
+            // A word with other characters (a comma, a bracket) can only end a match; a dot ("degrees.") ends the lower-case
+            // form's name words.
             bool plain = true;
             while (i < text.Length && !char.IsWhiteSpace(text[i]))
             {
                 char c = text[i++];
                 plain &= char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '\'' or '’' or '_' || c > 0x7F;
+                if (c == '.')
+                {
+                    possible &= ~StreetTypeCase.LowerCase;
+                }
+            }
+
+            if (possible == StreetTypeCase.None)
+            {
+                break;
             }
 
             if (!plain)
