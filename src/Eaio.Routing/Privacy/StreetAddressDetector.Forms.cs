@@ -135,6 +135,13 @@ public sealed partial class StreetAddressDetector
     /// <summary>Finds number-last streets (Hauptstraße 5, Calle Mayor 5) from the house number in a digit run.</summary>
     private static void DetectNumberLast(ReadOnlySpan<char> text, int start, int end, Reported reported)
     {
+        // The pattern's house number has at most four digits and is not a reading ("5.5", "3,2"). A match that holds such a
+        // run elsewhere (inside a name) holds its own house number too, and is found from that.
+        if (end - start > 4 || (end + 1 < text.Length && text[end] is '.' or ',' && char.IsAsciiDigit(text[end + 1])))
+        {
+            return;
+        }
+
         // Back over the whitespace, comma and number sign ("Nº 5", "no. 5") between the street name and the number.
         int i = start - 1;
         while (i >= 0 && char.IsWhiteSpace(text[i]))

@@ -426,7 +426,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             return 0;
         }
 
-        // The next six words, whitespace-delimited.
+        // The next six words, whitespace-delimited, up to the first that is no name word.
         Span<int> wordStarts = stackalloc int[6];
         Span<int> wordEnds = stackalloc int[6];
         int words = 0;
@@ -454,6 +454,12 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             }
 
             wordEnds[words++] = i;
+
+            // No name word runs past a word that is none: it is the last place a street type can be.
+            if (!IsCapitalisedNameWord(text[wordStarts[words - 1]..i]))
+            {
+                break;
+            }
         }
 
         if (words > 0 && IsDirection(text[wordStarts[0]..wordEnds[0]]))
@@ -562,9 +568,11 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     private static int StreetTypeEnd(ReadOnlySpan<char> text, int wordStart, int wordEnd)
     {
         ReadOnlySpan<char> word = text[wordStart..wordEnd];
+        // Most words are ruled out by their first letter, before any comparison.
+        char first = word[0];
         foreach (string type in LongStreetTypes)
         {
-            if (word.StartsWith(type, StringComparison.Ordinal) && IsBoundary(text, wordStart + type.Length))
+            if (type[0] == first && word.StartsWith(type, StringComparison.Ordinal) && IsBoundary(text, wordStart + type.Length))
             {
                 return wordStart + type.Length;
             }
@@ -572,7 +580,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 
         foreach (string type in ShortStreetTypes)
         {
-            if (word.StartsWith(type, StringComparison.Ordinal) && IsBoundary(text, wordStart + type.Length))
+            if (type[0] == first && word.StartsWith(type, StringComparison.Ordinal) && IsBoundary(text, wordStart + type.Length))
             {
                 int end = wordStart + type.Length;
                 return end < text.Length && text[end] == '.' ? end + 1 : end;
@@ -606,14 +614,23 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 
     private static bool NamesInventedStreet(ReadOnlySpan<char> address)
     {
-        foreach (Range range in address.SplitAny(" \t\r\n\u00A0"))
+        // The words split at spaces, tabs, line breaks and no-break spaces, by hand: SplitAny cost about 40 ns an address.
+        int wordStart = 0;
+        for (int i = 0; i <= address.Length; i++)
         {
+            if (i < address.Length && address[i] is not (' ' or '\t' or '\r' or '\n' or '\u00A0'))
+            {
+                continue;
+            }
+
             // Every invented-name word starts with one of these letters; most words are ruled out without a comparison.
-            ReadOnlySpan<char> word = address[range];
+            ReadOnlySpan<char> word = address[wordStart..i];
             if (word.Length >= 4 && (word[0] | 0x20) is 'f' or 'e' or 'd' or 'p' or 'i' or 'n' && IsInventedNameWord(word))
             {
                 return true;
             }
+
+            wordStart = i + 1;
         }
 
         return false;
