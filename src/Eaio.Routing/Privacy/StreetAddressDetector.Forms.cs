@@ -41,8 +41,8 @@ public sealed partial class StreetAddressDetector
     }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Words that cannot be part of a street name written in lower case: "3 apples on the street", "3 floors street lighting".
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> NotNameWords = new[]
-    {
+    private static readonly string[] NotNameWordList =
+    [
         "a", "an", "the", "on", "in", "at", "of", "to", "for", "and", "or", "with", "from", "by", "near", "per", "our", "my",
         "your", "their", "his", "her", "its", "this", "that", "these", "those", "each", "every", "is", "are", "was", "were",
         "be", "has", "have", "had", "no", "not", "more", "less", "than", "into", "onto", "off", "over", "under", "across",
@@ -51,7 +51,48 @@ public sealed partial class StreetAddressDetector
         "months", "weeks", "percent", "kw", "kwh", "mw", "mwh", "lanes", "roads", "streets", "avenues", "lane", "road", "street",
         "avenue", "way", "new", "old", "other", "different", "separate", "major", "busy", "one", "two", "three", "four", "five",
         "lamps", "lights", "poles", "buildings", "sites", "houses", "homes", "cars", "trucks", "miles", "km", "blocks", "x",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        "degree", "degrees", "am", "pm",
+    ];
+
+    // The same words by length and first letter: the number-first scan looks words up after most house numbers, and a
+    // frozen-set lookup without case cost about 30 ns; a comparison with the zero to three words of the same length and
+    // first letter costs a few.
+    private static readonly string[][] NotNameWordsByLengthAndLetter = BuildNotNameWords();
+
+    private static string[][] BuildNotNameWords()
+    {
+        int longest = NotNameWordList.Max(word => word.Length);
+        string[][] table = new string[(longest + 1) * 26][];
+        for (int slot = 0; slot < table.Length; slot++)
+        {
+            table[slot] = [.. NotNameWordList.Where(word => word.Length * 26 == slot - (slot % 26) && word[0] - 'a' == slot % 26)];
+        }
+
+        return table;
+    }
+
+    /// <summary>Returns whether a word, compared without case, can never be part of a lower-case street name.</summary>
+    private static bool IsNotNameWord(ReadOnlySpan<char> word)
+    {
+        int letter = (word[0] | 0x20) - 'a';
+        int slot = (word.Length * 26) + letter;
+        if ((uint)letter >= 26 || (uint)slot >= (uint)NotNameWordsByLengthAndLetter.Length)
+        {
+            return false;
+        }
+
+        foreach (string candidate in NotNameWordsByLengthAndLetter[slot])
+        {
+            if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+
 
     // Words after "Street" that make it an adjective: street lighting, road works.
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWords = new[]
@@ -94,6 +135,13 @@ public sealed partial class StreetAddressDetector
     /// <summary>Finds number-last streets (Hauptstraße 5, Calle Mayor 5) from the house number in a digit run.</summary>
     private static void DetectNumberLast(ReadOnlySpan<char> text, int start, int end, Reported reported)
     {
+        // The pattern's house number has at most four digits and is not a reading ("5.5", "3,2"). A match that holds such a
+        // run elsewhere (inside a name) holds its own house number too, and is found from that.
+        if (end - start > 4 || (end + 1 < text.Length && text[end] is '.' or ',' && char.IsAsciiDigit(text[end + 1])))
+        {
+            return;
+        }
+
         // Back over the whitespace, comma and number sign ("Nº 5", "no. 5") between the street name and the number.
         int i = start - 1;
         while (i >= 0 && char.IsWhiteSpace(text[i]))
@@ -228,7 +276,8 @@ public sealed partial class StreetAddressDetector
                 continue;
             }
 
-            if (NotNameWords.Contains(word.TrimEnd('.')) && range.End.GetOffset(value.Length) != value.Length)
+            ReadOnlySpan<char> trimmed = word.TrimEnd('.');
+            if (!trimmed.IsEmpty && IsNotNameWord(trimmed) && range.End.GetOffset(value.Length) != value.Length)
             {
                 return false;
             }
@@ -252,6 +301,20 @@ public sealed partial class StreetAddressDetector
     // Extends an address over a following unit: ", Suite 400", " Apt 5B", " #12".
     private static int WithUnit(ReadOnlySpan<char> text, int end)
     {
+        // Every unit word starts with one of these pairs of letters (Suite, Ste, Apt, Unit, Flat, Floor, Room, Rm) or is
+        // '#': most addresses go on with a comma and an ordinary word, ruled out before the regex.
+        int j = end < text.Length && text[end] == ',' ? end + 1 : end;
+        while (j < text.Length && char.IsWhiteSpace(text[j]))
+        {
+            j++;
+        }
+
+        if (j >= text.Length || (text[j] != '#' && (j + 1 >= text.Length
+            || ((text[j] | 0x20), (text[j + 1] | 0x20)) is not (('s', 'u') or ('s', 't') or ('a', 'p') or ('u', 'n') or ('f', 'l') or ('r', 'o') or ('r', 'm')))))
+        {
+            return end;
+        }
+
         foreach (ValueMatch match in UnitSuffixPattern().EnumerateMatches(text[..Math.Min(text.Length, end + 24)], end))
         {
             return match.Index == end ? end + match.Length : end;
