@@ -17,8 +17,9 @@ public sealed partial class CoordinatesDetector
     private static readonly SearchValues<char> DegreeSigns = SearchValues.Create("°º˚");
 
     // Words that open a labelled value or pair. "lat" also occurs inside many words (ventilation, calculate, plate), so a
-    // hit is a label only at a word start (see TryReadLabel).
-    private static readonly SearchValues<string> LabelWords = SearchValues.Create(["lat", "lon", "lng", "coord", "koord", "coörd", "gps"], StringComparison.OrdinalIgnoreCase);
+    // hit is a label only at a word start (see TryReadLabel). ASCII only: one non-ASCII value ("coörd") makes the search
+    // scalar and the detector twice as slow (measured 4.0 to 9.0 µs per 8 KB), so Dutch "coördinaten" is not a label.
+    private static readonly SearchValues<string> LabelWords = SearchValues.Create(["lat", "lon", "lng", "coord", "koord", "gps"], StringComparison.OrdinalIgnoreCase);
 
     // Characters a map link starts its pair after: '@' (Google), '=' (query keys), ':' (geo: URIs), '!' (Google's !3d).
     private static readonly SearchValues<char> LinkAnchors = SearchValues.Create("@=:!");
@@ -360,8 +361,7 @@ public sealed partial class CoordinatesDetector
         ReadOnlySpan<char> word = rest[..length];
         return word.Equals("koordinaten", StringComparison.OrdinalIgnoreCase) || word.Equals("koordinate", StringComparison.OrdinalIgnoreCase)
             || word.Equals("coordonnées", StringComparison.OrdinalIgnoreCase) || word.Equals("coordonnees", StringComparison.OrdinalIgnoreCase)
-            || word.Equals("coordenadas", StringComparison.OrdinalIgnoreCase) || word.Equals("coördinaten", StringComparison.OrdinalIgnoreCase)
-            || word.Equals("coordinaten", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("coordenadas", StringComparison.OrdinalIgnoreCase) || word.Equals("coordinaten", StringComparison.OrdinalIgnoreCase)
             ? length
             : 0;
     }
