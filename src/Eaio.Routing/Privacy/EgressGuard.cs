@@ -286,6 +286,10 @@ public sealed class EgressGuard
             try
             {
                 detector.Detect(input, spans);
+                if (map is not null && !TextNormalizer.TryMapBack(spans, 0, map))
+                {
+                    throw new InvalidOperationException($"{detector.GetType().Name} reported a span outside the text.");
+                }
             }
 #pragma warning disable CA1031 // Fail closed: a detector that cannot say the text is clean blocks it.
             catch (Exception ex)
@@ -293,11 +297,6 @@ public sealed class EgressGuard
             {
                 Count(found, $"detector failure ({detector.GetType().Name}: {ex.GetType().Name})");
                 continue;
-            }
-
-            if (map is not null)
-            {
-                TextNormalizer.MapBack(spans, 0, map);
             }
 
             // A placeholder the masking step wrote is not a value: "Password=SECRET_1;" may leave.
@@ -328,15 +327,45 @@ public sealed class EgressGuard
     private sealed class LeftoverCheck
     {
         private readonly System.Buffers.SearchValues<string> _values;
+        private readonly int[] _lengths;
 
-        private LeftoverCheck(System.Buffers.SearchValues<string> values) => _values = values;
+        private LeftoverCheck(System.Buffers.SearchValues<string> values, int[] lengths)
+        {
+            _values = values;
+            _lengths = lengths;
+        }
 
         public static LeftoverCheck? Create(IReadOnlyCollection<string>? originals)
         {
             // Very short values ("Fox", a two-digit card fragment) would match inside ordinary words; the detectors still
             // cover them.
-            string[] values = originals is null ? [] : [.. originals.Where(o => o.Trim().Length >= 4).Select(o => o.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
-            return values.Length == 0 ? null : new LeftoverCheck(System.Buffers.SearchValues.Create(values, StringComparison.OrdinalIgnoreCase));
+            // Arguments and results are checked as the JSON that leaves, where a value with a quote, a backslash or a line
+            // break (a PEM key, a multi-line address) is written escaped: both forms are looked for.
+            string[] values = originals is null ? [] : [.. originals
+                .Select(o => o.Trim())
+                .Where(o => o.Length >= 4)
+                .SelectMany(o => new[] { o, System.Text.Json.JsonEncodedText.Encode(o, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() })
+                .Distinct(StringComparer.OrdinalIgnoreCase)];
+            return values.Length == 0
+                ? null
+                : new LeftoverCheck(System.Buffers.SearchValues.Create(values, StringComparison.OrdinalIgnoreCase), [.. values.Select(v => v.Length).Distinct().OrderDescending()]);
+        }
+
+        private bool EndsAtWordEnd(ReadOnlySpan<char> text, int start)
+        {
+            // The match's length is not returned by the multi-string search: any value that matches here and ends at a
+            // word end will do, so try each length a value can have.
+            foreach (int length in _lengths)
+            {
+                int end = start + length;
+                if (end <= text.Length && (end == text.Length || !char.IsLetterOrDigit(text[end]))
+                    && _values.Contains(text.Slice(start, length).ToString()))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public bool Contains(ReadOnlySpan<char> text)
@@ -350,8 +379,9 @@ public sealed class EgressGuard
                     return false;
                 }
 
+                // A whole word on both sides: "Anna" does not block "Annabelle", nor "test" "testing".
                 int start = offset + found;
-                if (start == 0 || !char.IsLetterOrDigit(text[start - 1]))
+                if ((start == 0 || !char.IsLetterOrDigit(text[start - 1])) && EndsAtWordEnd(text, start))
                 {
                     return true;
                 }

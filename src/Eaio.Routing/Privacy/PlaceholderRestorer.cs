@@ -47,7 +47,9 @@ public sealed class PlaceholderRestorer
     public string RestoreCallId(string callId)
     {
         ArgumentNullException.ThrowIfNull(callId);
-        return PlaceholderSyntax.IsPlaceholderShaped(callId) && _vault.TryGetOriginal(_scopeId, callId, out string? original) ? original : callId;
+        // Only an id of the form this library sends (CALL_n, as issued): a provider's own "call_1" is not one of ours.
+        return callId.StartsWith(PlaceholderSyntax.ToolCallIdStem + "_", StringComparison.Ordinal) && PlaceholderSyntax.IsPlaceholderShaped(callId)
+            && _vault.TryGetOriginal(_scopeId, callId, out string? original) ? original : callId;
     }
 
     /// <summary>Returns copies of messages with placeholders restored in text, reasoning text and tool-call arguments.</summary>

@@ -232,6 +232,7 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         int seriesEnd = -1;
         int readings = 0;
         int lastMinutes = -1;
+        int direction = 0; // +1 oldest first, -1 newest first, 0 not known yet
         int previousEnd = 0;
 
         void Add(ReadOnlySpan<char> text, int start, int end, int n, int minutes = -1)
@@ -242,15 +243,35 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
                 previousEnd = seriesEnd;
                 readings = 0;
                 lastMinutes = -1;
+                direction = 0;
             }
 
             if (minutes >= 0)
             {
-                // Times of day without a date are a series only in time order (wrapping once past midnight): periods of a
-                // tariff or a schedule (21:00-14:00, 16:00-21:00, 00:00-06:00) come in any order, a meter's readings do not.
-                if (lastMinutes >= 0 && minutes < lastMinutes && !(lastMinutes >= 20 * 60 && minutes <= 4 * 60))
+                // Times of day without a date are a series only in time order, oldest or newest first (wrapping once past
+                // midnight): periods of a tariff or a schedule (21:00-14:00, 16:00-21:00, 00:00-06:00) come in any
+                // order, a meter's readings do not.
+                if (lastMinutes >= 0 && minutes != lastMinutes)
                 {
-                    return;
+                    int step = minutes > lastMinutes ? 1 : -1;
+                    bool wraps = step == -1 ? lastMinutes >= 20 * 60 && minutes <= 4 * 60 : lastMinutes <= 4 * 60 && minutes >= 20 * 60;
+                    if (wraps)
+                    {
+                        step = -step;
+                    }
+
+                    if (direction != 0 && step != direction)
+                    {
+                        // Out of order: what came before was a schedule or a roster, not a meter's series; start again here.
+                        seriesStart = start;
+                        seriesEnd = end;
+                        readings = n;
+                        lastMinutes = minutes;
+                        direction = 0;
+                        return;
+                    }
+
+                    direction = step;
                 }
 
                 lastMinutes = minutes;
@@ -299,6 +320,28 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
                 }
             }
 
+            if (timestampRun >= 2)
+            {
+                // A run of timestamps with no column beside it: only its first can have a value before it and only its last
+                // a value after it; the middle is skipped whole, so a long list of dates costs one pass.
+                if (k > 0 && !tokens[k - 1].IsTimestamp && IsGlue(text, tokens[k - 1].End, token.Start))
+                {
+                    Add(text, tokens[k - 1].Start, token.End, 1, token.Minutes);
+                }
+
+                k += timestampRun - 1;
+                token = tokens[k];
+                if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
+                {
+                    Add(text, token.Start, tokens[k + 1].End, 1, token.Minutes);
+                    k += 2;
+                    continue;
+                }
+
+                k++;
+                continue;
+            }
+
             // A timestamp and the value just after it, or just before it (41.2 kWh at 08:00).
             if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
             {
@@ -325,7 +368,9 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
 
     private int Close(ReadOnlySpan<char> text, int previousEnd, int start, int end, int readings, ICollection<SensitiveSpan>? spans)
     {
-        if (IsStatedAggregate(text[Math.Max(previousEnd, start - AggregateWindow)..start]))
+        int windowStart = Math.Max(previousEnd, start - AggregateWindow);
+        int paragraph = text[windowStart..start].LastIndexOf("\n\n", StringComparison.Ordinal);
+        if (IsStatedAggregate(text[(paragraph < 0 ? windowStart : windowStart + paragraph + 2)..start]))
         {
             // Said to be an aggregate over many buildings: not one building's consumption.
             return 0;
@@ -439,7 +484,7 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     }
 
     /// <summary>
-    /// Whether the text just before a series says it is an aggregate over many buildings ("average weekday load across our
+    /// Whether the text just before a series, in its own paragraph, says it is an aggregate over many buildings ("average weekday load across our
     /// portfolio of 280 offices", "median of all sites") and names no building id (<c>Site_usage_Name</c>) after saying so.
     /// </summary>
     /// <remarks>

@@ -141,6 +141,7 @@ public sealed class SensitiveDataScanner
         int looseReadings = 0;
         foreach (ISensitiveDataDetector detector in _detectors)
         {
+            int before = spans.Count;
             try
             {
                 if (detector is ReadingsDetector readings)
@@ -150,6 +151,13 @@ public sealed class SensitiveDataScanner
                 else
                 {
                     detector.Detect(input, spans);
+                }
+
+                if (!SpansFit(spans, before, input.Length) || (map is not null && !TextNormalizer.TryMapBack(spans, before, map)))
+                {
+                    // A span outside the text it was given: what the detector meant is unknown, so the worst case.
+                    spans.RemoveRange(before, spans.Count - before);
+                    throw new InvalidOperationException($"{detector.GetType().Name} reported a span outside the text.");
                 }
             }
 #pragma warning disable CA1031 // Any failure, including a regex timeout, must fail closed (CRITICAL) rather than fail the request.
@@ -161,15 +169,22 @@ public sealed class SensitiveDataScanner
             }
         }
 
-        if (map is not null)
-        {
-            TextNormalizer.MapBack(spans, 0, map);
-        }
-
-        PlaceholderSyntax.RemovePlaceholderSpans(text, spans);
         spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
         return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures) { LooseReadings = looseReadings };
+    }
+
+    private static bool SpansFit(List<SensitiveSpan> spans, int from, int length)
+    {
+        for (int i = from; i < spans.Count; i++)
+        {
+            if (spans[i].Start < 0 || spans[i].Length < 0 || spans[i].Start > length - spans[i].Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -186,12 +201,10 @@ public sealed class SensitiveDataScanner
             detector.Detect(input, spans);
         }
 
-        if (map is not null)
+        if (map is not null && !TextNormalizer.TryMapBack(spans, from, map))
         {
-            TextNormalizer.MapBack(spans, from, map);
+            throw new ArgumentOutOfRangeException(nameof(text), "A detector reported a span outside the text.");
         }
-
-        PlaceholderSyntax.RemovePlaceholderSpans(text, spans, from);
     }
 
     /// <summary>Classes a set of spans: the highest class of their entity types, <see cref="DataSensitivity.Public"/> when there are none.</summary>

@@ -26,13 +26,8 @@ internal static class TextNormalizer
     public static string? Fold(ReadOnlySpan<char> text, out int[]? map)
     {
         map = null;
-        if (text.IndexOfAnyExceptInRange('\0', '\u007F') < 0)
-        {
-            return null;
-        }
-
-        int first = text.IndexOfAny(Foldable);
-        if (first < 0)
+        int nonAscii = text.IndexOfAnyExceptInRange('\0', '\u007F');
+        if (nonAscii < 0 || !NeedsFolding(text[nonAscii..]))
         {
             return null;
         }
@@ -44,8 +39,7 @@ internal static class TextNormalizer
             int n = 0;
             for (int i = 0; i < text.Length; i++)
             {
-                char c = text[i];
-                char f = Fold(c);
+                char f = Fold(text[i]);
                 if (f == '\0')
                 {
                     continue;
@@ -65,16 +59,45 @@ internal static class TextNormalizer
         }
     }
 
+    private static bool NeedsFolding(ReadOnlySpan<char> text)
+    {
+        if (text.IndexOfAny(Foldable) >= 0)
+        {
+            return true;
+        }
+
+        foreach (char c in text)
+        {
+            if (c > '\u007F' && Fold(c) != c)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Maps spans found in folded text back to the original text.</summary>
     /// <param name="spans">The spans; those from <paramref name="from"/> on are rewritten in place.</param>
     /// <param name="from">The first span to map.</param>
     /// <param name="map">The map from <see cref="Fold(ReadOnlySpan{char}, out int[])"/>.</param>
-    public static void MapBack(List<SensitiveSpan> spans, int from, int[] map)
+    /// <returns><see langword="false"/> when a span lies outside the folded text (a detector's bug); that span is left as it is.</returns>
+    public static bool TryMapBack(List<SensitiveSpan> spans, int from, int[] map)
     {
+        bool ok = true;
         for (int i = from; i < spans.Count; i++)
         {
-            spans[i] = MapBack(spans[i], map);
+            SensitiveSpan span = spans[i];
+            if (span.Start < 0 || span.Length < 0 || span.End > map.Length - 1)
+            {
+                ok = false;
+                continue;
+            }
+
+            spans[i] = MapBack(span, map);
         }
+
+        return ok;
     }
 
     /// <summary>Maps one span found in folded text back to the original text.</summary>
@@ -92,6 +115,12 @@ internal static class TextNormalizer
         '\u2028' or '\u2029' => '\n',
         (>= '\u2010' and <= '\u2015') or '\u2212' => '-',
         (>= '\uFF01' and <= '\uFF5E') => (char)(c - 0xFF01 + 0x21),
+        < '\u0080' => c,
+
+        // Any other invisible format character (bidirectional marks, invisible operators, variation selectors) and any
+        // other decimal digit (Arabic-Indic, Devanagari…): a value written with them is the same value.
+        _ when char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format || c is '\u034F' or (>= '\uFE00' and <= '\uFE0F') => '\0',
+        _ when char.IsDigit(c) => (char)('0' + (int)char.GetNumericValue(c)),
         _ => c,
     };
 }

@@ -109,6 +109,11 @@ internal static class TimestampLexer
     public static bool MayStartTimestamp(ReadOnlySpan<char> text, int p, int run)
     {
         int after = p + run;
+        if (run is 10 or 13)
+        {
+            return true; // epoch seconds or milliseconds, with or without a fraction (1435781451.781)
+        }
+
         if (after + 2 < text.Length && text[after] is '-' or '/' or '.' or ':')
         {
             // 08:00; 2016-03-01, 1/3/2016, 01.03.2016 (a second separator after one or two digits); 01-Mar-2016.
@@ -130,11 +135,6 @@ internal static class TimestampLexer
 
             int second = DigitRun(text, after + 1);
             return second is 1 or 2 && after + 1 + second < text.Length && text[after + 1 + second] == separator;
-        }
-
-        if (run is 10 or 13)
-        {
-            return true;
         }
 
         return run is 1 or 2

@@ -911,6 +911,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 // it stays local.
                 if (scope is not null)
                 {
+                    if (attemptOptions.ConversationId is not null)
+                    {
+                        // The profile missed it: the conversation must still stay local from now on.
+                        _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, "critical");
+                    }
+
                     EndScope(scope, attemptOptions);
                 }
 
@@ -1024,10 +1030,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
                         contents.Insert(i++, new TextContent(restorer.Flush()));
                     }
 
-                    if (call.Arguments is not null)
+                    PlaceholderRestorer callRestorer = new(_vault, scope);
+                    string callId = callRestorer.RestoreCallId(call.CallId);
+                    if (call.Arguments is not null || !ReferenceEquals(callId, call.CallId))
                     {
-                        PlaceholderRestorer callRestorer = new(_vault, scope);
-                        contents[i] = new FunctionCallContent(callRestorer.RestoreCallId(call.CallId), call.Name, callRestorer.RestoreArguments(call.Arguments))
+                        contents[i] = new FunctionCallContent(callId, call.Name, callRestorer.RestoreArguments(call.Arguments))
                         {
                             Exception = call.Exception,
                             InformationalOnly = call.InformationalOnly,
