@@ -42,7 +42,7 @@ public sealed partial class CoordinatesDetector
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Finds labelled latitudes and longitudes, alone or in pairs, in either order.</summary>
-    private static void DetectLabelled(ReadOnlySpan<char> text, Reported reported)
+    private static void DetectLabelled(ReadOnlySpan<char> text, NonOverlappingSpans reported)
     {
         int from = 0;
         while (from < text.Length)
@@ -128,7 +128,7 @@ public sealed partial class CoordinatesDetector
     }
 
     /// <summary>Reads "value, value" after a label that names both (<c>coordinates:</c>, <c>latlng=</c>, <c>lat / lng:</c>).</summary>
-    private static void TryReportPairAfterLabel(ReadOnlySpan<char> text, int labelEnd, bool anyOrder, Reported reported, ref int from, bool lonFirst = false)
+    private static void TryReportPairAfterLabel(ReadOnlySpan<char> text, int labelEnd, bool anyOrder, NonOverlappingSpans reported, ref int from, bool lonFirst = false)
     {
         int valueStart = SkipAssignment(text, labelEnd);
         if (anyOrder && !TryReadNumber(text, valueStart, out _, out _, out _))
@@ -161,7 +161,7 @@ public sealed partial class CoordinatesDetector
     }
 
     /// <summary>Finds the pairs of map links and geo: URIs.</summary>
-    private static void DetectMapLinks(ReadOnlySpan<char> text, Reported reported)
+    private static void DetectMapLinks(ReadOnlySpan<char> text, NonOverlappingSpans reported)
     {
         int from = 0;
         while (from < text.Length)
@@ -565,29 +565,5 @@ public sealed partial class CoordinatesDetector
 
         ReadOnlySpan<char> token = after[..end];
         return !token.IsEmpty && (Units.Contains(token) || token.EndsWith('²') || token.EndsWith('³'));
-    }
-
-    /// <summary>Adds spans, skipping any that overlaps a span this detector already reported for the same text.</summary>
-    private readonly struct Reported(ICollection<SensitiveSpan> spans)
-    {
-        private readonly ICollection<SensitiveSpan> _spans = spans;
-        private readonly int _baseline = spans.Count;
-
-        public void Add(int start, int length, double confidence)
-        {
-            if (_spans is IList<SensitiveSpan> list)
-            {
-                for (int k = _baseline; k < list.Count; k++)
-                {
-                    SensitiveSpan other = list[k];
-                    if (other.Start < start + length && start < other.Start + other.Length && other.EntityType == EntityTypes.Coordinates)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            _spans.Add(new SensitiveSpan(start, length, EntityTypes.Coordinates, confidence));
-        }
     }
 }

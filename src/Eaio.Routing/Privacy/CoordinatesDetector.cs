@@ -31,7 +31,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        Reported reported = new(spans);
+        NonOverlappingSpans reported = new(spans, EntityTypes.Coordinates);
 
         // Each pattern below needs a character or word that a vectorised search finds far faster than the regex rules
         // it out; no match can start before the position computed from it, so the regex starts there (lookbehinds still
@@ -66,7 +66,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     /// Runs the decimal-pair regex only over the stretches that can hold a match: a match starts at most three characters
     /// before a '.' that has a digit before it and three after it, and holds only digits, '.', '-', ',', ';' and whitespace.
     /// </summary>
-    private static void DetectDecimalPairs(ReadOnlySpan<char> text, Reported reported)
+    private static void DetectDecimalPairs(ReadOnlySpan<char> text, NonOverlappingSpans reported)
     {
         int resume = 0;
         while (resume < text.Length)

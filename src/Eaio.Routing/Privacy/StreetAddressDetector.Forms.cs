@@ -110,7 +110,7 @@ public sealed partial class StreetAddressDetector
     }
 
     /// <summary>Finds suites and apartments alone ("Suite 400", "Apt 5B"), where a digit is near.</summary>
-    private static void DetectUnits(ReadOnlySpan<char> text, Reported reported)
+    private static void DetectUnits(ReadOnlySpan<char> text, NonOverlappingSpans reported)
     {
         int from = 0;
         while (from < text.Length)
@@ -133,7 +133,7 @@ public sealed partial class StreetAddressDetector
     }
 
     /// <summary>Finds number-last streets (Hauptstraße 5, Calle Mayor 5) from the house number in a digit run.</summary>
-    private static void DetectNumberLast(ReadOnlySpan<char> text, int start, int end, Reported reported)
+    private static void DetectNumberLast(ReadOnlySpan<char> text, int start, int end, NonOverlappingSpans reported)
     {
         // The pattern's house number has at most four digits and is not a reading ("5.5", "3,2"). A match that holds such a
         // run elsewhere (inside a name) holds its own house number too, and is found from that.
@@ -200,7 +200,7 @@ public sealed partial class StreetAddressDetector
     }
 
     /// <summary>Runs one family's regex over a window; returns where the last reported match ends, or 0.</summary>
-    private static int TryFamily(ReadOnlySpan<char> text, int hit, int start, int end, Family family, Reported reported)
+    private static int TryFamily(ReadOnlySpan<char> text, int hit, int start, int end, Family family, NonOverlappingSpans reported)
     {
         Regex regex = family switch
         {
@@ -324,7 +324,7 @@ public sealed partial class StreetAddressDetector
     }
 
     /// <summary>Finds a UK postcode whose inward code (a digit and two letters) starts in a digit run.</summary>
-    private static void DetectPostcode(ReadOnlySpan<char> text, int digit, int runEnd, Reported reported)
+    private static void DetectPostcode(ReadOnlySpan<char> text, int digit, int runEnd, NonOverlappingSpans reported)
     {
         // Written without its space ("NE17SZ", "G80EY") the outward code's digits run into the inward digit: the inward
         // code still starts at the run's last digit. Readings and dates are runs of several digits, ruled out whole.
@@ -404,7 +404,7 @@ public sealed partial class StreetAddressDetector
         ], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Finds a ZIP+4 code after a US state (<c>CA 94043-1351</c>) from its five-digit run; the code alone is reported.</summary>
-    private static void DetectZipPlusFour(ReadOnlySpan<char> text, int start, int dash, Reported reported)
+    private static void DetectZipPlusFour(ReadOnlySpan<char> text, int start, int dash, NonOverlappingSpans reported)
     {
         if (dash + 5 > text.Length || text[dash] != '-' || text[(dash + 1)..(dash + 5)].ContainsAnyExceptInRange('0', '9'))
         {
@@ -419,30 +419,6 @@ public sealed partial class StreetAddressDetector
             }
 
             break;
-        }
-    }
-
-    /// <summary>Adds address spans, skipping any that overlaps one this detector already reported for the same text.</summary>
-    private readonly struct Reported(ICollection<SensitiveSpan> spans)
-    {
-        private readonly ICollection<SensitiveSpan> _spans = spans;
-        private readonly int _baseline = spans.Count;
-
-        public void Add(int start, int length, double confidence)
-        {
-            if (_spans is IList<SensitiveSpan> list)
-            {
-                for (int k = _baseline; k < list.Count; k++)
-                {
-                    SensitiveSpan other = list[k];
-                    if (other.Start < start + length && start < other.Start + other.Length && other.EntityType == EntityTypes.StreetAddress)
-                    {
-                        return;
-                    }
-                }
-            }
-
-            _spans.Add(new SensitiveSpan(start, length, EntityTypes.StreetAddress, confidence));
         }
     }
 

@@ -99,7 +99,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
-        Reported reported = new(spans);
+        NonOverlappingSpans reported = new(spans, EntityTypes.StreetAddress);
         int numberFirstUpTo = 0;
         int i = 0;
 
@@ -168,7 +168,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     }
 
     /// <summary>Tries every form whose number can start at a digit run; returns how far number-first matches reach.</summary>
-    private static int AtRun(ReadOnlySpan<char> text, int start, int numberFirstUpTo, Reported reported)
+    private static int AtRun(ReadOnlySpan<char> text, int start, int numberFirstUpTo, NonOverlappingSpans reported)
     {
         int end = start + 1;
         while (end < text.Length && char.IsAsciiDigit(text[end]))
@@ -349,7 +349,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     }
 
     /// <summary>Runs the number-first patterns from a house number; returns where a match ends, or 0.</summary>
-    private static int DetectNumberFirst(ReadOnlySpan<char> text, int start, StreetTypeCase found, Reported reported)
+    private static int DetectNumberFirst(ReadOnlySpan<char> text, int start, StreetTypeCase found, NonOverlappingSpans reported)
     {
         int matchedUpTo = 0;
         if ((found & StreetTypeCase.Capitalised) != 0)
