@@ -176,6 +176,38 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string> GetOriginals(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        byte[] scope = _sealer.ScopeKey(scopeId);
+        using NpgsqlConnection connection = _store.Open();
+        long? lastUsed = ReadLastUsed(connection, null, scope);
+        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        {
+            return [];
+        }
+
+        using NpgsqlCommand select = new("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope AND issued", connection);
+        select.Parameters.AddWithValue("scope", scope);
+        using NpgsqlDataReader reader = select.ExecuteReader();
+        List<string> originals = [];
+        while (reader.Read())
+        {
+            string stored = reader.GetString(0);
+            if (_sealer.Open(scope, stored, (byte[])reader.GetValue(1)) is { } original)
+            {
+                originals.Add(original);
+            }
+            else
+            {
+                LogUnreadable(_logger, stored);
+            }
+        }
+
+        return originals;
+    }
+
+    /// <inheritdoc />
     public void RemoveScope(string scopeId)
     {
         ArgumentNullException.ThrowIfNull(scopeId);

@@ -60,6 +60,14 @@ public interface IPseudonymVault
     /// <returns>A snapshot of the stems; empty for an unknown or expired scope.</returns>
     IReadOnlyCollection<string> GetStems(string scopeId);
 
+    /// <summary>
+    /// Gets the original values of the placeholders issued in a scope (not the literals it reserved), so the egress guard
+    /// can check that none of them is left anywhere in a payload of the conversation.
+    /// </summary>
+    /// <param name="scopeId">The scope from <see cref="OpenScope"/>.</param>
+    /// <returns>A snapshot of the originals; empty for an unknown or expired scope. They stay local, like the vault.</returns>
+    IReadOnlyCollection<string> GetOriginals(string scopeId);
+
     /// <summary>Forgets a scope, for example a request-only scope once its response is restored.</summary>
     /// <param name="scopeId">The scope from <see cref="OpenScope"/>.</param>
     void RemoveScope(string scopeId);

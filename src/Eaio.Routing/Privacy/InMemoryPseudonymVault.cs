@@ -121,6 +121,23 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string> GetOriginals(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        lock (scope)
+        {
+            // A reserved literal maps to itself; an issued placeholder never equals its value.
+            return [.. scope.Originals.Where(p => !string.Equals(p.Key, p.Value, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value)];
+        }
+    }
+
+    /// <inheritdoc />
     public void RemoveScope(string scopeId)
     {
         ArgumentNullException.ThrowIfNull(scopeId);

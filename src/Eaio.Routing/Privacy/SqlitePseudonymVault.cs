@@ -222,6 +222,34 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<string> GetOriginals(string scopeId)
+    {
+        ArgumentNullException.ThrowIfNull(scopeId);
+        byte[] scope = ScopeKey(scopeId);
+        using SqliteConnection connection = Open();
+        long? lastUsed = ReadLastUsed(connection, scope);
+        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        {
+            return [];
+        }
+
+        using SqliteCommand select = connection.CreateCommand();
+        select.CommandText = "SELECT placeholder, value FROM vault_entry WHERE scope = $scope AND issued = 1";
+        select.Parameters.AddWithValue("$scope", scope);
+        using SqliteDataReader reader = select.ExecuteReader();
+        List<string> originals = [];
+        while (reader.Read())
+        {
+            if (Decrypt(scope, reader.GetString(0), (byte[])reader.GetValue(1)) is { } original)
+            {
+                originals.Add(original);
+            }
+        }
+
+        return originals;
+    }
+
+    /// <inheritdoc />
     public void RemoveScope(string scopeId)
     {
         ArgumentNullException.ThrowIfNull(scopeId);

@@ -32,6 +32,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>The entry type that marks a conversation's vault scope as having carried CRITICAL data.</summary>
     private const string CriticalConversationMark = "CRITICAL_CONVERSATION";
 
+    /// <summary>The mark's value: a control character first, so it can never be taken for text left in a payload.</summary>
+    private const string CriticalConversationValue = "\u0001conversation carried CRITICAL data";
+
     private readonly FrozenDictionary<string, ProviderRoute> _routes; // looked up on every attempt: frozen for the cheaper hash
     private readonly ProviderRoute[] _configuredRoutes; // the ones whose health each plan checks
     private readonly RequestProfiler _profiler;
@@ -914,7 +917,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                     if (attemptOptions.ConversationId is not null)
                     {
                         // The profile missed it: the conversation must still stay local from now on.
-                        _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, "critical");
+                        _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, CriticalConversationValue);
                     }
 
                     EndScope(scope, attemptOptions);
@@ -930,6 +933,23 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 count.Value,
                 new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider),
                 new KeyValuePair<string, object?>("eaio.entity.type", count.Key));
+        }
+
+        if (attemptOptions.ConversationId is not null)
+        {
+            // Values masked in earlier turns of the conversation must not leave either, even where this turn's
+            // detectors did not find them again.
+            try
+            {
+                originals.AddRange(_vault.GetOriginals(scope));
+            }
+#pragma warning disable CA1031 // Fail closed: a vault that cannot list what it holds blocks the call.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                EndScope(scope, attemptOptions);
+                throw new PrivacyViolationException(planned.Provider, $"the conversation's masked values could not be read ({ex.GetType().Name})");
+            }
         }
 
         return new Outgoing(sanitized.Messages, counts, scope) { Originals = originals };
@@ -956,7 +976,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             string scope = _vault.OpenScope(ConversationScope(profile.TenantId, conversation));
             if (profile.Sensitivity == DataSensitivity.Critical)
             {
-                _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, "critical");
+                _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, CriticalConversationValue);
                 return profile;
             }
 

@@ -188,6 +188,8 @@ public sealed class SettlementFaultTests
 
         public IReadOnlyCollection<string> GetStems(string scopeId) => _inner.GetStems(scopeId);
 
+        public IReadOnlyCollection<string> GetOriginals(string scopeId) => _inner.GetOriginals(scopeId);
+
         public void RemoveScope(string scopeId) => _inner.RemoveScope(scopeId);
     }
 }

@@ -192,6 +192,27 @@ public sealed class PrivacyPipelineTests
         }
     }
 
+    [Test]
+    public async Task A_value_masked_in_an_earlier_turn_blocks_a_later_turn_that_carries_it_where_no_detector_finds_it()
+    {
+        // The host's detector finds the door code only after "code:"; the second turn writes it without the label.
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<ISensitiveDataDetector>(
+            new PatternDetector(EntityTypes.Secret, new System.Text.RegularExpressions.Regex(@"(?<=code: )\w+"))));
+
+        ChatResponse first = await h.Chat.GetResponseAsync("The plant room door code: Zebra42x. Who should get it?", Public("conv-door"));
+        ChatResponse second = await h.Chat.GetResponseAsync("Is Zebra42x still valid after the lock change?", Public("conv-door"));
+        ChatResponse elsewhere = await h.Chat.GetResponseAsync("Is Zebra42x still valid after the lock change?", Public("conv-other"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External));
+            Assert.That(second.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.Local), "the conversation's vault holds the value");
+            Assert.That(second.GetRouteDecision()!.Attempts[0].Error, Does.Contain("left unmasked"));
+            Assert.That(elsewhere.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External), "another conversation never saw it");
+            Assert.That(h.ExternalRequests.Count(r => r.Body.Contains("Zebra42x", StringComparison.Ordinal)), Is.EqualTo(1), "only the other conversation's request");
+        });
+    }
+
     private sealed record MeterReading(DateTime Timestamp, double Kwh);
 
     private sealed class SecondCallDetector : ISensitiveDataDetector

@@ -33,6 +33,23 @@ public abstract class PseudonymVaultContract
     }
 
     [Test]
+    public void Originals_of_a_scope_are_its_issued_values_without_the_reserved_literals()
+    {
+        IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
+        string scope = vault.OpenScope("conv-originals");
+        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org");
+        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Building, "Panther_office_Hannah");
+        _ = vault.ReserveLiteral(scope, "PERSON_7");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(vault.GetOriginals(scope), Is.EquivalentTo(new[] { "a@x.org", "Panther_office_Hannah" }));
+            Assert.That(vault.GetOriginals(vault.OpenScope("conv-other")), Is.Empty);
+            Assert.That(vault.GetOriginals("never-opened"), Is.Empty);
+        });
+    }
+
+    [Test]
     public void Requests_without_a_conversation_get_fresh_scopes()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
