@@ -20,7 +20,7 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class EgressGuard
 {
-    private readonly ISensitiveDataDetector[] _detectors;
+    private readonly SensitiveDataScanner _scanner;
     private readonly IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity>? _classifications;
 
     /// <summary>Initializes a new instance of the <see cref="EgressGuard"/> class.</summary>
@@ -32,7 +32,10 @@ public sealed class EgressGuard
         IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity>? classifications = null)
     {
         ArgumentNullException.ThrowIfNull(detectors);
-        _detectors = [.. detectors];
+
+        // Scanned as the masking step scans (folding, span checks); what does not depend on the detectors finding a value
+        // again is the leftover check of ThrowIfSensitive.
+        _scanner = new SensitiveDataScanner(detectors);
         _classifications = classifications;
     }
 
@@ -67,10 +70,9 @@ public sealed class EgressGuard
         }
 
         SortedDictionary<string, int> found = new(StringComparer.Ordinal);
-        List<SensitiveSpan> spans = [];
         if (options is not null)
         {
-            ScanOptions(options, spans, found, leftovers);
+            ScanOptions(options, found, leftovers);
         }
 
         System.Text.StringBuilder joined = new();
@@ -89,7 +91,7 @@ public sealed class EgressGuard
 
             if (!string.IsNullOrEmpty(message.AuthorName))
             {
-                Scan(message.AuthorName, spans, found, leftovers);
+                Scan(message.AuthorName, found, leftovers);
             }
 
             // The message's texts are also scanned joined, so a value split across two contents is seen whole.
@@ -120,7 +122,7 @@ public sealed class EgressGuard
                         text = r.Text;
                         break;
                     case FunctionCallContent call:
-                        ScanIfAny(call.Name, spans, found, leftovers);
+                        ScanIfAny(call.Name, found, leftovers);
                         text = call.Arguments is null ? null : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
                         break;
                     case FunctionResultContent result:
@@ -156,7 +158,7 @@ public sealed class EgressGuard
 
                 if (!string.IsNullOrEmpty(text))
                 {
-                    Scan(text, spans, found, leftovers);
+                    Scan(text, found, leftovers);
                     if (content is TextContent)
                     {
                         joined.Append(text);
@@ -167,7 +169,7 @@ public sealed class EgressGuard
 
             if (texts > 1)
             {
-                Scan(joined.ToString(), spans, found, leftovers);
+                Scan(joined.ToString(), found, leftovers);
             }
         }
 
@@ -178,7 +180,7 @@ public sealed class EgressGuard
     }
 
     /// <summary>Scans what the SDK sends from the options besides the messages: instructions, stop sequences, tools and the response format.</summary>
-    private void ScanOptions(ChatOptions options, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void ScanOptions(ChatOptions options, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
         if (options.RawRepresentationFactory is { } factory && !IsOwnFactory(factory))
         {
@@ -186,12 +188,12 @@ public sealed class EgressGuard
             Count(found, "caller's ChatOptions.RawRepresentationFactory whose request object cannot be checked (leave it unset or keep the request local)");
         }
 
-        ScanIfAny(options.Instructions, spans, found, leftovers);
+        ScanIfAny(options.Instructions, found, leftovers);
         if (options.StopSequences is { } stops)
         {
             foreach (string stop in stops)
             {
-                ScanIfAny(stop, spans, found, leftovers);
+                ScanIfAny(stop, found, leftovers);
             }
         }
 
@@ -200,20 +202,20 @@ public sealed class EgressGuard
             // Tool names, descriptions and schemas are sent with every request and are not masked.
             foreach (AITool tool in tools)
             {
-                ScanIfAny(tool.Name, spans, found, leftovers);
-                ScanIfAny(tool.Description, spans, found, leftovers);
+                ScanIfAny(tool.Name, found, leftovers);
+                ScanIfAny(tool.Description, found, leftovers);
                 if (tool is AIFunctionDeclaration function)
                 {
-                    ScanIfAny(function.JsonSchema.ValueKind == JsonValueKind.Undefined ? null : function.JsonSchema.GetRawText(), spans, found, leftovers);
+                    ScanIfAny(function.JsonSchema.ValueKind == JsonValueKind.Undefined ? null : function.JsonSchema.GetRawText(), found, leftovers);
                 }
             }
         }
 
         if (options.ResponseFormat is ChatResponseFormatJson json)
         {
-            ScanIfAny(json.Schema?.GetRawText(), spans, found, leftovers);
-            ScanIfAny(json.SchemaName, spans, found, leftovers);
-            ScanIfAny(json.SchemaDescription, spans, found, leftovers);
+            ScanIfAny(json.Schema?.GetRawText(), found, leftovers);
+            ScanIfAny(json.SchemaName, found, leftovers);
+            ScanIfAny(json.SchemaDescription, found, leftovers);
         }
     }
 
@@ -256,11 +258,11 @@ public sealed class EgressGuard
         _ => null,
     };
 
-    private void ScanIfAny(string? text, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void ScanIfAny(string? text, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
         if (!string.IsNullOrEmpty(text))
         {
-            Scan(text, spans, found, leftovers);
+            Scan(text, found, leftovers);
         }
     }
 
@@ -270,38 +272,25 @@ public sealed class EgressGuard
         || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase)
         || mediaType.Contains("csv", StringComparison.OrdinalIgnoreCase);
 
-    private void Scan(string text, List<SensitiveSpan> spans, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void Scan(string text, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
     {
         if (leftovers is not null && leftovers.Contains(text))
         {
             Count(found, "value that masking replaced elsewhere, left unmasked");
         }
 
-        // The same folding as the masking step: a zero-width character inside a value must not hide it here either.
-        string? folded = TextNormalizer.Fold(text, out int[]? map);
-        ReadOnlySpan<char> input = folded ?? text;
-        foreach (ISensitiveDataDetector detector in _detectors)
+        // Folded like the masking step's text: a zero-width character inside a value must not hide it here either.
+        SensitiveDataScanResult result = _scanner.Scan(text);
+        foreach (SensitiveDataDetectorFailure failure in result.Failures)
         {
-            spans.Clear();
-            try
-            {
-                detector.Detect(input, spans);
-                if (map is not null && !TextNormalizer.TryMapBack(spans, 0, map))
-                {
-                    throw new InvalidOperationException($"{detector.GetType().Name} reported a span outside the text.");
-                }
-            }
-#pragma warning disable CA1031 // Fail closed: a detector that cannot say the text is clean blocks it.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Count(found, $"detector failure ({detector.GetType().Name}: {ex.GetType().Name})");
-                continue;
-            }
+            // Fail closed: a detector that cannot say the text is clean blocks it.
+            Count(found, $"detector failure ({failure.Detector.GetType().Name}: {failure.Exception.GetType().Name})");
+        }
 
+        foreach (SensitiveSpan span in result.Spans)
+        {
             // A placeholder the masking step wrote is not a value: "Password=SECRET_1;" may leave.
-            PlaceholderSyntax.RemovePlaceholderSpans(text, spans);
-            foreach (SensitiveSpan span in spans)
+            if (!PlaceholderSyntax.IsOwnPlaceholder(text, span))
             {
                 Count(found, span.EntityType);
             }

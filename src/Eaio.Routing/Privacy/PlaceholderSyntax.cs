@@ -121,32 +121,15 @@ internal static class PlaceholderSyntax
     }
 
     /// <summary>
-    /// Removes, from index <paramref name="from"/> on, the spans that are one of this library's own placeholders
-    /// (<c>SECRET_1</c>, <c>BUILDING_2</c>) or redaction marks (<c>[REDACTED_EMAIL]</c>), or lie inside one.
+    /// Whether a span is one of this library's own placeholders (<c>SECRET_1</c>, <c>BUILDING_2</c>) or redaction marks
+    /// (<c>[REDACTED_EMAIL]</c>), or lies inside one.
     /// </summary>
     /// <remarks>
     /// Masked text is scanned again by the egress guard: a detector that took <c>Password=SECRET_1;</c> for a password
     /// would block every masked connection string. Only the stems of the built-in entity types count, upper-case as they
     /// are issued, so a host's id that merely looks like a placeholder (<c>AHU_3</c>) is still reported.
     /// </remarks>
-    public static void RemovePlaceholderSpans(ReadOnlySpan<char> text, List<SensitiveSpan> spans, int from = 0)
-    {
-        int kept = from;
-        for (int i = from; i < spans.Count; i++)
-        {
-            if (!IsOwnPlaceholder(text, spans[i]))
-            {
-                spans[kept++] = spans[i];
-            }
-        }
-
-        if (kept < spans.Count)
-        {
-            spans.RemoveRange(kept, spans.Count - kept);
-        }
-    }
-
-    private static bool IsOwnPlaceholder(ReadOnlySpan<char> text, SensitiveSpan span)
+    public static bool IsOwnPlaceholder(ReadOnlySpan<char> text, SensitiveSpan span)
     {
         int start = span.Start;
         int end = span.End;

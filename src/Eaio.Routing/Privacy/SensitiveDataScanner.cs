@@ -134,7 +134,32 @@ public sealed class SensitiveDataScanner
     {
         List<SensitiveSpan> spans = [];
         List<SensitiveDataDetectorFailure>? failures = null;
+        int looseReadings = Run(text, spans, ref failures);
+        spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
+        return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures) { LooseReadings = looseReadings };
+    }
 
+    /// <summary>
+    /// Runs every detector over <paramref name="text"/> as <see cref="Scan(ReadOnlySpan{char})"/> does, adding the spans to
+    /// <paramref name="spans"/>; a failing detector's exception is thrown again, so the caller fails closed.
+    /// </summary>
+    internal void Detect(ReadOnlySpan<char> text, List<SensitiveSpan> spans)
+    {
+        List<SensitiveDataDetectorFailure>? failures = null;
+        _ = Run(text, spans, ref failures);
+        if (failures is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0].Exception);
+        }
+    }
+
+    /// <summary>
+    /// Runs every detector on the folded text, maps their spans back, and records each detector that throws or reports a
+    /// span outside the text; returns the readings that belong to no series.
+    /// </summary>
+    private int Run(ReadOnlySpan<char> text, List<SensitiveSpan> spans, ref List<SensitiveDataDetectorFailure>? failures)
+    {
         // Detectors see the folded text (no zero-width characters, no full-width digits); spans are mapped back.
         string? folded = TextNormalizer.Fold(text, out int[]? map);
         ReadOnlySpan<char> input = folded ?? text;
@@ -169,9 +194,7 @@ public sealed class SensitiveDataScanner
             }
         }
 
-        spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
-        DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
-        return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures) { LooseReadings = looseReadings };
+        return looseReadings;
     }
 
     private static bool SpansFit(List<SensitiveSpan> spans, int from, int length)
@@ -185,26 +208,6 @@ public sealed class SensitiveDataScanner
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Runs every detector over <paramref name="text"/> as <see cref="Scan(ReadOnlySpan{char})"/> does, adding the spans to
-    /// <paramref name="spans"/>; a failing detector throws.
-    /// </summary>
-    internal void Detect(ReadOnlySpan<char> text, List<SensitiveSpan> spans)
-    {
-        int from = spans.Count;
-        string? folded = TextNormalizer.Fold(text, out int[]? map);
-        ReadOnlySpan<char> input = folded ?? text;
-        foreach (ISensitiveDataDetector detector in _detectors)
-        {
-            detector.Detect(input, spans);
-        }
-
-        if (map is not null && !TextNormalizer.TryMapBack(spans, from, map))
-        {
-            throw new ArgumentOutOfRangeException(nameof(text), "A detector reported a span outside the text.");
-        }
     }
 
     /// <summary>Classes a set of spans: the highest class of their entity types, <see cref="DataSensitivity.Public"/> when there are none.</summary>
