@@ -157,8 +157,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = _sealer.ScopeKey(scopeId);
         using NpgsqlConnection connection = _store.Open();
-        long? lastUsed = ReadLastUsed(connection, null, scope);
-        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        if (!IsLive(connection, scope))
         {
             return [];
         }
@@ -181,8 +180,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = _sealer.ScopeKey(scopeId);
         using NpgsqlConnection connection = _store.Open();
-        long? lastUsed = ReadLastUsed(connection, null, scope);
-        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        if (!IsLive(connection, scope))
         {
             return [];
         }
@@ -206,6 +204,9 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
 
         return originals;
     }
+
+    /// <summary>Whether a scope exists and has not expired; reading it does not renew it.</summary>
+    private bool IsLive(NpgsqlConnection connection, byte[] scope) => ReadLastUsed(connection, null, scope) is long lastUsed && Now() - lastUsed < _expiryMilliseconds;
 
     /// <inheritdoc />
     public void RemoveScope(string scopeId)

@@ -202,8 +202,7 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = ScopeKey(scopeId);
         using SqliteConnection connection = Open();
-        long? lastUsed = ReadLastUsed(connection, scope);
-        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        if (!IsLive(connection, scope))
         {
             return [];
         }
@@ -227,8 +226,7 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = ScopeKey(scopeId);
         using SqliteConnection connection = Open();
-        long? lastUsed = ReadLastUsed(connection, scope);
-        if (lastUsed is null || Now() - lastUsed.Value >= _expiryMilliseconds)
+        if (!IsLive(connection, scope))
         {
             return [];
         }
@@ -248,6 +246,9 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
 
         return originals;
     }
+
+    /// <summary>Whether a scope exists and has not expired; reading it does not renew it.</summary>
+    private bool IsLive(SqliteConnection connection, byte[] scope) => ReadLastUsed(connection, scope) is long lastUsed && Now() - lastUsed < _expiryMilliseconds;
 
     /// <inheritdoc />
     public void RemoveScope(string scopeId)
