@@ -144,8 +144,7 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
             for (int r = 0; r < runCount; r++)
             {
                 int p = runs[r];
-                if (p < consumed || !TimestampLexer.MayStartTimestamp(text, p, TimestampLexer.DigitRun(text, p))
-                    || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+                if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
                 {
                     continue;
                 }
