@@ -27,5 +27,5 @@ public class RoutingPartsBenchmarks
     public ChatOptions Clone() => _profiled.Clone();
 
     [Benchmark]
-    public ChatOptions WithModel() => HybridRouterChatClient.WithModel(_profiled, "qwen2.5:7b");
+    public ChatOptions WithModel() => ChatOptionsCopy.WithModel(_profiled, "qwen2.5:7b");
 }

@@ -10,36 +10,32 @@ namespace Eaio.Routing;
 /// </summary>
 internal sealed partial class BudgetGovernor
 {
-    private readonly RoutingPolicy _policy;
+    private readonly PriceCatalog _prices;
     private readonly IBudgetLedger? _ledger;
     private readonly ILogger _logger;
     private readonly Action<BudgetStatus> _alert;
     private readonly FrozenSet<string> _budgetedTenants;
 
-    public BudgetGovernor(RoutingPolicy policy, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert, IEnumerable<string>? budgetedTenants = null)
+    public BudgetGovernor(PriceCatalog prices, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert, IEnumerable<string>? budgetedTenants = null)
     {
-        _policy = policy;
+        _prices = prices;
         _budgetedTenants = budgetedTenants?.ToFrozenSet(StringComparer.Ordinal) ?? FrozenSet<string>.Empty;
         _ledger = ledger;
         _logger = logger;
         _alert = alert;
     }
 
-    /// <summary>Estimates an external call and holds its worst case; local calls cost nothing and get <see langword="null"/>.</summary>
-    /// <remarks><paramref name="maxOutput"/> is the limit the call is sent with (the router sets it on every external call).</remarks>
+    /// <summary>Estimates a call and holds its worst case.</summary>
+    /// <remarks><paramref name="maxOutput"/> is the limit the call is sent with.</remarks>
     /// <exception cref="BudgetExceededException">Less than the worst case remains.</exception>
-    public async ValueTask<CallBudget?> ReserveAsync(
-        string? tenantId, PlannedRoute planned, IEnumerable<ChatMessage> outgoing, ChatOptions attemptOptions, int maxOutput, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The model has no price.</exception>
+    public async ValueTask<CallBudget> ReserveAsync(
+        string? tenantId, string provider, string model, IEnumerable<ChatMessage> outgoing, ChatOptions? options, int maxOutput, CancellationToken cancellationToken)
     {
-        if (planned.Tier != ProviderTier.External)
-        {
-            return null;
-        }
-
-        // The policy refuses to start with an external model that has no price, so this only fails on a host's own catalogue bug.
-        ModelPrice price = _policy.Prices.Find(planned.Provider, planned.Model)
-            ?? throw new InvalidOperationException($"No price for {planned.Provider}/{planned.Model}; refusing to send an unpriced call.");
-        int input = TokenEstimator.EstimateInputTokens(outgoing, attemptOptions, planned.Model);
+        // The router refuses to start with an external model that has no price, so this only fails on a host's own catalogue bug.
+        ModelPrice price = _prices.Find(provider, model)
+            ?? throw new InvalidOperationException($"No price for {provider}/{model}: refusing to send an unpriced call. Add the model to the price catalogue (EaioHybridChatOptions.Prices or prices.json).");
+        int input = TokenEstimator.EstimateInputTokens(outgoing, options, model);
         decimal worstCase = price.CostUsd(input, 0, maxOutput);
         BudgetReservation? reservation = _ledger is null
             ? null

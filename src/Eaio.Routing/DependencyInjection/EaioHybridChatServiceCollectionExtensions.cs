@@ -127,29 +127,18 @@ public static class EaioHybridChatServiceCollectionExtensions
                 : ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
         }
 
-        services.TryAddSingleton(sp =>
-        {
-            Dictionary<string, IChatClient> clients = new(StringComparer.OrdinalIgnoreCase);
-            foreach (ProviderDescriptor provider in catalog.Providers)
-            {
-                if (sp.GetKeyedService<IChatClient>(provider.Name) is { } client)
-                {
-                    clients[provider.Name] = client;
-                }
-            }
-
-            return new HybridRouterChatClient(
-                options,
-                clients,
-                sp.GetService<TimeProvider>(),
-                sp.GetService<IBudgetLedger>(),
-                sp.GetService<ILoggerFactory>(),
-                sp.GetServices<ISensitiveDataDetector>(),
-                sp.GetService<IAuditLog>(),
-                sp.GetService<IPseudonymVault>(),
-                sp.GetService<IRequestLog>(),
-                sp.GetService<ProviderHealthMonitor>());
-        });
+        // The routes are built when the router is first resolved, so keyed clients and route middleware registered after
+        // this call count; the container disposes them with it (the provider clients stay the registrations' own).
+        services.TryAddSingleton(sp => new EaioRoutes(sp, options));
+        services.TryAddSingleton(sp => new HybridRouterChatClient(
+            options,
+            sp.GetRequiredService<EaioRoutes>().Pipelines,
+            sp.GetService<TimeProvider>(),
+            sp.GetService<IBudgetLedger>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetServices<ISensitiveDataDetector>(),
+            sp.GetService<IPseudonymVault>(),
+            sp.GetService<ProviderHealthMonitor>()));
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }

@@ -3,20 +3,37 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Eaio.Routing;
 
-/// <summary>Adds <see cref="EgressGuardChatClient"/> to a pipeline.</summary>
+/// <summary>Adds <see cref="EgressGuardChatClient"/> to a chat pipeline.</summary>
 public static class EgressGuardChatClientBuilderExtensions
 {
-    /// <summary>Blocks calls whose payload still holds sensitive data, as the last step before an external provider.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="provider">The provider's name, for messages.</param>
-    /// <param name="detectors">The detectors; when <see langword="null"/>, every <see cref="ISensitiveDataDetector"/> registered in the services.</param>
-    /// <returns>The same <paramref name="builder"/>.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="provider"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder UseEgressGuard(this ChatClientBuilder builder, string provider, IEnumerable<ISensitiveDataDetector>? detectors = null)
+    /// <summary>Adds the egress guard: a last check of exactly what would leave, which blocks the call on any hit.</summary>
+    /// <param name="builder">The pipeline.</param>
+    /// <param name="provider">The provider's name, for messages; the inner client's provider name when <see langword="null"/>.</param>
+    /// <param name="detectors">The detectors; the registered <see cref="ISensitiveDataDetector"/>s when <see langword="null"/>, else the default set.</param>
+    /// <param name="configure">Configures the client.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <remarks>The data classifications are the registered <see cref="EaioHybridChatOptions.DataClassifications"/>, as the router's.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseEgressGuard(
+        this ChatClientBuilder builder, string? provider = null, IEnumerable<ISensitiveDataDetector>? detectors = null, Action<EgressGuardChatClient>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(provider);
         return builder.Use((inner, services) =>
-            new EgressGuardChatClient(inner, provider, detectors ?? services.GetServices<ISensitiveDataDetector>()));
+        {
+            EgressGuardChatClient client = new(
+                inner,
+                provider,
+                detectors ?? DefaultDetectors(services),
+                services.GetService<EaioHybridChatOptions>()?.DataClassifications);
+            configure?.Invoke(client);
+            return client;
+        });
+    }
+
+    /// <summary>The registered detectors, or the default set when none is registered.</summary>
+    internal static IReadOnlyList<ISensitiveDataDetector> DefaultDetectors(IServiceProvider services)
+    {
+        ISensitiveDataDetector[] registered = [.. services.GetServices<ISensitiveDataDetector>()];
+        return registered.Length > 0 ? registered : SensitiveDataScanner.CreateDefault().Detectors;
     }
 }

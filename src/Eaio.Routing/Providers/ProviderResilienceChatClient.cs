@@ -27,6 +27,15 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         _r = resilience;
     }
 
+    /// <summary>Gets the provider's circuit breaker, whose state the router plans with.</summary>
+    internal ProviderCircuitBreaker Circuit => _r.Circuit;
+
+    /// <summary>Gets the share of the provider's request rate limit in use.</summary>
+    internal double? RequestRateUtilization =>
+        _r.RequestRate.GetStatistics() is { } statistics
+            ? Math.Clamp((double)(_r.RequestsPerMinute - statistics.CurrentAvailablePermits) / _r.RequestsPerMinute, 0, 1)
+            : null;
+
     public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         RespondAsync(messages, options, cancellationToken).AsTask();

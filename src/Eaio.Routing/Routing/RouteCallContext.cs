@@ -53,6 +53,16 @@ public sealed class RouteCallContext
     /// <summary>Gets the output limit to send and hold for when the request names none.</summary>
     public int? DefaultMaxOutputTokens { get; init; }
 
+    /// <summary>Gets the id the request log files every attempt of one request under; a layer makes one when it is <see langword="null"/>.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>Gets how many routes of the plan failed before this attempt.</summary>
+    public int Fallbacks { get; init; }
+
+    /// <summary>Gets or sets the tokens the call may use (its input estimate plus its output limit), set by the budget layer
+    /// so the token rate limit does not count the input again.</summary>
+    public int? TokensHeld { get; set; }
+
     /// <summary>Gets or sets the messages as they leave (masked), set by the pseudonymisation layer.</summary>
     public IEnumerable<ChatMessage>? SentMessages { get; set; }
 

@@ -94,7 +94,7 @@ public sealed class AttemptOptionsTests
             property.SetValue(options, SampleValue(property.PropertyType));
         }
 
-        ChatOptions copy = HybridRouterChatClient.WithModel(options, "qwen2.5:7b");
+        ChatOptions copy = ChatOptionsCopy.WithModel(options, "qwen2.5:7b");
 
         Assert.Multiple(() =>
         {
@@ -112,7 +112,7 @@ public sealed class AttemptOptionsTests
     {
         DerivedOptions options = new() { Extra = "kept", Temperature = 0.5f };
 
-        ChatOptions copy = HybridRouterChatClient.WithModel(options, "qwen2.5:7b");
+        ChatOptions copy = ChatOptionsCopy.WithModel(options, "qwen2.5:7b");
 
         Assert.That(copy, Is.TypeOf<DerivedOptions>());
         Assert.That(((DerivedOptions)copy).Extra, Is.EqualTo("kept"));

@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Records every call to a provider in an audit log: who asked, which provider and model, why it was chosen, how many
+/// values of each type were masked, a keyed hash of the payload as it left, the tokens, the cost and the outcome.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The record is durable before the caller sees the answer, and the caller's cancellation does not skip it. A call the
+/// caller cancels before any answer is not recorded: nothing was billed and nothing left after the cancellation. A
+/// stream is recorded when it ends, <c>ok</c> or <c>failed after output</c>.
+/// </para>
+/// <para>
+/// Placed outside <see cref="PseudonymizingChatClient"/>, it records calls that masking refused (<c>blocked</c>, nothing
+/// sent), and hashes what masking sent rather than what the caller wrote: it reads the masked messages, the entity counts
+/// and the cost from the call's <see cref="RouteCallContext"/>, which it adds when the caller's options have none.
+/// Conversation and building ids are identifiers like any other: the record keeps their keyed hashes.
+/// </para>
+/// </remarks>
+public sealed class AuditChatClient : DelegatingChatClient
+{
+    private static readonly IReadOnlyDictionary<string, int> s_noEntities = new Dictionary<string, int>();
+
+    private readonly AuditPayloadHasher _hasher;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="AuditChatClient"/> class.</summary>
+    /// <param name="innerClient">The client whose calls are recorded.</param>
+    /// <param name="auditLog">Where the records go.</param>
+    /// <param name="hmacKey">The key of the payload and identifier hashes (<c>AUDIT_HMAC_KEY</c>); keep it stable to compare hashes across restarts.</param>
+    /// <param name="timeProvider">The clock of the records' times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
+    public AuditChatClient(IChatClient innerClient, IAuditLog auditLog, byte[] hmacKey, TimeProvider? timeProvider = null)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(auditLog);
+        ArgumentNullException.ThrowIfNull(hmacKey);
+        if (hmacKey.Length == 0)
+        {
+            throw new ArgumentException("The audit HMAC key is empty; pass at least 32 random bytes (AUDIT_HMAC_KEY).", nameof(hmacKey));
+        }
+
+        AuditLog = auditLog;
+        _hasher = new AuditPayloadHasher(hmacKey);
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the log the records go to.</summary>
+    public IAuditLog AuditLog { get; }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
+        long started = _time.GetTimestamp();
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await AppendAsync(context, messages, options, started, ex, null).ConfigureAwait(false);
+            throw;
+        }
+
+        await AppendAsync(context, messages, options, started, null, "ok").ConfigureAwait(false);
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
+        long started = _time.GetTimestamp();
+        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        bool answered = false;
+        bool recorded = false;
+        bool completed = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (!answered && !cancellationToken.IsCancellationRequested)
+                {
+                    recorded = true;
+                    await AppendAsync(context, messages, options, started, ex, null).ConfigureAwait(false);
+                    throw;
+                }
+
+                answered = true;
+                yield return updates.Current;
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            try
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // A stream that produced anything is recorded when it ends, before it completes for the caller.
+                if (!recorded && (completed || answered))
+                {
+                    await AppendAsync(context, messages, options, started, null, completed ? "ok" : "failed after output").ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task AppendAsync(RouteCallContext context, IEnumerable<ChatMessage> messages, ChatOptions? options, long started, Exception? failure, string? outcome)
+    {
+        RequestProfile? stated = options.GetEaioProfile();
+        ResolvedRequestProfile? profile = context.Profile;
+        string? building = profile is not null ? profile.BuildingId : stated?.BuildingId;
+
+        // What left is what masking sent; a call masking refused sent nothing.
+        IEnumerable<ChatMessage>? sent = context.SentMessages ?? (failure is PrivacyViolationException ? null : messages);
+        CallCost? cost = context.Cost;
+        _ = await AuditLog.AppendAsync(
+            new AuditEntry
+            {
+                Timestamp = _time.GetUtcNow(),
+                RequestId = Guid.NewGuid().ToString("N"),
+                ConversationId = options?.ConversationId is { } conversation ? _hasher.Hash(conversation) : null,
+                TenantId = context.TenantId,
+                BuildingId = building is null ? null : _hasher.Hash(building),
+                Provider = context.Provider,
+                Model = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown",
+                Privacy = profile?.Privacy ?? stated?.Privacy ?? PrivacyLevel.Public,
+                Sensitivity = profile?.Sensitivity ?? stated?.Sensitivity ?? DataSensitivity.Public,
+                Reasons = context.Reasons,
+                EntityCounts = context.EntityCounts ?? s_noEntities,
+                PayloadHmac = sent is null ? "none: nothing was sent" : _hasher.Hash(sent),
+                InputTokens = cost?.InputTokens,
+                OutputTokens = cost?.OutputTokens,
+                CostUsd = cost?.Usd ?? 0m,
+                LatencyMs = _time.GetElapsedTime(started).TotalMilliseconds,
+                Outcome = outcome ?? (failure is PrivacyViolationException ? "blocked" : $"failed: {failure!.GetType().Name}"),
+            },
+            CancellationToken.None).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Cost governance for one provider: holds each call's worst case on a budget ledger before it is sent, sends the output
+/// limit it held for, and settles to the usage the provider reports (or, without usage, to what a cut stream used, else
+/// the worst case, flagged as estimated).
+/// </summary>
+/// <remarks>
+/// <para>
+/// A call that fails before it is answered has its hold released, except one cut by the time limit after it was sent:
+/// the provider may have billed its input, which is charged. A caller's cancellation releases the hold; a stream the
+/// caller stops reading is charged what it used.
+/// </para>
+/// <para>
+/// The cost is recorded on the call's <see cref="RouteCallContext"/> (for the audit record and the router's
+/// <see cref="RouteDecision"/>) and in the response's <see cref="ChatResponse.AdditionalProperties"/> under
+/// <see cref="CostPropertyKey"/>; for a stream, on the update that carries the usage.
+/// </para>
+/// </remarks>
+public sealed class BudgetChatClient : DelegatingChatClient
+{
+    /// <summary>The key of <see cref="ChatResponse.AdditionalProperties"/> the call's <see cref="CallCost"/> is stored under.</summary>
+    public const string CostPropertyKey = "eaio.cost";
+
+    private readonly BudgetGovernor _governor;
+    private int _defaultMaxOutputTokens = 1024;
+
+    /// <summary>Initializes a new instance of the <see cref="BudgetChatClient"/> class.</summary>
+    /// <param name="innerClient">The provider's client.</param>
+    /// <param name="ledger">The ledger the holds and costs go to.</param>
+    /// <param name="prices">The prices calls are charged at; <see cref="PriceCatalog.Default"/> when <see langword="null"/>.</param>
+    /// <param name="logger">Logs alerts and estimated costs; nothing is logged when <see langword="null"/>.</param>
+    /// <param name="budgetedTenants">The tenants with a budget of their own, the only ones named in metric tags (a tenant
+    /// id can be personal data, and a metrics backend must not get an unbounded number of series); others are "(other)".</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="ledger"/> is <see langword="null"/>.</exception>
+    public BudgetChatClient(IChatClient innerClient, IBudgetLedger ledger, PriceCatalog? prices = null, ILogger? logger = null, IEnumerable<string>? budgetedTenants = null)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        Ledger = ledger;
+        _governor = new BudgetGovernor(prices ?? PriceCatalog.Default, ledger, logger ?? NullLogger.Instance, OnAlert, budgetedTenants);
+    }
+
+    /// <summary>Gets the ledger the holds and costs go to.</summary>
+    public IBudgetLedger Ledger { get; }
+
+    /// <summary>Gets or sets the output limit sent and held for when a request names none (default 1024).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int DefaultMaxOutputTokens
+    {
+        get => _defaultMaxOutputTokens;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _defaultMaxOutputTokens = value;
+        }
+    }
+
+    /// <summary>Occurs once per tenant and period when spending reaches the ledger's alert threshold.</summary>
+    /// <remarks>Handlers run on the request's path after its cost was settled: keep them short; an exception is logged.</remarks>
+    public event EventHandler<BudgetAlertEventArgs>? BudgetAlertRaised;
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        (RouteCallContext context, ChatOptions sent, CallBudget budget) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, sent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            context.Cost = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
+            throw;
+        }
+        catch
+        {
+            // Cancelled by the caller before an answer: nothing is known to be billed.
+            await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+            throw;
+        }
+
+        CallCost cost = await _governor.SettleAsync(budget, response.Usage, null).ConfigureAwait(false);
+        context.Cost = cost;
+        (response.AdditionalProperties ??= [])[CostPropertyKey] = cost;
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        (RouteCallContext context, ChatOptions sent, CallBudget budget) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, sent, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        StringBuilder output = new();
+        CallBudget? held = budget; // null once the hold is released or charged before any update
+        bool started = false;
+        bool completed = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (!started && !cancellationToken.IsCancellationRequested)
+                {
+                    // Failed before any update: as a call that was not answered.
+                    held = null;
+                    context.Cost = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
+                    throw;
+                }
+                catch when (!started)
+                {
+                    held = null;
+                    await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+                    throw;
+                }
+
+                started = true;
+                ChatResponseUpdate update = updates.Current;
+                if (context.Cost is null && await SettleOnUsageAsync(update, budget, output).ConfigureAwait(false) is { } cost)
+                {
+                    context.Cost = cost;
+                    (update.AdditionalProperties ??= [])[CostPropertyKey] = cost;
+                }
+
+                yield return update;
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            try
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // Settled once: on its usage update, else here with what was used (broken off, stopped) or the worst case;
+                // a stream that fails to close is still charged.
+                if (held is not null && context.Cost is null)
+                {
+                    context.Cost = await _governor.SettleAsync(held, null, completed ? null : output.ToString()).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Holds the worst case and returns the options to send: the caller's, or a copy with the output limit held for.</summary>
+    private async ValueTask<(RouteCallContext Context, ChatOptions Sent, CallBudget Budget)> ReserveAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
+        if (options!.MaxOutputTokens is not { } limit)
+        {
+            // The limit the budget holds for is the one the provider is told, so the hold is a true worst case.
+            limit = context.DefaultMaxOutputTokens ?? DefaultMaxOutputTokens;
+            options = options.Clone();
+            options.MaxOutputTokens = limit;
+        }
+
+        string model = options.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId
+            ?? throw new InvalidOperationException($"The call to '{context.Provider}' names no model (ChatOptions.ModelId) and its client has no default: the budget cannot price it.");
+        CallBudget budget = await _governor.ReserveAsync(context.TenantId, context.Provider, model, messages, options, limit, cancellationToken).ConfigureAwait(false);
+        context.TokensHeld = budget.InputTokens + budget.MaxOutputTokens;
+        return (context, options, budget);
+    }
+
+    /// <summary>Settles on the update that carries the usage (the last one: usage is moved to the end of the stream);
+    /// collects the text before it, to count what a stream cut short used.</summary>
+    private async ValueTask<CallCost?> SettleOnUsageAsync(ChatResponseUpdate update, CallBudget budget, StringBuilder output)
+    {
+        foreach (AIContent content in update.Contents)
+        {
+            switch (content)
+            {
+                case UsageContent usage:
+                    return await _governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false);
+                case TextContent text:
+                    _ = output.Append(text.Text);
+                    break;
+                case TextReasoningContent reasoning:
+                    _ = output.Append(reasoning.Text);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private void OnAlert(BudgetStatus status) => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status));
+}

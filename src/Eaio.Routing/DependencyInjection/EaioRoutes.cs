@@ -1,0 +1,157 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The composition root of the router's routes: one <see cref="ChatClientBuilder"/> pipeline per provider that has a
+/// client, in the order the invariants fix (see <c>docs/design.md</c>). It owns the pipelines and the limiters they share.
+/// </summary>
+/// <remarks>
+/// From the outside in: the host's own middleware (<c>ConfigureEaioRoute</c>), the request log, then for external
+/// routes audit, pseudonymisation, budget, token rate limit and the egress guard; then every route's resilience (time
+/// limits, concurrency, request rate, circuit breaker, stream-end check), usage normalisation and the provider's option fixes.
+/// </remarks>
+internal sealed partial class EaioRoutes : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+    private readonly ILogger _logger;
+
+    public EaioRoutes(IServiceProvider services, EaioHybridChatOptions options)
+    {
+        TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger<HybridRouterChatClient>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        ProviderCatalog catalog = options.ResolveCatalog();
+        EaioRouteConfiguration[] hostMiddleware = [.. services.GetServices<EaioRouteConfiguration>()];
+        IAuditLog? audit = Audit(services, options);
+        byte[] auditKey = AuditChatClientBuilderExtensions.KeyOf(options);
+
+        // One concurrency limit per tier, shared by its providers: the local model's GPU and the host's outbound budget.
+        ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
+        ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
+        CancellationSourcePool timeouts = new(time);
+
+        Dictionary<string, IChatClient> pipelines = new(StringComparer.OrdinalIgnoreCase);
+        foreach (ProviderDescriptor provider in catalog.Providers)
+        {
+            if (services.GetKeyedService<IChatClient>(provider.Name) is not { } client)
+            {
+                continue;
+            }
+
+            bool isLocal = provider.Tier == ProviderTier.Local;
+            ChatClientBuilder builder = new(new BorrowedChatClient(client));
+            foreach (EaioRouteConfiguration configuration in hostMiddleware)
+            {
+                if (string.Equals(configuration.Provider, provider.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    configuration.Configure(builder);
+                }
+            }
+
+            builder.UseRequestLog();
+            if (!isLocal)
+            {
+                if (audit is not null)
+                {
+                    builder.UseAudit(audit, auditKey);
+                }
+
+                builder
+                    .UsePseudonymization()
+                    .UseBudget(configure: b => b.DefaultMaxOutputTokens = options.DefaultMaxOutputTokens)
+                    .UseTokenRateLimit(options.TokensPerMinute)
+                    .UseEgressGuard(provider.Name);
+            }
+
+            ProviderResilience resilience = new()
+            {
+                Provider = provider.Name,
+                FirstUpdateTimeout = isLocal ? options.LocalTimeout : options.ApiTimeout,
+                TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
+                TimeoutSetting = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
+                ConcurrencySetting = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
+                RequestRate = Own(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    SegmentsPerWindow = 6,
+                    QueueLimit = 0,
+                })),
+                RequestsPerMinute = options.RequestsPerMinute,
+                Concurrency = isLocal ? local : api,
+                Circuit = new ProviderCircuitBreaker(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout),
+                Time = time,
+                Timeouts = timeouts,
+            };
+            builder.Use(inner => new ProviderResilienceChatClient(inner, resilience)).UseUsageNormalization();
+            if (provider.Name is EaioProviders.DeepSeek or EaioProviders.Mistral)
+            {
+                builder.ConfigureOptions(ProviderClientFactory.UseMaxTokensField);
+            }
+
+            pipelines[provider.Name] = Own(builder.Build(services));
+        }
+
+        Pipelines = pipelines;
+    }
+
+    /// <summary>Gets each provider's pipeline by name.</summary>
+    public IReadOnlyDictionary<string, IChatClient> Pipelines { get; }
+
+    public void Dispose()
+    {
+        foreach (IDisposable owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private IAuditLog? Audit(IServiceProvider services, EaioHybridChatOptions options)
+    {
+        IAuditLog? audit = options.AuditAllApiCalls ? services.GetService<IAuditLog>() : null;
+        if (audit is null)
+        {
+            LogAuditOff();
+        }
+        else if (options.AuditHmacKey is null)
+        {
+            LogRandomHmacKey();
+        }
+
+        return audit;
+    }
+
+    /// <summary>A concurrency limit of <paramref name="permits"/> whose limiter holds one more permit for its lifetime.</summary>
+    /// <remarks>
+    /// A <see cref="ConcurrencyLimiter"/> reads the clock each time its last permit comes back, to report how long it has been
+    /// idle; nothing here reads that, and on a lightly loaded router it would cost every call a clock read. The held permit
+    /// keeps it from ever being idle. Disposing the limiter ends the lease with it.
+    /// </remarks>
+    private static ConcurrencyLimiter NeverIdleLimiter(int permits, int queued)
+    {
+        ConcurrencyLimiter limiter = new(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = permits < int.MaxValue ? permits + 1 : permits, // int.MaxValue is no limit either way
+            QueueLimit = queued,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        _ = limiter.AttemptAcquire();
+        return limiter;
+    }
+
+    private T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "AUDIT_ALL_API_CALLS is off or no audit log is registered: external calls are not audited.")]
+    private partial void LogAuditOff();
+
+    [LoggerMessage(LogLevel.Warning, "AUDIT_HMAC_KEY is not set: the audit log's payload hashes use a random key made at start-up and cannot be compared across restarts.")]
+    private partial void LogRandomHmacKey();
+}

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Logs every call to a provider for the optimisation report (<see cref="IRequestLog"/>) and measures it in the
+/// <c>eaio.*</c> metrics: outcome, latency, time to first update, tokens, cost, fallbacks and rate-limit use.
+/// </summary>
+/// <remarks>
+/// With no request log and no metrics listener it adds nothing to a call but a check. With a request log, every response
+/// and streamed update gets a <see cref="ChatResponse.ResponseId"/> (the provider's, or a new one), the key quality feedback
+/// is filed under (<see cref="IRequestLog.RecordFeedbackAsync"/>). The log is written in the background
+/// (<see cref="IRequestLog.Record"/> never waits), so a slow store cannot slow a call.
+/// </remarks>
+public sealed class RequestLogChatClient : DelegatingChatClient
+{
+    private readonly TimeProvider _time;
+    private ProviderResilienceChatClient? _resilience;
+    private bool _resilienceLooked;
+
+    /// <summary>Initializes a new instance of the <see cref="RequestLogChatClient"/> class.</summary>
+    /// <param name="innerClient">The client whose calls are logged.</param>
+    /// <param name="requestLog">The log; only metrics are recorded when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public RequestLogChatClient(IChatClient innerClient, IRequestLog? requestLog = null, TimeProvider? timeProvider = null)
+        : base(innerClient)
+    {
+        RequestLog = requestLog;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets the log, or <see langword="null"/> when only metrics are recorded.</summary>
+    public IRequestLog? RequestLog { get; }
+
+    /// <inheritdoc/>
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RequestLog is null && !EaioMetrics.RequestInstrumentsEnabled
+            ? base.GetResponseAsync(messages, options, cancellationToken)
+            : LogResponseAsync(messages, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RequestLog is null && !EaioMetrics.RequestInstrumentsEnabled
+            ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
+            : LogStreamAsync(messages, options, cancellationToken);
+
+    private async Task<ChatResponse> LogResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
+        long started = _time.GetTimestamp();
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Record(context, options, started, Failure(ex, cancellationToken), null, null, streamed: false);
+            throw;
+        }
+
+        if (RequestLog is not null)
+        {
+            response.ResponseId ??= NewId();
+        }
+
+        CallCost cost = context.Cost ?? BudgetGovernor.Free(response.Usage);
+        Record(context, options, started, new(RequestOutcome.Succeeded, null), cost, null, streamed: false, response.ResponseId);
+        return response;
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> LogStreamAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
+        long started = _time.GetTimestamp();
+        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        TimeSpan? firstUpdate = null;
+        string? responseId = null;
+        CallCost? usageCost = null;
+        (RequestOutcome Outcome, string? ErrorType)? ended = null;
+        bool awaitingProvider = false; // set while the provider is awaited: a stream that ends early then failed there
+        try
+        {
+            while (true)
+            {
+                awaitingProvider = true;
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (firstUpdate is null)
+                {
+                    ended = Failure(ex, cancellationToken);
+                    throw;
+                }
+
+                awaitingProvider = false;
+                firstUpdate ??= _time.GetElapsedTime(started);
+                ChatResponseUpdate update = updates.Current;
+                if (RequestLog is not null)
+                {
+                    responseId ??= update.ResponseId ?? NewId();
+                    update.ResponseId ??= responseId;
+                }
+
+                usageCost ??= UsageOf(update);
+                yield return update;
+            }
+
+            awaitingProvider = false;
+            ended = (RequestOutcome.Succeeded, null);
+        }
+        finally
+        {
+            await updates.DisposeAsync().ConfigureAwait(false);
+            ended ??= awaitingProvider && !cancellationToken.IsCancellationRequested
+                ? (RequestOutcome.Failed, "stream failed after output")
+                : (RequestOutcome.Cancelled, null);
+            Record(context, options, started, ended.Value, context.Cost ?? usageCost, firstUpdate, streamed: true, responseId);
+        }
+    }
+
+    private static CallCost? UsageOf(ChatResponseUpdate update)
+    {
+        foreach (AIContent content in update.Contents)
+        {
+            if (content is UsageContent usage)
+            {
+                return BudgetGovernor.Free(usage.Details);
+            }
+        }
+
+        return null;
+    }
+
+    private static (RequestOutcome, string?) Failure(Exception ex, CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested && ex is OperationCanceledException
+            ? (RequestOutcome.Cancelled, nameof(OperationCanceledException))
+            : (OutcomeOf(ex), ex.GetType().Name);
+
+    /// <summary>Counts an attempt in the metrics and queues it for the request log; never waits and never throws for the log.</summary>
+    private void Record(
+        RouteCallContext context, ChatOptions? options, long started, (RequestOutcome Outcome, string? ErrorType) result, CallCost? cost, TimeSpan? firstUpdate, bool streamed, string? responseId = null)
+    {
+        TimeSpan elapsed = _time.GetElapsedTime(started);
+        string model = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        PrivacyLevel privacy = context.Profile?.Privacy ?? options.GetEaioProfile()?.Privacy ?? PrivacyLevel.Public;
+        double? utilization = RequestLog is not null || EaioMetrics.RateLimitUtilization.Enabled ? Resilience()?.RequestRateUtilization : null;
+        if (EaioMetrics.RequestInstrumentsEnabled)
+        {
+            Measure(context, model, privacy, result, cost, elapsed, firstUpdate, utilization);
+        }
+
+        if (result.ErrorType == nameof(PrivacyViolationException))
+        {
+            EaioMetrics.PrivacyBlocks.Add(1, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, context.Provider));
+        }
+
+        RequestLog?.Record(new RequestLogEntry
+        {
+            RequestId = context.RequestId ?? NewId(),
+            ResponseId = responseId,
+            Timestamp = _time.GetUtcNow() - elapsed,
+            Provider = context.Provider,
+            Model = model,
+            Tier = context.Tier,
+            Privacy = privacy,
+            Complexity = context.Profile?.Complexity ?? 0,
+            Outcome = result.Outcome,
+            ErrorType = result.ErrorType,
+            LatencyMs = elapsed.TotalMilliseconds,
+            TimeToFirstTokenMs = firstUpdate?.TotalMilliseconds,
+            InputTokens = cost?.InputTokens ?? 0,
+            OutputTokens = cost?.OutputTokens ?? 0,
+            CostUsd = cost?.Usd ?? 0m,
+            Fallbacks = context.Fallbacks,
+            RateLimitUtilization = utilization,
+            Streamed = streamed,
+        });
+    }
+
+    /// <summary>The resilience layer below, whose request rate limit gives the utilisation; looked up once.</summary>
+    private ProviderResilienceChatClient? Resilience()
+    {
+        if (!_resilienceLooked)
+        {
+            _resilience = InnerClient.GetService<ProviderResilienceChatClient>();
+            _resilienceLooked = true;
+        }
+
+        return _resilience;
+    }
+
+    private static void Measure(
+        RouteCallContext context, string model, PrivacyLevel privacy, (RequestOutcome Outcome, string? ErrorType) result, CallCost? cost, TimeSpan elapsed, TimeSpan? firstUpdate, double? utilization)
+    {
+        TagList tags = new()
+        {
+            { "gen_ai.operation.name", "chat" },
+            { EaioMetrics.ProviderTag, context.Provider },
+            { EaioMetrics.ModelTag, model },
+            { EaioMetrics.PrivacyTag, EaioMetrics.PrivacyValue(privacy) },
+        };
+        if (result.ErrorType is { } errorType)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        EaioMetrics.OperationDuration.Record(elapsed.TotalSeconds, tags);
+        TagList counted = tags;
+        counted.Add("eaio.outcome", OutcomeValue(result.Outcome));
+        EaioMetrics.Requests.Add(1, counted);
+        if (cost is { } c)
+        {
+            TagList input = tags;
+            input.Add("gen_ai.token.type", "input");
+            EaioMetrics.TokenUsage.Record(c.InputTokens, input);
+            TagList output = tags;
+            output.Add("gen_ai.token.type", "output");
+            EaioMetrics.TokenUsage.Record(c.OutputTokens, output);
+        }
+
+        if (firstUpdate is { } first)
+        {
+            EaioMetrics.TimeToFirstToken.Record(first.TotalSeconds, tags);
+        }
+
+        if (result.Outcome == RequestOutcome.Succeeded && context.Fallbacks > 0)
+        {
+            EaioMetrics.Fallbacks.Add(context.Fallbacks, tags);
+        }
+
+        if (utilization is { } share)
+        {
+            EaioMetrics.RateLimitUtilization.Record(share, new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, context.Provider));
+        }
+    }
+
+    /// <summary>Who is at fault: the router refusing (blocked), the provider not answering (unavailable), or its answer (failed).</summary>
+    internal static RequestOutcome OutcomeOf(Exception ex) => ex switch
+    {
+        PrivacyViolationException or BudgetExceededException => RequestOutcome.Blocked,
+        ProviderUnavailableException or HttpRequestException or TimeoutException or OperationCanceledException => RequestOutcome.Unavailable,
+        _ => RequestOutcome.Failed,
+    };
+
+    private static string OutcomeValue(RequestOutcome outcome) => outcome switch
+    {
+        RequestOutcome.Succeeded => "succeeded",
+        RequestOutcome.Failed => "failed",
+        RequestOutcome.Unavailable => "unavailable",
+        RequestOutcome.Blocked => "blocked",
+        _ => "cancelled",
+    };
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
