@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the EAIO hybrid router as the host's <see cref="IChatClient"/>.</summary>
-public static class EaioHybridChatServiceCollectionExtensions
+public static partial class EaioHybridChatServiceCollectionExtensions
 {
     /// <summary>The prefix of the named <see cref="HttpClient"/>s the provider clients use (for example <c>Eaio.ollama</c>); add handlers to them with <c>AddHttpClient</c>.</summary>
     public const string HttpClientPrefix = "Eaio.";
@@ -121,20 +121,33 @@ public static class EaioHybridChatServiceCollectionExtensions
             }
 
             services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            if (name == EaioProviders.Anthropic)
+            {
+                // Anthropic's SDK is in Eaio.Routing.Anthropic: until AddEaioAnthropic replaces this stand-in (before or after
+                // this call), the provider stays out of plans with a reason that says what to add, not "not set".
+                services.TryAddKeyedSingleton<IChatClient>(name, UnregisteredProviderChatClient.ForAnthropic(provider.KeySetting));
+                continue;
+            }
+
             string model = provider.ModelFor(ModelTask.General).Id;
-            services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) => name == EaioProviders.Anthropic
-                ? ProviderClientFactory.CreateAnthropic(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout)
-                : ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
+            services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) =>
+                ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
         }
 
         services.TryAddSingleton(sp =>
         {
             Dictionary<string, IChatClient> clients = new(StringComparer.OrdinalIgnoreCase);
+            ILoggerFactory? loggerFactory = sp.GetService<ILoggerFactory>();
             foreach (ProviderDescriptor provider in catalog.Providers)
             {
                 if (sp.GetKeyedService<IChatClient>(provider.Name) is { } client)
                 {
                     clients[provider.Name] = client;
+                    if (client is UnregisteredProviderChatClient standIn && loggerFactory is not null)
+                    {
+                        // Once: the router is a singleton. The key was set on purpose, so a silent absence would be a surprise.
+                        LogProviderNotRegistered(loggerFactory.CreateLogger<HybridRouterChatClient>(), standIn.Reason);
+                    }
                 }
             }
 
@@ -143,7 +156,7 @@ public static class EaioHybridChatServiceCollectionExtensions
                 clients,
                 sp.GetService<TimeProvider>(),
                 sp.GetService<IBudgetLedger>(),
-                sp.GetService<ILoggerFactory>(),
+                loggerFactory,
                 sp.GetServices<ISensitiveDataDetector>(),
                 sp.GetService<IAuditLog>(),
                 sp.GetService<IPseudonymVault>(),
@@ -154,6 +167,10 @@ public static class EaioHybridChatServiceCollectionExtensions
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }
 
-    private static HttpClient HttpClientFor(IServiceProvider services, string provider) =>
+    /// <summary>The named <see cref="HttpClient"/> of <paramref name="provider"/>, registered with no timeout of its own.</summary>
+    internal static HttpClient HttpClientFor(IServiceProvider services, string provider) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientPrefix + provider);
+
+    [LoggerMessage(LogLevel.Warning, "{Reason}; the provider is left out of every plan.")]
+    private static partial void LogProviderNotRegistered(ILogger logger, string reason);
 }

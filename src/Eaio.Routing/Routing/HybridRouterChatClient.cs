@@ -129,9 +129,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
             ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout);
-            if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
+            if (!providerClients.TryGetValue(provider.Name, out IChatClient? client) || client is UnregisteredProviderChatClient)
             {
-                routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
+                routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, (client as UnregisteredProviderChatClient)?.Reason ?? $"{provider.KeySetting ?? "its client"} is not set");
                 continue;
             }
 
