@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using NSubstitute;
@@ -50,6 +51,30 @@ public sealed class EaioAnthropicServiceCollectionExtensionsTests
                 logs.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message),
                 Has.Exactly(1).EqualTo(NotRegistered + "; the provider is left out of every plan."));
         });
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task The_health_check_of_Anthropic_fails_with_the_same_reason_until_the_package_is_registered(bool registered)
+    {
+        ServiceCollection services = new();
+        services.AddEaioHybridChat(o =>
+        {
+            o.Anthropic.ApiKey = "sk-ant-test";
+            o.DataDirectory = TestDataDirectory.Path;
+        });
+        if (registered)
+        {
+            services.AddEaioAnthropic();
+        }
+
+        services.AddHealthChecks().AddEaioHealthChecks();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        HealthReportEntry anthropic = (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == "eaio-anthropic")).Entries["eaio-anthropic"];
+
+        Assert.That(anthropic.Status, Is.EqualTo(registered ? HealthStatus.Healthy : HealthStatus.Unhealthy));
+        Assert.That(anthropic.Description, registered ? Is.EqualTo("API key set") : Is.EqualTo(NotRegistered));
     }
 
     [TestCase(false)]
