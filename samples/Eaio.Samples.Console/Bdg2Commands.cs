@@ -134,6 +134,7 @@ internal static class Bdg2Commands
         // The tools run above the router, so every tool result is in the messages the router profiles; the metadata's
         // building ids, sites and coordinates are found in prompts too.
         services.AddEaioHybridChat(configuration.GetSection("Eaio")).UseFunctionInvocation();
+        services.AddEaioAnthropic();
         services.AddSingleton<ISensitiveDataDetector>(new BuildingRegistryDetector(dataset.Metadata.ToBuildingRegistry()));
         await using ServiceProvider provider = services.BuildServiceProvider();
         IChatClient chat = provider.GetRequiredService<IChatClient>();

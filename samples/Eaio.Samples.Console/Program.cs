@@ -28,6 +28,7 @@ ServiceCollection services = new();
 try
 {
     services.AddEaioHybridChat(configuration.GetSection("Eaio"));
+    services.AddEaioAnthropic();
     services.AddHealthChecks().AddEaioHealthChecks();
 }
 catch (EaioConfigurationException ex)

@@ -44,6 +44,7 @@ internal static class GatewayApp
         GatewayKeyStore keys = GatewayKeyStore.Load(builder.Configuration.GetSection("Gateway:Keys"));
         builder.Services.AddSingleton(keys);
         builder.Services.AddEaioHybridChat(RouterConfiguration(builder.Configuration.GetSection("Eaio"), keys));
+        builder.Services.AddEaioAnthropic();
         builder.Services.AddSingleton(sp =>
         {
             HybridRouterChatClient router = sp.GetRequiredService<IChatClient>().GetService<HybridRouterChatClient>()

@@ -1,4 +1,5 @@
 using Eaio.Routing;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -57,7 +58,10 @@ public static class EaioHealthChecksBuilderExtensions
                     // The router attaches its circuit breakers to the monitor when it is made; a probe before the first chat
                     // request makes it here, so the circuit state is always reported.
                     _ = sp.GetService<HybridRouterChatClient>();
-                    return new EaioProviderHealthCheck(sp.GetRequiredService<ProviderHealthMonitor>(), name);
+                    return new EaioProviderHealthCheck(
+                        sp.GetRequiredService<ProviderHealthMonitor>(),
+                        name,
+                        (sp.GetKeyedService<IChatClient>(name) as UnregisteredProviderChatClient)?.Reason);
                 },
                 failureStatus: null,
                 tags: [Tag]));

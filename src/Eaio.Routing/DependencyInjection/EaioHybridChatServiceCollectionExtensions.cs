@@ -121,10 +121,17 @@ public static class EaioHybridChatServiceCollectionExtensions
             }
 
             services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            if (name == EaioProviders.Anthropic)
+            {
+                // Anthropic's SDK is in Eaio.Routing.Anthropic: until AddEaioAnthropic replaces this stand-in (before or after
+                // this call), the provider stays out of plans with a reason that says what to add, not "not set".
+                services.TryAddKeyedSingleton<IChatClient>(name, UnregisteredProviderChatClient.ForAnthropic(provider.KeySetting));
+                continue;
+            }
+
             string model = provider.ModelFor(ModelTask.General).Id;
-            services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) => name == EaioProviders.Anthropic
-                ? ProviderClientFactory.CreateAnthropic(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout)
-                : ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
+            services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) =>
+                ProviderClientFactory.CreateOpenAICompatible(settings, model, HttpClientFor(sp, name), options.ApiTotalTimeout));
         }
 
         // The routes are built when the router is first resolved, so keyed clients and route middleware registered after
@@ -143,6 +150,7 @@ public static class EaioHybridChatServiceCollectionExtensions
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }
 
-    private static HttpClient HttpClientFor(IServiceProvider services, string provider) =>
+    /// <summary>The named <see cref="HttpClient"/> of <paramref name="provider"/>, registered with no timeout of its own.</summary>
+    internal static HttpClient HttpClientFor(IServiceProvider services, string provider) =>
         services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientPrefix + provider);
 }

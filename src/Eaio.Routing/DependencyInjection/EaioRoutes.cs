@@ -41,6 +41,14 @@ internal sealed partial class EaioRoutes : IDisposable
                 continue;
             }
 
+            if (client is UnregisteredProviderChatClient standIn)
+            {
+                // The key was set on purpose, so a silent absence would surprise: the route table reads the reason from it.
+                LogProviderNotRegistered(standIn.Reason);
+                pipelines[provider.Name] = standIn;
+                continue;
+            }
+
             bool isLocal = provider.Tier == ProviderTier.Local;
             ChatClientBuilder builder = new(new BorrowedChatClient(client));
             foreach (EaioRouteConfiguration configuration in hostMiddleware)
@@ -148,6 +156,9 @@ internal sealed partial class EaioRoutes : IDisposable
         _owned.Add(disposable);
         return disposable;
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Reason}; the provider is left out of every plan.")]
+    private partial void LogProviderNotRegistered(string reason);
 
     [LoggerMessage(LogLevel.Warning, "AUDIT_ALL_API_CALLS is off or no audit log is registered: external calls are not audited.")]
     private partial void LogAuditOff();

@@ -3,10 +3,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Eaio.Routing;
 
 /// <summary>One provider's <see cref="IHealthCheck"/>: reads the monitor's cached snapshot, so a health probe never waits on a provider.</summary>
-internal sealed class EaioProviderHealthCheck(ProviderHealthMonitor monitor, string provider) : IHealthCheck
+/// <param name="monitor">The monitor whose snapshot is read.</param>
+/// <param name="provider">The provider's name.</param>
+/// <param name="unregisteredReason">Why the provider is out of plans although its key is set (its package is not registered);
+/// the key alone would otherwise report it healthy.</param>
+internal sealed class EaioProviderHealthCheck(ProviderHealthMonitor monitor, string provider, string? unregisteredReason = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (unregisteredReason is not null)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, unregisteredReason);
+        }
+
         IReadOnlyList<ProviderHealth> snapshot = await monitor.GetHealthAsync(cancellationToken).ConfigureAwait(false);
         ProviderHealth? health = snapshot.FirstOrDefault(h => string.Equals(h.Provider, provider, StringComparison.OrdinalIgnoreCase));
         if (health is null)

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Anthropic;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OllamaSharp.Models.Chat;
@@ -53,21 +52,6 @@ internal static class ProviderClientFactory
 
         return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIChatClient();
     }
-
-    /// <summary>
-    /// The Anthropic client through its official SDK, retries off. Its own timeout is set to the router's total limit, as for the
-    /// OpenAI-compatible clients: left unset, the SDK cuts a non-streaming call after 30 seconds (600 streaming), well inside
-    /// <c>API_TOTAL_TIMEOUT_SEC</c>.
-    /// </summary>
-    public static IChatClient CreateAnthropic(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout) =>
-        new AnthropicClient
-        {
-            ApiKey = options.ApiKey!,
-            BaseUrl = options.BaseUrl!.ToString().TrimEnd('/'),
-            MaxRetries = 0,
-            Timeout = networkTimeout,
-            HttpClient = httpClient,
-        }.AsIChatClient(defaultModel);
 
     /// <summary>DeepSeek ignores <c>max_completion_tokens</c>, which is what the OpenAI SDK sends for <see cref="ChatOptions.MaxOutputTokens"/>;
     /// only <c>max_tokens</c> limits its output, so the limit is moved there.</summary>

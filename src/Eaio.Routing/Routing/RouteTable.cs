@@ -22,9 +22,10 @@ internal sealed class RouteTable
         Dictionary<string, Route> byName = new(StringComparer.OrdinalIgnoreCase);
         foreach (ProviderDescriptor provider in catalog.Providers)
         {
-            if (!pipelines.TryGetValue(provider.Name, out IChatClient? pipeline))
+            if (!pipelines.TryGetValue(provider.Name, out IChatClient? pipeline) || pipeline is UnregisteredProviderChatClient)
             {
-                byName[provider.Name] = new Route(provider, null, null, $"{provider.KeySetting ?? "its client"} is not set");
+                string reason = (pipeline as UnregisteredProviderChatClient)?.Reason ?? $"{provider.KeySetting ?? "its client"} is not set";
+                byName[provider.Name] = new Route(provider, null, null, reason);
                 continue;
             }
 

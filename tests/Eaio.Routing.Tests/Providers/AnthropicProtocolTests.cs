@@ -11,7 +11,7 @@ namespace Eaio.Routing.Tests;
 
 /// <summary>
 /// Drives the official Anthropic SDK client (<c>AnthropicClient.AsIChatClient</c>, configured as
-/// <see cref="ProviderClientFactory.CreateAnthropic"/> configures it: retries off, caller's <see cref="HttpClient"/>)
+/// <see cref="AnthropicChatClientFactory.Create"/> configures it: retries off, caller's <see cref="HttpClient"/>)
 /// against <see cref="LoopbackAnthropicServer"/>, pinning down what it sends and how each fault surfaces.
 /// </summary>
 [TestFixture]
@@ -158,7 +158,7 @@ public sealed class AnthropicProtocolTests : ProtocolTestFixture
     }
 
     [Test]
-    public async Task The_SDK_default_timeout_is_30s_non_streaming_and_600s_streaming_so_CreateAnthropic_sets_the_total_limit()
+    public async Task The_SDK_default_timeout_is_30s_non_streaming_and_600s_streaming_so_the_factory_sets_the_total_limit()
     {
         await using var server = await LoopbackAnthropicServer.StartAsync();
 
@@ -168,7 +168,7 @@ public sealed class AnthropicProtocolTests : ProtocolTestFixture
         await CallAsync(Claude(server, timeout: TimeSpan.FromSeconds(300)), stream: true);
 
         // Unset, the SDK would cut a non-streaming call after 30 s, inside the router's API_TOTAL_TIMEOUT_SEC (300 s by default);
-        // CreateAnthropic therefore passes the router's total limit, which the SDK then uses for both.
+        // AnthropicChatClientFactory.Create therefore passes the router's total limit, which the SDK then uses for both.
         Assert.That(server.Requests.Select(r => r.Headers["x-stainless-timeout"]), Is.EqualTo(new[] { "30", "600", "300", "300" }));
     }
 
@@ -219,7 +219,7 @@ public sealed class AnthropicProtocolTests : ProtocolTestFixture
         var response = await SdkDefaults(server).GetResponseAsync(s_messages, null, Ct);
 
         Assert.That(response.Text, Is.EqualTo("Hello from loopback Anthropic."));
-        Assert.That(server.ChatRequestCount, Is.EqualTo(3), "why CreateAnthropic sets MaxRetries = 0: failover is the retry");
+        Assert.That(server.ChatRequestCount, Is.EqualTo(3), "why AnthropicChatClientFactory.Create sets MaxRetries = 0: failover is the retry");
         Assert.That(server.Requests.Select(r => r.Headers["x-stainless-retry-count"]), Is.EqualTo(new[] { "0", "1", "2" }));
     }
 
@@ -427,14 +427,14 @@ public sealed class AnthropicProtocolTests : ProtocolTestFixture
 
     // ---------------------------------------------------------------- helpers
 
-    /// <summary>The client exactly as the router wires it (<see cref="ProviderClientFactory.CreateAnthropic"/>).</summary>
+    /// <summary>The client exactly as the router wires it (<see cref="AnthropicChatClientFactory.Create"/>).</summary>
     private IChatClient Claude(LoopbackAnthropicServer server, string model = Haiku, TimeSpan? timeout = null) =>
         Claude(server.BaseUri, model, timeout);
 
     private IChatClient Claude(Uri baseUri, string model = Haiku, TimeSpan? timeout = null)
     {
         var options = new ExternalProviderOptions { ApiKey = "sk-ant-loopback", BaseUrl = baseUri };
-        var chat = ProviderClientFactory.CreateAnthropic(options, model, Http(), timeout ?? TimeSpan.FromSeconds(15));
+        var chat = AnthropicChatClientFactory.Create(options, model, Http(), timeout ?? TimeSpan.FromSeconds(15));
         Track(chat);
         return chat;
     }

@@ -46,6 +46,24 @@ public sealed class AnthropicRoutingTests
 
     [TestCase(false)]
     [TestCase(true)]
+    public async Task AddEaioAnthropic_before_or_after_AddEaioHybridChat_sends_to_the_loopback_server(bool anthropicFirst)
+    {
+        await using Harness h = await Harness.StartAsync(anthropicFirst);
+        h.Anthropic.Enqueue(LoopbackReply.Text("Either order.", 5, 2));
+
+        ChatResponse response = await AskAsync(h, streaming: false, p => p.Privacy = PrivacyLevel.Public);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Text, Is.EqualTo("Either order."));
+            Assert.That(response.GetRouteDecision()!.Provider, Is.EqualTo(EaioProviders.Anthropic));
+            Assert.That(h.Services.GetKeyedService<IChatClient>(EaioProviders.Anthropic), Is.Not.TypeOf<UnregisteredProviderChatClient>());
+            Assert.That(h.Anthropic.ChatRequestCount, Is.EqualTo(1));
+        });
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
     public async Task A_complex_public_question_goes_to_claude_3_5_sonnet(bool streaming)
     {
         await using Harness h = await Harness.StartAsync();
@@ -174,7 +192,8 @@ public sealed class AnthropicRoutingTests
 
         public IChatClient Chat { get; }
 
-        public static async Task<Harness> StartAsync()
+        /// <summary>Starts the servers and the router; <c>AddEaioAnthropic</c> comes after <c>AddEaioHybridChat</c> unless <paramref name="anthropicFirst"/>.</summary>
+        public static async Task<Harness> StartAsync(bool anthropicFirst = false)
         {
             LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(defaultReply: LoopbackReply.Text("Local answer.", 12, 3));
             LoopbackAnthropicServer anthropic = await LoopbackAnthropicServer.StartAsync(LoopbackReply.Text("Anthropic answer.", 11, 3));
@@ -182,6 +201,11 @@ public sealed class AnthropicRoutingTests
 
             // An in-memory audit log: tests never write into the user's data folder.
             collection.AddSingleton<IAuditLog>(new InMemoryAuditLog());
+            if (anthropicFirst)
+            {
+                collection.AddEaioAnthropic();
+            }
+
             collection.AddEaioHybridChat(o =>
             {
                 o.Ollama.BaseUrl = ollama.BaseUri;
@@ -191,6 +215,11 @@ public sealed class AnthropicRoutingTests
                 o.LocalTimeout = TimeSpan.FromSeconds(5);
                 o.ApiTimeout = TimeSpan.FromSeconds(5);
             });
+            if (!anthropicFirst)
+            {
+                collection.AddEaioAnthropic();
+            }
+
             return new Harness(ollama, anthropic, collection.BuildServiceProvider());
         }
 
