@@ -253,7 +253,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             Cost = attempt.Context?.Cost ?? BudgetGovernor.Free(response.Usage),
         };
         (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
-        Complete(activity, plan, decision);
+        RouteDecisionStamp.Complete(activity, plan, decision);
         LogRouted(planned.Provider, planned.Model, all.Count);
         return response;
     }
@@ -320,15 +320,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 foreach (ChatResponseUpdate update in held ?? [])
                 {
-                    yield return Stamp(update, ref decision, attempt.Context);
+                    yield return RouteDecisionStamp.Stamp(update, ref decision, attempt.Context);
                 }
 
                 if (hasMore)
                 {
-                    yield return Stamp(updates.Current, ref decision, attempt.Context);
+                    yield return RouteDecisionStamp.Stamp(updates.Current, ref decision, attempt.Context);
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
-                        yield return Stamp(updates.Current, ref decision, attempt.Context);
+                        yield return RouteDecisionStamp.Stamp(updates.Current, ref decision, attempt.Context);
                     }
                 }
 
@@ -339,7 +339,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 if (completed)
                 {
-                    Complete(activity, plan, decision with { Cost = attempt.Context?.Cost ?? decision.Cost });
+                    RouteDecisionStamp.Complete(activity, plan, decision with { Cost = attempt.Context?.Cost ?? decision.Cost });
                 }
                 else
                 {
@@ -469,32 +469,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
         return profile;
     }
 
-    /// <summary>Gives the update the route decision, with the call's cost once it is known (the usage update).</summary>
-    private static ChatResponseUpdate Stamp(ChatResponseUpdate update, ref RouteDecision decision, RouteCallContext? context)
-    {
-        if (decision.Cost is null && (context?.Cost ?? UsageCost(update)) is { } cost)
-        {
-            decision = decision with { Cost = cost };
-        }
-
-        (update.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
-        return update;
-    }
-
-    /// <summary>The cost of a local update that carries usage: nothing, with its tokens.</summary>
-    private static CallCost? UsageCost(ChatResponseUpdate update)
-    {
-        foreach (AIContent content in update.Contents)
-        {
-            if (content is UsageContent usage)
-            {
-                return BudgetGovernor.Free(usage.Details);
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
     private static RouteAttempt SkippedAfterBlock(PlannedRoute planned) =>
         new(planned.Provider, planned.Model, TimeSpan.Zero, null, nameof(PrivacyViolationException), "skipped: an earlier external route was blocked by the egress guard, so only local routes remain");
@@ -521,28 +495,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
 #pragma warning restore CA1031
         {
             LogStreamDisposeFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        }
-    }
-
-    /// <summary>Names the span after the semantic conventions (<c>chat {model}</c>) and tags what served the request.</summary>
-    private static void Complete(Activity? activity, RoutePlan plan, RouteDecision decision)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.DisplayName = "chat " + decision.Model;
-        activity.SetTag("gen_ai.operation.name", "chat");
-        activity.SetTag(EaioMetrics.ProviderTag, decision.Provider);
-        activity.SetTag(EaioMetrics.ModelTag, decision.Model);
-        activity.SetTag(EaioMetrics.PrivacyTag, EaioMetrics.PrivacyValue(plan.Profile.Privacy));
-        activity.SetTag("eaio.fallbacks", decision.Fallbacks);
-        if (decision.Cost is { } cost)
-        {
-            activity.SetTag("gen_ai.usage.input_tokens", cost.InputTokens);
-            activity.SetTag("gen_ai.usage.output_tokens", cost.OutputTokens);
-            activity.SetTag("eaio.cost.usd", (double)cost.Usd);
         }
     }
 
