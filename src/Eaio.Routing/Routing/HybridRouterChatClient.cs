@@ -123,12 +123,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
         ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
 
-        CancellationSourcePool timeouts = new(_time);
         Dictionary<string, ProviderRoute> routes = new(StringComparer.OrdinalIgnoreCase);
         foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
-            ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout);
+            ProviderCircuitStateProvider circuit = new();
             if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
             {
                 routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
@@ -142,28 +141,31 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 SegmentsPerWindow = 6,
                 QueueLimit = 0,
             }));
-            ProviderResilience resilience = new()
+            ProviderResilienceOptions resilience = new()
             {
-                Provider = provider.Name,
+                ProviderName = provider.Name,
                 FirstUpdateTimeout = isLocal ? options.LocalTimeout : options.ApiTimeout,
                 TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
-                TimeoutSetting = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
-                ConcurrencySetting = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
-                RequestRate = requestRate,
+                FirstUpdateTimeoutSettingName = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
+                TotalTimeoutSettingName = isLocal ? "LOCAL_TOTAL_TIMEOUT_SEC" : "API_TOTAL_TIMEOUT_SEC",
+                ConcurrencySettingName = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
+                QueueLimitSettingName = "MAX_QUEUED_REQUESTS",
+                RequestRateLimiter = requestRate,
                 RequestsPerMinute = options.RequestsPerMinute,
-                Concurrency = isLocal ? local : api,
-                Circuit = circuit,
-                Time = _time,
-                Timeouts = timeouts,
+                RequestsPerMinuteSettingName = "PROVIDER_REQUESTS_PER_MINUTE",
+                ConcurrencyLimiter = isLocal ? local : api,
+                CircuitMinimumThroughput = options.CircuitMinimumThroughput,
+                CircuitBreakDuration = options.CircuitBreakDuration,
+                CircuitStateProvider = circuit,
+                TimeProvider = _time,
             };
 
             // The router never disposes these wrappers: the provider clients belong to whoever passed them in.
-            ProviderResilienceChatClient guarded = new(new UsageNormalizingChatClient(client), resilience);
-            Action<ChatOptions>? configure = provider.Name switch
-            {
-                EaioProviders.DeepSeek or EaioProviders.Mistral => ProviderClientFactory.UseMaxTokensField,
-                _ => null,
-            };
+            IChatClient normalized = new UsageNormalizingChatClient(client);
+            ProviderResilienceChatClient guarded = new(
+                provider.Name is EaioProviders.DeepSeek or EaioProviders.Mistral ? new MaxTokensFieldChatClient(normalized) : normalized,
+                resilience);
+            Action<ChatOptions>? configure = null;
             RateLimiter? tokenRate = isLocal ? null : Own(new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = options.TokensPerMinute,
@@ -1309,7 +1311,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,
         ProviderResilienceChatClient? Client,
-        ProviderCircuitBreaker Circuit,
+        ProviderCircuitStateProvider Circuit,
         Action<ChatOptions>? Configure,
         string? MissingReason)
     {
