@@ -1,9 +1,6 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using NUnit.Framework;
-using OpenAI;
 using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
 
 namespace Eaio.Routing.Tests;
@@ -12,17 +9,13 @@ namespace Eaio.Routing.Tests;
 [CancelAfter(30_000)]
 public sealed class MaxTokensFieldChatClientTests
 {
-    private static IChatClient Sdk(LoopbackOpenAIServer server) =>
-        new OpenAI.Chat.ChatClient("deepseek-chat", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = server.BaseUri, RetryPolicy = new ClientRetryPolicy(0) })
-            .AsIChatClient();
-
     [TestCase(false)]
     [TestCase(true)]
     public async Task The_output_limit_goes_out_as_max_tokens_and_the_callers_options_are_unchanged(bool streaming)
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         MaxTokensFieldChatClient? created = null;
-        using IChatClient client = new ChatClientBuilder(Sdk(server)).UseMaxTokensField(c => created = c).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("deepseek-chat")).UseMaxTokensField(c => created = c).Build();
         ChatOptions options = new() { MaxOutputTokens = 77, Temperature = 0.5f };
 
         ChatResponse response = streaming
@@ -43,7 +36,7 @@ public sealed class MaxTokensFieldChatClientTests
     public async Task The_callers_own_raw_representation_is_kept()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
-        using IChatClient client = new ChatClientBuilder(Sdk(server)).UseMaxTokensField().Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("deepseek-chat")).UseMaxTokensField().Build();
         ChatOptions options = new() { MaxOutputTokens = 12, RawRepresentationFactory = _ => new ChatCompletionOptions { EndUserId = "tenant-7" } };
 
         await client.GetResponseAsync("q", options);
@@ -57,7 +50,7 @@ public sealed class MaxTokensFieldChatClientTests
     public async Task A_call_without_a_limit_passes_through_untouched()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
-        using IChatClient client = new ChatClientBuilder(Sdk(server)).UseMaxTokensField().Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("deepseek-chat")).UseMaxTokensField().Build();
 
         await client.GetResponseAsync("q", new ChatOptions { Temperature = 0.1f });
 

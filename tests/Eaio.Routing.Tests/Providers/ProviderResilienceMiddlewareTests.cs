@@ -1,11 +1,9 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
-using OpenAI;
 
 namespace Eaio.Routing.Tests;
 
@@ -16,10 +14,6 @@ namespace Eaio.Routing.Tests;
 [CancelAfter(30_000)]
 public sealed class ProviderResilienceMiddlewareTests
 {
-    private static IChatClient Sdk(LoopbackOpenAIServer server) =>
-        new OpenAI.Chat.ChatClient("gpt-test", new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = server.BaseUri, RetryPolicy = new ClientRetryPolicy(0) })
-            .AsIChatClient();
-
     private static (ChatOptions Options, RouteCallContext Context) WithContext()
     {
         RouteCallContext context = new("openai", ProviderTier.External);
@@ -31,7 +25,7 @@ public sealed class ProviderResilienceMiddlewareTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         server.Enqueue(LoopbackReply.Delay(TimeSpan.FromSeconds(10), LoopbackReply.Text("late", 3, 1)));
-        using IChatClient client = new ChatClientBuilder(Sdk(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient())
             .UseProviderResilience(new ProviderResilienceOptions
             {
                 FirstUpdateTimeout = TimeSpan.FromMilliseconds(300),
@@ -50,7 +44,7 @@ public sealed class ProviderResilienceMiddlewareTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         server.Enqueue(LoopbackReply.DelayAfterFirstChunk(TimeSpan.FromSeconds(10), "Hello there world", 3, 3));
-        using IChatClient client = new ChatClientBuilder(Sdk(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient())
             .UseProviderResilience(new ProviderResilienceOptions { FirstUpdateTimeout = TimeSpan.FromMilliseconds(200), TotalTimeout = TimeSpan.FromMilliseconds(400) })
             .Build();
 
@@ -72,7 +66,7 @@ public sealed class ProviderResilienceMiddlewareTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         server.Enqueue(LoopbackReply.CutStreamBeforeFinal("Half an answer"));
-        using IChatClient client = new ChatClientBuilder(Sdk(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient())
             .UseProviderResilience(new ProviderResilienceOptions { ProviderName = "openai-eu" })
             .Build();
         (ChatOptions options, RouteCallContext context) = WithContext();
@@ -91,7 +85,7 @@ public sealed class ProviderResilienceMiddlewareTests
         FakeTimeProvider time = new(); // starts 2000-01-01; from the service provider, since the options name no clock
         await using ServiceProvider services = new ServiceCollection().AddSingleton<TimeProvider>(time).BuildServiceProvider();
         ProviderCircuitStateProvider circuit = new();
-        using IChatClient client = new ChatClientBuilder(Sdk(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient())
             .UseProviderResilience(new ProviderResilienceOptions { CircuitMinimumThroughput = 3, CircuitBreakDuration = TimeSpan.FromSeconds(30), CircuitStateProvider = circuit })
             .Build(services);
 
@@ -125,7 +119,7 @@ public sealed class ProviderResilienceMiddlewareTests
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         ProviderCircuitStateProvider circuit = new();
         Assert.Throws<InvalidOperationException>(() => circuit.Isolate(), "not bound to a client yet");
-        using IChatClient client = new ChatClientBuilder(Sdk(server)).UseProviderResilience(new ProviderResilienceOptions { CircuitStateProvider = circuit }).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient()).UseProviderResilience(new ProviderResilienceOptions { CircuitStateProvider = circuit }).Build();
 
         circuit.Isolate("maintenance window");
         Assert.That(circuit.CircuitState, Is.EqualTo(CircuitState.Isolated));
@@ -142,7 +136,7 @@ public sealed class ProviderResilienceMiddlewareTests
     public async Task ProviderAnswered_is_set_on_a_response_and_on_the_first_streamed_update_and_not_on_a_failure()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
-        using IChatClient client = new ChatClientBuilder(Sdk(server)).UseProviderResilience().Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient()).UseProviderResilience().Build();
 
         (ChatOptions whole, RouteCallContext wholeContext) = WithContext();
         await client.GetResponseAsync("q", whole);
@@ -178,7 +172,7 @@ public sealed class ProviderResilienceMiddlewareTests
             ConcurrencySettingName = "MAX_CONCURRENT_API",
             FirstUpdateTimeoutSettingName = "API_TIMEOUT_SEC",
         };
-        IChatClient client = new ChatClientBuilder(Sdk(server)).UseProviderResilience(options).Build();
+        IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient()).UseProviderResilience(options).Build();
 
         Task<ChatResponse> holding = client.GetResponseAsync("q");
         TimeoutException? waited = Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("q"));
@@ -197,7 +191,7 @@ public sealed class ProviderResilienceMiddlewareTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         ProviderResilienceChatClient? created = null;
-        using IChatClient client = new ChatClientBuilder(Sdk(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient())
             .UseProviderResilience(new ProviderResilienceOptions { RequestsPerMinute = 1 }, c => created = c)
             .Build();
 
