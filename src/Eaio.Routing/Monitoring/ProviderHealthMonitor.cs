@@ -27,7 +27,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer? _timer;
-    private Func<string, ProviderCircuitStateProvider?>? _circuits;
+    private Func<string, ProviderCircuitBreaker?>? _circuits;
     private readonly Lock _refreshGate = new();
     private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the one check in flight, shared by the timer and every waiting caller
     private volatile bool _disposed;
@@ -133,7 +133,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     }
 
     /// <summary>Lets the health report show the router's circuit states; called by the router that plans with this monitor.</summary>
-    internal void AttachCircuits(Func<string, ProviderCircuitStateProvider?> circuits) => _circuits = circuits;
+    internal void AttachCircuits(Func<string, ProviderCircuitBreaker?> circuits) => _circuits = circuits;
 
     private ProviderHealth WithCircuit(ProviderHealth health)
     {
@@ -142,7 +142,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             return health;
         }
 
-        string state = circuit.CircuitState switch
+        string state = circuit.State switch
         {
             CircuitState.Closed => "closed",
             CircuitState.Open => "open",

@@ -104,6 +104,15 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
     /// <summary>Gets the circuit breaker's state provider: the options' one, or one of the client's own.</summary>
     public ProviderCircuitStateProvider CircuitStateProvider => _circuitState;
 
+    /// <summary>Gets the provider's circuit breaker, whose state the router plans with.</summary>
+    internal ProviderCircuitBreaker Circuit => _circuit;
+
+    /// <summary>Gets the share of the provider's request rate limit in use, or <see langword="null"/> without a per-minute limit.</summary>
+    internal double? RequestRateUtilization =>
+        _requestsPerMinute is { } perMinute && _requestRate?.GetStatistics() is { } statistics
+            ? Math.Clamp((double)(perMinute - statistics.CurrentAvailablePermits) / perMinute, 0, 1)
+            : null;
+
     /// <summary>Gets whether <paramref name="exception"/> is a time-out that came before the request was sent (it waited for a
     /// concurrency slot in vain): the provider never saw the request, so it cannot have billed it.</summary>
     /// <param name="exception">A failure of a call through this client.</param>

@@ -127,7 +127,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         foreach (ProviderDescriptor provider in Policy.Catalog.Providers)
         {
             bool isLocal = provider.Tier == ProviderTier.Local;
-            ProviderCircuitStateProvider circuit = new();
+            ProviderCircuitBreaker circuit = new(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout);
             if (!providerClients.TryGetValue(provider.Name, out IChatClient? client))
             {
                 routes[provider.Name] = new ProviderRoute(provider, null, circuit, null, $"{provider.KeySetting ?? "its client"} is not set");
@@ -156,7 +156,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 ConcurrencyLimiter = isLocal ? local : api,
                 CircuitMinimumThroughput = options.CircuitMinimumThroughput,
                 CircuitBreakDuration = options.CircuitBreakDuration,
-                CircuitStateProvider = circuit,
                 TimeProvider = _time,
             };
 
@@ -173,7 +172,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 ReplenishmentPeriod = TimeSpan.FromSeconds(10),
                 QueueLimit = 0,
             }));
-            routes[provider.Name] = new ProviderRoute(provider, guarded, circuit, configure, null)
+            routes[provider.Name] = new ProviderRoute(provider, guarded, guarded.Circuit, configure, null)
             {
                 TokenRate = tokenRate,
                 RequestRate = requestRate,
@@ -1311,7 +1310,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private sealed record ProviderRoute(
         ProviderDescriptor Descriptor,
         ProviderResilienceChatClient? Client,
-        ProviderCircuitStateProvider Circuit,
+        ProviderCircuitBreaker Circuit,
         Action<ChatOptions>? Configure,
         string? MissingReason)
     {
