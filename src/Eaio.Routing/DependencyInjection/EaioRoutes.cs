@@ -31,7 +31,6 @@ internal sealed partial class EaioRoutes : IDisposable
         // One concurrency limit per tier, shared by its providers: the local model's GPU and the host's outbound budget.
         ConcurrencyLimiter local = Own(NeverIdleLimiter(options.MaxConcurrentLocal, options.MaxQueuedRequests));
         ConcurrencyLimiter api = Own(NeverIdleLimiter(options.MaxConcurrentApi, options.MaxQueuedRequests));
-        CancellationSourcePool timeouts = new(time);
 
         Dictionary<string, IChatClient> pipelines = new(StringComparer.OrdinalIgnoreCase);
         foreach (ProviderDescriptor provider in catalog.Providers)
@@ -74,30 +73,27 @@ internal sealed partial class EaioRoutes : IDisposable
                     .UseEgressGuard(provider.Name);
             }
 
-            ProviderResilience resilience = new()
-            {
-                Provider = provider.Name,
-                FirstUpdateTimeout = isLocal ? options.LocalTimeout : options.ApiTimeout,
-                TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
-                TimeoutSetting = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
-                ConcurrencySetting = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
-                RequestRate = Own(new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            builder
+                .UseProviderResilience(new ProviderResilienceOptions
                 {
-                    PermitLimit = options.RequestsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 0,
-                })),
-                RequestsPerMinute = options.RequestsPerMinute,
-                Concurrency = isLocal ? local : api,
-                Circuit = new ProviderCircuitBreaker(provider.Name, options.CircuitMinimumThroughput, options.CircuitBreakDuration, time, isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout),
-                Time = time,
-                Timeouts = timeouts,
-            };
-            builder.Use(inner => new ProviderResilienceChatClient(inner, resilience)).UseUsageNormalization();
+                    ProviderName = provider.Name,
+                    FirstUpdateTimeout = isLocal ? options.LocalTimeout : options.ApiTimeout,
+                    TotalTimeout = isLocal ? options.LocalTotalTimeout : options.ApiTotalTimeout,
+                    FirstUpdateTimeoutSettingName = isLocal ? "LOCAL_TIMEOUT_SEC" : "API_TIMEOUT_SEC",
+                    TotalTimeoutSettingName = isLocal ? "LOCAL_TOTAL_TIMEOUT_SEC" : "API_TOTAL_TIMEOUT_SEC",
+                    ConcurrencySettingName = isLocal ? "MAX_CONCURRENT_LOCAL" : "MAX_CONCURRENT_API",
+                    QueueLimitSettingName = "MAX_QUEUED_REQUESTS",
+                    RequestsPerMinute = options.RequestsPerMinute,
+                    RequestsPerMinuteSettingName = "PROVIDER_REQUESTS_PER_MINUTE",
+                    ConcurrencyLimiter = isLocal ? local : api,
+                    CircuitMinimumThroughput = options.CircuitMinimumThroughput,
+                    CircuitBreakDuration = options.CircuitBreakDuration,
+                    TimeProvider = time,
+                })
+                .UseUsageNormalization();
             if (provider.Name is EaioProviders.DeepSeek or EaioProviders.Mistral)
             {
-                builder.ConfigureOptions(ProviderClientFactory.UseMaxTokensField);
+                builder.UseMaxTokensField();
             }
 
             pipelines[provider.Name] = Own(builder.Build(services));

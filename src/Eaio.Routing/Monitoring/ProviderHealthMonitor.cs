@@ -146,6 +146,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         {
             CircuitState.Closed => "closed",
             CircuitState.Open => "open",
+            CircuitState.Isolated => "isolated",
             _ => "half-open",
         };
         return circuit.UnavailableReason is { } reason && health.Status == HealthStatus.Healthy

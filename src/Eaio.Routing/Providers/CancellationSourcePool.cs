@@ -24,4 +24,13 @@ internal sealed class CancellationSourcePool(TimeProvider time)
             source.Dispose();
         }
     }
+
+    /// <summary>Disposes the pooled sources, when their owner is disposed; sources rented meanwhile are disposed as they come back.</summary>
+    public void Clear()
+    {
+        while (_pool.TryDequeue(out CancellationTokenSource? source))
+        {
+            source.Dispose();
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Eaio.Routing;
 
 /// <summary>
@@ -37,6 +39,8 @@ internal sealed class ProviderCircuitBreaker
 
     private int _state; // a CircuitState, read without the lock
     private long _openUntilUtcTicks;
+    private string _openCause = "repeated failures";
+    private string? _isolatedReason;
     private long _trialUntilUtcTicks;
 
     // Moves on every opening and every trial: an outcome reported under an older generation belongs to a window or a
@@ -71,14 +75,20 @@ internal sealed class ProviderCircuitBreaker
     {
         get
         {
-            if (Volatile.Read(ref _state) != (int)CircuitState.Open)
+            int state = Volatile.Read(ref _state);
+            if (state == (int)CircuitState.Isolated)
+            {
+                return Volatile.Read(ref _isolatedReason);
+            }
+
+            if (state != (int)CircuitState.Open)
             {
                 return null;
             }
 
             long until = Volatile.Read(ref _openUntilUtcTicks);
             return _time.GetUtcNow().UtcTicks < until
-                ? $"circuit open after repeated failures, until {new DateTimeOffset(until, TimeSpan.Zero):u}"
+                ? $"circuit open after {Volatile.Read(ref _openCause)}, until {new DateTimeOffset(until, TimeSpan.Zero):u}"
                 : null;
         }
     }
@@ -91,7 +101,7 @@ internal sealed class ProviderCircuitBreaker
         {
             case CircuitState.Closed:
                 return new Ticket(Trial: false, Volatile.Read(ref _generation));
-            case CircuitState.Open when UnavailableReason is { } reason:
+            case CircuitState.Open or CircuitState.Isolated when UnavailableReason is { } reason:
                 throw new ProviderUnavailableException(Provider, reason);
         }
 
@@ -103,6 +113,8 @@ internal sealed class ProviderCircuitBreaker
                 case CircuitState.Closed:
                     // It closed while this call waited for the lock.
                     return new Ticket(Trial: false, _generation);
+                case CircuitState.Isolated:
+                    throw new ProviderUnavailableException(Provider, _isolatedReason ?? "circuit isolated");
                 case CircuitState.Open when now < _openUntilUtcTicks:
                     throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit open after repeated failures");
                 case CircuitState.HalfOpen when now < _trialUntilUtcTicks:
@@ -142,7 +154,7 @@ internal sealed class ProviderCircuitBreaker
                 }
                 else
                 {
-                    OpenLocked();
+                    OpenLocked($"repeated failures (the trial call after the break failed with {failure.GetType().Name})");
                 }
             }
 
@@ -204,7 +216,9 @@ internal sealed class ProviderCircuitBreaker
 
             if (calls >= _minimumThroughput && failures >= calls * FailureRatio)
             {
-                OpenLocked();
+                OpenLocked(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"repeated failures ({failures} of {calls} calls within {s_samplingDuration.TotalSeconds:0} s failed, the last with {failure.GetType().Name})"));
             }
         }
     }
@@ -215,8 +229,34 @@ internal sealed class ProviderCircuitBreaker
         ? Environment.TickCount64 / (long)(s_samplingDuration.TotalMilliseconds / Buckets)
         : _time.GetTimestamp() / _bucketTicks;
 
-    private void OpenLocked()
+    /// <summary>Holds the circuit open until <see cref="Reset"/>, whatever the calls' outcomes.</summary>
+    /// <param name="reason">Why, for messages and the health report.</param>
+    public void Isolate(string reason)
     {
+        lock (_lock)
+        {
+            // A new generation: the outcomes of calls in flight belong to before the isolation and are ignored.
+            _generation++;
+            Array.Fill(_bucketNumber, -1);
+            Volatile.Write(ref _isolatedReason, reason);
+            Volatile.Write(ref _state, (int)CircuitState.Isolated);
+        }
+    }
+
+    /// <summary>Closes the circuit, whatever its state, and forgets the outcomes counted so far.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _generation++;
+            Array.Fill(_bucketNumber, -1);
+            Volatile.Write(ref _state, (int)CircuitState.Closed);
+        }
+    }
+
+    private void OpenLocked(string cause)
+    {
+        Volatile.Write(ref _openCause, cause);
         _generation++;
         Array.Fill(_bucketNumber, -1);
         Volatile.Write(ref _openUntilUtcTicks, (_time.GetUtcNow() + _breakDuration).UtcTicks);

@@ -52,23 +52,4 @@ internal static class ProviderClientFactory
 
         return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIChatClient();
     }
-
-    /// <summary>DeepSeek ignores <c>max_completion_tokens</c>, which is what the OpenAI SDK sends for <see cref="ChatOptions.MaxOutputTokens"/>;
-    /// only <c>max_tokens</c> limits its output, so the limit is moved there.</summary>
-    public static void UseMaxTokensField(ChatOptions options)
-    {
-        if (options.MaxOutputTokens is not { } limit)
-        {
-            return;
-        }
-
-        Func<IChatClient, object?>? original = options.RawRepresentationFactory;
-        options.MaxOutputTokens = null;
-        options.RawRepresentationFactory = client =>
-        {
-            ChatCompletionOptions completion = original?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
-            completion.Patch.Set("$.max_tokens"u8, limit);
-            return completion;
-        };
-    }
 }

@@ -6,36 +6,148 @@ using Microsoft.Extensions.AI;
 namespace Eaio.Routing;
 
 /// <summary>
-/// Guards one provider's calls: request rate limit, circuit breaker, tier concurrency limit with a bounded wait, time
-/// to first update and total time limits, and a check that a stream ends with its final chunk.
+/// Guards one provider's calls: request rate limit, circuit breaker, concurrency limit with a bounded wait, time to first
+/// update and total time limits, and a check that a stream ends with its final chunk.
 /// </summary>
 /// <remarks>
-/// The concurrency wait counts against the first-update time limit, so the time before the router can fall back is
-/// bounded by that one limit, whatever the queue. The provider SDKs' own retries are off, so there is no retries x timeout.
+/// <para>
+/// The concurrency wait counts against the first-update time limit, so the time before a caller can fall back is bounded
+/// by that one limit, whatever the queue. Turn the provider SDK's own retries off, so there is no retries x timeout.
+/// </para>
+/// <para>
+/// Failures surface as <see cref="TimeoutException"/> (a time limit; <see cref="WasNotSent"/> tells whether the request was
+/// ever sent), <see cref="ProviderUnavailableException"/> (refused before sending: circuit open, rate limit reached, queue
+/// full), <see cref="IncompleteStreamException"/> (a stream ended without its final chunk), or the inner client's own.
+/// </para>
+/// <para>
+/// When the call's options carry a <see cref="RouteCallContext"/>, the client sets its
+/// <see cref="RouteCallContext.ProviderAnswered"/> once the inner client returned a response or a first streamed update,
+/// so the layers around it know the call was served and must not be sent again. It never adds a context itself.
+/// </para>
 /// </remarks>
-internal sealed class ProviderResilienceChatClient : DelegatingChatClient
+public sealed class ProviderResilienceChatClient : DelegatingChatClient
 {
     /// <summary>The <see cref="Exception.Data"/> key set on a time-out that came before the request was sent (the wait for a
     /// slot): the provider never saw it, so it cannot have billed anything.</summary>
     internal const string NotSentKey = "Eaio.NotSent";
 
-    private readonly ProviderResilience _r;
+    private readonly string _provider;
+    private readonly TimeSpan _firstUpdateTimeout;
+    private readonly TimeSpan _totalTimeout;
+    private readonly string _firstUpdateSetting;
+    private readonly string _totalSetting;
+    private readonly string _rateSetting;
+    private readonly string _concurrencySetting;
+    private readonly string _queueSetting;
+    private readonly int? _requestsPerMinute;
+    private readonly RateLimiter? _requestRate;
+    private readonly RateLimiter? _ownedRequestRate;
+    private readonly RateLimiter? _concurrency;
+    private readonly ProviderCircuitBreaker _circuit;
+    private readonly ProviderCircuitStateProvider _circuitState;
+    private readonly TimeProvider _time;
+    private readonly CancellationSourcePool _timeouts;
 
-    public ProviderResilienceChatClient(IChatClient innerClient, ProviderResilience resilience)
-        : base(innerClient)
+    /// <summary>Initializes a new instance of the <see cref="ProviderResilienceChatClient"/> class.</summary>
+    /// <param name="innerClient">The provider client, with its own retries off.</param>
+    /// <param name="options">The limits; read once, here.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="ProviderResilienceOptions.TotalTimeout"/> is shorter than
+    /// <see cref="ProviderResilienceOptions.FirstUpdateTimeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">The options' <see cref="ProviderResilienceOptions.CircuitStateProvider"/> is already used by another client.</exception>
+    public ProviderResilienceChatClient(IChatClient innerClient, ProviderResilienceOptions options)
+        : this(innerClient, options, TimeProvider.System)
     {
-        _r = resilience;
     }
 
-    /// <summary>Gets the provider's circuit breaker, whose state the router plans with.</summary>
-    internal ProviderCircuitBreaker Circuit => _r.Circuit;
+    /// <summary>Initializes a new instance with the clock to use when the options name none (the service provider's).</summary>
+    internal ProviderResilienceChatClient(IChatClient innerClient, ProviderResilienceOptions options, TimeProvider defaultTime)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
 
-    /// <summary>Gets the share of the provider's request rate limit in use.</summary>
+        _provider = options.ProviderName is { Length: > 0 } name
+            ? name
+            : innerClient.GetService<ChatClientMetadata>()?.ProviderName is { Length: > 0 } inner ? inner : "unknown";
+        _firstUpdateTimeout = options.FirstUpdateTimeout;
+        _totalTimeout = options.TotalTimeout;
+        _firstUpdateSetting = options.FirstUpdateTimeoutSettingName ?? nameof(ProviderResilienceOptions.FirstUpdateTimeout);
+        _totalSetting = options.TotalTimeoutSettingName ?? nameof(ProviderResilienceOptions.TotalTimeout);
+        _rateSetting = options.RequestsPerMinuteSettingName ?? (options.RequestRateLimiter is null ? nameof(ProviderResilienceOptions.RequestsPerMinute) : nameof(ProviderResilienceOptions.RequestRateLimiter));
+        _concurrencySetting = options.ConcurrencySettingName ?? nameof(ProviderResilienceOptions.ConcurrencyLimiter);
+        _queueSetting = options.QueueLimitSettingName ?? "the concurrency limiter's queue limit";
+        _time = options.TimeProvider ?? defaultTime;
+        _requestsPerMinute = options.RequestsPerMinute;
+        _requestRate = options.RequestRateLimiter;
+        if (_requestRate is null && _requestsPerMinute is { } perMinute)
+        {
+            _requestRate = _ownedRequestRate = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                SegmentsPerWindow = 6,
+                QueueLimit = 0,
+            });
+        }
+
+        _concurrency = options.ConcurrencyLimiter;
+        _circuit = new ProviderCircuitBreaker(_provider, options.CircuitMinimumThroughput, options.CircuitBreakDuration, _time, _totalTimeout);
+        _circuitState = options.CircuitStateProvider ?? new ProviderCircuitStateProvider();
+        _circuitState.Bind(_circuit);
+        _timeouts = new CancellationSourcePool(_time);
+    }
+
+    /// <summary>Gets the provider's name, as messages and exceptions name it.</summary>
+    public string ProviderName => _provider;
+
+    /// <summary>Gets the circuit breaker's state provider: the options' one, or one of the client's own.</summary>
+    public ProviderCircuitStateProvider CircuitStateProvider => _circuitState;
+
+    /// <summary>Gets the provider's circuit breaker, whose state the router plans with.</summary>
+    internal ProviderCircuitBreaker Circuit => _circuit;
+
+    /// <summary>Gets the share of the provider's request rate limit in use, or <see langword="null"/> without a per-minute limit.</summary>
     internal double? RequestRateUtilization =>
-        _r.RequestRate.GetStatistics() is { } statistics
-            ? Math.Clamp((double)(_r.RequestsPerMinute - statistics.CurrentAvailablePermits) / _r.RequestsPerMinute, 0, 1)
+        _requestsPerMinute is { } perMinute && _requestRate?.GetStatistics() is { } statistics
+            ? Math.Clamp((double)(perMinute - statistics.CurrentAvailablePermits) / perMinute, 0, 1)
             : null;
 
+    /// <summary>Gets whether <paramref name="exception"/> is a time-out that came before the request was sent (it waited for a
+    /// concurrency slot in vain): the provider never saw the request, so it cannot have billed it.</summary>
+    /// <param name="exception">A failure of a call through this client.</param>
+    /// <returns><see langword="true"/> when the request was never sent.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is <see langword="null"/>.</exception>
+    /// <remarks>Refusals before sending (<see cref="ProviderUnavailableException"/>) were not sent either; they are a type of their own.</remarks>
+    public static bool WasNotSent(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.Data[NotSentKey] is true;
+    }
+
+    /// <inheritdoc/>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType == typeof(ProviderCircuitStateProvider)
+            ? _circuitState
+            : base.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Only what it created: the limiters in the options are the host's, possibly shared with other clients.
+            _ownedRequestRate?.Dispose();
+            _timeouts.Clear();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc/>
     public override Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         RespondAsync(messages, options, cancellationToken).AsTask();
@@ -46,15 +158,15 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         using RateLimitLease rate = AcquireRate();
-        ProviderCircuitBreaker.Ticket ticket = _r.Circuit.Enter();
+        ProviderCircuitBreaker.Ticket ticket = _circuit.Enter();
 
         // One timer per call, armed only when the call has to wait: first for a slot (bounded like a first update), then
         // for the answer (bounded by the total limit, counted from the wait's start). A call answered at once touches
         // neither the timer queue nor the clock. What a client does synchronously before returning its task is not
         // bounded: HTTP clients return at their first I/O.
         bool waited = false;
-        RateLimitLease slot = _r.Concurrency.AttemptAcquire();
-        CancellationTokenSource timeout = _r.Timeouts.Rent();
+        RateLimitLease slot = _concurrency?.AttemptAcquire() ?? FreeLease.Instance;
+        CancellationTokenSource timeout = _timeouts.Rent();
         Exception? failure = null;
         bool called = false;
         try
@@ -63,9 +175,9 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
             if (!slot.IsAcquired)
             {
                 slot.Dispose();
-                long waitStarted = _r.Time.GetTimestamp();
+                long waitStarted = _time.GetTimestamp();
                 waited = true;
-                timeout.CancelAfter(_r.FirstUpdateTimeout);
+                timeout.CancelAfter(_firstUpdateTimeout);
                 slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
                 RearmForTotal(timeout, waitStarted);
             }
@@ -76,28 +188,34 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 {
                     called = true;
                     Task<ChatResponse> answer = InnerClient.GetResponseAsync(messages, options, timeout.Token);
+                    ChatResponse response;
                     if (answer.IsCompleted)
                     {
-                        return await answer.ConfigureAwait(false);
+                        response = await answer.ConfigureAwait(false);
                     }
-
-                    if (!waited)
+                    else
                     {
-                        RearmForTotal(timeout, _r.Time.GetTimestamp());
+                        if (!waited)
+                        {
+                            RearmForTotal(timeout, _time.GetTimestamp());
+                        }
+
+                        // Raced against the limit like a stream's reads: a client that ignores the token cannot hold the call
+                        // (or a half-open circuit's trial) past it.
+                        response = await answer.WaitAsync(timeout.Token).ConfigureAwait(false);
                     }
 
-                    // Raced against the limit like a stream's reads: a client that ignores the token cannot hold the call
-                    // (or a half-open circuit's trial) past it.
-                    return await answer.WaitAsync(timeout.Token).ConfigureAwait(false);
+                    MarkAnswered(options);
+                    return response;
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw failure = TimedOut(_r.TotalTimeout, "a response", "total time limit");
+                    throw failure = TimedOut(_totalTimeout, "a response", TotalLimit);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // Not the caller and not our limit: the SDK's own time-out (set to the same total limit) won the race.
-                    throw failure = TimedOut(_r.TotalTimeout, "a response", "its client's time-out, the total time limit");
+                    // Not the caller and not our limit: the SDK's own time-out (best set to the same total limit) won the race.
+                    throw failure = TimedOut(_totalTimeout, "a response", ClientTimeout);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -109,19 +227,20 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         finally
         {
             // A call that never got a slot says nothing about the provider: it counts neither way.
-            _r.Circuit.Report(ticket, failure, canceled: !called || cancellationToken.IsCancellationRequested);
-            _r.Timeouts.Return(timeout);
+            _circuit.Report(ticket, failure, canceled: !called || cancellationToken.IsCancellationRequested);
+            _timeouts.Return(timeout);
         }
     }
 
+    /// <inheritdoc/>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using RateLimitLease rate = AcquireRate();
-        ProviderCircuitBreaker.Ticket ticket = _r.Circuit.Enter();
+        ProviderCircuitBreaker.Ticket ticket = _circuit.Enter();
 
-        long started = _r.Time.GetTimestamp();
-        using CancellationTokenSource timeout = new(_r.FirstUpdateTimeout, _r.Time);
+        long started = _time.GetTimestamp();
+        using CancellationTokenSource timeout = new(_firstUpdateTimeout, _time);
         using CancellationTokenRegistration link = Link(timeout, cancellationToken);
         Exception? failure = null;
         RateLimitLease slot;
@@ -132,7 +251,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         catch
         {
             // No slot, no call: nothing to count against the provider, but a trial hands its turn back.
-            _r.Circuit.Report(ticket, null, canceled: true);
+            _circuit.Report(ticket, null, canceled: true);
             throw;
         }
 
@@ -181,12 +300,12 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     throw failure = !output
-                        ? TimedOut(_r.FirstUpdateTimeout, "its first update", _r.TimeoutSetting)
-                        : TimedOut(_r.TotalTimeout, "the rest of its stream", "total time limit");
+                        ? TimedOut(_firstUpdateTimeout, "its first update", _firstUpdateSetting)
+                        : TimedOut(_totalTimeout, "the rest of its stream", TotalLimit);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw failure = TimedOut(_r.TotalTimeout, "its stream", "its client's time-out, the total time limit");
+                    throw failure = TimedOut(_totalTimeout, "its stream", ClientTimeout);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -194,7 +313,11 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                     throw;
                 }
 
-                received++;
+                if (received++ == 0)
+                {
+                    MarkAnswered(options);
+                }
+
                 ChatResponseUpdate update = updates.Current;
                 if (!output && update.HasOutput())
                 {
@@ -212,7 +335,7 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
             cancellationToken.ThrowIfCancellationRequested();
             if (!finished)
             {
-                throw failure = new IncompleteStreamException(_r.Provider, received);
+                throw failure = new IncompleteStreamException(_provider, received);
             }
         }
         finally
@@ -227,25 +350,45 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
                 await updates.DisposeAsync().ConfigureAwait(false);
             }
 
-            _r.Circuit.Report(ticket, failure, cancellationToken.IsCancellationRequested);
+            _circuit.Report(ticket, failure, cancellationToken.IsCancellationRequested);
         }
     }
 
     private void RearmForTotal(CancellationTokenSource timeout, long started)
     {
-        TimeSpan left = _r.TotalTimeout - _r.Time.GetElapsedTime(started);
+        TimeSpan left = _totalTimeout - _time.GetElapsedTime(started);
         timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+    }
+
+    private string TotalLimit => $"total time limit, {_totalSetting}";
+
+    private string ClientTimeout => $"its client's time-out; the total time limit is {_totalSetting}";
+
+    /// <summary>Tells the layers around that the provider answered: from here on the call is served and is not sent again.</summary>
+    private static void MarkAnswered(ChatOptions? options)
+    {
+        if (RouteCallContext.Get(options) is { } context)
+        {
+            context.ProviderAnswered = true;
+        }
     }
 
     private RateLimitLease AcquireRate()
     {
-        RateLimitLease lease = _r.RequestRate.AttemptAcquire();
+        if (_requestRate is null)
+        {
+            return FreeLease.Instance;
+        }
+
+        RateLimitLease lease = _requestRate.AttemptAcquire();
         if (!lease.IsAcquired)
         {
             lease.Dispose();
             throw new ProviderUnavailableException(
-                _r.Provider,
-                string.Create(CultureInfo.InvariantCulture, $"its rate limit of {_r.RequestsPerMinute} requests per minute is reached (PROVIDER_REQUESTS_PER_MINUTE)"));
+                _provider,
+                _requestsPerMinute is { } perMinute
+                    ? string.Create(CultureInfo.InvariantCulture, $"its rate limit of {perMinute} requests per minute is reached ({_rateSetting})")
+                    : $"its request rate limit is reached ({_rateSetting})");
         }
 
         return lease;
@@ -257,7 +400,12 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
 
     private async ValueTask<RateLimitLease> AcquireSlotAsync(CancellationTokenSource timeout, CancellationToken caller)
     {
-        RateLimitLease lease = _r.Concurrency.AttemptAcquire();
+        if (_concurrency is null)
+        {
+            return FreeLease.Instance;
+        }
+
+        RateLimitLease lease = _concurrency.AttemptAcquire();
         if (lease.IsAcquired)
         {
             return lease;
@@ -273,11 +421,11 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         RateLimitLease lease;
         try
         {
-            lease = await _r.Concurrency.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
+            lease = await _concurrency!.AcquireAsync(1, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
-            TimeoutException waited = TimedOut(_r.FirstUpdateTimeout, $"a free slot ({_r.ConcurrencySetting})", _r.TimeoutSetting);
+            TimeoutException waited = TimedOut(_firstUpdateTimeout, $"a free slot ({_concurrencySetting})", _firstUpdateSetting);
             waited.Data[NotSentKey] = true;
             throw waited;
         }
@@ -285,12 +433,28 @@ internal sealed class ProviderResilienceChatClient : DelegatingChatClient
         if (!lease.IsAcquired)
         {
             lease.Dispose();
-            throw new ProviderUnavailableException(_r.Provider, $"too many requests are already waiting for a slot ({_r.ConcurrencySetting}, MAX_QUEUED_REQUESTS)");
+            throw new ProviderUnavailableException(_provider, $"too many requests are already waiting for a slot ({_concurrencySetting}, {_queueSetting})");
         }
 
         return lease;
     }
 
     private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_r.Provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
+        new(string.Create(CultureInfo.InvariantCulture, $"Provider '{_provider}' did not deliver {what} within {limit.TotalSeconds:0.###} s ({setting})."));
+
+    /// <summary>The lease of a limit that is not set: always granted, nothing to release, shared by every call.</summary>
+    private sealed class FreeLease : RateLimitLease
+    {
+        public static readonly FreeLease Instance = new();
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
 }

@@ -1,5 +1,9 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using OpenAI;
 
 namespace Eaio.Routing.Tests;
 
@@ -36,6 +40,12 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         server = new LoopbackOpenAIServer(host, basePath.Trim('/') + "/");
         return server;
     }
+
+    /// <summary>The real OpenAI SDK client pointed at this server, as an <see cref="IChatClient"/>, with the SDK's retries off.</summary>
+    /// <param name="model">The model the client names.</param>
+    public IChatClient CreateSdkChatClient(string model = "gpt-test") =>
+        new OpenAI.Chat.ChatClient(model, new ApiKeyCredential("k"), new OpenAIClientOptions { Endpoint = BaseUri, RetryPolicy = new ClientRetryPolicy(0) })
+            .AsIChatClient();
 
     private async Task HandleAsync(HttpContext context, CancellationToken ct)
     {

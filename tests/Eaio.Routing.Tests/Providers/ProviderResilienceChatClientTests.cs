@@ -10,19 +10,18 @@ namespace Eaio.Routing.Tests;
 [CancelAfter(10_000)]
 public sealed class ProviderResilienceChatClientTests
 {
-    private static ProviderResilience Resilience(TimeProvider time, int totalSeconds = 300) => new()
+    private static ProviderResilienceOptions Resilience(TimeProvider time, int totalSeconds = 300) => new()
     {
-        Provider = "test",
-        FirstUpdateTimeout = TimeSpan.FromSeconds(10),
+        ProviderName = "test",
+        FirstUpdateTimeout = TimeSpan.FromSeconds(Math.Min(10, totalSeconds)),
         TotalTimeout = TimeSpan.FromSeconds(totalSeconds),
-        TimeoutSetting = "API_TIMEOUT_SEC",
-        ConcurrencySetting = "MAX_CONCURRENT_API",
-        RequestRate = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 100, QueueLimit = 0 }),
+        FirstUpdateTimeoutSettingName = "API_TIMEOUT_SEC",
+        ConcurrencySettingName = "MAX_CONCURRENT_API",
         RequestsPerMinute = 100,
-        Concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 }),
-        Circuit = new ProviderCircuitBreaker("test", 3, TimeSpan.FromSeconds(30), time),
-        Time = time,
-        Timeouts = new CancellationSourcePool(time),
+        ConcurrencyLimiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 1 }),
+        CircuitMinimumThroughput = 3,
+        CircuitBreakDuration = TimeSpan.FromSeconds(30),
+        TimeProvider = time,
     };
 
     /// <summary>An opening update without output, then a stall that ignores the token, as a provider that hangs after message_start.</summary>
@@ -78,7 +77,7 @@ public sealed class ProviderResilienceChatClientTests
     public async Task A_non_streamed_call_that_does_not_answer_at_once_is_cut_by_the_total_limit_and_counted_against_the_provider()
     {
         FakeTimeProvider time = new();
-        ProviderResilience resilience = Resilience(time, totalSeconds: 5);
+        ProviderResilienceOptions resilience = Resilience(time, totalSeconds: 5);
         IChatClient inner = Substitute.For<IChatClient>();
         inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
             .Returns(call => Task.Delay(Timeout.Infinite, call.Arg<CancellationToken>()).ContinueWith<ChatResponse>(_ => throw new TaskCanceledException(), TaskScheduler.Default));
@@ -94,7 +93,7 @@ public sealed class ProviderResilienceChatClientTests
             Assert.That(error!.Message, Does.Contain("a response").And.Contain("5 s"));
         }
 
-        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open), "three time-outs out of three calls within 30 s open the circuit");
+        Assert.That(client.CircuitStateProvider.CircuitState, Is.EqualTo(CircuitState.Open), "three time-outs out of three calls within 30 s open the circuit");
     }
 
     [Test]
@@ -121,7 +120,7 @@ public sealed class ProviderResilienceChatClientTests
     public void A_client_that_cancels_on_its_own_counts_as_a_timed_out_failure()
     {
         FakeTimeProvider time = new();
-        ProviderResilience resilience = Resilience(time);
+        ProviderResilienceOptions resilience = Resilience(time);
         IChatClient inner = Substitute.For<IChatClient>();
         inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
             .Returns(Task.FromException<ChatResponse>(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout")));
@@ -133,14 +132,14 @@ public sealed class ProviderResilienceChatClientTests
             Assert.That(error!.Message, Does.Contain("its client's time-out"));
         }
 
-        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open), "the SDK's own time-outs count against the provider");
+        Assert.That(client.CircuitStateProvider.CircuitState, Is.EqualTo(CircuitState.Open), "the SDK's own time-outs count against the provider");
     }
 
     [Test]
     public void A_stream_whose_client_throws_before_it_starts_counts_as_a_failure()
     {
         FakeTimeProvider time = new();
-        ProviderResilience resilience = Resilience(time);
+        ProviderResilienceOptions resilience = Resilience(time);
         IChatClient inner = Substitute.For<IChatClient>();
         inner.GetStreamingResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>())
             .Returns(_ => throw new HttpRequestException("connection refused"));
@@ -151,7 +150,7 @@ public sealed class ProviderResilienceChatClientTests
             Assert.ThrowsAsync<HttpRequestException>(() => client.GetStreamingResponseAsync("q").ToChatResponseAsync());
         }
 
-        Assert.That(resilience.Circuit.State, Is.EqualTo(CircuitState.Open));
+        Assert.That(client.CircuitStateProvider.CircuitState, Is.EqualTo(CircuitState.Open));
     }
 
     /// <summary>A fake clock that counts how often a timer is armed with a finite due time.</summary>

@@ -62,6 +62,14 @@ public sealed class UsageNormalizingChatClientTests
     }
 
     [Test]
+    public void The_builder_extension_hands_the_client_it_creates_to_configure()
+    {
+        UsageNormalizingChatClient? created = null;
+        using IChatClient client = new ChatClientBuilder(Substitute.For<IChatClient>()).UseUsageNormalization(c => created = c).Build();
+        Assert.That(created, Is.SameAs(client));
+    }
+
+    [Test]
     public void The_builder_extension_checks_its_argument() =>
         Assert.Throws<ArgumentNullException>(() => UsageNormalizingChatClientBuilderExtensions.UseUsageNormalization(null!));
 }
