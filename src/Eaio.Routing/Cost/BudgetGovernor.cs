@@ -103,7 +103,7 @@ internal sealed partial class BudgetGovernor
     /// <returns>The cost charged, or <see langword="null"/> when the hold was released.</returns>
     public async ValueTask<CallCost?> ReleaseOrChargeInputAsync(CallBudget? budget, Exception failure)
     {
-        if (budget is not null && failure is TimeoutException && failure.Data[ProviderResilienceChatClient.NotSentKey] is not true)
+        if (budget is not null && failure is TimeoutException && !ProviderResilienceChatClient.WasNotSent(failure))
         {
             return await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
         }

@@ -20,7 +20,7 @@ public sealed class MiddlewareAloneTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("Meter 3.", 1000, 200));
         InMemoryBudgetLedger ledger = Ledger();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server)).UseBudget(ledger, configure: b => b.DefaultMaxOutputTokens = 333).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseBudget(ledger, configure: b => b.DefaultMaxOutputTokens = 333).Build();
 
         ChatResponse response = await client.GetResponseAsync(s_question);
 
@@ -40,7 +40,7 @@ public sealed class MiddlewareAloneTests
     public async Task UseBudget_refuses_a_call_whose_worst_case_the_budget_cannot_cover_before_it_is_sent()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server, "gpt-4o")).UseBudget(Ledger(0.000001m)).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o")).UseBudget(Ledger(0.000001m)).Build();
 
         Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(s_question));
         Assert.That(server.ChatRequestCount, Is.Zero);
@@ -51,7 +51,7 @@ public sealed class MiddlewareAloneTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Status(500));
         InMemoryBudgetLedger ledger = Ledger();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server)).UseBudget(ledger).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseBudget(ledger).Build();
 
         Assert.CatchAsync(() => client.GetResponseAsync(s_question));
 
@@ -64,7 +64,7 @@ public sealed class MiddlewareAloneTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         InMemoryBudgetLedger ledger = Ledger();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server)).UseUsageNormalization().UseBudget(ledger).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseUsageNormalization().UseBudget(ledger).Build();
 
         server.Enqueue(LoopbackReply.Text("Meter 3 reads the plant.", 500, 100));
         List<ChatResponseUpdate> updates = [];
@@ -94,7 +94,7 @@ public sealed class MiddlewareAloneTests
     public async Task UseTokenRateLimit_refuses_what_the_minute_cannot_cover_before_it_is_sent_and_names_the_setting()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server)).UseTokenRateLimit(1200).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseTokenRateLimit(1200).Build();
         ChatOptions options = new() { MaxOutputTokens = 500 };
 
         await client.GetResponseAsync(s_question, options);
@@ -113,7 +113,7 @@ public sealed class MiddlewareAloneTests
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("Meter 3.", 40, 5));
         InMemoryAuditLog audit = new();
         byte[] key = new byte[32];
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server))
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini"))
             .UseAudit(audit, key)
             .UseBudget(Ledger())
             .Build();
@@ -144,7 +144,7 @@ public sealed class MiddlewareAloneTests
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("Meter 3.", 40, 5));
         InMemoryRequestLog log = new();
-        using IChatClient client = new ChatClientBuilder(OpenAILoopbackClient.Create(server)).UseRequestLog(log).Build();
+        using IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseRequestLog(log).Build();
 
         ChatResponse response = await client.GetResponseAsync(s_question);
         server.Enqueue(LoopbackReply.Status(429));
