@@ -29,20 +29,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
-    /// <summary>The entry type that marks a conversation's vault scope as having carried CRITICAL data.</summary>
-    private const string CriticalConversationMark = "CRITICAL_CONVERSATION";
-
-    /// <summary>The mark's value: a control character first, so it can never be taken for text left in a payload.</summary>
-    private const string CriticalConversationValue = "\u0001conversation carried CRITICAL data";
-
     private readonly FrozenDictionary<string, ProviderRoute> _routes; // looked up on every attempt: frozen for the cheaper hash
     private readonly ProviderRoute[] _configuredRoutes; // the ones whose health each plan checks
     private readonly RequestProfiler _profiler;
     private readonly EgressGuard _egress;
-    private readonly CompositeDetector _detector;
     private readonly SensitiveDataScanner? _scanner;
-    private readonly IPseudonymVault _vault;
-    private readonly Pseudonymizer _pseudonymizer;
+    private readonly PayloadMasker _masker;
+    private readonly CriticalConversationMarks _marks;
     private readonly IAuditLog? _audit;
     private readonly IRequestLog? _requestLog;
     private readonly ProviderHealthMonitor? _health;
@@ -101,9 +94,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _scanner = detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null;
         _profiler = new RequestProfiler(options, ComplexityEstimator.Default, _scanner);
         _egress = new EgressGuard(detectorList, options.DataClassifications);
-        _detector = new CompositeDetector(detectorList);
-        _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
-        _pseudonymizer = new Pseudonymizer(_vault, options.Pseudonymization);
+        IPseudonymVault vaultOrDefault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
+        _masker = new PayloadMasker(vaultOrDefault, detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity), options.Pseudonymization);
+        _marks = new CriticalConversationMarks(vaultOrDefault);
         _requestLog = requestLog;
         _health = health;
         if (options.AuditAllApiCalls && audit is not null)
@@ -206,11 +199,44 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <returns>The plan.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
+    /// <remarks>
+    /// It does not read the pseudonym vault: a conversation an earlier turn marked CRITICAL is planned as its messages
+    /// alone say. <see cref="ExplainAsync"/> applies the mark, as a call does.
+    /// </remarks>
     public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        return PlanFor(_profiler.Resolve(messages, options));
+    }
 
-        ResolvedRequestProfile profile = RememberCriticalConversation(_profiler.Resolve(messages, options), options);
+    /// <summary>
+    /// Plans a request without calling any model, as a call plans it: a conversation that carried CRITICAL data in an
+    /// earlier turn (see <see cref="CriticalConversationMarks"/>) stays local.
+    /// </summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options, with its <see cref="RequestProfile"/>.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
+    public ValueTask<RoutePlan> ExplainAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
+        if (options?.ConversationId is null)
+        {
+            // No conversation, no mark to read: planned at once, without an async state machine.
+            return new ValueTask<RoutePlan>(PlanFor(profile));
+        }
+
+        return PlanConversationAsync(profile, options, cancellationToken);
+    }
+
+    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
+        PlanFor(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false));
+
+    private RoutePlan PlanFor(ResolvedRequestProfile profile)
+    {
         IReadOnlyList<ProviderHealth>? health = _health?.Current;
         bool healthy = true;
         foreach (ProviderRoute route in _configuredRoutes)
@@ -251,7 +277,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
         try
         {
             ArgumentNullException.ThrowIfNull(messages);
-            RoutePlan plan = Explain(messages, options);
+            ValueTask<RoutePlan> planning = ExplainAsync(messages, options, cancellationToken);
+            if (!planning.IsCompletedSuccessfully)
+            {
+                return PlanThenRouteAsync(planning, messages, options, cancellationToken);
+            }
+
+            RoutePlan plan = planning.Result;
             IReadOnlyList<PlannedRoute> routes = plan.Routes;
             if (routes.Count == 0 || routes[0].Tier != ProviderTier.Local || EaioMetrics.Source.HasListeners())
             {
@@ -282,6 +314,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
             return Task.FromException<ChatResponse>(ex);
         }
     }
+
+    private async Task<ChatResponse> PlanThenRouteAsync(ValueTask<RoutePlan> planning, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        await RouteAsync(await planning.ConfigureAwait(false), messages, options, null, cancellationToken).ConfigureAwait(false);
 
     private async Task<ChatResponse> RouteAsync(
         RoutePlan plan, IEnumerable<ChatMessage> messages, ChatOptions? options, FirstCall? first, CancellationToken cancellationToken)
@@ -320,7 +355,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 }
                 else
                 {
-                    outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                    outgoing = await PrepareOutgoingAsync(plan, planned, messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                     GuardEgress(planned, outgoing, attemptOptions);
                     budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
                     response = await client.RespondAsync(outgoing.Messages, attemptOptions, cancellationToken).ConfigureAwait(false);
@@ -365,16 +400,16 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
                 // Restored only once the answer is paid for: a vault that fails here fails the request, it cannot make
                 // the router release the hold and send the request, already billed, to the next route.
-                if (outgoing.Scope is { } scope)
+                if (outgoing.Masked is { } masked)
                 {
-                    response = new PlaceholderRestorer(_vault, scope).Restore(response);
+                    response = masked.Restore(response);
                 }
             }
             finally
             {
-                if (outgoing.Scope is { } endedScope)
+                if (outgoing.Masked is { } ended)
                 {
-                    EndScope(endedScope, attemptOptions);
+                    await ended.EndAsync().ConfigureAwait(false);
                 }
             }
 
@@ -411,7 +446,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        RoutePlan plan = Explain(messages, options);
+        RoutePlan plan = await ExplainAsync(messages, options, cancellationToken).ConfigureAwait(false);
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
         long requestStarted = _time.GetTimestamp();
@@ -436,7 +471,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             CallBudget? budget;
             try
             {
-                outgoing = PrepareOutgoing(plan, planned, messages, attemptOptions);
+                outgoing = await PrepareOutgoingAsync(plan, planned, messages, attemptOptions, cancellationToken).ConfigureAwait(false);
                 GuardEgress(planned, outgoing, attemptOptions);
                 budget = await ReserveAsync(plan, planned, outgoing, attemptOptions, cancellationToken).ConfigureAwait(false);
             }
@@ -449,7 +484,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
 
             IAsyncEnumerator<ChatResponseUpdate> updates = client.GetStreamingResponseAsync(outgoing.Messages, attemptOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            StreamingPlaceholderRestorer? restorer = outgoing.Scope is { } streamScope ? new StreamingPlaceholderRestorer(_vault, streamScope) : null;
 
             // Leading updates without content (a role-only first chunk, an in-band error) are held back, so the route is
             // committed only by real output and a provider that fails before producing any can still be failed over.
@@ -497,27 +531,27 @@ public sealed partial class HybridRouterChatClient : IChatClient
                     foreach (ChatResponseUpdate update in held)
                     {
                         decision = await SettleOnUsageAsync(update, budget, decision, output).ConfigureAwait(false);
-                        yield return Stamp(Identify(Restore(update, restorer, outgoing.Scope), ref responseId), decision);
+                        yield return Stamp(Identify(Restore(update, outgoing.Masked), ref responseId), decision);
                     }
                 }
 
                 if (hasMore)
                 {
                     decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
-                    yield return Stamp(Identify(Restore(updates.Current, restorer, outgoing.Scope), ref responseId), decision);
+                    yield return Stamp(Identify(Restore(updates.Current, outgoing.Masked), ref responseId), decision);
                     awaitingProvider = true;
                     while (await updates.MoveNextAsync().ConfigureAwait(false))
                     {
                         awaitingProvider = false;
                         decision = await SettleOnUsageAsync(updates.Current, budget, decision, output).ConfigureAwait(false);
-                        yield return Stamp(Identify(Restore(updates.Current, restorer, outgoing.Scope), ref responseId), decision);
+                        yield return Stamp(Identify(Restore(updates.Current, outgoing.Masked), ref responseId), decision);
                         awaitingProvider = true;
                     }
 
                     awaitingProvider = false;
                 }
 
-                if (restorer?.Flush() is { Length: > 0 } tail)
+                if (outgoing.Masked?.Flush() is { Length: > 0 } tail)
                 {
                     yield return Stamp(Identify(new ChatResponseUpdate(ChatRole.Assistant, tail), ref responseId), decision);
                 }
@@ -551,9 +585,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 {
                     activity?.SetStatus(ActivityStatusCode.Error, outcome == RequestOutcome.Failed ? "stream failed after output" : "cancelled");
                 }
-                if (outgoing.Scope is { } endedScope)
+                if (outgoing.Masked is { } ended)
                 {
-                    EndScope(endedScope, attemptOptions);
+                    await ended.EndAsync().ConfigureAwait(false);
                 }
             }
 
@@ -732,7 +766,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 Sensitivity = plan.Profile.Sensitivity,
                 Reasons = planned.Reasons,
                 EntityCounts = outgoing.EntityCounts ?? s_noEntities,
-                PayloadHmac = outgoing.Scope is null ? "none: nothing was sent" : _hasher!.Hash(outgoing.Messages),
+                PayloadHmac = outgoing.Masked is null ? "none: nothing was sent" : _hasher!.Hash(outgoing.Messages),
                 InputTokens = cost?.InputTokens,
                 OutputTokens = cost?.OutputTokens,
                 CostUsd = cost?.Usd ?? 0m,
@@ -755,9 +789,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
         attempts.Add(Failed(planned, started, null, ex));
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
         await AuditAsync(plan, planned, outgoing, attemptOptions, started, Outcome(ex), cost).ConfigureAwait(false);
-        if (outgoing.Scope is { } scope)
+        if (outgoing.Masked is { } masked)
         {
-            EndScope(scope, attemptOptions);
+            await masked.EndAsync().ConfigureAwait(false);
         }
     }
 
@@ -833,167 +867,53 @@ public sealed partial class HybridRouterChatClient : IChatClient
     }
 
     /// <summary>
-    /// For an external route: pseudonymise what leaves, keeping placeholders in the conversation's vault scope. Local routes
-    /// send the messages as they are. A failure here blocks the call.
+    /// For an external route: pseudonymise what leaves, keeping placeholders in the conversation's vault scope (see
+    /// <see cref="PayloadMasker"/>, which <see cref="PseudonymizingChatClient"/> shares). Local routes send the messages as
+    /// they are. A failure here blocks the call.
     /// </summary>
-    private Outgoing PrepareOutgoing(RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions)
+    private async ValueTask<Outgoing> PrepareOutgoingAsync(RoutePlan plan, PlannedRoute planned, IEnumerable<ChatMessage> messages, ChatOptions attemptOptions, CancellationToken cancellationToken)
     {
         if (planned.Tier != ProviderTier.External)
         {
             return new Outgoing(messages, null, null);
         }
 
-        string? scope = null;
-        PseudonymizedMessages sanitized;
-        Dictionary<string, int> counts;
-        List<string> originals;
-        try
-        {
-            // Conversations are scoped per tenant; the tenant's length makes the id unambiguous whatever characters it holds,
-            // so two tenants' conversations can never share placeholders.
-            scope = _vault.OpenScope(attemptOptions.ConversationId is { } conversation ? ConversationScope(plan.Profile.TenantId, conversation) : null);
-            sanitized = _pseudonymizer.Pseudonymize(scope, messages, _detector);
-            counts = new(sanitized.EntityCounts, StringComparer.Ordinal);
-            originals = [.. sanitized.Originals];
-
-            foreach (ChatMessage message in sanitized.Messages)
-            {
-                // Author names are people's names; providers do not need them.
-                message.AuthorName = null;
-            }
-
-            // The system prompt leaves with the messages, so it is masked the same way, in the same scope.
-            if (attemptOptions.Instructions is { Length: > 0 } instructionsText)
-            {
-                List<SensitiveSpan> spans = [];
-                _detector.Detect(instructionsText, spans);
-                PseudonymizedText instructions = _pseudonymizer.Pseudonymize(scope, instructionsText, spans);
-                attemptOptions.Instructions = instructions.Text;
-                foreach (KeyValuePair<string, int> count in instructions.EntityCounts)
-                {
-                    counts[count.Key] = counts.GetValueOrDefault(count.Key) + count.Value;
-                }
-
-                foreach (SensitiveSpan span in spans)
-                {
-                    originals.Add(instructionsText.Substring(span.Start, span.Length));
-                }
-            }
-
-            // Tool descriptions and schemas leave with every request: masked like text, in the same scope, so a tool that
-            // names a building does not force every request that offers it to stay local.
-            if (attemptOptions.Tools is { Count: > 0 } tools)
-            {
-                PseudonymizedTools masked = _pseudonymizer.Pseudonymize(scope, tools, _detector);
-                attemptOptions.Tools = masked.Tools;
-                foreach (KeyValuePair<string, int> count in masked.EntityCounts)
-                {
-                    counts[count.Key] = counts.GetValueOrDefault(count.Key) + count.Value;
-                }
-
-                originals.AddRange(masked.Originals);
-            }
-        }
-#pragma warning disable CA1031 // Fail closed: a payload that could not be sanitised does not leave.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            if (scope is not null)
-            {
-                EndScope(scope, attemptOptions);
-            }
-
-            throw new PrivacyViolationException(planned.Provider, $"sanitising failed ({ex.GetType().Name})");
-        }
-
-        foreach (string entityType in counts.Keys)
-        {
-            if (_scanner is not null && _scanner.Classify(entityType) == DataSensitivity.Critical)
-            {
-                // Masking found CRITICAL data (readings in a tool result the profile did not see as such): masked or not,
-                // it stays local.
-                if (scope is not null)
-                {
-                    if (attemptOptions.ConversationId is not null)
-                    {
-                        // The profile missed it: the conversation must still stay local from now on.
-                        _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, CriticalConversationValue);
-                    }
-
-                    EndScope(scope, attemptOptions);
-                }
-
-                throw new PrivacyViolationException(planned.Provider, $"masking found {entityType}, which is CRITICAL and stays local");
-            }
-        }
-
-        foreach (KeyValuePair<string, int> count in counts)
-        {
-            EaioMetrics.PseudonymizedEntities.Add(
-                count.Value,
-                new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, planned.Provider),
-                new KeyValuePair<string, object?>("eaio.entity.type", count.Key));
-        }
-
-        if (attemptOptions.ConversationId is not null)
-        {
-            // Values masked in earlier turns of the conversation must not leave either, even where this turn's
-            // detectors did not find them again.
-            try
-            {
-                originals.AddRange(_vault.GetOriginals(scope));
-            }
-#pragma warning disable CA1031 // Fail closed: a vault that cannot list what it holds blocks the call.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                EndScope(scope, attemptOptions);
-                throw new PrivacyViolationException(planned.Provider, $"the conversation's masked values could not be read ({ex.GetType().Name})");
-            }
-        }
-
-        return new Outgoing(sanitized.Messages, counts, scope) { Originals = originals };
+        MaskedCall masked = await _masker.MaskAsync(
+            planned.Provider, plan.Profile.TenantId, attemptOptions.ConversationId, messages, attemptOptions.Instructions, attemptOptions.Tools, cancellationToken).ConfigureAwait(false);
+        masked.Apply(attemptOptions);
+        return new Outgoing(masked.Messages, masked.EntityCounts, masked);
     }
 
-    /// <summary>The vault scope of a conversation: per tenant, whose length makes the id unambiguous whatever characters it holds.</summary>
-    private static string ConversationScope(string? tenantId, string conversationId) =>
-        $"tenant:{tenantId?.Length ?? -1}:{tenantId}|conversation:{conversationId}";
-
     /// <summary>
-    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope: a local answer that
-    /// restates the readings in prose, sent back with the next PUBLIC turn, must not leave. The mark is an entry of the
-    /// conversation's scope, so it is kept, shared and expired wherever the vault keeps placeholders.
+    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope (see
+    /// <see cref="CriticalConversationMarks"/>).
     /// </summary>
-    private ResolvedRequestProfile RememberCriticalConversation(ResolvedRequestProfile profile, ChatOptions? options)
+    private async ValueTask<ResolvedRequestProfile> RememberCriticalConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken)
     {
-        if (options?.ConversationId is not { } conversation)
+        if (options.ConversationId is not { } conversation)
         {
             return profile;
         }
 
         try
         {
-            string scope = _vault.OpenScope(ConversationScope(profile.TenantId, conversation));
             if (profile.Sensitivity == DataSensitivity.Critical)
             {
-                _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, CriticalConversationValue);
+                await _marks.MarkAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false);
                 return profile;
             }
 
-            foreach (string stem in _vault.GetStems(scope))
+            if (await _marks.IsMarkedAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false))
             {
-                if (string.Equals(stem, CriticalConversationMark, StringComparison.OrdinalIgnoreCase))
+                return profile with
                 {
-                    return profile with
-                    {
-                        Sensitivity = DataSensitivity.Critical,
-                        Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
-                    };
-                }
+                    Sensitivity = DataSensitivity.Critical,
+                    Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
+                };
             }
         }
 #pragma warning disable CA1031 // Fail closed: a vault that cannot say whether the conversation is clean keeps it local.
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             return profile with
@@ -1011,63 +931,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         if (planned.Tier == ProviderTier.External)
         {
-            _egress.ThrowIfSensitive(planned.Provider, outgoing.Messages, attemptOptions, outgoing.Originals);
+            _egress.ThrowIfSensitive(planned.Provider, outgoing.Messages, attemptOptions, outgoing.Masked?.Originals);
         }
     }
 
-    /// <summary>A request without a conversation has a scope of its own, which ends with it; a conversation's scope lives on until it expires.</summary>
-    private void EndScope(string scope, ChatOptions attemptOptions)
-    {
-        if (attemptOptions.ConversationId is null)
-        {
-            _vault.RemoveScope(scope);
-        }
-    }
-
-    private ChatResponseUpdate Restore(ChatResponseUpdate update, StreamingPlaceholderRestorer? restorer, string? scope)
-    {
-        if (restorer is null || scope is null)
-        {
-            return update;
-        }
-
-        IList<AIContent> contents = update.Contents;
-        for (int i = 0; i < contents.Count; i++)
-        {
-            switch (contents[i])
-            {
-                case TextContent text:
-                    text.Text = restorer.Append(text.Text);
-                    break;
-                case TextReasoningContent reasoning:
-                    // Reasoning is a stream of its own; whole placeholders in each chunk are restored, a split one is not.
-                    reasoning.Text = new PlaceholderRestorer(_vault, scope).Restore(reasoning.Text);
-                    break;
-                case FunctionCallContent call:
-                    // Text held back before a tool call belongs before it: release it first, then restore the call whole.
-                    if (restorer.HeldLength > 0)
-                    {
-                        contents.Insert(i++, new TextContent(restorer.Flush()));
-                    }
-
-                    PlaceholderRestorer callRestorer = new(_vault, scope);
-                    string callId = callRestorer.RestoreCallId(call.CallId);
-                    if (call.Arguments is not null || !ReferenceEquals(callId, call.CallId))
-                    {
-                        contents[i] = new FunctionCallContent(callId, call.Name, callRestorer.RestoreArguments(call.Arguments))
-                        {
-                            Exception = call.Exception,
-                            InformationalOnly = call.InformationalOnly,
-                            AdditionalProperties = call.AdditionalProperties,
-                        };
-                    }
-
-                    break;
-            }
-        }
-
-        return update;
-    }
+    /// <summary>Restores a streamed update of a masked call; a local call's updates pass as they are.</summary>
+    private static ChatResponseUpdate Restore(ChatResponseUpdate update, MaskedCall? masked) => masked?.Restore(update) ?? update;
 
     /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
     private static RouteAttempt SkippedAfterBlock(PlannedRoute planned) =>
@@ -1292,12 +1161,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
     private static readonly IReadOnlyDictionary<string, int> s_noEntities = new Dictionary<string, int>();
 
-    /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the vault scope to restore from.</summary>
-    private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, string? Scope)
-    {
-        /// <summary>Gets the values masking replaced, which the egress guard checks are nowhere left in what leaves.</summary>
-        public IReadOnlyList<string>? Originals { get; init; }
-    }
+    /// <summary>What an attempt sends: the (pseudonymised) messages, how many values of each type were replaced, and the masked call to restore from.</summary>
+    private readonly record struct Outgoing(IEnumerable<ChatMessage> Messages, IReadOnlyDictionary<string, int>? EntityCounts, MaskedCall? Masked);
 
     /// <summary>A local first route's call that <see cref="GetResponseAsync"/> started and <see cref="RouteAsync"/> finishes.</summary>
     private readonly record struct FirstCall(ProviderResilienceChatClient Client, ChatOptions Options, long Started, ValueTask<ChatResponse> Call);
