@@ -571,7 +571,7 @@ public sealed class Pseudonymizer
             }
 
             TextPlan plan = Plans[_plan++];
-            if (!ReferenceEquals(plan.Text, value))
+            if (!string.Equals(plan.Text, value, StringComparison.Ordinal))
             {
                 // Building met another string than planning did: a copy built from the wrong answers could leak.
                 throw new InvalidOperationException("The payload changed while it was masked.");
