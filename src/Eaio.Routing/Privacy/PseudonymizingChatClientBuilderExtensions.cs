@@ -34,7 +34,8 @@ public static class PseudonymizingChatClientBuilderExtensions
         {
             EaioHybridChatOptions? options = services.GetService<EaioHybridChatOptions>();
             IPseudonymVault resolved = vault ?? services.GetService<IPseudonymVault>() ?? new InMemoryPseudonymVault(timeProvider: services.GetService<TimeProvider>());
-            IEnumerable<ISensitiveDataDetector> found = detectors ?? services.GetServices<ISensitiveDataDetector>();
+            // GetService rather than GetServices: a builder without services has a provider that holds no enumerables.
+            IEnumerable<ISensitiveDataDetector> found = detectors ?? services.GetService<IEnumerable<ISensitiveDataDetector>>() ?? [];
             ISensitiveDataDetector[] detectorList = [.. found];
             if (detectorList.Length == 0 && detectors is null)
             {
