@@ -56,17 +56,11 @@ internal sealed class PayloadMasker
                 message.AuthorName = null;
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
+            // Fail closed: a payload that could not be sanitised does not leave. The caller's cancellation stays one.
             await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
-
-            // Fail closed: a payload that could not be sanitised does not leave.
-            throw new PrivacyViolationException(provider, $"sanitising failed ({ex.GetType().Name})");
-        }
-        catch
-        {
-            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
-            throw;
+            throw Refusal(ex, provider, $"sanitising failed ({ex.GetType().Name})", cancellationToken);
         }
 
         foreach (string entityType in masked.EntityCounts.Keys)
@@ -107,15 +101,10 @@ internal sealed class PayloadMasker
         {
             snapshot = await _vault.GetSnapshotAsync(scope, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
-            throw new PrivacyViolationException(provider, $"the conversation's masked values could not be read ({ex.GetType().Name})");
-        }
-        catch
-        {
-            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
-            throw;
+            throw Refusal(ex, provider, $"the conversation's masked values could not be read ({ex.GetType().Name})", cancellationToken);
         }
 
         if (conversationId is not null && CriticalConversationMarks.IsMarked(snapshot))
@@ -131,6 +120,10 @@ internal sealed class PayloadMasker
 
         return new MaskedCall(_vault, scope, conversationId is not null, masked, snapshot, originals);
     }
+
+    /// <summary>What a failure becomes: the caller's cancellation as it is, anything else a refusal.</summary>
+    private static Exception Refusal(Exception ex, string provider, string finding, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : new PrivacyViolationException(provider, finding);
 
     /// <summary>Ends a request-only scope on a failure path; a scope that cannot be removed expires on its own.</summary>
     private async ValueTask EndQuietlyAsync(string? scope, string? conversationId)
