@@ -37,12 +37,11 @@ public class MonitoringBenchmarks
     {
         _folder = Path.Combine(Path.GetTempPath(), "eaio-bench-" + Guid.NewGuid().ToString("N"));
         EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue };
-        Dictionary<string, IChatClient> providers = new() { [EaioProviders.Ollama] = _provider };
-        _bare = new HybridRouterChatClient(options, providers);
+        _bare = new HybridRouterChatClient(options, LocalRoute(null));
         _routerLog = new SqliteRequestLog(Path.Combine(_folder, "eaio.db"));
-        _logged = new HybridRouterChatClient(options, providers, requestLog: _routerLog);
+        _logged = new HybridRouterChatClient(options, LocalRoute(_routerLog));
         _queueOnly = new QueueOnlyRequestLog();
-        _queued = new HybridRouterChatClient(options, providers, requestLog: _queueOnly);
+        _queued = new HybridRouterChatClient(options, LocalRoute(_queueOnly));
         _messages = [new ChatMessage(ChatRole.User, "What was the peak electricity demand of the office building last January, and why?")];
         _options = new ChatOptions().WithEaio(p =>
         {
@@ -50,6 +49,18 @@ public class MonitoringBenchmarks
             p.Complexity = 0.4;
             p.Domain = RequestDomain.EnergyOptimization;
         });
+    }
+
+    /// <summary>The local route's pipeline as AddEaioHybridChat builds it: request log (when given), resilience, usage normalisation.</summary>
+    private Dictionary<string, IChatClient> LocalRoute(IRequestLog? log)
+    {
+        ChatClientBuilder route = new(_provider);
+        if (log is not null)
+        {
+            route.UseRequestLog(log);
+        }
+
+        return new() { [EaioProviders.Ollama] = route.UseProviderResilience().UseUsageNormalization().Build() };
     }
 
     [GlobalSetup(Target = nameof(RouterWithLogAndMetrics))]

@@ -23,6 +23,7 @@ public class PseudonymizationBenchmarks
     private InMemoryPseudonymVault _vault = null!;
     private string _scope = string.Empty;
     private Pseudonymizer _pseudonymizer = null!;
+    private PseudonymScopeSnapshot _snapshot = null!;
     private PlaceholderRestorer _restorer = null!;
 
     [GlobalSetup]
@@ -67,10 +68,11 @@ public class PseudonymizationBenchmarks
 
         _prompt = builder.ToString();
         _vault = new InMemoryPseudonymVault();
-        _scope = _vault.OpenScope("benchmark");
+        _scope = Synchronously.Result(_vault.OpenScopeAsync("benchmark"));
         _pseudonymizer = new Pseudonymizer(_vault);
-        _restorer = new PlaceholderRestorer(_vault, _scope);
-        _sanitized = _pseudonymizer.Pseudonymize(_scope, _prompt, _spans).Text;
+        _sanitized = Pseudonymize();
+        _snapshot = Synchronously.Result(_vault.GetSnapshotAsync(_scope));
+        _restorer = new PlaceholderRestorer(_snapshot);
         _chunks = [.. _sanitized.Chunk(StreamChunkChars).Select(c => new string(c))];
     }
 
@@ -81,7 +83,7 @@ public class PseudonymizationBenchmarks
     public int Scan() => SearchValuesScan.CountHits(_prompt, ScanChars);
 
     [Benchmark(Description = "Pseudonymize 4 KB, spans given")]
-    public string Pseudonymize() => _pseudonymizer.Pseudonymize(_scope, _prompt, _spans).Text;
+    public string Pseudonymize() => Synchronously.Result(_pseudonymizer.PseudonymizeAsync(_scope, _prompt, _spans)).Text; // the in-memory vault completes synchronously
 
     [Benchmark(Description = "Restore whole 4 KB response")]
     public string RestoreWhole() => _restorer.Restore(_sanitized);
@@ -89,7 +91,7 @@ public class PseudonymizationBenchmarks
     [Benchmark(Description = "Streaming restore, per 16-char chunk", OperationsPerInvoke = 4096 / StreamChunkChars)]
     public int StreamingRestorePerChunk()
     {
-        StreamingPlaceholderRestorer restorer = new(_vault, _scope);
+        StreamingPlaceholderRestorer restorer = new(_snapshot);
         int length = 0;
         string[] chunks = _chunks;
         for (int i = 0; i < 4096 / StreamChunkChars; i++)

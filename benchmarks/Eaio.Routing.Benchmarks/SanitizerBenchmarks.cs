@@ -32,7 +32,7 @@ public class SanitizerBenchmarks
     {
         _scanner = SensitiveDataScanner.CreateDefault();
         InMemoryPseudonymVault vault = new();
-        _scope = vault.OpenScope("benchmark");
+        _scope = Synchronously.Result(vault.OpenScopeAsync("benchmark"));
         _pseudonymizer = new Pseudonymizer(vault);
         _prompt = DetectionBenchmarks.BuildPrompt(8192);
 
@@ -50,5 +50,5 @@ public class SanitizerBenchmarks
     public int Detect() => _scanner.Scan(_prompt).Spans.Count;
 
     [Benchmark(Description = "detect + pseudonymise, 8 KB")]
-    public string Sanitize() => _pseudonymizer.Pseudonymize(_scope, _prompt, _scanner.Scan(_prompt).Spans).Text;
+    public string Sanitize() => Synchronously.Result(_pseudonymizer.PseudonymizeAsync(_scope, _prompt, _scanner.Scan(_prompt).Spans)).Text; // the in-memory vault completes synchronously
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,8 +16,8 @@ namespace Eaio.Routing;
 /// sliding on the wall clock, as in the SQLite vault. The sweep of expired scopes takes no scope's lock: it deletes each
 /// scope row together with its entries in one statement, and a host renewing a scope writes its row with an upsert, so a
 /// scope is always either live with its entries or gone with them (made afresh, empty, when a renewal lost the race).
-/// The vault interface is synchronous (restoring runs inside a stream's enumeration), so this store uses Npgsql's
-/// synchronous calls.
+/// Every call is asynchronous (Npgsql's async I/O); a batch of values all seen before is answered with one query outside
+/// the lock.
 /// </remarks>
 public sealed partial class PostgresPseudonymVault : IPseudonymVault
 {
@@ -55,146 +54,90 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
     public TimeSpan Expiry { get; }
 
     /// <inheritdoc />
-    public string OpenScope(string? conversationId)
+    public async ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default)
     {
         string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         byte[] scope = _sealer.ScopeKey(id);
         long now = Now();
-        using NpgsqlConnection connection = _store.Open();
-        SweepIfDue(connection, now);
-        InScopeTransaction(connection, scope, transaction => EnsureLiveScope(connection, transaction, scope, now));
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await SweepIfDueAsync(connection, now, cancellationToken).ConfigureAwait(false);
+        _ = await InScopeTransactionAsync(connection, scope, async transaction =>
+        {
+            await EnsureLiveScopeAsync(connection, transaction, scope, now, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
         return id;
     }
 
     /// <inheritdoc />
-    public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue)
+    public async ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(entityType);
-        string value = originalValue.ToString();
-        string stem = PlaceholderSyntax.ToStem(entityType);
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
         byte[] scope = _sealer.ScopeKey(scopeId);
         long now = Now();
-        using NpgsqlConnection connection = _store.Open();
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-        // Values seen before (each turn resends the conversation) are found without the scope's lock. A renewal that
-        // finds no row means another host swept the scope just now: the locked path below makes it afresh.
-        long? lastUsed = ReadLastUsed(connection, null, scope);
+        // Values seen before (each turn resends the conversation) are found without the scope's lock, in one query. A
+        // renewal that finds no row means another host swept the scope just now: the locked path below makes it afresh.
+        long? lastUsed = await ReadLastUsedAsync(connection, null, scope, cancellationToken).ConfigureAwait(false);
         if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds
-            && FindPlaceholder(connection, null, scope, stem, _sealer.ValueMac(scope, stem, value)) is string existing
-            && (now - lastUsed.Value < _touchMilliseconds || Touch(connection, scope, now)))
+            && await TryAnswerFromRowsAsync(connection, scope, requests, cancellationToken).ConfigureAwait(false) is { } found
+            && (now - lastUsed.Value < _touchMilliseconds || await TouchAsync(connection, scope, now, cancellationToken).ConfigureAwait(false)))
         {
-            return existing;
+            return found;
         }
 
-        return InScopeTransaction(connection, scope, transaction =>
+        return await InScopeTransactionAsync(connection, scope, async transaction =>
         {
-            EnsureLiveScope(connection, transaction, scope, now);
-            return GetOrAdd(connection, transaction, scope, stem, value);
-        });
-    }
-
-    /// <inheritdoc />
-    public string ReserveLiteral(string scopeId, string literal)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(literal);
-        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
-        {
-            return literal;
-        }
-
-        (string literalStem, int number) = PlaceholderSyntax.Split(literal);
-        string stem = PlaceholderSyntax.ToStem(literalStem);
-        byte[] scope = _sealer.ScopeKey(scopeId);
-        long now = Now();
-        using NpgsqlConnection connection = _store.Open();
-        return InScopeTransaction(connection, scope, transaction =>
-        {
-            EnsureLiveScope(connection, transaction, scope, now);
-            if (TryReadOriginal(connection, transaction, scope, literal, out bool exists, out string? original) || exists)
+            await EnsureLiveScopeAsync(connection, transaction, scope, now, cancellationToken).ConfigureAwait(false);
+            string[] answers = new string[requests.Count];
+            for (int i = 0; i < answers.Length; i++)
             {
-                // Already the placeholder of something else: the literal gets a placeholder of its own.
-                return original == literal ? literal : GetOrAdd(connection, transaction, scope, stem, literal);
+                PseudonymRequest request = requests[i];
+                answers[i] = request.IsLiteral
+                    ? await ReserveAsync(connection, transaction, scope, request.Text, cancellationToken).ConfigureAwait(false)
+                    : await GetOrAddAsync(connection, transaction, scope, PlaceholderSyntax.ToStem(request.EntityType!), request.Text, cancellationToken).ConfigureAwait(false);
             }
 
-            Insert(connection, transaction, scope, literal, stem, number, literal, issued: false);
-            return literal;
-        });
+            return answers;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue)
+    public async ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        originalValue = null;
-        if (!PlaceholderSyntax.IsPlaceholderShaped(placeholder))
-        {
-            return false;
-        }
-
         byte[] scope = _sealer.ScopeKey(scopeId);
         long now = Now();
-        using NpgsqlConnection connection = _store.Open();
-        long? lastUsed = ReadLastUsed(connection, null, scope);
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        long? lastUsed = await ReadLastUsedAsync(connection, null, scope, cancellationToken).ConfigureAwait(false);
         if (lastUsed is null || now - lastUsed.Value >= _expiryMilliseconds)
         {
-            return false;
+            return PseudonymScopeSnapshot.Empty;
         }
 
-        if (now - lastUsed.Value >= _touchMilliseconds && !Touch(connection, scope, now))
+        if (now - lastUsed.Value >= _touchMilliseconds && !await TouchAsync(connection, scope, now, cancellationToken).ConfigureAwait(false))
         {
             // Swept by another host since it was read: its placeholders no longer restore.
-            return false;
+            return PseudonymScopeSnapshot.Empty;
         }
 
-        return TryReadOriginal(connection, null, scope, placeholder.ToString(), out _, out originalValue);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> GetStems(string scopeId)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        byte[] scope = _sealer.ScopeKey(scopeId);
-        using NpgsqlConnection connection = _store.Open();
-        if (!IsLive(connection, scope))
-        {
-            return [];
-        }
-
-        using NpgsqlCommand select = new("SELECT DISTINCT upper(stem) FROM eaio_vault_entry WHERE scope = @scope", connection);
+        await using NpgsqlCommand select = new("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope", connection);
         select.Parameters.AddWithValue("scope", scope);
-        using NpgsqlDataReader reader = select.ExecuteReader();
-        List<string> stems = [];
-        while (reader.Read())
-        {
-            stems.Add(reader.GetString(0));
-        }
-
-        return stems;
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> GetOriginals(string scopeId)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        byte[] scope = _sealer.ScopeKey(scopeId);
-        using NpgsqlConnection connection = _store.Open();
-        if (!IsLive(connection, scope))
-        {
-            return [];
-        }
-
-        using NpgsqlCommand select = new("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope AND issued", connection);
-        select.Parameters.AddWithValue("scope", scope);
-        using NpgsqlDataReader reader = select.ExecuteReader();
-        List<string> originals = [];
-        while (reader.Read())
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        List<KeyValuePair<string, string>> entries = [];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             string stored = reader.GetString(0);
             if (_sealer.Open(scope, stored, (byte[])reader.GetValue(1)) is { } original)
             {
-                originals.Add(original);
+                entries.Add(new KeyValuePair<string, string>(stored, original));
             }
             else
             {
@@ -202,103 +145,210 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
             }
         }
 
-        return originals;
+        return entries.Count == 0 ? PseudonymScopeSnapshot.Empty : new PseudonymScopeSnapshot(entries);
     }
 
-    /// <summary>Whether a scope exists and has not expired; reading it does not renew it.</summary>
-    private bool IsLive(NpgsqlConnection connection, byte[] scope) => ReadLastUsed(connection, null, scope) is long lastUsed && Now() - lastUsed < _expiryMilliseconds;
-
     /// <inheritdoc />
-    public void RemoveScope(string scopeId)
+    public async ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = _sealer.ScopeKey(scopeId);
-        using NpgsqlConnection connection = _store.Open();
-        InScopeTransaction(connection, scope, transaction => DeleteScope(connection, transaction, scope));
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        _ = await InScopeTransactionAsync(connection, scope, async transaction =>
+        {
+            await DeleteScopeAsync(connection, transaction, scope, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void InScopeTransaction(NpgsqlConnection connection, byte[] scope, Action<NpgsqlTransaction> work) =>
-        InScopeTransaction(connection, scope, transaction =>
-        {
-            work(transaction);
-            return 0;
-        });
-
-    private static T InScopeTransaction<T>(NpgsqlConnection connection, byte[] scope, Func<NpgsqlTransaction, T> work)
+    private static async Task<T> InScopeTransactionAsync<T>(NpgsqlConnection connection, byte[] scope, Func<NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
-        using (NpgsqlCommand lockScope = new("SELECT pg_advisory_xact_lock(hashtextextended(encode(@scope, 'hex'), 0))", connection, transaction))
+        await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (NpgsqlCommand lockScope = new("SELECT pg_advisory_xact_lock(hashtextextended(encode(@scope, 'hex'), 0))", connection, transaction))
         {
             lockScope.Parameters.AddWithValue("scope", scope);
-            _ = lockScope.ExecuteNonQuery();
+            _ = await lockScope.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        T result = work(transaction);
-        transaction.Commit();
+        T result = await work(transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    private static long? ReadLastUsed(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope)
+    /// <summary>Answers a batch from the rows alone, in one query, or returns <see langword="null"/> when any request needs a write.</summary>
+    private async Task<string[]?> TryAnswerFromRowsAsync(NpgsqlConnection connection, byte[] scope, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken)
     {
-        using NpgsqlCommand select = new("SELECT last_used FROM eaio_vault_scope WHERE scope = @scope", connection, transaction);
+        // A value is found by its keyed hash (which covers its stem); a literal needs no write only when it is reserved as
+        // itself, which is read back and decrypted. The latest row per hash wins, as in GetOrAdd.
+        byte[][] macs = new byte[requests.Count][];
+        List<string> literals = [];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            PseudonymRequest request = requests[i];
+            if (!request.IsLiteral)
+            {
+                string stem = PlaceholderSyntax.ToStem(request.EntityType!);
+                macs[i] = _sealer.ValueMac(scope, stem, request.Text);
+            }
+            else if (PlaceholderSyntax.IsPlaceholderShaped(request.Text))
+            {
+                literals.Add(request.Text.ToUpperInvariant());
+            }
+        }
+
+        Dictionary<string, string> byMac = new(StringComparer.Ordinal);
+        Dictionary<string, string> literalOriginals = new(StringComparer.OrdinalIgnoreCase);
+        await using NpgsqlBatch batch = new(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT DISTINCT ON (value_mac) value_mac, placeholder FROM eaio_vault_entry WHERE scope = @scope AND value_mac = ANY(@macs) ORDER BY value_mac, id DESC")
+                {
+                    Parameters = { new("scope", scope), new("macs", macs.Where(m => m is not null).ToArray()) },
+                },
+                new NpgsqlBatchCommand("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope AND upper(placeholder) = ANY(@literals)")
+                {
+                    Parameters = { new("scope", scope), new("literals", literals.ToArray()) },
+                },
+            },
+        };
+        await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                byMac[Convert.ToHexString((byte[])reader.GetValue(0))] = reader.GetString(1);
+            }
+
+            _ = await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                string placeholder = reader.GetString(0);
+                if (_sealer.Open(scope, placeholder, (byte[])reader.GetValue(1)) is { } original)
+                {
+                    literalOriginals[placeholder] = original;
+                }
+            }
+        }
+
+        string[] answers = new string[requests.Count];
+        for (int i = 0; i < answers.Length; i++)
+        {
+            PseudonymRequest request = requests[i];
+            if (!request.IsLiteral)
+            {
+                if (!byMac.TryGetValue(Convert.ToHexString(macs[i]), out string? placeholder))
+                {
+                    return null;
+                }
+
+                answers[i] = placeholder;
+            }
+            else if (!PlaceholderSyntax.IsPlaceholderShaped(request.Text)
+                || (literalOriginals.TryGetValue(request.Text, out string? original) && original == request.Text))
+            {
+                answers[i] = request.Text;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return answers;
+    }
+
+    private async Task<string> ReserveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string literal, CancellationToken cancellationToken)
+    {
+        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
+        {
+            return literal;
+        }
+
+        (string literalStem, int number) = PlaceholderSyntax.Split(literal);
+        string stem = PlaceholderSyntax.ToStem(literalStem);
+        (bool exists, string? original) = await ReadOriginalAsync(connection, transaction, scope, literal, cancellationToken).ConfigureAwait(false);
+        if (exists)
+        {
+            // Already the placeholder of something else (or of a row this key cannot read): the literal gets a
+            // placeholder of its own.
+            return original == literal ? literal : await GetOrAddAsync(connection, transaction, scope, stem, literal, cancellationToken).ConfigureAwait(false);
+        }
+
+        await InsertAsync(connection, transaction, scope, literal, stem, number, literal, issued: false, null, cancellationToken).ConfigureAwait(false);
+        return literal;
+    }
+
+    private static async Task<long?> ReadLastUsedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand select = new("SELECT last_used FROM eaio_vault_scope WHERE scope = @scope", connection, transaction);
         select.Parameters.AddWithValue("scope", scope);
-        return select.ExecuteScalar() is long lastUsed ? lastUsed : null;
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long lastUsed ? lastUsed : null;
     }
 
     /// <summary>Renews a scope read as live outside its lock; <see langword="false"/> when its row is gone (swept meanwhile).</summary>
-    private static bool Touch(NpgsqlConnection connection, byte[] scope, long now)
+    private static async Task<bool> TouchAsync(NpgsqlConnection connection, byte[] scope, long now, CancellationToken cancellationToken)
     {
-        using NpgsqlCommand update = new("UPDATE eaio_vault_scope SET last_used = GREATEST(last_used, @now) WHERE scope = @scope", connection);
+        await using NpgsqlCommand update = new("UPDATE eaio_vault_scope SET last_used = GREATEST(last_used, @now) WHERE scope = @scope", connection);
         update.Parameters.AddWithValue("scope", scope);
         update.Parameters.AddWithValue("now", now);
-        return update.ExecuteNonQuery() == 1;
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    private static void DeleteScope(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope)
+    private static async Task DeleteScopeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, CancellationToken cancellationToken)
     {
         // The scope row before its entries, the order the sweep locks them in, so the two cannot deadlock.
-        using NpgsqlCommand delete = new("DELETE FROM eaio_vault_scope WHERE scope = @scope; DELETE FROM eaio_vault_entry WHERE scope = @scope;", connection, transaction);
+        await using NpgsqlCommand delete = new("DELETE FROM eaio_vault_scope WHERE scope = @scope; DELETE FROM eaio_vault_entry WHERE scope = @scope;", connection, transaction);
         delete.Parameters.AddWithValue("scope", scope);
-        _ = delete.ExecuteNonQuery();
+        _ = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void EnsureLiveScope(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, long now)
+    private async Task EnsureLiveScopeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, long now, CancellationToken cancellationToken)
     {
-        long? lastUsed = ReadLastUsed(connection, transaction, scope);
+        long? lastUsed = await ReadLastUsedAsync(connection, transaction, scope, cancellationToken).ConfigureAwait(false);
         if (lastUsed is not null && now - lastUsed.Value >= _expiryMilliseconds)
         {
             // Expired: its placeholders must no longer restore and numbering starts afresh.
-            DeleteScope(connection, transaction, scope);
+            await DeleteScopeAsync(connection, transaction, scope, cancellationToken).ConfigureAwait(false);
         }
 
         // An upsert even for a scope just read as live: another host's sweep may have deleted the row (with its entries)
         // since. An update would then change nothing, and the entries added next would sit under no scope row until a
-        // later OpenScope brought them back to life; the insert makes the scope afresh, as empty as the sweep left it.
+        // later OpenScopeAsync brought them back to life; the insert makes the scope afresh, as empty as the sweep left it.
         // Once this row is written the sweep waits for this transaction and then sees the scope as live.
-        using NpgsqlCommand upsert = new(
+        await using NpgsqlCommand upsert = new(
             "INSERT INTO eaio_vault_scope (scope, last_used) VALUES (@scope, @now) ON CONFLICT (scope) DO UPDATE SET last_used = GREATEST(eaio_vault_scope.last_used, EXCLUDED.last_used)",
             connection,
             transaction);
         upsert.Parameters.AddWithValue("scope", scope);
         upsert.Parameters.AddWithValue("now", now);
-        _ = upsert.ExecuteNonQuery();
+        _ = await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private string GetOrAdd(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string stem, string value)
+    private async Task<string> GetOrAddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string stem, string value, CancellationToken cancellationToken)
     {
         byte[] mac = _sealer.ValueMac(scope, stem, value);
-        if (FindPlaceholder(connection, transaction, scope, stem, mac) is string existing)
+        await using (NpgsqlCommand find = new(
+            "SELECT placeholder FROM eaio_vault_entry WHERE scope = @scope AND upper(stem) = upper(@stem) AND value_mac = @mac ORDER BY id DESC LIMIT 1",
+            connection,
+            transaction))
         {
-            return existing;
+            // The latest row wins, as a reserved literal overrides an earlier mapping.
+            find.Parameters.AddWithValue("scope", scope);
+            find.Parameters.AddWithValue("stem", stem);
+            find.Parameters.AddWithValue("mac", mac);
+            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string existing)
+            {
+                return existing;
+            }
         }
 
         // The next number after the highest issued for the stem that is free in every case: reserved literals hold theirs.
         long number;
-        using (NpgsqlCommand max = new("SELECT COALESCE(MAX(number), 0) FROM eaio_vault_entry WHERE scope = @scope AND upper(stem) = upper(@stem) AND issued", connection, transaction))
+        await using (NpgsqlCommand max = new("SELECT COALESCE(MAX(number), 0) FROM eaio_vault_entry WHERE scope = @scope AND upper(stem) = upper(@stem) AND issued", connection, transaction))
         {
             max.Parameters.AddWithValue("scope", scope);
             max.Parameters.AddWithValue("stem", stem);
-            number = (long)max.ExecuteScalar()!;
+            number = (long)(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
         string placeholder;
@@ -307,15 +357,16 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
             number++;
             placeholder = string.Concat(stem, "_", number.ToString(CultureInfo.InvariantCulture));
         }
-        while (PlaceholderExists(connection, transaction, scope, placeholder));
+        while ((await ReadOriginalAsync(connection, transaction, scope, placeholder, cancellationToken).ConfigureAwait(false)).Exists);
 
-        Insert(connection, transaction, scope, placeholder, stem, number, value, issued: true, mac);
+        await InsertAsync(connection, transaction, scope, placeholder, stem, number, value, issued: true, mac, cancellationToken).ConfigureAwait(false);
         return placeholder;
     }
 
-    private void Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string placeholder, string stem, long number, string value, bool issued, byte[]? mac = null)
+    private async Task InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string placeholder, string stem, long number, string value, bool issued, byte[]? mac, CancellationToken cancellationToken)
     {
-        using NpgsqlCommand insert = new(
+        await using NpgsqlCommand insert = new(
             "INSERT INTO eaio_vault_entry (scope, placeholder, stem, number, issued, value_mac, value) VALUES (@scope, @placeholder, @stem, @number, @issued, @mac, @value)",
             connection,
             transaction);
@@ -326,54 +377,32 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         insert.Parameters.AddWithValue("issued", issued);
         insert.Parameters.AddWithValue("mac", mac ?? _sealer.ValueMac(scope, stem, value));
         insert.Parameters.AddWithValue("value", _sealer.Seal(scope, placeholder, value));
-        _ = insert.ExecuteNonQuery();
+        _ = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string? FindPlaceholder(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope, string stem, byte[] mac)
+    /// <summary>Reads and decrypts the value of a placeholder (compared ignoring case); an unreadable row exists but has no original.</summary>
+    private async Task<(bool Exists, string? Original)> ReadOriginalAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope, string placeholder, CancellationToken cancellationToken)
     {
-        // The latest row wins, as a reserved literal overrides an earlier mapping.
-        using NpgsqlCommand select = new(
-            "SELECT placeholder FROM eaio_vault_entry WHERE scope = @scope AND upper(stem) = upper(@stem) AND value_mac = @mac ORDER BY id DESC LIMIT 1",
-            connection,
-            transaction);
-        select.Parameters.AddWithValue("scope", scope);
-        select.Parameters.AddWithValue("stem", stem);
-        select.Parameters.AddWithValue("mac", mac);
-        return select.ExecuteScalar() as string;
-    }
-
-    private static bool PlaceholderExists(NpgsqlConnection connection, NpgsqlTransaction transaction, byte[] scope, string placeholder)
-    {
-        using NpgsqlCommand select = new("SELECT 1 FROM eaio_vault_entry WHERE scope = @scope AND upper(placeholder) = upper(@placeholder)", connection, transaction);
+        await using NpgsqlCommand select = new("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope AND upper(placeholder) = upper(@placeholder)", connection, transaction);
         select.Parameters.AddWithValue("scope", scope);
         select.Parameters.AddWithValue("placeholder", placeholder);
-        return select.ExecuteScalar() is not null;
-    }
-
-    private bool TryReadOriginal(NpgsqlConnection connection, NpgsqlTransaction? transaction, byte[] scope, string placeholder, out bool exists, [NotNullWhen(true)] out string? original)
-    {
-        using NpgsqlCommand select = new("SELECT placeholder, value FROM eaio_vault_entry WHERE scope = @scope AND upper(placeholder) = upper(@placeholder)", connection, transaction);
-        select.Parameters.AddWithValue("scope", scope);
-        select.Parameters.AddWithValue("placeholder", placeholder);
-        using NpgsqlDataReader reader = select.ExecuteReader();
-        if (!reader.Read())
+        await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            (exists, original) = (false, null);
-            return false;
+            return (false, null);
         }
 
-        exists = true;
         string stored = reader.GetString(0);
-        original = _sealer.Open(scope, stored, (byte[])reader.GetValue(1));
+        string? original = _sealer.Open(scope, stored, (byte[])reader.GetValue(1));
         if (original is null)
         {
             LogUnreadable(_logger, stored);
         }
 
-        return original is not null;
+        return (true, original);
     }
 
-    private void SweepIfDue(NpgsqlConnection connection, long now)
+    private async Task SweepIfDueAsync(NpgsqlConnection connection, long now, CancellationToken cancellationToken)
     {
         long last = Interlocked.Read(ref _lastSweep);
         if (now - last < _expiryMilliseconds || Interlocked.CompareExchange(ref _lastSweep, now, last) != last)
@@ -383,14 +412,14 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
 
         // One statement that deletes each expired scope row and then exactly the entries of the rows it deleted. A host
         // renewing a scope meanwhile either holds the row first (the sweep re-checks it, finds it live and leaves it and
-        // its entries alone) or waits for the sweep and makes the scope afresh (see EnsureLiveScope). Deleting entries and
-        // scopes in two statements let a renewal fall in between, leaving a live scope without its entries.
-        using NpgsqlCommand delete = new("""
+        // its entries alone) or waits for the sweep and makes the scope afresh (see EnsureLiveScopeAsync). Deleting entries
+        // and scopes in two statements let a renewal fall in between, leaving a live scope without its entries.
+        await using NpgsqlCommand delete = new("""
             WITH gone AS (DELETE FROM eaio_vault_scope WHERE last_used <= @cutoff RETURNING scope)
             DELETE FROM eaio_vault_entry e USING gone WHERE e.scope = gone.scope
             """, connection);
         delete.Parameters.AddWithValue("cutoff", now - _expiryMilliseconds);
-        LogSwept(_logger, delete.ExecuteNonQuery());
+        LogSwept(_logger, await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();

@@ -47,13 +47,6 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
         return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Opens a connection synchronously, for stores behind synchronous interfaces (the pseudonym vault).</summary>
-    internal NpgsqlConnection Open()
-    {
-        _migration.EnsureAsync().GetAwaiter().GetResult();
-        return DataSource.OpenConnection();
-    }
-
     /// <summary>Makes sure the schema exists now, so a wrong connection string fails at start-up rather than on the first call.</summary>
     /// <param name="cancellationToken">The token to cancel the operation.</param>
     /// <returns>A task that completes when the schema is current.</returns>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Eaio.Routing;
@@ -37,8 +36,9 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
     public int ScopeCount => _scopes.Count;
 
     /// <inheritdoc />
-    public string OpenScope(string? conversationId)
+    public ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         long now = _timeProvider.GetTimestamp();
         SweepIfDue(now);
 
@@ -46,102 +46,59 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
         // must leak into or out of it: a random id nobody else can name.
         string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         _ = GetLiveScope(id, now, create: true);
-        return id;
+        return new ValueTask<string>(id);
     }
 
     /// <inheritdoc />
-    public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue)
+    public ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(entityType);
+        ArgumentNullException.ThrowIfNull(requests);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (requests.Count == 0)
+        {
+            return new ValueTask<IReadOnlyList<string>>(Array.Empty<string>());
+        }
+
+        string[] answers = new string[requests.Count];
         Scope scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: true)!;
         lock (scope)
         {
-            return scope.GetOrAdd(scope.GetStemOfType(entityType), originalValue);
-        }
-    }
-
-    /// <inheritdoc />
-    public string ReserveLiteral(string scopeId, string literal)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(literal);
-        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
-        {
-            return literal;
-        }
-
-        Scope scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: true)!;
-        lock (scope)
-        {
-            if (scope.Originals.TryGetValue(literal, out string? original))
+            for (int i = 0; i < answers.Length; i++)
             {
-                // Already the placeholder of something else: the literal gets a placeholder of its own, which restores
-                // to the literal text.
-                return original == literal ? literal : scope.GetOrAdd(scope.GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)), literal);
-            }
-
-            scope.Originals.Add(literal, literal);
-            scope.GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)).Placeholders[literal] = literal;
-            return literal;
-        }
-    }
-
-    /// <inheritdoc />
-    public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
-        if (scope is not null)
-        {
-            lock (scope)
-            {
-                return scope.OriginalsBySpan.TryGetValue(placeholder, out originalValue);
+                PseudonymRequest request = requests[i];
+                answers[i] = request.IsLiteral ? scope.Reserve(request.Text) : scope.GetOrAdd(scope.GetStemOfType(request.EntityType!), request.Text);
             }
         }
 
-        originalValue = null;
-        return false;
+        return new ValueTask<IReadOnlyList<string>>(answers);
     }
 
     /// <inheritdoc />
-    public IReadOnlyCollection<string> GetStems(string scopeId)
+    public ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
+        cancellationToken.ThrowIfCancellationRequested();
         Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
         if (scope is null)
         {
-            return [];
+            return new ValueTask<PseudonymScopeSnapshot>(PseudonymScopeSnapshot.Empty);
         }
 
         lock (scope)
         {
-            return [.. scope.StemsByName.Keys];
+            // Kept until the scope changes: the later turns of a conversation mostly find every value already issued.
+            return new ValueTask<PseudonymScopeSnapshot>(scope.Snapshot ??= new PseudonymScopeSnapshot(scope.Originals));
         }
     }
 
     /// <inheritdoc />
-    public IReadOnlyCollection<string> GetOriginals(string scopeId)
+    public ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        Scope? scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: false);
-        if (scope is null)
-        {
-            return [];
-        }
-
-        lock (scope)
-        {
-            // A reserved literal maps to itself; an issued placeholder never equals its value.
-            return [.. scope.Originals.Where(p => !string.Equals(p.Key, p.Value, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value)];
-        }
-    }
-
-    /// <inheritdoc />
-    public void RemoveScope(string scopeId)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
+        cancellationToken.ThrowIfCancellationRequested();
         _ = _scopes.TryRemove(scopeId, out _);
+        return default;
     }
 
     private Scope? GetLiveScope(string id, long now, bool create)
@@ -207,6 +164,9 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
         public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> OriginalsBySpan { get; }
 
+        /// <summary>The last snapshot taken, until the scope changes.</summary>
+        public PseudonymScopeSnapshot? Snapshot { get; set; }
+
         /// <summary>Stems by the entity type as given, so the stem is computed once per type, not once per value.</summary>
         private Dictionary<string, Stem> StemsByType { get; } = new(StringComparer.Ordinal);
 
@@ -235,6 +195,26 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             return stem;
         }
 
+        public string Reserve(string literal)
+        {
+            if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
+            {
+                return literal;
+            }
+
+            if (Originals.TryGetValue(literal, out string? original))
+            {
+                // Already the placeholder of something else: the literal gets a placeholder of its own, which restores
+                // to the literal text.
+                return original == literal ? literal : GetOrAdd(GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)), literal);
+            }
+
+            Originals.Add(literal, literal);
+            GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)).Placeholders[literal] = literal;
+            Snapshot = null;
+            return literal;
+        }
+
         public string GetOrAdd(Stem stem, ReadOnlySpan<char> original)
         {
             // Looked up by span, so a value seen before costs no allocation.
@@ -254,6 +234,7 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
             string value = original.ToString();
             Originals.Add(placeholder, value);
+            Snapshot = null;
             stem.Placeholders.Add(value, placeholder);
             return placeholder;
         }

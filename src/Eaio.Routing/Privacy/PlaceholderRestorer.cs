@@ -5,25 +5,22 @@ namespace Eaio.Routing;
 
 /// <summary>Puts the original values back in place of placeholders in whole responses: text and tool-call arguments.</summary>
 /// <remarks>
-/// Only placeholders issued (or reserved) in the scope are replaced, and only as whole ASCII words; anything else that
+/// It restores from a <see cref="PseudonymScopeSnapshot"/> read once (<see cref="IPseudonymVault.GetSnapshotAsync"/>), so
+/// it calls no vault and runs synchronously. Only placeholders issued (or reserved) in the scope are replaced, and only as whole ASCII words; anything else that
 /// looks like one (<c>EMAIL_99</c> never issued, <c>PERSON_1</c> inside <c>PERSON_10</c>) passes through unchanged.
 /// A placeholder the model wrote in another case (<c>building_1</c>) or with its underscores escaped for Markdown
 /// (<c>BUILDING\_1</c>) is restored too (see <see cref="PlaceholderSyntax"/>).
 /// </remarks>
 public sealed class PlaceholderRestorer
 {
-    private readonly IPseudonymVault _vault;
-    private readonly string _scopeId;
+    private readonly PseudonymScopeSnapshot _snapshot;
 
     /// <summary>Initializes a new instance of the <see cref="PlaceholderRestorer"/> class.</summary>
-    /// <param name="vault">Where the placeholders were issued.</param>
-    /// <param name="scopeId">The scope the request was pseudonymised in.</param>
-    public PlaceholderRestorer(IPseudonymVault vault, string scopeId)
+    /// <param name="snapshot">The mapping of the scope the request was pseudonymised in, read after it was masked.</param>
+    public PlaceholderRestorer(PseudonymScopeSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(vault);
-        ArgumentNullException.ThrowIfNull(scopeId);
-        _vault = vault;
-        _scopeId = scopeId;
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _snapshot = snapshot;
     }
 
     /// <summary>Restores the placeholders in a text.</summary>
@@ -32,7 +29,7 @@ public sealed class PlaceholderRestorer
     public string Restore(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Restore(_vault, _scopeId, text, precededByWord: false) ?? text;
+        return Restore(_snapshot, text, precededByWord: false) ?? text;
     }
 
     /// <summary>Restores the placeholders in every string of tool-call arguments, recursively, into a new dictionary.</summary>
@@ -49,7 +46,7 @@ public sealed class PlaceholderRestorer
         ArgumentNullException.ThrowIfNull(callId);
         // Only an id of the form this library sends (CALL_n, as issued): a provider's own "call_1" is not one of ours.
         return callId.StartsWith(PlaceholderSyntax.ToolCallIdStem + "_", StringComparison.Ordinal) && PlaceholderSyntax.IsPlaceholderShaped(callId)
-            && _vault.TryGetOriginal(_scopeId, callId, out string? original) ? original : callId;
+            && _snapshot.TryGetOriginal(callId, out string? original) ? original : callId;
     }
 
     /// <summary>Returns copies of messages with placeholders restored in text, reasoning text and tool-call arguments.</summary>
@@ -114,21 +111,20 @@ public sealed class PlaceholderRestorer
     }
 
     /// <summary>Restores placeholders in <paramref name="text"/>; returns <see langword="null"/> when nothing was replaced.</summary>
-    /// <param name="vault">The vault.</param>
-    /// <param name="scopeId">The scope.</param>
+    /// <param name="snapshot">The scope's mapping.</param>
     /// <param name="text">The text.</param>
     /// <param name="precededByWord">Whether the character before <paramref name="text"/> (already emitted) is a word character.</param>
-    internal static string? Restore(IPseudonymVault vault, string scopeId, ReadOnlySpan<char> text, bool precededByWord)
+    internal static string? Restore(PseudonymScopeSnapshot snapshot, ReadOnlySpan<char> text, bool precededByWord)
     {
         StringBuilder? builder = null;
         int position = 0;
         int from = 0;
         while (PlaceholderSyntax.FindNext(text, from, precededByWord, out int start, out int end))
         {
-            // Looked up without Markdown escapes and, by the vault, ignoring case. A word reserved as itself is left as
+            // Looked up without Markdown escapes and, by the snapshot, ignoring case. A word reserved as itself is left as
             // written rather than rewritten to the reserved spelling.
             ReadOnlySpan<char> token = PlaceholderSyntax.Unescape(text[start..end]);
-            if (vault.TryGetOriginal(scopeId, token, out string? original) && !token.SequenceEqual(original))
+            if (snapshot.TryGetOriginal(token, out string? original) && !token.SequenceEqual(original))
             {
                 builder ??= new StringBuilder(text.Length + (text.Length / 2) + 32);
                 builder.Append(text[position..start]).Append(original);

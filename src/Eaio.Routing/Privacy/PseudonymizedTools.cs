@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace Eaio.Routing;
 
-/// <summary>The result of <see cref="Pseudonymizer.Pseudonymize(string, IEnumerable{AITool}, ISensitiveDataDetector)"/>.</summary>
+/// <summary>The result of <see cref="Pseudonymizer.PseudonymizeAsync(string, IEnumerable{AITool}, ISensitiveDataDetector, CancellationToken)"/>.</summary>
 public sealed class PseudonymizedTools
 {
     /// <summary>Initializes a new instance of the <see cref="PseudonymizedTools"/> class.</summary>

@@ -17,8 +17,14 @@ namespace Eaio.Routing;
 /// <para>
 /// A placeholder that would touch a letter, digit or underscore gets a space on that side, because placeholders are
 /// only recognised as whole words: glued to its neighbour, <c>EMAIL_1</c> followed by <c>0</c> would read as
-/// <c>EMAIL_10</c>. Placeholder-shaped words already in the text are reserved through
-/// <see cref="IPseudonymVault.ReserveLiteral"/>, so the restorer cannot be fooled by them.
+/// <c>EMAIL_10</c>. Placeholder-shaped words already in the text are reserved as
+/// <see cref="PseudonymRequest.Literal"/>, so the restorer cannot be fooled by them.
+/// </para>
+/// <para>
+/// Each call costs one vault round trip: every span of every string is found first, then all placeholders and literal
+/// reservations are asked for in one <see cref="IPseudonymVault.PseudonymizeAsync"/> batch, in the order the payload
+/// holds them (messages, then instructions, then tools), and the sanitised copies are built from the answers. When the
+/// vault completes synchronously, so does the call.
 /// </para>
 /// </remarks>
 public sealed class Pseudonymizer
@@ -40,44 +46,110 @@ public sealed class Pseudonymizer
     }
 
     /// <summary>Replaces the given spans of a text.</summary>
-    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>.</param>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScopeAsync"/>.</param>
     /// <param name="text">The text.</param>
     /// <param name="spans">The sensitive spans found in <paramref name="text"/>, in any order, possibly overlapping.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
     /// <returns>The sanitised text and the number of values replaced per type.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A span lies outside the text.</exception>
-    public PseudonymizedText Pseudonymize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans)
+    public ValueTask<PseudonymizedText> PseudonymizeAsync(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(spans);
-        Dictionary<string, int> counts = new(StringComparer.Ordinal);
-        string sanitized = Sanitize(scopeId, text, spans, counts, originals: null);
-        return new PseudonymizedText(sanitized, counts);
+        Pass pass = new(this, detector: null, keepOriginals: false);
+        pass.Plan(text, spans);
+        ValueTask<IReadOnlyList<string>> answers = pass.AskAsync(_vault, scopeId, cancellationToken);
+        return answers.IsCompletedSuccessfully
+            ? new ValueTask<PseudonymizedText>(BuildText(pass, text, answers.Result))
+            : AwaitText(pass, text, answers);
+
+        static PseudonymizedText BuildText(Pass pass, string text, IReadOnlyList<string> answers)
+        {
+            pass.StartBuilding(answers);
+            return new PseudonymizedText(pass.Sanitize(text), pass.Counts);
+        }
+
+        static async ValueTask<PseudonymizedText> AwaitText(Pass pass, string text, ValueTask<IReadOnlyList<string>> answers) =>
+            BuildText(pass, text, await answers.ConfigureAwait(false));
     }
 
     /// <summary>
     /// Returns sanitised copies of chat messages: text, reasoning text, tool-call arguments and tool results are
     /// scanned with <paramref name="detector"/> and replaced. The caller's messages are not changed.
     /// </summary>
-    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>, shared by all messages of the request.</param>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScopeAsync"/>, shared by all messages of the request.</param>
     /// <param name="messages">The messages.</param>
     /// <param name="detector">Finds the sensitive values.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
     /// <returns>The copies and the number of values replaced per type.</returns>
-    public PseudonymizedMessages Pseudonymize(string scopeId, IEnumerable<ChatMessage> messages, ISensitiveDataDetector detector)
+    public async ValueTask<PseudonymizedMessages> PseudonymizeAsync(string scopeId, IEnumerable<ChatMessage> messages, ISensitiveDataDetector detector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        PseudonymizedRequest request = await PseudonymizeRequestAsync(scopeId, messages, null, null, detector, cancellationToken).ConfigureAwait(false);
+        return new PseudonymizedMessages(request.Messages, request.EntityCounts) { Originals = request.Originals };
+    }
+
+    /// <summary>
+    /// Returns copies of tool declarations whose descriptions and the strings of whose schemas (descriptions, enum values,
+    /// defaults, examples) are scanned with <paramref name="detector"/> and replaced; names and schema keys are kept, since
+    /// the model must call the tool by them. Tools that are not functions are kept as they are.
+    /// </summary>
+    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScopeAsync"/>, shared with the request's messages.</param>
+    /// <param name="tools">The tools.</param>
+    /// <param name="detector">Finds the sensitive values.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The copies and the number of values replaced per type.</returns>
+    public async ValueTask<PseudonymizedTools> PseudonymizeAsync(string scopeId, IEnumerable<AITool> tools, ISensitiveDataDetector detector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        PseudonymizedRequest request = await PseudonymizeRequestAsync(scopeId, [], null, tools, detector, cancellationToken).ConfigureAwait(false);
+        return new PseudonymizedTools(request.Tools!, request.EntityCounts) { Originals = request.Originals };
+    }
+
+    /// <summary>
+    /// Masks a whole request in one vault round trip: its messages, then its instructions, then its tools, in one scope.
+    /// </summary>
+    internal ValueTask<PseudonymizedRequest> PseudonymizeRequestAsync(
+        string scopeId, IEnumerable<ChatMessage> messages, string? instructions, IEnumerable<AITool>? tools, ISensitiveDataDetector detector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(detector);
 
-        Pass pass = new(this, scopeId, detector);
-        Dictionary<string, int> counts = pass.Counts;
-        List<string> originals = pass.Originals;
+        // Walked twice, once to find what to ask the vault and once to build the copies from its answers.
+        IReadOnlyList<ChatMessage> messageList = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        IReadOnlyList<AITool>? toolList = tools is null ? null : tools as IReadOnlyList<AITool> ?? [.. tools];
+        Pass pass = new(this, detector, keepOriginals: true);
+        _ = Walk(pass, messageList, instructions, toolList);
+        ValueTask<IReadOnlyList<string>> answers = pass.AskAsync(_vault, scopeId, cancellationToken);
+        return answers.IsCompletedSuccessfully
+            ? new ValueTask<PseudonymizedRequest>(Build(pass, messageList, instructions, toolList, answers.Result))
+            : AwaitRequest(pass, messageList, instructions, toolList, answers);
 
-        // Tool-call ids are the caller's or a provider's text and may hold anything (an e-mail, a building id): they
-        // leave as opaque ids of the conversation's scope, the same for a call and its result, and come back restored.
-        string OpaqueCallId(string callId) => string.IsNullOrEmpty(callId) ? callId : _vault.GetOrAddPlaceholder(scopeId, PlaceholderSyntax.ToolCallIdStem, callId);
+        static PseudonymizedRequest Build(Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools, IReadOnlyList<string> answers)
+        {
+            pass.StartBuilding(answers);
+            return Walk(pass, messages, instructions, tools);
+        }
 
-        List<ChatMessage> copies = [];
+        static async ValueTask<PseudonymizedRequest> AwaitRequest(
+            Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools, ValueTask<IReadOnlyList<string>> answers) =>
+            Build(pass, messages, instructions, tools, await answers.ConfigureAwait(false));
+    }
+
+    /// <summary>One walk over a request: while planning it only finds what to ask; while building it makes the copies.</summary>
+    private static PseudonymizedRequest Walk(Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools)
+    {
+        IList<ChatMessage> maskedMessages = MaskMessages(pass, messages);
+        string? maskedInstructions = instructions is { Length: > 0 } ? pass.Sanitize(instructions) : instructions;
+        IList<AITool>? maskedTools = tools is null ? null : MaskTools(pass, tools);
+        return new PseudonymizedRequest(maskedMessages, maskedInstructions, maskedTools, pass.Counts, pass.Originals);
+    }
+
+    private static List<ChatMessage> MaskMessages(Pass pass, IReadOnlyList<ChatMessage> messages)
+    {
+        List<ChatMessage> copies = new(messages.Count);
         foreach (ChatMessage message in messages)
         {
             ChatMessage copy = message.Clone();
@@ -91,14 +163,18 @@ public sealed class Pseudonymizer
                 {
                     TextContent text => new TextContent(pass.Sanitize(text.Text)) { AdditionalProperties = text.AdditionalProperties },
                     TextReasoningContent reasoning => new TextReasoningContent(pass.Sanitize(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
-                    FunctionCallContent call => new FunctionCallContent(OpaqueCallId(call.CallId), call.Name,
+
+                    // Tool-call ids are the caller's or a provider's text and may hold anything (an e-mail, a building id):
+                    // they leave as opaque ids of the conversation's scope, the same for a call and its result, and come
+                    // back restored.
+                    FunctionCallContent call => new FunctionCallContent(pass.OpaqueCallId(call.CallId), call.Name,
                         ContentValueRewriter.RewriteArguments(call.Arguments, pass.Sanitize, serializeUnknown: true))
                     {
                         Exception = call.Exception,
                         AdditionalProperties = call.AdditionalProperties,
                     },
                     // A result's keys are data too (a dictionary keyed by building or by e-mail), unlike argument names.
-                    FunctionResultContent result => new FunctionResultContent(OpaqueCallId(result.CallId),
+                    FunctionResultContent result => new FunctionResultContent(pass.OpaqueCallId(result.CallId),
                         ContentValueRewriter.RewriteValue(result.Result, pass.Sanitize, serializeUnknown: true, rewriteNames: true))
                     {
                         Exception = result.Exception,
@@ -123,29 +199,12 @@ public sealed class Pseudonymizer
             copies.Add(copy);
         }
 
-        return new PseudonymizedMessages(copies, counts) { Originals = originals };
+        return copies;
     }
 
-    /// <summary>
-    /// Returns copies of tool declarations whose descriptions and the strings of whose schemas (descriptions, enum values,
-    /// defaults, examples) are scanned with <paramref name="detector"/> and replaced; names and schema keys are kept, since
-    /// the model must call the tool by them. Tools that are not functions are kept as they are.
-    /// </summary>
-    /// <param name="scopeId">The scope from <see cref="IPseudonymVault.OpenScope"/>, shared with the request's messages.</param>
-    /// <param name="tools">The tools.</param>
-    /// <param name="detector">Finds the sensitive values.</param>
-    /// <returns>The copies and the number of values replaced per type.</returns>
-    public PseudonymizedTools Pseudonymize(string scopeId, IEnumerable<AITool> tools, ISensitiveDataDetector detector)
+    private static List<AITool> MaskTools(Pass pass, IReadOnlyList<AITool> tools)
     {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(tools);
-        ArgumentNullException.ThrowIfNull(detector);
-
-        Pass pass = new(this, scopeId, detector);
-        Dictionary<string, int> counts = pass.Counts;
-        List<string> originals = pass.Originals;
-
-        List<AITool> copies = [];
+        List<AITool> copies = new(tools.Count);
         foreach (AITool tool in tools)
         {
             if (tool is not AIFunctionDeclaration function)
@@ -154,21 +213,81 @@ public sealed class Pseudonymizer
                 continue;
             }
 
+            int changes = pass.Changes;
             string description = pass.Sanitize(function.Description);
             JsonElement schema = function.JsonSchema.ValueKind == JsonValueKind.Undefined
                 ? function.JsonSchema
                 : (JsonElement)ContentValueRewriter.RewriteValue(function.JsonSchema, pass.Sanitize, serializeUnknown: false)!;
-            copies.Add(ReferenceEquals(description, function.Description) && counts.Count == 0
+            copies.Add(pass.Changes == changes
                 ? function
                 : AIFunctionFactory.CreateDeclaration(function.Name, description, schema, function.ReturnJsonSchema));
         }
 
-        return new PseudonymizedTools(copies, counts) { Originals = originals };
+        return copies;
     }
 
-    private string Sanitize(string scopeId, string text, IReadOnlyList<SensitiveSpan> spans, Dictionary<string, int> counts, List<string>? originals)
+    /// <summary>Finds what a text needs from the vault: its resolved spans, and a request per value and per literal, in order.</summary>
+    private void PlanText(string text, IReadOnlyList<SensitiveSpan> spans, Pass pass)
     {
         SensitiveSpan[] resolved = Resolve(text.Length, spans, out int resolvedCount);
+        if (resolvedCount == 0 && text.IndexOf('_') < 0)
+        {
+            // Nothing to replace and nothing placeholder-shaped: the text goes out as it is.
+            pass.Plans.Add(new TextPlan(text, [], 0));
+            return;
+        }
+
+        int position = 0;
+        ReadOnlySpan<char> source = text;
+        for (int i = 0; i < resolvedCount; i++)
+        {
+            SensitiveSpan span = resolved[i];
+            PlanLiterals(source[position..span.Start], pass.Requests);
+            string entityType = span.EntityType;
+            pass.Counts[entityType] = pass.Counts.GetValueOrDefault(entityType) + 1;
+            string value = text.Substring(span.Start, span.Length);
+            if (pass.KeepOriginals)
+            {
+                pass.Originals.Add(value);
+            }
+
+            if (PolicyOf(entityType) == EntityPolicy.Pseudonymize)
+            {
+                pass.Requests.Add(PseudonymRequest.Value(entityType, value));
+            }
+
+            position = span.End;
+        }
+
+        PlanLiterals(source[position..], pass.Requests);
+        pass.Plans.Add(new TextPlan(text, resolved, resolvedCount));
+    }
+
+    private static void PlanLiterals(ReadOnlySpan<char> segment, List<PseudonymRequest> requests)
+    {
+        // Segment edges count as word boundaries: that may reserve a word that ends up glued to a placeholder (and so
+        // separated by a space), which is harmless; reserving too little is what could fool the restorer. The vault sees
+        // the word as the restorer will look it up (Markdown escapes removed).
+        int position = 0;
+        while (PlaceholderSyntax.FindNext(segment, position, precededByWord: false, out int start, out int end))
+        {
+            requests.Add(PseudonymRequest.Literal(PlaceholderSyntax.Unescape(segment[start..end]).ToString()));
+            position = end;
+        }
+    }
+
+    private EntityPolicy PolicyOf(string entityType) =>
+        _options.EntityPolicies.Count == 0 || !_options.EntityPolicies.TryGetValue(entityType, out EntityPolicy p) ? _options.DefaultPolicy : p;
+
+    /// <summary>Builds a planned text from the vault's answers, taking them in the order they were asked.</summary>
+    private string BuildText(TextPlan plan, IReadOnlyList<string> answers, ref int answer)
+    {
+        string text = plan.Text;
+        if (plan.Count == 0 && text.IndexOf('_') < 0)
+        {
+            return text;
+        }
+
         StringBuilder builder = t_builder ?? new StringBuilder(Math.Max(256, text.Length + 64));
         t_builder = null;
         builder.Clear();
@@ -176,25 +295,20 @@ public sealed class Pseudonymizer
         {
             int position = 0;
             ReadOnlySpan<char> source = text;
-            for (int i = 0; i < resolvedCount; i++)
+            for (int i = 0; i < plan.Count; i++)
             {
-                SensitiveSpan span = resolved[i];
-                AppendReservingLiterals(scopeId, source[position..span.Start], builder);
+                SensitiveSpan span = plan.Resolved[i];
+                AppendLiterals(source[position..span.Start], answers, ref answer, builder);
                 string entityType = span.EntityType;
-                counts[entityType] = counts.GetValueOrDefault(entityType) + 1;
                 ReadOnlySpan<char> value = source.Slice(span.Start, span.Length);
-                originals?.Add(value.ToString());
-
-                EntityPolicy policy = _options.EntityPolicies.Count == 0 || !_options.EntityPolicies.TryGetValue(entityType, out EntityPolicy p)
-                    ? _options.DefaultPolicy
-                    : p;
+                EntityPolicy policy = PolicyOf(entityType);
                 if (policy == EntityPolicy.Generalize && string.Equals(entityType, EntityTypes.Coordinates, StringComparison.OrdinalIgnoreCase))
                 {
                     AppendRoundedCoordinates(value, builder);
                 }
                 else if (policy == EntityPolicy.Pseudonymize)
                 {
-                    string placeholder = _vault.GetOrAddPlaceholder(scopeId, entityType, value);
+                    string placeholder = answers[answer++];
                     if (builder.Length > 0 && PlaceholderSyntax.IsWordChar(builder[^1]))
                     {
                         builder.Append(' ');
@@ -214,14 +328,8 @@ public sealed class Pseudonymizer
                 position = span.End;
             }
 
-            if (position == 0 && resolvedCount == 0 && source.IndexOf('_') < 0)
-            {
-                // Nothing to replace and nothing placeholder-shaped: the text goes out as it is.
-                return text;
-            }
-
-            AppendReservingLiterals(scopeId, source[position..], builder);
-            return builder.ToString();
+            AppendLiterals(source[position..], answers, ref answer, builder);
+            return plan.Count == 0 && builder.Equals(source) ? text : builder.ToString();
         }
         finally
         {
@@ -232,19 +340,15 @@ public sealed class Pseudonymizer
         }
     }
 
-    private void AppendReservingLiterals(string scopeId, ReadOnlySpan<char> segment, StringBuilder builder)
+    private static void AppendLiterals(ReadOnlySpan<char> segment, IReadOnlyList<string> answers, ref int answer, StringBuilder builder)
     {
-        // Segment edges count as word boundaries: that may reserve a word that ends up glued to a placeholder (and so
-        // separated by a space), which is harmless; reserving too little is what could fool the restorer.
+        // The same words PlanLiterals asked about, in the same order; a word that stays as it is keeps its escapes.
         int position = 0;
         while (PlaceholderSyntax.FindNext(segment, position, precededByWord: false, out int start, out int end))
         {
-            // The vault sees the word as the restorer will look it up (Markdown escapes removed); a word that stays as it
-            // is keeps its escapes.
-            string literal = PlaceholderSyntax.Unescape(segment[start..end]).ToString();
-            string replacement = _vault.ReserveLiteral(scopeId, literal);
+            string replacement = answers[answer++];
             builder.Append(segment[position..start]);
-            if (replacement == literal)
+            if (replacement.AsSpan().SequenceEqual(PlaceholderSyntax.Unescape(segment[start..end])))
             {
                 builder.Append(segment[start..end]);
             }
@@ -414,20 +518,88 @@ public sealed class Pseudonymizer
         }
     }
 
-    /// <summary>One pass of masking over a request's values: the spans buffer, and what was replaced, shared by every string.</summary>
-    private sealed class Pass(Pseudonymizer owner, string scopeId, ISensitiveDataDetector detector)
+    /// <summary>What one text needs: the text and its resolved spans.</summary>
+    private readonly record struct TextPlan(string Text, SensitiveSpan[] Resolved, int Count);
+
+    /// <summary>
+    /// One pass of masking over a request. It first plans (finds every span and records what to ask the vault), then, with
+    /// the vault's answers, builds: the same strings are met in the same order both times.
+    /// </summary>
+    private sealed class Pass(Pseudonymizer owner, ISensitiveDataDetector? detector, bool keepOriginals)
     {
         private readonly List<SensitiveSpan> _spans = [];
+        private IReadOnlyList<string>? _answers;
+        private int _plan;
+        private int _answer;
 
         public Dictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
         public List<string> Originals { get; } = [];
 
+        public bool KeepOriginals => keepOriginals;
+
+        public List<PseudonymRequest> Requests { get; } = [];
+
+        public List<TextPlan> Plans { get; } = [];
+
+        /// <summary>Gets how many strings building has changed so far.</summary>
+        public int Changes { get; private set; }
+
+        public void Plan(string text, IReadOnlyList<SensitiveSpan> spans) => owner.PlanText(text, spans, this);
+
+        public ValueTask<IReadOnlyList<string>> AskAsync(IPseudonymVault vault, string scopeId, CancellationToken cancellationToken) =>
+            Requests.Count == 0 ? new ValueTask<IReadOnlyList<string>>(Array.Empty<string>()) : vault.PseudonymizeAsync(scopeId, Requests, cancellationToken);
+
+        public void StartBuilding(IReadOnlyList<string> answers)
+        {
+            if (answers.Count != Requests.Count)
+            {
+                throw new InvalidOperationException($"The vault answered {answers.Count} of {Requests.Count} requests.");
+            }
+
+            _answers = answers;
+        }
+
         public string Sanitize(string value)
         {
-            _spans.Clear();
-            detector.Detect(value, _spans);
-            return owner.Sanitize(scopeId, value, _spans, Counts, Originals);
+            if (_answers is null)
+            {
+                _spans.Clear();
+                detector!.Detect(value, _spans);
+                owner.PlanText(value, _spans, this);
+                return value;
+            }
+
+            TextPlan plan = Plans[_plan++];
+            if (!string.Equals(plan.Text, value, StringComparison.Ordinal))
+            {
+                // Building met another string than planning did: a copy built from the wrong answers could leak.
+                throw new InvalidOperationException("The payload changed while it was masked.");
+            }
+
+            string built = owner.BuildText(plan, _answers, ref _answer);
+            if (!ReferenceEquals(built, value))
+            {
+                Changes++;
+            }
+
+            return built;
+        }
+
+        public string OpaqueCallId(string callId)
+        {
+            if (string.IsNullOrEmpty(callId))
+            {
+                return callId;
+            }
+
+            if (_answers is null)
+            {
+                Requests.Add(PseudonymRequest.Value(PlaceholderSyntax.ToolCallIdStem, callId));
+                return callId;
+            }
+
+            return _answers[_answer++];
         }
     }
 }

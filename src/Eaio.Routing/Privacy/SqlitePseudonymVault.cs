@@ -33,8 +33,13 @@ namespace Eaio.Routing;
 /// placeholder. Expired scopes are deleted when another scope is opened, at most once per expiry period per instance.
 /// </para>
 /// <para>
-/// A row that fails to decrypt (a different key, or an edited file) never restores: <see cref="TryGetOriginal"/> returns
-/// <see langword="false"/> and logs an error, and a literal colliding with it gets a placeholder of its own.
+/// A row that fails to decrypt (a different key, or an edited file) never restores: <see cref="GetSnapshotAsync"/> leaves it
+/// out and logs an error, and a literal colliding with it gets a placeholder of its own.
+/// </para>
+/// <para>
+/// <b>Synchronous I/O.</b> Microsoft.Data.Sqlite has no truly asynchronous I/O (its async methods run synchronously), so
+/// this vault runs its statements on the calling thread and returns completed tasks. A batch is one look-up pass without
+/// the write lock when every value was seen before, else one transaction.
 /// </para>
 /// </remarks>
 public sealed partial class SqlitePseudonymVault : IPseudonymVault
@@ -91,8 +96,10 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
     public TimeSpan Expiry { get; }
 
     /// <inheritdoc />
-    public string OpenScope(string? conversationId)
+    public ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+
         // As in memory: a request without a conversation gets a random scope nobody else can name.
         string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         byte[] scope = ScopeKey(id);
@@ -104,88 +111,64 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
             _ = EnsureLiveScope(connection, scope, now, create: true);
             return 0;
         });
-        return id;
+        return new ValueTask<string>(id);
     }
 
     /// <inheritdoc />
-    public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue)
+    public ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(entityType);
-        string value = originalValue.ToString();
-        string stem = PlaceholderSyntax.ToStem(entityType);
+        ArgumentNullException.ThrowIfNull(requests);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (requests.Count == 0)
+        {
+            return new ValueTask<IReadOnlyList<string>>(Array.Empty<string>());
+        }
+
         byte[] scope = ScopeKey(scopeId);
         long now = Now();
         using SqliteConnection connection = Open();
 
         // Most values were seen before (every message of a conversation is sent again each turn): look them up without
-        // the write lock, which costs a synced commit, and take it only to issue a placeholder.
+        // the write lock, which costs a synced commit, and take it only when something has to be issued or reserved.
         long? lastUsed = ReadLastUsed(connection, scope);
-        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds
-            && FindPlaceholder(connection, scope, stem, ValueMac(scope, stem, value)) is string existing)
+        if (lastUsed is not null && now - lastUsed.Value < _expiryMilliseconds && TryAnswerFromRows(connection, scope, requests) is { } found)
         {
             if (now - lastUsed.Value >= _touchMilliseconds)
             {
                 Touch(connection, scope, now);
             }
 
-            return existing;
+            return new ValueTask<IReadOnlyList<string>>(found);
         }
 
-        return InWriteTransaction(connection, () =>
+        string[] answers = InWriteTransaction(connection, () =>
         {
             _ = EnsureLiveScope(connection, scope, now, create: true);
-            return GetOrAdd(connection, scope, stem, value);
-        });
-    }
-
-    /// <inheritdoc />
-    public string ReserveLiteral(string scopeId, string literal)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        ArgumentNullException.ThrowIfNull(literal);
-        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
-        {
-            return literal;
-        }
-
-        (string literalStem, int number) = PlaceholderSyntax.Split(literal);
-        string stem = PlaceholderSyntax.ToStem(literalStem);
-        byte[] scope = ScopeKey(scopeId);
-        long now = Now();
-        using SqliteConnection connection = Open();
-        return InWriteTransaction(connection, () =>
-        {
-            _ = EnsureLiveScope(connection, scope, now, create: true);
-            if (TryReadOriginal(connection, scope, literal, out bool exists, out string? original) || exists)
+            string[] written = new string[requests.Count];
+            for (int i = 0; i < written.Length; i++)
             {
-                // Already the placeholder of something else (or of a row this key cannot read): the literal gets a
-                // placeholder of its own, which restores to the literal text.
-                return original == literal ? literal : GetOrAdd(connection, scope, stem, literal);
+                PseudonymRequest request = requests[i];
+                written[i] = request.IsLiteral ? Reserve(connection, scope, request.Text) : GetOrAdd(connection, scope, PlaceholderSyntax.ToStem(request.EntityType!), request.Text);
             }
 
-            Insert(connection, scope, literal, stem, number, literal, issued: false);
-            return literal;
+            return written;
         });
+        return new ValueTask<IReadOnlyList<string>>(answers);
     }
 
     /// <inheritdoc />
-    public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue)
+    public ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
-        originalValue = null;
-        if (!PlaceholderSyntax.IsPlaceholderShaped(placeholder))
-        {
-            return false;
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
         byte[] scope = ScopeKey(scopeId);
         long now = Now();
         using SqliteConnection connection = Open();
         long? lastUsed = ReadLastUsed(connection, scope);
         if (lastUsed is null || now - lastUsed.Value >= _expiryMilliseconds)
         {
-            return false;
+            return new ValueTask<PseudonymScopeSnapshot>(PseudonymScopeSnapshot.Empty);
         }
 
         if (now - lastUsed.Value >= _touchMilliseconds)
@@ -193,67 +176,29 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
             Touch(connection, scope, now);
         }
 
-        return TryReadOriginal(connection, scope, placeholder.ToString(), out _, out originalValue);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> GetStems(string scopeId)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        byte[] scope = ScopeKey(scopeId);
-        using SqliteConnection connection = Open();
-        if (!IsLive(connection, scope))
-        {
-            return [];
-        }
-
         using SqliteCommand select = connection.CreateCommand();
-        select.CommandText = "SELECT DISTINCT stem FROM vault_entry WHERE scope = $scope";
+        select.CommandText = "SELECT placeholder, value FROM vault_entry WHERE scope = $scope";
         select.Parameters.AddWithValue("$scope", scope);
         using SqliteDataReader reader = select.ExecuteReader();
-        List<string> stems = [];
+        List<KeyValuePair<string, string>> entries = [];
         while (reader.Read())
         {
-            stems.Add(reader.GetString(0));
-        }
-
-        return stems;
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> GetOriginals(string scopeId)
-    {
-        ArgumentNullException.ThrowIfNull(scopeId);
-        byte[] scope = ScopeKey(scopeId);
-        using SqliteConnection connection = Open();
-        if (!IsLive(connection, scope))
-        {
-            return [];
-        }
-
-        using SqliteCommand select = connection.CreateCommand();
-        select.CommandText = "SELECT placeholder, value FROM vault_entry WHERE scope = $scope AND issued = 1";
-        select.Parameters.AddWithValue("$scope", scope);
-        using SqliteDataReader reader = select.ExecuteReader();
-        List<string> originals = [];
-        while (reader.Read())
-        {
-            if (Decrypt(scope, reader.GetString(0), (byte[])reader.GetValue(1)) is { } original)
+            // A row that does not decrypt never restores (and is logged).
+            string placeholder = reader.GetString(0);
+            if (Decrypt(scope, placeholder, (byte[])reader.GetValue(1)) is { } original)
             {
-                originals.Add(original);
+                entries.Add(new KeyValuePair<string, string>(placeholder, original));
             }
         }
 
-        return originals;
+        return new ValueTask<PseudonymScopeSnapshot>(entries.Count == 0 ? PseudonymScopeSnapshot.Empty : new PseudonymScopeSnapshot(entries));
     }
 
-    /// <summary>Whether a scope exists and has not expired; reading it does not renew it.</summary>
-    private bool IsLive(SqliteConnection connection, byte[] scope) => ReadLastUsed(connection, scope) is long lastUsed && Now() - lastUsed < _expiryMilliseconds;
-
     /// <inheritdoc />
-    public void RemoveScope(string scopeId)
+    public ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
+        cancellationToken.ThrowIfCancellationRequested();
         byte[] scope = ScopeKey(scopeId);
         using SqliteConnection connection = Open();
         InWriteTransaction(connection, () =>
@@ -261,6 +206,64 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
             DeleteScope(connection, scope);
             return 0;
         });
+        return default;
+    }
+
+    /// <summary>Answers a batch from the rows alone, or returns <see langword="null"/> when any request needs a write.</summary>
+    private string[]? TryAnswerFromRows(SqliteConnection connection, byte[] scope, IReadOnlyList<PseudonymRequest> requests)
+    {
+        string[] answers = new string[requests.Count];
+        for (int i = 0; i < answers.Length; i++)
+        {
+            PseudonymRequest request = requests[i];
+            if (request.IsLiteral)
+            {
+                // Only a literal already reserved as itself (or not placeholder-shaped) needs no write.
+                if (!PlaceholderSyntax.IsPlaceholderShaped(request.Text))
+                {
+                    answers[i] = request.Text;
+                    continue;
+                }
+
+                if (!TryReadOriginal(connection, scope, request.Text, out _, out string? original) || original != request.Text)
+                {
+                    return null;
+                }
+
+                answers[i] = request.Text;
+                continue;
+            }
+
+            string stem = PlaceholderSyntax.ToStem(request.EntityType!);
+            if (FindPlaceholder(connection, scope, stem, ValueMac(scope, stem, request.Text)) is not string existing)
+            {
+                return null;
+            }
+
+            answers[i] = existing;
+        }
+
+        return answers;
+    }
+
+    private string Reserve(SqliteConnection connection, byte[] scope, string literal)
+    {
+        if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
+        {
+            return literal;
+        }
+
+        (string literalStem, int number) = PlaceholderSyntax.Split(literal);
+        string stem = PlaceholderSyntax.ToStem(literalStem);
+        if (TryReadOriginal(connection, scope, literal, out bool exists, out string? original) || exists)
+        {
+            // Already the placeholder of something else (or of a row this key cannot read): the literal gets a
+            // placeholder of its own, which restores to the literal text.
+            return original == literal ? literal : GetOrAdd(connection, scope, stem, literal);
+        }
+
+        Insert(connection, scope, literal, stem, number, literal, issued: false);
+        return literal;
     }
 
     private static long? ReadLastUsed(SqliteConnection connection, byte[] scope)

@@ -23,21 +23,19 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed class StreamingPlaceholderRestorer
 {
-    private readonly IPseudonymVault _vault;
-    private readonly string _scopeId;
+    private readonly PseudonymScopeSnapshot _snapshot;
     private string _held = string.Empty;
     private bool _releasedEndsInWord;
-    private IReadOnlyCollection<string>? _stems;
 
     /// <summary>Initializes a new instance of the <see cref="StreamingPlaceholderRestorer"/> class.</summary>
-    /// <param name="vault">Where the placeholders were issued.</param>
-    /// <param name="scopeId">The scope the request was pseudonymised in.</param>
-    public StreamingPlaceholderRestorer(IPseudonymVault vault, string scopeId)
+    /// <param name="snapshot">
+    /// The mapping of the scope the request was pseudonymised in, read once after it was masked: placeholders are issued
+    /// before the response starts, so the stream needs no further vault calls.
+    /// </param>
+    public StreamingPlaceholderRestorer(PseudonymScopeSnapshot snapshot)
     {
-        ArgumentNullException.ThrowIfNull(vault);
-        ArgumentNullException.ThrowIfNull(scopeId);
-        _vault = vault;
-        _scopeId = scopeId;
+        ArgumentNullException.ThrowIfNull(snapshot);
+        _snapshot = snapshot;
     }
 
     /// <summary>Gets the number of characters currently held back.</summary>
@@ -81,7 +79,7 @@ public sealed class StreamingPlaceholderRestorer
         }
 
         ReadOnlySpan<char> released = pending.AsSpan(0, length);
-        string text = PlaceholderRestorer.Restore(_vault, _scopeId, released, _releasedEndsInWord)
+        string text = PlaceholderRestorer.Restore(_snapshot, released, _releasedEndsInWord)
             ?? (length == pending.Length ? pending : released.ToString());
         _releasedEndsInWord = PlaceholderSyntax.IsWordChar(released[^1]);
         return text;
@@ -128,7 +126,7 @@ public sealed class StreamingPlaceholderRestorer
     {
         // Upper case is how placeholders are issued: any such fragment is held, without asking the vault. Another case is
         // held only when it can still become a placeholder of a stem the scope uses, so ordinary lower-case words pass at
-        // once. The stems are read once per stream: placeholders are issued before the response starts.
+        // once.
         if (PlaceholderSyntax.CouldBecomePlaceholder(fragment))
         {
             return true;
@@ -139,7 +137,6 @@ public sealed class StreamingPlaceholderRestorer
             return false;
         }
 
-        _stems ??= _vault.GetStems(_scopeId);
-        return PlaceholderSyntax.CouldBecomePlaceholderOf(fragment, _stems);
+        return PlaceholderSyntax.CouldBecomePlaceholderOf(fragment, _snapshot.Stems);
     }
 }

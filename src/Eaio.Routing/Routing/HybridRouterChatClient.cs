@@ -36,15 +36,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
-    /// <summary>The entry type that marks a conversation's vault scope as having carried CRITICAL data.</summary>
-    private const string CriticalConversationMark = "CRITICAL_CONVERSATION";
-
-    /// <summary>The mark's value: a control character first, so it can never be taken for text left in a payload.</summary>
-    private const string CriticalConversationValue = "\u0001conversation carried CRITICAL data";
-
     private readonly RouteTable _routes;
     private readonly RequestProfiler _profiler;
-    private readonly IPseudonymVault _vault;
+    private readonly CriticalConversationMarks _marks;
     private readonly ProviderHealthMonitor? _health;
     private readonly IBudgetLedger _budget;
     private readonly TimeProvider _time;
@@ -85,7 +79,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _time = timeProvider ?? TimeProvider.System;
         _budget = budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
-        _vault = vault ?? new InMemoryPseudonymVault(timeProvider: _time);
         _health = health;
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
@@ -95,6 +88,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
 
         _routes = new RouteTable(Policy.Catalog, routes);
+
+        // The marks live in the vault the routes mask with, so masking that finds CRITICAL data marks what planning reads.
+        IPseudonymVault? masking = _routes.Configured.Select(r => PseudonymizingChatClient.Find(r.Pipeline!)?.Vault).FirstOrDefault(v => v is not null);
+        _marks = new CriticalConversationMarks(vault ?? masking ?? new InMemoryPseudonymVault(timeProvider: _time));
         foreach (RouteTable.Route route in _routes.Configured)
         {
             if (route.Pipeline!.GetService<BudgetChatClient>() is { } governed)
@@ -126,11 +123,44 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <returns>The plan.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
+    /// <remarks>
+    /// It does not read the pseudonym vault: a conversation an earlier turn marked CRITICAL is planned as its messages
+    /// alone say. <see cref="ExplainAsync"/> applies the mark, as a call does.
+    /// </remarks>
     public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        return PlanFor(_profiler.Resolve(messages, options));
+    }
 
-        ResolvedRequestProfile profile = RememberCriticalConversation(_profiler.Resolve(messages, options), options);
+    /// <summary>
+    /// Plans a request without calling any model, as a call plans it: a conversation that carried CRITICAL data in an
+    /// earlier turn (see <see cref="CriticalConversationMarks"/>) stays local.
+    /// </summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options, with its <see cref="RequestProfile"/>.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
+    public ValueTask<RoutePlan> ExplainAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
+        if (options?.ConversationId is null)
+        {
+            // No conversation, no mark to read: planned at once, without an async state machine.
+            return new ValueTask<RoutePlan>(PlanFor(profile));
+        }
+
+        return PlanConversationAsync(profile, options, cancellationToken);
+    }
+
+    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
+        PlanFor(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false));
+
+    private RoutePlan PlanFor(ResolvedRequestProfile profile)
+    {
         IReadOnlyList<ProviderHealth>? health = _health?.Current;
         bool healthy = _routes.AllAvailable(health);
 
@@ -163,7 +193,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
         try
         {
             ArgumentNullException.ThrowIfNull(messages);
-            RoutePlan plan = Explain(messages, options);
+            ValueTask<RoutePlan> planning = ExplainAsync(messages, options, cancellationToken);
+            if (!planning.IsCompletedSuccessfully)
+            {
+                return PlanThenRouteAsync(planning, messages, options, cancellationToken);
+            }
+
+            RoutePlan plan = planning.Result;
             IReadOnlyList<PlannedRoute> routes = plan.Routes;
             if (routes.Count == 0 || routes[0].Tier != ProviderTier.Local || EaioMetrics.Source.HasListeners())
             {
@@ -190,6 +226,9 @@ public sealed partial class HybridRouterChatClient : IChatClient
             return Task.FromException<ChatResponse>(ex);
         }
     }
+
+    private async Task<ChatResponse> PlanThenRouteAsync(ValueTask<RoutePlan> planning, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        await RouteAsync(await planning.ConfigureAwait(false), messages, options, null, cancellationToken).ConfigureAwait(false);
 
     private async Task<ChatResponse> RouteAsync(
         RoutePlan plan, IEnumerable<ChatMessage> messages, ChatOptions? options, FirstCall? first, CancellationToken cancellationToken)
@@ -263,7 +302,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        RoutePlan plan = Explain(messages, options);
+        RoutePlan plan = await ExplainAsync(messages, options, cancellationToken).ConfigureAwait(false);
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
         long requestStarted = _time.GetTimestamp();
@@ -418,45 +457,36 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>A request id for the request log, made only when a route logs requests.</summary>
     private string? NewRequestId(PlannedRoute planned) => _routes.For(planned).HasRequestLog ? Guid.NewGuid().ToString("N") : null;
 
-    /// <summary>The vault scope of a conversation: per tenant, whose length makes the id unambiguous whatever characters it holds.</summary>
-    private static string ConversationScope(string? tenantId, string conversationId) =>
-        $"tenant:{tenantId?.Length ?? -1}:{tenantId}|conversation:{conversationId}";
-
     /// <summary>
-    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope: a local answer that
-    /// restates the readings in prose, sent back with the next PUBLIC turn, must not leave. The mark is an entry of the
-    /// conversation's scope, so it is kept, shared and expired wherever the vault keeps placeholders.
+    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope (see
+    /// <see cref="CriticalConversationMarks"/>).
     /// </summary>
-    private ResolvedRequestProfile RememberCriticalConversation(ResolvedRequestProfile profile, ChatOptions? options)
+    private async ValueTask<ResolvedRequestProfile> RememberCriticalConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken)
     {
-        if (options?.ConversationId is not { } conversation)
+        if (options.ConversationId is not { } conversation)
         {
             return profile;
         }
 
         try
         {
-            string scope = _vault.OpenScope(ConversationScope(profile.TenantId, conversation));
             if (profile.Sensitivity == DataSensitivity.Critical)
             {
-                _ = _vault.GetOrAddPlaceholder(scope, CriticalConversationMark, CriticalConversationValue);
+                await _marks.MarkAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false);
                 return profile;
             }
 
-            foreach (string stem in _vault.GetStems(scope))
+            if (await _marks.IsMarkedAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false))
             {
-                if (string.Equals(stem, CriticalConversationMark, StringComparison.OrdinalIgnoreCase))
+                return profile with
                 {
-                    return profile with
-                    {
-                        Sensitivity = DataSensitivity.Critical,
-                        Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
-                    };
-                }
+                    Sensitivity = DataSensitivity.Critical,
+                    Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
+                };
             }
         }
 #pragma warning disable CA1031 // Fail closed: a vault that cannot say whether the conversation is clean keeps it local.
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             return profile with

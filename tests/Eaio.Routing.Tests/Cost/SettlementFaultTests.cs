@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ public sealed class SettlementFaultTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public async Task A_vault_that_fails_while_restoring_a_billed_answer_fails_the_request_without_sending_it_again(bool streaming)
+    public async Task A_vault_that_fails_after_a_billed_answer_fails_the_request_without_sending_it_again(bool streaming)
     {
         await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IPseudonymVault>(new UnreadableVault()));
 
@@ -81,8 +80,7 @@ public sealed class SettlementFaultTests
     public async Task A_second_settle_of_the_same_hold_counts_nothing()
     {
         InMemoryBudgetLedger ledger = new(new BudgetLimits(10m));
-        RoutingPolicy policy = new(ProviderCatalog.CreateDefault(), new EaioHybridChatOptions());
-        BudgetGovernor governor = new(policy, ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
+        BudgetGovernor governor = new(PriceCatalog.Default, ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
         BudgetReservation reservation = await ledger.ReserveAsync(null, 1m);
         CallBudget budget = new(PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o-mini")!, 1_000_000, 0, 1m, reservation);
 
@@ -125,7 +123,7 @@ public sealed class SettlementFaultTests
     public async Task A_time_out_waiting_for_a_slot_sent_nothing_and_releases_the_hold()
     {
         InMemoryBudgetLedger ledger = new(new BudgetLimits(10m));
-        BudgetGovernor governor = new(new RoutingPolicy(ProviderCatalog.CreateDefault(), new EaioHybridChatOptions()), ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
+        BudgetGovernor governor = new(PriceCatalog.Default, ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { });
         CallBudget budget = new(PriceCatalog.Default.Find(EaioProviders.OpenAI, "gpt-4o-mini")!, 1_000_000, 0, 1m, await ledger.ReserveAsync(null, 1m));
         TimeoutException waited = new("no slot");
         waited.Data[ProviderResilienceChatClient.NotSentKey] = true;
@@ -172,24 +170,19 @@ public sealed class SettlementFaultTests
         Assert.That(body.RootElement.TryGetProperty("max_completion_tokens", out _), Is.False, "Mistral's API rejects max_completion_tokens");
     }
 
-    /// <summary>A vault whose store is gone by the time an answer comes back.</summary>
+    /// <summary>A vault whose store is gone by the time an answer comes back: the request's scope cannot be ended.</summary>
     private sealed class UnreadableVault : IPseudonymVault
     {
         private readonly InMemoryPseudonymVault _inner = new();
 
-        public string OpenScope(string? conversationId) => _inner.OpenScope(conversationId);
+        public ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default) => _inner.OpenScopeAsync(conversationId, cancellationToken);
 
-        public string GetOrAddPlaceholder(string scopeId, string entityType, ReadOnlySpan<char> originalValue) => _inner.GetOrAddPlaceholder(scopeId, entityType, originalValue);
+        public ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default) =>
+            _inner.PseudonymizeAsync(scopeId, requests, cancellationToken);
 
-        public string ReserveLiteral(string scopeId, string literal) => _inner.ReserveLiteral(scopeId, literal);
+        public ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default) => _inner.GetSnapshotAsync(scopeId, cancellationToken);
 
-        public bool TryGetOriginal(string scopeId, ReadOnlySpan<char> placeholder, [NotNullWhen(true)] out string? originalValue) =>
-            throw new IOException("the vault's database is unreachable");
-
-        public IReadOnlyCollection<string> GetStems(string scopeId) => _inner.GetStems(scopeId);
-
-        public IReadOnlyCollection<string> GetOriginals(string scopeId) => _inner.GetOriginals(scopeId);
-
-        public void RemoveScope(string scopeId) => _inner.RemoveScope(scopeId);
+        public ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("the vault's database is unreachable"));
     }
 }

@@ -88,15 +88,16 @@ public sealed class EaioHybridChatServiceCollectionExtensionsTests
                 IPseudonymVault vault = provider.GetRequiredService<IPseudonymVault>();
                 Assert.That(vault, Is.InstanceOf<SqlitePseudonymVault>());
                 Assert.That(((SqlitePseudonymVault)vault).Path, Is.EqualTo(Path.Combine(folder, "eaio.db")));
-                scope = vault.OpenScope("conversation-1");
-                placeholder = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "ada@example.org");
+                scope = await vault.OpenScopeAsync("conversation-1");
+                placeholder = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "ada@example.org");
             }
 
             ServiceCollection second = new();
             second.AddEaioHybridChat(o => { o.DataDirectory = folder; o.PseudonymVaultKey = key; });
             await using ServiceProvider restarted = second.BuildServiceProvider();
             IPseudonymVault again = restarted.GetRequiredService<IPseudonymVault>();
-            Assert.That(again.TryGetOriginal(again.OpenScope("conversation-1"), placeholder, out string? original), Is.True);
+            string? original = await again.OriginalAsync(await again.OpenScopeAsync("conversation-1"), placeholder);
+            Assert.That(original, Is.Not.Null);
             Assert.That(original, Is.EqualTo("ada@example.org"));
 
             EaioConfigurationException bad = Assert.Throws<EaioConfigurationException>(() => new ServiceCollection().AddEaioHybridChat(o => o.PseudonymVaultKey = "c2hvcnQ="))!;

@@ -6,117 +6,127 @@ namespace Eaio.Routing.Tests.Privacy;
 public sealed class InMemoryPseudonymVaultTests
 {
     [Test]
-    public void Same_value_gets_the_same_placeholder_and_types_are_numbered_separately()
+    public async Task Same_value_gets_the_same_placeholder_and_types_are_numbered_separately()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conv-1");
+        string scope = await vault.OpenScopeAsync("conv-1");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_2"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Building, "Panther_office_Hannah"), Is.EqualTo("BUILDING_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_2", out string? original), Is.True);
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_2"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Building, "Panther_office_Hannah"), Is.EqualTo("BUILDING_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
+            string? original = await vault.OriginalAsync(scope, "EMAIL_2");
+            Assert.That(original, Is.Not.Null);
             Assert.That(original, Is.EqualTo("b@x.org"));
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_3", out _), Is.False);
+            Assert.That((await vault.OriginalAsync(scope, "EMAIL_3")) is not null, Is.False);
         });
     }
 
     [Test]
-    public void Conversations_are_separate_and_requests_without_one_get_fresh_scopes()
+    public async Task Conversations_are_separate_and_requests_without_one_get_fresh_scopes()
     {
         InMemoryPseudonymVault vault = new();
-        string first = vault.OpenScope(null);
-        string second = vault.OpenScope(null);
-        _ = vault.GetOrAddPlaceholder(first, EntityTypes.Email, "a@x.org");
+        string first = await vault.OpenScopeAsync(null);
+        string second = await vault.OpenScopeAsync(null);
+        _ = await vault.GetOrAddPlaceholderAsync(first, EntityTypes.Email, "a@x.org");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(first, Is.Not.EqualTo(second));
-            Assert.That(vault.GetOrAddPlaceholder(second, EntityTypes.Email, "other@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.TryGetOriginal(second, "EMAIL_1", out string? original), Is.True);
+            Assert.That(await vault.GetOrAddPlaceholderAsync(second, EntityTypes.Email, "other@x.org"), Is.EqualTo("EMAIL_1"));
+            string? original = await vault.OriginalAsync(second, "EMAIL_1");
+            Assert.That(original, Is.Not.Null);
             Assert.That(original, Is.EqualTo("other@x.org"));
-            Assert.That(vault.OpenScope("conv-7"), Is.EqualTo("conv-7"));
+            Assert.That(await vault.OpenScopeAsync("conv-7"), Is.EqualTo("conv-7"));
         });
     }
 
     [Test]
-    public void Scope_expires_after_the_sliding_expiry_and_is_swept()
+    public async Task Scope_expires_after_the_sliding_expiry_and_is_swept()
     {
         FakeTimeProvider time = new();
         InMemoryPseudonymVault vault = new(TimeSpan.FromMinutes(10), time);
-        string scope = vault.OpenScope("conv");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Person, "Ada");
+        string scope = await vault.OpenScopeAsync("conv");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Ada");
 
         time.Advance(TimeSpan.FromMinutes(9));
-        Assert.That(vault.TryGetOriginal(scope, "PERSON_1", out _), Is.True, "use within the expiry slides it");
+        Assert.That((await vault.OriginalAsync(scope, "PERSON_1")) is not null, Is.True, "use within the expiry slides it");
         time.Advance(TimeSpan.FromMinutes(9));
-        Assert.That(vault.TryGetOriginal(scope, "PERSON_1", out _), Is.True);
+        Assert.That((await vault.OriginalAsync(scope, "PERSON_1")) is not null, Is.True);
 
         time.Advance(TimeSpan.FromMinutes(10));
-        Assert.That(vault.TryGetOriginal(scope, "PERSON_1", out _), Is.False);
+        Assert.That((await vault.OriginalAsync(scope, "PERSON_1")) is not null, Is.False);
 
-        _ = vault.OpenScope("other");
-        _ = vault.GetOrAddPlaceholder("third", EntityTypes.Person, "Bo");
+        _ = await vault.OpenScopeAsync("other");
+        _ = await vault.GetOrAddPlaceholderAsync("third", EntityTypes.Person, "Bo");
         time.Advance(TimeSpan.FromMinutes(11));
-        _ = vault.OpenScope("fourth");
+        _ = await vault.OpenScopeAsync("fourth");
         Assert.That(vault.ScopeCount, Is.EqualTo(1), "expired scopes are swept when scopes are opened");
     }
 
     [Test]
-    public void Removed_scope_no_longer_restores()
+    public async Task Removed_scope_no_longer_restores()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Phone, "+44 20 7946 0000");
-        vault.RemoveScope(scope);
-        Assert.That(vault.TryGetOriginal(scope, "PHONE_1", out _), Is.False);
+        string scope = await vault.OpenScopeAsync(null);
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Phone, "+44 20 7946 0000");
+        await vault.RemoveScopeAsync(scope);
+        Assert.That((await vault.OriginalAsync(scope, "PHONE_1")) is not null, Is.False);
     }
 
     [Test]
-    public void Literal_placeholder_text_is_reserved_and_skipped_by_numbering()
+    public async Task Literal_placeholder_text_is_reserved_and_skipped_by_numbering()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conv");
+        string scope = await vault.OpenScopeAsync("conv");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.ReserveLiteral(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_2"));
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out string? literal), Is.True);
+            Assert.That(await vault.ReserveLiteralAsync(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_2"));
+            string? literal = await vault.OriginalAsync(scope, "EMAIL_1");
+            Assert.That(literal, Is.Not.Null);
             Assert.That(literal, Is.EqualTo("EMAIL_1"), "a reserved literal restores to itself");
 
             // Later the user writes the issued placeholder itself: it must not come back as a@x.org.
-            string escaped = vault.ReserveLiteral(scope, "EMAIL_2");
+            string escaped = await vault.ReserveLiteralAsync(scope, "EMAIL_2");
             Assert.That(escaped, Is.EqualTo("EMAIL_3"));
-            Assert.That(vault.TryGetOriginal(scope, escaped, out string? back), Is.True);
+            string? back = await vault.OriginalAsync(scope, escaped);
+            Assert.That(back, Is.Not.Null);
             Assert.That(back, Is.EqualTo("EMAIL_2"));
-            Assert.That(vault.ReserveLiteral(scope, "not_a_placeholder"), Is.EqualTo("not_a_placeholder"));
+            Assert.That(await vault.ReserveLiteralAsync(scope, "not_a_placeholder"), Is.EqualTo("not_a_placeholder"));
         });
     }
 
     [Test]
-    public void Odd_entity_types_become_valid_stems()
+    public async Task Odd_entity_types_become_valid_stems()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conv");
-        Assert.Multiple(() =>
+        string scope = await vault.OpenScopeAsync("conv");
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.GetOrAddPlaceholder(scope, "meter-id", "M-1"), Is.EqualTo("METER_ID_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, "9lives", "cat"), Is.EqualTo("X9LIVES_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, "meter-id", "M-1"), Is.EqualTo("METER_ID_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, "9lives", "cat"), Is.EqualTo("X9LIVES_1"));
         });
     }
 
     [Test]
-    public void Concurrent_adds_agree_on_one_placeholder_per_value()
+    public async Task Concurrent_adds_agree_on_one_placeholder_per_value()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conv");
+        string scope = await vault.OpenScopeAsync("conv");
         string[][] results = new string[8][];
-        Parallel.For(0, 8, worker =>
+        await Parallel.ForAsync(0, 8, async (worker, _) =>
         {
-            results[worker] = [.. Enumerable.Range(0, 200).Select(i => vault.GetOrAddPlaceholder(scope, EntityTypes.Email, $"user{i}@x.org"))];
+            List<string> issued = [];
+            foreach (int i in Enumerable.Range(0, 200))
+            {
+                issued.Add(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, $"user{i}@x.org"));
+            }
+
+            results[worker] = [.. issued];
         });
 
         for (int worker = 1; worker < 8; worker++)

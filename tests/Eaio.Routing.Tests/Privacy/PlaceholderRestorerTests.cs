@@ -6,30 +6,30 @@ namespace Eaio.Routing.Tests.Privacy;
 
 public sealed class PlaceholderRestorerTests
 {
-    internal static (InMemoryPseudonymVault Vault, string Scope) SampleVault()
+    internal static async Task<(InMemoryPseudonymVault Vault, string Scope)> SampleVault()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conv");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Person, "Ada");
+        string scope = await vault.OpenScopeAsync("conv");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Ada");
         for (int i = 2; i <= 9; i++)
         {
-            _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Person, $"Person {i}");
+            _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, $"Person {i}");
         }
 
-        Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Person, "Zoë 🙂 Zed"), Is.EqualTo("PERSON_10"));
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "ada@x.org");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Building, "Panther_office_Hannah");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.IpAddress, "10.0.0.1");
+        Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Zoë 🙂 Zed"), Is.EqualTo("PERSON_10"));
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "ada@x.org");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Building, "Panther_office_Hannah");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.IpAddress, "10.0.0.1");
         return (vault, scope);
     }
 
     [Test]
-    public void Restores_whole_words_only_and_leaves_unknown_placeholders()
+    public async Task Restores_whole_words_only_and_leaves_unknown_placeholders()
     {
-        (InMemoryPseudonymVault vault, string scope) = SampleVault();
-        PlaceholderRestorer restorer = new(vault, scope);
+        (InMemoryPseudonymVault vault, string scope) = await SampleVault();
+        PlaceholderRestorer restorer = await vault.RestorerAsync(scope);
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.Restore("PERSON_1 and PERSON_10, PERSON_1."), Is.EqualTo("Ada and Zoë 🙂 Zed, Ada."));
             Assert.That(restorer.Restore("EMAIL_99 PERSON_100 xPERSON_1 PERSON_1x PERSON_01 person_1x"),
@@ -42,17 +42,17 @@ public sealed class PlaceholderRestorerTests
     }
 
     [Test]
-    public void Other_scopes_do_not_restore()
+    public async Task Other_scopes_do_not_restore()
     {
-        (InMemoryPseudonymVault vault, _) = SampleVault();
-        Assert.That(new PlaceholderRestorer(vault, vault.OpenScope(null)).Restore("PERSON_1"), Is.EqualTo("PERSON_1"));
+        (InMemoryPseudonymVault vault, _) = await SampleVault();
+        Assert.That((await vault.RestorerAsync(await vault.OpenScopeAsync(null))).Restore("PERSON_1"), Is.EqualTo("PERSON_1"));
     }
 
     [Test]
-    public void Restores_responses_and_tool_call_arguments_recursively_without_changing_them()
+    public async Task Restores_responses_and_tool_call_arguments_recursively_without_changing_them()
     {
-        (InMemoryPseudonymVault vault, string scope) = SampleVault();
-        PlaceholderRestorer restorer = new(vault, scope);
+        (InMemoryPseudonymVault vault, string scope) = await SampleVault();
+        PlaceholderRestorer restorer = await vault.RestorerAsync(scope);
         using JsonDocument json = JsonDocument.Parse("""{"to":["EMAIL_1"],"site":{"b":"BUILDING_1","n":2}}""");
         Dictionary<string, object?> arguments = new()
         {
@@ -71,7 +71,7 @@ public sealed class PlaceholderRestorerTests
 
         ChatResponse restored = restorer.Restore(response);
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restored.Text, Is.EqualTo("Hi Ada"));
             Assert.That(restored.ResponseId, Is.EqualTo("r1"));
@@ -92,20 +92,20 @@ public sealed class PlaceholderRestorerTests
     }
 
     [Test]
-    public void Round_trip_through_pseudonymiser_and_restorer_gives_back_the_prompt_text()
+    public async Task Round_trip_through_pseudonymiser_and_restorer_gives_back_the_prompt_text()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         const string Text = "ada@x.org wrote to EMAIL_1, PERSON_1 and bob@y.org; ada@x.org again. EMAIL_2!";
         List<SensitiveSpan> spans = [];
         new EmailTestDetector().Detect(Text, spans);
 
-        PseudonymizedText sanitized = new Pseudonymizer(vault).Pseudonymize(scope, Text, spans);
+        PseudonymizedText sanitized = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, Text, spans));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(sanitized.Text, Does.Not.Contain("@"));
-            Assert.That(new PlaceholderRestorer(vault, scope).Restore(sanitized.Text), Is.EqualTo(Text));
+            Assert.That((await vault.RestorerAsync(scope)).Restore(sanitized.Text), Is.EqualTo(Text));
         });
     }
 }

@@ -16,29 +16,29 @@ public sealed class PlaceholderVariantTests
         "Panther_office_Hannah and Panther_office_Hannah, Panther_office_Hannah or **10.0.0.1**; Zoë 🙂 Zed not person_1x; ada@x.org. BUILDING\\ stays; end Ada";
 
     [Test]
-    public void Other_case_and_markdown_escaped_placeholders_are_restored()
+    public async Task Other_case_and_markdown_escaped_placeholders_are_restored()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        Assert.That(new PlaceholderRestorer(vault, scope).Restore(Answer), Is.EqualTo(Restored));
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        Assert.That((await vault.RestorerAsync(scope)).Restore(Answer), Is.EqualTo(Restored));
     }
 
     [Test]
-    public void Streamed_variants_split_at_every_offset_are_restored()
+    public async Task Streamed_variants_split_at_every_offset_are_restored()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
         for (int i = 0; i <= Answer.Length; i++)
         {
-            StreamingPlaceholderRestorer restorer = new(vault, scope);
+            StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
             string output = restorer.Append(Answer[..i]) + restorer.Append(Answer[i..]) + restorer.Flush();
             Assert.That(output, Is.EqualTo(Restored), $"split at {i}");
         }
     }
 
     [Test]
-    public void Streamed_variants_one_character_at_a_time_are_restored()
+    public async Task Streamed_variants_one_character_at_a_time_are_restored()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        StreamingPlaceholderRestorer restorer = new(vault, scope);
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
         StringBuilder output = new();
         foreach (char c in Answer)
         {
@@ -49,11 +49,11 @@ public sealed class PlaceholderVariantTests
     }
 
     [Test]
-    public void Hold_back_stays_minimal_for_lower_case_words()
+    public async Task Hold_back_stays_minimal_for_lower_case_words()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        StreamingPlaceholderRestorer restorer = new(vault, scope);
-        Assert.Multiple(() =>
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.Append("the heating"), Is.EqualTo("the heating"), "no stem starts with 'heating'");
             Assert.That(restorer.Append(" of buil"), Is.EqualTo(" of "), "'buil' may become building_1");
@@ -67,17 +67,17 @@ public sealed class PlaceholderVariantTests
     }
 
     [Test]
-    public void A_lower_case_literal_in_the_prompt_cannot_fool_the_restorer()
+    public async Task A_lower_case_literal_in_the_prompt_cannot_fool_the_restorer()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         const string Prompt = "Column building_1 holds Panther_office_Hannah.";
         SensitiveSpan building = new(Prompt.IndexOf("Panther", StringComparison.Ordinal), "Panther_office_Hannah".Length, EntityTypes.Building, 1);
 
-        string sanitized = new Pseudonymizer(vault).Pseudonymize(scope, Prompt, [building]).Text;
-        PlaceholderRestorer restorer = new(vault, scope);
+        string sanitized = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, Prompt, [building])).Text;
+        PlaceholderRestorer restorer = await vault.RestorerAsync(scope);
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             // building_1 blocks BUILDING_1 in every case, so the value gets BUILDING_2.
             Assert.That(sanitized, Is.EqualTo("Column building_1 holds BUILDING_2."));
@@ -87,19 +87,19 @@ public sealed class PlaceholderVariantTests
     }
 
     [Test]
-    public void An_escaped_literal_in_the_prompt_is_sent_and_restored_as_written()
+    public async Task An_escaped_literal_in_the_prompt_is_sent_and_restored_as_written()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         const string Prompt = "Markdown **EMAIL\\_1** and a@b.io";
         List<SensitiveSpan> spans = [];
         new EmailTestDetector().Detect(Prompt, spans);
 
-        string sanitized = new Pseudonymizer(vault).Pseudonymize(scope, Prompt, spans).Text;
-        Assert.Multiple(() =>
+        string sanitized = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, Prompt, spans)).Text;
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(sanitized, Is.EqualTo("Markdown **EMAIL\\_1** and EMAIL_2"));
-            Assert.That(new PlaceholderRestorer(vault, scope).Restore(sanitized), Is.EqualTo(Prompt));
+            Assert.That((await vault.RestorerAsync(scope)).Restore(sanitized), Is.EqualTo(Prompt));
         });
     }
 
@@ -107,10 +107,10 @@ public sealed class PlaceholderVariantTests
     [TestCase("C++ (Plant) $5")]
     [TestCase(@"^[a-z]+\d*$ | (?<x>.) \1 \\ \_ *bold* [link](u) `code`")]
     [TestCase("$1 $& $$ ${name} {0} %s \\u0000")]
-    public void Originals_with_special_characters_restore_exactly(string original)
+    public async Task Originals_with_special_characters_restore_exactly(string original)
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         string prompt = $"Value: {original}. Again: {original}";
         SensitiveSpan[] spans =
         [
@@ -118,25 +118,25 @@ public sealed class PlaceholderVariantTests
             new(prompt.Length - original.Length, original.Length, EntityTypes.Equipment, 1),
         ];
 
-        string sanitized = new Pseudonymizer(vault).Pseudonymize(scope, prompt, spans).Text;
+        string sanitized = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, prompt, spans)).Text;
         string answer = "Restored EQUIPMENT_1, equipment_1 and EQUIPMENT\\_1.";
         string expected = $"Restored {original}, {original} and {original}.";
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(sanitized, Is.EqualTo("Value: EQUIPMENT_1. Again: EQUIPMENT_1"));
-            Assert.That(new PlaceholderRestorer(vault, scope).Restore(sanitized), Is.EqualTo(prompt));
-            Assert.That(new PlaceholderRestorer(vault, scope).Restore(answer), Is.EqualTo(expected));
+            Assert.That((await vault.RestorerAsync(scope)).Restore(sanitized), Is.EqualTo(prompt));
+            Assert.That((await vault.RestorerAsync(scope)).Restore(answer), Is.EqualTo(expected));
             for (int i = 0; i <= answer.Length; i++)
             {
-                StreamingPlaceholderRestorer restorer = new(vault, scope);
+                StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
                 Assert.That(restorer.Append(answer[..i]) + restorer.Append(answer[i..]) + restorer.Flush(), Is.EqualTo(expected), $"split at {i}");
             }
         });
     }
 
     [Test]
-    public void A_200_KB_text_round_trips_exactly()
+    public async Task A_200_KB_text_round_trips_exactly()
     {
         // Sentences with e-mails, phones, addresses, coordinates, IP addresses and cards, some repeated and some new, plus
         // literal placeholder-shaped words and regex/Markdown characters, until the text is 200 KB.
@@ -158,12 +158,12 @@ public sealed class PlaceholderVariantTests
 
         string prompt = builder.ToString();
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("long");
+        string scope = await vault.OpenScopeAsync("long");
         SensitiveDataScanner scanner = SensitiveDataScanner.CreateDefault();
         IReadOnlyList<SensitiveSpan> spans = scanner.Scan(prompt).Spans;
-        string sanitized = new Pseudonymizer(vault).Pseudonymize(scope, prompt, spans).Text;
+        string sanitized = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, prompt, spans)).Text;
 
-        StreamingPlaceholderRestorer streaming = new(vault, scope);
+        StreamingPlaceholderRestorer streaming = await vault.StreamingRestorerAsync(scope);
         StringBuilder streamed = new();
         for (int at = 0; at < sanitized.Length;)
         {
@@ -174,12 +174,12 @@ public sealed class PlaceholderVariantTests
 
         streamed.Append(streaming.Flush());
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(prompt, Has.Length.GreaterThanOrEqualTo(200 * 1024));
             Assert.That(spans, Has.Count.GreaterThan(1000));
             Assert.That(scanner.Scan(sanitized).Spans, Is.Empty, "nothing sensitive is left in the sanitised text");
-            Assert.That(new PlaceholderRestorer(vault, scope).Restore(sanitized), Is.EqualTo(prompt));
+            Assert.That((await vault.RestorerAsync(scope)).Restore(sanitized), Is.EqualTo(prompt));
             Assert.That(streamed.ToString(), Is.EqualTo(prompt));
         });
     }

@@ -37,11 +37,11 @@ public sealed class PrivacyPipelineTests
         ChatResponse otherConversation = await h.Chat.GetResponseAsync("In general, what is a good night-time base load?", Public("conv-2", "tenant-a"));
         ChatResponse otherTenant = await h.Chat.GetResponseAsync("In general, what is a good night-time base load?", Public("conv-1", "tenant-b"));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(first.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.Local));
             Assert.That(second.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.Local), "the next turn may restate the readings");
-            Assert.That(h.Router.Explain([new ChatMessage(ChatRole.User, "Anything")], Public("conv-1", "tenant-a")).Profile.Notes,
+            Assert.That((await h.Router.ExplainAsync([new ChatMessage(ChatRole.User, "Anything")], Public("conv-1", "tenant-a"))).Profile.Notes,
                 Has.Some.Contains("earlier turn of this conversation carried CRITICAL data"));
             Assert.That(otherConversation.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External));
             Assert.That(otherTenant.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External), "conversations are per tenant");
@@ -76,7 +76,7 @@ public sealed class PrivacyPipelineTests
         ChatResponse response = await h.Chat.GetResponseAsync("Which building uses more energy per square metre?", options);
 
         string body = h.ExternalRequests.Single().Body;
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(response.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External));
             Assert.That(body, Does.Not.Contain("Panther_office_Hannah").And.Not.Contain("Panther_lodging_Dean"));
@@ -100,7 +100,7 @@ public sealed class PrivacyPipelineTests
 
         string body = h.ExternalRequests.Single().Body;
         FunctionCallContent call = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(body, Does.Not.Contain("jane.doe"));
             Assert.That(body, Does.Contain("CALL_1"), "the call and its result share one opaque id");
@@ -109,12 +109,12 @@ public sealed class PrivacyPipelineTests
     }
 
     [Test]
-    public void The_guard_blocks_a_masked_value_left_anywhere_in_the_payload_even_when_no_detector_finds_it()
+    public async Task The_guard_blocks_a_masked_value_left_anywhere_in_the_payload_even_when_no_detector_finds_it()
     {
         EgressGuard guard = new([]);
         ChatMessage[] payload = [new(ChatRole.User, "See the file Panther_office_Hannah.csv for BUILDING_1.")];
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(() => guard.ThrowIfSensitive("openai", payload, null, ["Panther_office_Hannah"]),
                 Throws.InstanceOf<PrivacyViolationException>().With.Message.Contains("left unmasked"));
@@ -148,7 +148,7 @@ public sealed class PrivacyPipelineTests
 
         ChatResponse response = await h.Chat.GetResponseAsync("What is a good base load for an office?", Public());
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(response.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.Local));
             Assert.That(response.GetRouteDecision()!.Attempts[0].Error, Does.Contain("READINGS"));
@@ -157,15 +157,15 @@ public sealed class PrivacyPipelineTests
     }
 
     [Test]
-    public void Values_hidden_with_zero_width_or_full_width_characters_are_found_and_masked_whole()
+    public async Task Values_hidden_with_zero_width_or_full_width_characters_are_found_and_masked_whole()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         SensitiveDataScanner scanner = SensitiveDataScanner.CreateDefault();
         string text = "Mail ja\u200Bne.doe@exam\u200Cple.com or call +1\u00A0415\u00A0555\u00A00134, card ４１１１ １１１１ １１１１ １１１１.";
 
         SensitiveDataScanResult result = scanner.Scan(text);
-        string masked = new Pseudonymizer(vault).Pseudonymize(scope, text, result.Spans).Text;
+        string masked = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, text, result.Spans)).Text;
 
         Assert.That(masked, Is.EqualTo("Mail EMAIL_1 or call PHONE_1, card PAYMENT_CARD_1."));
     }
@@ -203,7 +203,7 @@ public sealed class PrivacyPipelineTests
         ChatResponse second = await h.Chat.GetResponseAsync("Is Zebra42x still valid after the lock change?", Public("conv-door"));
         ChatResponse elsewhere = await h.Chat.GetResponseAsync("Is Zebra42x still valid after the lock change?", Public("conv-other"));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(first.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External));
             Assert.That(second.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.Local), "the conversation's vault holds the value");

@@ -29,7 +29,7 @@ public sealed class PrivacyReviewTests
     }
 
     [Test]
-    public void A_long_list_of_dates_without_values_is_not_readings()
+    public async Task A_long_list_of_dates_without_values_is_not_readings()
     {
         string text = string.Join(", ", Enumerable.Range(0, 5000).Select(i => new DateTime(2016, 1, 1).AddDays(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Assert.That(Spans(new ReadingsDetector(), text), Is.Empty);
@@ -37,14 +37,14 @@ public sealed class PrivacyReviewTests
 
     [TestCase("Mail ja\u202Ene@example.com today")] // a bidirectional mark inside the value
     [TestCase("Card \u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 please")] // Arabic-Indic digits
-    public void Values_hidden_with_other_format_characters_or_digits_are_found(string text)
+    public async Task Values_hidden_with_other_format_characters_or_digits_are_found(string text)
         => Assert.That(SensitiveDataScanner.CreateDefault().Scan(text).Spans, Is.Not.Empty);
 
     [Test]
-    public void The_guards_leftover_check_matches_whole_words_only()
+    public async Task The_guards_leftover_check_matches_whole_words_only()
     {
         EgressGuard guard = new([]);
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(() => guard.ThrowIfSensitive("openai", [new ChatMessage(ChatRole.User, "Annabelle signed the testing plan.")], null, ["Anna", "test"]), Throws.Nothing);
             Assert.That(() => guard.ThrowIfSensitive("openai", [new ChatMessage(ChatRole.User, "Ask Anna.")], null, ["Anna"]), Throws.InstanceOf<PrivacyViolationException>());
@@ -52,7 +52,7 @@ public sealed class PrivacyReviewTests
     }
 
     [Test]
-    public void The_guard_finds_a_masked_multi_line_value_left_in_tool_arguments()
+    public async Task The_guard_finds_a_masked_multi_line_value_left_in_tool_arguments()
     {
         EgressGuard guard = new([]);
         string key = "line one of the key\nline two of the key";
@@ -61,14 +61,14 @@ public sealed class PrivacyReviewTests
     }
 
     [Test]
-    public void Only_this_librarys_opaque_call_ids_are_restored()
+    public async Task Only_this_librarys_opaque_call_ids_are_restored()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope("conversation");
-        string opaque = vault.GetOrAddPlaceholder(scope, "CALL", "call_jane@example.com");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "jane@example.com");
-        PlaceholderRestorer restorer = new(vault, scope);
-        Assert.Multiple(() =>
+        string scope = await vault.OpenScopeAsync("conversation");
+        string opaque = await vault.GetOrAddPlaceholderAsync(scope, "CALL", "call_jane@example.com");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "jane@example.com");
+        PlaceholderRestorer restorer = await vault.RestorerAsync(scope);
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.RestoreCallId(opaque), Is.EqualTo("call_jane@example.com"));
             Assert.That(restorer.RestoreCallId("EMAIL_1"), Is.EqualTo("EMAIL_1"), "a provider's id that looks like another placeholder");
@@ -77,10 +77,10 @@ public sealed class PrivacyReviewTests
     }
 
     [Test]
-    public void A_detector_that_reports_a_span_outside_the_text_fails_closed()
+    public async Task A_detector_that_reports_a_span_outside_the_text_fails_closed()
     {
         SensitiveDataScanResult result = new SensitiveDataScanner([new OutOfRangeDetector()]).Scan("Plain text with a zero\u200Bwidth space.");
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(result.Sensitivity, Is.EqualTo(DataSensitivity.Critical));
             Assert.That(result.DetectorFailed, Is.True);
@@ -90,12 +90,12 @@ public sealed class PrivacyReviewTests
     }
 
     [Test]
-    public void A_host_id_shaped_like_a_placeholder_is_still_masked()
+    public async Task A_host_id_shaped_like_a_placeholder_is_still_masked()
     {
         InMemoryPseudonymVault vault = new();
-        string scope = vault.OpenScope(null);
+        string scope = await vault.OpenScopeAsync(null);
         PatternDetector detector = new(EntityTypes.Building, new System.Text.RegularExpressions.Regex(@"\bBUILDING_\d+\b"));
-        PseudonymizedMessages masked = new Pseudonymizer(vault).Pseudonymize(scope, [new ChatMessage(ChatRole.User, "Compare BUILDING_12 with last year.")], new CompositeDetector([detector]));
+        PseudonymizedMessages masked = (await new Pseudonymizer(vault).PseudonymizeAsync(scope, [new ChatMessage(ChatRole.User, "Compare BUILDING_12 with last year.")], new CompositeDetector([detector])));
         Assert.That(masked.Messages[0].Text, Does.Not.Contain("BUILDING_12"));
     }
 

@@ -10,129 +10,142 @@ public abstract class PseudonymVaultContract
     protected abstract IPseudonymVault CreateVault(TimeProvider timeProvider, TimeSpan expiry);
 
     [Test]
-    public void Values_keep_their_placeholder_types_are_numbered_separately_and_case_does_not_matter()
+    public async Task Values_keep_their_placeholder_types_are_numbered_separately_and_case_does_not_matter()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string scope = vault.OpenScope("conv-1");
+        string scope = await vault.OpenScopeAsync("conv-1");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_2"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Building, "Panther_office_Hannah"), Is.EqualTo("BUILDING_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, "email", "a@x.org"), Is.EqualTo("EMAIL_1"), "a type with the same stem shares numbering");
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_2", out string? original), Is.True);
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_2"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Building, "Panther_office_Hannah"), Is.EqualTo("BUILDING_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, "email", "a@x.org"), Is.EqualTo("EMAIL_1"), "a type with the same stem shares numbering");
+            string? original = await vault.OriginalAsync(scope, "EMAIL_2");
+            Assert.That(original, Is.Not.Null);
             Assert.That(original, Is.EqualTo("b@x.org"));
-            Assert.That(vault.TryGetOriginal(scope, "email_2", out string? lower), Is.True);
+            string? lower = await vault.OriginalAsync(scope, "email_2");
+            Assert.That(lower, Is.Not.Null);
             Assert.That(lower, Is.EqualTo("b@x.org"));
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_3", out _), Is.False);
-            Assert.That(vault.TryGetOriginal(vault.OpenScope("conv-2"), "EMAIL_1", out _), Is.False, "scopes are separate");
-            Assert.That(vault.GetStems(scope), Is.EquivalentTo(new[] { "EMAIL", "BUILDING" }));
+            Assert.That((await vault.OriginalAsync(scope, "EMAIL_3")) is not null, Is.False);
+            Assert.That((await vault.OriginalAsync(await vault.OpenScopeAsync("conv-2"), "EMAIL_1")) is not null, Is.False, "scopes are separate");
+            Assert.That(await vault.GetStemsAsync(scope), Is.EquivalentTo(new[] { "EMAIL", "BUILDING" }));
         });
     }
 
     [Test]
-    public void Originals_of_a_scope_are_its_issued_values_without_the_reserved_literals()
+    public async Task Originals_of_a_scope_are_its_issued_values_without_the_reserved_literals()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string scope = vault.OpenScope("conv-originals");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Building, "Panther_office_Hannah");
-        _ = vault.ReserveLiteral(scope, "PERSON_7");
+        string scope = await vault.OpenScopeAsync("conv-originals");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Building, "Panther_office_Hannah");
+        _ = await vault.ReserveLiteralAsync(scope, "PERSON_7");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.GetOriginals(scope), Is.EquivalentTo(new[] { "a@x.org", "Panther_office_Hannah" }));
-            Assert.That(vault.GetOriginals(vault.OpenScope("conv-other")), Is.Empty);
-            Assert.That(vault.GetOriginals("never-opened"), Is.Empty);
+            Assert.That(await vault.GetOriginalsAsync(scope), Is.EquivalentTo(new[] { "a@x.org", "Panther_office_Hannah" }));
+            Assert.That(await vault.GetOriginalsAsync(await vault.OpenScopeAsync("conv-other")), Is.Empty);
+            Assert.That(await vault.GetOriginalsAsync("never-opened"), Is.Empty);
         });
     }
 
     [Test]
-    public void Requests_without_a_conversation_get_fresh_scopes()
+    public async Task Requests_without_a_conversation_get_fresh_scopes()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string first = vault.OpenScope(null);
-        string second = vault.OpenScope(null);
-        _ = vault.GetOrAddPlaceholder(first, EntityTypes.Email, "a@x.org");
+        string first = await vault.OpenScopeAsync(null);
+        string second = await vault.OpenScopeAsync(null);
+        _ = await vault.GetOrAddPlaceholderAsync(first, EntityTypes.Email, "a@x.org");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(first, Is.Not.EqualTo(second));
-            Assert.That(vault.GetOrAddPlaceholder(second, EntityTypes.Email, "other@x.org"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.OpenScope("conv-7"), Is.EqualTo("conv-7"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(second, EntityTypes.Email, "other@x.org"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.OpenScopeAsync("conv-7"), Is.EqualTo("conv-7"));
         });
     }
 
     [Test]
-    public void Literals_are_reserved_in_every_case_and_skipped_by_numbering()
+    public async Task Literals_are_reserved_in_every_case_and_skipped_by_numbering()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string scope = vault.OpenScope("conv");
+        string scope = await vault.OpenScopeAsync("conv");
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.ReserveLiteral(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"));
-            Assert.That(vault.ReserveLiteral(scope, "email_2"), Is.EqualTo("email_2"));
-            Assert.That(vault.ReserveLiteral(scope, "not a placeholder"), Is.EqualTo("not a placeholder"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_3"));
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out string? literal), Is.True);
+            Assert.That(await vault.ReserveLiteralAsync(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"));
+            Assert.That(await vault.ReserveLiteralAsync(scope, "email_2"), Is.EqualTo("email_2"));
+            Assert.That(await vault.ReserveLiteralAsync(scope, "not a placeholder"), Is.EqualTo("not a placeholder"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org"), Is.EqualTo("EMAIL_3"));
+            string? literal = await vault.OriginalAsync(scope, "EMAIL_1");
+            Assert.That(literal, Is.Not.Null);
             Assert.That(literal, Is.EqualTo("EMAIL_1"), "a reserved literal restores to itself");
 
             // EMAIL_3 now stands for a value, so the literal EMAIL_3 in a later message gets a placeholder of its own.
-            string other = vault.ReserveLiteral(scope, "EMAIL_3");
+            string other = await vault.ReserveLiteralAsync(scope, "EMAIL_3");
             Assert.That(other, Is.EqualTo("EMAIL_4"));
-            Assert.That(vault.TryGetOriginal(scope, other, out string? restored), Is.True);
+            string? restored = await vault.OriginalAsync(scope, other);
+            Assert.That(restored, Is.Not.Null);
             Assert.That(restored, Is.EqualTo("EMAIL_3"));
-            Assert.That(vault.ReserveLiteral(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"), "reserving again changes nothing");
+            Assert.That(await vault.ReserveLiteralAsync(scope, "EMAIL_1"), Is.EqualTo("EMAIL_1"), "reserving again changes nothing");
         });
     }
 
     [Test]
-    public void Scopes_expire_after_the_sliding_expiry()
+    public async Task Scopes_expire_after_the_sliding_expiry()
     {
         FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         IPseudonymVault vault = CreateVault(time, TimeSpan.FromMinutes(10));
-        string scope = vault.OpenScope("conv");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org");
+        string scope = await vault.OpenScopeAsync("conv");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org");
 
         time.Advance(TimeSpan.FromMinutes(9));
-        Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out _), Is.True, "used within the expiry");
+        Assert.That((await vault.OriginalAsync(scope, "EMAIL_1")) is not null, Is.True, "used within the expiry");
         time.Advance(TimeSpan.FromMinutes(9));
-        Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out _), Is.True, "the previous use renewed it");
+        Assert.That((await vault.OriginalAsync(scope, "EMAIL_1")) is not null, Is.True, "the previous use renewed it");
         time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out _), Is.False, "expired");
-            Assert.That(vault.GetStems(scope), Is.Empty);
-            Assert.That(vault.OpenScope("conv"), Is.EqualTo("conv"));
-            Assert.That(vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_1"), "numbering starts afresh");
-            Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out string? original), Is.True);
+            Assert.That((await vault.OriginalAsync(scope, "EMAIL_1")) is not null, Is.False, "expired");
+            Assert.That(await vault.GetStemsAsync(scope), Is.Empty);
+            Assert.That(await vault.OpenScopeAsync("conv"), Is.EqualTo("conv"));
+            Assert.That(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "b@x.org"), Is.EqualTo("EMAIL_1"), "numbering starts afresh");
+            string? original = await vault.OriginalAsync(scope, "EMAIL_1");
+            Assert.That(original, Is.Not.Null);
             Assert.That(original, Is.EqualTo("b@x.org"));
         });
     }
 
     [Test]
-    public void Removed_scope_no_longer_restores()
+    public async Task Removed_scope_no_longer_restores()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string scope = vault.OpenScope("conv");
-        _ = vault.GetOrAddPlaceholder(scope, EntityTypes.Email, "a@x.org");
-        vault.RemoveScope(scope);
-        Assert.That(vault.TryGetOriginal(scope, "EMAIL_1", out _), Is.False);
+        string scope = await vault.OpenScopeAsync("conv");
+        _ = await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, "a@x.org");
+        await vault.RemoveScopeAsync(scope);
+        Assert.That((await vault.OriginalAsync(scope, "EMAIL_1")) is not null, Is.False);
     }
 
     [Test]
     public async Task Concurrent_adds_agree_on_one_placeholder_per_value()
     {
         IPseudonymVault vault = CreateVault(TimeProvider.System, TimeSpan.FromHours(1));
-        string scope = vault.OpenScope("conv");
+        string scope = await vault.OpenScopeAsync("conv");
         string[] values = [.. Enumerable.Range(0, 20).Select(i => $"user{i}@x.org")];
 
-        string[][] results = await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
-            values.Select((v, i) => vault.GetOrAddPlaceholder(scope, EntityTypes.Email, values[(i + (worker * 5)) % values.Length])).ToArray())));
+        string[][] results = await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            List<string> issued = [];
+            for (int i = 0; i < values.Length; i++)
+            {
+                issued.Add(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, values[(i + (worker * 5)) % values.Length]));
+            }
+
+            return issued.ToArray();
+        })));
 
         Dictionary<string, string> byValue = [];
         for (int worker = 0; worker < results.Length; worker++)

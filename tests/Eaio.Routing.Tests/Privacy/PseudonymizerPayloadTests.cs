@@ -7,14 +7,14 @@ namespace Eaio.Routing.Tests.Privacy;
 /// <summary>What the pseudonymiser does with raw provider objects and with contents it cannot mask.</summary>
 public sealed class PseudonymizerPayloadTests
 {
-    private static PseudonymizedMessages Pseudonymize(params ChatMessage[] messages)
+    private static async Task<PseudonymizedMessages> Pseudonymize(params ChatMessage[] messages)
     {
         InMemoryPseudonymVault vault = new();
-        return new Pseudonymizer(vault).Pseudonymize(vault.OpenScope(null), messages, new EmailTestDetector());
+        return (await new Pseudonymizer(vault).PseudonymizeAsync(await vault.OpenScopeAsync(null), messages, new EmailTestDetector()));
     }
 
     [Test]
-    public void Sdk_history_leaves_without_raw_objects_so_the_guard_lets_it_through()
+    public async Task Sdk_history_leaves_without_raw_objects_so_the_guard_lets_it_through()
     {
         // An assistant turn as an SDK returns it: the message and each content carry the provider's raw objects.
         object raw = new();
@@ -27,9 +27,9 @@ public sealed class PseudonymizerPayloadTests
             new UriContent("https://img.example.com/a.png", "image/png") { RawRepresentation = raw },
         ]);
 
-        PseudonymizedMessages result = Pseudonymize(assistant, user);
+        PseudonymizedMessages result = await Pseudonymize(assistant, user);
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(result.Messages.SelectMany(m => m.Contents).Select(c => c.RawRepresentation), Is.All.Null);
             Assert.That(result.Messages[0].Text, Is.EqualTo("Wrote to EMAIL_1"));
@@ -42,15 +42,15 @@ public sealed class PseudonymizerPayloadTests
     }
 
     [Test]
-    public void A_non_text_content_inside_a_tool_result_makes_sanitising_fail()
+    public async Task A_non_text_content_inside_a_tool_result_makes_sanitising_fail()
     {
         // Left in, it would leave as base64 that no detector reads; the router turns the failure into a local fallback.
         DataContent file = new(Encoding.UTF8.GetBytes("alice@example.com"), "text/plain");
         ChatMessage inList = new(ChatRole.Tool, [new FunctionResultContent("c1", new List<AIContent> { new TextContent("Contacts:"), file })]);
         ChatMessage alone = new(ChatRole.Tool, [new FunctionResultContent("c1", file)]);
 
-        Assert.That(Assert.Throws<NotSupportedException>(() => Pseudonymize(inList))!.Message, Does.Contain("DataContent"));
-        Assert.Throws<NotSupportedException>(() => Pseudonymize(alone));
-        Assert.That(Pseudonymize(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", new List<AIContent> { new TextContent("Mail alice@example.com") })])).EntityCounts[EntityTypes.Email], Is.EqualTo(1));
+        Assert.That(Assert.ThrowsAsync<NotSupportedException>(async () => await Pseudonymize(inList))!.Message, Does.Contain("DataContent"));
+        Assert.ThrowsAsync<NotSupportedException>(async () => await Pseudonymize(alone));
+        Assert.That((await Pseudonymize(new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", new List<AIContent> { new TextContent("Mail alice@example.com") })]))).EntityCounts[EntityTypes.Email], Is.EqualTo(1));
     }
 }

@@ -40,27 +40,27 @@ public sealed class StreamingPlaceholderRestorerTests
     }
 
     [Test]
-    public void Split_at_every_offset_gives_the_fully_restored_text()
+    public async Task Split_at_every_offset_gives_the_fully_restored_text()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        Assert.That(new PlaceholderRestorer(vault, scope).Restore(Answer), Is.EqualTo(Restored));
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        Assert.That((await vault.RestorerAsync(scope)).Restore(Answer), Is.EqualTo(Restored));
 
         for (int i = 0; i <= Answer.Length; i++)
         {
-            string output = Run(new StreamingPlaceholderRestorer(vault, scope), Restored, Answer[..i], Answer[i..]);
+            string output = Run(await vault.StreamingRestorerAsync(scope), Restored, Answer[..i], Answer[i..]);
             Assert.That(output, Is.EqualTo(Restored), $"split at {i}");
         }
     }
 
     [Test]
-    public void Split_at_every_pair_of_offsets_gives_the_fully_restored_text()
+    public async Task Split_at_every_pair_of_offsets_gives_the_fully_restored_text()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
         for (int i = 0; i <= Answer.Length; i++)
         {
             for (int j = i; j <= Answer.Length; j++)
             {
-                string output = Run(new StreamingPlaceholderRestorer(vault, scope), Restored, Answer[..i], Answer[i..j], Answer[j..]);
+                string output = Run(await vault.StreamingRestorerAsync(scope), Restored, Answer[..i], Answer[i..j], Answer[j..]);
                 if (output != Restored)
                 {
                     Assert.Fail($"split at {i} and {j}: {output}");
@@ -70,17 +70,17 @@ public sealed class StreamingPlaceholderRestorerTests
     }
 
     [Test]
-    public void One_character_per_chunk_gives_the_fully_restored_text()
+    public async Task One_character_per_chunk_gives_the_fully_restored_text()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
         string[] chunks = [.. Answer.Select(c => c.ToString())];
-        Assert.That(Run(new StreamingPlaceholderRestorer(vault, scope), Restored, chunks), Is.EqualTo(Restored));
+        Assert.That(Run(await vault.StreamingRestorerAsync(scope), Restored, chunks), Is.EqualTo(Restored));
     }
 
     [Test]
-    public void Random_chunkings_match_the_whole_restore([Range(0, 199)] int seed)
+    public async Task Random_chunkings_match_the_whole_restore([Range(0, 199)] int seed)
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
         Random random = new(seed);
         string[] pieces = ["PERSON_1", "PERSON_10", "PERSON_", "EMAIL_1", "EMAIL_99", "BUILDING_1", " ", "x", "_", "0", "1", "😀", ".", "NASA", "\n"];
         StringBuilder text = new();
@@ -90,7 +90,7 @@ public sealed class StreamingPlaceholderRestorerTests
         }
 
         string answer = text.ToString();
-        string expected = new PlaceholderRestorer(vault, scope).Restore(answer);
+        string expected = (await vault.RestorerAsync(scope)).Restore(answer);
         List<string> chunks = [];
         for (int at = 0; at < answer.Length;)
         {
@@ -99,16 +99,16 @@ public sealed class StreamingPlaceholderRestorerTests
             at += length;
         }
 
-        Assert.That(Run(new StreamingPlaceholderRestorer(vault, scope), expected, [.. chunks]), Is.EqualTo(expected), answer);
+        Assert.That(Run(await vault.StreamingRestorerAsync(scope), expected, [.. chunks]), Is.EqualTo(expected), answer);
     }
 
     [Test]
-    public void Text_without_placeholders_is_released_at_once_except_a_possible_prefix()
+    public async Task Text_without_placeholders_is_released_at_once_except_a_possible_prefix()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        StreamingPlaceholderRestorer restorer = new(vault, scope);
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.Append("Hello world, "), Is.EqualTo("Hello world, "));
             Assert.That(restorer.Append("lowercase"), Is.EqualTo("lowercase"), "a lower-case word can never become a placeholder");
@@ -127,11 +127,11 @@ public sealed class StreamingPlaceholderRestorerTests
     }
 
     [Test]
-    public void Words_continuing_released_text_are_released()
+    public async Task Words_continuing_released_text_are_released()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        StreamingPlaceholderRestorer restorer = new(vault, scope);
-        Assert.Multiple(() =>
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.Append("abc"), Is.EqualTo("abc"));
             Assert.That(restorer.Append("PERSON_1"), Is.EqualTo("PERSON_1"), "it continues the word abc, so it is not a placeholder");
@@ -140,11 +140,11 @@ public sealed class StreamingPlaceholderRestorerTests
     }
 
     [Test]
-    public void High_surrogate_at_the_end_of_a_chunk_is_held()
+    public async Task High_surrogate_at_the_end_of_a_chunk_is_held()
     {
-        (InMemoryPseudonymVault vault, string scope) = PlaceholderRestorerTests.SampleVault();
-        StreamingPlaceholderRestorer restorer = new(vault, scope);
-        Assert.Multiple(() =>
+        (InMemoryPseudonymVault vault, string scope) = await PlaceholderRestorerTests.SampleVault();
+        StreamingPlaceholderRestorer restorer = await vault.StreamingRestorerAsync(scope);
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(restorer.Append("a\uD83D"), Is.EqualTo("a"));
             Assert.That(restorer.Append("\uDE00PERSON_1"), Is.EqualTo("😀"));

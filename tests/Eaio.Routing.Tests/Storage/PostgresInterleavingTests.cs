@@ -40,9 +40,9 @@ public sealed class PostgresInterleavingTests
     public async Task A_sweep_meeting_a_conversation_touched_by_another_host_keeps_the_scope_with_its_entries()
     {
         (FakeTimeProvider sweeperTime, PostgresPseudonymVault sweeper, FakeTimeProvider liveTime, PostgresPseudonymVault live) = TwoHosts();
-        live.OpenScope("other-conversation");
-        string scope = live.OpenScope("conversation-1");
-        string alice = live.GetOrAddPlaceholder(scope, EntityTypes.Person, "Alice Example");
+        await live.OpenScopeAsync("other-conversation");
+        string scope = await live.OpenScopeAsync("conversation-1");
+        string alice = await live.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Alice Example");
 
         // The sweeper's clock says both scopes expired; the other host's (behind it) says the conversation is live.
         sweeperTime.Advance(TimeSpan.FromMinutes(61));
@@ -53,16 +53,16 @@ public sealed class PostgresInterleavingTests
         await using NpgsqlTransaction hold = await holder.BeginTransactionAsync();
         Assert.That(await Scalar<long>(holder, "SELECT count(*) FROM eaio_vault_entry e WHERE e.scope = (SELECT scope FROM eaio_vault_scope ORDER BY ctid LIMIT 1)"), Is.Zero, "the empty scope comes first in the heap");
         await Scalar<int>(holder, "SELECT 1 FROM eaio_vault_scope ORDER BY ctid LIMIT 1 FOR UPDATE");
-        Task sweep = Task.Run(() => sweeper.OpenScope("trigger-a-sweep"));
+        Task sweep = Task.Run(async () => await sweeper.OpenScopeAsync("trigger-a-sweep"));
         await WaitForLockWaitersAsync(1);
 
         // Meanwhile the conversation's next turn restores its placeholder on the other host, which renews the scope.
-        Assert.That(live.TryGetOriginal(scope, alice, out string? during) ? during : null, Is.EqualTo("Alice Example"));
+        Assert.That(await live.OriginalAsync(scope, alice), Is.EqualTo("Alice Example"));
         await hold.RollbackAsync();
         await sweep;
 
-        Assert.That(live.TryGetOriginal(scope, alice, out string? after) ? after : null, Is.EqualTo("Alice Example"), "a renewed scope keeps its entries");
-        Assert.That(live.GetOrAddPlaceholder(scope, EntityTypes.Person, "Bob Other"), Is.Not.EqualTo(alice), "another person never gets Alice's placeholder");
+        Assert.That(await live.OriginalAsync(scope, alice), Is.EqualTo("Alice Example"), "a renewed scope keeps its entries");
+        Assert.That(await live.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Bob Other"), Is.Not.EqualTo(alice), "another person never gets Alice's placeholder");
         await using NpgsqlConnection check = await OpenAsync();
         Assert.That(await Scalar<long>(check, "SELECT count(*) FROM eaio_vault_scope"), Is.EqualTo(2), "the other conversation was swept, the trigger's scope made");
     }
@@ -71,8 +71,8 @@ public sealed class PostgresInterleavingTests
     public async Task A_conversation_swept_while_another_host_renews_it_is_recreated_empty_and_keeps_nothing_orphaned()
     {
         (FakeTimeProvider sweeperTime, PostgresPseudonymVault sweeper, FakeTimeProvider liveTime, PostgresPseudonymVault live) = TwoHosts();
-        string scope = live.OpenScope("conversation-2");
-        _ = live.GetOrAddPlaceholder(scope, EntityTypes.Person, "Alice Example");
+        string scope = await live.OpenScopeAsync("conversation-2");
+        _ = await live.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Alice Example");
         sweeperTime.Advance(TimeSpan.FromMinutes(61));
         liveTime.Advance(TimeSpan.FromMinutes(40));
 
@@ -80,15 +80,15 @@ public sealed class PostgresInterleavingTests
         await using NpgsqlConnection holder = await OpenAsync();
         await using NpgsqlTransaction hold = await holder.BeginTransactionAsync();
         await Scalar<int>(holder, "SELECT 1 FROM eaio_vault_scope FOR UPDATE");
-        Task sweep = Task.Run(() => sweeper.OpenScope("trigger-a-sweep"));
+        Task sweep = Task.Run(async () => await sweeper.OpenScopeAsync("trigger-a-sweep"));
         await WaitForLockWaitersAsync(1);
-        Task<string> add = Task.Run(() => live.GetOrAddPlaceholder(scope, EntityTypes.Person, "Carol Third"));
+        Task<string> add = Task.Run(async () => await live.GetOrAddPlaceholderAsync(scope, EntityTypes.Person, "Carol Third"));
         await WaitForLockWaitersAsync(2);
         await hold.RollbackAsync();
         await sweep;
         string carol = await add;
 
-        Assert.That(live.TryGetOriginal(scope, carol, out string? restored) ? restored : null, Is.EqualTo("Carol Third"), "the placeholder just issued restores: its scope exists");
+        Assert.That(await live.OriginalAsync(scope, carol), Is.EqualTo("Carol Third"), "the placeholder just issued restores: its scope exists");
         await using NpgsqlConnection check = await OpenAsync();
         Assert.That(await Scalar<long>(check, "SELECT count(*) FROM eaio_vault_entry e WHERE NOT EXISTS (SELECT 1 FROM eaio_vault_scope s WHERE s.scope = e.scope)"), Is.Zero, "no entry without its scope row");
         Assert.That(await Scalar<long>(check, "SELECT count(*) FROM eaio_vault_entry"), Is.EqualTo(1), "Alice's entry went with the expired scope");

@@ -37,16 +37,24 @@ public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
     {
         PostgresPseudonymVault first = new(Store(), Key);
         PostgresPseudonymVault second = new(Store(), Key);
-        string scope = first.OpenScope("conversation-42");
+        string scope = await first.OpenScopeAsync("conversation-42");
         string[] values = [.. Enumerable.Range(0, 12).Select(i => $"person{i}@acme-energy.example")];
 
-        string[][] issued = await Task.WhenAll(new[] { first, second }.Select((vault, k) => Task.Run(() =>
-            values.Skip(k).Concat(values).Select(v => vault.GetOrAddPlaceholder(scope, EntityTypes.Email, v)).ToArray())));
+        string[][] issued = await Task.WhenAll(new[] { first, second }.Select((vault, k) => Task.Run(async () =>
+        {
+            List<string> added = [];
+            foreach (string v in values.Skip(k).Concat(values))
+            {
+                added.Add(await vault.GetOrAddPlaceholderAsync(scope, EntityTypes.Email, v));
+            }
+
+            return added.ToArray();
+        })));
 
         Dictionary<string, string> byValue = values.Zip(issued[0].Skip(values.Length)).ToDictionary(p => p.First, p => p.Second);
         Assert.That(issued[1].Skip(values.Length - 1), Is.EqualTo(values.Select(v => byValue[v])), "both hosts agree on every placeholder");
         Assert.That(byValue.Values.Distinct().Count(), Is.EqualTo(values.Length));
-        Assert.That(second.TryGetOriginal(scope, byValue[values[3]], out string? original) && original == values[3], Is.True);
+        Assert.That(await second.OriginalAsync(scope, byValue[values[3]]), Is.EqualTo(values[3]));
 
         await using NpgsqlConnection connection = new(_database!.ConnectionString);
         await connection.OpenAsync();
@@ -58,7 +66,7 @@ public sealed class PostgresPseudonymVaultTests : PseudonymVaultContract
         Assert.That(stored.Contains("conversation-42", StringComparison.Ordinal) || scopeRows.Contains(Convert.ToHexString(Encoding.UTF8.GetBytes("conversation-42")), StringComparison.OrdinalIgnoreCase), Is.False);
 
         PostgresPseudonymVault otherKey = new(Store(), RandomNumberGenerator.GetBytes(32));
-        Assert.That(otherKey.TryGetOriginal(scope, byValue[values[0]], out _), Is.False, "another key neither finds the scope nor reads the value");
+        Assert.That((await otherKey.OriginalAsync(scope, byValue[values[0]])) is not null, Is.False, "another key neither finds the scope nor reads the value");
     }
 
     private PostgresStore Store()

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Masks what one call sends to an external provider, the one implementation behind <see cref="PseudonymizingChatClient"/>
+/// and the router: opens the vault scope, masks messages, instructions and tools in one vault round trip, refuses CRITICAL
+/// findings, and reads the scope once for the egress guard and the restore.
+/// </summary>
+/// <remarks>Fails closed: whatever goes wrong while sanitising becomes a <see cref="PrivacyViolationException"/>, and nothing is sent.</remarks>
+internal sealed class PayloadMasker
+{
+    private readonly IPseudonymVault _vault;
+    private readonly Pseudonymizer _pseudonymizer;
+    private readonly CompositeDetector _detector;
+    private readonly SensitiveDataScanner _classifier;
+
+    public PayloadMasker(IPseudonymVault vault, IEnumerable<ISensitiveDataDetector> detectors, IReadOnlyDictionary<string, DataSensitivity>? entitySensitivity, PseudonymizerOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(detectors);
+        _vault = vault;
+        _pseudonymizer = new Pseudonymizer(vault, options);
+        ISensitiveDataDetector[] detectorList = [.. detectors];
+        _detector = new CompositeDetector(detectorList);
+        _classifier = new SensitiveDataScanner([], entitySensitivity);
+    }
+
+    public IPseudonymVault Vault => _vault;
+
+    /// <summary>Masks one call's payload in the scope of its conversation (per tenant), or in a fresh request-only scope.</summary>
+    /// <param name="provider">The provider the payload would go to, for messages and metrics.</param>
+    /// <param name="tenantId">The tenant the conversation belongs to.</param>
+    /// <param name="conversationId">The conversation, or <see langword="null"/> for a request-only scope.</param>
+    /// <param name="messages">The caller's messages; not changed.</param>
+    /// <param name="instructions">The system instructions, or <see langword="null"/>.</param>
+    /// <param name="tools">The tools offered, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The masked call; end it with <see cref="MaskedCall.EndAsync"/>.</returns>
+    /// <exception cref="PrivacyViolationException">Sanitising failed, or masking found CRITICAL data.</exception>
+    public async ValueTask<MaskedCall> MaskAsync(
+        string provider, string? tenantId, string? conversationId, IEnumerable<ChatMessage> messages, string? instructions, IEnumerable<AITool>? tools, CancellationToken cancellationToken)
+    {
+        string? scope = null;
+        PseudonymizedRequest masked;
+        try
+        {
+            scope = await _vault.OpenScopeAsync(conversationId is null ? null : CriticalConversationMarks.ScopeOf(tenantId, conversationId), cancellationToken).ConfigureAwait(false);
+
+            // The system prompt and the tools' descriptions and schemas leave with the messages, so they are masked the
+            // same way, in the same scope: a tool that names a building does not force every request offering it to stay local.
+            masked = await _pseudonymizer.PseudonymizeRequestAsync(scope, messages, instructions is { Length: > 0 } ? instructions : null, tools is null || !tools.Any() ? null : tools, _detector, cancellationToken).ConfigureAwait(false);
+            foreach (ChatMessage message in masked.Messages)
+            {
+                // Author names are people's names; providers do not need them.
+                message.AuthorName = null;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Fail closed: a payload that could not be sanitised does not leave. The caller's cancellation stays one.
+            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
+            throw Refusal(ex, provider, $"sanitising failed ({ex.GetType().Name})", cancellationToken);
+        }
+
+        foreach (string entityType in masked.EntityCounts.Keys)
+        {
+            if (_classifier.Classify(entityType) == DataSensitivity.Critical)
+            {
+                // Masking found CRITICAL data (readings in a tool result the profile did not see as such): masked or not,
+                // it stays local, and a conversation stays local from now on.
+                try
+                {
+                    if (conversationId is not null)
+                    {
+                        await CriticalConversationMarks.MarkScopeAsync(_vault, scope, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
+                }
+
+                throw new PrivacyViolationException(provider, $"masking found {entityType}, which is CRITICAL and stays local");
+            }
+        }
+
+        foreach (KeyValuePair<string, int> count in masked.EntityCounts)
+        {
+            EaioMetrics.PseudonymizedEntities.Add(
+                count.Value,
+                new KeyValuePair<string, object?>(EaioMetrics.ProviderTag, provider),
+                new KeyValuePair<string, object?>("eaio.entity.type", count.Key));
+        }
+
+        // Read once, after every placeholder of the payload is issued: it restores the answer (whole or streamed) and
+        // lists the values masked in earlier turns, which must not leave either, even where this turn's detectors did
+        // not find them again.
+        PseudonymScopeSnapshot snapshot;
+        try
+        {
+            snapshot = await _vault.GetSnapshotAsync(scope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
+            throw Refusal(ex, provider, $"the conversation's masked values could not be read ({ex.GetType().Name})", cancellationToken);
+        }
+
+        if (conversationId is not null && CriticalConversationMarks.IsMarked(snapshot))
+        {
+            throw new PrivacyViolationException(provider, "an earlier turn of this conversation carried CRITICAL data, so the conversation stays local");
+        }
+
+        List<string> originals = [.. masked.Originals];
+        if (conversationId is not null)
+        {
+            originals.AddRange(snapshot.Originals);
+        }
+
+        return new MaskedCall(_vault, scope, conversationId is not null, masked, snapshot, originals);
+    }
+
+    /// <summary>What a failure becomes: the caller's cancellation as it is, anything else a refusal.</summary>
+    private static Exception Refusal(Exception ex, string provider, string finding, CancellationToken cancellationToken) =>
+        ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : new PrivacyViolationException(provider, finding);
+
+    /// <summary>Ends a request-only scope on a failure path; a scope that cannot be removed expires on its own.</summary>
+    private async ValueTask EndQuietlyAsync(string? scope, string? conversationId)
+    {
+        if (scope is null || conversationId is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _vault.RemoveScopeAsync(scope, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The call fails with the original reason; the scope holds nothing that leaves, and it expires.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using NUnit.Framework;
+using OpenAI;
+using OpenAI.Chat;
+using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
+using ChatRole = Microsoft.Extensions.AI.ChatRole;
+
+namespace Eaio.Routing.Tests.Privacy;
+
+/// <summary><see cref="PseudonymizingChatClient"/> alone in front of the real OpenAI SDK client and a loopback server.</summary>
+public sealed class PseudonymizingChatClientTests
+{
+    private const string Email = "jane.doe@panther-energy.eu";
+    private const string Phone = "+44 20 7946 0958";
+    private const string Building = "Panther_office_Hannah";
+    private const string Readings = "2016-03-01 00:00:00,412.7\n2016-03-01 01:00:00,398.1\n2016-03-01 02:00:00,377.9\n2016-03-01 03:00:00,369.4";
+
+    private static readonly string s_question = $"Ask {Email} or call {Phone} about the boiler of {Building}.";
+
+    private static (IChatClient Client, InMemoryPseudonymVault Vault) Pipeline(LoopbackOpenAIServer server, IPseudonymVault? vault = null)
+    {
+        InMemoryPseudonymVault memory = new();
+        IChatClient client = OpenAI(server).AsBuilder().UsePseudonymization(vault ?? memory).Build();
+        return (client, memory);
+    }
+
+    private static IChatClient OpenAI(LoopbackOpenAIServer server) =>
+        new ChatClient("gpt-4o-mini", new ApiKeyCredential("sk-loopback"), new OpenAIClientOptions
+        {
+            Endpoint = server.BaseUri,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        }).AsIChatClient();
+
+    private static string SentText(LoopbackOpenAIServer server, int request = 0)
+    {
+        using JsonDocument body = JsonDocument.Parse(server.Requests.Where(r => r.Body.Length > 0).ElementAt(request).Body);
+        return body.RootElement.GetProperty("messages").ToString();
+    }
+
+    [Test]
+    public async Task Values_are_masked_on_the_wire_and_the_answer_is_restored()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        server.Enqueue(LoopbackReply.Text("I will write to EMAIL_1 about BUILDING_1.", 20, 10));
+        (IChatClient client, InMemoryPseudonymVault vault) = Pipeline(server);
+        List<ChatMessage> messages = [new(ChatRole.User, s_question) { AuthorName = "Jane" }];
+        ChatOptions options = new() { Instructions = $"Sign as {Email}." };
+
+        ChatResponse response = await client.GetResponseAsync(messages, options);
+
+        string sent = SentText(server);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent, Does.Not.Contain(Email).And.Not.Contain("7946").And.Not.Contain(Building).And.Not.Contain("Jane"));
+            Assert.That(sent, Does.Contain("EMAIL_1").And.Contain("PHONE_1").And.Contain("BUILDING_1"));
+            Assert.That(response.Text, Is.EqualTo($"I will write to {Email} about {Building}."));
+            Assert.That(messages[0].Text, Is.EqualTo(s_question), "the caller's messages are not changed");
+            Assert.That(messages[0].AuthorName, Is.EqualTo("Jane"));
+            Assert.That(options.Instructions, Is.EqualTo($"Sign as {Email}."), "the caller's options are not changed");
+            Assert.That(options.AdditionalProperties, Is.Null, "the call's context went on a copy");
+            Assert.That(vault.ScopeCount, Is.Zero, "a request-only scope ends with the call");
+        });
+    }
+
+    [Test]
+    public async Task A_streamed_answer_is_restored_across_chunk_boundaries()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+
+        // Streamed in thirds: "Write t", "o EMAIL", "_1 now." — the placeholder is split between chunks.
+        server.Enqueue(LoopbackReply.Text("Write to EMAIL_1 now.", 20, 10));
+        (IChatClient client, InMemoryPseudonymVault vault) = Pipeline(server);
+
+        List<ChatResponseUpdate> updates = [];
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(s_question))
+        {
+            updates.Add(update);
+            Assert.That(update.Text, Does.Not.Contain("EMAIL"), "no raw or half placeholder is passed on");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(updates.ToChatResponse().Text, Is.EqualTo($"Write to {Email} now."));
+            Assert.That(SentText(server), Does.Not.Contain(Email));
+            Assert.That(vault.ScopeCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Tool_call_arguments_are_restored()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        server.Enqueue(LoopbackReply.ToolCall("notify", """{"to":"EMAIL_1","building":"BUILDING_1"}""", 20, 10));
+        (IChatClient client, _) = Pipeline(server);
+        ChatOptions options = new() { Tools = [AIFunctionFactory.Create((string to, string building) => "ok", "notify", $"Notifies someone, for example {Email}.")] };
+
+        ChatResponse response = await client.GetResponseAsync(s_question, options);
+
+        FunctionCallContent call = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
+        using JsonDocument body = JsonDocument.Parse(server.Requests.Single(r => r.Body.Length > 0).Body);
+        Assert.Multiple(() =>
+        {
+            Assert.That(call.Arguments!["to"]?.ToString(), Is.EqualTo(Email));
+            Assert.That(call.Arguments!["building"]?.ToString(), Is.EqualTo(Building));
+            Assert.That(body.RootElement.GetProperty("tools").ToString(), Does.Not.Contain(Email), "tool descriptions are masked too");
+        });
+    }
+
+    [Test]
+    public async Task Critical_readings_are_refused_before_anything_reaches_the_server_and_mark_the_conversation()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        InMemoryPseudonymVault vault = new();
+        IChatClient client = OpenAI(server).AsBuilder().UsePseudonymization(vault, SensitiveDataScanner.CreateDefault().Detectors).Build();
+        ChatOptions options = new() { ConversationId = "conv-readings" };
+
+        PrivacyViolationException? refused = Assert.ThrowsAsync<PrivacyViolationException>(async () =>
+            await client.GetResponseAsync("Summarise these readings:\n" + Readings, options));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused!.Finding, Does.Contain("CRITICAL"));
+            Assert.That(server.ChatRequestCount, Is.Zero);
+            Assert.That(await new CriticalConversationMarks(vault).IsMarkedAsync(null, "conv-readings"), Is.True);
+            Assert.That(
+                async () => await client.GetResponseAsync("And in general?", options),
+                Throws.InstanceOf<PrivacyViolationException>(),
+                "a marked conversation stays local");
+            Assert.That(server.ChatRequestCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_conversation_keeps_its_placeholders_across_turns_in_a_SQLite_vault()
+    {
+        SqlitePseudonymVault vault = new(Path.Combine(TestDataDirectory.Path, "middleware-" + Guid.NewGuid().ToString("N"), "vault.db"), new byte[32]);
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        server.Enqueue(LoopbackReply.Text("Noted, EMAIL_1.", 20, 10), LoopbackReply.Text("Still EMAIL_1.", 20, 10));
+        (IChatClient client, _) = Pipeline(server, vault);
+        ChatOptions options = new() { ConversationId = "conv-2" };
+        _ = options.WithEaio(p => p.TenantId = "tenant-a");
+
+        ChatResponse first = await client.GetResponseAsync($"My address is {Email}.", options);
+        ChatResponse second = await client.GetResponseAsync([new(ChatRole.User, $"My address is {Email}."), new(ChatRole.Assistant, first.Text), new(ChatRole.User, $"Again: {Email}")], options);
+
+        PseudonymScopeSnapshot scope = await vault.GetSnapshotAsync(CriticalConversationMarks.ScopeOf("tenant-a", "conv-2"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Text, Is.EqualTo($"Noted, {Email}."));
+            Assert.That(second.Text, Is.EqualTo($"Still {Email}."));
+            Assert.That(SentText(server, 1), Does.Not.Contain(Email));
+            Assert.That(SentText(server, 1).Split("EMAIL_1").Length - 1, Is.EqualTo(3), "the same placeholder in every turn");
+            Assert.That(scope.TryGetOriginal("EMAIL_1", out string? original) ? original : null, Is.EqualTo(Email), "the conversation's scope is kept, per tenant");
+        });
+    }
+
+    [Test]
+    public async Task The_call_context_carries_what_was_masked_and_the_layer_is_found_in_the_pipeline()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        server.Enqueue(LoopbackReply.Text("ok", 20, 10));
+        RouteCallContext context = new("openai", ProviderTier.External);
+        ChatOptions options = new() { AdditionalProperties = new() { [RouteCallContext.PropertyKey] = context } };
+        (IChatClient client, _) = Pipeline(server);
+
+        _ = await client.GetResponseAsync(s_question, options);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(context.EntityCounts, Does.ContainKey(EntityTypes.Email));
+            Assert.That(context.MaskedOriginals, Does.Contain(Email).And.Contain(Building));
+            Assert.That(context.SentMessages!.Single().Text, Does.Not.Contain(Email));
+            Assert.That(PseudonymizingChatClient.Find(client), Is.Not.Null);
+            Assert.That(client.GetService<PseudonymizingChatClient>(), Is.SameAs(PseudonymizingChatClient.Find(client)));
+        });
+    }
+}
