@@ -136,7 +136,7 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         // The routes are built when the router is first resolved, so keyed clients and route middleware registered after
         // this call count; the container disposes them with it (the provider clients stay the registrations' own).
-        services.TryAddSingleton(sp => new EaioRoutes(sp, options));
+        services.TryAddSingleton(sp => EaioRoutes.FromServices(sp, options));
         services.TryAddSingleton(sp => new HybridRouterChatClient(
             options,
             sp.GetRequiredService<EaioRoutes>().Pipelines,

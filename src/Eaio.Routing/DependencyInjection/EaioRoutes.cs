@@ -19,7 +19,11 @@ internal sealed partial class EaioRoutes : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly ILogger _logger;
 
-    public EaioRoutes(IServiceProvider services, EaioHybridChatOptions options)
+    /// <summary>Builds the routes of the providers that have a client.</summary>
+    /// <param name="options">The router's options.</param>
+    /// <param name="clients">The provider clients by name; the pipelines use them but do not own them.</param>
+    /// <param name="services">Where the layers find what they need (budget ledger, vault, detectors, logs, clock).</param>
+    public EaioRoutes(EaioHybridChatOptions options, IReadOnlyDictionary<string, IChatClient> clients, IServiceProvider services)
     {
         TimeProvider time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger<HybridRouterChatClient>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -35,7 +39,7 @@ internal sealed partial class EaioRoutes : IDisposable
         Dictionary<string, IChatClient> pipelines = new(StringComparer.OrdinalIgnoreCase);
         foreach (ProviderDescriptor provider in catalog.Providers)
         {
-            if (services.GetKeyedService<IChatClient>(provider.Name) is not { } client)
+            if (!clients.TryGetValue(provider.Name, out IChatClient? client))
             {
                 continue;
             }
@@ -100,6 +104,47 @@ internal sealed partial class EaioRoutes : IDisposable
         }
 
         Pipelines = pipelines;
+    }
+
+    /// <summary>The routes of the providers registered as keyed <see cref="IChatClient"/>s (the package's or the host's own).</summary>
+    public static EaioRoutes FromServices(IServiceProvider services, EaioHybridChatOptions options)
+    {
+        Dictionary<string, IChatClient> clients = new(StringComparer.OrdinalIgnoreCase);
+        foreach (ProviderDescriptor provider in options.ResolveCatalog().Providers)
+        {
+            if (services.GetKeyedService<IChatClient>(provider.Name) is { } client)
+            {
+                clients[provider.Name] = client;
+            }
+        }
+
+        return new EaioRoutes(options, clients, services);
+    }
+
+    /// <summary>
+    /// The routes of plain provider clients, composed as <c>AddEaioHybridChat</c> composes them, with the given stores
+    /// (in memory when <see langword="null"/>) and no request or audit log; for tests and benchmarks that build a router by hand.
+    /// </summary>
+    internal static EaioRoutes ForClients(
+        EaioHybridChatOptions options,
+        IReadOnlyDictionary<string, IChatClient> clients,
+        TimeProvider? time = null,
+        IBudgetLedger? budget = null,
+        IPseudonymVault? vault = null,
+        IEnumerable<ISensitiveDataDetector>? detectors = null)
+    {
+        time ??= TimeProvider.System;
+        ServiceCollection services = new();
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), time));
+        services.AddSingleton(vault ?? new InMemoryPseudonymVault(timeProvider: time));
+        foreach (ISensitiveDataDetector detector in detectors ?? [])
+        {
+            services.AddSingleton(detector);
+        }
+
+        return new EaioRoutes(options, clients, services.BuildServiceProvider());
     }
 
     /// <summary>Gets each provider's pipeline by name.</summary>

@@ -208,9 +208,20 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             // A local first route has no budget, audit or placeholders: when its client answers at once (a cache, an
             // in-process model), the call ends here without the async machinery of RouteAsync.
-            Attempt attempt = Prepare(plan, routes[0], options, lastRoute: routes.Count == 1, fallbacks: 0, requestId: null);
+            Attempt attempt = Prepare(plan, routes[0], options, lastRoute: routes.Count == 1, fallbacks: 0, requestId: NewRequestId(routes[0]));
             long started = _time.GetTimestamp();
-            Task<ChatResponse> call = attempt.Pipeline.GetResponseAsync(messages, attempt.Options, cancellationToken);
+            Task<ChatResponse> call;
+            try
+            {
+                call = attempt.Pipeline.GetResponseAsync(messages, attempt.Options, cancellationToken);
+            }
+#pragma warning disable CA1031 // Not handled: a client that throws instead of returning a faulted task fails over like one that does.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                call = Task.FromException<ChatResponse>(ex);
+            }
+
             if (!call.IsCompletedSuccessfully)
             {
                 return RouteAsync(plan, messages, options, new FirstCall(attempt, started, call), cancellationToken);
@@ -424,7 +435,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
 
         RouteTable.Route route = _routes.For(planned);
-        bool shares = planned.Tier == ProviderTier.External || (route.HasRequestLog && (requestId is not null || EaioMetrics.RequestInstrumentsEnabled));
+        bool shares = planned.Tier == ProviderTier.External || route.HasRequestLog || (route.IsMeasured && EaioMetrics.RequestInstrumentsEnabled);
 
         // The plan's last route, local and with nothing to share with its middleware, gets what the caller passed as any
         // middleware passes it on: the options themselves when they already name the model, or a copy that only names it.

@@ -36,7 +36,8 @@ internal sealed class RouteTable
 
             byName[provider.Name] = new Route(provider, pipeline, pipeline.GetService<ProviderResilienceChatClient>()?.Circuit, null)
             {
-                HasRequestLog = pipeline.GetService<RequestLogChatClient>() is not null,
+                HasRequestLog = pipeline.GetService<RequestLogChatClient>() is { RequestLog: not null },
+                IsMeasured = pipeline.GetService<RequestLogChatClient>() is not null,
             };
         }
 
@@ -132,5 +133,8 @@ internal sealed class RouteTable
 
         /// <summary>Gets a value indicating whether the pipeline logs requests, which then need the call's context.</summary>
         public bool HasRequestLog { get; init; }
+
+        /// <summary>Gets a value indicating whether the pipeline records metrics, which need the call's context while a listener is on.</summary>
+        public bool IsMeasured { get; init; }
     }
 }

@@ -76,7 +76,7 @@ public sealed class MiddlewareAloneTests
         CallCost settled = (CallCost)updates.Single(u => u.AdditionalProperties?.ContainsKey(BudgetChatClient.CostPropertyKey) == true).AdditionalProperties![BudgetChatClient.CostPropertyKey]!;
         Assert.That((settled.InputTokens, settled.OutputTokens, settled.IsEstimated), Is.EqualTo((500L, 100L, false)));
 
-        server.Enqueue(LoopbackReply.CutStreamBeforeFinal("Meter three reads"));
+        server.Enqueue(LoopbackReply.CutStreamBeforeFinal("Meter three reads", abort: true));
         Assert.CatchAsync(async () =>
         {
             await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(s_question))

@@ -97,7 +97,7 @@ public sealed class ProviderHealthTests
         EaioHybridChatOptions options = Options(ollama.BaseUri);
         using ProviderHealthMonitor monitor = Monitor(options);
         using IChatClient local = new OllamaSharp.OllamaApiClient(new HttpClient { BaseAddress = ollama.BaseUri });
-        using HybridRouterChatClient router = new(options, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = local }, health: monitor);
+        using HybridRouterChatClient router = TestRouter.Create(options, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = local }, health: monitor);
         ChatOptions chat = new ChatOptions().WithEaio(p => p.Privacy = PrivacyLevel.Private);
 
         Assert.That(router.Explain(s_question, chat).Routes.Select(r => r.Provider), Does.Contain(EaioProviders.Ollama), "unknown health is not unhealthy");

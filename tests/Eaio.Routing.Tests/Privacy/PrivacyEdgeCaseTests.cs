@@ -117,7 +117,7 @@ public sealed class PrivacyEdgeCaseTests
                 placeholder = System.Text.RegularExpressions.Regex.Match(call.Arg<IEnumerable<ChatMessage>>().First().Text, "EMAIL_[0-9]+").Value;
                 return Stream(placeholder);
             });
-        using HybridRouterChatClient router = new(
+        using HybridRouterChatClient router = TestRouter.Create(
             new EaioHybridChatOptions(),
             new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = provider },
             detectors: [new EmailDetector()]);

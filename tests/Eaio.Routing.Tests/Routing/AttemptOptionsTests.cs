@@ -13,7 +13,7 @@ public sealed class AttemptOptionsTests
     public async Task Options_that_already_name_the_planned_model_go_to_the_last_local_route_as_they_are()
     {
         RecordingClient ollama = new("llama3.2:3b");
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
         ChatOptions options = Profiled(PrivacyLevel.Private);
         options.ModelId = "llama3.2:3b";
 
@@ -30,7 +30,7 @@ public sealed class AttemptOptionsTests
     {
         // Even a client whose default is the planned model is told it: a host's pipeline may put another default in front.
         RecordingClient ollama = new(clientDefault);
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
         ChatOptions options = Profiled(PrivacyLevel.Private);
         options.ModelId = callerModel;
         options.Temperature = 0.25f;
@@ -49,7 +49,7 @@ public sealed class AttemptOptionsTests
     public async Task A_model_the_profile_pins_reaches_the_client()
     {
         RecordingClient ollama = new("llama3.2:3b");
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
         ChatOptions options = Profiled(PrivacyLevel.Private, p => { p.Provider = EaioProviders.Ollama; p.Model = "qwen2.5:7b"; });
 
         await router.GetResponseAsync(s_question, options);
@@ -64,7 +64,7 @@ public sealed class AttemptOptionsTests
         // The local route would take the caller's options as they are if it were the plan's only route.
         RecordingClient ollama = new("llama3.2:3b");
         RecordingClient openAI = new("gpt-4o-mini");
-        using HybridRouterChatClient router = new(
+        using HybridRouterChatClient router = TestRouter.Create(
             new EaioHybridChatOptions(),
             new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama, [EaioProviders.OpenAI] = openAI });
         ChatOptions options = Profiled(PrivacyLevel.Public, p => p.CostSensitivity = CostSensitivity.High);
@@ -124,7 +124,7 @@ public sealed class AttemptOptionsTests
     public void Bad_arguments_and_failures_of_a_local_answer_arrive_through_the_task_as_from_an_async_method()
     {
         RecordingClient ollama = new("llama3.2:3b") { Fail = true };
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = ollama });
 
         Task<ChatResponse> noMessages = router.GetResponseAsync(null!);
         Task<ChatResponse> badProfile = router.GetResponseAsync(s_question, Profiled(PrivacyLevel.Private, p => p.Complexity = 2));

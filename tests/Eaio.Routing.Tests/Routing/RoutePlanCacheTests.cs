@@ -16,7 +16,7 @@ public sealed class RoutePlanCacheTests
         Random random = new(seed);
         MutableBudget budget = new();
         EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m };
-        using HybridRouterChatClient router = new(options, AllProviders(), budget: budget);
+        using HybridRouterChatClient router = TestRouter.Create(options, AllProviders(), budget: budget);
 
         for (int i = 0; i < 3000; i++)
         {
@@ -57,7 +57,7 @@ public sealed class RoutePlanCacheTests
     public void A_local_only_plan_does_not_read_the_budget_so_spending_elsewhere_keeps_it_cached()
     {
         MutableBudget budget = new();
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
         ChatMessage[] question = [new(ChatRole.User, "Summarise last week's boiler alarms.")];
         ChatOptions local = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; p.Domain = RequestDomain.EnergyOptimization; });
         ChatOptions external = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.3; p.Domain = RequestDomain.General; });
@@ -82,7 +82,7 @@ public sealed class RoutePlanCacheTests
         FakeTimeProvider time = new(s_start);
         FailingClient openAI = new();
         EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue, CircuitMinimumThroughput = 2, CircuitBreakDuration = TimeSpan.FromSeconds(30) };
-        using HybridRouterChatClient router = new(options, new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = openAI }, time);
+        using HybridRouterChatClient router = TestRouter.Create(options, new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = openAI }, time);
         ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.2; p.Domain = RequestDomain.General; });
         ChatMessage[] question = [new(ChatRole.User, "How warm is it?")];
 
@@ -109,7 +109,7 @@ public sealed class RoutePlanCacheTests
     public void A_different_budget_gets_a_different_plan()
     {
         MutableBudget budget = new() { Snapshot = new BudgetSnapshot(100m, 100m) };
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders(), budget: budget);
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders(), budget: budget);
         ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.9; p.Domain = RequestDomain.General; });
         ChatMessage[] question = [new(ChatRole.User, "Plan the heating for next winter.")];
 
@@ -131,7 +131,7 @@ public sealed class RoutePlanCacheTests
     [Test]
     public void External_routes_are_planned_for_the_exact_token_count()
     {
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
         ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.9; p.Domain = RequestDomain.General; });
 
         decimal shortCost = router.Explain([new(ChatRole.User, new string('a', 400))], chat).Routes[0].EstimatedCostUsd;
@@ -143,7 +143,7 @@ public sealed class RoutePlanCacheTests
     [Test]
     public void Local_only_requests_share_a_plan_while_the_same_local_model_fits()
     {
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
         ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; p.Domain = RequestDomain.General; });
 
         RoutePlan small = router.Explain([new(ChatRole.User, new string('a', 100))], chat);
@@ -162,7 +162,7 @@ public sealed class RoutePlanCacheTests
     [Test]
     public void Shared_plan_lists_cannot_be_changed_by_a_caller()
     {
-        using HybridRouterChatClient router = new(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, AllProviders());
         RoutePlan plan = router.Explain([new(ChatRole.User, "hi")], new ChatOptions().WithEaio(p => p.Privacy = PrivacyLevel.Private));
 
         Assert.That(() => ((IList<PlannedRoute>)plan.Routes).Add(plan.Routes[0]), Throws.TypeOf<NotSupportedException>());

@@ -9,7 +9,7 @@ public sealed class StreamingToolCallRestoreTests
     [Test]
     public async Task Held_text_comes_before_every_streamed_tool_call_and_restored_calls_keep_their_properties()
     {
-        using HybridRouterChatClient router = new(
+        using HybridRouterChatClient router = TestRouter.Create(
             new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue },
             new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = new ScriptedClient() });
         ChatOptions options = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.1; p.Domain = RequestDomain.General; });
