@@ -23,17 +23,11 @@ public static class EgressGuardChatClientBuilderExtensions
             EgressGuardChatClient client = new(
                 inner,
                 provider,
-                detectors ?? DefaultDetectors(services),
+                detectors ?? DetectorServices.Resolve(services),
                 services.GetService<EaioHybridChatOptions>()?.DataClassifications);
             configure?.Invoke(client);
             return client;
         });
     }
 
-    /// <summary>The registered detectors, or the default set when none is registered.</summary>
-    internal static IReadOnlyList<ISensitiveDataDetector> DefaultDetectors(IServiceProvider services)
-    {
-        ISensitiveDataDetector[] registered = [.. services.GetServices<ISensitiveDataDetector>()];
-        return registered.Length > 0 ? registered : SensitiveDataScanner.CreateDefault().Detectors;
-    }
 }

@@ -34,18 +34,10 @@ public static class PseudonymizingChatClientBuilderExtensions
         {
             EaioHybridChatOptions? options = services.GetService<EaioHybridChatOptions>();
             IPseudonymVault resolved = vault ?? services.GetService<IPseudonymVault>() ?? new InMemoryPseudonymVault(timeProvider: services.GetService<TimeProvider>());
-            // GetService rather than GetServices: a builder without services has a provider that holds no enumerables.
-            IEnumerable<ISensitiveDataDetector> found = detectors ?? services.GetService<IEnumerable<ISensitiveDataDetector>>() ?? [];
-            ISensitiveDataDetector[] detectorList = [.. found];
-            if (detectorList.Length == 0 && detectors is null)
-            {
-                detectorList = [.. SensitiveDataScanner.CreateDefault().Detectors];
-            }
-
             PseudonymizingChatClient client = new(
                 inner,
                 resolved,
-                detectorList,
+                detectors ?? DetectorServices.Resolve(services),
                 options is null ? null : new Dictionary<string, DataSensitivity>(options.EntitySensitivity, StringComparer.OrdinalIgnoreCase),
                 options?.Pseudonymization);
             configure?.Invoke(client);
