@@ -51,16 +51,11 @@ public class MonitoringBenchmarks
         });
     }
 
-    /// <summary>The local route's pipeline as AddEaioHybridChat builds it: request log (when given), resilience, usage normalisation.</summary>
+    /// <summary>The local route's pipeline as AddEaioHybridChat builds it, with the given request log (none when null).</summary>
     private Dictionary<string, IChatClient> LocalRoute(IRequestLog? log)
     {
-        ChatClientBuilder route = new(_provider);
-        if (log is not null)
-        {
-            route.UseRequestLog(log);
-        }
-
-        return new() { [EaioProviders.Ollama] = route.UseProviderResilience().UseUsageNormalization().Build() };
+        EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue };
+        return new(EaioRoutes.ForClients(options, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = _provider }, requestLog: log).Pipelines);
     }
 
     [GlobalSetup(Target = nameof(RouterWithLogAndMetrics))]

@@ -49,13 +49,13 @@ public class RoutingOverheadBenchmarks
 
         _peer = new ChatClientBuilder(_provider).UseOpenTelemetry(_loggers, SourceName).UseLogging(_loggers).Build();
         // No rate limit worth the name: the benchmark makes millions of calls a minute.
-        _router = new HybridRouterChatClient(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = _provider });
+        EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue };
+        Dictionary<string, IChatClient> providers = new() { [EaioProviders.Ollama] = _provider };
+        _router = new HybridRouterChatClient(options, EaioRoutes.ForClients(options, providers).Pipelines);
 
         // What AddEaioHybridChat wires by default: the built-in detectors scan every request while profiling.
         _routerWithDetectors = new HybridRouterChatClient(
-            new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue },
-            new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = _provider },
-            detectors: SensitiveDataScanner.CreateDefault().Detectors);
+            options, EaioRoutes.ForClients(options, providers).Pipelines, detectors: SensitiveDataScanner.CreateDefault().Detectors);
 
         string sentence = "What was the peak electricity demand of the office building last January, and why? ";
         string prompt = string.Concat(Enumerable.Repeat(sentence, (PromptChars / sentence.Length) + 1))[..PromptChars];

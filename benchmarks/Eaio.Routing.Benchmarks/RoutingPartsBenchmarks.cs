@@ -15,7 +15,8 @@ public class RoutingPartsBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _router = new HybridRouterChatClient(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue }, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = new NoOpChatClient() });
+        EaioHybridChatOptions options = new() { RequestsPerMinute = int.MaxValue };
+        _router = new HybridRouterChatClient(options, EaioRoutes.ForClients(options, new Dictionary<string, IChatClient> { [EaioProviders.Ollama] = new NoOpChatClient() }).Pipelines);
         _messages = [new ChatMessage(ChatRole.User, new string('a', 200))];
         _profiled = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.4; p.Domain = RequestDomain.EnergyOptimization; });
     }

@@ -123,7 +123,7 @@ internal sealed partial class EaioRoutes : IDisposable
 
     /// <summary>
     /// The routes of plain provider clients, composed as <c>AddEaioHybridChat</c> composes them, with the given stores
-    /// (in memory when <see langword="null"/>) and no request or audit log; for tests and benchmarks that build a router by hand.
+    /// (in memory when <see langword="null"/>) and no audit log; for tests and benchmarks that build a router by hand.
     /// </summary>
     internal static EaioRoutes ForClients(
         EaioHybridChatOptions options,
@@ -131,7 +131,8 @@ internal sealed partial class EaioRoutes : IDisposable
         TimeProvider? time = null,
         IBudgetLedger? budget = null,
         IPseudonymVault? vault = null,
-        IEnumerable<ISensitiveDataDetector>? detectors = null)
+        IEnumerable<ISensitiveDataDetector>? detectors = null,
+        IRequestLog? requestLog = null)
     {
         time ??= TimeProvider.System;
         ServiceCollection services = new();
@@ -139,6 +140,11 @@ internal sealed partial class EaioRoutes : IDisposable
         services.AddSingleton(time);
         services.AddSingleton(budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), time));
         services.AddSingleton(vault ?? new InMemoryPseudonymVault(timeProvider: time));
+        if (requestLog is not null)
+        {
+            services.AddSingleton(requestLog);
+        }
+
         foreach (ISensitiveDataDetector detector in detectors ?? [])
         {
             services.AddSingleton(detector);

@@ -37,13 +37,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
     private readonly RouteTable _routes;
-    private readonly RequestProfiler _profiler;
-    private readonly CriticalConversationMarks _marks;
-    private readonly ProviderHealthMonitor? _health;
+    private readonly RoutePlanner _planner;
     private readonly IBudgetLedger _budget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly RoutePlanCache _plans = new();
 
 
     /// <summary>Initializes a new instance of the <see cref="HybridRouterChatClient"/> class.</summary>
@@ -79,19 +76,18 @@ public sealed partial class HybridRouterChatClient : IChatClient
         _time = timeProvider ?? TimeProvider.System;
         _budget = budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
-        _health = health;
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
-        _profiler = new RequestProfiler(
+        RequestProfiler profiler = new(
             options,
             ComplexityEstimator.Default,
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
-
         _routes = new RouteTable(Policy.Catalog, routes);
 
         // The marks live in the vault the routes mask with, so masking that finds CRITICAL data marks what planning reads.
         IPseudonymVault? masking = _routes.Configured.Select(r => PseudonymizingChatClient.Find(r.Pipeline!)?.Vault).FirstOrDefault(v => v is not null);
-        _marks = new CriticalConversationMarks(vault ?? masking ?? new InMemoryPseudonymVault(timeProvider: _time));
+        CriticalConversationMarks marks = new(vault ?? masking ?? new InMemoryPseudonymVault(timeProvider: _time));
+        _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health);
         foreach (RouteTable.Route route in _routes.Configured)
         {
             if (route.Pipeline!.GetService<BudgetChatClient>() is { } governed)
@@ -100,11 +96,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
         }
 
-        _health?.AttachCircuits(name => _routes.Find(name)?.Circuit);
+        health?.AttachCircuits(name => _routes.Find(name)?.Circuit);
     }
 
     /// <summary>Gets how many plans the router keeps for reuse, for tests.</summary>
-    internal int CachedPlans => _plans.Count;
+    internal int CachedPlans => _planner.CachedPlans;
 
     /// <summary>Gets the routing policy the router plans with.</summary>
     public RoutingPolicy Policy { get; }
@@ -130,7 +126,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return PlanFor(_profiler.Resolve(messages, options));
+        return _planner.Plan(messages, options);
     }
 
     /// <summary>
@@ -146,43 +142,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     public ValueTask<RoutePlan> ExplainAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        ResolvedRequestProfile profile = _profiler.Resolve(messages, options);
-        if (options?.ConversationId is null)
-        {
-            // No conversation, no mark to read: planned at once, without an async state machine.
-            return new ValueTask<RoutePlan>(PlanFor(profile));
-        }
-
-        return PlanConversationAsync(profile, options, cancellationToken);
-    }
-
-    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
-        PlanFor(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false));
-
-    private RoutePlan PlanFor(ResolvedRequestProfile profile)
-    {
-        IReadOnlyList<ProviderHealth>? health = _health?.Current;
-        bool healthy = _routes.AllAvailable(health);
-
-        // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
-        // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
-        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : _budget.GetSnapshot(profile.TenantId);
-        if (!healthy)
-        {
-            // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
-            return Policy.Plan(profile, _routes.Availability(health), budget);
-        }
-
-        // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
-        PlanKey key = Policy.KeyFor(profile, budget, _routes.ExternalConfigured);
-        if (_plans.Find(profile, key) is { } cached)
-        {
-            return cached;
-        }
-
-        RoutePlan plan = Policy.Plan(profile, _routes.Healthy, budget);
-        _plans.Add(key, plan);
-        return plan;
+        return _planner.PlanAsync(messages, options, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -273,7 +233,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 (attempts ??= []).Add(Failed(planned, started, ex));
-                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
                 continue;
             }
             catch (Exception ex)
@@ -334,16 +293,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
             long started = _time.GetTimestamp();
             IAsyncEnumerator<ChatResponseUpdate> updates = attempt.Pipeline.GetStreamingResponseAsync(messages, attempt.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
-            // Leading updates without output (a role-only first chunk, an in-band error) are held back, so the route is
-            // committed only by real output and a provider that fails before producing any can still be failed over.
-            List<ChatResponseUpdate>? held = null;
+            List<ChatResponseUpdate>? held;
             bool hasMore;
             try
             {
-                while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && !updates.Current.HasOutput())
-                {
-                    (held ??= []).Add(updates.Current);
-                }
+                (held, hasMore) = await UntilOutputAsync(updates).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -351,7 +305,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
                 attempts.Add(Failed(planned, started, ex));
-                LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
                 continue;
             }
             catch
@@ -361,10 +314,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
 
             // The first update with output commits the route: from here on nothing fails over.
-            TimeSpan firstUpdate = _time.GetElapsedTime(started);
-            attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
-            RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
-            LogRouted(planned.Provider, planned.Model, attempts.Count);
+            RouteDecision decision = Commit(plan, planned, attempts, started, requestStarted, hasMore);
             bool completed = false;
             try
             {
@@ -387,14 +337,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             finally
             {
                 await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
-                if (completed)
-                {
-                    RouteDecisionStamp.Complete(activity, plan, decision with { Cost = attempt.Context?.Cost ?? decision.Cost });
-                }
-                else
-                {
-                    activity?.SetStatus(ActivityStatusCode.Error, cancellationToken.IsCancellationRequested ? "cancelled" : "stream ended after output");
-                }
+                RouteDecisionStamp.EndStream(activity, plan, decision with { Cost = attempt.Context?.Cost ?? decision.Cost }, completed, cancellationToken.IsCancellationRequested);
             }
 
             yield break;
@@ -468,54 +411,42 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <summary>A request id for the request log, made only when a route logs requests.</summary>
     private string? NewRequestId(PlannedRoute planned) => _routes.For(planned).HasRequestLog ? Guid.NewGuid().ToString("N") : null;
 
-    /// <summary>
-    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope (see
-    /// <see cref="CriticalConversationMarks"/>).
-    /// </summary>
-    private async ValueTask<ResolvedRequestProfile> RememberCriticalConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken)
-    {
-        if (options.ConversationId is not { } conversation)
-        {
-            return profile;
-        }
-
-        try
-        {
-            if (profile.Sensitivity == DataSensitivity.Critical)
-            {
-                await _marks.MarkAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false);
-                return profile;
-            }
-
-            if (await _marks.IsMarkedAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false))
-            {
-                return profile with
-                {
-                    Sensitivity = DataSensitivity.Critical,
-                    Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
-                };
-            }
-        }
-#pragma warning disable CA1031 // Fail closed: a vault that cannot say whether the conversation is clean keeps it local.
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            return profile with
-            {
-                Sensitivity = DataSensitivity.Critical,
-                Notes = [.. profile.Notes, $"CRITICAL: the conversation's history could not be read ({ex.GetType().Name}), so the request stays local"],
-            };
-        }
-
-        return profile;
-    }
-
     /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
     private static RouteAttempt SkippedAfterBlock(PlannedRoute planned) =>
         new(planned.Provider, planned.Model, TimeSpan.Zero, null, nameof(PrivacyViolationException), "skipped: an earlier external route was blocked by the egress guard, so only local routes remain");
 
-    private RouteAttempt Failed(PlannedRoute planned, long started, Exception ex) =>
-        new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message);
+    /// <summary>Commits a stream's route at its first update with output: the attempt that succeeded, and the decision every update carries.</summary>
+    private RouteDecision Commit(RoutePlan plan, PlannedRoute planned, List<RouteAttempt> attempts, long started, long requestStarted, bool hasMore)
+    {
+        TimeSpan firstUpdate = _time.GetElapsedTime(started);
+        attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
+        LogRouted(planned.Provider, planned.Model, attempts.Count);
+        return new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
+    }
+
+    /// <summary>Logs a failed attempt and describes it for the decision or the no-route error.</summary>
+    private RouteAttempt Failed(PlannedRoute planned, long started, Exception ex)
+    {
+        LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
+        return new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message);
+    }
+
+    /// <summary>
+    /// Reads a stream up to its first update with output. Leading updates without output (a role-only first chunk, an
+    /// in-band error) are held back, so the route is committed only by real output and a provider that fails before
+    /// producing any can still be failed over.
+    /// </summary>
+    private static async ValueTask<(List<ChatResponseUpdate>? Held, bool HasMore)> UntilOutputAsync(IAsyncEnumerator<ChatResponseUpdate> updates)
+    {
+        List<ChatResponseUpdate>? held = null;
+        bool hasMore;
+        while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && !updates.Current.HasOutput())
+        {
+            (held ??= []).Add(updates.Current);
+        }
+
+        return (held, hasMore);
+    }
 
     private NoRouteAvailableException NoRoute(RoutePlan plan, List<RouteAttempt> attempts, Exception? last)
     {

@@ -53,4 +53,17 @@ internal static class RouteDecisionStamp
             activity.SetTag("eaio.cost.usd", (double)cost.Usd);
         }
     }
+
+    /// <summary>Ends a committed stream's span: named after what served it when it completed, else marked failed.</summary>
+    public static void EndStream(Activity? activity, RoutePlan plan, RouteDecision decision, bool completed, bool cancelled)
+    {
+        if (completed)
+        {
+            Complete(activity, plan, decision);
+        }
+        else
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, cancelled ? "cancelled" : "stream ended after output");
+        }
+    }
 }

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// The router's planning: resolves a request's profile (with a conversation's CRITICAL mark), reads what remains of the
+/// budget and which providers are available, and asks the pure <see cref="RoutingPolicy"/> for the plan, reusing plans
+/// while every provider is available.
+/// </summary>
+internal sealed class RoutePlanner(
+    RoutingPolicy policy, RequestProfiler profiler, RouteTable routes, IBudgetSnapshotSource budgets, CriticalConversationMarks marks, ProviderHealthMonitor? monitor)
+{
+    private readonly RoutePlanCache _plans = new();
+
+    /// <summary>Gets how many plans are kept for reuse.</summary>
+    public int CachedPlans => _plans.Count;
+
+    /// <summary>Plans from the messages and options alone, without reading the vault.</summary>
+    public RoutePlan Plan(IEnumerable<ChatMessage> messages, ChatOptions? options) => PlanFor(profiler.Resolve(messages, options));
+
+    /// <summary>Plans as a call plans: a conversation an earlier turn marked CRITICAL stays local.</summary>
+    public ValueTask<RoutePlan> PlanAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ResolvedRequestProfile profile = profiler.Resolve(messages, options);
+        if (options?.ConversationId is null)
+        {
+            // No conversation, no mark to read: planned at once, without an async state machine.
+            return new ValueTask<RoutePlan>(PlanFor(profile));
+        }
+
+        return PlanConversationAsync(profile, options, cancellationToken);
+    }
+
+    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
+        PlanFor(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false));
+
+    private RoutePlan PlanFor(ResolvedRequestProfile profile)
+    {
+        IReadOnlyList<ProviderHealth>? health = monitor?.Current;
+        bool healthy = routes.AllAvailable(health);
+
+        // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
+        // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
+        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : budgets.GetSnapshot(profile.TenantId);
+        if (!healthy)
+        {
+            // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
+            return policy.Plan(profile, routes.Availability(health), budget);
+        }
+
+        // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
+        PlanKey key = policy.KeyFor(profile, budget, routes.ExternalConfigured);
+        if (_plans.Find(profile, key) is { } cached)
+        {
+            return cached;
+        }
+
+        RoutePlan plan = policy.Plan(profile, routes.Healthy, budget);
+        _plans.Add(key, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// A conversation that once carried CRITICAL data stays CRITICAL for the life of its vault scope (see
+    /// <see cref="CriticalConversationMarks"/>).
+    /// </summary>
+    private async ValueTask<ResolvedRequestProfile> RememberCriticalConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken)
+    {
+        if (options.ConversationId is not { } conversation)
+        {
+            return profile;
+        }
+
+        try
+        {
+            if (profile.Sensitivity == DataSensitivity.Critical)
+            {
+                await marks.MarkAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false);
+                return profile;
+            }
+
+            if (await marks.IsMarkedAsync(profile.TenantId, conversation, cancellationToken).ConfigureAwait(false))
+            {
+                return profile with
+                {
+                    Sensitivity = DataSensitivity.Critical,
+                    Notes = [.. profile.Notes, "CRITICAL: an earlier turn of this conversation carried CRITICAL data, so the conversation stays local"],
+                };
+            }
+        }
+#pragma warning disable CA1031 // Fail closed: a vault that cannot say whether the conversation is clean keeps it local.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            return profile with
+            {
+                Sensitivity = DataSensitivity.Critical,
+                Notes = [.. profile.Notes, $"CRITICAL: the conversation's history could not be read ({ex.GetType().Name}), so the request stays local"],
+            };
+        }
+
+        return profile;
+    }
+}
