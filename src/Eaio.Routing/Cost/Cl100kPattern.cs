@@ -4,7 +4,7 @@ using static Eaio.Routing.TiktokenScan;
 namespace Eaio.Routing;
 
 /// <summary>
-/// <c>cl100k_base</c>'s split as Microsoft.ML.Tokenizers 2.0 writes it:
+/// <c>cl100k_base</c>'s split as Microsoft.ML.Tokenizers (2.0 and 3.0) writes it:
 /// <c>'(?i:[sdmt]|ll|ve|re)|(?&gt;[^\r\n\p{L}\p{N}]?)(?&gt;\p{L}+)|(?&gt;\p{N}{1,3})| ?(?&gt;[^\s\p{L}\p{N}]+)(?&gt;[\r\n]*)|(?&gt;\s+)$|\s*[\r\n]|\s+(?!\S)|\s</c>.
 /// </summary>
 /// <remarks>

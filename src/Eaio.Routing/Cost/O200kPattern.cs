@@ -5,7 +5,7 @@ using static Eaio.Routing.TiktokenScan;
 namespace Eaio.Routing;
 
 /// <summary>
-/// <c>o200k_base</c>'s split as Microsoft.ML.Tokenizers 2.0 writes it, with <c>U</c> for
+/// <c>o200k_base</c>'s split as Microsoft.ML.Tokenizers (2.0 and 3.0) writes it, with <c>U</c> for
 /// <c>[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]</c>, <c>W</c> for <c>[\p{Ll}\p{Lm}\p{Lo}\p{M}]</c>, <c>P</c> for
 /// <c>[^\r\n\p{L}\p{N}]</c> and <c>C</c> for <c>(?i:'s|'t|'re|'ve|'m|'ll|'d)</c>:
 /// <c>P?U*W+C?|P?U+W*C?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+</c>.
