@@ -10,6 +10,9 @@ internal sealed class CompositeDetector(IEnumerable<ISensitiveDataDetector> dete
 
     public bool IsEmpty => _scanner.Detectors.Count == 0;
 
+    /// <summary>Detects in a whole string, reusing what profiling found in this very string (see <see cref="SensitiveDataScanner"/>).</summary>
+    internal void Detect(string text, List<SensitiveSpan> spans) => _scanner.Detect(text, spans);
+
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         if (spans is List<SensitiveSpan> list)

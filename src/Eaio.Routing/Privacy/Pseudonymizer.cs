@@ -565,7 +565,14 @@ public sealed class Pseudonymizer
             if (_answers is null)
             {
                 _spans.Clear();
-                detector!.Detect(value, _spans);
+                if (detector is CompositeDetector composite)
+                {
+                    composite.Detect(value, _spans);
+                }
+                else
+                {
+                    detector!.Detect(value, _spans);
+                }
                 owner.PlanText(value, _spans, this);
                 return value;
             }
