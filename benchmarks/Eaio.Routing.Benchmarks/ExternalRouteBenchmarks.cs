@@ -14,9 +14,9 @@ namespace Eaio.Routing.Benchmarks;
 /// </summary>
 /// <remarks>
 /// The prompts are energy-management prose with one e-mail address and one phone number in every 200 characters, so the
-/// pseudonymiser and the guard have real values to mask and check. The in-memory audit log keeps every record, so the
-/// process grows by its records while the benchmark runs (as a real in-memory host would); the request log drops entries
-/// after a minute.
+/// pseudonymiser and the guard have real values to mask and check. The audit log serialises and chains every record
+/// as the in-memory one does, and the request log queues every entry, but neither keeps them: retained records would make
+/// the figure the garbage collector's, not the router's.
 /// </remarks>
 [MemoryDiagnoser]
 public class ExternalRouteBenchmarks
@@ -38,8 +38,8 @@ public class ExternalRouteBenchmarks
         services.AddKeyedSingleton<IChatClient>(EaioProviders.OpenAI, _provider);
         services.AddSingleton<IBudgetLedger>(sp => new InMemoryBudgetLedger(BudgetLimits.From(sp.GetRequiredService<EaioHybridChatOptions>())));
         services.AddSingleton<IPseudonymVault>(new InMemoryPseudonymVault());
-        services.AddSingleton<IRequestLog>(new InMemoryRequestLog(retention: TimeSpan.FromMinutes(1)));
-        services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
+        services.AddSingleton<IRequestLog>(new QueueOnlyRequestLog());
+        services.AddSingleton<IAuditLog>(new ChainOnlyAuditLog());
         services.AddEaioHybridChat(o =>
         {
             o.Strategy = RoutingStrategy.ApiOnly;

@@ -26,4 +26,28 @@ public sealed class EgressGuardLeftoverTests
         Assert.DoesNotThrow(() => guard.ThrowIfSensitive("openai", [new(ChatRole.User, $"The {last}ville site and pre{last} plant.")], null, originals));
         Assert.DoesNotThrow(() => guard.ThrowIfSensitive("openai", [new(ChatRole.User, "PERSON_1 runs the plant.")], null, originals));
     }
+
+    [TestCase("Please call +44 20 7946 0958 today.", true)]
+    [TestCase("+44 20 7946 0958", true)]
+    [TestCase("Please call+44 20 7946 0958 today.", false)]
+    [TestCase("Frau MÜLLER ist da.", true)]
+    [TestCase("Die Großmüller-Werke.", false)]
+    [TestCase("Müller2 and Müllerin.", false)]
+    [TestCase("Anlage Ärztehaus, Müller.", true)]
+    public void Word_starts_follow_any_letter_or_digit_ASCII_or_not(string payload, bool blocked)
+    {
+        EgressGuard guard = new([]);
+        string[] originals = ["+44 20 7946 0958", "Müller"];
+
+        void Check() => guard.ThrowIfSensitive("openai", [new(ChatRole.User, payload)], null, originals);
+
+        if (blocked)
+        {
+            Assert.Throws<PrivacyViolationException>(Check);
+        }
+        else
+        {
+            Assert.DoesNotThrow(Check);
+        }
+    }
 }
