@@ -103,6 +103,7 @@ internal sealed class RequestProfiler
     private ResolvedRequestProfile ResolveCore(IEnumerable<ChatMessage> messages, ChatOptions? options, RequestProfile? host, PrivacyLevel privacy)
     {
         DataSensitivity sensitivity = host?.Sensitivity ?? DataSensitivity.Public;
+        bool remember = privacy != PrivacyLevel.Private;
         ModelCapabilities required = ModelCapabilities.None;
         int characters = 0;
         ChatMessage? lastUser = null;
@@ -113,19 +114,19 @@ internal sealed class RequestProfiler
         {
             for (int i = 0; i < list.Count; i++)
             {
-                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings);
+                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings, remember);
             }
         }
         else
         {
             foreach (ChatMessage message in messages)
             {
-                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings);
+                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings, remember);
             }
         }
 
         // The system prompt travels with the request, so what it holds counts like message text.
-        sensitivity = ScanText(_scanner, options?.Instructions, sensitivity, ref looseReadings);
+        sensitivity = ScanText(_scanner, options?.Instructions, sensitivity, ref looseReadings, remember);
         characters += options?.Instructions?.Length ?? 0;
 
         // Readings too few to make a series in any one text still make one together: a series split over turns, or
@@ -205,7 +206,7 @@ internal sealed class RequestProfiler
         return rawFactory ? [.. estimated, RawFactoryNote] : estimated;
     }
 
-    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser, ref int looseReadings)
+    private static void Scan(ChatMessage message, SensitiveDataScanner? scanner, IDictionary<Microsoft.Extensions.Compliance.Classification.DataClassification, DataSensitivity> classifications, ref DataSensitivity sensitivity, ref ModelCapabilities required, ref int characters, ref ChatMessage? lastUser, ref int looseReadings, bool remember)
     {
         sensitivity = Max(sensitivity, SensitivityTag.Read(message.AdditionalProperties, classifications));
         characters += 16; // role and framing overhead per message
@@ -221,12 +222,12 @@ internal sealed class RequestProfiler
 
                     // What the detectors find counts like a tag: readings of one building make the request CRITICAL, a
                     // failing detector too. Once CRITICAL, nothing can raise it further, so the scan stops.
-                    sensitivity = ScanText(scanner, text.Text, sensitivity, ref looseReadings);
+                    sensitivity = ScanText(scanner, text.Text, sensitivity, ref looseReadings, remember);
                     break;
                 case TextReasoningContent reasoning:
                     // An earlier turn's reasoning is sent back with the history and may quote the readings it reasoned about.
                     characters += reasoning.Text?.Length ?? 0;
-                    sensitivity = ScanText(scanner, reasoning.Text, sensitivity, ref looseReadings);
+                    sensitivity = ScanText(scanner, reasoning.Text, sensitivity, ref looseReadings, remember);
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
                 case UriContent uri when uri.HasTopLevelMediaType("image"):
@@ -241,13 +242,13 @@ internal sealed class RequestProfiler
                     // Results are scanned as the JSON the provider would see: ToString() of a list or object is only its type name.
                     string? resultText = result.Result is null ? null : result.Result as string ?? JsonSerializer.Serialize(result.Result, AIJsonUtilities.DefaultOptions);
                     characters += resultText?.Length ?? 0;
-                    sensitivity = ScanText(scanner, resultText, sensitivity, ref looseReadings);
+                    sensitivity = ScanText(scanner, resultText, sensitivity, ref looseReadings, remember);
                     break;
                 case FunctionCallContent call:
                     characters += call.Name.Length + 64;
                     if (call.Arguments is { Count: > 0 })
                     {
-                        sensitivity = ScanText(scanner, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions), sensitivity, ref looseReadings);
+                        sensitivity = ScanText(scanner, JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions), sensitivity, ref looseReadings, remember);
                     }
 
                     break;
@@ -260,14 +261,16 @@ internal sealed class RequestProfiler
         }
     }
 
-    private static DataSensitivity ScanText(SensitiveDataScanner? scanner, string? text, DataSensitivity sensitivity, ref int looseReadings)
+    // remember: whether masking may scan the same text again (the request is not PRIVATE), so the scanner keeps what it
+    // found for it; a PRIVATE request never leaves, and remembering would only cost it.
+    private static DataSensitivity ScanText(SensitiveDataScanner? scanner, string? text, DataSensitivity sensitivity, ref int looseReadings, bool remember)
     {
         if (scanner is null || sensitivity >= DataSensitivity.Critical || string.IsNullOrEmpty(text))
         {
             return sensitivity;
         }
 
-        SensitiveDataScanResult result = scanner.Scan(text);
+        SensitiveDataScanResult result = remember ? scanner.Scan(text) : scanner.Scan(text.AsSpan());
         looseReadings += result.LooseReadings;
         return Max(sensitivity, result.Sensitivity);
     }
