@@ -80,49 +80,11 @@ public sealed class AuditChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
-        long started = _time.GetTimestamp();
-        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        bool answered = false;
-        bool recorded = false;
-        bool completed = false;
-        try
+        StreamRecord record = new(this, context, messages, options, _time.GetTimestamp());
+        await foreach (ChatResponseUpdate update in ObservedStream.ObserveAsync(
+            () => base.GetStreamingResponseAsync(messages, options, cancellationToken), record, cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (!answered && !cancellationToken.IsCancellationRequested)
-                {
-                    recorded = true;
-                    await AppendAsync(context, messages, options, started, ex, null).ConfigureAwait(false);
-                    throw;
-                }
-
-                answered = true;
-                yield return updates.Current;
-            }
-
-            completed = true;
-        }
-        finally
-        {
-            try
-            {
-                await updates.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                // A stream that produced anything is recorded when it ends, before it completes for the caller.
-                if (!recorded && (completed || answered))
-                {
-                    await AppendAsync(context, messages, options, started, null, completed ? "ok" : "failed after output").ConfigureAwait(false);
-                }
-            }
+            yield return update;
         }
     }
 
@@ -157,5 +119,23 @@ public sealed class AuditChatClient : DelegatingChatClient
                 Outcome = outcome ?? (failure is PrivacyViolationException ? "blocked" : $"failed: {failure!.GetType().Name}"),
             },
             CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>One stream's record: a failure before any update as a failed call, any other stream when it ends, before
+    /// it completes for the caller.</summary>
+    private sealed class StreamRecord(AuditChatClient owner, RouteCallContext context, IEnumerable<ChatMessage> messages, ChatOptions? options, long started) : IStreamObserver
+    {
+        public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
+        {
+            if (!cancelledByCaller)
+            {
+                await owner.AppendAsync(context, messages, options, started, exception, null).ConfigureAwait(false);
+            }
+        }
+
+        public ValueTask OnUpdateAsync(ChatResponseUpdate update) => default;
+
+        public async ValueTask EndedAsync(StreamEnd end) =>
+            await owner.AppendAsync(context, messages, options, started, null, end == StreamEnd.Completed ? "ok" : "failed after output").ConfigureAwait(false);
     }
 }

@@ -101,64 +101,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         (RouteCallContext context, ChatOptions sent, CallBudget budget) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, sent, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        StringBuilder output = new();
-        CallBudget? held = budget; // null once the hold is released or charged before any update
-        bool started = false;
-        bool completed = false;
-        try
+        StreamSettlement settlement = new(_governor, context, budget);
+        await foreach (ChatResponseUpdate update in ObservedStream.ObserveAsync(
+            () => base.GetStreamingResponseAsync(messages, sent, cancellationToken), settlement, cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (!started && !cancellationToken.IsCancellationRequested)
-                {
-                    // Failed before any update: as a call that was not answered.
-                    held = null;
-                    context.Cost = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
-                    throw;
-                }
-                catch when (!started)
-                {
-                    held = null;
-                    await _governor.ReleaseAsync(budget).ConfigureAwait(false);
-                    throw;
-                }
-
-                started = true;
-                ChatResponseUpdate update = updates.Current;
-                if (context.Cost is null && await SettleOnUsageAsync(update, budget, output).ConfigureAwait(false) is { } cost)
-                {
-                    context.Cost = cost;
-                    (update.AdditionalProperties ??= [])[CostPropertyKey] = cost;
-                }
-
-                yield return update;
-            }
-
-            completed = true;
-        }
-        finally
-        {
-            try
-            {
-                await updates.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                // Settled once: on its usage update, else here with what was used (broken off, stopped) or the worst case;
-                // a stream that fails to close is still charged.
-                if (held is not null && context.Cost is null)
-                {
-                    context.Cost = await _governor.SettleAsync(held, null, completed ? null : output.ToString()).ConfigureAwait(false);
-                }
-            }
+            yield return update;
         }
     }
 
@@ -182,27 +129,63 @@ public sealed class BudgetChatClient : DelegatingChatClient
         return (context, options, budget);
     }
 
-    /// <summary>Settles on the update that carries the usage (the last one: usage is moved to the end of the stream);
-    /// collects the text before it, to count what a stream cut short used.</summary>
-    private async ValueTask<CallCost?> SettleOnUsageAsync(ChatResponseUpdate update, CallBudget budget, StringBuilder output)
+    private void OnAlert(BudgetStatus status) => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status));
+
+    /// <summary>One stream's hold: settled on the update that carries the usage (the last one: usage is moved to the end of
+    /// the stream), else when the stream ends, with what it used when it was cut short or the worst case.</summary>
+    /// <remarks>Whether it is settled is this stream's own state, not the shared context's: a host layer that calls the
+    /// route twice with the same options must not make the second stream look paid for.</remarks>
+    private sealed class StreamSettlement(BudgetGovernor governor, RouteCallContext context, CallBudget budget) : IStreamObserver
     {
-        foreach (AIContent content in update.Contents)
+        private readonly StringBuilder _output = new();
+        private bool _done;
+
+        public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
         {
-            switch (content)
+            _done = true;
+            if (cancelledByCaller)
             {
-                case UsageContent usage:
-                    return await _governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false);
-                case TextContent text:
-                    _ = output.Append(text.Text);
-                    break;
-                case TextReasoningContent reasoning:
-                    _ = output.Append(reasoning.Text);
-                    break;
+                await governor.ReleaseAsync(budget).ConfigureAwait(false);
+                return;
+            }
+
+            context.Cost = await governor.ReleaseOrChargeInputAsync(budget, exception).ConfigureAwait(false);
+        }
+
+        public async ValueTask OnUpdateAsync(ChatResponseUpdate update)
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            foreach (AIContent content in update.Contents)
+            {
+                switch (content)
+                {
+                    case UsageContent usage:
+                        _done = true;
+                        CallCost cost = await governor.SettleAsync(budget, usage.Details, null).ConfigureAwait(false);
+                        context.Cost = cost;
+                        (update.AdditionalProperties ??= [])[CostPropertyKey] = cost;
+                        return;
+                    case TextContent text:
+                        _ = _output.Append(text.Text);
+                        break;
+                    case TextReasoningContent reasoning:
+                        _ = _output.Append(reasoning.Text);
+                        break;
+                }
             }
         }
 
-        return null;
+        public async ValueTask EndedAsync(StreamEnd end)
+        {
+            if (!_done)
+            {
+                _done = true;
+                context.Cost = await governor.SettleAsync(budget, null, end == StreamEnd.Completed ? null : _output.ToString()).ConfigureAwait(false);
+            }
+        }
     }
-
-    private void OnAlert(BudgetStatus status) => BudgetAlertRaised?.Invoke(this, new BudgetAlertEventArgs(status));
 }

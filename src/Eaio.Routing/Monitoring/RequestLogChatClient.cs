@@ -73,59 +73,12 @@ public sealed class RequestLogChatClient : DelegatingChatClient
         return response;
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> LogStreamAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<ChatResponseUpdate> LogStreamAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
-        long started = _time.GetTimestamp();
-        IAsyncEnumerator<ChatResponseUpdate> updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        TimeSpan? firstUpdate = null;
-        string? responseId = null;
-        CallCost? usageCost = null;
-        (RequestOutcome Outcome, string? ErrorType)? ended = null;
-        bool awaitingProvider = false; // set while the provider is awaited: a stream that ends early then failed there
-        try
-        {
-            while (true)
-            {
-                awaitingProvider = true;
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (firstUpdate is null)
-                {
-                    ended = Failure(ex, cancellationToken);
-                    throw;
-                }
-
-                awaitingProvider = false;
-                firstUpdate ??= _time.GetElapsedTime(started);
-                ChatResponseUpdate update = updates.Current;
-                if (RequestLog is not null)
-                {
-                    responseId ??= update.ResponseId ?? NewId();
-                    update.ResponseId ??= responseId;
-                }
-
-                usageCost ??= UsageOf(update);
-                yield return update;
-            }
-
-            awaitingProvider = false;
-            ended = (RequestOutcome.Succeeded, null);
-        }
-        finally
-        {
-            await updates.DisposeAsync().ConfigureAwait(false);
-            ended ??= awaitingProvider && !cancellationToken.IsCancellationRequested
-                ? (RequestOutcome.Failed, "stream failed after output")
-                : (RequestOutcome.Cancelled, null);
-            Record(context, options, started, ended.Value, context.Cost ?? usageCost, firstUpdate, streamed: true, responseId);
-        }
+        StreamLog log = new(this, context, options, _time.GetTimestamp(), cancellationToken);
+        return ObservedStream.ObserveAsync(() => base.GetStreamingResponseAsync(messages, options, cancellationToken), log, cancellationToken);
     }
 
     private static CallCost? UsageOf(ChatResponseUpdate update)
@@ -262,4 +215,43 @@ public sealed class RequestLogChatClient : DelegatingChatClient
     };
 
     private static string NewId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>One stream's log entry: its first update's time, its response id and usage, and how it ended.</summary>
+    private sealed class StreamLog(RequestLogChatClient owner, RouteCallContext context, ChatOptions? options, long started, CancellationToken cancellationToken) : IStreamObserver
+    {
+        private TimeSpan? _firstUpdate;
+        private string? _responseId;
+        private CallCost? _usage;
+
+        public ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
+        {
+            owner.Record(context, options, started, Failure(exception, cancellationToken), null, null, streamed: true);
+            return default;
+        }
+
+        public ValueTask OnUpdateAsync(ChatResponseUpdate update)
+        {
+            _firstUpdate ??= owner._time.GetElapsedTime(started);
+            if (owner.RequestLog is not null)
+            {
+                _responseId ??= update.ResponseId ?? NewId();
+                update.ResponseId ??= _responseId;
+            }
+
+            _usage ??= UsageOf(update);
+            return default;
+        }
+
+        public ValueTask EndedAsync(StreamEnd end)
+        {
+            (RequestOutcome, string?) outcome = end switch
+            {
+                StreamEnd.Completed => (RequestOutcome.Succeeded, null),
+                StreamEnd.FailedAfterOutput => (RequestOutcome.Failed, "stream failed after output"),
+                _ => (RequestOutcome.Cancelled, null),
+            };
+            owner.Record(context, options, started, outcome, context.Cost ?? _usage, _firstUpdate, streamed: true, _responseId);
+            return default;
+        }
+    }
 }

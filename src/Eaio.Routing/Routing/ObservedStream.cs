@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Eaio.Routing;
+
+/// <summary>
+/// Passes a stream through while an <see cref="IStreamObserver"/> watches it: the one place that tells a failure before
+/// the first update from one after output, and a provider's failure from a caller who stopped reading, so the budget,
+/// audit and request-log layers settle, record and log each stream exactly once.
+/// </summary>
+internal static class ObservedStream
+{
+    /// <param name="open">Starts the inner stream; a client that throws here instead of from its first read fails like one
+    /// that fails before its first update.</param>
+    /// <param name="observer">What the middleware does.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public static async IAsyncEnumerable<ChatResponseUpdate> ObserveAsync(
+        Func<IAsyncEnumerable<ChatResponseUpdate>> open, IStreamObserver observer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        try
+        {
+            updates = open().GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            await observer.FailedBeforeFirstUpdateAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+            throw;
+        }
+
+        bool answered = false;
+        bool failedBeforeFirst = false;
+        StreamEnd end = StreamEnd.StoppedByCaller; // unless the loop below says otherwise: the caller left at a yield
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (!answered)
+                {
+                    failedBeforeFirst = true;
+                    await observer.FailedBeforeFirstUpdateAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+                    throw;
+                }
+                catch when (!cancellationToken.IsCancellationRequested)
+                {
+                    end = StreamEnd.FailedAfterOutput;
+                    throw;
+                }
+
+                answered = true;
+                await observer.OnUpdateAsync(updates.Current).ConfigureAwait(false);
+                yield return updates.Current;
+            }
+
+            end = StreamEnd.Completed;
+        }
+        finally
+        {
+            try
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!failedBeforeFirst)
+                {
+                    await observer.EndedAsync(end).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}
