@@ -91,7 +91,6 @@ internal sealed partial class BudgetGovernor
         return cost;
     }
 
-    /// <summary>Ends a hold without counting anything: the call failed before it was answered.</summary>
     /// <summary>The tenant as a metric tag: only tenants with a budget of their own are named. A tenant id can be a user's
     /// id or e-mail, and a metrics backend must get neither personal data nor an unbounded number of series.</summary>
     private KeyValuePair<string, object?> TenantTag(string? tenantId) =>
@@ -112,6 +111,7 @@ internal sealed partial class BudgetGovernor
         return null;
     }
 
+    /// <summary>Ends a hold without counting anything: the call failed before it was answered.</summary>
     public ValueTask ReleaseAsync(CallBudget? budget) =>
         budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
 

@@ -50,7 +50,8 @@ public sealed class EgressGuard
     /// <summary>
     /// Checks a payload as <see cref="ThrowIfSensitive(string, IEnumerable{ChatMessage}, ChatOptions?)"/> does, and also
     /// that none of the values masking replaced is left anywhere in it: a second line that does not depend on the
-    /// detectors finding the value again where masking missed it (inside a word, in a field masking does not reach).
+    /// detectors finding the value again where masking missed it (a second mention in another form of the same text, a
+    /// field masking does not reach); a value is found as a whole word, in any case.
     /// </summary>
     /// <param name="provider">The external provider the payload is for, for the message.</param>
     /// <param name="messages">The messages about to be sent.</param>

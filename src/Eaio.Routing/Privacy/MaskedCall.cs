@@ -112,14 +112,27 @@ internal sealed class MaskedCall
     public string Flush() => _stream?.Flush() ?? string.Empty;
 
     /// <summary>Ends a request-only scope (once); a conversation's scope lives on.</summary>
-    public ValueTask EndAsync()
+    /// <remarks>
+    /// Quietly: the call has been answered (and may be billed) by the time its scope ends, and a scope the vault cannot
+    /// remove holds nothing that leaves and expires on its own, so a vault that fails here must not turn an answer into an
+    /// error.
+    /// </remarks>
+    public async ValueTask EndAsync()
     {
         if (IsConversation || _ended)
         {
-            return default;
+            return;
         }
 
         _ended = true;
-        return _vault.RemoveScopeAsync(ScopeId, CancellationToken.None);
+        try
+        {
+            await _vault.RemoveScopeAsync(ScopeId, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See the remarks: the scope expires; the answer stands.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 }

@@ -15,6 +15,9 @@ internal sealed class PayloadMasker
     private readonly CompositeDetector _detector;
     private readonly SensitiveDataScanner _classifier;
 
+    /// <summary>Gets the detectors masking runs.</summary>
+    public IReadOnlyList<ISensitiveDataDetector> Detectors { get; }
+
     public PayloadMasker(IPseudonymVault vault, IEnumerable<ISensitiveDataDetector> detectors, IReadOnlyDictionary<string, DataSensitivity>? entitySensitivity, PseudonymizerOptions? options)
     {
         ArgumentNullException.ThrowIfNull(vault);
@@ -22,6 +25,7 @@ internal sealed class PayloadMasker
         _vault = vault;
         _pseudonymizer = new Pseudonymizer(vault, options);
         ISensitiveDataDetector[] detectorList = [.. detectors];
+        Detectors = detectorList;
         _detector = new CompositeDetector(detectorList);
         _classifier = new SensitiveDataScanner([], entitySensitivity);
     }

@@ -57,6 +57,9 @@ public sealed class PseudonymizingChatClient : DelegatingChatClient
     /// <summary>Gets the vault placeholders are kept in.</summary>
     public IPseudonymVault Vault { get; }
 
+    /// <summary>Gets the detectors whose findings are masked.</summary>
+    public IReadOnlyList<ISensitiveDataDetector> Detectors => _masker.Detectors;
+
     /// <summary>Gets or sets the provider named in refusals and metrics; by default the call's <see cref="RouteCallContext.Provider"/>.</summary>
     public string? ProviderName { get; set; }
 

@@ -12,7 +12,8 @@ namespace Eaio.Routing;
 /// <remarks>
 /// Placed inside <see cref="BudgetChatClient"/>, it takes the tokens the budget already counted
 /// (<see cref="RouteCallContext.TokensHeld"/>) instead of counting the input again. Tokens are not given back when the call
-/// uses fewer: providers count the limit the same way, on the request.
+/// uses fewer (providers count the limit on the request), nor when a layer below refuses the call (the egress guard, an
+/// open circuit): the bucket then runs out a little early, never late.
 /// </remarks>
 public sealed class TokenRateLimitingChatClient : DelegatingChatClient
 {

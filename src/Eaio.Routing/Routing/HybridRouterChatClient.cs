@@ -42,19 +42,19 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-
     /// <summary>Initializes a new instance of the <see cref="HybridRouterChatClient"/> class.</summary>
     /// <param name="options">The router's configuration.</param>
     /// <param name="routes">Each provider's pipeline by provider name (see <see cref="EaioProviders"/>), as
     /// <c>AddEaioHybridChat</c> builds them; a provider of the catalogue without one is absent from every plan. The router
     /// does not dispose them.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="budget">The ledger plans read what remains of a budget from (the routes' <see cref="BudgetChatClient"/>s
-    /// hold and settle on it); an <see cref="InMemoryBudgetLedger"/> with the options' budgets when <see langword="null"/>.</param>
+    /// <param name="budget">The ledger plans read what remains of a budget from; the ledger of the routes'
+    /// <see cref="BudgetChatClient"/> when <see langword="null"/>, else an <see cref="InMemoryBudgetLedger"/> with the options' budgets.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/> for no logging.</param>
-    /// <param name="detectors">The detectors profiling runs to find a request's sensitivity.</param>
-    /// <param name="vault">The vault whose conversation scopes remember that a conversation carried CRITICAL data; an in-memory
-    /// vault when <see langword="null"/>. Pass the one the routes' <see cref="PseudonymizingChatClient"/>s use.</param>
+    /// <param name="detectors">The detectors profiling runs to find a request's sensitivity; those of the routes'
+    /// <see cref="PseudonymizingChatClient"/> when <see langword="null"/>.</param>
+    /// <param name="vault">The vault whose conversation scopes remember that a conversation carried CRITICAL data; the routes'
+    /// <see cref="PseudonymizingChatClient.Vault"/> when <see langword="null"/>, else an in-memory vault.</param>
     /// <param name="health">The provider health the router plans with (an unhealthy Ollama is out of plans); only configuration and circuits count when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="routes"/> is <see langword="null"/>.</exception>
     /// <exception cref="EaioConfigurationException">An option is out of range, or an external route does not mask before the
@@ -74,19 +74,23 @@ public sealed partial class HybridRouterChatClient : IChatClient
         EaioOptionsBinder.Validate(options);
 
         _time = timeProvider ?? TimeProvider.System;
-        _budget = budget ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
-        ISensitiveDataDetector[] detectorList = [.. detectors ?? []];
+        _routes = new RouteTable(Policy.Catalog, routes);
+
+        // What is not passed is taken from the routes, so planning reads the budget the routes spend, profiles with the
+        // detectors they mask with, and reads the CRITICAL marks from the vault masking writes them to.
+        IChatClient[] pipelines = [.. _routes.Configured.Select(r => r.Pipeline!)];
+        PseudonymizingChatClient? masking = pipelines.Select(PseudonymizingChatClient.Find).FirstOrDefault(m => m is not null);
+        _budget = budget
+            ?? pipelines.Select(p => p.GetService<BudgetChatClient>()?.Ledger).FirstOrDefault(l => l is not null)
+            ?? new InMemoryBudgetLedger(BudgetLimits.From(options), _time);
+        ISensitiveDataDetector[] detectorList = [.. detectors ?? masking?.Detectors ?? []];
         RequestProfiler profiler = new(
             options,
             ComplexityEstimator.Default,
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
-        _routes = new RouteTable(Policy.Catalog, routes);
-
-        // The marks live in the vault the routes mask with, so masking that finds CRITICAL data marks what planning reads.
-        IPseudonymVault? masking = _routes.Configured.Select(r => PseudonymizingChatClient.Find(r.Pipeline!)?.Vault).FirstOrDefault(v => v is not null);
-        CriticalConversationMarks marks = new(vault ?? masking ?? new InMemoryPseudonymVault(timeProvider: _time));
+        CriticalConversationMarks marks = new(vault ?? masking?.Vault ?? new InMemoryPseudonymVault(timeProvider: _time));
         _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health);
         foreach (RouteTable.Route route in _routes.Configured)
         {
@@ -207,7 +211,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         List<RouteAttempt>? attempts = null; // made on the first failure: most requests succeed at their first route
         Exception? last = null;
         using Activity? activity = EaioMetrics.Source.StartActivity("chat", ActivityKind.Client);
-        string? requestId = null;
+        string? requestId = first?.Attempt.Context?.RequestId; // every attempt of a request under one id
         bool egressBlocked = false;
         IReadOnlyList<PlannedRoute> routes = plan.Routes;
         for (int r = 0; r < routes.Count; r++)
@@ -291,13 +295,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             Attempt attempt = Prepare(plan, planned, options, r == routes.Count - 1, attempts.Count, requestId ??= NewRequestId(planned));
             long started = _time.GetTimestamp();
-            IAsyncEnumerator<ChatResponseUpdate> updates = attempt.Pipeline.GetStreamingResponseAsync(messages, attempt.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-
+            IAsyncEnumerator<ChatResponseUpdate> updates = RouteStreams.Open(attempt.Pipeline, messages, attempt.Options, cancellationToken);
             List<ChatResponseUpdate>? held;
             bool hasMore;
             try
             {
-                (held, hasMore) = await UntilOutputAsync(updates).ConfigureAwait(false);
+                (held, hasMore) = await RouteStreams.UntilOutputAsync(updates).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -429,23 +432,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
         return new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message);
-    }
-
-    /// <summary>
-    /// Reads a stream up to its first update with output. Leading updates without output (a role-only first chunk, an
-    /// in-band error) are held back, so the route is committed only by real output and a provider that fails before
-    /// producing any can still be failed over.
-    /// </summary>
-    private static async ValueTask<(List<ChatResponseUpdate>? Held, bool HasMore)> UntilOutputAsync(IAsyncEnumerator<ChatResponseUpdate> updates)
-    {
-        List<ChatResponseUpdate>? held = null;
-        bool hasMore;
-        while ((hasMore = await updates.MoveNextAsync().ConfigureAwait(false)) && !updates.Current.HasOutput())
-        {
-            (held ??= []).Add(updates.Current);
-        }
-
-        return (held, hasMore);
     }
 
     private NoRouteAvailableException NoRoute(RoutePlan plan, List<RouteAttempt> attempts, Exception? last)

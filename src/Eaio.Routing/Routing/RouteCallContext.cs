@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 
 namespace Eaio.Routing;
@@ -16,9 +18,16 @@ namespace Eaio.Routing;
 /// <para>
 /// The router puts one in every attempt's options. Used on its own, the first layer that needs one adds it to its own
 /// copy of the options (see <see cref="Ensure"/>), naming the provider after the inner client's
-/// <see cref="ChatClientMetadata.ProviderName"/>. One context serves one call: it is not safe for concurrent calls.
+/// <see cref="ChatClientMetadata.ProviderName"/> and taking it for an external one (a request log in front of a local model
+/// used this way logs it as external). One context serves one call: it is not safe for concurrent calls.
+/// </para>
+/// <para>
+/// It holds the values masking replaced, so it must never reach a provider: the router's routes remove it at their
+/// bottom, before the provider's client, and it serialises to <c>null</c> for an SDK adapter that writes
+/// <see cref="ChatOptions.AdditionalProperties"/> into its request with System.Text.Json.
 /// </para>
 /// </remarks>
+[JsonConverter(typeof(RouteCallContextJsonConverter))]
 public sealed class RouteCallContext
 {
     /// <summary>The key of <see cref="ChatOptions.AdditionalProperties"/> the context is kept under.</summary>
@@ -110,4 +119,16 @@ public sealed class RouteCallContext
         (options.AdditionalProperties ??= [])[PropertyKey] = context;
         return context;
     }
+}
+
+/// <summary>Writes a <see cref="RouteCallContext"/> as <c>null</c>: what it holds stays on this machine.</summary>
+internal sealed class RouteCallContextJsonConverter : JsonConverter<RouteCallContext>
+{
+    public override RouteCallContext? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, RouteCallContext value, JsonSerializerOptions options) => writer.WriteNullValue();
 }

@@ -4,8 +4,14 @@ namespace Eaio.Routing;
 
 /// <summary>
 /// The start-up check of an external route's pipeline: it must mask before the egress guard, and the guard must be the
-/// last layer before the provider's resilience, so nothing added to the pipeline can send text the guard did not see.
+/// last layer before the provider's resilience, so nothing added to the pipeline above resilience can send text the guard
+/// did not see.
 /// </summary>
+/// <remarks>
+/// What sits below resilience is not checked: <c>AddEaioHybridChat</c> puts only usage normalisation, the
+/// <c>max_tokens</c> fix and the registered provider client there. A keyed provider client that is itself a pipeline of
+/// middleware is trusted like the client it wraps.
+/// </remarks>
 internal static class RoutePipelineCheck
 {
     /// <summary>Throws when the external route's pipeline could let unmasked or unguarded text leave.</summary>

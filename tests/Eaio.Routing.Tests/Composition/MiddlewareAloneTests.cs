@@ -166,4 +166,73 @@ public sealed class MiddlewareAloneTests
         Assert.That(updates.Select(u => u.ResponseId).Distinct().Single(), Is.EqualTo(log.Entries[2].ResponseId));
         Assert.That(await log.RecordFeedbackAsync(response.ResponseId!, 0.9), Is.True, "feedback finds the call by the id the caller got");
     }
+
+    [Test]
+    public void The_call_context_serialises_to_null_so_no_masked_value_can_reach_a_request_body()
+    {
+        ChatOptions? options = new ChatOptions { ModelId = "gpt-4o-mini" };
+        using IChatClient inner = new ChatClientBuilder(new NoAnswerClient()).Build();
+        RouteCallContext context = RouteCallContext.Ensure(ref options, inner);
+        context.MaskedOriginals = ["jane.doe@example.com"];
+
+        string json = JsonSerializer.Serialize(options!.AdditionalProperties);
+
+        Assert.That(json, Is.EqualTo("{\"eaio.call\":null}"));
+    }
+
+    [Test]
+    public async Task UseBudget_settles_each_stream_of_a_host_layer_that_calls_twice_with_the_same_options()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("Meter 3.", 1000, 100));
+        InMemoryBudgetLedger ledger = Ledger();
+        using IChatClient budgeted = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini")).UseUsageNormalization().UseBudget(ledger).Build();
+        ChatOptions? options = new();
+        _ = RouteCallContext.Ensure(ref options, budgeted);
+
+        for (int i = 0; i < 2; i++)
+        {
+            await foreach (ChatResponseUpdate update in budgeted.GetStreamingResponseAsync(s_question, options))
+            {
+                _ = update;
+            }
+        }
+
+        BudgetStatus status = await ledger.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((2 * (1000 * 0.15m + 100 * 0.60m) / 1_000_000m, 0m)), "the second stream is not taken for paid by the first one's cost");
+    }
+
+    [Test]
+    public async Task UseBudget_releases_the_hold_of_a_stream_whose_client_throws_when_it_is_started()
+    {
+        InMemoryBudgetLedger ledger = new(new BudgetLimits(10m));
+        using IChatClient budgeted = new ChatClientBuilder(new NoAnswerClient()).UseBudget(ledger).Build();
+
+        Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (ChatResponseUpdate update in budgeted.GetStreamingResponseAsync(s_question, new ChatOptions { ModelId = "gpt-4o-mini" }))
+            {
+                _ = update;
+            }
+        });
+
+        BudgetStatus status = await ledger.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0m, 0m)));
+    }
+
+    /// <summary>A client that refuses every call synchronously, before returning a task or a stream.</summary>
+    private sealed class NoAnswerClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("cannot convert the request");
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("cannot convert the request");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("openai", null, "gpt-4o-mini") : null;
+
+        public void Dispose()
+        {
+        }
+    }
 }

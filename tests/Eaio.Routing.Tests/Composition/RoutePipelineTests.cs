@@ -85,6 +85,23 @@ public sealed partial class RoutePipelineTests
         Assert.That(router.GetRoute(EaioProviders.OpenAI), Is.Not.Null, "the invariant order starts");
     }
 
+    [Test]
+    public async Task A_router_built_by_hand_plans_with_the_ledger_and_detectors_its_routes_use()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        InMemoryBudgetLedger ledger = new(new BudgetLimits(50m));
+        IPseudonymVault vault = new InMemoryPseudonymVault();
+        ISensitiveDataDetector[] detectors = [new EmailDetector()];
+        using IChatClient route = new ChatClientBuilder(server.CreateSdkChatClient("gpt-4o-mini"))
+            .UsePseudonymization(vault, detectors).UseBudget(ledger).UseEgressGuard(detectors: detectors).UseProviderResilience().Build();
+
+        using HybridRouterChatClient router = new(new EaioHybridChatOptions(), new Dictionary<string, IChatClient> { [EaioProviders.OpenAI] = route });
+        RoutePlan plan = await router.ExplainAsync([new(ChatRole.User, $"Mail {Email} the report")], RouterHarness.Options(p => p.Privacy = PrivacyLevel.Enhanced));
+
+        Assert.That(router.Budget, Is.SameAs(ledger), "planning reads the budget the route spends");
+        Assert.That(plan.Profile.Sensitivity, Is.EqualTo(DataSensitivity.Sensitive), "profiling runs the detectors the route masks with");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task A_call_the_provider_answered_is_never_sent_again_when_recording_it_fails(bool streaming)

@@ -14,39 +14,22 @@ public sealed class SettlementFaultTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public async Task A_vault_that_fails_after_a_billed_answer_fails_the_request_without_sending_it_again(bool streaming)
+    public async Task A_vault_that_cannot_end_the_scope_of_a_billed_answer_leaves_the_answer_standing_charged_once_and_not_sent_again(bool streaming)
     {
         await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IPseudonymVault>(new UnreadableVault()));
 
         // gpt-4o-mini: 1,000,000 input tokens at $0.15 and 100,000 output at $0.60 = $0.21, and a placeholder to restore.
         h.OpenAI.Enqueue(LoopbackReply.Text("Write to EMAIL_1 for the readings.", 1_000_000, 100_000));
+        ChatMessage[] question = [new(ChatRole.User, "Ask jane.doe@example.com for the readings.")];
 
-        Assert.That(
-            async () =>
-            {
-                if (streaming)
-                {
-                    await h.Chat.GetStreamingResponseAsync(s_question, Public()).ToChatResponseAsync();
-                }
-                else
-                {
-                    await h.Chat.GetResponseAsync(s_question, Public());
-                }
-            },
-            Throws.InstanceOf<IOException>());
+        ChatResponse answer = streaming
+            ? await h.Chat.GetStreamingResponseAsync(question, Public()).ToChatResponseAsync()
+            : await h.Chat.GetResponseAsync(question, Public());
 
+        Assert.That(answer.Text, Is.EqualTo("Write to jane.doe@example.com for the readings."), "restored from the snapshot; the scope expires on its own");
         BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
-        if (streaming)
-        {
-            // The stream is broken off at its first update, before its usage: charged as a cut stream, its input and the output received.
-            Assert.That((status.SpentUsd > 0m, status.ReservedUsd), Is.EqualTo((true, 0m)));
-        }
-        else
-        {
-            Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.21m, 0m)), "the answer that was billed is paid for, and nothing is held");
-        }
-
-        Assert.That(h.Ollama.ChatRequestCount + h.DeepSeek.ChatRequestCount + h.Gemini.ChatRequestCount, Is.Zero, "not sent again elsewhere");
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.21m, 0m)), "the answer that was billed is paid for once, and nothing is held");
+        Assert.That(h.ExternalChatRequests + h.Ollama.ChatRequestCount, Is.EqualTo(1), "not sent again elsewhere");
     }
 
     [TestCase(false)]

@@ -34,6 +34,21 @@ public sealed class RouterMonitoringTests
     }
 
     [Test]
+    public async Task A_failover_from_a_local_first_route_logs_both_attempts_under_one_request_id()
+    {
+        InMemoryRequestLog log = new();
+        await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IRequestLog>(log));
+        h.Ollama.DefaultReply = LoopbackReply.Status(500);
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.CostSensitivity = CostSensitivity.High; });
+        Assert.That((await h.Router.ExplainAsync(s_question, options)).Routes[0].Provider, Is.EqualTo(EaioProviders.Ollama), "the local route is tried first");
+
+        await h.Chat.GetResponseAsync(s_question, options);
+
+        Assert.That(log.Entries.Select(e => (e.Tier, e.Outcome)), Is.EqualTo(new[] { (ProviderTier.Local, RequestOutcome.Unavailable), (ProviderTier.External, RequestOutcome.Succeeded) }));
+        Assert.That(log.Entries.Select(e => e.RequestId).Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_failover_logs_the_failed_attempt_and_the_serving_one_under_one_request_id([Values] bool streaming)
     {
         InMemoryRequestLog log = new();
