@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eaio.Routing;
 
@@ -20,21 +22,23 @@ namespace Eaio.Routing;
 /// Conversation and building ids are identifiers like any other: the record keeps their keyed hashes.
 /// </para>
 /// </remarks>
-public sealed class AuditChatClient : DelegatingChatClient
+public sealed partial class AuditChatClient : DelegatingChatClient
 {
     private static readonly IReadOnlyDictionary<string, int> s_noEntities = new Dictionary<string, int>();
 
     private readonly AuditPayloadHasher _hasher;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="AuditChatClient"/> class.</summary>
     /// <param name="innerClient">The client whose calls are recorded.</param>
     /// <param name="auditLog">Where the records go.</param>
     /// <param name="hmacKey">The key of the payload and identifier hashes (<c>AUDIT_HMAC_KEY</c>); keep it stable to compare hashes across restarts.</param>
     /// <param name="timeProvider">The clock of the records' times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentNullException">An argument other than <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <param name="logger">Logs a record of a failed call that could not be written; nothing is logged when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="timeProvider"/> and <paramref name="logger"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
-    public AuditChatClient(IChatClient innerClient, IAuditLog auditLog, byte[] hmacKey, TimeProvider? timeProvider = null)
+    public AuditChatClient(IChatClient innerClient, IAuditLog auditLog, byte[] hmacKey, TimeProvider? timeProvider = null, ILogger? logger = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(auditLog);
@@ -47,6 +51,7 @@ public sealed class AuditChatClient : DelegatingChatClient
         AuditLog = auditLog;
         _hasher = new AuditPayloadHasher(hmacKey);
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Gets the log the records go to.</summary>
@@ -66,7 +71,7 @@ public sealed class AuditChatClient : DelegatingChatClient
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            await AppendAsync(context, messages, options, started, ex, null).ConfigureAwait(false);
+            await AppendFailureAsync(context, messages, options, started, ex).ConfigureAwait(false);
             throw;
         }
 
@@ -87,6 +92,25 @@ public sealed class AuditChatClient : DelegatingChatClient
             yield return update;
         }
     }
+
+    /// <summary>Records a failed call; a log that cannot take the record is logged, never allowed to replace the call's own
+    /// failure, which the router fails over on (a blocked call must stay a <see cref="PrivacyViolationException"/>).</summary>
+    private async Task AppendFailureAsync(RouteCallContext context, IEnumerable<ChatMessage> messages, ChatOptions? options, long started, Exception failure)
+    {
+        try
+        {
+            await AppendAsync(context, messages, options, started, failure, null).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See the summary.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogFailureNotRecorded(context.Provider, failure.GetType().Name, ex.GetType().Name, ex);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Error, "The audit record of a failed call to {Provider} ({Failure}) could not be written ({ErrorType}).")]
+    private partial void LogFailureNotRecorded(string provider, string failure, string errorType, Exception exception);
 
     private async Task AppendAsync(RouteCallContext context, IEnumerable<ChatMessage> messages, ChatOptions? options, long started, Exception? failure, string? outcome)
     {
@@ -129,7 +153,7 @@ public sealed class AuditChatClient : DelegatingChatClient
         {
             if (!cancelledByCaller)
             {
-                await owner.AppendAsync(context, messages, options, started, exception, null).ConfigureAwait(false);
+                await owner.AppendFailureAsync(context, messages, options, started, exception).ConfigureAwait(false);
             }
         }
 

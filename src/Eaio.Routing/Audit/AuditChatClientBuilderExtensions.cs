@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Eaio.Routing;
 
@@ -27,7 +28,8 @@ public static class AuditChatClientBuilderExtensions
                 auditLog ?? services.GetService<IAuditLog>()
                     ?? throw new InvalidOperationException("UseAudit needs an audit log: pass one, or register an IAuditLog (for example SqliteAuditLog or InMemoryAuditLog)."),
                 hmacKey ?? KeyOf(services.GetService<EaioHybridChatOptions>()),
-                services.GetService<TimeProvider>());
+                services.GetService<TimeProvider>(),
+                services.GetService<ILoggerFactory>()?.CreateLogger<AuditChatClient>());
             configure?.Invoke(client);
             return client;
         });

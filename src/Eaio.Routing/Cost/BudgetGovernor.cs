@@ -100,20 +100,49 @@ internal sealed partial class BudgetGovernor
     /// router's time limit cut it, when the provider had the request and may have billed its input: that is charged,
     /// flagged as estimated, so a provider that keeps timing out cannot spend without a trace.</summary>
     /// <returns>The cost charged, or <see langword="null"/> when the hold was released.</returns>
+    /// <remarks>It never throws: it runs on a failure path, where a ledger error would replace the call's own failure
+    /// (which the router fails over on); it is logged, and the hold expires after <c>BUDGET_RESERVATION_SEC</c>.</remarks>
     public async ValueTask<CallCost?> ReleaseOrChargeInputAsync(CallBudget? budget, Exception failure)
     {
-        if (budget is not null && failure is TimeoutException && !ProviderResilienceChatClient.WasNotSent(failure))
+        try
         {
-            return await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
+            if (budget is not null && failure is TimeoutException && !ProviderResilienceChatClient.WasNotSent(failure))
+            {
+                return await SettleAsync(budget, null, partialOutput: string.Empty).ConfigureAwait(false);
+            }
+
+            await ReleaseAsync(budget).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See the remarks: logged, and the hold expires.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHoldNotEnded(budget?.Price.Provider ?? "?", ex.GetType().Name, ex);
         }
 
-        await ReleaseAsync(budget).ConfigureAwait(false);
         return null;
     }
 
-    /// <summary>Ends a hold without counting anything: the call failed before it was answered.</summary>
-    public ValueTask ReleaseAsync(CallBudget? budget) =>
-        budget?.Reservation is { } reservation ? _ledger!.ReleaseAsync(reservation, CancellationToken.None) : ValueTask.CompletedTask;
+    /// <summary>Ends a hold without counting anything: the call failed before it was answered, or the caller cancelled it.</summary>
+    /// <remarks>It never throws, for the reason <see cref="ReleaseOrChargeInputAsync"/> gives.</remarks>
+    public async ValueTask ReleaseAsync(CallBudget? budget)
+    {
+        if (budget?.Reservation is not { } reservation)
+        {
+            return;
+        }
+
+        try
+        {
+            await _ledger!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // See the remarks.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHoldNotEnded(budget.Price.Provider, ex.GetType().Name, ex);
+        }
+    }
 
     /// <summary>The cost of a local call: nothing, with the tokens it reported.</summary>
     internal static CallCost Free(UsageDetails? usage) =>
@@ -146,6 +175,9 @@ internal sealed partial class BudgetGovernor
 
     [LoggerMessage(LogLevel.Warning, "A BudgetAlertRaised handler threw {ErrorType}; the call was settled and the alert recorded.")]
     private partial void LogAlertHandlerFailed(string errorType, Exception exception);
+
+    [LoggerMessage(LogLevel.Error, "The budget hold of a failed call to {Provider} could not be ended ({ErrorType}); it expires after BUDGET_RESERVATION_SEC.")]
+    private partial void LogHoldNotEnded(string provider, string errorType, Exception exception);
 
     [LoggerMessage(LogLevel.Information, "{Provider}/{Model} reported no usage; the call is charged the router's estimate {Cost}.")]
     private partial void LogCostEstimated(string provider, string model, string cost);

@@ -219,6 +219,48 @@ public sealed class MiddlewareAloneTests
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0m, 0m)));
     }
 
+    [Test]
+    public void A_store_that_fails_on_a_failure_path_never_replaces_the_calls_own_failure()
+    {
+        IChatClient blocked = new ChatClientBuilder(new BlockingClient()).UseAudit(new FailingAuditLog(), new byte[32]).Build();
+        IChatClient refused = new ChatClientBuilder(new BlockingClient()).UseBudget(new UnreleasableLedger()).Build();
+
+        Assert.ThrowsAsync<PrivacyViolationException>(() => blocked.GetResponseAsync(s_question), "the router fails over on a block, not on an audit outage");
+        Assert.ThrowsAsync<PrivacyViolationException>(() => refused.GetResponseAsync(s_question, new ChatOptions { ModelId = "gpt-4o-mini" }));
+    }
+
+    private sealed class BlockingClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromException<ChatResponse>(new PrivacyViolationException("openai", "found 1 EMAIL"));
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("openai", null, "gpt-4o-mini") : null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>A ledger that holds but whose release fails, as a database that went away mid-call.</summary>
+    private sealed class UnreleasableLedger : IBudgetLedger
+    {
+        private readonly InMemoryBudgetLedger _inner = new(new BudgetLimits(10m));
+
+        public ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default) => _inner.ReserveAsync(tenantId, amountUsd, cancellationToken);
+
+        public ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default) => _inner.SettleAsync(reservation, actualUsd, cancellationToken);
+
+        public ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default) => ValueTask.FromException(new IOException("ledger unavailable"));
+
+        public ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default) => _inner.GetStatusAsync(tenantId, cancellationToken);
+
+        public BudgetSnapshot GetSnapshot(string? tenantId) => _inner.GetSnapshot(tenantId);
+    }
+
     /// <summary>A client that refuses every call synchronously, before returning a task or a stream.</summary>
     private sealed class NoAnswerClient : IChatClient
     {

@@ -119,17 +119,4 @@ public sealed partial class RoutePipelineTests
         BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
         Assert.That((status.SpentUsd > 0, status.ReservedUsd), Is.EqualTo((true, 0m)), "the answered call is charged, its hold ended");
     }
-
-    private sealed class FailingAuditLog : IAuditLog
-    {
-        public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) => throw new IOException("audit store unavailable");
-
-        public async IAsyncEnumerable<AuditRecord> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.CompletedTask;
-            yield break;
-        }
-
-        public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) => Task.FromResult(new AuditVerification(true, 0, null, null));
-    }
 }
