@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -26,8 +28,25 @@ internal static class AuditChain
 
     public static string Hash(string previousHash, long sequence, string entryJson)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes($"{previousHash}\n{sequence}\n{entryJson}");
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        // The bytes of "{previousHash}\n{sequence}\n{entryJson}" in UTF-8, written into a pooled buffer rather than built
+        // as a string and then a byte array: every record of the chain is hashed on the request's path.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(previousHash.Length + entryJson.Length) + 22);
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(previousHash, buffer);
+            buffer[length++] = (byte)'\n';
+            _ = sequence.TryFormat(buffer.AsSpan(length), out int digits, default, CultureInfo.InvariantCulture);
+            length += digits;
+            buffer[length++] = (byte)'\n';
+            length += Encoding.UTF8.GetBytes(entryJson, buffer.AsSpan(length));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            _ = SHA256.HashData(buffer.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Walks stored rows in order; the rows carry the JSON exactly as stored, so an edited entry changes the hash.</summary>

@@ -23,44 +23,58 @@ internal sealed class AuditPayloadHasher(byte[] key)
 
     public string Hash(IEnumerable<ChatMessage> messages)
     {
-        using IncrementalHash hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-        foreach (ChatMessage message in messages)
+        // Written into one pooled buffer and hashed in one call: an incremental HMAC object cost more than the hashing.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024);
+        int used = 0;
+        try
         {
-            Append(hmac, 'r', message.Role.Value);
-            if (message.AuthorName is { } author)
+            foreach (ChatMessage message in messages)
             {
-                Append(hmac, 'a', author);
+                Append(ref buffer, ref used, 'r', message.Role.Value);
+                if (message.AuthorName is { } author)
+                {
+                    Append(ref buffer, ref used, 'a', author);
+                }
+
+                foreach (AIContent content in message.Contents)
+                {
+                    if (content is TextContent text)
+                    {
+                        Append(ref buffer, ref used, 't', text.Text);
+                    }
+                    else
+                    {
+                        Append(ref buffer, ref used, 'j', JsonSerializer.Serialize(content, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(AIContent))));
+                    }
+                }
             }
 
-            foreach (AIContent content in message.Contents)
-            {
-                if (content is TextContent text)
-                {
-                    Append(hmac, 't', text.Text);
-                }
-                else
-                {
-                    Append(hmac, 'j', JsonSerializer.Serialize(content, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(AIContent))));
-                }
-            }
+            Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            _ = HMACSHA256.HashData(key, buffer.AsSpan(0, used), hash);
+            return Convert.ToHexStringLower(hash);
         }
-
-        return Convert.ToHexStringLower(hmac.GetHashAndReset());
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Appends one field: its kind, its UTF-8 length, its UTF-8 bytes.</summary>
-    private static void Append(IncrementalHash hmac, char kind, string value)
+    private static void Append(ref byte[] buffer, ref int used, char kind, string value)
     {
-        int length = Encoding.UTF8.GetByteCount(value);
-        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length + 5) : null;
-        Span<byte> buffer = rented ?? stackalloc byte[517];
-        buffer[0] = (byte)kind;
-        BinaryPrimitives.WriteInt32LittleEndian(buffer[1..], length);
-        int written = Encoding.UTF8.GetBytes(value, buffer[5..]);
-        hmac.AppendData(buffer[..(5 + written)]);
-        if (rented is not null)
+        int needed = used + 5 + Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (needed > buffer.Length)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, buffer.Length * 2));
+            buffer.AsSpan(0, used).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
         }
+
+        Span<byte> field = buffer.AsSpan(used);
+        int length = Encoding.UTF8.GetBytes(value, field[5..]);
+        field[0] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(field[1..], length);
+        used += 5 + length;
     }
 }

@@ -38,3 +38,16 @@ public sealed class AuditPayloadHasherTests
         Assert.That(Hash(new ChatMessage(ChatRole.User, longText)), Is.Not.EqualTo(Hash(new ChatMessage(ChatRole.User, longText + "y"))));
     }
 }
+
+/// <summary>The chain's record hash keeps its bytes, so chains written before stay verifiable.</summary>
+public sealed class AuditChainHashTests
+{
+    [TestCase(1L, "{\"Outcome\":\"ok\"}")]
+    [TestCase(123456789012L, "{\"Reasons\":[\"Gebäude-Daten → lokal\",\"😀\"]}")]
+    public void A_record_hash_is_the_SHA_256_of_previous_sequence_and_entry_in_UTF_8(long sequence, string json)
+    {
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{AuditChain.Genesis}\n{sequence}\n{json}")));
+
+        Assert.That(AuditChain.Hash(AuditChain.Genesis, sequence, json), Is.EqualTo(expected));
+    }
+}
