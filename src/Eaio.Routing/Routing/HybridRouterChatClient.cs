@@ -393,6 +393,12 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
         ChatOptions attemptOptions = options?.Clone() ?? new ChatOptions();
         attemptOptions.ModelId = planned.Model;
+        if (planned.Tier == ProviderTier.External)
+        {
+            // The limit the plan priced is the one sent (and held for by the budget layer, which then need not copy the options).
+            attemptOptions.MaxOutputTokens ??= plan.Profile.MaxOutputTokens;
+        }
+
         RouteCallContext? context = null;
         if (shares)
         {
