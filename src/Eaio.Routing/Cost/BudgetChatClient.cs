@@ -102,10 +102,36 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         (RouteCallContext context, ChatOptions sent, CallBudget budget) = await ReserveAsync(messages, options, cancellationToken).ConfigureAwait(false);
         StreamSettlement settlement = new(_governor, context, budget);
+
+        // The update that finishes the answer is held until the stream ends (at once, or after the usage update): a stream
+        // without usage is settled only then, and its cost must still reach the caller on its last update.
+        ChatResponseUpdate? finishing = null;
         await foreach (ChatResponseUpdate update in ObservedStream.ObserveAsync(
             () => base.GetStreamingResponseAsync(messages, sent, cancellationToken), settlement, cancellationToken).ConfigureAwait(false))
         {
+            if (finishing is not null)
+            {
+                yield return finishing;
+                finishing = null;
+            }
+
+            if (update.FinishReason is not null)
+            {
+                finishing = update;
+                continue;
+            }
+
             yield return update;
+        }
+
+        if (finishing is not null)
+        {
+            if (settlement.SettledAtEnd && context.Cost is { } cost)
+            {
+                (finishing.AdditionalProperties ??= [])[CostPropertyKey] = cost;
+            }
+
+            yield return finishing;
         }
     }
 
@@ -179,11 +205,15 @@ public sealed class BudgetChatClient : DelegatingChatClient
             }
         }
 
+        /// <summary>Gets a value indicating whether the stream was settled when it ended, without a usage update.</summary>
+        public bool SettledAtEnd { get; private set; }
+
         public async ValueTask EndedAsync(StreamEnd end)
         {
             if (!_done)
             {
                 _done = true;
+                SettledAtEnd = true;
                 context.Cost = await governor.SettleAsync(budget, null, end == StreamEnd.Completed ? null : _output.ToString()).ConfigureAwait(false);
             }
         }

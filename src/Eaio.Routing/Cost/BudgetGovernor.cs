@@ -144,20 +144,28 @@ internal sealed partial class BudgetGovernor
         }
     }
 
-    /// <summary>The cost of a local call: nothing, with the tokens it reported.</summary>
-    internal static CallCost Free(UsageDetails? usage) =>
-        new(0m, usage?.InputTokenCount ?? 0, usage?.CachedInputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, IsEstimated: usage is null);
+    /// <summary>The cost of a local call: nothing, with the tokens it reported (a count that makes no sense as 0, flagged).</summary>
+    internal static CallCost Free(UsageDetails? usage)
+    {
+        long? input = Sane(usage?.InputTokenCount);
+        long? output = Sane(usage?.OutputTokenCount);
+        return new(0m, input ?? 0, Math.Clamp(usage?.CachedInputTokenCount ?? 0, 0, input ?? 0), output ?? 0, IsEstimated: input is null || output is null);
+    }
 
     /// <summary>The cost of a call from its usage; without usage, what was used (a cut stream) or the worst case, flagged as estimated.</summary>
+    /// <remarks>A count that makes no sense (negative) is treated as one the provider left out: charged at its worst case and
+    /// flagged, never trusted and never allowed to fail the settlement of a call that was served.</remarks>
     internal static CallCost CostOf(CallBudget budget, UsageDetails? usage, string? partialOutput)
     {
-        if (usage is { InputTokenCount: not null } or { OutputTokenCount: not null })
+        long? reportedInput = Sane(usage?.InputTokenCount);
+        long? reportedOutput = Sane(usage?.OutputTokenCount);
+        if (reportedInput is not null || reportedOutput is not null)
         {
-            long input = usage.InputTokenCount ?? budget.InputTokens;
-            long cached = Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input);
+            long input = reportedInput ?? budget.InputTokens;
+            long cached = Math.Clamp(usage!.CachedInputTokenCount ?? 0, 0, input);
             // A count the provider left out is charged at its worst case and flagged, never as nothing.
-            long output = usage.OutputTokenCount ?? budget.MaxOutputTokens;
-            return new CallCost(budget.Price.CostUsd(input, cached, output), input, cached, output, usage.InputTokenCount is null || usage.OutputTokenCount is null);
+            long output = reportedOutput ?? budget.MaxOutputTokens;
+            return new CallCost(budget.Price.CostUsd(input, cached, output), input, cached, output, reportedInput is null || reportedOutput is null);
         }
 
         if (partialOutput is not null)
@@ -166,9 +174,12 @@ internal sealed partial class BudgetGovernor
             return new CallCost(budget.Price.CostUsd(budget.InputTokens, 0, output), budget.InputTokens, 0, output, IsEstimated: true);
         }
 
-        // A provider that reports nothing is charged the worst case, never nothing.
+        // A provider that reports nothing (or nothing that makes sense) is charged the worst case, never nothing.
         return new CallCost(budget.WorstCaseUsd, budget.InputTokens, 0, budget.MaxOutputTokens, IsEstimated: true);
     }
+
+    /// <summary>A reported token count, or <see langword="null"/> when there is none or it is negative.</summary>
+    private static long? Sane(long? count) => count is >= 0 ? count : null;
 
     [LoggerMessage(LogLevel.Warning, "Budget alert for {Tenant}: spending reached {Threshold:P0} of the budget. {Status}")]
     private partial void LogBudgetAlert(string tenant, double threshold, string status);
