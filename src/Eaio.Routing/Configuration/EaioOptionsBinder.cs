@@ -169,12 +169,18 @@ internal static class EaioOptionsBinder
 
         Check(Enum.IsDefined(options.Strategy), "LLM_STRATEGY", options.Strategy, "local, hybrid or api-only");
         Check(Enum.IsDefined(options.DefaultPrivacy), "DEFAULT_PRIVACY_LEVEL", options.DefaultPrivacy, "PRIVATE, ENHANCED or PUBLIC");
-        Check(options.MonthlyBudgetUsd >= 0, "LLM_MONTHLY_BUDGET", options.MonthlyBudgetUsd, "a number of US dollars, 0 or more");
+        Check(options.MonthlyBudgetUsd is >= 0 and <= MaxBudgetUsd, "LLM_MONTHLY_BUDGET", options.MonthlyBudgetUsd, BudgetRange);
         Check(options.CostAlertThreshold is >= 0 and <= 1, "COST_ALERT_THRESHOLD", options.CostAlertThreshold, "a share between 0 and 1");
         Check(options.LocalTimeout > TimeSpan.Zero, "LOCAL_TIMEOUT_SEC", options.LocalTimeout.TotalSeconds, "a number of seconds greater than 0");
         Check(options.ApiTimeout > TimeSpan.Zero, "API_TIMEOUT_SEC", options.ApiTimeout.TotalSeconds, "a number of seconds greater than 0");
         Check(options.LocalTotalTimeout >= options.LocalTimeout, "LOCAL_TOTAL_TIMEOUT_SEC", options.LocalTotalTimeout.TotalSeconds, "seconds, at least LOCAL_TIMEOUT_SEC");
         Check(options.ApiTotalTimeout >= options.ApiTimeout, "API_TOTAL_TIMEOUT_SEC", options.ApiTotalTimeout.TotalSeconds, "seconds, at least API_TIMEOUT_SEC");
+
+        // Timers cannot run longer than about 24.8 days: a longer limit would fail every call, not wait longer.
+        Check(options.LocalTimeout <= MaxTimeLimit, "LOCAL_TIMEOUT_SEC", options.LocalTimeout.TotalSeconds, TimeLimitRange);
+        Check(options.ApiTimeout <= MaxTimeLimit, "API_TIMEOUT_SEC", options.ApiTimeout.TotalSeconds, TimeLimitRange);
+        Check(options.LocalTotalTimeout <= MaxTimeLimit, "LOCAL_TOTAL_TIMEOUT_SEC", options.LocalTotalTimeout.TotalSeconds, TimeLimitRange);
+        Check(options.ApiTotalTimeout <= MaxTimeLimit, "API_TOTAL_TIMEOUT_SEC", options.ApiTotalTimeout.TotalSeconds, TimeLimitRange);
         Check(options.MaxConcurrentLocal >= 1, "MAX_CONCURRENT_LOCAL", options.MaxConcurrentLocal, "a whole number of 1 or more");
         Check(options.MaxConcurrentApi >= 1, "MAX_CONCURRENT_API", options.MaxConcurrentApi, "a whole number of 1 or more");
         Check(options.MaxQueuedRequests >= 0, "MAX_QUEUED_REQUESTS", options.MaxQueuedRequests, "a whole number of 0 or more");
@@ -186,9 +192,10 @@ internal static class EaioOptionsBinder
         Check(options.TokensPerMinute >= 1, "PROVIDER_TOKENS_PER_MINUTE", options.TokensPerMinute, "a whole number of 1 or more");
         Check(options.BudgetTimeZone is not null, "BUDGET_TIME_ZONE", options.BudgetTimeZone, "a time zone");
         Check(options.BudgetReservationLifetime > options.ApiTotalTimeout, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, more than API_TOTAL_TIMEOUT_SEC (a hold must outlive its call)");
+        Check(options.BudgetReservationLifetime <= MaxReservationLifetime, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, at most 2678400 (31 days: a hold left by a process that died must lapse within a budget period)");
         foreach (KeyValuePair<string, decimal> tenant in options.TenantBudgetsUsd)
         {
-            Check(tenant.Value >= 0, $"TenantBudgets:{tenant.Key}", tenant.Value, "a number of US dollars, 0 or more");
+            Check(tenant.Value is >= 0 and <= MaxBudgetUsd, $"TenantBudgets:{tenant.Key}", tenant.Value, BudgetRange);
         }
 
         try
@@ -442,6 +449,17 @@ internal static class EaioOptionsBinder
         Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new FormatException();
+
+    /// <summary>The largest budget the embedded ledger holds (billionths of a dollar in 64 bits).</summary>
+    private const decimal MaxBudgetUsd = SqliteBudgetLedger.MaxAmountUsd;
+
+    private const string BudgetRange = "a number of US dollars from 0 to 9223372036 (the embedded ledger counts billionths of a dollar in 64 bits)";
+
+    private const string TimeLimitRange = "a number of seconds up to 2073600 (24 days, the longest a timer runs)";
+
+    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(24);
+
+    private static readonly TimeSpan MaxReservationLifetime = TimeSpan.FromDays(31);
 
     private sealed record Setting(string EnvironmentName, string SectionKey, string Allowed, Action<EaioHybridChatOptions, string> Apply, bool Secret = false);
 }

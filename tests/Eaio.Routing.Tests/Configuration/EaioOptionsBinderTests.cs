@@ -124,6 +124,10 @@ public sealed class EaioOptionsBinderTests
     }
 
     [TestCase("MAX_CONCURRENT_LOCAL", "0", "1 or more")]
+    [TestCase("LLM_MONTHLY_BUDGET", "10000000000", "from 0 to 9223372036")]
+    [TestCase("BUDGET_RESERVATION_SEC", "400000000000", "at most 2678400")]
+    [TestCase("API_TOTAL_TIMEOUT_SEC", "5000000", "up to 2073600")]
+    [TestCase("LOCAL_TOTAL_TIMEOUT_SEC", "5000000", "up to 2073600")]
     [TestCase("OLLAMA_KEEP_ALIVE", "30 minutes", "Ollama duration")]
     [TestCase("OLLAMA_KEEP_ALIVE", "m30", "Ollama duration")]
     [TestCase("OPENAI_BASE_URL", "http://api.openai.com/v1", "https")]
