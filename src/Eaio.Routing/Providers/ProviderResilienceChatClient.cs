@@ -160,10 +160,11 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         using RateLimitLease rate = AcquireRate();
         ProviderCircuitBreaker.Ticket ticket = _circuit.Enter();
 
-        // One timer per call, armed only when the call has to wait: first for a slot (bounded like a first update), then
-        // for the answer (bounded by the total limit, counted from the wait's start). A call answered at once touches
-        // neither the timer queue nor the clock. What a client does synchronously before returning its task is not
-        // bounded: HTTP clients return at their first I/O.
+        // One timer per call, armed only when the call has to wait, for the first-update limit counted from the start: a
+        // non-streamed call's answer is its first update, so that one limit (API_TIMEOUT_SEC, as the seed has it) bounds the
+        // wait for a slot and the answer together, and with it the time before the router can fall back. A call answered
+        // at once touches neither the timer queue nor the clock. What a client does synchronously before returning its task
+        // is not bounded: HTTP clients return at their first I/O.
         bool waited = false;
         RateLimitLease slot = _concurrency?.AttemptAcquire() ?? FreeLease.Instance;
         CancellationTokenSource timeout = _timeouts.Rent();
@@ -175,11 +176,9 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
             if (!slot.IsAcquired)
             {
                 slot.Dispose();
-                long waitStarted = _time.GetTimestamp();
                 waited = true;
                 timeout.CancelAfter(_firstUpdateTimeout);
                 slot = await WaitForSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-                RearmForTotal(timeout, waitStarted);
             }
 
             using (slot)
@@ -197,7 +196,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                     {
                         if (!waited)
                         {
-                            RearmForTotal(timeout, _time.GetTimestamp());
+                            timeout.CancelAfter(_firstUpdateTimeout);
                         }
 
                         // Raced against the limit like a stream's reads: a client that ignores the token cannot hold the call
@@ -210,12 +209,12 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw failure = TimedOut(_totalTimeout, "a response", TotalLimit);
+                    throw failure = TimedOut(_firstUpdateTimeout, "a response", ResponseLimit);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // Not the caller and not our limit: the SDK's own time-out (best set to the same total limit) won the race.
-                    throw failure = TimedOut(_totalTimeout, "a response", ClientTimeout);
+                    // Not the caller and not our limit: the SDK's own time-out won the race.
+                    throw failure = TimedOut(_firstUpdateTimeout, "a response", ClientTimeout);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -362,7 +361,9 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
     private string TotalLimit => $"total time limit, {_totalSetting}";
 
-    private string ClientTimeout => $"its client's time-out; the total time limit is {_totalSetting}";
+    private string ResponseLimit => $"time limit of a non-streamed call, {_firstUpdateSetting}";
+
+    private string ClientTimeout => $"its client's time-out; the router's limits are {_firstUpdateSetting} and {_totalSetting}";
 
     /// <summary>Tells the layers around that the provider answered: from here on the call is served and is not sent again.</summary>
     private static void MarkAnswered(ChatOptions? options)

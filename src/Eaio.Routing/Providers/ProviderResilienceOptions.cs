@@ -30,8 +30,9 @@ public sealed class ProviderResilienceOptions
     public string? ProviderName { get; set; }
 
     /// <summary>
-    /// Gets or sets the longest wait for the first update of a stream, the wait for a concurrency slot included: the bound on
-    /// how long a caller waits before it can fall back. Updates without output (a role-only chunk) do not end it.
+    /// Gets or sets the longest wait for the first update of a stream, or for the whole answer of a non-streamed call, the
+    /// wait for a concurrency slot included: the bound on how long a caller waits before it can fall back. Updates without
+    /// output (a role-only chunk) do not end it.
     /// Defaults to 30 seconds; greater than zero and at most 24 days.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not greater than zero or is over 24 days.</exception>
@@ -42,8 +43,9 @@ public sealed class ProviderResilienceOptions
     } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Gets or sets the longest time a call may take, from its start (or from the start of its wait for a slot) to its last
-    /// update; it also bounds how long a half-open circuit's trial call may take before another call tries instead.
+    /// Gets or sets the longest time a stream may take, from its start (or from the start of its wait for a slot) to its
+    /// last update (a non-streamed call is bounded by <see cref="FirstUpdateTimeout"/>: its answer is its first update);
+    /// it also bounds how long a half-open circuit's trial call may take before another call tries instead.
     /// Defaults to 300 seconds; at least <see cref="FirstUpdateTimeout"/> and at most 24 days.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not greater than zero or is over 24 days.</exception>

@@ -74,7 +74,7 @@ public sealed class ProviderResilienceChatClientTests
     }
 
     [Test]
-    public async Task A_non_streamed_call_that_does_not_answer_at_once_is_cut_by_the_total_limit_and_counted_against_the_provider()
+    public async Task A_non_streamed_call_that_does_not_answer_at_once_is_cut_by_its_time_limit_and_counted_against_the_provider()
     {
         FakeTimeProvider time = new();
         ProviderResilienceOptions resilience = Resilience(time, totalSeconds: 5);
@@ -87,7 +87,7 @@ public sealed class ProviderResilienceChatClientTests
         {
             Task<ChatResponse> call = client.GetResponseAsync("q");
             time.Advance(TimeSpan.FromSeconds(4));
-            Assert.That(call.IsCompleted, Is.False, "inside the total limit of 5 s");
+            Assert.That(call.IsCompleted, Is.False, "inside the time limit of 5 s");
             time.Advance(TimeSpan.FromSeconds(1));
             TimeoutException? error = Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(5)));
             Assert.That(error!.Message, Does.Contain("a response").And.Contain("5 s"));
@@ -111,7 +111,7 @@ public sealed class ProviderResilienceChatClientTests
         Assert.That(time.Armed, Is.Zero, "answered at once: no timer was armed");
 
         Task<ChatResponse> waiting = client.GetResponseAsync("q");
-        Assert.That(time.Armed, Is.EqualTo(1), "an answer that is not there yet arms the total limit");
+        Assert.That(time.Armed, Is.EqualTo(1), "an answer that is not there yet arms the time limit");
         later.SetResult(ok);
         Assert.That((await waiting).Text, Is.EqualTo("ok"));
     }

@@ -21,7 +21,7 @@ public sealed class ProviderResilienceMiddlewareTests
     }
 
     [Test]
-    public async Task The_total_time_limit_cuts_a_slow_answer_and_names_its_setting()
+    public async Task The_first_update_limit_bounds_a_whole_non_streamed_call_and_names_its_setting()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
         server.Enqueue(LoopbackReply.Delay(TimeSpan.FromSeconds(10), LoopbackReply.Text("late", 3, 1)));
@@ -29,13 +29,16 @@ public sealed class ProviderResilienceMiddlewareTests
             .UseProviderResilience(new ProviderResilienceOptions
             {
                 FirstUpdateTimeout = TimeSpan.FromMilliseconds(300),
-                TotalTimeout = TimeSpan.FromMilliseconds(300),
+                FirstUpdateTimeoutSettingName = "API_TIMEOUT_SEC",
+                TotalTimeout = TimeSpan.FromSeconds(8),
                 TotalTimeoutSettingName = "API_TOTAL_TIMEOUT_SEC",
             })
             .Build();
 
+        System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
         TimeoutException? error = Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("q"));
-        Assert.That(error!.Message, Does.Contain("a response").And.Contain("0.3 s").And.Contain("total time limit, API_TOTAL_TIMEOUT_SEC"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "cut at API_TIMEOUT_SEC, not at the total limit of 8 s");
+        Assert.That(error!.Message, Does.Contain("a response").And.Contain("0.3 s").And.Contain("API_TIMEOUT_SEC"));
         Assert.That(ProviderResilienceChatClient.WasNotSent(error), Is.False, "the request was sent: it may have been billed");
     }
 
@@ -174,7 +177,11 @@ public sealed class ProviderResilienceMiddlewareTests
         };
         IChatClient client = new ChatClientBuilder(server.CreateSdkChatClient()).UseProviderResilience(options).Build();
 
-        Task<ChatResponse> holding = client.GetResponseAsync("q");
+        // Another provider of the same tier holds the one slot for a second (its own limit is longer).
+        using IChatClient holder = new ChatClientBuilder(server.CreateSdkChatClient())
+            .UseProviderResilience(new ProviderResilienceOptions { FirstUpdateTimeout = TimeSpan.FromSeconds(5), ConcurrencyLimiter = shared })
+            .Build();
+        Task<ChatResponse> holding = holder.GetResponseAsync("q");
         TimeoutException? waited = Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("q"));
         Assert.That(waited!.Message, Does.Contain("a free slot (MAX_CONCURRENT_API)").And.Contain("API_TIMEOUT_SEC"));
         Assert.That(ProviderResilienceChatClient.WasNotSent(waited), Is.True);
