@@ -155,6 +155,44 @@ internal static class EaioOptionsBinder
         return options;
     }
 
+    /// <summary>
+    /// Checks that the data folder (<c>EAIO_DATA_DIR</c>) can hold the embedded database: it is a folder, or can be made
+    /// one, and a file can be written in it. A path that is a file or cannot be written would otherwise fail every store
+    /// at its first use with an <see cref="IOException"/>.
+    /// </summary>
+    /// <param name="options">The options.</param>
+    /// <exception cref="EaioConfigurationException">The folder is unusable; the message names the key, the path and why.</exception>
+    public static void ValidateDataDirectory(EaioHybridChatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string folder = options.ResolveDataDirectory();
+        string? problem = null;
+        try
+        {
+            if (File.Exists(folder))
+            {
+                problem = "it is a file, not a folder";
+            }
+            else
+            {
+                _ = Directory.CreateDirectory(folder);
+                string probe = Path.Combine(folder, $".eaio-write-test-{Environment.ProcessId}");
+                File.WriteAllBytes(probe, []);
+                File.Delete(probe);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            problem = $"it cannot be created or written ({ex.GetType().Name}: {ex.Message})";
+        }
+
+        if (problem is not null)
+        {
+            throw new EaioConfigurationException(
+                $"EAIO_DATA_DIR='{folder}' is not valid: expected a folder this process can write, where eaio.db is kept; {problem}. Point EAIO_DATA_DIR (Eaio:DataDirectory) at a writable folder.");
+        }
+    }
+
     /// <summary>Checks values that parse but are out of range, and throws <see cref="EaioConfigurationException"/> listing each.</summary>
     public static void Validate(EaioHybridChatOptions options)
     {

@@ -47,6 +47,7 @@ public static class EaioHybridChatServiceCollectionExtensions
     private static ChatClientBuilder AddEaioHybridChat(this IServiceCollection services, EaioHybridChatOptions options)
     {
         EaioOptionsBinder.Validate(options);
+        EaioOptionsBinder.ValidateDataDirectory(options);
         ProviderCatalog catalog = options.ResolveCatalog();
 
         // Read before anything is registered, so a missing file or a bad pattern fails start-up, not the first request.

@@ -197,4 +197,21 @@ public sealed class EaioOptionsBinderTests
         ];
         Assert.That(EaioOptionsBinder.EnvironmentNames, Is.SupersetOf(architecture));
     }
+
+    [TestCase(false, "it is a file, not a folder")]
+    [TestCase(true, "cannot be created or written")]
+    public void A_data_folder_that_cannot_hold_the_database_fails_at_start_up_naming_its_key(bool underTheFile, string why)
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            string folder = underTheFile ? Path.Combine(file, "eaio") : file;
+            EaioConfigurationException? error = Assert.Throws<EaioConfigurationException>(() => new ServiceCollection().AddEaioHybridChat(o => o.DataDirectory = folder));
+            Assert.That(error!.Message, Does.StartWith($"EAIO_DATA_DIR='{folder}'").And.Contain(why).And.Contain("writable folder"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
