@@ -41,7 +41,7 @@ internal sealed class RoutePlanner(
 
         // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
         // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
-        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : budgets.GetSnapshot(profile.TenantId);
+        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : ToWholeCents(budgets.GetSnapshot(profile.TenantId));
         if (!healthy)
         {
             // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
@@ -101,4 +101,13 @@ internal sealed class RoutePlanner(
 
         return profile;
     }
+
+    /// <summary>
+    /// What remains, rounded down to the cent: plans are reused per budget, and the exact remainder changes with every
+    /// external call, so a plan made for it was never reused while a budget was set (every external call planned afresh,
+    /// 29 µs against 14 at 200 characters, docs/benchmarks.md). Rounding down errs on the side of the budget: a route whose
+    /// estimate is within a twentieth of a cent of its limit may be skipped, never one over it taken.
+    /// </summary>
+    private static BudgetSnapshot ToWholeCents(BudgetSnapshot snapshot) =>
+        snapshot.RemainingUsd is { } remaining ? snapshot with { RemainingUsd = decimal.Floor(remaining * 100m) / 100m } : snapshot;
 }

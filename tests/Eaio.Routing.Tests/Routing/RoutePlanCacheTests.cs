@@ -54,6 +54,25 @@ public sealed class RoutePlanCacheTests
     }
 
     [Test]
+    public void A_plan_is_reused_while_what_remains_of_the_budget_stays_within_the_same_cent()
+    {
+        MutableBudget budget = new() { Snapshot = new BudgetSnapshot(100m, 57.123456m) };
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
+        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; });
+        ChatMessage[] messages = [new(ChatRole.User, "Summarise HVAC best practice.")];
+
+        RoutePlan first = router.Explain(messages, chat);
+        budget.Snapshot = new BudgetSnapshot(100m, 57.120001m); // an external call of a fraction of a cent later
+        RoutePlan second = router.Explain(messages, chat);
+        budget.Snapshot = new BudgetSnapshot(100m, 57.119999m);
+        RoutePlan third = router.Explain(messages, chat);
+
+        Assert.That(second.Routes, Is.SameAs(first.Routes), "the same cent: the plan is reused");
+        Assert.That(third.Routes, Is.Not.SameAs(first.Routes), "a cent less: planned again");
+        Assert.That(Describe(third), Is.EqualTo(Describe(router.Policy.Plan(third.Profile, Healthy(router), new BudgetSnapshot(100m, 57.11m)))), "planned with what remains, rounded down to the cent");
+    }
+
+    [Test]
     public void A_local_only_plan_does_not_read_the_budget_so_spending_elsewhere_keeps_it_cached()
     {
         MutableBudget budget = new();
