@@ -130,7 +130,7 @@ public sealed partial class AuditChatClient : DelegatingChatClient
                 TenantId = context.TenantId,
                 BuildingId = building is null ? null : _hasher.Hash(building),
                 Provider = context.Provider,
-                Model = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown",
+                Model = RouteCallContext.ModelOf(options, InnerClient) ?? "unknown",
                 Privacy = profile?.Privacy ?? stated?.Privacy ?? PrivacyLevel.Public,
                 Sensitivity = profile?.Sensitivity ?? stated?.Sensitivity ?? DataSensitivity.Public,
                 Reasons = context.Reasons,

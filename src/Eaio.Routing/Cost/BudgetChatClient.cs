@@ -77,15 +77,9 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             response = await base.GetResponseAsync(messages, sent, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            context.Cost = await _governor.ReleaseOrChargeInputAsync(budget, ex).ConfigureAwait(false);
-            throw;
-        }
-        catch
-        {
-            // Cancelled by the caller before an answer: nothing is known to be billed.
-            await _governor.ReleaseAsync(budget).ConfigureAwait(false);
+            context.Cost = await _governor.EndFailedAsync(budget, ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
             throw;
         }
 
@@ -148,7 +142,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
             options.MaxOutputTokens = limit;
         }
 
-        string model = options.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId
+        string model = RouteCallContext.ModelOf(options, InnerClient)
             ?? throw new InvalidOperationException($"The call to '{context.Provider}' names no model (ChatOptions.ModelId) and its client has no default: the budget cannot price it.");
         CallBudget budget = await _governor.ReserveAsync(context.TenantId, context.Provider, model, messages, options, limit, cancellationToken).ConfigureAwait(false);
         context.TokensHeld = budget.InputTokens + budget.MaxOutputTokens;
@@ -169,13 +163,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
         {
             _done = true;
-            if (cancelledByCaller)
-            {
-                await governor.ReleaseAsync(budget).ConfigureAwait(false);
-                return;
-            }
-
-            context.Cost = await governor.ReleaseOrChargeInputAsync(budget, exception).ConfigureAwait(false);
+            context.Cost = await governor.EndFailedAsync(budget, exception, cancelledByCaller).ConfigureAwait(false);
         }
 
         public async ValueTask OnUpdateAsync(ChatResponseUpdate update)

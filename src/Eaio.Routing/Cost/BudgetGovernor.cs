@@ -123,6 +123,21 @@ internal sealed partial class BudgetGovernor
         return null;
     }
 
+    /// <summary>Ends the hold of a call that failed before its answer: released when the caller cancelled it, else as
+    /// <see cref="ReleaseOrChargeInputAsync"/> decides.</summary>
+    /// <returns>The cost charged, or <see langword="null"/> when the hold was released.</returns>
+    public async ValueTask<CallCost?> EndFailedAsync(CallBudget budget, Exception failure, bool cancelledByCaller)
+    {
+        if (cancelledByCaller)
+        {
+            // Nothing is known to be billed.
+            await ReleaseAsync(budget).ConfigureAwait(false);
+            return null;
+        }
+
+        return await ReleaseOrChargeInputAsync(budget, failure).ConfigureAwait(false);
+    }
+
     /// <summary>Ends a hold without counting anything: the call failed before it was answered, or the caller cancelled it.</summary>
     /// <remarks>It never throws, for the reason <see cref="ReleaseOrChargeInputAsync"/> gives.</remarks>
     public async ValueTask ReleaseAsync(CallBudget? budget)

@@ -81,19 +81,6 @@ public sealed class RequestLogChatClient : DelegatingChatClient
         return ObservedStream.ObserveAsync(() => base.GetStreamingResponseAsync(messages, options, cancellationToken), log, cancellationToken);
     }
 
-    private static CallCost? UsageOf(ChatResponseUpdate update)
-    {
-        foreach (AIContent content in update.Contents)
-        {
-            if (content is UsageContent usage)
-            {
-                return BudgetGovernor.Free(usage.Details);
-            }
-        }
-
-        return null;
-    }
-
     private static (RequestOutcome, string?) Failure(Exception ex, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested && ex is OperationCanceledException
             ? (RequestOutcome.Cancelled, nameof(OperationCanceledException))
@@ -104,7 +91,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
         RouteCallContext context, ChatOptions? options, long started, (RequestOutcome Outcome, string? ErrorType) result, CallCost? cost, TimeSpan? firstUpdate, bool streamed, string? responseId = null)
     {
         TimeSpan elapsed = _time.GetElapsedTime(started);
-        string model = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? "unknown";
+        string model = RouteCallContext.ModelOf(options, InnerClient) ?? "unknown";
         PrivacyLevel privacy = context.Profile?.Privacy ?? options.GetEaioProfile()?.Privacy ?? PrivacyLevel.Public;
         double? utilization = RequestLog is not null || EaioMetrics.RateLimitUtilization.Enabled ? Resilience()?.RequestRateUtilization : null;
         if (EaioMetrics.RequestInstrumentsEnabled)
@@ -238,7 +225,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
                 update.ResponseId ??= _responseId;
             }
 
-            _usage ??= UsageOf(update);
+            _usage ??= update.LocalCost();
             return default;
         }
 

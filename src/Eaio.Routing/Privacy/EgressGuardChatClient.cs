@@ -34,7 +34,7 @@ public sealed class EgressGuardChatClient : DelegatingChatClient
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(detectors);
-        Provider = provider ?? innerClient.GetService<ChatClientMetadata>()?.ProviderName ?? "unknown";
+        Provider = provider ?? RouteCallContext.ProviderOf(innerClient);
         _guard = new EgressGuard(detectors, classifications);
     }
 
@@ -62,6 +62,9 @@ public sealed class EgressGuardChatClient : DelegatingChatClient
         }
     }
 
-    private void Check(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        _guard.ThrowIfSensitive(RouteCallContext.Get(options)?.Provider ?? Provider, messages, options, RouteCallContext.Get(options)?.MaskedOriginals);
+    private void Check(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        RouteCallContext? context = RouteCallContext.Get(options);
+        _guard.ThrowIfSensitive(context?.Provider ?? Provider, messages, options, context?.MaskedOriginals);
+    }
 }

@@ -69,7 +69,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
         _provider = options.ProviderName is { Length: > 0 } name
             ? name
-            : innerClient.GetService<ChatClientMetadata>()?.ProviderName is { Length: > 0 } inner ? inner : "unknown";
+            : RouteCallContext.ProviderOf(innerClient);
         _firstUpdateTimeout = options.FirstUpdateTimeout;
         _totalTimeout = options.TotalTimeout;
         _firstUpdateSetting = options.FirstUpdateTimeoutSettingName ?? nameof(ProviderResilienceOptions.FirstUpdateTimeout);

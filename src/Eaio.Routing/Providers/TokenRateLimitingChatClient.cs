@@ -79,7 +79,7 @@ public sealed class TokenRateLimitingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         RouteCallContext? context = RouteCallContext.Get(options);
-        string provider = context?.Provider ?? InnerClient.GetService<ChatClientMetadata>()?.ProviderName ?? "unknown";
+        string provider = context?.Provider ?? RouteCallContext.ProviderOf(InnerClient);
         int tokens = context?.TokensHeld ?? Count(messages, options);
         if (tokens > TokensPerMinute)
         {
@@ -95,7 +95,7 @@ public sealed class TokenRateLimitingChatClient : DelegatingChatClient
 
     private int Count(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        string model = options?.ModelId ?? InnerClient.GetService<ChatClientMetadata>()?.DefaultModelId ?? string.Empty;
+        string model = RouteCallContext.ModelOf(options, InnerClient) ?? string.Empty;
         return TokenEstimator.EstimateInputTokens(messages, options, model) + (options?.MaxOutputTokens ?? 0);
     }
 }

@@ -24,4 +24,18 @@ internal static class ChatResponseUpdateOutput
 
         return false;
     }
+
+    /// <summary>The cost of an update that carries usage, as a local call's: nothing, with its tokens; <see langword="null"/> without usage.</summary>
+    public static CallCost? LocalCost(this ChatResponseUpdate update)
+    {
+        foreach (AIContent content in update.Contents)
+        {
+            if (content is UsageContent usage)
+            {
+                return BudgetGovernor.Free(usage.Details);
+            }
+        }
+
+        return null;
+    }
 }

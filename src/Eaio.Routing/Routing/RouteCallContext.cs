@@ -113,12 +113,19 @@ public sealed class RouteCallContext
             return existing;
         }
 
-        string provider = innerClient.GetService<ChatClientMetadata>()?.ProviderName is { Length: > 0 } name ? name : "unknown";
-        RouteCallContext context = new(provider, ProviderTier.External) { TenantId = options.GetEaioProfile()?.TenantId };
+        RouteCallContext context = new(ProviderOf(innerClient), ProviderTier.External) { TenantId = options.GetEaioProfile()?.TenantId };
         options = options?.Clone() ?? new ChatOptions();
         (options.AdditionalProperties ??= [])[PropertyKey] = context;
         return context;
     }
+
+    /// <summary>The provider a layer's inner client names in its metadata, or <c>unknown</c>.</summary>
+    internal static string ProviderOf(IChatClient innerClient) =>
+        innerClient.GetService<ChatClientMetadata>()?.ProviderName is { Length: > 0 } name ? name : "unknown";
+
+    /// <summary>The model a call names, else its client's default, or <see langword="null"/> when neither does.</summary>
+    internal static string? ModelOf(ChatOptions? options, IChatClient innerClient) =>
+        options?.ModelId ?? innerClient.GetService<ChatClientMetadata>()?.DefaultModelId;
 }
 
 /// <summary>Writes a <see cref="RouteCallContext"/> as <c>null</c>: what it holds stays on this machine.</summary>

@@ -9,27 +9,13 @@ internal static class RouteDecisionStamp
     /// <summary>Gives the update the route decision, with the call's cost once it is known (the usage update).</summary>
     public static ChatResponseUpdate Stamp(ChatResponseUpdate update, ref RouteDecision decision, RouteCallContext? context)
     {
-        if (decision.Cost is null && (context?.Cost ?? UsageCost(update)) is { } cost)
+        if (decision.Cost is null && (context?.Cost ?? update.LocalCost()) is { } cost)
         {
             decision = decision with { Cost = cost };
         }
 
         (update.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
         return update;
-    }
-
-    /// <summary>The cost of a local update that carries usage: nothing, with its tokens.</summary>
-    public static CallCost? UsageCost(ChatResponseUpdate update)
-    {
-        foreach (AIContent content in update.Contents)
-        {
-            if (content is UsageContent usage)
-            {
-                return BudgetGovernor.Free(usage.Details);
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Names the span after the semantic conventions (<c>chat {model}</c>) and tags what served the request.</summary>

@@ -34,10 +34,11 @@ internal sealed class RouteTable
                 RoutePipelineCheck.ThrowIfUnsafe(provider.Name, pipeline);
             }
 
+            RequestLogChatClient? log = pipeline.GetService<RequestLogChatClient>();
             byName[provider.Name] = new Route(provider, pipeline, pipeline.GetService<ProviderResilienceChatClient>()?.Circuit, null)
             {
-                HasRequestLog = pipeline.GetService<RequestLogChatClient>() is { RequestLog: not null },
-                IsMeasured = pipeline.GetService<RequestLogChatClient>() is not null,
+                HasRequestLog = log?.RequestLog is not null,
+                IsMeasured = log is not null,
             };
         }
 
