@@ -62,7 +62,7 @@ public sealed class EgressGuard
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(messages);
-        LeftoverCheck? leftovers = LeftoverCheck.Create(originals);
+        LeftoverValues? leftovers = LeftoverValues.Create(originals);
 
         if (options.GetEaioProfile() is { } profile
             && (profile.Privacy == PrivacyLevel.Private || profile.Sensitivity == DataSensitivity.Critical))
@@ -76,7 +76,8 @@ public sealed class EgressGuard
             ScanOptions(options, found, leftovers);
         }
 
-        System.Text.StringBuilder joined = new();
+        // Only a message of several texts needs them joined; one text is not copied (8 KB of text was 16 KB of builder).
+        System.Text.StringBuilder? joined = null;
         foreach (ChatMessage message in messages)
         {
             if (IsCritical(message.AdditionalProperties))
@@ -96,7 +97,8 @@ public sealed class EgressGuard
             }
 
             // The message's texts are also scanned joined, so a value split across two contents is seen whole.
-            joined.Clear();
+            joined?.Clear();
+            string? firstText = null;
             int texts = 0;
             foreach (AIContent content in message.Contents)
             {
@@ -162,15 +164,21 @@ public sealed class EgressGuard
                     Scan(text, found, leftovers);
                     if (content is TextContent)
                     {
-                        joined.Append(text);
-                        texts++;
+                        if (++texts == 1)
+                        {
+                            firstText = text;
+                        }
+                        else
+                        {
+                            (texts == 2 ? (joined ??= new()).Append(firstText) : joined!).Append(text);
+                        }
                     }
                 }
             }
 
             if (texts > 1)
             {
-                Scan(joined.ToString(), found, leftovers);
+                Scan(joined!.ToString(), found, leftovers);
             }
         }
 
@@ -181,7 +189,7 @@ public sealed class EgressGuard
     }
 
     /// <summary>Scans what the SDK sends from the options besides the messages: instructions, stop sequences, tools and the response format.</summary>
-    private void ScanOptions(ChatOptions options, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void ScanOptions(ChatOptions options, SortedDictionary<string, int> found, LeftoverValues? leftovers)
     {
         if (options.RawRepresentationFactory is { } factory && !IsOwnFactory(factory))
         {
@@ -259,7 +267,7 @@ public sealed class EgressGuard
         _ => null,
     };
 
-    private void ScanIfAny(string? text, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void ScanIfAny(string? text, SortedDictionary<string, int> found, LeftoverValues? leftovers)
     {
         if (!string.IsNullOrEmpty(text))
         {
@@ -273,7 +281,7 @@ public sealed class EgressGuard
         || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase)
         || mediaType.Contains("csv", StringComparison.OrdinalIgnoreCase);
 
-    private void Scan(string text, SortedDictionary<string, int> found, LeftoverCheck? leftovers)
+    private void Scan(string text, SortedDictionary<string, int> found, LeftoverValues? leftovers)
     {
         if (leftovers is not null && leftovers.Contains(text))
         {
@@ -311,127 +319,6 @@ public sealed class EgressGuard
         catch (FormatException)
         {
             return true; // an unreadable tag is treated as the worst case
-        }
-    }
-
-    /// <summary>Finds any of the masked originals, as a whole word and in any case, in a text.</summary>
-    private sealed class LeftoverCheck
-    {
-        // The values by their first character, folded as OrdinalIgnoreCase folds it: ASCII in an array, the rest in a map.
-        private readonly string[]?[] _ascii = new string[]?[128];
-        private readonly Dictionary<char, string[]>? _other;
-
-        private LeftoverCheck(List<string> values)
-        {
-            // Sorted by folded first character, each run of one character becomes that character's bucket.
-            values.Sort(static (a, b) => char.ToUpperInvariant(a[0]).CompareTo(char.ToUpperInvariant(b[0])));
-            for (int start = 0; start < values.Count;)
-            {
-                char first = char.ToUpperInvariant(values[start][0]);
-                int end = start + 1;
-                while (end < values.Count && char.ToUpperInvariant(values[end][0]) == first)
-                {
-                    end++;
-                }
-
-                string[] bucket = values.GetRange(start, end - start).ToArray();
-                if (first < 128)
-                {
-                    _ascii[first] = bucket;
-                }
-                else
-                {
-                    (_other ??= [])[first] = bucket;
-                }
-
-                start = end;
-            }
-        }
-
-        public static LeftoverCheck? Create(IReadOnlyCollection<string>? originals)
-        {
-            if (originals is not { Count: > 0 })
-            {
-                return null;
-            }
-
-            // Very short values ("Fox", a two-digit card fragment) would match inside ordinary words; the detectors still
-            // cover them.
-            // Arguments and results are checked as the JSON that leaves, where a value with a quote, a backslash or a line
-            // break (a PEM key, a multi-line address) is written escaped: both forms are looked for. Only such a value (or
-            // one outside printable ASCII) is encoded: encoding all 82 values of an 8 KB payload cost 30 µs.
-            HashSet<string> seen = new(StringComparer.OrdinalIgnoreCase);
-            List<string> values = new(originals.Count);
-            foreach (string original in originals)
-            {
-                string value = original.Trim();
-                if (value.Length < 4)
-                {
-                    continue;
-                }
-
-                if (seen.Add(value))
-                {
-                    values.Add(value);
-                }
-
-                if (value.AsSpan().ContainsAnyExceptInRange(' ', '~') || value.AsSpan().ContainsAny('"', '\\'))
-                {
-                    string escaped = System.Text.Json.JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
-                    if (seen.Add(escaped))
-                    {
-                        values.Add(escaped);
-                    }
-                }
-            }
-
-            return values.Count == 0 ? null : new LeftoverCheck(values);
-        }
-
-        /// <summary>Whether any value is in <paramref name="text"/> as a whole word: "Anna" does not block "Annabelle", nor "test" "testing".</summary>
-        /// <remarks>
-        /// One pass that tries the values starting with a word's first character at each word start. A multi-string
-        /// <c>SearchValues</c> searched faster but cost 80 µs and 70 KB to build for the 82 values of an 8 KB payload, more
-        /// than the detectors' whole scan; this pass costs about a character comparison per character.
-        /// </remarks>
-        public bool Contains(ReadOnlySpan<char> text)
-        {
-            bool inWord = false;
-            for (int i = 0; i < text.Length; i++)
-            {
-                char c = text[i];
-                bool wordStart = !inWord;
-                inWord = char.IsLetterOrDigit(c);
-                if (!wordStart)
-                {
-                    continue;
-                }
-
-                char folded = char.ToUpperInvariant(c);
-                string[]? candidates = folded < 128 ? _ascii[folded] : _other?.GetValueOrDefault(folded);
-                if (candidates is not null && AnyAt(text, i, candidates))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool AnyAt(ReadOnlySpan<char> text, int start, string[] candidates)
-        {
-            foreach (string value in candidates)
-            {
-                int end = start + value.Length;
-                if (end <= text.Length
-                    && text.Slice(start, value.Length).Equals(value, StringComparison.OrdinalIgnoreCase)
-                    && (end == text.Length || !char.IsLetterOrDigit(text[end])))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

@@ -142,6 +142,13 @@ public sealed partial class StreetAddressDetector
             return;
         }
 
+        // The pattern puts whitespace or a number sign ("nº5", "no.5") right before the number: a number glued to a word
+        // ("EMAIL_12", "v2", "R410a") is none, and most runs in prose and in masked payloads end here.
+        if (start == 0 || !(char.IsWhiteSpace(text[start - 1]) || text[start - 1] is 'º' or '°' or 'o' or '.'))
+        {
+            return;
+        }
+
         // Back over the whitespace, comma and number sign ("Nº 5", "no. 5") between the street name and the number.
         int i = start - 1;
         while (i >= 0 && char.IsWhiteSpace(text[i]))
