@@ -84,8 +84,11 @@ public static class TokenEstimator
         foreach (ChatMessage message in messages)
         {
             tokens += TokensPerMessage + counter.Count(message.Role.Value);
-            foreach (AIContent content in message.Contents)
+            // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+            IList<AIContent> contents = message.Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
+                AIContent content = contents[c];
                 tokens += content switch
                 {
                     TextContent text => counter.Count(text.Text),

@@ -100,8 +100,11 @@ public sealed class EgressGuard
             joined?.Clear();
             string? firstText = null;
             int texts = 0;
-            foreach (AIContent content in message.Contents)
+            // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+            IList<AIContent> contents = message.Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
+                AIContent content = contents[c];
                 if (IsCritical(content.AdditionalProperties)
                     || (content is FunctionResultContent tagged && IsCriticalResult(tagged.Result)))
                 {

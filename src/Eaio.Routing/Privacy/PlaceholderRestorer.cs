@@ -60,8 +60,11 @@ public sealed class PlaceholderRestorer
         {
             ChatMessage copy = message.Clone();
             List<AIContent> contents = new(message.Contents.Count);
-            foreach (AIContent content in message.Contents)
+            // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+            IList<AIContent> sources = message.Contents;
+            for (int c = 0; c < sources.Count; c++)
             {
+                AIContent content = sources[c];
                 contents.Add(content switch
                 {
                     TextContent text => new TextContent(Restore(text.Text))

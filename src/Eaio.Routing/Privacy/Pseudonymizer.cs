@@ -157,8 +157,11 @@ public sealed class Pseudonymizer
             // The raw provider object still holds the original text, and some clients send it as is when present.
             copy.RawRepresentation = null;
             List<AIContent> contents = new(message.Contents.Count);
-            foreach (AIContent content in message.Contents)
+            // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+            IList<AIContent> sources = message.Contents;
+            for (int c = 0; c < sources.Count; c++)
             {
+                AIContent content = sources[c];
                 contents.Add(content switch
                 {
                     TextContent text => new TextContent(pass.Sanitize(text.Text)) { AdditionalProperties = text.AdditionalProperties },

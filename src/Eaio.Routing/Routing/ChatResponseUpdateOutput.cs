@@ -28,8 +28,11 @@ internal static class ChatResponseUpdateOutput
     /// <summary>The cost of an update that carries usage, as a local call's: nothing, with its tokens; <see langword="null"/> without usage.</summary>
     public static CallCost? LocalCost(this ChatResponseUpdate update)
     {
-        foreach (AIContent content in update.Contents)
+        // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+        IList<AIContent> contents = update.Contents;
+        for (int c = 0; c < contents.Count; c++)
         {
+            AIContent content = contents[c];
             if (content is UsageContent usage)
             {
                 return BudgetGovernor.Free(usage.Details);

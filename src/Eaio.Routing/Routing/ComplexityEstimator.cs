@@ -98,8 +98,11 @@ public sealed class ComplexityEstimator
             }
 
             last = default;
-            foreach (AIContent content in message.Contents)
+            // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
+            IList<AIContent> contents = message.Contents;
+            for (int c = 0; c < contents.Count; c++)
             {
+                AIContent content = contents[c];
                 // Score each part in place: ChatMessage.Text would concatenate them into a new string.
                 if (content is TextContent { Text: { } text })
                 {
