@@ -10,7 +10,8 @@ namespace Eaio.Routing;
 /// amount &lt;= budget</c>, with the hold inserted from its <c>RETURNING</c>. Concurrent reservations on the same
 /// tenant and month queue on that row's lock, and PostgreSQL re-checks the condition against the row each one finds, so
 /// the check and the hold can never be separated by another host's reservation. Settling removes the hold and adds the
-/// cost in one statement, which also decides, under the same row lock, whether this settlement raised the period's alert.
+/// cost in one statement, which also decides, under the same row lock, whether this settlement raised the period's alert;
+/// it records the reservation's id as settled in the same statement, so settling it again counts nothing.
 /// </para>
 /// <para>
 /// Amounts are <c>numeric</c>, exact like <see cref="decimal"/>. A hold left by a host that died lapses at its expiry:
@@ -125,23 +126,33 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
 
     private async Task<BudgetSettlement> TrySettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
+        DateTimeOffset now = _time.GetUtcNow();
         decimal budget = Limits.BudgetFor(reservation.TenantId);
         await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using NpgsqlBatch batch = new(connection);
         AddAccount(batch, reservation.TenantId, reservation.Period);
 
+        // Idempotent by reservation id: a settlement retried after a failure that came after its commit, or recorded as
+        // pending and applied later, counts once. Ids are kept for 62 days, longer than a period.
+        NpgsqlBatchCommand prune = new("DELETE FROM eaio_budget_settled WHERE at <= @prune");
+        prune.Parameters.AddWithValue("prune", now - TimeSpan.FromDays(62));
+        batch.BatchCommands.Add(prune);
+
         // The account row before the hold (the EXISTS is checked before the hold is looked for), as everywhere else.
         NpgsqlBatchCommand settle = new("""
-            WITH before AS (SELECT alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE),
-                 hold AS (DELETE FROM eaio_budget_hold WHERE id = @id AND EXISTS (SELECT 1 FROM before) RETURNING amount)
+            WITH first AS (INSERT INTO eaio_budget_settled (id, at) VALUES (@id, @now) ON CONFLICT (id) DO NOTHING RETURNING 1),
+                 before AS (SELECT alerted FROM eaio_budget_account WHERE tenant = @tenant AND period = @period FOR UPDATE),
+                 hold AS (DELETE FROM eaio_budget_hold WHERE id = @id AND EXISTS (SELECT 1 FROM before) RETURNING amount),
+                 counted AS (SELECT EXISTS (SELECT 1 FROM first) AS fresh, CASE WHEN EXISTS (SELECT 1 FROM first) THEN @cost ELSE 0 END AS cost)
             UPDATE eaio_budget_account a
-            SET spent = a.spent + @cost,
+            SET spent = a.spent + c.cost,
                 reserved = a.reserved - COALESCE((SELECT amount FROM hold), 0),
-                alerted = a.alerted OR (@threshold > 0 AND a.spent + @cost >= @threshold)
-            FROM before b
+                alerted = a.alerted OR (c.fresh AND @threshold > 0 AND a.spent + c.cost >= @threshold)
+            FROM before b, counted c
             WHERE a.tenant = @tenant AND a.period = @period
             RETURNING a.spent, a.reserved, a.alerted, b.alerted
             """);
+        settle.Parameters.AddWithValue("now", now);
         settle.Parameters.AddWithValue("id", reservation.Id);
         settle.Parameters.AddWithValue("tenant", reservation.TenantId ?? string.Empty);
         settle.Parameters.AddWithValue("period", reservation.Period.Label);

@@ -105,6 +105,14 @@ internal static class PostgresSchema
         END
         $$;
         """,
+
+        // 4: settled reservations, so a settlement counts once however often it is retried or replayed (see PostgresBudgetLedger).
+        """
+        CREATE TABLE eaio_budget_settled (
+            id uuid        PRIMARY KEY,
+            at timestamptz NOT NULL);
+        CREATE INDEX eaio_budget_settled_at ON eaio_budget_settled (at);
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

@@ -129,6 +129,11 @@ public sealed class EaioHybridChatOptions
     /// external calls are sent with it, and the budget holds it as the worst case, so a provider cannot spend more than was reserved.</summary>
     public int DefaultMaxOutputTokens { get; set; } = 1024;
 
+    /// <summary>Gets or sets how many calls of one provider may use more output than the limit they were sent with before
+    /// the router leaves it out of plans, until a host calls <see cref="HybridRouterChatClient.ResetOutputLimitOverruns"/>
+    /// (<c>OUTPUT_OVERRUNS_BEFORE_EXCLUSION</c>, 1 or more, default 3). Counted per process.</summary>
+    public int OutputOverrunsBeforeExclusion { get; set; } = OutputLimitOverruns.DefaultExclusionThreshold;
+
     /// <summary>Gets the local Ollama settings.</summary>
     public OllamaProviderOptions Ollama { get; } = new();
 

@@ -41,6 +41,7 @@ internal static class EaioOptionsBinder
         new("CIRCUIT_BREAK_SEC", "CircuitBreakSec", "a number of seconds of 0.5 or more", (o, v) => o.CircuitBreakDuration = ParseSeconds(v)),
         new("CIRCUIT_MIN_FAILURES", "CircuitMinimumThroughput", "a whole number of 2 or more", (o, v) => o.CircuitMinimumThroughput = ParseInt(v)),
         new("DEFAULT_MAX_OUTPUT_TOKENS", "DefaultMaxOutputTokens", "a whole number of 1 or more", (o, v) => o.DefaultMaxOutputTokens = ParseInt(v)),
+        new("OUTPUT_OVERRUNS_BEFORE_EXCLUSION", "OutputOverrunsBeforeExclusion", "a whole number of 1 or more", (o, v) => o.OutputOverrunsBeforeExclusion = ParseInt(v)),
         new("EAIO_BUILDINGS_METADATA", "Privacy:BuildingsMetadata", IdentifierDetectorFactory.MetadataAllowed, (o, v) => o.Privacy.BuildingsMetadata = ExistingFile(v)),
         new("EAIO_BUILDING_IDS", "Privacy:BuildingIds", "building ids separated by commas", (o, v) => AddList(o.Privacy.BuildingIds, v)),
         new("EAIO_SITE_IDS", "Privacy:SiteIds", "site ids separated by commas", (o, v) => AddList(o.Privacy.SiteIds, v)),
@@ -247,6 +248,7 @@ internal static class EaioOptionsBinder
         Check(options.CircuitBreakDuration >= TimeSpan.FromMilliseconds(500), "CIRCUIT_BREAK_SEC", options.CircuitBreakDuration.TotalSeconds, "a number of seconds of 0.5 or more");
         Check(options.CircuitMinimumThroughput >= 2, "CIRCUIT_MIN_FAILURES", options.CircuitMinimumThroughput, "a whole number of 2 or more");
         Check(options.DefaultMaxOutputTokens >= 1, "DEFAULT_MAX_OUTPUT_TOKENS", options.DefaultMaxOutputTokens, "a whole number of 1 or more");
+        Check(options.OutputOverrunsBeforeExclusion >= 1, "OUTPUT_OVERRUNS_BEFORE_EXCLUSION", options.OutputOverrunsBeforeExclusion, "a whole number of 1 or more");
         Check(options.Ollama.BaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" }, "OLLAMA_BASE_URL", options.Ollama.BaseUrl, "an absolute http or https URL");
         Check(!string.IsNullOrWhiteSpace(options.Ollama.DefaultModel), "OLLAMA_DEFAULT_MODEL", options.Ollama.DefaultModel, "a model name such as llama3.2:3b");
         Check(IsOllamaDuration(options.Ollama.KeepAlive), "OLLAMA_KEEP_ALIVE", options.Ollama.KeepAlive, "an Ollama duration such as 30m, 1h30m, 300, -1 or 0");

@@ -18,6 +18,14 @@ namespace Eaio.Routing;
 /// caller stops reading is charged what it used.
 /// </para>
 /// <para>
+/// A call is charged what its provider reports, even above its hold (that is the bill). Every settlement above the hold is
+/// logged and counted in <c>eaio.budget.over_hold</c>; a call that used more output than the limit it was sent with also
+/// counts in <see cref="OutputLimitOverruns"/>, which takes the provider out of the router's plans at its threshold. A
+/// stream is cut (its last update says <see cref="ChatFinishReason.Length"/>) once the output counted as it streams passes
+/// the limit by a fifth (at least 16 tokens), and is charged the output counted. A settlement the ledger cannot take after
+/// three attempts is recorded as pending (see <see cref="PendingSettlementsPath"/>) and the caller still gets the answer.
+/// </para>
+/// <para>
 /// The cost is recorded on the call's <see cref="RouteCallContext"/> (for the audit record and the router's
 /// <see cref="RouteDecision"/>) and in the response's <see cref="ChatResponse.AdditionalProperties"/> under
 /// <see cref="CostPropertyKey"/>; for a stream, on the update that carries the usage.
@@ -44,7 +52,23 @@ public sealed class BudgetChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(ledger);
         Ledger = ledger;
-        _governor = new BudgetGovernor(prices ?? PriceCatalog.Default, ledger, logger ?? NullLogger.Instance, OnAlert, budgetedTenants);
+        _governor = new BudgetGovernor(prices ?? PriceCatalog.Default, ledger, logger ?? NullLogger.Instance, OnAlert, budgetedTenants)
+        {
+            Overruns = OutputLimitOverruns,
+        };
+    }
+
+    /// <summary>Gets the count of this provider's calls that used more output than the limit they were sent with, which
+    /// takes the provider out of the router's plans once it reaches its threshold.</summary>
+    public OutputLimitOverruns OutputLimitOverruns { get; } = new();
+
+    /// <summary>Gets or sets the file that records settlements the ledger could not take (its store down, locked or out of
+    /// connections), applied to the ledger once it works again; <see langword="null"/> (the default outside
+    /// <c>AddEaioHybridChat</c>, which puts it in the data folder) keeps them in this process only. Set it before the first call.</summary>
+    public string? PendingSettlementsPath
+    {
+        get => _governor.PendingSettlementsPath;
+        set => _governor.PendingSettlementsPath = value;
     }
 
     /// <summary>Gets the ledger the holds and costs go to.</summary>
@@ -116,6 +140,20 @@ public sealed class BudgetChatClient : DelegatingChatClient
             }
 
             yield return update;
+            if (settlement.Overran)
+            {
+                // The provider ignores the output limit: stop reading (which closes its stream) and end the answer as the
+                // limit would have. Leaving the loop settles the stream with the output counted so far.
+                finishing = new ChatResponseUpdate(ChatRole.Assistant, (string?)null)
+                {
+                    FinishReason = ChatFinishReason.Length,
+                    ResponseId = update.ResponseId,
+                    MessageId = update.MessageId,
+                    ModelId = update.ModelId,
+                    CreatedAt = update.CreatedAt,
+                };
+                break;
+            }
         }
 
         if (finishing is not null)
@@ -158,7 +196,33 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private sealed class StreamSettlement(BudgetGovernor governor, RouteCallContext context, CallBudget budget) : IStreamObserver
     {
         private readonly StringBuilder _output = new();
+
+        /// <summary>The output tokens past which the stream is cut: the limit and a fifth more (at least 16), because the
+        /// router counts with OpenAI's tokenizers and other providers' own counts of the same text differ by up to about
+        /// 15 %: a provider that keeps to the limit is never cut.</summary>
+        private readonly int _cutAbove = budget.MaxOutputTokens + Math.Max(16, budget.MaxOutputTokens / 5);
+
+        private int _counted;
+        private int _uncountedBytes;
         private bool _done;
+
+        /// <summary>Gets a value indicating whether the output counted so far passed the limit with its allowance.</summary>
+        public bool Overran { get; private set; }
+
+        /// <summary>Counts the output as it streams. A token is at least one UTF-8 byte, so the tokens are at most the last
+        /// count plus the bytes since (give or take the last word of the counted text, which the new text can extend): the
+        /// text is counted again only once that bound passes the cut, so a stream within its limit is never counted.</summary>
+        private void Append(string text)
+        {
+            _ = _output.Append(text);
+            _uncountedBytes += Encoding.UTF8.GetByteCount(text);
+            if (!Overran && _counted + _uncountedBytes > _cutAbove)
+            {
+                _counted = TokenEstimator.CountTokens(_output.ToString(), budget.Price.Model);
+                _uncountedBytes = 0;
+                Overran = _counted > _cutAbove;
+            }
+        }
 
         public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
         {
@@ -184,10 +248,10 @@ public sealed class BudgetChatClient : DelegatingChatClient
                         (update.AdditionalProperties ??= [])[CostPropertyKey] = cost;
                         return;
                     case TextContent text:
-                        _ = _output.Append(text.Text);
+                        Append(text.Text);
                         break;
                     case TextReasoningContent reasoning:
-                        _ = _output.Append(reasoning.Text);
+                        Append(reasoning.Text);
                         break;
                 }
             }

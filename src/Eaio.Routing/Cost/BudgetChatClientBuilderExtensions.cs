@@ -7,6 +7,9 @@ namespace Eaio.Routing;
 /// <summary>Adds <see cref="BudgetChatClient"/> to a chat pipeline.</summary>
 public static class BudgetChatClientBuilderExtensions
 {
+    /// <summary>The file, in the data folder (<c>EAIO_DATA_DIR</c>), of settlements the ledger could not take.</summary>
+    public const string PendingSettlementsFile = "eaio-pending-settlements.db";
+
     /// <summary>Adds cost governance: each call holds its worst case on a budget ledger and settles to its usage.</summary>
     /// <param name="builder">The pipeline.</param>
     /// <param name="ledger">The ledger; the registered <see cref="IBudgetLedger"/> when <see langword="null"/>.</param>
@@ -32,6 +35,8 @@ public static class BudgetChatClientBuilderExtensions
             if (options is not null)
             {
                 client.DefaultMaxOutputTokens = options.DefaultMaxOutputTokens;
+                client.OutputLimitOverruns.ExclusionThreshold = options.OutputOverrunsBeforeExclusion;
+                client.PendingSettlementsPath = Path.Combine(options.ResolveDataDirectory(), PendingSettlementsFile);
             }
 
             configure?.Invoke(client);

@@ -15,15 +15,33 @@ internal sealed partial class BudgetGovernor
     private readonly ILogger _logger;
     private readonly Action<BudgetStatus> _alert;
     private readonly FrozenSet<string> _budgetedTenants;
+    private readonly TimeProvider _time;
+    private PendingSettlements? _pending;
 
-    public BudgetGovernor(PriceCatalog prices, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert, IEnumerable<string>? budgetedTenants = null)
+    public BudgetGovernor(
+        PriceCatalog prices, IBudgetLedger? ledger, ILogger logger, Action<BudgetStatus> alert, IEnumerable<string>? budgetedTenants = null, TimeProvider? timeProvider = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         _prices = prices;
         _budgetedTenants = budgetedTenants?.ToFrozenSet(StringComparer.Ordinal) ?? FrozenSet<string>.Empty;
         _ledger = ledger;
         _logger = logger;
         _alert = alert;
     }
+
+    /// <summary>The waits before the second and third attempt of a settlement: a locked file or a pool out of connections
+    /// is often free again within them, and the caller already has its answer, so the wait is short.</summary>
+    private static readonly TimeSpan[] s_settleRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250)];
+
+    /// <summary>Gets or sets the journal of settlements the ledger could not take (see <see cref="PendingSettlements"/>), or
+    /// <see langword="null"/> to keep them in memory only; read when the ledger's pending settlements are first needed.</summary>
+    public string? PendingSettlementsPath { get; set; }
+
+    /// <summary>Gets or sets the count of calls that used more output than their limit, or <see langword="null"/> to count none.</summary>
+    public OutputLimitOverruns? Overruns { get; set; }
+
+    /// <summary>Gets the ledger's pending settlements, or <see langword="null"/> without a ledger.</summary>
+    internal PendingSettlements? Pending => _ledger is null ? null : _pending ??= PendingSettlements.For(_ledger, PendingSettlementsPath, _logger);
 
     /// <summary>Estimates a call and holds its worst case.</summary>
     /// <remarks><paramref name="maxOutput"/> is the limit the call is sent with.</remarks>
@@ -37,10 +55,65 @@ internal sealed partial class BudgetGovernor
             ?? throw new InvalidOperationException($"No price for {provider}/{model}: refusing to send an unpriced call. Add the model to the price catalogue (EaioHybridChatOptions.Prices or prices.json).");
         int input = TokenEstimator.EstimateInputTokens(outgoing, options, model);
         decimal worstCase = price.CostUsd(input, 0, maxOutput);
-        BudgetReservation? reservation = _ledger is null
-            ? null
-            : await _ledger.ReserveAsync(tenantId, worstCase, cancellationToken).ConfigureAwait(false);
+        BudgetReservation? reservation = null;
+        if (_ledger is not null)
+        {
+            // Settlements the ledger could not take are applied first; those still pending are held on top of this call's
+            // worst case, so this process cannot spend them again while the ledger does not know them.
+            PendingSettlements pending = Pending!;
+            await pending.ApplyAsync().ConfigureAwait(false);
+            reservation = await _ledger.ReserveAsync(tenantId, worstCase + pending.TotalFor(tenantId), cancellationToken).ConfigureAwait(false);
+        }
+
         return new CallBudget(price, input, maxOutput, worstCase, reservation);
+    }
+
+    /// <summary>Settles with the ledger, trying three times; when it still fails, records the settlement as pending and
+    /// returns <see langword="null"/>. It never throws: the call was served and billed, and its answer must reach the caller.</summary>
+    private async ValueTask<BudgetSettlement?> SettleOrRecordAsync(CallBudget budget, BudgetReservation reservation, decimal usd)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                // Safe to repeat: the ledger counts a reservation once, even when a failure came after its count.
+                return await _ledger!.SettleAsync(reservation, usd, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // See the summary: every failure ends in a retry or a pending settlement.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (attempt < s_settleRetryDelays.Length)
+                {
+                    await Task.Delay(s_settleRetryDelays[attempt], _time).ConfigureAwait(false);
+                    continue;
+                }
+
+                await Pending!.AddAsync(reservation, usd, budget.Price.Provider, ex).ConfigureAwait(false);
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Logs and meters a call that cost more than its hold or used more output than its limit; the latter counts
+    /// against the provider (see <see cref="OutputLimitOverruns"/>).</summary>
+    private void ReportOverHold(CallBudget budget, CallCost cost)
+    {
+        bool overran = cost.OutputTokens > budget.MaxOutputTokens;
+        EaioMetrics.SettlementsOverHold.Add(
+            1,
+            new KeyValuePair<string, object?>("gen_ai.provider.name", budget.Price.Provider),
+            new KeyValuePair<string, object?>("gen_ai.request.model", budget.Price.Model),
+            new KeyValuePair<string, object?>("eaio.output_overrun", overran));
+        if (overran)
+        {
+            Overruns?.Record();
+            LogOutputOverrun(budget.Price.Provider, budget.Price.Model, cost.OutputTokens, budget.MaxOutputTokens, cost.ToString(), budget.WorstCaseUsd, Overruns?.Count ?? 0);
+        }
+        else
+        {
+            LogInputUnderestimated(budget.Price.Provider, budget.Price.Model, cost.ToString(), budget.WorstCaseUsd, budget.InputTokens);
+        }
     }
 
     /// <summary>Counts what a call cost and ends its hold.</summary>
@@ -62,9 +135,13 @@ internal sealed partial class BudgetGovernor
             new KeyValuePair<string, object?>("gen_ai.provider.name", budget.Price.Provider),
             new KeyValuePair<string, object?>("gen_ai.request.model", budget.Price.Model),
             new KeyValuePair<string, object?>("eaio.cost.estimated", cost.IsEstimated));
-        if (budget.Reservation is { } reservation)
+        if (cost.OutputTokens > budget.MaxOutputTokens || cost.Usd > budget.WorstCaseUsd)
         {
-            BudgetSettlement settlement = await _ledger!.SettleAsync(reservation, cost.Usd, CancellationToken.None).ConfigureAwait(false);
+            ReportOverHold(budget, cost);
+        }
+
+        if (budget.Reservation is { } reservation && await SettleOrRecordAsync(budget, reservation, cost.Usd).ConfigureAwait(false) is { } settlement)
+        {
             EaioMetrics.BudgetRemainingUsd.Record((double)settlement.Status.RemainingUsd, TenantTag(settlement.Status.TenantId));
             if (settlement.AlertRaised)
             {
@@ -204,6 +281,12 @@ internal sealed partial class BudgetGovernor
 
     [LoggerMessage(LogLevel.Error, "The budget hold of a failed call to {Provider} could not be ended ({ErrorType}); it expires after BUDGET_RESERVATION_SEC.")]
     private partial void LogHoldNotEnded(string provider, string errorType, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "{Provider}/{Model} used {Output} output tokens on a call sent with a limit of {Limit}: charged {Cost} against a hold of ${Held}; {Overruns} such calls since the last reset.")]
+    private partial void LogOutputOverrun(string provider, string model, long output, int limit, string cost, decimal held, int overruns);
+
+    [LoggerMessage(LogLevel.Warning, "A call to {Provider}/{Model} cost {Cost}, more than its hold of ${Held}: its input was estimated at {EstimatedInput} tokens.")]
+    private partial void LogInputUnderestimated(string provider, string model, string cost, decimal held, int estimatedInput);
 
     [LoggerMessage(LogLevel.Information, "{Provider}/{Model} reported no usage; the call is charged the router's estimate {Cost}.")]
     private partial void LogCostEstimated(string provider, string model, string cost);

@@ -20,7 +20,8 @@ public interface IBudgetLedger : IBudgetSnapshotSource
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="amountUsd"/> is negative.</exception>
     ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends a reservation and counts what the call cost, in the reservation's period.</summary>
+    /// <summary>Ends a reservation and counts what the call cost, in the reservation's period, once: settling the same
+    /// reservation again (a retry after a failure that came after the count, or a pending settlement applied later) counts nothing.</summary>
     /// <param name="reservation">The reservation.</param>
     /// <param name="actualUsd">What the call cost, 0 or more; it may exceed the amount held when the estimate was low, and is counted in full.</param>
     /// <param name="cancellationToken">The token to cancel the operation.</param>

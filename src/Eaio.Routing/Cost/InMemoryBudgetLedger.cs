@@ -54,6 +54,11 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         {
             Account account = AccountFor(reservation.TenantId, reservation.Period, _time.GetUtcNow());
             account.Drop(reservation.Id);
+            if (!account.Settled.Add(reservation.Id))
+            {
+                // Settled before: counted once, whatever a retry or a pending settlement's replay says.
+                return ValueTask.FromResult(new BudgetSettlement(account.Status(reservation.TenantId, budget, Limits, reservation.Period), false));
+            }
 
             // Counted even when the hold expired meanwhile: what was spent is never lost.
             account.Spent += actualUsd;
@@ -123,6 +128,9 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
     private sealed class Account
     {
         public Dictionary<Guid, BudgetReservation> Holds { get; } = [];
+
+        /// <summary>Gets the reservations settled in the period, each counted once.</summary>
+        public HashSet<Guid> Settled { get; } = [];
 
         public decimal Spent { get; set; }
 

@@ -8,7 +8,8 @@ namespace Eaio.Routing;
 /// <para>
 /// A reservation is one conditional <c>INSERT … SELECT … WHERE spent + held + amount &lt;= budget</c>: SQLite runs a
 /// write statement under its database write lock, so the check and the hold are one step for every process on the file.
-/// A settlement removes the hold and adds the cost in one <c>BEGIN IMMEDIATE</c> transaction.
+/// A settlement removes the hold and adds the cost in one <c>BEGIN IMMEDIATE</c> transaction, once per reservation: its id
+/// is kept for 62 days, and settling it again counts nothing.
 /// </para>
 /// <para>
 /// Amounts are stored as whole units of 10⁻⁹ US dollars (a token of the cheapest listed model costs about 10⁻⁸), holds
@@ -49,7 +50,15 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
             expires INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS budget_hold_account ON budget_hold (tenant, period, expires);
         CREATE INDEX IF NOT EXISTS budget_hold_expires ON budget_hold (expires);
+        CREATE TABLE IF NOT EXISTS budget_settled (
+            id      TEXT    NOT NULL PRIMARY KEY,
+            at      INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS budget_settled_at ON budget_settled (at);
         """;
+
+    /// <summary>How long a settled reservation's id is kept, so that settling it again counts nothing: longer than a period,
+    /// so a settlement recorded while the store was down and applied later is still recognised.</summary>
+    private static readonly TimeSpan s_settledKept = TimeSpan.FromDays(62);
 
     private readonly SqliteFile _file;
     private readonly TimeProvider _time;
@@ -126,11 +135,28 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
         await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
-        bool alert;
+        bool alert = false;
         try
         {
-            await using (SqliteCommand settle = connection.CreateCommand())
+            // Idempotent by reservation id: a settlement retried after a failure that came after its commit, or recorded as
+            // pending and applied later, counts once.
+            bool first;
+            await using (SqliteCommand mark = connection.CreateCommand())
             {
+                mark.CommandText = """
+                    DELETE FROM budget_settled WHERE at <= $prune;
+                    INSERT INTO budget_settled (id, at) VALUES ($id, $now) ON CONFLICT (id) DO NOTHING;
+                    SELECT changes();
+                    """;
+                mark.Parameters.AddWithValue("$id", reservation.Id.ToString("N"));
+                mark.Parameters.AddWithValue("$now", now.UtcTicks);
+                mark.Parameters.AddWithValue("$prune", (now - s_settledKept).UtcTicks);
+                first = Convert.ToInt64(await mark.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
+            }
+
+            if (first)
+            {
+                await using SqliteCommand settle = connection.CreateCommand();
                 settle.CommandText = """
                     DELETE FROM budget_hold WHERE id = $id OR expires <= $now;
                     INSERT INTO budget_account (tenant, period, spent, alerted) VALUES ($tenant, $period, $cost, 0)

@@ -108,7 +108,8 @@ public static class EaioHybridChatServiceCollectionExtensions
             string name = provider.Name;
             if (provider.Tier == ProviderTier.Local)
             {
-                services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+                services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+                    .AddHttpMessageHandler(() => new RequestSendTrackingHandler());
                 services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) =>
                     ProviderClientFactory.CreateOllama(options.Ollama, HttpClientFor(sp, name)));
                 continue;
@@ -121,7 +122,9 @@ public static class EaioHybridChatServiceCollectionExtensions
                 continue;
             }
 
-            services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan);
+            // The tracking handler tells a time-out spent waiting for a connection (not sent, not billed) from one after sending.
+            services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+                .AddHttpMessageHandler(() => new RequestSendTrackingHandler());
             if (name == EaioProviders.Anthropic)
             {
                 // Anthropic's SDK is in Eaio.Routing.Anthropic: until AddEaioAnthropic replaces this stand-in (before or after

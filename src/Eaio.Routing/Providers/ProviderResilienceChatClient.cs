@@ -28,7 +28,7 @@ namespace Eaio.Routing;
 public sealed class ProviderResilienceChatClient : DelegatingChatClient
 {
     /// <summary>The <see cref="Exception.Data"/> key set on a time-out that came before the request was sent (the wait for a
-    /// slot): the provider never saw it, so it cannot have billed anything.</summary>
+    /// slot, or for a connection of the provider's HttpClient): the provider never saw it, so it cannot have billed anything.</summary>
     internal const string NotSentKey = "Eaio.NotSent";
 
     private readonly string _provider;
@@ -114,7 +114,8 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
             : null;
 
     /// <summary>Gets whether <paramref name="exception"/> is a time-out that came before the request was sent (it waited for a
-    /// concurrency slot in vain): the provider never saw the request, so it cannot have billed it.</summary>
+    /// concurrency slot in vain, or, through <c>AddEaioHybridChat</c>'s HttpClients, for a connection, before its body
+    /// started to go out): the provider never saw the request, so it cannot have billed it.</summary>
     /// <param name="exception">A failure of a call through this client.</param>
     /// <returns><see langword="true"/> when the request was never sent.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="exception"/> is <see langword="null"/>.</exception>
@@ -183,6 +184,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
             using (slot)
             {
+                RequestSendProbe probe = RequestSendProbe.Start();
                 try
                 {
                     called = true;
@@ -209,12 +211,12 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw failure = TimedOut(_firstUpdateTimeout, "a response", ResponseLimit);
+                    throw failure = NotSentWhen(probe, TimedOut(_firstUpdateTimeout, "a response", ResponseLimit));
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     // Not the caller and not our limit: the SDK's own time-out won the race.
-                    throw failure = TimedOut(_firstUpdateTimeout, "a response", ClientTimeout);
+                    throw failure = NotSentWhen(probe, TimedOut(_firstUpdateTimeout, "a response", ClientTimeout));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -261,6 +263,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         bool finished = false;
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         Task<bool>? pending = null;
+        RequestSendProbe probe = RequestSendProbe.Start();
         try
         {
             try
@@ -299,7 +302,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     throw failure = !output
-                        ? TimedOut(_firstUpdateTimeout, "its first update", _firstUpdateSetting)
+                        ? NotSentWhen(probe, TimedOut(_firstUpdateTimeout, "its first update", _firstUpdateSetting))
                         : TimedOut(_totalTimeout, "the rest of its stream", TotalLimit);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -438,6 +441,17 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         }
 
         return lease;
+    }
+
+    /// <summary>Marks a time-out as not sent when the request never got a connection (see <see cref="RequestSendProbe"/>).</summary>
+    private static TimeoutException NotSentWhen(RequestSendProbe probe, TimeoutException timedOut)
+    {
+        if (probe.KnownNotSent)
+        {
+            timedOut.Data[NotSentKey] = true;
+        }
+
+        return timedOut;
     }
 
     private TimeoutException TimedOut(TimeSpan limit, string what, string setting) =>

@@ -366,6 +366,23 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <returns>The route's pipeline, or <see langword="null"/> when the provider has none.</returns>
     public IChatClient? GetRoute(string provider) => _routes.Find(provider)?.Pipeline;
 
+    /// <summary>Brings a provider that plans leave out for using more output than its limits back into plans: its count of
+    /// such calls (<see cref="BudgetChatClient.OutputLimitOverruns"/>) starts again from 0.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <returns><see langword="true"/> when the provider's route has a budget layer whose count was reset.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    public bool ResetOutputLimitOverruns(string provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (_routes.Find(provider)?.Overruns is not { } overruns)
+        {
+            return false;
+        }
+
+        overruns.Reset();
+        return true;
+    }
+
     /// <inheritdoc/>
     /// <remarks>The routes' pipelines belong to whoever built them (<c>AddEaioHybridChat</c>'s container): they are not disposed here.</remarks>
     public void Dispose()

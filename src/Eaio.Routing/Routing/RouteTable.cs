@@ -39,6 +39,7 @@ internal sealed class RouteTable
             {
                 HasRequestLog = log?.RequestLog is not null,
                 IsMeasured = log is not null,
+                Overruns = pipeline.GetService<BudgetChatClient>()?.OutputLimitOverruns,
             };
         }
 
@@ -77,12 +78,12 @@ internal sealed class RouteTable
         return _routes[planned.Provider];
     }
 
-    /// <summary>Whether every configured provider can take requests: no open circuit and no failed health check.</summary>
+    /// <summary>Whether every configured provider can take requests: no open circuit, no exclusion for output overruns and no failed health check.</summary>
     public bool AllAvailable(IReadOnlyList<ProviderHealth>? health)
     {
         foreach (Route route in _configured)
         {
-            if (route.Circuit?.UnavailableReason is not null || UnhealthyReason(health, route) is not null)
+            if (route.Circuit?.UnavailableReason is not null || route.Overruns?.IsExcluded == true || UnhealthyReason(health, route) is not null)
             {
                 return false;
             }
@@ -98,7 +99,8 @@ internal sealed class RouteTable
         for (int i = 0; i < availability.Length; i++)
         {
             Route route = _all[i];
-            availability[i] = route.MissingReason is null && (route.Circuit?.UnavailableReason ?? UnhealthyReason(health, route)) is { } reason
+            availability[i] = route.MissingReason is null
+                && (route.Circuit?.UnavailableReason ?? route.Overruns?.ExclusionReason(route.Descriptor.Name) ?? UnhealthyReason(health, route)) is { } reason
                 ? new ProviderAvailability(route.Descriptor.Name, false, reason)
                 : _healthy[i];
         }
@@ -137,5 +139,9 @@ internal sealed class RouteTable
 
         /// <summary>Gets a value indicating whether the pipeline records metrics, which need the call's context while a listener is on.</summary>
         public bool IsMeasured { get; init; }
+
+        /// <summary>Gets the count of calls that used more output than their limit, which takes the route out of plans at
+        /// its threshold, or <see langword="null"/> for a route without a budget layer.</summary>
+        public OutputLimitOverruns? Overruns { get; init; }
     }
 }

@@ -29,6 +29,13 @@ internal static class EaioMetrics
     /// <summary>Gets the cost of external calls in US dollars, tagged by provider, model and whether it was estimated.</summary>
     public static Counter<double> CostUsd { get; } = s_meter.CreateCounter<double>("eaio.cost", "USD", "What external calls cost, from the usage providers reported.");
 
+    /// <summary>Gets the count of settlements above the call's hold, tagged by provider, model and whether the output passed
+    /// the limit the call was sent with (else the input was under-estimated).</summary>
+    public static Counter<long> SettlementsOverHold { get; } = s_meter.CreateCounter<long>("eaio.budget.over_hold", "{settlement}", "Calls that cost more than the worst case held for them.");
+
+    /// <summary>Gets the count of served calls whose settlement the ledger could not take and that were recorded as pending, tagged by provider.</summary>
+    public static Counter<long> SettlementsPending { get; } = s_meter.CreateCounter<long>("eaio.budget.settlements_pending", "{settlement}", "Settlements of served calls recorded to be applied once the ledger works again.");
+
     /// <summary>Gets what is left of a budget after each settled call, tagged by tenant.</summary>
     public static Gauge<double> BudgetRemainingUsd { get; } = s_meter.CreateGauge<double>("eaio.budget.remaining", "USD", "What is left of the month's budget after the last settled call.");
 

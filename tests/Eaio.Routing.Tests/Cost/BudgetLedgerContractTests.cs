@@ -101,6 +101,23 @@ public abstract class BudgetLedgerContractTests
     }
 
     [Test]
+    public async Task A_reservation_settled_again_is_counted_once_even_days_later()
+    {
+        IBudgetLedger ledger = Create(new BudgetLimits(10m, alertThreshold: 0.1, reservationLifetime: TimeSpan.FromMinutes(5)));
+        BudgetReservation hold = await ledger.ReserveAsync(null, 1m);
+
+        BudgetSettlement first = await ledger.SettleAsync(hold, 1.5m);
+        BudgetSettlement retried = await ledger.SettleAsync(hold, 1.5m);
+        Time.Advance(TimeSpan.FromDays(3));
+        BudgetSettlement replayed = await ledger.SettleAsync(hold, 1.5m);
+
+        Assert.That((first.Status.SpentUsd, first.AlertRaised), Is.EqualTo((1.5m, true)));
+        Assert.That((retried.Status.SpentUsd, retried.Status.ReservedUsd, retried.AlertRaised), Is.EqualTo((1.5m, 0m, false)), "a retry after a failure that came after the count");
+        Assert.That((replayed.Status.SpentUsd, replayed.AlertRaised), Is.EqualTo((1.5m, false)), "a pending settlement applied after the hold expired");
+        Assert.That((await ledger.GetStatusAsync(null)).SpentUsd, Is.EqualTo(1.5m));
+    }
+
+    [Test]
     public async Task A_hold_left_by_a_dead_process_expires()
     {
         BudgetLimits limits = new(10m, reservationLifetime: TimeSpan.FromMinutes(15));

@@ -1,3 +1,4 @@
+using System.Net.Http;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,6 +116,43 @@ public sealed class SettlementFaultTests
 
         BudgetStatus status = await ledger.GetStatusAsync(null);
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0m, 0m)));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task A_time_out_waiting_for_a_connection_sent_nothing_releases_the_hold_and_charges_nothing(bool streaming)
+    {
+        // One connection to the OpenAI stand-in, taken by a request that is answered only after 5 s.
+        string client = EaioHybridChatServiceCollectionExtensions.HttpClientPrefix + EaioProviders.OpenAI;
+        await using RouterHarness h = await RouterHarness.StartAsync(
+            o => { o.ApiTimeout = TimeSpan.FromMilliseconds(400); o.ApiTotalTimeout = TimeSpan.FromMilliseconds(500); },
+            services: s => s.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxConnectionsPerServer = 1 }));
+        h.OpenAI.Enqueue(LoopbackReply.Delay(TimeSpan.FromSeconds(5), LoopbackReply.Text("late", 10, 1)));
+        using CancellationTokenSource stop = new();
+        HttpClient occupier = h.Services.GetRequiredService<IHttpClientFactory>().CreateClient(client);
+        using StringContent body = new("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hold\"}]}", System.Text.Encoding.UTF8, "application/json");
+        Task<HttpResponseMessage> holding = occupier.PostAsync(new Uri(h.OpenAI.BaseUri, "chat/completions"), body, stop.Token);
+        while (h.OpenAI.Requests.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        h.DeepSeek.Enqueue(LoopbackReply.Status(500));
+        ChatOptions options = RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; p.Complexity = 0.9; });
+        ChatResponse response = streaming
+            ? await h.Chat.GetStreamingResponseAsync(s_question, options).ToChatResponseAsync()
+            : await h.Chat.GetResponseAsync(s_question, options);
+
+        RouteDecision decision = response.GetRouteDecision()!;
+        Assert.That(decision.Attempts.Select(a => (a.Provider, a.ErrorType)), Does.Contain((EaioProviders.OpenAI, nameof(TimeoutException))));
+        Assert.That(h.OpenAI.Requests, Has.Count.EqualTo(1), "the routed request never reached the provider");
+        BudgetStatus status = await h.Router.Budget.GetStatusAsync(null);
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((decision.Cost!.Value.Usd, 0m)), "only the answer that served is charged");
+        AuditEntry cut = (await ((IAuditLog)h.Services.GetService(typeof(IAuditLog))!).ReadAllAsync().FirstAsync()).Entry;
+        Assert.That((cut.Outcome, cut.CostUsd), Is.EqualTo(("failed: TimeoutException", 0m)));
+
+        await stop.CancelAsync();
+        Assert.CatchAsync<OperationCanceledException>(async () => await holding);
     }
 
     [Test]

@@ -122,7 +122,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
 
     private static async Task StreamTextAsync(HttpContext context, string id, string model, LoopbackReply reply, bool includeUsage, CancellationToken ct)
     {
-        var pieces = LoopbackReply.Split(reply.Content);
+        var pieces = reply.StreamPieces ?? LoopbackReply.Split(reply.Content);
         for (var i = 0; i < pieces.Count; i++)
         {
             var last = i == pieces.Count - 1;

@@ -65,6 +65,13 @@ public sealed class LoopbackReply
     public static LoopbackReply ToolCall(string name, string argumentsJson, int promptTokens, int completionTokens) =>
         new(ReplyKind.ToolCall) { ToolName = name, ToolArguments = argumentsJson, PromptTokens = promptTokens, CompletionTokens = completionTokens };
 
+    /// <summary>Streaming only: the pieces the text is streamed in, one chunk each, instead of 2-3.</summary>
+    internal IReadOnlyList<string>? StreamPieces { get; private init; }
+
+    /// <summary>A normal answer streamed in the given pieces, one chunk each (a long stream), with the given usage.</summary>
+    public static LoopbackReply TextInPieces(IReadOnlyList<string> pieces, int promptTokens, int completionTokens) =>
+        new(ReplyKind.Text) { Content = string.Concat(pieces), StreamPieces = pieces, PromptTokens = promptTokens, CompletionTokens = completionTokens };
+
     /// <summary>A normal answer with the given usage; streamed in 2-3 pieces when the request asks for streaming.</summary>
     public static LoopbackReply Text(string content, int promptTokens, int completionTokens, int cachedTokens = 0) =>
         new(ReplyKind.Text)
