@@ -66,7 +66,8 @@ public sealed class AuditLogTests
         AuditVerification result = await log.VerifyAsync();
         List<AuditRecord> records = await log.ReadAllAsync().ToListAsync();
 
-        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null) { Head = new AuditCheckpoint(5, records[^1].Hash) }), "the head is the last record");
+        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null) { Head = new AuditCheckpoint(5, records[^1].Hash), Warning = result.Warning }), "the head is the last record");
+        Assert.That((result.IsKeyed, result.Warning), Is.EqualTo((false, "the chain is unkeyed (no AUDIT_HMAC_KEY): it finds accidental damage, not forgery; anyone who can write the store can rewrite it with fresh hashes")));
         Assert.That(records.Select(r => r.Sequence), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
         Assert.That(records[2].Entry.RequestId, Is.EqualTo("req-3"));
         Assert.That(records[2].Entry.EntityCounts[EntityTypes.Email], Is.EqualTo(0));
@@ -95,7 +96,7 @@ public sealed class AuditLogTests
 
         AuditVerification result = await Sqlite().VerifyAsync();
 
-        Assert.That(result.IsValid, Is.False);
+        Assert.That((result.IsValid, result.FirstBadSequence), Is.EqualTo((false, 2L)), "the deleted record, not the one after it");
         Assert.That(result.Problem, Does.Contain("record 2 is missing"));
     }
 
@@ -114,11 +115,13 @@ public sealed class AuditLogTests
         AuditVerification result = await Sqlite().VerifyAsync();
 
         Assert.That(result.IsValid, Is.False);
-        Assert.That(result.FirstBadSequence, Is.EqualTo(4), "the record now stored first at position 2 says it is record 4");
+        Assert.That(result.FirstBadSequence, Is.EqualTo(2), "position 2 is the first that holds the wrong record (it says it is record 4)");
     }
 
+    /// <summary>Unkeyed, a record rewritten with a fresh SHA-256 is itself consistent: only the next link shows it, and
+    /// which of the two changed cannot be told (keyed, the record itself is named: AuditTamperingTests).</summary>
     [Test]
-    public async Task A_record_replaced_with_a_recomputed_hash_breaks_the_next_link()
+    public async Task In_an_unkeyed_chain_a_record_replaced_with_a_recomputed_hash_breaks_the_next_link()
     {
         await Fill(Sqlite(), 4);
         string forged = AuditChain.Serialize(Entry(2) with { Outcome = "blocked" });
