@@ -177,10 +177,12 @@ public sealed class PostgresRouterTests
         await using PostgresStore other = new(database.ConnectionString);
         BudgetStatus status = await new PostgresBudgetLedger(other, new BudgetLimits(1000m)).GetStatusAsync(null);
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.004m, 0m)));
-        PostgresAuditLog audit = new(other);
+        PostgresAuditLog audit = new(other, System.Text.Encoding.UTF8.GetBytes("a-test-key-of-enough-length"));
         AuditRecord record = await audit.ReadAllAsync().SingleAsync();
         Assert.That((record.Entry.Provider, record.Entry.CostUsd), Is.EqualTo((EaioProviders.OpenAI, (decimal?)0.004m)));
+        Assert.That(record.Algorithm, Is.EqualTo(AuditHashAlgorithm.HmacSha256), "AddEaioPostgres keys the chain with AUDIT_HMAC_KEY");
         Assert.That((await audit.VerifyAsync()).IsValid, Is.True);
+        Assert.That((await new PostgresAuditLog(other).VerifyAsync()).Problem, Does.Contain("cannot be checked without the key"));
     }
 
     [Test]
