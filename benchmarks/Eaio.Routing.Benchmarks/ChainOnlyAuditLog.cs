@@ -7,8 +7,10 @@ namespace Eaio.Routing.Benchmarks;
 /// but keeps only the chain's head: a benchmark making millions of calls measures the work of each record, not a heap that
 /// grows by every record and the collections that follow.
 /// </summary>
-public sealed class ChainOnlyAuditLog : IAuditLog
+/// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c> (a keyed chain, as production runs), or <see langword="null"/>.</param>
+public sealed class ChainOnlyAuditLog(byte[]? hmacKey = null) : IAuditLog
 {
+    private readonly AuditChain _chain = new(hmacKey);
     private readonly Lock _gate = new();
     private long _sequence;
     private string _head = AuditChain.Genesis;
@@ -19,8 +21,8 @@ public sealed class ChainOnlyAuditLog : IAuditLog
         lock (_gate)
         {
             string previous = _head;
-            _head = AuditChain.Hash(previous, ++_sequence, json);
-            return Task.FromResult(new AuditRecord(_sequence, entry, previous, _head));
+            _head = _chain.Link(previous, ++_sequence, json);
+            return Task.FromResult(new AuditRecord(_sequence, entry, previous, _head) { Algorithm = _chain.Algorithm });
         }
     }
 

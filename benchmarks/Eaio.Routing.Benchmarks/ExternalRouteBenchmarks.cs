@@ -39,7 +39,7 @@ public class ExternalRouteBenchmarks
         services.AddSingleton<IBudgetLedger>(sp => new InMemoryBudgetLedger(BudgetLimits.From(sp.GetRequiredService<EaioHybridChatOptions>())));
         services.AddSingleton<IPseudonymVault>(new InMemoryPseudonymVault());
         services.AddSingleton<IRequestLog>(new QueueOnlyRequestLog());
-        services.AddSingleton<IAuditLog>(new ChainOnlyAuditLog());
+        services.AddSingleton<IAuditLog>(new ChainOnlyAuditLog("bench-audit-key-0123456789"u8.ToArray())); // keyed, as AUDIT_HMAC_KEY makes it
         services.AddEaioHybridChat(o =>
         {
             o.Strategy = RoutingStrategy.ApiOnly;

@@ -20,7 +20,12 @@ internal static class AuditCommands
             AuditVerification result = command.Checkpoint is { } checkpoint ? await audit.VerifyAsync(checkpoint) : await audit.VerifyAsync();
             if (result.IsValid)
             {
-                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{where}: {result.RecordsChecked} records, hash chain intact{(command.Checkpoint is null ? string.Empty : $", record {command.Checkpoint.Sequence} as the checkpoint saw it")}."));
+                System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{where}: {result.RecordsChecked} records, {(result.IsKeyed ? "keyed " : string.Empty)}hash chain intact{(command.Checkpoint is null ? string.Empty : $", record {command.Checkpoint.Sequence} as the checkpoint saw it")}."));
+                if (result.Warning is { } warning)
+                {
+                    System.Console.WriteLine($"note: {warning}.");
+                }
+
                 if (result.Head is { } head)
                 {
                     // The chain proves order and integrity, not completeness: a checkpoint kept elsewhere shows a cut or rewritten end.
@@ -31,6 +36,11 @@ internal static class AuditCommands
             }
 
             System.Console.Error.WriteLine($"{where}: the hash chain is broken at record {result.FirstBadSequence}: {result.Problem}.");
+            if (result.Warning is { } note)
+            {
+                System.Console.Error.WriteLine($"note: {note}.");
+            }
+
             return 4;
         }
 

@@ -14,6 +14,8 @@ namespace Eaio.Routing;
 /// </para>
 /// <para>Records are read and verified in insertion order (an identity column), so a record whose <c>seq</c> was edited
 /// or a row moved is found like any other change.</para>
+/// <para>Every host appending to one chain needs the same <c>AUDIT_HMAC_KEY</c>: a record appended without it is unkeyed,
+/// and a keyed verification names it as written without the key.</para>
 /// </remarks>
 public sealed class PostgresAuditLog : IAuditLog
 {
@@ -21,14 +23,19 @@ public sealed class PostgresAuditLog : IAuditLog
     private const long ChainLock = 0x4541494F41554454;
 
     private readonly PostgresStore _store;
+    private readonly AuditChain _chain;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresAuditLog"/> class.</summary>
     /// <param name="store">The database.</param>
+    /// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c>, which keys the chain (HMAC-SHA256) so a record cannot be
+    /// forged without it; <see langword="null"/> for an unkeyed (SHA-256) chain, which finds accidental damage only.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> is <see langword="null"/>.</exception>
-    public PostgresAuditLog(PostgresStore store)
+    /// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
+    public PostgresAuditLog(PostgresStore store, byte[]? hmacKey = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _chain = new AuditChain(hmacKey);
     }
 
     /// <inheritdoc/>
@@ -53,9 +60,10 @@ public sealed class PostgresAuditLog : IAuditLog
             }
         }
 
-        string hash = AuditChain.Hash(previous, sequence, json);
-        await using (NpgsqlCommand insert = new("INSERT INTO eaio_audit (seq, entry, prev, hash) VALUES (@seq, @entry, @prev, @hash)", connection, transaction))
+        string hash = _chain.Link(previous, sequence, json);
+        await using (NpgsqlCommand insert = new("INSERT INTO eaio_audit (seq, entry, prev, hash, alg) VALUES (@seq, @entry, @prev, @hash, @alg)", connection, transaction))
         {
+            insert.Parameters.AddWithValue("alg", (short)_chain.Algorithm);
             insert.Parameters.AddWithValue("seq", sequence);
             insert.Parameters.AddWithValue("entry", json);
             insert.Parameters.AddWithValue("prev", previous);
@@ -65,31 +73,30 @@ public sealed class PostgresAuditLog : IAuditLog
 
         // Committed whatever the caller's token says once the record is written: it is durable before the response returns.
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return new AuditRecord(sequence, entry, previous, hash);
+        return new AuditRecord(sequence, entry, previous, hash) { Algorithm = _chain.Algorithm };
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<AuditRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach ((long sequence, string json, string previous, string hash) in RowsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (AuditRow row in RowsAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new AuditRecord(sequence, AuditChain.Deserialize(json), previous, hash);
+            yield return new AuditRecord(row.Sequence, AuditChain.Deserialize(row.EntryJson), row.PreviousHash, row.Hash) { Algorithm = row.Algorithm };
         }
     }
 
     /// <inheritdoc/>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        AuditChain.VerifyAsync(RowsAsync(cancellationToken), cancellationToken);
+        _chain.VerifyAsync(RowsAsync(cancellationToken), cancellationToken);
 
-    private async IAsyncEnumerable<(long Sequence, string EntryJson, string PreviousHash, string Hash)> RowsAsync(
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<AuditRow> RowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlCommand select = new("SELECT seq, entry, prev, hash FROM eaio_audit ORDER BY id", connection);
+        await using NpgsqlCommand select = new("SELECT seq, entry, prev, hash, alg FROM eaio_audit ORDER BY id", connection);
         await using NpgsqlDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+            yield return new AuditRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (AuditHashAlgorithm)reader.GetInt16(4));
         }
     }
 }

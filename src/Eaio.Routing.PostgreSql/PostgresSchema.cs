@@ -113,6 +113,12 @@ internal static class PostgresSchema
             at timestamptz NOT NULL);
         CREATE INDEX eaio_budget_settled_at ON eaio_budget_settled (at);
         """,
+
+        // 5: how each audit record was hashed (AuditHashAlgorithm): records written before are SHA-256 (1), keyed
+        // records HMAC-SHA256 (2). A host of an earlier version refuses this schema rather than append unkeyed records.
+        """
+        ALTER TABLE eaio_audit ADD COLUMN alg smallint NOT NULL DEFAULT 1;
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

@@ -6,7 +6,7 @@ using Eaio.Routing;
 //   calls <store> <budget-usd> <calls> <seed>   concurrent reserve/settle (or release) cycles of random sizes; prints
 //                                               "settled=<sum> refused=<n>" so the test can check nothing was lost or counted twice
 //   hold <store> <budget-usd> <amount-usd>      reserves once, prints "held", then waits to be killed
-//   audit <store> <records> <writer>            appends audit records; prints "appended=<n>"
+//   audit <store> <records> <writer> [key]      appends audit records, keyed with <key> when given; prints "appended=<n>"
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: Eaio.Routing.LedgerProcess calls|hold|audit <store> ...");
@@ -75,7 +75,8 @@ switch (args[0])
 
     case "audit":
     {
-        IAuditLog audit = postgres is null ? new SqliteAuditLog(store) : new PostgresAuditLog(postgres);
+        byte[]? key = args.Length > 4 ? System.Text.Encoding.UTF8.GetBytes(args[4]) : null;
+        IAuditLog audit = postgres is null ? new SqliteAuditLog(store, key) : new PostgresAuditLog(postgres, key);
         int records = int.Parse(args[2], CultureInfo.InvariantCulture);
         await Parallel.ForAsync(0, records, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
             await audit.AppendAsync(

@@ -30,7 +30,9 @@ public static class EaioPostgresServiceCollectionExtensions
             BudgetLimits.From(sp.GetRequiredService<EaioHybridChatOptions>()),
             sp.GetService<TimeProvider>()));
         services.RemoveAll<IAuditLog>();
-        services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresStore>()));
+        services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(
+            sp.GetRequiredService<PostgresStore>(),
+            AuditChatClientBuilderExtensions.ConfiguredKeyOf(sp.GetRequiredService<EaioHybridChatOptions>())));
 
         services.RemoveAll<IRequestLog>();
         services.AddSingleton<IRequestLog>(sp => new PostgresRequestLog(

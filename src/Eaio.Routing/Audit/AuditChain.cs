@@ -7,10 +7,25 @@ using System.Text.Json.Serialization;
 
 namespace Eaio.Routing;
 
-/// <summary>The hash chain shared by every audit store: canonical JSON, hashing, and verification.</summary>
-internal static class AuditChain
+/// <summary>The hash chain shared by every audit store: canonical JSON, the record hash (keyed or not), and verification.</summary>
+/// <remarks>
+/// <para>
+/// With a key, a record's hash is HMAC-SHA256 under a key derived from <c>AUDIT_HMAC_KEY</c> rather than the key itself:
+/// the audit client HMACs caller-chosen strings (conversation ids) with <c>AUDIT_HMAC_KEY</c> and stores the result, so
+/// with the same key a caller could have a record's link computed for them.
+/// </para>
+/// <para>
+/// Records keep the algorithm they were written with, so a log written before keyed chains still verifies: its unkeyed
+/// records are accepted only as the chain's beginning, where the first keyed record's HMAC covers the hash of the last
+/// of them. An unkeyed record after a keyed one, or a chain with no keyed record at all, fails a keyed verification:
+/// either is what anyone without the key can write.
+/// </para>
+/// </remarks>
+internal sealed class AuditChain
 {
     public static readonly string Genesis = new('0', 64);
+
+    private const string Unkeyed = "the chain is unkeyed (no AUDIT_HMAC_KEY): it finds accidental damage, not forgery; anyone who can write the store can rewrite it with fresh hashes";
 
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -19,6 +34,28 @@ internal static class AuditChain
         WriteIndented = false,
     };
 
+    private readonly byte[]? _key;
+
+    /// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c>, or <see langword="null"/> for an unkeyed (SHA-256) chain.</param>
+    /// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
+    public AuditChain(byte[]? hmacKey)
+    {
+        if (hmacKey is null)
+        {
+            return;
+        }
+
+        if (hmacKey.Length == 0)
+        {
+            throw new ArgumentException("The audit HMAC key is empty: pass the bytes of AUDIT_HMAC_KEY (at least 16 characters), or null for an unkeyed chain.", nameof(hmacKey));
+        }
+
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, hmacKey, HMACSHA256.HashSizeInBytes, salt: [], info: "eaio audit chain v2"u8.ToArray());
+    }
+
+    /// <summary>Gets the algorithm of the records this chain appends.</summary>
+    public AuditHashAlgorithm Algorithm => _key is null ? AuditHashAlgorithm.Sha256 : AuditHashAlgorithm.HmacSha256;
+
     /// <summary>The entry's JSON: properties in declaration order and entity counts sorted, so the same entry always hashes the same.</summary>
     public static string Serialize(AuditEntry entry) =>
         JsonSerializer.Serialize(entry with { EntityCounts = new SortedDictionary<string, int>(entry.EntityCounts.ToDictionary(), StringComparer.Ordinal) }, s_json);
@@ -26,10 +63,108 @@ internal static class AuditChain
     public static AuditEntry Deserialize(string json) =>
         JsonSerializer.Deserialize<AuditEntry>(json, s_json) ?? throw new InvalidDataException("An audit record holds no entry.");
 
-    public static string Hash(string previousHash, long sequence, string entryJson)
+    /// <summary>The unkeyed (<see cref="AuditHashAlgorithm.Sha256"/>) hash; its bytes never change, so old chains stay verifiable.</summary>
+    public static string Hash(string previousHash, long sequence, string entryJson) => Compute(null, previousHash, sequence, entryJson);
+
+    /// <summary>The hash of the next record this chain appends: keyed when the chain has a key.</summary>
+    public string Link(string previousHash, long sequence, string entryJson) => Compute(_key, previousHash, sequence, entryJson);
+
+    /// <summary>Walks stored rows in the order they were inserted and names the first one that is not as it was written.</summary>
+    public async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRow> rows, CancellationToken cancellationToken)
+    {
+        string expectedPrevious = Genesis;
+        long position = 0;
+        long unkeyed = 0; // unkeyed records before the first keyed one
+        bool keyedSeen = false;
+        AuditCheckpoint? head = null;
+        await foreach (AuditRow row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            position++;
+
+            // The record's own hash first: a keyed record that passes was written by a holder of the key, exactly as it
+            // is, at the number and after the hash it names, so any later mismatch is a genuine record out of its place.
+            if (row.Algorithm == AuditHashAlgorithm.HmacSha256)
+            {
+                if (_key is null)
+                {
+                    return Fail(position, $"record {position} is keyed (HMAC-SHA256) and the log was opened without AUDIT_HMAC_KEY: a keyed record cannot be checked without the key");
+                }
+
+                if (Compute(_key, row.PreviousHash, row.Sequence, row.EntryJson) != row.Hash)
+                {
+                    return Fail(position, $"record {position} was edited or forged: its hash is not the keyed hash of its content");
+                }
+
+                if (!keyedSeen && unkeyed > 0 && (row.Sequence != position || row.PreviousHash != expectedPrevious))
+                {
+                    // The unkeyed beginning is vouched for only as a whole, by this record: it cannot say which of them changed.
+                    return Fail(1, $"records 1 to {unkeyed} are unkeyed (written before the chain was keyed) and record {row.Sequence}, the first keyed one, does not follow them: they were changed, or records after them deleted, and an unkeyed record cannot be pinned down on its own");
+                }
+
+                keyedSeen = true;
+            }
+            else if (row.Algorithm == AuditHashAlgorithm.Sha256)
+            {
+                if (keyedSeen)
+                {
+                    return Fail(position, $"record {position} is unkeyed but follows keyed records: it was written without AUDIT_HMAC_KEY (forged, or appended by a host that lacks the key)");
+                }
+
+                if (Compute(null, row.PreviousHash, row.Sequence, row.EntryJson) != row.Hash)
+                {
+                    return Fail(position, $"record {position} was edited: its content does not match its hash");
+                }
+
+                unkeyed++;
+            }
+            else
+            {
+                return Fail(position, $"record {position} names an unknown hash algorithm ({(int)row.Algorithm}); expected {(int)AuditHashAlgorithm.Sha256} (SHA-256) or {(int)AuditHashAlgorithm.HmacSha256} (HMAC-SHA256)");
+            }
+
+            if (row.Sequence != position)
+            {
+                return Fail(position, row.Sequence > position
+                    ? $"record {position} is missing: record {row.Sequence} is stored in its place (deleted, or moved)"
+                    : $"record {position} is not in its place: record {row.Sequence} is stored there again (duplicated, or moved)");
+            }
+
+            if (row.PreviousHash != expectedPrevious)
+            {
+                return Fail(position, row.Algorithm == AuditHashAlgorithm.HmacSha256
+                    ? $"record {position} does not follow record {position - 1}: both carry keyed hashes, so they come from two chains written with the same key (a copy spliced in)"
+                    : $"record {position} does not follow record {position - 1}: its previous hash does not match, so one of them was replaced (an unkeyed chain cannot tell which)");
+            }
+
+            expectedPrevious = row.Hash;
+            head = new AuditCheckpoint(row.Sequence, row.Hash);
+        }
+
+        if (_key is not null && position > 0 && !keyedSeen)
+        {
+            return Fail(1, $"none of the {position} records is keyed: with AUDIT_HMAC_KEY a chain must hold keyed records, and this one could have been written by anyone (a log written before keyed chains is sealed by the first record this version appends to it; until then verify it without the key)");
+        }
+
+        return Result(true, null, null);
+
+        AuditVerification Fail(long firstBad, string problem) => Result(false, firstBad, problem);
+
+        AuditVerification Result(bool valid, long? firstBad, string? problem) => new(valid, position, firstBad, problem)
+        {
+            Head = head,
+            IsKeyed = _key is not null,
+            Warning = _key is null
+                ? Unkeyed
+                : unkeyed > 0 && keyedSeen
+                    ? $"records 1 to {unkeyed} were written before the chain was keyed (SHA-256 only): record {unkeyed + 1}, the first keyed one, vouches for them as a whole, so a change among them is found but not pinned to one record"
+                    : null,
+        };
+    }
+
+    private static string Compute(byte[]? key, string previousHash, long sequence, string entryJson)
     {
         // The bytes of "{previousHash}\n{sequence}\n{entryJson}" in UTF-8, written into a pooled buffer rather than built
-        // as a string and then a byte array: every record of the chain is hashed on the request's path.
+        // as a string and then a byte array, and hashed in one call: every record of the chain is hashed on the request's path.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(previousHash.Length + entryJson.Length) + 22);
         try
         {
@@ -40,47 +175,12 @@ internal static class AuditChain
             buffer[length++] = (byte)'\n';
             length += Encoding.UTF8.GetBytes(entryJson, buffer.AsSpan(length));
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            _ = SHA256.HashData(buffer.AsSpan(0, length), hash);
+            _ = key is null ? SHA256.HashData(buffer.AsSpan(0, length), hash) : HMACSHA256.HashData(key, buffer.AsSpan(0, length), hash);
             return Convert.ToHexStringLower(hash);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>Walks stored rows in order; the rows carry the JSON exactly as stored, so an edited entry changes the hash.</summary>
-    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<(long Sequence, string EntryJson, string PreviousHash, string Hash)> rows, CancellationToken cancellationToken)
-    {
-        string expectedPrevious = Genesis;
-        long expectedSequence = 1;
-        long checkedCount = 0;
-        AuditCheckpoint? head = null;
-        await foreach ((long sequence, string json, string previous, string hash) in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            checkedCount++;
-            if (sequence != expectedSequence)
-            {
-                return new(false, checkedCount, sequence, sequence > expectedSequence
-                    ? $"record {expectedSequence} is missing (found {sequence} next)"
-                    : $"record {sequence} is out of order (expected {expectedSequence})") { Head = head };
-            }
-
-            if (previous != expectedPrevious)
-            {
-                return new(false, checkedCount, sequence, $"record {sequence} does not follow record {sequence - 1}: its previous hash does not match (moved or replaced)") { Head = head };
-            }
-
-            if (Hash(previous, sequence, json) != hash)
-            {
-                return new(false, checkedCount, sequence, $"record {sequence} was edited: its content does not match its hash") { Head = head };
-            }
-
-            expectedPrevious = hash;
-            expectedSequence++;
-            head = new AuditCheckpoint(sequence, hash);
-        }
-
-        return new(true, checkedCount, null, null) { Head = head };
     }
 }

@@ -36,6 +36,10 @@ public static class AuditChatClientBuilderExtensions
     }
 
     /// <summary>The configured <c>AUDIT_HMAC_KEY</c>, or a random key when none is set.</summary>
-    internal static byte[] KeyOf(EaioHybridChatOptions? options) =>
-        options?.AuditHmacKey is { } key ? Encoding.UTF8.GetBytes(key) : RandomNumberGenerator.GetBytes(32);
+    internal static byte[] KeyOf(EaioHybridChatOptions? options) => ConfiguredKeyOf(options) ?? RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>The configured <c>AUDIT_HMAC_KEY</c>, or <see langword="null"/>: the chain's key, never a random one, which
+    /// would make every record written before a restart look forged after it.</summary>
+    internal static byte[]? ConfiguredKeyOf(EaioHybridChatOptions? options) =>
+        options?.AuditHmacKey is { } key ? Encoding.UTF8.GetBytes(key) : null;
 }

@@ -3,9 +3,13 @@ using System.Runtime.CompilerServices;
 namespace Eaio.Routing;
 
 /// <summary>An audit log in memory, for tests and short-lived hosts; the same hash chain as the SQLite store.</summary>
-public sealed class InMemoryAuditLog : IAuditLog
+/// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c>, which keys the chain (HMAC-SHA256) so a record cannot be forged
+/// without it; <see langword="null"/> for an unkeyed (SHA-256) chain, which finds accidental damage only.</param>
+/// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
+public sealed class InMemoryAuditLog(byte[]? hmacKey = null) : IAuditLog
 {
-    private readonly List<(long Sequence, string EntryJson, string PreviousHash, string Hash)> _rows = [];
+    private readonly AuditChain _chain = new(hmacKey);
+    private readonly List<AuditRow> _rows = [];
     private readonly Lock _gate = new();
 
     /// <inheritdoc/>
@@ -17,19 +21,19 @@ public sealed class InMemoryAuditLog : IAuditLog
         {
             long sequence = _rows.Count + 1;
             string previous = _rows.Count == 0 ? AuditChain.Genesis : _rows[^1].Hash;
-            string hash = AuditChain.Hash(previous, sequence, json);
-            _rows.Add((sequence, json, previous, hash));
-            return Task.FromResult(new AuditRecord(sequence, entry, previous, hash));
+            string hash = _chain.Link(previous, sequence, json);
+            _rows.Add(new AuditRow(sequence, json, previous, hash, _chain.Algorithm));
+            return Task.FromResult(new AuditRecord(sequence, entry, previous, hash) { Algorithm = _chain.Algorithm });
         }
     }
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<AuditRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach ((long sequence, string json, string previous, string hash) in Snapshot())
+        foreach (AuditRow row in Snapshot())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return new AuditRecord(sequence, AuditChain.Deserialize(json), previous, hash);
+            yield return new AuditRecord(row.Sequence, AuditChain.Deserialize(row.EntryJson), row.PreviousHash, row.Hash) { Algorithm = row.Algorithm };
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -37,10 +41,10 @@ public sealed class InMemoryAuditLog : IAuditLog
 
     /// <inheritdoc/>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        AuditChain.VerifyAsync(Snapshot().ToAsyncEnumerable(), cancellationToken);
+        _chain.VerifyAsync(Snapshot().ToAsyncEnumerable(), cancellationToken);
 
     /// <summary>Changes stored rows directly, as an attacker with access to the store could; for tamper tests.</summary>
-    internal void Tamper(Action<List<(long Sequence, string EntryJson, string PreviousHash, string Hash)>> change)
+    internal void Tamper(Action<List<AuditRow>> change)
     {
         lock (_gate)
         {
@@ -48,7 +52,7 @@ public sealed class InMemoryAuditLog : IAuditLog
         }
     }
 
-    private (long, string, string, string)[] Snapshot()
+    private AuditRow[] Snapshot()
     {
         lock (_gate)
         {

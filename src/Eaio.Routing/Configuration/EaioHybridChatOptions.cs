@@ -66,8 +66,10 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets a value indicating whether every external call is audited (<c>AUDIT_ALL_API_CALLS</c>, default true).</summary>
     public bool AuditAllApiCalls { get; set; } = true;
 
-    /// <summary>Gets or sets the key of the audit log's payload HMAC (<c>AUDIT_HMAC_KEY</c>); without it a random key is made at
-    /// start-up, so hashes cannot be compared across restarts.</summary>
+    /// <summary>Gets or sets the key of the audit log's payload HMAC and of its hash chain (<c>AUDIT_HMAC_KEY</c>): with it the
+    /// chain is HMAC-SHA256, so a record cannot be forged without the key. Without it a random key is made at start-up for
+    /// the payload hashes, so they cannot be compared across restarts, and the chain is plain SHA-256, which finds
+    /// accidental damage but not forgery. Set it in production, the same on every host sharing an audit log.</summary>
     public string? AuditHmacKey { get; set; }
 
     /// <summary>Gets or sets the key of the persistent pseudonym vault (<c>PSEUDONYM_VAULT_KEY</c>, base64 of at least 32 random

@@ -100,7 +100,9 @@ public static class EaioHybridChatServiceCollectionExtensions
         if (options.AuditAllApiCalls)
         {
             // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.
-            services.TryAddSingleton<IAuditLog>(_ => new SqliteAuditLog(Path.Combine(options.ResolveDataDirectory(), "eaio.db")));
+            // Its chain is keyed with AUDIT_HMAC_KEY when set, so a record cannot be forged without the key.
+            services.TryAddSingleton<IAuditLog>(_ => new SqliteAuditLog(
+                Path.Combine(options.ResolveDataDirectory(), "eaio.db"), AuditChatClientBuilderExtensions.ConfiguredKeyOf(options)));
         }
 
         foreach (ProviderDescriptor provider in catalog.Providers)

@@ -15,16 +15,20 @@ internal sealed class SqliteFile
     private readonly string _connectionString;
     private readonly string _schema;
     private readonly string? _synchronous;
+    private readonly Func<SqliteConnection, Task>? _upgrade;
     private readonly RetryingOnce _creation;
 
     /// <param name="path">The database file (already a full path); its folder is created when missing.</param>
     /// <param name="schema">The store's <c>CREATE … IF NOT EXISTS</c> statements.</param>
     /// <param name="synchronous"><c>FULL</c> or <c>NORMAL</c> for every connection opened, or <see langword="null"/> to leave it.</param>
-    public SqliteFile(string path, string schema, string? synchronous)
+    /// <param name="upgrade">Brings a file written by an earlier version to the schema, after <paramref name="schema"/> ran;
+    /// it must be safe to run again and by several processes at once.</param>
+    public SqliteFile(string path, string schema, string? synchronous, Func<SqliteConnection, Task>? upgrade = null)
     {
         Path = path;
         _schema = schema;
         _synchronous = synchronous;
+        _upgrade = upgrade;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -61,5 +65,9 @@ internal sealed class SqliteFile
         await using SqliteCommand create = connection.CreateCommand();
         create.CommandText = "PRAGMA journal_mode = WAL;\n" + _schema;
         await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+        if (_upgrade is not null)
+        {
+            await _upgrade(connection).ConfigureAwait(false);
+        }
     }
 }

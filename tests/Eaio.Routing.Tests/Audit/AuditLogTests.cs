@@ -8,6 +8,8 @@ namespace Eaio.Routing.Tests;
 
 public sealed class AuditLogTests
 {
+    private static readonly byte[] s_key = System.Text.Encoding.UTF8.GetBytes("the-operators-audit-key-2026");
+
     private string _directory = null!;
 
     [SetUp]
@@ -66,7 +68,8 @@ public sealed class AuditLogTests
         AuditVerification result = await log.VerifyAsync();
         List<AuditRecord> records = await log.ReadAllAsync().ToListAsync();
 
-        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null) { Head = new AuditCheckpoint(5, records[^1].Hash) }), "the head is the last record");
+        Assert.That(result, Is.EqualTo(new AuditVerification(true, 5, null, null) { Head = new AuditCheckpoint(5, records[^1].Hash), Warning = result.Warning }), "the head is the last record");
+        Assert.That((result.IsKeyed, result.Warning), Is.EqualTo((false, "the chain is unkeyed (no AUDIT_HMAC_KEY): it finds accidental damage, not forgery; anyone who can write the store can rewrite it with fresh hashes")));
         Assert.That(records.Select(r => r.Sequence), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }));
         Assert.That(records[2].Entry.RequestId, Is.EqualTo("req-3"));
         Assert.That(records[2].Entry.EntityCounts[EntityTypes.Email], Is.EqualTo(0));
@@ -95,7 +98,7 @@ public sealed class AuditLogTests
 
         AuditVerification result = await Sqlite().VerifyAsync();
 
-        Assert.That(result.IsValid, Is.False);
+        Assert.That((result.IsValid, result.FirstBadSequence), Is.EqualTo((false, 2L)), "the deleted record, not the one after it");
         Assert.That(result.Problem, Does.Contain("record 2 is missing"));
     }
 
@@ -114,11 +117,13 @@ public sealed class AuditLogTests
         AuditVerification result = await Sqlite().VerifyAsync();
 
         Assert.That(result.IsValid, Is.False);
-        Assert.That(result.FirstBadSequence, Is.EqualTo(4), "the record now stored first at position 2 says it is record 4");
+        Assert.That(result.FirstBadSequence, Is.EqualTo(2), "position 2 is the first that holds the wrong record (it says it is record 4)");
     }
 
+    /// <summary>Unkeyed, a record rewritten with a fresh SHA-256 is itself consistent: only the next link shows it, and
+    /// which of the two changed cannot be told (keyed, the record itself is named: AuditTamperingTests).</summary>
     [Test]
-    public async Task A_record_replaced_with_a_recomputed_hash_breaks_the_next_link()
+    public async Task In_an_unkeyed_chain_a_record_replaced_with_a_recomputed_hash_breaks_the_next_link()
     {
         await Fill(Sqlite(), 4);
         string forged = AuditChain.Serialize(Entry(2) with { Outcome = "blocked" });
@@ -282,6 +287,69 @@ public sealed class AuditLogTests
 
         Assert.That(provider.GetService<IAuditLog>(), Is.Null);
         Assert.That(logs.Collector.GetSnapshot().Select(r => r.Message), Has.Some.Contains("external calls are not audited"));
+    }
+
+    [Test]
+    public async Task A_file_written_before_keyed_chains_still_verifies_and_is_sealed_by_its_first_keyed_record()
+    {
+        // The table and records as the previous version wrote them: no algorithm column, plain SHA-256.
+        await Execute("CREATE TABLE audit (seq INTEGER NOT NULL UNIQUE, entry TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)");
+        string previous = AuditChain.Genesis;
+        for (int i = 1; i <= 3; i++)
+        {
+            string json = AuditChain.Serialize(Entry(i)).Replace("'", "''", StringComparison.Ordinal);
+            string hash = AuditChain.Hash(previous, i, AuditChain.Serialize(Entry(i)));
+            await Execute($"INSERT INTO audit (seq, entry, prev, hash) VALUES ({i}, '{json}', '{previous}', '{hash}')");
+            previous = hash;
+        }
+
+        AuditVerification unkeyed = await Sqlite().VerifyAsync();
+        Assert.That((unkeyed.IsValid, unkeyed.RecordsChecked, unkeyed.IsKeyed), Is.EqualTo((true, 3L, false)), unkeyed.Problem);
+        Assert.That(await Sqlite().ReadAllAsync().Select(r => r.Algorithm).ToListAsync(), Has.All.EqualTo(AuditHashAlgorithm.Sha256));
+
+        SqliteAuditLog keyed = new(Path.Combine(_directory, "eaio.db"), s_key);
+        Assert.That((await keyed.VerifyAsync()).FirstBadSequence, Is.EqualTo(1), "with the key, nothing yet shows the chain was written by its holder");
+        AuditRecord first = await keyed.AppendAsync(Entry(4));
+        Assert.That((first.Algorithm, first.PreviousHash), Is.EqualTo((AuditHashAlgorithm.HmacSha256, previous)), "the first keyed record covers the old chain's head");
+        AuditVerification sealedChain = await keyed.VerifyAsync();
+        Assert.That((sealedChain.IsValid, sealedChain.IsKeyed, sealedChain.RecordsChecked), Is.EqualTo((true, true, 4L)), sealedChain.Problem);
+        Assert.That(sealedChain.Warning, Does.Contain("records 1 to 3 were written before the chain was keyed"));
+
+        // A process still on the previous version appends without naming the column: an unkeyed record after keyed ones.
+        string late = AuditChain.Serialize(Entry(5));
+        await Execute($"INSERT INTO audit (seq, entry, prev, hash) VALUES (5, '{late.Replace("'", "''", StringComparison.Ordinal)}', '{first.Hash}', '{AuditChain.Hash(first.Hash, 5, late)}')");
+        AuditVerification mixed = await keyed.VerifyAsync();
+        Assert.That((mixed.IsValid, mixed.FirstBadSequence), Is.EqualTo((false, 5L)));
+        Assert.That(mixed.Problem, Does.Contain("written without AUDIT_HMAC_KEY"));
+    }
+
+    [TestCase("a-test-key-of-sufficient-length", AuditHashAlgorithm.HmacSha256)]
+    [TestCase(null, AuditHashAlgorithm.Sha256)]
+    public async Task The_registered_store_keys_its_chain_with_AUDIT_HMAC_KEY_when_it_is_set(string? key, AuditHashAlgorithm expected)
+    {
+        ServiceCollection services = new();
+        services.AddEaioHybridChat(o =>
+        {
+            o.AuditHmacKey = key;
+            o.DataDirectory = _directory;
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IAuditLog log = provider.GetRequiredService<IAuditLog>();
+
+        AuditRecord record = await log.AppendAsync(Entry(1));
+        AuditVerification result = await log.VerifyAsync();
+
+        Assert.That((record.Algorithm, result.IsValid, result.IsKeyed), Is.EqualTo((expected, true, key is not null)));
+        Assert.That(result.Warning, key is null ? Does.Contain("unkeyed") : Is.Null);
+    }
+
+    [Test]
+    public void An_empty_key_is_refused_rather_than_taken_for_no_key()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new SqliteAuditLog(Path.Combine(_directory, "eaio.db"), []))!;
+        Assert.That(error.ParamName, Is.EqualTo("hmacKey"));
+        Assert.That(error.Message, Does.Contain("AUDIT_HMAC_KEY"));
+        Assert.Throws<ArgumentException>(() => _ = new InMemoryAuditLog([]));
     }
 
     private async Task<string> Scalar(string sql)

@@ -50,4 +50,21 @@ public sealed class AuditChainHashTests
 
         Assert.That(AuditChain.Hash(AuditChain.Genesis, sequence, json), Is.EqualTo(expected));
     }
+
+    [TestCase(1L, "{\"Outcome\":\"ok\"}")]
+    [TestCase(123456789012L, "{\"Reasons\":[\"Gebäude-Daten → lokal\",\"😀\"]}")]
+    public void A_keyed_record_hash_is_HMAC_SHA_256_under_a_key_derived_from_AUDIT_HMAC_KEY(long sequence, string json)
+    {
+        byte[] key = System.Text.Encoding.UTF8.GetBytes("the-operators-audit-key-2026");
+        byte[] input = System.Text.Encoding.UTF8.GetBytes($"{AuditChain.Genesis}\n{sequence}\n{json}");
+        byte[] derived = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, key, 32, [], "eaio audit chain v2"u8.ToArray());
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(derived, input));
+
+        Assert.That(new AuditChain(key).Link(AuditChain.Genesis, sequence, json), Is.EqualTo(expected));
+        Assert.That(new AuditChain(null).Link(AuditChain.Genesis, sequence, json), Is.EqualTo(AuditChain.Hash(AuditChain.Genesis, sequence, json)), "no key: the unkeyed hash");
+
+        // Not AUDIT_HMAC_KEY itself: the audit client stores HMACs of caller-chosen strings (conversation ids) under it,
+        // which with the same key would hand a caller the link of a record of their choosing.
+        Assert.That(new AuditPayloadHasher(key).Hash($"{AuditChain.Genesis}\n{sequence}\n{json}"), Is.Not.EqualTo(expected));
+    }
 }

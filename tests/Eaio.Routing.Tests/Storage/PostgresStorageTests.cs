@@ -39,6 +39,8 @@ public sealed class PostgresBudgetLedgerTests : BudgetLedgerContractTests
 /// <summary>Several hosts on one PostgreSQL database: one budget, one audit chain, nothing lost when a host dies.</summary>
 public sealed class PostgresSharedStorageTests
 {
+    private const string AuditKey = "the-fleets-audit-key-2026";
+
     [Test]
     [CancelAfter(180_000)]
     public async Task Four_processes_of_250_concurrent_calls_never_overspend_one_budget()
@@ -64,12 +66,12 @@ public sealed class PostgresSharedStorageTests
         await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
         string store = "postgres:" + database.ConnectionString;
 
-        await Task.WhenAll(Enumerable.Range(1, 4).Select(writer => WorkerProcess.RunAsync("audit", store, "60", $"w{writer}")));
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(writer => WorkerProcess.RunAsync("audit", store, "60", $"w{writer}", AuditKey)));
 
         await using PostgresStore shared = new(database.ConnectionString);
-        PostgresAuditLog audit = new(shared);
+        PostgresAuditLog audit = new(shared, System.Text.Encoding.UTF8.GetBytes(AuditKey));
         AuditVerification clean = await audit.VerifyAsync();
-        Assert.That(clean.IsValid, Is.True, clean.Problem);
+        Assert.That((clean.IsValid, clean.IsKeyed, clean.Warning), Is.EqualTo((true, true, (string?)null)), clean.Problem);
         Assert.That(clean.RecordsChecked, Is.EqualTo(240));
         List<AuditRecord> records = await audit.ReadAllAsync().ToListAsync();
         Assert.That(records.Select(r => r.Entry.RequestId).Distinct().Count(), Is.EqualTo(240), "no record lost or doubled");
@@ -82,7 +84,7 @@ public sealed class PostgresSharedStorageTests
         await Execute(database, "UPDATE eaio_audit SET entry = replace(entry, 'gpt-4o\"', 'gpt-4o-mini\"') WHERE seq = 117");
         Assert.That((await audit.VerifyAsync()).IsValid, Is.True, "restoring the record restores the chain");
         await Execute(database, "DELETE FROM eaio_audit WHERE seq = 200");
-        Assert.That((await audit.VerifyAsync()).FirstBadSequence, Is.EqualTo(201L), "the record after a deleted one no longer links");
+        Assert.That((await audit.VerifyAsync()).FirstBadSequence, Is.EqualTo(200L), "the deleted record is named");
     }
 
     [Test]
@@ -175,10 +177,12 @@ public sealed class PostgresRouterTests
         await using PostgresStore other = new(database.ConnectionString);
         BudgetStatus status = await new PostgresBudgetLedger(other, new BudgetLimits(1000m)).GetStatusAsync(null);
         Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((0.004m, 0m)));
-        PostgresAuditLog audit = new(other);
+        PostgresAuditLog audit = new(other, System.Text.Encoding.UTF8.GetBytes("a-test-key-of-enough-length"));
         AuditRecord record = await audit.ReadAllAsync().SingleAsync();
         Assert.That((record.Entry.Provider, record.Entry.CostUsd), Is.EqualTo((EaioProviders.OpenAI, (decimal?)0.004m)));
+        Assert.That(record.Algorithm, Is.EqualTo(AuditHashAlgorithm.HmacSha256), "AddEaioPostgres keys the chain with AUDIT_HMAC_KEY");
         Assert.That((await audit.VerifyAsync()).IsValid, Is.True);
+        Assert.That((await new PostgresAuditLog(other).VerifyAsync()).Problem, Does.Contain("cannot be checked without the key"));
     }
 
     [Test]
