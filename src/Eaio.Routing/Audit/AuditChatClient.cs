@@ -149,7 +149,7 @@ public sealed partial class AuditChatClient : DelegatingChatClient
     /// it completes for the caller.</summary>
     private sealed class StreamRecord(AuditChatClient owner, RouteCallContext context, IEnumerable<ChatMessage> messages, ChatOptions? options, long started) : IStreamObserver
     {
-        public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
+        public async ValueTask FailedBeforeOutputAsync(Exception exception, bool cancelledByCaller)
         {
             if (!cancelledByCaller)
             {

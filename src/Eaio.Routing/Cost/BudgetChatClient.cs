@@ -224,7 +224,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
             }
         }
 
-        public async ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
+        public async ValueTask FailedBeforeOutputAsync(Exception exception, bool cancelledByCaller)
         {
             _done = true;
             context.Cost = await governor.EndFailedAsync(budget, exception, cancelledByCaller).ConfigureAwait(false);

@@ -210,7 +210,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
         private string? _responseId;
         private CallCost? _usage;
 
-        public ValueTask FailedBeforeFirstUpdateAsync(Exception exception, bool cancelledByCaller)
+        public ValueTask FailedBeforeOutputAsync(Exception exception, bool cancelledByCaller)
         {
             owner.Record(context, options, started, Failure(exception, cancellationToken), null, null, streamed: true);
             return default;

@@ -37,6 +37,17 @@ public sealed class IncompleteStreamException : Exception
         UpdatesReceived = updatesReceived;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="IncompleteStreamException"/> class for a stream whose reading failed after output.</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="updatesReceived">How many updates arrived before the stream broke.</param>
+    /// <param name="innerException">Why reading the stream failed (a connection reset, a line that is not JSON).</param>
+    public IncompleteStreamException(string provider, int updatesReceived, Exception innerException)
+        : base($"The stream from provider '{provider}' broke after {updatesReceived} update(s) ({innerException?.GetType().Name}: {innerException?.Message}); the answer is incomplete and was not sent again, because the provider may have billed it.", innerException)
+    {
+        Provider = provider;
+        UpdatesReceived = updatesReceived;
+    }
+
     /// <summary>Gets the provider's name.</summary>
     public string Provider { get; }
 

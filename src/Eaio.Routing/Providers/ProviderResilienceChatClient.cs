@@ -311,6 +311,13 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // After output nothing fails over, so the caller sees this: a connection reset or a broken line from
+                    // the SDK says nothing of which provider broke, or that part of the answer already arrived.
+                    if (output)
+                    {
+                        throw failure = new IncompleteStreamException(_provider, received, ex);
+                    }
+
                     failure = ex;
                     throw;
                 }

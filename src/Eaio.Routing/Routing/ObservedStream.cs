@@ -5,9 +5,13 @@ namespace Eaio.Routing;
 
 /// <summary>
 /// Passes a stream through while an <see cref="IStreamObserver"/> watches it: the one place that tells a failure before
-/// the first update from one after output, and a provider's failure from a caller who stopped reading, so the budget,
-/// audit and request-log layers settle, record and log each stream exactly once.
+/// any output from one after it, and a provider's failure from a caller who stopped reading, so the budget, audit and
+/// request-log layers settle, record and log each stream exactly once.
 /// </summary>
+/// <remarks>
+/// Output is what the router commits a route on (<see cref="ChatResponseUpdateOutput.HasOutput"/>): a stream that broke
+/// after a role-only chunk is failed over, so it must be recorded as a failure before output, not as one after it.
+/// </remarks>
 internal static class ObservedStream
 {
     /// <param name="open">Starts the inner stream; a client that throws here instead of from its first read fails like one
@@ -24,11 +28,11 @@ internal static class ObservedStream
         }
         catch (Exception ex)
         {
-            await observer.FailedBeforeFirstUpdateAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+            await observer.FailedBeforeOutputAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
             throw;
         }
 
-        bool answered = false;
+        bool hasOutput = false;
         bool failedBeforeFirst = false;
         StreamEnd end = StreamEnd.StoppedByCaller; // unless the loop below says otherwise: the caller left at a yield
         try
@@ -42,10 +46,10 @@ internal static class ObservedStream
                         break;
                     }
                 }
-                catch (Exception ex) when (!answered)
+                catch (Exception ex) when (!hasOutput)
                 {
                     failedBeforeFirst = true;
-                    await observer.FailedBeforeFirstUpdateAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
+                    await observer.FailedBeforeOutputAsync(ex, cancellationToken.IsCancellationRequested).ConfigureAwait(false);
                     throw;
                 }
                 catch when (!cancellationToken.IsCancellationRequested)
@@ -54,7 +58,7 @@ internal static class ObservedStream
                     throw;
                 }
 
-                answered = true;
+                hasOutput |= updates.Current.HasOutput();
                 await observer.OnUpdateAsync(updates.Current).ConfigureAwait(false);
                 yield return updates.Current;
             }

@@ -145,7 +145,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         if (!reply.CumulativeUsage)
         {
             await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, false, null, "stop", null)), ct);
-            if (includeUsage)
+            if (includeUsage && !reply.OmitUsage)
             {
                 var usageChunk = ChunkEnvelope(id, model, new JsonArray());
                 usageChunk["usage"] = Usage(reply);
@@ -278,19 +278,27 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         ["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, null),
     }.ToJsonString();
 
-    private static string Completion(string id, string model, LoopbackReply reply) => new JsonObject
+    private static string Completion(string id, string model, LoopbackReply reply)
     {
-        ["id"] = id,
-        ["object"] = "chat.completion",
-        ["created"] = Created,
-        ["model"] = model,
-        ["choices"] = new JsonArray(new JsonObject
+        JsonObject completion = new()
         {
-            ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content, ["refusal"] = null },
-            ["logprobs"] = null,
-            ["finish_reason"] = "stop",
-        }),
-        ["usage"] = Usage(reply),
-    }.ToJsonString();
+            ["id"] = id,
+            ["object"] = "chat.completion",
+            ["created"] = Created,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content, ["refusal"] = null },
+                ["logprobs"] = null,
+                ["finish_reason"] = "stop",
+            }),
+        };
+        if (!reply.OmitUsage)
+        {
+            completion["usage"] = Usage(reply);
+        }
+
+        return completion.ToJsonString();
+    }
 }

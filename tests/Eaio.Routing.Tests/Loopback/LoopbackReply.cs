@@ -106,6 +106,12 @@ public sealed class LoopbackReply
             CumulativeUsage = true,
         };
 
+    /// <summary>OpenAI only: the answer carries no <c>usage</c> (JSON) or no usage chunk even when asked for (SSE).</summary>
+    internal bool OmitUsage { get; private init; }
+
+    /// <summary>OpenAI only: a normal answer without any usage report.</summary>
+    public static LoopbackReply TextWithoutUsage(string content) => new(ReplyKind.Text) { Content = content, OmitUsage = true };
+
     /// <summary>Like <see cref="Text"/>, but a streamed reply stalls for <paramref name="delay"/> after its first chunk.</summary>
     public static LoopbackReply DelayAfterFirstChunk(TimeSpan delay, string content, int promptTokens, int completionTokens) =>
         new(ReplyKind.Text)
