@@ -102,6 +102,29 @@ public sealed class OneFailureOneLogEntryTests
         }
     }
 
+    [Test]
+    public async Task A_host_that_wants_a_provider_clients_request_logs_adds_the_default_logger_back()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync();
+        string data = Directory.CreateTempSubdirectory("eaio-logs-").FullName;
+        try
+        {
+            (IHost host, FakeLoggerProvider logs) = Start(data, new() { ["Eaio:Ollama:BaseUrl"] = ollama.BaseUri.ToString() }, services => services.AddHttpClient("Eaio.ollama").AddDefaultLogger());
+            using (host)
+            using (logs)
+            {
+                await host.Services.GetRequiredService<IChatClient>().GetResponseAsync(Question);
+
+                Assert.That(logs.Collector.GetSnapshot().Select(r => r.Category), Has.Some.StartsWith("System.Net.Http.HttpClient.Eaio.ollama"));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     [TestCase(null, 1)]
     [TestCase("a-stable-audit-hmac-key", 0)]
     public void The_AUDIT_HMAC_KEY_warning_is_logged_at_most_once_per_process_and_not_with_a_key(string? key, int atMost)
@@ -136,7 +159,7 @@ public sealed class OneFailureOneLogEntryTests
     }
 
     /// <summary>A host as <c>Host.CreateApplicationBuilder</c> makes it, set up as the README's quick start, with every level captured.</summary>
-    private static (IHost Host, FakeLoggerProvider Logs) Start(string data, Dictionary<string, string?> settings)
+    private static (IHost Host, FakeLoggerProvider Logs) Start(string data, Dictionary<string, string?> settings, Action<IServiceCollection>? after = null)
     {
         // The content root is the empty data folder, so no appsettings.json of the test's output folder sets log levels.
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = data });
@@ -148,6 +171,7 @@ public sealed class OneFailureOneLogEntryTests
         builder.Services.AddEaioHybridChat(builder.Configuration.GetSection("Eaio"))
             .UseFunctionInvocation()
             .UseLogging();
+        after?.Invoke(builder.Services);
         return (builder.Build(), logs);
     }
 
