@@ -11,7 +11,7 @@ internal static class AuditCommands
         if (audit is null)
         {
             System.Console.Error.WriteLine("The audit log is off (AUDIT_ALL_API_CALLS=false).");
-            return 1;
+            return ExitCodes.Usage;
         }
 
         string where = audit is SqliteAuditLog sqlite ? sqlite.Path : audit.GetType().Name;
@@ -41,7 +41,7 @@ internal static class AuditCommands
                 System.Console.Error.WriteLine($"note: {note}.");
             }
 
-            return 4;
+            return ExitCodes.AuditBroken;
         }
 
         Queue<AuditRecord> last = new(command.Count);

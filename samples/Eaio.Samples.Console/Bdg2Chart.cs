@@ -17,12 +17,6 @@ internal static class Bdg2Chart
         plot.XLabel("Hour of day (site local time)");
         plot.YLabel($"{profile.Unit} per hour");
         plot.ShowLegend();
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
         plot.SavePng(path, 900, 500);
     }
 

@@ -21,10 +21,11 @@ internal static class Bdg2Commands
           --raw                     read the raw meter file instead of the cleaned one
           --from <yyyy-MM-dd>       summary: first local day (inclusive)
           --to <yyyy-MM-dd>         summary: local day after the period (exclusive)
-          --out <file.png>          profile: where to write the chart (default: <building>-<meter>-profile.png)
+          --out <file.png>          profile: where to write the chart, in a folder that exists (default: <building>-<meter>-profile.png)
           --threshold <z>           anomalies: robust z-score threshold (default 3.5)
           --top <n>                 anomalies: how many to list (default 10)
-        Exit codes: 0 done, 1 usage error, 2 no route could answer (ask), 5 data error (missing file, bad header, unknown building).
+        Exit codes: 0 done, 1 usage error (including a bad date or an empty date range), 2 no route could answer (ask),
+        5 data error (missing file, bad header, unknown building, no readings in the period).
         """;
 
     private static readonly string[] s_verbs = ["summary", "profile", "anomalies", "benchmark"];
@@ -34,6 +35,12 @@ internal static class Bdg2Commands
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["bdg2", "--help" or "-h" or "help"])
+        {
+            System.Console.WriteLine(Usage);
+            return ExitCodes.Done;
+        }
+
         try
         {
             return args[0] == "ask" ? await AskAsync(args) : Run(args);
@@ -81,13 +88,51 @@ internal static class Bdg2Commands
             }
         }
 
+        // Every value is checked before any file is read: a bad value is a usage error (exit 1), not a data error.
+        DateTime? from;
+        DateTime? to;
+        double threshold;
+        int top;
+        string? chartFolder = options.TryGetValue("--out", out string? chartPath) ? Path.GetDirectoryName(Path.GetFullPath(chartPath)) : null;
+        try
+        {
+            from = Date(options, "--from");
+            to = Date(options, "--to");
+            threshold = options.TryGetValue("--threshold", out string? t) ? Positive(t, "--threshold", double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double z) && z > 0, z) : 3.5;
+            top = options.TryGetValue("--top", out string? n) ? Positive(n, "--top", int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int c) && c > 0, c) : 10;
+        }
+        catch (ArgumentException ex)
+        {
+            return UsageError(ex.Message);
+        }
+
+        if (from >= to)
+        {
+            return UsageError(string.Create(CultureInfo.InvariantCulture, $"The period --from {from:yyyy-MM-dd} --to {to:yyyy-MM-dd} is empty: --to is the day after the period, so it must come after --from."));
+        }
+
+        if (chartFolder is not null && !Directory.Exists(chartFolder))
+        {
+            // Not created: a mistyped path would otherwise leave new folders anywhere, even at the filesystem root.
+            return UsageError($"--out '{chartPath}': the folder {chartFolder} does not exist; create it first, or write the chart elsewhere.");
+        }
+
         Bdg2Dataset dataset = Bdg2Dataset.Open(options.GetValueOrDefault("--data") ?? DefaultDataFolder());
         Bdg2Building building = dataset.Metadata.GetBuilding(args[2]);
         MeterType meter = options.TryGetValue("--meter", out string? name) ? MeterTypes.Parse(name) : DefaultMeter(dataset, building, !raw);
         switch (args[1])
         {
             case "summary":
-                WriteSummary(ConsumptionSummary.Compute(dataset.ReadMeter(building.BuildingId, meter, !raw), Date(options, "--from"), Date(options, "--to")), building);
+                MeterSeries series = dataset.ReadMeter(building.BuildingId, meter, !raw);
+                ConsumptionSummary summary = ConsumptionSummary.Compute(series, from, to);
+                if (summary.Hours == 0)
+                {
+                    System.Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{building.BuildingId} {MeterTypes.Name(meter)} has no hours from {from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "its start"} to {to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "its end"}; its file covers {Span(series)}."));
+                    return ExitCodes.NotHealthyOrDataError;
+                }
+
+                WriteSummary(summary, building);
                 return 0;
             case "profile":
                 LoadProfile profile = LoadProfile.Compute(dataset.ReadMeter(building.BuildingId, meter, !raw));
@@ -97,8 +142,6 @@ internal static class Bdg2Commands
                 System.Console.WriteLine($"Chart: {Path.GetFullPath(chart)}");
                 return 0;
             case "anomalies":
-                double threshold = options.TryGetValue("--threshold", out string? t) ? double.Parse(t, NumberStyles.Float, CultureInfo.InvariantCulture) : 3.5;
-                int top = options.TryGetValue("--top", out string? n) ? int.Parse(n, NumberStyles.None, CultureInfo.InvariantCulture) : 10;
                 WriteAnomalies(AnomalyReport.Detect(dataset.ReadMeter(building.BuildingId, meter, !raw), threshold, top));
                 return 0;
             default:
@@ -210,6 +253,14 @@ internal static class Bdg2Commands
 
         throw new ArgumentException($"None of the meters of '{building.BuildingId}' ({string.Join(", ", building.Meters.Select(MeterTypes.Name))}) has a {(cleaned ? "cleaned" : "raw")} file in {dataset.Folder}.");
     }
+
+    private static T Positive<T>(string text, string name, bool valid, T value) =>
+        valid ? value : throw new ArgumentException($"{name} '{text}' is not valid: expected a number greater than 0.");
+
+    private static string Span(MeterSeries series) =>
+        series.Count == 0
+            ? "no hours at all"
+            : string.Create(CultureInfo.InvariantCulture, $"{series.Timestamps[0]:yyyy-MM-dd HH:mm} to {series.Timestamps[^1]:yyyy-MM-dd HH:mm} local");
 
     private static DateTime? Date(Dictionary<string, string> options, string name)
     {

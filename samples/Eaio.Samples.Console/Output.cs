@@ -48,6 +48,30 @@ internal static class Output
         }
     }
 
+    /// <summary>Prints, in plain lines a script can read, the health checks the plan was made with.</summary>
+    public static void WriteChecks(IReadOnlyList<ProviderHealth> checks)
+    {
+        System.Console.WriteLine("Planned after these health checks:");
+        foreach (ProviderHealth check in checks)
+        {
+            System.Console.WriteLine($"  {check.Provider}: {check.Status.ToString().ToLowerInvariant()} - {check.Description}");
+        }
+    }
+
+    /// <summary>One paragraph for an answer that stopped after part of it was shown: which provider, after how much, and why.</summary>
+    public static string DescribeCutShort(RouteDecision decision, int shown, Exception ex)
+    {
+        string what = ex switch
+        {
+            TimeoutException => $"it stalled and hit its time limit ({ex.Message.TrimEnd('.')})",
+            IncompleteStreamException => "the stream ended without its final chunk",
+            IOException or HttpRequestException => $"the connection was cut ({ex.Message.TrimEnd('.')})",
+            _ => $"the stream failed with {ex.GetType().Name} ({ex.Message.TrimEnd('.')})",
+        };
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The answer from {decision.Provider}/{decision.Model} stopped after {shown} characters: {what}. The text above is incomplete and nothing was retried (a route that has shown output is never failed over); ask again, or check the provider.");
+    }
+
     public static void WriteDecision(RouteDecision decision)
     {
         AnsiConsole.MarkupLine($"[bold]Route[/]: {Markup.Escape(decision.Provider)}/{Markup.Escape(decision.Model)} ({decision.Tier}) - {Markup.Escape(string.Join("; ", decision.Reasons))}");

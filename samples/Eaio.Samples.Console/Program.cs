@@ -4,6 +4,12 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+if (args is ["--help" or "-h" or "help"])
+{
+    Console.WriteLine(CommandLine.Usage);
+    return ExitCodes.Done;
+}
+
 if (Bdg2Commands.Handles(args))
 {
     return await Bdg2Commands.RunAsync(args);
@@ -15,7 +21,7 @@ if (!CommandLine.TryParse(args, out CommandLine? command, out string? usageError
 {
     Console.Error.WriteLine(usageError);
     Console.Error.WriteLine(CommandLine.Usage);
-    return 1;
+    return ExitCodes.Usage;
 }
 
 IConfiguration configuration = new ConfigurationBuilder()
@@ -39,7 +45,7 @@ catch (EaioConfigurationException ex)
         Console.Error.WriteLine($"  {error}");
     }
 
-    return 3;
+    return ExitCodes.Configuration;
 }
 
 await using ServiceProvider provider = services.BuildServiceProvider();
@@ -72,15 +78,50 @@ try
 {
     if (command.Verb == "explain")
     {
-        Output.WritePlan(router.Explain(messages, options));
-        return 0;
+        // Every provider is checked once before planning: until its first check a provider counts as healthy, so a plan
+        // made at once would race the checks and differ from run to run.
+        IReadOnlyList<ProviderHealth> checks = await provider.GetRequiredService<ProviderHealthMonitor>().GetHealthAsync();
+        Output.WritePlan(await router.ExplainAsync(messages, options));
+        Output.WriteChecks(checks);
+        return ExitCodes.Done;
     }
 
+    return await AskAsync(chat, messages, options);
+}
+catch (NoRouteAvailableException ex)
+{
+    // Plain stderr, not Spectre markup: the message must stay whole for people and scripts, whatever the console width.
+    Console.Error.WriteLine($"No route could answer: {ex.Message}");
+    return ExitCodes.NoRoute;
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return ExitCodes.Usage;
+}
+
+static async Task<int> AskAsync(IChatClient chat, ChatMessage[] messages, ChatOptions options)
+{
     RouteDecision? decision = null;
-    await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(messages, options))
+    int shown = 0;
+    try
     {
-        Console.Write(update.Text);
-        decision ??= update.GetRouteDecision();
+        await foreach (ChatResponseUpdate update in chat.GetStreamingResponseAsync(messages, options))
+        {
+            string text = update.Text;
+            Console.Write(text);
+            shown += text.Length;
+            decision ??= update.GetRouteDecision();
+        }
+    }
+#pragma warning disable CA1031 // Whatever ends a stream after its output was shown is reported in one paragraph, not a stack trace.
+    catch (Exception ex) when (decision is not null)
+#pragma warning restore CA1031
+    {
+        // The committed route cannot fail over: keep what was shown and say what happened to the rest.
+        Console.WriteLine();
+        Console.Error.WriteLine(Output.DescribeCutShort(decision, shown, ex));
+        return ExitCodes.AnswerCutShort;
     }
 
     Console.WriteLine();
@@ -89,21 +130,5 @@ try
         Output.WriteDecision(decision);
     }
 
-    return 0;
-}
-catch (NoRouteAvailableException ex)
-{
-    // Plain stderr, not Spectre markup: the message must stay whole for people and scripts, whatever the console width.
-    Console.Error.WriteLine($"No route could answer: {ex.Message}");
-    return 2;
-}
-catch (IncompleteStreamException ex)
-{
-    Console.Error.WriteLine(ex.Message);
-    return 2;
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine(ex.Message);
-    return 1;
+    return ExitCodes.Done;
 }

@@ -76,7 +76,7 @@ internal static class ReportCommand
             checks.AddRow(
                 Markup.Escape($"{check.Provider}/{check.Model}"),
                 Markup.Escape($"{check.Metric} {check.Target}"),
-                Actual(check),
+                check.FormattedActual,
                 check.Met ? "[green]yes[/]" : "[red]no[/]");
         }
 
@@ -95,12 +95,6 @@ internal static class ReportCommand
         System.Console.WriteLine($"Request log: {where}");
         return 0;
     }
-
-    /// <summary>The measured value in the target's unit: a share as a percentage, a time in milliseconds.</summary>
-    private static string Actual(TargetCheck check) =>
-        check.Target.Contains('%', StringComparison.Ordinal) ? check.Actual.ToString("0.0##%", CultureInfo.InvariantCulture)
-        : check.Target.EndsWith("ms", StringComparison.Ordinal) ? check.Actual.ToString("0 ms", CultureInfo.InvariantCulture)
-        : check.Actual.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value?.ToString("0", CultureInfo.InvariantCulture) ?? "–";
 }

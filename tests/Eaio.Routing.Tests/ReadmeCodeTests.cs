@@ -16,7 +16,7 @@ namespace Eaio.Routing.Tests;
 /// </remarks>
 public sealed class ReadmeCodeTests
 {
-    private static readonly string[] s_implicitUsings =
+    internal static readonly string[] ImplicitUsings =
     [
         "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
         "Microsoft.Extensions.Configuration", "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging",
@@ -69,12 +69,12 @@ public sealed class ReadmeCodeTests
         IEnumerable<string> parameters = s_hostNames
             .Where(n => Regex.IsMatch(body, $@"\b{n.Name}\b") && !Regex.IsMatch(body, $@"\b(var|[A-Z]\w*)\s+{n.Name}\s*="))
             .Select(n => $"{n.Type} {n.Name}");
-        return string.Join('\n', s_implicitUsings.Select(u => $"using {u};")) + "\n" + string.Join('\n', usings)
+        return string.Join('\n', ImplicitUsings.Select(u => $"using {u};")) + "\n" + string.Join('\n', usings)
             + $"\npublic static class ReadmeBlock\n{{\n    public static async System.Threading.Tasks.Task RunAsync({string.Join(", ", parameters)})\n    {{\n        await System.Threading.Tasks.Task.CompletedTask;\n#line 1\n{body}\n    }}\n}}\n";
     }
 
     /// <summary>The platform's assemblies and every assembly of this test's output: the libraries, their dependencies, the SDKs.</summary>
-    private static List<MetadataReference> References()
+    internal static List<MetadataReference> References()
     {
         Dictionary<string, string> byName = new(StringComparer.OrdinalIgnoreCase);
         foreach (string path in ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator))

@@ -10,6 +10,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class EaioHybridChatServiceCollectionExtensions
 {
     /// <summary>The prefix of the named <see cref="HttpClient"/>s the provider clients use (for example <c>Eaio.ollama</c>); add handlers to them with <c>AddHttpClient</c>.</summary>
+    /// <remarks>
+    /// These clients log nothing of their own: a failed call is reported once, by whoever receives its exception, and
+    /// HttpClientFactory's default logger would add four lines per request at Information and a stack trace per refused
+    /// connection. To see them while debugging: <c>services.AddHttpClient("Eaio.ollama").AddDefaultLogger()</c>.
+    /// </remarks>
     public const string HttpClientPrefix = "Eaio.";
 
     /// <summary>
@@ -110,8 +115,7 @@ public static class EaioHybridChatServiceCollectionExtensions
             string name = provider.Name;
             if (provider.Tier == ProviderTier.Local)
             {
-                services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan)
-                    .AddHttpMessageHandler(() => new RequestSendTrackingHandler());
+                AddProviderHttpClient(services, name);
                 services.TryAddKeyedSingleton<IChatClient>(name, (sp, _) =>
                     ProviderClientFactory.CreateOllama(options.Ollama, HttpClientFor(sp, name)));
                 continue;
@@ -124,9 +128,7 @@ public static class EaioHybridChatServiceCollectionExtensions
                 continue;
             }
 
-            // The tracking handler tells a time-out spent waiting for a connection (not sent, not billed) from one after sending.
-            services.AddHttpClient(HttpClientPrefix + name, c => c.Timeout = Timeout.InfiniteTimeSpan)
-                .AddHttpMessageHandler(() => new RequestSendTrackingHandler());
+            AddProviderHttpClient(services, name);
             if (name == EaioProviders.Anthropic)
             {
                 // Anthropic's SDK is in Eaio.Routing.Anthropic: until AddEaioAnthropic replaces this stand-in (before or after
@@ -155,6 +157,15 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }
+
+    /// <summary>Registers the named <see cref="HttpClient"/> of <paramref name="provider"/>: no timeout of its own (the route's
+    /// resilience layer keeps time) and no logger of its own (see <see cref="HttpClientPrefix"/>).</summary>
+    // The tracking handler tells a time-out spent waiting for a connection (not sent, not billed) from one after sending;
+    // the client's own request logs are off (a host adds them back with AddDefaultLogger).
+    private static void AddProviderHttpClient(IServiceCollection services, string provider) =>
+        services.AddHttpClient(HttpClientPrefix + provider, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(() => new RequestSendTrackingHandler())
+            .RemoveAllLoggers();
 
     /// <summary>The named <see cref="HttpClient"/> of <paramref name="provider"/>, registered with no timeout of its own.</summary>
     internal static HttpClient HttpClientFor(IServiceProvider services, string provider) =>

@@ -16,6 +16,7 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed partial class EaioRoutes : IDisposable
 {
+    private static int s_randomKeyReported;
     private readonly List<IDisposable> _owned = [];
     private readonly ILogger _logger;
 
@@ -171,8 +172,9 @@ internal sealed partial class EaioRoutes : IDisposable
         {
             LogAuditOff();
         }
-        else if (options.AuditHmacKey is null)
+        else if (options.AuditHmacKey is null && Interlocked.Exchange(ref s_randomKeyReported, 1) == 0)
         {
+            // Once per process: every container a process builds (a test host, a second router) would repeat the same advice.
             LogRandomHmacKey();
         }
 

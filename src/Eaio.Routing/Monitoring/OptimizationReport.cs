@@ -71,7 +71,7 @@ public sealed record OptimizationReport
         md.Append(c, $"{Checks.Count - missed.Count} of {Checks.Count} met.").AppendLine();
         foreach (TargetCheck check in missed)
         {
-            md.Append(c, $"- **missed** {check.Provider}/{check.Model}: {check.Metric} {check.Actual:0.###} (target {check.Target})").AppendLine();
+            md.Append(c, $"- **missed** {check.Provider}/{check.Model}: {check.Metric} {check.FormattedActual} (target {check.Target})").AppendLine();
         }
 
         md.AppendLine().AppendLine("## Recommendations").AppendLine();

@@ -108,7 +108,7 @@ public sealed class OptimizationReporter
                 RecommendationKind.Performance,
                 check.Provider,
                 check.Model,
-                string.Create(CultureInfo.InvariantCulture, $"{check.Provider}/{check.Model} missed its {check.Metric} target: {check.Actual:0.###}, target {check.Target}."),
+                string.Create(CultureInfo.InvariantCulture, $"{check.Provider}/{check.Model} missed its {check.Metric} target: {check.FormattedActual}, target {check.Target}."),
                 0m));
         }
 
@@ -173,21 +173,21 @@ public sealed class OptimizationReporter
         TimeSpan latency = local ? _targets.LocalLatency : _targets.ApiLatency;
         if (m.P95LatencyMs is { } p95)
         {
-            yield return new TargetCheck(m.Provider, m.Model, "p95 latency", $"< {latency.TotalMilliseconds:0} ms", p95, p95 < latency.TotalMilliseconds);
+            yield return new TargetCheck(m.Provider, m.Model, "p95 latency", string.Create(CultureInfo.InvariantCulture, $"< {latency.TotalMilliseconds:0} ms"), p95, p95 < latency.TotalMilliseconds);
         }
 
         if (m.Requests - m.Blocked - m.Cancelled > 0)
         {
-            yield return new TargetCheck(m.Provider, m.Model, "error rate", $"< {_targets.ErrorRate:0.##%}", m.ErrorRate, m.ErrorRate < _targets.ErrorRate);
+            yield return new TargetCheck(m.Provider, m.Model, "error rate", string.Create(CultureInfo.InvariantCulture, $"< {_targets.ErrorRate:0.##%}"), m.ErrorRate, m.ErrorRate < _targets.ErrorRate);
             if (!local)
             {
-                yield return new TargetCheck(m.Provider, m.Model, "availability", $"> {_targets.Availability:0.0##%}", m.Availability, m.Availability > _targets.Availability);
+                yield return new TargetCheck(m.Provider, m.Model, "availability", string.Create(CultureInfo.InvariantCulture, $"> {_targets.Availability:0.0##%}"), m.Availability, m.Availability > _targets.Availability);
             }
         }
 
         if (!local && m.RateLimitUtilization is { } utilization)
         {
-            yield return new TargetCheck(m.Provider, m.Model, "rate-limit utilisation (p95)", $"< {_targets.RateLimitUtilization:0%}", utilization, utilization < _targets.RateLimitUtilization);
+            yield return new TargetCheck(m.Provider, m.Model, "rate-limit utilisation (p95)", string.Create(CultureInfo.InvariantCulture, $"< {_targets.RateLimitUtilization:0%}"), utilization, utilization < _targets.RateLimitUtilization);
         }
 
         if (local && m.TokensPerSecond is { } speed)
@@ -196,7 +196,7 @@ public sealed class OptimizationReporter
                 m.Provider,
                 m.Model,
                 "throughput (tokens/s)",
-                $"{_targets.LocalMinTokensPerSecond:0}-{_targets.LocalMaxTokensPerSecond:0}",
+                string.Create(CultureInfo.InvariantCulture, $"{_targets.LocalMinTokensPerSecond:0}-{_targets.LocalMaxTokensPerSecond:0}"),
                 speed,
                 speed >= _targets.LocalMinTokensPerSecond && speed <= _targets.LocalMaxTokensPerSecond);
         }

@@ -268,6 +268,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
         (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
         RouteDecisionStamp.Complete(activity, plan, decision);
         LogRouted(planned.Provider, planned.Model, all.Count);
+        if (all.Count > 1)
+        {
+            LogFailures(planned, all.Take(all.Count - 1));
+        }
+
         return response;
     }
 
@@ -445,12 +450,27 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private RouteDecision Commit(RoutePlan plan, PlannedRoute planned, List<RouteAttempt> attempts, long started, long requestStarted, bool hasMore)
     {
         TimeSpan firstUpdate = _time.GetElapsedTime(started);
+        if (attempts.Count > 0)
+        {
+            LogFailures(planned, attempts);
+        }
+
         attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
         LogRouted(planned.Provider, planned.Model, attempts.Count);
         return new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
     }
 
-    /// <summary>Logs a failed attempt and describes it for the decision or the no-route error.</summary>
+    /// <summary>Logs, once per call, the routes that failed before another one answered: the caller sees no error, so the log is the only place that says so.</summary>
+    private void LogFailures(PlannedRoute answered, IEnumerable<RouteAttempt> failed)
+    {
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            LogAnsweredAfterFailures(answered.Provider, answered.Model, string.Join("; ", failed));
+        }
+    }
+
+    /// <summary>Logs a failed attempt (at Debug: the call's one entry is the failover warning, or the caller's own for the
+    /// exception it receives) and describes it for the decision or the no-route error.</summary>
     private RouteAttempt Failed(PlannedRoute planned, long started, Exception ex)
     {
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
@@ -485,11 +505,15 @@ public sealed partial class HybridRouterChatClient : IChatClient
     [LoggerMessage(LogLevel.Warning, "Closing the stream of {Provider}/{Model} failed with {ErrorType}.")]
     private partial void LogStreamDisposeFailed(string provider, string model, string errorType, Exception exception);
 
-    [LoggerMessage(LogLevel.Warning, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
+    [LoggerMessage(LogLevel.Debug, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
     private partial void LogAttemptFailed(string provider, string model, string errorType, Exception exception);
 
-    [LoggerMessage(LogLevel.Error, "No route available: {Details}")]
+    // Debug: the exception is thrown to the caller, whose own logging (UseLogging, the host's error handler) reports it once.
+    [LoggerMessage(LogLevel.Debug, "No route available: {Details}")]
     private partial void LogNoRoute(string details);
+
+    [LoggerMessage(LogLevel.Warning, "{Provider}/{Model} answered after the plan's earlier routes failed: {Failures}")]
+    private partial void LogAnsweredAfterFailures(string provider, string model, string failures);
 
     /// <summary>One attempt: the planned route, its pipeline, the options it is sent with, and the context its layers share.</summary>
     private sealed record Attempt(PlannedRoute Planned, IChatClient Pipeline, ChatOptions? Options, RouteCallContext? Context);
