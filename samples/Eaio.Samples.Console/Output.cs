@@ -64,6 +64,7 @@ internal static class Output
         string what = ex switch
         {
             TimeoutException => $"it stalled and hit its time limit ({ex.Message.TrimEnd('.')})",
+            IncompleteStreamException { InnerException: IOException or HttpRequestException } cut => $"the connection was cut ({cut.InnerException!.Message.TrimEnd('.')})",
             IncompleteStreamException => "the stream ended without its final chunk",
             IOException or HttpRequestException => $"the connection was cut ({ex.Message.TrimEnd('.')})",
             _ => $"the stream failed with {ex.GetType().Name} ({ex.Message.TrimEnd('.')})",
