@@ -32,9 +32,22 @@ public sealed class PostgresAuditLog : IAuditLog
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            return await AppendCoreAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("audit log", "append a record", ex);
+        }
+    }
+
+    private async Task<AuditRecord> AppendCoreAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
         string json = AuditChain.Serialize(entry);
         await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
