@@ -12,15 +12,26 @@ namespace Eaio.Routing;
 /// like a host that never wrote. External calls take hundreds of milliseconds; an append takes about one round trip more
 /// than an insert, so the queue is not what limits a fleet.
 /// </para>
+/// <para>
+/// Within one host, appends queue in memory and go to the database one at a time: they would only queue on the advisory
+/// lock there anyway, and each waiting there holds a pooled connection. Under a burst (issue 16: 250 requests at once
+/// per host) those waiting appends took the whole pool, and the ledger's statements and other appends timed out waiting
+/// for a connection.
+/// </para>
 /// <para>Records are read and verified in insertion order (an identity column), so a record whose <c>seq</c> was edited
 /// or a row moved is found like any other change.</para>
 /// </remarks>
+#pragma warning disable CA1001 // The semaphore is never asked for a wait handle: there is nothing to dispose.
 public sealed class PostgresAuditLog : IAuditLog
+#pragma warning restore CA1001
 {
     /// <summary>The advisory lock key of the chain's head ('EAIOAUDT' as a number).</summary>
     private const long ChainLock = 0x4541494F41554454;
 
     private readonly PostgresStore _store;
+
+    // Never asked for a wait handle (only WaitAsync and Release), so it holds nothing to dispose.
+    private readonly SemaphoreSlim _appending = new(1, 1);
 
     /// <summary>Initializes a new instance of the <see cref="PostgresAuditLog"/> class.</summary>
     /// <param name="store">The database.</param>
@@ -36,6 +47,7 @@ public sealed class PostgresAuditLog : IAuditLog
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        await _appending.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await AppendCoreAsync(entry, cancellationToken).ConfigureAwait(false);
@@ -43,6 +55,10 @@ public sealed class PostgresAuditLog : IAuditLog
         catch (NpgsqlException ex)
         {
             throw _store.Failure("audit log", "append a record", ex);
+        }
+        finally
+        {
+            _appending.Release();
         }
     }
 

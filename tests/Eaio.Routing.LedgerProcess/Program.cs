@@ -13,7 +13,7 @@ using Npgsql;
 //   router <store> <openai-base-url> <budget-usd> <calls>
 //                                               the whole router (AddEaioHybridChat + AddEaioPostgres) sending <calls>
 //                                               requests at once, on the default thread pool; prints
-//                                               "served=<n> refused=<n> storage=<n> raw=<n> other=<n> charged=<sum>"
+//                                               "served=<n> refused=<n> storage=<n> raw=<n> other=<n> charged=<sum> seconds=<s>"
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: Eaio.Routing.LedgerProcess calls|hold|audit <store> ...");
@@ -128,6 +128,7 @@ switch (args[0])
         ChatMessage[] question = [new(ChatRole.User, "How do I read an electricity meter?")];
 
         // Every request at once, as a burst reaches a host: planning, reserving, settling and auditing all meet the store together.
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         (string Kind, decimal Charged)[] results = await Task.WhenAll(Enumerable.Range(0, int.Parse(args[4], CultureInfo.InvariantCulture)).Select(async _ =>
         {
             ChatOptions options = new ChatOptions { MaxOutputTokens = 1000 }.WithEaio(p =>
@@ -156,7 +157,7 @@ switch (args[0])
         int Count(string kind) => results.Count(r => r.Kind == kind);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"served={Count("served")} refused={Count("refused")} storage={Count("storage")} raw={Count("raw")} other={Count("other")} charged={results.Sum(r => r.Charged)}"));
+            $"served={Count("served")} refused={Count("refused")} storage={Count("storage")} raw={Count("raw")} other={Count("other")} charged={results.Sum(r => r.Charged)} seconds={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1}"));
         return 0;
     }
 

@@ -27,8 +27,9 @@ namespace Eaio.Routing;
 /// let a call overspend.
 /// </para>
 /// <para>
-/// A statement SQLite reports busy or locked (past the 30 s busy timeout) runs again a few times with jittered backoff;
-/// every failure of the file reaches the caller as an <see cref="EaioStorageException"/> naming it.
+/// A lock held by another connection is waited for up to 30 s (SQLite's busy timeout); a statement refused for a lock
+/// without that wait (locked, or a stale read snapshot) runs again a few times with jittered backoff. Every failure of
+/// the file reaches the caller as an <see cref="EaioStorageException"/> naming it.
 /// </para>
 /// </remarks>
 public sealed class SqliteBudgetLedger : IBudgetLedger
@@ -145,9 +146,18 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
 
         // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
+        DateTimeOffset now = _time.GetUtcNow();
         try
         {
-            return await Retry.ExecuteAsync(static (s, _) => s.Ledger.TrySettleAsync(s.Reservation, s.ActualUsd), (Ledger: this, Reservation: reservation, ActualUsd: actualUsd), CancellationToken.None).ConfigureAwait(false);
+            await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            bool alert = await Retry.ExecuteAsync(
+                static (s, _) => s.Ledger.TrySettleAsync(s.Connection, s.Reservation, s.ActualUsd, s.Now),
+                (Ledger: this, Connection: connection, Reservation: reservation, ActualUsd: actualUsd, Now: now),
+                CancellationToken.None).ConfigureAwait(false);
+
+            // Read after the commit and outside the retry: a failure here must not settle the call a second time.
+            BudgetStatus status = await ReadStatusAsync(connection, reservation.TenantId, reservation.Period, now, CancellationToken.None).ConfigureAwait(false);
+            return new BudgetSettlement(status, alert);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
@@ -155,12 +165,11 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         }
     }
 
-    private async ValueTask<BudgetSettlement> TrySettleAsync(BudgetReservation reservation, decimal actualUsd)
+    /// <summary>One settling transaction, rolled back whole on any failure (so it may run again); returns whether it raised the alert.</summary>
+    private async ValueTask<bool> TrySettleAsync(SqliteConnection connection, BudgetReservation reservation, decimal actualUsd, DateTimeOffset now)
     {
-        DateTimeOffset now = _time.GetUtcNow();
         string tenant = reservation.TenantId ?? string.Empty;
         decimal budget = Limits.BudgetFor(reservation.TenantId);
-        await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
         bool alert;
         try
@@ -192,8 +201,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
             throw;
         }
 
-        BudgetStatus status = await ReadStatusAsync(connection, reservation.TenantId, reservation.Period, now, CancellationToken.None).ConfigureAwait(false);
-        return new BudgetSettlement(status, alert);
+        return alert;
     }
 
     /// <inheritdoc/>
@@ -245,8 +253,12 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     /// <summary>Gets or sets how transactions SQLite reported busy or locked are run again; internal so tests can fix the jitter.</summary>
     internal StoreRetry Retry { get; init; } = new(IsConflict);
 
-    /// <summary>Whether SQLite gave up on a lock (busy: another connection writes past the busy timeout; locked: within one connection).</summary>
-    internal static bool IsConflict(Exception ex) => ex is SqliteException { SqliteErrorCode: 5 or 6 };
+    /// <summary>
+    /// Whether SQLite refused a statement for a lock without waiting for it: locked (a conflict within one shared cache) or
+    /// busy because a read snapshot went stale (another connection wrote since). A plain busy has already waited out the
+    /// 30 s busy timeout, SQLite's own retry; running it again would only make the caller wait minutes.
+    /// </summary>
+    internal static bool IsConflict(Exception ex) => ex is SqliteException { SqliteErrorCode: 6 } or SqliteException { SqliteExtendedErrorCode: 517 };
 
     /// <summary>A failure of the file itself, as opposed to the caller's cancellation or a budget refusal.</summary>
     private static bool IsStoreFailure(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException;

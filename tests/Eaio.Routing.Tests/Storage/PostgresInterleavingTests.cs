@@ -287,6 +287,12 @@ public sealed class PostgresInterleavingTests
         Assert.That(failure!.Message, Does.StartWith($"The PostgreSQL ledger 127.0.0.1:{port}/eaio_absent failed to read the budget").And.Not.Contain("s3cret-pw"));
         Assert.That(failure.InnerException, Is.InstanceOf<NpgsqlException>());
         Assert.ThrowsAsync<EaioStorageException>(async () => await ledger.ReserveAsync(null, 1m));
+
+        PostgresStore store = Own(new PostgresStore(connectionString));
+        EaioStorageException? audit = Assert.ThrowsAsync<EaioStorageException>(async () => await new PostgresAuditLog(store).AppendAsync(StoreFailureRoutingTests.Entry()));
+        Assert.That(audit!.Store, Is.EqualTo($"PostgreSQL audit log 127.0.0.1:{port}/eaio_absent"));
+        EaioStorageException? vault = Assert.ThrowsAsync<EaioStorageException>(async () => await new PostgresPseudonymVault(store, s_key).OpenScopeAsync("conversation"));
+        Assert.That(vault!.Store, Is.EqualTo($"PostgreSQL pseudonym vault 127.0.0.1:{port}/eaio_absent"));
     }
 
     [Test]

@@ -76,9 +76,14 @@ public sealed class PostgresSharedStorageTests
         // 4 x 30 connections stay under the test server's 200 whatever the other tests hold.
         string store = "postgres:" + new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 30 }.ConnectionString;
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        string[] outputs = await Task.WhenAll(Enumerable.Range(1, 4).Select(_ =>
-            WorkerProcess.RunAsync("router", store, openAI.BaseUri.ToString(), budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "250")));
+        (string Output, string Errors)[] workers = await Task.WhenAll(Enumerable.Range(1, 4).Select(_ =>
+            WorkerProcess.RunWithErrorsAsync("router", store, openAI.BaseUri.ToString(), budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "250")));
+        string[] outputs = [.. workers.Select(w => w.Output)];
         await TestContext.Out.WriteLineAsync($"4 x 250 requests took {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {string.Join(" | ", outputs)}");
+        foreach (string errors in workers.Select(w => w.Errors).Where(e => e.Length > 0))
+        {
+            await TestContext.Out.WriteLineAsync(errors.Length > 4000 ? errors[..4000] : errors);
+        }
 
         Dictionary<string, decimal> sum = [];
         foreach (string output in outputs)

@@ -73,6 +73,9 @@ public sealed class StoreFailureRoutingTests
             Assert.That(failure!.Message, Does.StartWith($"The SQLite ledger at {path} failed to read the budget"));
             Assert.That(failure.InnerException, Is.InstanceOf<SqliteException>());
             Assert.ThrowsAsync<EaioStorageException>(async () => await ledger.ReserveAsync(null, 1m));
+
+            EaioStorageException? audit = Assert.ThrowsAsync<EaioStorageException>(async () => await new SqliteAuditLog(path).AppendAsync(Entry()));
+            Assert.That(audit!.Store, Is.EqualTo($"SQLite audit log at {path}"));
         }
         finally
         {
@@ -80,4 +83,18 @@ public sealed class StoreFailureRoutingTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    internal static AuditEntry Entry() => new()
+    {
+        Timestamp = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero),
+        RequestId = "request-1",
+        Provider = EaioProviders.OpenAI,
+        Model = "gpt-4o-mini",
+        Privacy = PrivacyLevel.Public,
+        Sensitivity = DataSensitivity.Public,
+        Reasons = ["test"],
+        EntityCounts = new Dictionary<string, int>(),
+        PayloadHmac = "none",
+        Outcome = "ok",
+    };
 }
