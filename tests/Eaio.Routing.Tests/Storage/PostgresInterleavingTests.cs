@@ -296,6 +296,24 @@ public sealed class PostgresInterleavingTests
     }
 
     [Test]
+    public async Task Appends_made_at_once_share_transactions_and_each_caller_gets_its_own_record_in_one_chain()
+    {
+        PostgresAuditLog audit = new(Own(new PostgresStore(_database!.ConnectionString)));
+        AuditEntry template = StoreFailureRoutingTests.Entry();
+
+        AuditRecord[] records = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => audit.AppendAsync(template with { RequestId = $"request-{i}" })));
+
+        Assert.That(records.Select(r => r.Entry.RequestId), Is.EqualTo(Enumerable.Range(0, 200).Select(i => $"request-{i}")), "each caller got the record of its own entry");
+        Assert.That(records.Select(r => r.Sequence).Order(), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)), "one chain, no gap, no fork");
+        AuditVerification verification = await audit.VerifyAsync();
+        Assert.That((verification.IsValid, verification.RecordsChecked), Is.EqualTo((true, 200L)), verification.Problem);
+        await using NpgsqlConnection check = await OpenAsync();
+
+        // xmin is the transaction that wrote a row: appends that queued together were committed together.
+        Assert.That(await Scalar<long>(check, "SELECT count(DISTINCT xmin::text) FROM eaio_audit"), Is.LessThan(50), "not one transaction (and one flush) per record");
+    }
+
+    [Test]
     public async Task Entries_and_read_ranges_with_a_non_UTC_offset_are_written_and_read()
     {
         PostgresStore store = Own(new PostgresStore(_database!.ConnectionString));
