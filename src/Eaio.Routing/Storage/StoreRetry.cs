@@ -19,6 +19,7 @@ internal sealed class StoreRetry
     public const int MaxRetries = 4;
 
     private readonly ResiliencePipeline _pipeline;
+    private long _retries;
 
     /// <param name="isConflict">Whether an exception is the store aborting the operation as a conflict.</param>
     /// <param name="randomizer">The jitter's source of numbers in [0, 1); Polly's own when <see langword="null"/>. Tests pass a fixed one.</param>
@@ -47,8 +48,6 @@ internal sealed class StoreRetry
 
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }.AddRetry(options).Build();
     }
-
-    private long _retries;
 
     /// <summary>Gets how many times an operation was run again, for tests and diagnostics.</summary>
     public long Retries => Interlocked.Read(ref _retries);
