@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Eaio.Routing;
@@ -20,14 +19,21 @@ namespace Eaio.Routing;
 /// <para>
 /// Every statement that changes both takes the account row before any hold row, so a settlement and another host's
 /// expiry of the same hold cannot deadlock. Should PostgreSQL still abort one as a deadlock victim or a serialization
-/// failure, reserving, settling and releasing run once more: each attempt is one implicit transaction, rolled back whole.
+/// failure, reserving, settling and releasing run again, a few times with jittered backoff: each attempt is one implicit
+/// transaction, rolled back whole. Every driver failure reaches the caller as an <see cref="EaioStorageException"/>
+/// that names the database (never a password).
+/// </para>
+/// <para>
+/// <see cref="GetSnapshotAsync"/> answers from the last status this process saw while it is at most
+/// <see cref="SnapshotMaxAge"/> old (synchronously), else from one query per tenant that every request planning meanwhile
+/// awaits without holding a thread.
 /// </para>
 /// </remarks>
 public sealed class PostgresBudgetLedger : IBudgetLedger
 {
     private readonly PostgresStore _store;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (BudgetStatus Status, long At)> _snapshots = new(StringComparer.Ordinal);
+    private readonly BudgetSnapshotCache _snapshots;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresBudgetLedger"/> class.</summary>
     /// <param name="store">The database.</param>
@@ -41,58 +47,76 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         _store = store;
         Limits = limits;
         _time = timeProvider ?? TimeProvider.System;
+        _snapshots = new BudgetSnapshotCache(_time, async tenant => await GetStatusAsync(tenant).ConfigureAwait(false));
     }
 
     /// <summary>Gets what the ledger enforces.</summary>
     public BudgetLimits Limits { get; }
 
-    /// <summary>Gets how old a status may be to answer <see cref="GetSnapshot"/> without a query.</summary>
-    public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Gets how old a status may be to answer <see cref="GetSnapshotAsync"/> without a query.</summary>
+    public TimeSpan SnapshotMaxAge
+    {
+        get => _snapshots.MaxAge;
+        init => _snapshots.MaxAge = value;
+    }
+
+    /// <summary>Gets how statements PostgreSQL aborted as a deadlock victim or serialization failure run again; internal so tests can fix the jitter.</summary>
+    internal StoreRetry Retry { get; init; } = new(PostgresStore.IsConflict);
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The database could not be reached, refused the statement, or kept aborting it as a conflict.</exception>
     public async ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
         DateTimeOffset now = _time.GetUtcNow();
         BudgetPeriod period = Limits.PeriodOf(now);
         BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
-        return await RetryOnceAsync(() => TryReserveAsync(reservation, now, cancellationToken)).ConfigureAwait(false);
+        try
+        {
+            return await Retry.ExecuteAsync(static (s, ct) => s.Ledger.TryReserveAsync(s.Reservation, s.Now, ct), (Ledger: this, Reservation: reservation, Now: now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("ledger", "reserve budget", ex);
+        }
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The database could not be reached, refused the statement, or kept aborting it as a conflict.</exception>
     public async ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
 
         // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
-        return await RetryOnceAsync(() => TrySettleAsync(reservation, actualUsd)).ConfigureAwait(false);
+        try
+        {
+            return await Retry.ExecuteAsync(static (s, _) => s.Ledger.TrySettleAsync(s.Reservation, s.ActualUsd), (Ledger: this, Reservation: reservation, ActualUsd: actualUsd), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("ledger", "settle a call's cost", ex);
+        }
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The database could not be reached, refused the statement, or kept aborting it as a conflict.</exception>
     public async ValueTask ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
 
         // Released whatever the caller's token says: a hold left behind would block budget until it expires.
-        _ = await RetryOnceAsync(() => TryReleaseAsync(reservation)).ConfigureAwait(false);
-    }
-
-    /// <summary>Runs <paramref name="attempt"/> once more when PostgreSQL aborted it as a deadlock victim or a serialization failure.</summary>
-    private static async Task<T> RetryOnceAsync<T>(Func<Task<T>> attempt)
-    {
         try
         {
-            return await attempt().ConfigureAwait(false);
+            _ = await Retry.ExecuteAsync(static (s, _) => s.Ledger.TryReleaseAsync(s.Reservation), (Ledger: this, Reservation: reservation), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        catch (NpgsqlException ex)
         {
-            // The aborted batch was one implicit transaction and changed nothing, so a second run counts nothing twice.
-            return await attempt().ConfigureAwait(false);
+            throw _store.Failure("ledger", "release a hold", ex);
         }
     }
 
-    private async Task<BudgetReservation> TryReserveAsync(BudgetReservation reservation, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<BudgetReservation> TryReserveAsync(BudgetReservation reservation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string? tenantId = reservation.TenantId;
         BudgetPeriod period = reservation.Period;
@@ -124,7 +148,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         throw new BudgetExceededException(await ReadStatusAsync(connection, tenantId, period, now, cancellationToken).ConfigureAwait(false), amountUsd);
     }
 
-    private async Task<BudgetSettlement> TrySettleAsync(BudgetReservation reservation, decimal actualUsd)
+    private async ValueTask<BudgetSettlement> TrySettleAsync(BudgetReservation reservation, decimal actualUsd)
     {
         DateTimeOffset now = _time.GetUtcNow();
         decimal budget = Limits.BudgetFor(reservation.TenantId);
@@ -172,7 +196,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         return new BudgetSettlement(status, alert);
     }
 
-    private async Task<int> TryReleaseAsync(BudgetReservation reservation)
+    private async ValueTask<int> TryReleaseAsync(BudgetReservation reservation)
     {
         await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -190,25 +214,30 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
     public async ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // The expiry step takes the account row like a reservation, so it, too, may be chosen as a deadlock victim.
+            return await Retry.ExecuteAsync(static (s, ct) => s.Ledger.TryReadStatusAsync(s.TenantId, s.Now, ct), (Ledger: this, TenantId: tenantId, Now: now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("ledger", "read the budget", ex);
+        }
     }
 
     /// <inheritdoc/>
-    public BudgetSnapshot GetSnapshot(string? tenantId)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        if (_snapshots.TryGetValue(tenantId ?? string.Empty, out (BudgetStatus Status, long At) seen)
-            && _time.GetElapsedTime(seen.At) <= SnapshotMaxAge && seen.Status.Period.Contains(now))
-        {
-            return seen.Status.ToSnapshot();
-        }
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
+    public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default) =>
+        _snapshots.GetAsync(tenantId, cancellationToken);
 
-        // The policy plans synchronously; this query happens at most once per SnapshotMaxAge and tenant.
-        return GetStatusAsync(tenantId).AsTask().GetAwaiter().GetResult().ToSnapshot();
+    private async ValueTask<BudgetStatus> TryReadStatusAsync(string? tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<BudgetStatus> ReadStatusAsync(NpgsqlConnection connection, string? tenantId, BudgetPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
@@ -226,7 +255,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         return status;
     }
 
-    private void Remember(BudgetStatus status) => _snapshots[status.TenantId ?? string.Empty] = (status, _time.GetTimestamp());
+    private void Remember(BudgetStatus status) => _snapshots.Remember(status);
 
     private static void AddAccount(NpgsqlBatch batch, string? tenantId, BudgetPeriod period)
     {

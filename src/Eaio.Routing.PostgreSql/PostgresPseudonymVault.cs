@@ -54,7 +54,62 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
     public TimeSpan Expiry { get; }
 
     /// <inheritdoc />
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
     public async ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await OpenScopeCoreAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("pseudonym vault", "open a conversation scope", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
+    public async ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await PseudonymizeCoreAsync(scopeId, requests, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("pseudonym vault", "issue placeholders", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
+    public async ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetSnapshotCoreAsync(scopeId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("pseudonym vault", "read a conversation scope", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
+    public async ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await RemoveScopeCoreAsync(scopeId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw _store.Failure("pseudonym vault", "remove a conversation scope", ex);
+        }
+    }
+
+    private async ValueTask<string> OpenScopeCoreAsync(string? conversationId, CancellationToken cancellationToken)
     {
         string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
         byte[] scope = _sealer.ScopeKey(id);
@@ -69,8 +124,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         return id;
     }
 
-    /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
+    private async ValueTask<IReadOnlyList<string>> PseudonymizeCoreAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         ArgumentNullException.ThrowIfNull(requests);
@@ -109,8 +163,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public async ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
+    private async ValueTask<PseudonymScopeSnapshot> GetSnapshotCoreAsync(string scopeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = _sealer.ScopeKey(scopeId);
@@ -148,8 +201,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
         return entries.Count == 0 ? PseudonymScopeSnapshot.Empty : new PseudonymScopeSnapshot(entries);
     }
 
-    /// <inheritdoc />
-    public async ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
+    private async ValueTask RemoveScopeCoreAsync(string scopeId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         byte[] scope = _sealer.ScopeKey(scopeId);

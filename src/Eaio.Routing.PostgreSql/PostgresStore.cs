@@ -33,9 +33,14 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
             builder.MaxAutoPrepare = 32;
         }
 
+        // What failures name: where the database is, never who logs in or with what password.
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         DataSource = NpgsqlDataSource.Create(builder);
         _migration = new RetryingOnce(() => PostgresSchema.MigrateAsync(DataSource, CancellationToken.None));
     }
+
+    /// <summary>Gets where the database is (<c>host:port/database</c>), without credentials, as failures name it.</summary>
+    public string Location { get; }
 
     /// <summary>Gets the pool the stores open their connections from.</summary>
     internal NpgsqlDataSource DataSource { get; }
@@ -54,6 +59,17 @@ public sealed class PostgresStore : IAsyncDisposable, IDisposable
     {
         await using NpgsqlConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether PostgreSQL aborted a transaction as a deadlock victim or a serialization failure: it changed nothing, and may run again.</summary>
+    internal static bool IsConflict(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    /// <summary>The error a store's caller gets for a driver failure: it names the store and the database, never the password.</summary>
+    /// <param name="store">The store, for example <c>ledger</c>.</param>
+    /// <param name="operation">What failed, for example <c>reserve budget</c>.</param>
+    /// <param name="exception">The driver's exception.</param>
+    internal EaioStorageException Failure(string store, string operation, Exception exception) =>
+        new($"PostgreSQL {store} {Location}", operation, exception);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

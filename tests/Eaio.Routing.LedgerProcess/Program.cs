@@ -1,5 +1,8 @@
 using System.Globalization;
 using Eaio.Routing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 // A second process for the tests, against a store shared with the test process. The store is a SQLite file path, or
 // "postgres:" followed by an Npgsql connection string.
@@ -7,6 +10,10 @@ using Eaio.Routing;
 //                                               "settled=<sum> refused=<n>" so the test can check nothing was lost or counted twice
 //   hold <store> <budget-usd> <amount-usd>      reserves once, prints "held", then waits to be killed
 //   audit <store> <records> <writer> [key]      appends audit records, keyed with <key> when given; prints "appended=<n>"
+//   router <store> <openai-base-url> <budget-usd> <calls>
+//                                               the whole router (AddEaioHybridChat + AddEaioPostgres) sending <calls>
+//                                               requests at once, on the default thread pool; prints
+//                                               "served=<n> refused=<n> storage=<n> raw=<n> other=<n> charged=<sum> seconds=<s>"
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: Eaio.Routing.LedgerProcess calls|hold|audit <store> ...");
@@ -98,9 +105,87 @@ switch (args[0])
         return 0;
     }
 
+    case "router":
+    {
+        ServiceCollection services = new();
+        services.AddEaioHybridChat(o =>
+        {
+            o.Strategy = RoutingStrategy.ApiOnly;
+            o.OpenAI.ApiKey = "test-openai-key";
+            o.OpenAI.BaseUrl = new Uri(args[2]);
+            o.MonthlyBudgetUsd = Parse(args[3]);
+            o.DataDirectory = Path.Combine(Path.GetTempPath(), "eaio-worker-" + Environment.ProcessId);
+
+            // The provider's own limits (100 requests and 200,000 tokens a minute, 10 at once and 100 queued) would refuse
+            // most of the burst before it reached the store, which is what is under test: they are opened wide.
+            o.RequestsPerMinute = 100_000;
+            o.TokensPerMinute = 100_000_000;
+            o.MaxConcurrentApi = 50;
+            o.MaxQueuedRequests = 1000;
+        });
+        services.AddEaioPostgres(store["postgres:".Length..]);
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        IChatClient chat = provider.GetRequiredService<IChatClient>();
+        ChatMessage[] question = [new(ChatRole.User, "How do I read an electricity meter?")];
+
+        // Every request at once, as a burst reaches a host: planning, reserving, settling and auditing all meet the store together.
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        (string Kind, decimal Charged)[] results = await Task.WhenAll(Enumerable.Range(0, int.Parse(args[4], CultureInfo.InvariantCulture)).Select(async _ =>
+        {
+            ChatOptions options = new ChatOptions { MaxOutputTokens = 1000 }.WithEaio(p =>
+            {
+                p.Privacy = PrivacyLevel.Public;
+                p.Domain = RequestDomain.General;
+                p.Complexity = 0.1;
+            });
+            try
+            {
+                ChatResponse response = await chat.GetResponseAsync(question, options);
+                return ("served", response.GetRouteDecision()?.Cost?.Usd ?? -1_000_000m);
+            }
+            catch (Exception ex)
+            {
+                string kind = Classify(ex);
+                if (kind is "raw" or "other" or "storage")
+                {
+                    Console.Error.WriteLine($"{kind}: {ex}");
+                }
+
+                return (kind, 0m);
+            }
+        }));
+
+        int Count(string kind) => results.Count(r => r.Kind == kind);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"served={Count("served")} refused={Count("refused")} storage={Count("storage")} raw={Count("raw")} other={Count("other")} charged={results.Sum(r => r.Charged)} seconds={System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1}"));
+        return 0;
+    }
+
     default:
-        Console.Error.WriteLine($"Unknown verb '{args[0]}': expected calls, hold or audit.");
+        Console.Error.WriteLine($"Unknown verb '{args[0]}': expected calls, hold, audit or router.");
         return 2;
 }
 
 static decimal Parse(string value) => decimal.Parse(value, CultureInfo.InvariantCulture);
+
+// refused: the budget said no (at planning or at the reservation); storage: a store failure, named as such; raw: a
+// driver exception that reached the caller unwrapped, which must never happen.
+static string Classify(Exception exception)
+{
+    for (Exception? e = exception; e is not null; e = e.InnerException)
+    {
+        switch (e)
+        {
+            case EaioStorageException:
+                return "storage";
+            case NpgsqlException:
+                return "raw";
+            case BudgetExceededException:
+                return "refused";
+        }
+    }
+
+    // A plan without any route left (the budget excluded them all) names no cause; a failed provider would be the inner one.
+    return exception is NoRouteAvailableException { InnerException: null } ? "refused" : "other";
+}

@@ -13,14 +13,17 @@ internal static class WorkerProcess
         new DirectoryInfo(System.IO.Path.Combine(AppContext.BaseDirectory, "..")).Name, "net10.0", "Eaio.Routing.LedgerProcess.dll"));
 
     /// <summary>Runs the worker to its end and returns what it printed; a non-zero exit fails the test with its error output.</summary>
-    public static async Task<string> RunAsync(params string[] arguments)
+    public static async Task<string> RunAsync(params string[] arguments) => (await RunWithErrorsAsync(arguments)).Output;
+
+    /// <summary>Like <see cref="RunAsync"/>, also returning what the worker printed to its error output.</summary>
+    public static async Task<(string Output, string Errors)> RunWithErrorsAsync(params string[] arguments)
     {
         using Process process = Start(arguments);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.That(process.ExitCode, Is.Zero, await error);
-        return (await output).Trim();
+        return ((await output).Trim(), await error);
     }
 
     /// <summary>Starts the worker; the caller reads its output and ends it.</summary>

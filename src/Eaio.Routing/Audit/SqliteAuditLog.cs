@@ -40,9 +40,22 @@ public sealed class SqliteAuditLog : IAuditLog
     public string Path { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The file could not be read or written.</exception>
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            return await AppendCoreAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new EaioStorageException($"SQLite audit log at {Path}", "append a record", ex);
+        }
+    }
+
+    private async Task<AuditRecord> AppendCoreAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
         string json = AuditChain.Serialize(entry);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 

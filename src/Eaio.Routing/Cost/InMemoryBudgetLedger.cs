@@ -88,7 +88,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         ValueTask.FromResult(Status(tenantId));
 
     /// <inheritdoc/>
-    public BudgetSnapshot GetSnapshot(string? tenantId)
+    public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default)
     {
         // Asked for every plan: the figures alone, without a status object.
         DateTimeOffset now = _time.GetUtcNow();
@@ -97,7 +97,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
         lock (_lock)
         {
             Account account = AccountFor(tenantId, period, now);
-            return new BudgetSnapshot(budget, Math.Max(0m, budget - account.Spent - account.Reserved));
+            return new ValueTask<BudgetSnapshot>(new BudgetSnapshot(budget, Math.Max(0m, budget - account.Spent - account.Reserved)));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Eaio.Routing;
@@ -23,9 +22,15 @@ namespace Eaio.Routing;
 /// <c>docs/benchmarks.md</c>. The audit log keeps <c>FULL</c>: a record must be durable before the response is returned.
 /// </para>
 /// <para>
-/// The routing policy's <see cref="GetSnapshot"/> is answered from the last status this process saw when it is at most
-/// <see cref="SnapshotMaxAge"/> old; the reservation itself always checks the store, so a stale snapshot can only change
-/// which routes are planned, never let a call overspend.
+/// The routing policy's <see cref="GetSnapshotAsync"/> is answered from the last status this process saw when it is at most
+/// <see cref="SnapshotMaxAge"/> old (synchronously), else from one read that every request planning meanwhile awaits;
+/// the reservation itself always checks the store, so a stale snapshot can only change which routes are planned, never
+/// let a call overspend.
+/// </para>
+/// <para>
+/// A lock held by another connection is waited for up to 30 s (SQLite's busy timeout); a statement refused for a lock
+/// without that wait (locked, or a stale read snapshot) runs again a few times with jittered backoff. Every failure of
+/// the file reaches the caller as an <see cref="EaioStorageException"/> naming it.
 /// </para>
 /// </remarks>
 public sealed class SqliteBudgetLedger : IBudgetLedger
@@ -62,7 +67,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
 
     private readonly SqliteFile _file;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (BudgetStatus Status, long At)> _snapshots = new(StringComparer.Ordinal);
+    private readonly BudgetSnapshotCache _snapshots;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteBudgetLedger"/> class.</summary>
     /// <param name="path">The database file (by default <c>eaio.db</c> in the data directory); its folder is created when missing.</param>
@@ -78,6 +83,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         Limits = limits;
         _time = timeProvider ?? TimeProvider.System;
         _file = new SqliteFile(Path, Schema, "NORMAL");
+        _snapshots = new BudgetSnapshotCache(_time, async tenant => await GetStatusAsync(tenant).ConfigureAwait(false));
     }
 
     /// <summary>Gets the database file.</summary>
@@ -86,18 +92,36 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     /// <summary>Gets what the ledger enforces.</summary>
     public BudgetLimits Limits { get; }
 
-    /// <summary>Gets how old a status may be to answer <see cref="GetSnapshot"/> without reading the store.</summary>
-    public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Gets how old a status may be to answer <see cref="GetSnapshotAsync"/> without reading the store.</summary>
+    public TimeSpan SnapshotMaxAge
+    {
+        get => _snapshots.MaxAge;
+        init => _snapshots.MaxAge = value;
+    }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The file could not be read or written, or stayed locked after the retries.</exception>
     public async ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
         DateTimeOffset now = _time.GetUtcNow();
-        BudgetPeriod period = Limits.PeriodOf(now);
-        decimal budget = Limits.BudgetFor(tenantId);
-        BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
+        BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, Limits.PeriodOf(now), now + Limits.ReservationLifetime);
+        try
+        {
+            return await Retry.ExecuteAsync(static (s, ct) => s.Ledger.TryReserveAsync(s.Reservation, s.Now, ct), (Ledger: this, Reservation: reservation, Now: now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Failure("reserve budget", ex);
+        }
+    }
 
+    private async ValueTask<BudgetReservation> TryReserveAsync(BudgetReservation reservation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? tenantId = reservation.TenantId;
+        BudgetPeriod period = reservation.Period;
+        decimal amountUsd = reservation.AmountUsd;
+        decimal budget = Limits.BudgetFor(tenantId);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand insert = connection.CreateCommand();
         insert.CommandText = """
@@ -124,16 +148,37 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The file could not be read or written, or stayed locked after the retries.</exception>
     public async ValueTask<BudgetSettlement> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentOutOfRangeException.ThrowIfNegative(actualUsd);
-        DateTimeOffset now = _time.GetUtcNow();
-        string tenant = reservation.TenantId ?? string.Empty;
-        decimal budget = Limits.BudgetFor(reservation.TenantId);
 
         // What was spent is counted whatever the caller's token says: a cancelled settlement would lose money.
-        await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        try
+        {
+            await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            bool alert = await Retry.ExecuteAsync(
+                static (s, _) => s.Ledger.TrySettleAsync(s.Connection, s.Reservation, s.ActualUsd, s.Now),
+                (Ledger: this, Connection: connection, Reservation: reservation, ActualUsd: actualUsd, Now: now),
+                CancellationToken.None).ConfigureAwait(false);
+
+            // Read after the commit and outside the retry: a failure here must not settle the call a second time.
+            BudgetStatus status = await ReadStatusAsync(connection, reservation.TenantId, reservation.Period, now, CancellationToken.None).ConfigureAwait(false);
+            return new BudgetSettlement(status, alert);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Failure("settle a call's cost", ex);
+        }
+    }
+
+    /// <summary>One settling transaction, rolled back whole on any failure (so it may run again); returns whether it raised the alert.</summary>
+    private async ValueTask<bool> TrySettleAsync(SqliteConnection connection, BudgetReservation reservation, decimal actualUsd, DateTimeOffset now)
+    {
+        string tenant = reservation.TenantId ?? string.Empty;
+        decimal budget = Limits.BudgetFor(reservation.TenantId);
         await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
         bool alert = false;
         try
@@ -182,8 +227,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
             throw;
         }
 
-        BudgetStatus status = await ReadStatusAsync(connection, reservation.TenantId, reservation.Period, now, CancellationToken.None).ConfigureAwait(false);
-        return new BudgetSettlement(status, alert);
+        return alert;
     }
 
     /// <inheritdoc/>
@@ -192,34 +236,60 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         ArgumentNullException.ThrowIfNull(reservation);
 
         // Released whatever the caller's token says: a hold left behind would block budget until it expires.
+        try
+        {
+            _ = await Retry.ExecuteAsync(static (s, _) => s.Ledger.TryReleaseAsync(s.Reservation), (Ledger: this, Reservation: reservation), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Failure("release a hold", ex);
+        }
+    }
+
+    private async ValueTask<int> TryReleaseAsync(BudgetReservation reservation)
+    {
         await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using SqliteCommand delete = connection.CreateCommand();
         delete.CommandText = "DELETE FROM budget_hold WHERE id = $id";
         delete.Parameters.AddWithValue("$id", reservation.Id.ToString("N"));
-        await delete.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return await delete.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <exception cref="EaioStorageException">The file could not be read.</exception>
     public async ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Failure("read the budget", ex);
+        }
     }
 
     /// <inheritdoc/>
-    public BudgetSnapshot GetSnapshot(string? tenantId)
-    {
-        DateTimeOffset now = _time.GetUtcNow();
-        if (_snapshots.TryGetValue(tenantId ?? string.Empty, out (BudgetStatus Status, long At) seen)
-            && _time.GetElapsedTime(seen.At) <= SnapshotMaxAge && seen.Status.Period.Contains(now))
-        {
-            return seen.Status.ToSnapshot();
-        }
+    /// <exception cref="EaioStorageException">The file could not be read.</exception>
+    public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default) =>
+        _snapshots.GetAsync(tenantId, cancellationToken);
 
-        // The policy plans synchronously; this read happens at most once per SnapshotMaxAge and tenant.
-        return GetStatusAsync(tenantId).AsTask().GetAwaiter().GetResult().ToSnapshot();
-    }
+    /// <summary>Gets or sets how transactions SQLite reported busy or locked are run again; internal so tests can fix the jitter.</summary>
+    internal StoreRetry Retry { get; init; } = new(IsConflict);
+
+    /// <summary>
+    /// Whether SQLite refused a statement for a lock without waiting for it: locked (a conflict within one shared cache) or
+    /// busy because a read snapshot went stale (another connection wrote since). A plain busy has already waited out the
+    /// 30 s busy timeout, SQLite's own retry; running it again would only make the caller wait minutes.
+    /// </summary>
+    internal static bool IsConflict(Exception ex) => ex is SqliteException { SqliteErrorCode: 6 } or SqliteException { SqliteExtendedErrorCode: 517 };
+
+    /// <summary>A failure of the file itself, as opposed to the caller's cancellation or a budget refusal.</summary>
+    private static bool IsStoreFailure(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException;
+
+    private EaioStorageException Failure(string operation, Exception ex) => new($"SQLite ledger at {Path}", operation, ex);
 
     private async Task<BudgetStatus> ReadStatusAsync(SqliteConnection connection, string? tenantId, BudgetPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -242,7 +312,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
             Limits.AlertThreshold,
             reader.GetInt64(1) != 0,
             period);
-        _snapshots[tenantId ?? string.Empty] = (status, _time.GetTimestamp());
+        _snapshots.Remember(status);
         return status;
     }
 

@@ -187,7 +187,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
     /// <summary>Who is at fault: the router refusing (blocked), the provider not answering (unavailable), or its answer (failed).</summary>
     internal static RequestOutcome OutcomeOf(Exception ex) => ex switch
     {
-        PrivacyViolationException or BudgetExceededException => RequestOutcome.Blocked,
+        PrivacyViolationException or BudgetExceededException or EaioStorageException => RequestOutcome.Blocked,
         ProviderUnavailableException or HttpRequestException or TimeoutException or OperationCanceledException => RequestOutcome.Unavailable,
         _ => RequestOutcome.Failed,
     };

@@ -12,7 +12,8 @@ public enum RequestOutcome
     /// <summary>The provider could not be reached or did not answer in time (connection refused, time limit, circuit open, rate limited).</summary>
     Unavailable = 2,
 
-    /// <summary>The router refused the call itself (egress guard, sanitising or budget); not the provider's fault.</summary>
+    /// <summary>The router refused or could not make the call itself (egress guard, sanitising, budget, or its own store
+    /// failing: <see cref="EaioStorageException"/>); not the provider's fault.</summary>
     Blocked = 3,
 
     /// <summary>The caller cancelled or stopped reading the stream; not counted against the provider.</summary>

@@ -24,7 +24,8 @@ namespace Eaio.Routing;
 /// Failover walks the plan and nothing else, so a provider the policy excluded (for privacy, budget, strategy or health)
 /// is never tried. A call the provider answered is never sent again: a failure after the answer (settling, audit,
 /// restoring) reaches the caller. A stream fails over only before its first update with output has been passed on. A
-/// caller's cancellation is never failed over.
+/// caller's cancellation is never failed over, and neither is an <see cref="EaioStorageException"/>: the budget ledger,
+/// audit log or vault failing is the router's own failure, which another provider would meet too.
 /// </para>
 /// <para>
 /// This is its own client rather than Microsoft.Extensions.AI's experimental <c>FailoverChatClient</c>: that class
@@ -125,7 +126,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <exception cref="ArgumentException">The profile holds a value outside its range, or the options an Ollama <c>keep_alive</c> that is not a string.</exception>
     /// <remarks>
     /// It does not read the pseudonym vault: a conversation an earlier turn marked CRITICAL is planned as its messages
-    /// alone say. <see cref="ExplainAsync"/> applies the mark, as a call does.
+    /// alone say. <see cref="ExplainAsync"/> applies the mark, as a call does. When the budget ledger must read its store
+    /// for what remains, this thread waits for it: on a request path, use <see cref="ExplainAsync"/>.
     /// </remarks>
     public RoutePlan Explain(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
     {
@@ -232,7 +234,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 response = await (handedOver?.Call ?? attempt.Pipeline.GetResponseAsync(messages, attempt.Options, cancellationToken)).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempt.Context?.ProviderAnswered != true)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempt.Context?.ProviderAnswered != true && ex is not EaioStorageException)
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
@@ -241,7 +243,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             catch (Exception ex)
             {
-                // Cancelled by the caller, or failed after the provider answered: the call is not sent again.
+                // Cancelled by the caller, failed after the provider answered, or the router's own store failed (the
+                // next provider would meet the same store): the call is not sent again.
                 activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 throw;
             }
@@ -307,7 +310,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 (held, hasMore) = await RouteStreams.UntilOutputAsync(updates).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not EaioStorageException)
             {
                 await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;

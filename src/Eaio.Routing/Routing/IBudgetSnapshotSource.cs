@@ -5,6 +5,9 @@ public interface IBudgetSnapshotSource
 {
     /// <summary>Gets the current budget snapshot.</summary>
     /// <param name="tenantId">The tenant, or <see langword="null"/> for the host's own budget.</param>
-    /// <returns>The snapshot.</returns>
-    BudgetSnapshot GetSnapshot(string? tenantId);
+    /// <param name="cancellationToken">The token to cancel the operation.</param>
+    /// <returns>The snapshot. Asked for every request that may go out, so an implementation that can answer from memory
+    /// should complete synchronously; one that must read a store must not block the calling thread while it does.</returns>
+    /// <exception cref="EaioStorageException">The store behind the source could not be read.</exception>
+    ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default);
 }

@@ -16,32 +16,55 @@ internal sealed class RoutePlanner(
     public int CachedPlans => _plans.Count;
 
     /// <summary>Plans from the messages and options alone, without reading the vault.</summary>
-    public RoutePlan Plan(IEnumerable<ChatMessage> messages, ChatOptions? options) => PlanFor(profiler.Resolve(messages, options));
+    /// <remarks>
+    /// For <see cref="HybridRouterChatClient.Explain"/> only, which is synchronous: when the ledger must read its store
+    /// for the budget, this thread waits for it. Calls plan with <see cref="PlanAsync"/>, which never blocks.
+    /// </remarks>
+    public RoutePlan Plan(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        ValueTask<RoutePlan> planning = PlanForAsync(profiler.Resolve(messages, options), CancellationToken.None);
+        return planning.IsCompletedSuccessfully ? planning.Result : planning.AsTask().GetAwaiter().GetResult();
+    }
 
     /// <summary>Plans as a call plans: a conversation an earlier turn marked CRITICAL stays local.</summary>
+    /// <remarks>Completes synchronously, without allocating, when there is no conversation and the budget is known in memory.</remarks>
     public ValueTask<RoutePlan> PlanAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ResolvedRequestProfile profile = profiler.Resolve(messages, options);
         if (options?.ConversationId is null)
         {
-            // No conversation, no mark to read: planned at once, without an async state machine.
-            return new ValueTask<RoutePlan>(PlanFor(profile));
+            // No conversation, no mark to read.
+            return PlanForAsync(profile, cancellationToken);
         }
 
         return PlanConversationAsync(profile, options, cancellationToken);
     }
 
     private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
-        PlanFor(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false));
+        await PlanForAsync(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    private RoutePlan PlanFor(ResolvedRequestProfile profile)
+    private ValueTask<RoutePlan> PlanForAsync(ResolvedRequestProfile profile, CancellationToken cancellationToken)
+    {
+        // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
+        // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
+        if (profile.IsLocalOnly)
+        {
+            return new ValueTask<RoutePlan>(PlanFor(profile, BudgetSnapshot.Unlimited));
+        }
+
+        ValueTask<BudgetSnapshot> reading = budgets.GetSnapshotAsync(profile.TenantId, cancellationToken);
+        return reading.IsCompletedSuccessfully
+            ? new ValueTask<RoutePlan>(PlanFor(profile, ToWholeCents(reading.Result)))
+            : PlanAfterReadingAsync(profile, reading);
+    }
+
+    private async ValueTask<RoutePlan> PlanAfterReadingAsync(ResolvedRequestProfile profile, ValueTask<BudgetSnapshot> reading) =>
+        PlanFor(profile, ToWholeCents(await reading.ConfigureAwait(false)));
+
+    private RoutePlan PlanFor(ResolvedRequestProfile profile, BudgetSnapshot budget)
     {
         IReadOnlyList<ProviderHealth>? health = monitor?.Current;
         bool healthy = routes.AllAvailable(health);
-
-        // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
-        // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
-        BudgetSnapshot budget = profile.IsLocalOnly ? BudgetSnapshot.Unlimited : ToWholeCents(budgets.GetSnapshot(profile.TenantId));
         if (!healthy)
         {
             // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).

@@ -258,7 +258,7 @@ public sealed class MiddlewareAloneTests
 
         public ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default) => _inner.GetStatusAsync(tenantId, cancellationToken);
 
-        public BudgetSnapshot GetSnapshot(string? tenantId) => _inner.GetSnapshot(tenantId);
+        public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default) => _inner.GetSnapshotAsync(tenantId, cancellationToken);
     }
 
     /// <summary>A client that refuses every call synchronously, before returning a task or a stream.</summary>

@@ -27,7 +27,9 @@ public abstract class BudgetLedgerContractTests
         BudgetSettlement settled = await ledger.SettleAsync(hold, 1.25m);
         Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd, settled.Status.RemainingUsd), Is.EqualTo((1.25m, 0m, 8.75m)));
         Assert.That(await ledger.GetStatusAsync(null), Is.EqualTo(settled.Status));
-        Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(10m, 8.75m)), "the plan sees the same figures");
+        ValueTask<BudgetSnapshot> snapshot = ledger.GetSnapshotAsync(null);
+        Assert.That(snapshot.IsCompletedSuccessfully, Is.True, "the status just read answers the plan at once, without a query");
+        Assert.That(await snapshot, Is.EqualTo(new BudgetSnapshot(10m, 8.75m)), "the plan sees the same figures");
     }
 
     [Test]

@@ -143,6 +143,6 @@ public sealed class PendingSettlementTests
 
         public ValueTask<BudgetStatus> GetStatusAsync(string? tenantId, CancellationToken cancellationToken = default) => inner.GetStatusAsync(tenantId, cancellationToken);
 
-        public BudgetSnapshot GetSnapshot(string? tenantId) => inner.GetSnapshot(tenantId);
+        public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default) => inner.GetSnapshotAsync(tenantId, cancellationToken);
     }
 }

@@ -220,10 +220,10 @@ public sealed class RoutePlanCacheTests
 
         public int Reads { get; private set; }
 
-        public BudgetSnapshot GetSnapshot(string? tenantId)
+        public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? tenantId, CancellationToken cancellationToken = default)
         {
             Reads++;
-            return Snapshot;
+            return new ValueTask<BudgetSnapshot>(Snapshot);
         }
 
         public ValueTask<BudgetReservation> ReserveAsync(string? tenantId, decimal amountUsd, CancellationToken cancellationToken = default) =>

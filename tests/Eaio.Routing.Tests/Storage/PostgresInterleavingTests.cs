@@ -163,26 +163,154 @@ public sealed class PostgresInterleavingTests
     }
 
     [Test]
-    public async Task A_settle_chosen_as_a_deadlock_victim_runs_once_more_and_counts_its_cost_once()
+    public async Task A_settle_chosen_as_a_deadlock_victim_runs_again_and_counts_its_cost_once()
     {
         FakeTimeProvider time = new(s_start);
-        PostgresBudgetLedger ledger = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m), time);
+        StoreRetry retry = new(PostgresStore.IsConflict, randomizer: () => 0.5);
+        PostgresBudgetLedger ledger = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m), time) { Retry = retry };
         BudgetReservation reservation = await ledger.ReserveAsync("tenant-b", 5m);
 
-        // A session that holds the hold's row and then asks for the account row the settle already has: a real
-        // deadlock. The settle waited longer, so its own deadlock check finds the cycle and it is the one aborted.
-        // This session checks late, so the settle's check (after the default second) is the one that finds the cycle.
+        // A real deadlock, with the settle as its victim whatever the machine's speed. PostgreSQL looks for a cycle once,
+        // deadlock_timeout (1 s) after a session starts to wait; this session checks only after 30 s. So the settle must
+        // start its wait for the hold row only after this session already waits for the account row the settle has:
+        // a third session holds the account row, the settle queues on it first, this session behind it; when the
+        // third lets go, the settle takes the account row and then waits for the hold row this session holds.
         await using NpgsqlConnection other = await OpenAsync();
         await Execute(other, "SET deadlock_timeout = '30s'");
-        await using NpgsqlTransaction hold = await other.BeginTransactionAsync();
+        await using NpgsqlTransaction holdRow = await other.BeginTransactionAsync();
         await Scalar<int>(other, "SELECT 1 FROM eaio_budget_hold FOR UPDATE");
+        await using NpgsqlConnection third = await OpenAsync();
+        await using NpgsqlTransaction accountRow = await third.BeginTransactionAsync();
+        await Scalar<int>(third, "SELECT 1 FROM eaio_budget_account FOR UPDATE");
+
         Task<BudgetSettlement> settle = Task.Run(async () => await ledger.SettleAsync(reservation, 2m));
         await WaitForLockWaitersAsync(1);
-        await Scalar<int>(other, "SELECT 1 FROM eaio_budget_account FOR UPDATE");
-        await hold.RollbackAsync();
+        Task<int> otherWantsAccount = Scalar<int>(other, "SELECT 1 FROM eaio_budget_account FOR UPDATE");
+        await WaitForLockWaitersAsync(2);
+        await accountRow.RollbackAsync();
+
+        // The settle is aborted, its first attempt rolled back whole; this session then gets the account row, and lets go.
+        Assert.That(await otherWantsAccount, Is.EqualTo(1), "the session that was not the victim got its row");
+        await holdRow.RollbackAsync();
 
         BudgetSettlement settled = await settle;
-        Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd), Is.EqualTo((2m, 0m)), "settled by the second attempt, once");
+        Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd), Is.EqualTo((2m, 0m)), "settled by a later attempt, once");
+        Assert.That(retry.Retries, Is.EqualTo(1), "one deadlock, one retry");
+    }
+
+    [Test]
+    public async Task A_ledger_statement_aborted_as_a_conflict_runs_again_up_to_the_bound_and_then_fails_naming_the_store()
+    {
+        PostgresStore store = Own(new PostgresStore(_database!.ConnectionString));
+        StoreRetry retry = new(PostgresStore.IsConflict, randomizer: () => 0.5, baseDelay: TimeSpan.FromMilliseconds(1));
+        PostgresBudgetLedger ledger = new(store, new BudgetLimits(100m), new FakeTimeProvider(s_start)) { Retry = retry };
+        BudgetReservation first = await ledger.ReserveAsync("tenant-c", 5m);
+
+        // The failure is injected by the server at the store boundary: a trigger aborts the account's update as a
+        // deadlock victim or serialization failure as long as a sequence (not rolled back with the transaction) allows.
+        await using NpgsqlConnection admin = await OpenAsync();
+        await Execute(admin, """
+            CREATE SEQUENCE eaio_test_aborts;
+            CREATE TABLE eaio_test_abort_limit (n bigint NOT NULL);
+            INSERT INTO eaio_test_abort_limit VALUES (2);
+            CREATE FUNCTION eaio_test_abort() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF nextval('eaio_test_aborts') <= (SELECT n FROM eaio_test_abort_limit) THEN
+                    RAISE EXCEPTION 'injected conflict' USING ERRCODE = CASE WHEN currval('eaio_test_aborts') % 2 = 0 THEN '40001' ELSE '40P01' END;
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER eaio_test_abort BEFORE UPDATE ON eaio_budget_account FOR EACH ROW EXECUTE FUNCTION eaio_test_abort();
+            """);
+
+        BudgetSettlement settled = await ledger.SettleAsync(first, 1m);
+        Assert.That(await Scalar<long>(admin, "SELECT last_value FROM eaio_test_aborts"), Is.EqualTo(3), "two aborted attempts, then one that ran");
+        Assert.That((settled.Status.SpentUsd, settled.Status.ReservedUsd, retry.Retries), Is.EqualTo((1m, 0m, 2L)), "counted once, after two retries");
+
+        await Execute(admin, "UPDATE eaio_test_abort_limit SET n = 1000000; SELECT setval('eaio_test_aborts', 1, false);");
+        EaioStorageException? failure = Assert.ThrowsAsync<EaioStorageException>(async () => await ledger.ReserveAsync("tenant-c", 1m));
+        Assert.That(await Scalar<long>(admin, "SELECT last_value FROM eaio_test_aborts"), Is.EqualTo(StoreRetry.MaxRetries + 1), "bounded: the first attempt and the retries, no more");
+        Assert.That(failure!.Store, Is.EqualTo($"PostgreSQL ledger {store.Location}"));
+        Assert.That(failure.Message, Does.StartWith($"The PostgreSQL ledger 127.0.0.1:").And.Contain(_database.Name).And.Contain("reserve budget"));
+        Assert.That(failure.InnerException, Is.InstanceOf<PostgresException>().With.Property(nameof(PostgresException.SqlState)).AnyOf("40P01", "40001"));
+
+        await Execute(admin, "DROP TRIGGER eaio_test_abort ON eaio_budget_account");
+        BudgetStatus status = await ledger.GetStatusAsync("tenant-c");
+        Assert.That((status.SpentUsd, status.ReservedUsd), Is.EqualTo((1m, 0m)), "the refused reservations held nothing");
+    }
+
+    [Test]
+    public async Task A_budget_snapshot_read_while_the_account_is_locked_holds_no_thread_and_is_one_query_for_all_callers()
+    {
+        PostgresBudgetLedger ledger = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m), new FakeTimeProvider(s_start));
+        await ledger.GetStatusAsync("tenant-d");
+        PostgresBudgetLedger planner = new(Own(new PostgresStore(_database!.ConnectionString)), new BudgetLimits(100m), new FakeTimeProvider(s_start));
+
+        await using NpgsqlConnection holder = await OpenAsync();
+        await using NpgsqlTransaction hold = await holder.BeginTransactionAsync();
+        await Scalar<int>(holder, "SELECT 1 FROM eaio_budget_account FOR UPDATE");
+
+        // The old synchronous snapshot blocked the calling thread here until the lock was let go.
+        ValueTask<BudgetSnapshot>[] readings = [.. Enumerable.Range(0, 20).Select(_ => planner.GetSnapshotAsync("tenant-d"))];
+        Assert.That(readings.Count(r => r.IsCompleted), Is.Zero, "no snapshot yet, and no thread waited for one");
+        await WaitForLockWaitersAsync(1);
+        await using (NpgsqlConnection check = await OpenAsync())
+        {
+            Assert.That(await Scalar<long>(check, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"), Is.EqualTo(1), "twenty plans, one query");
+        }
+
+        await hold.RollbackAsync();
+        foreach (ValueTask<BudgetSnapshot> reading in readings)
+        {
+            Assert.That(await reading, Is.EqualTo(new BudgetSnapshot(100m, 100m)));
+        }
+
+        ValueTask<BudgetSnapshot> fresh = planner.GetSnapshotAsync("tenant-d");
+        Assert.That(fresh.IsCompletedSuccessfully, Is.True, "fresh now: answered at once");
+        Assert.That(await fresh, Is.EqualTo(new BudgetSnapshot(100m, 100m)));
+    }
+
+    [Test]
+    public void A_ledger_whose_server_cannot_be_reached_fails_with_the_store_named_and_no_password()
+    {
+        int port;
+        using (System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        string connectionString = $"Host=127.0.0.1;Port={port};Database=eaio_absent;Username=eaio;Password=s3cret-pw;Timeout=2";
+        PostgresBudgetLedger ledger = new(Own(new PostgresStore(connectionString)), new BudgetLimits(100m));
+
+        EaioStorageException? failure = Assert.ThrowsAsync<EaioStorageException>(async () => await ledger.GetSnapshotAsync(null));
+        Assert.That(failure!.Message, Does.StartWith($"The PostgreSQL ledger 127.0.0.1:{port}/eaio_absent failed to read the budget").And.Not.Contain("s3cret-pw"));
+        Assert.That(failure.InnerException, Is.InstanceOf<NpgsqlException>());
+        Assert.ThrowsAsync<EaioStorageException>(async () => await ledger.ReserveAsync(null, 1m));
+
+        PostgresStore store = Own(new PostgresStore(connectionString));
+        EaioStorageException? audit = Assert.ThrowsAsync<EaioStorageException>(async () => await new PostgresAuditLog(store).AppendAsync(StoreFailureRoutingTests.Entry()));
+        Assert.That(audit!.Store, Is.EqualTo($"PostgreSQL audit log 127.0.0.1:{port}/eaio_absent"));
+        EaioStorageException? vault = Assert.ThrowsAsync<EaioStorageException>(async () => await new PostgresPseudonymVault(store, s_key).OpenScopeAsync("conversation"));
+        Assert.That(vault!.Store, Is.EqualTo($"PostgreSQL pseudonym vault 127.0.0.1:{port}/eaio_absent"));
+    }
+
+    [Test]
+    public async Task Appends_made_at_once_share_transactions_and_each_caller_gets_its_own_record_in_one_chain()
+    {
+        PostgresAuditLog audit = new(Own(new PostgresStore(_database!.ConnectionString)));
+        AuditEntry template = StoreFailureRoutingTests.Entry();
+
+        AuditRecord[] records = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => audit.AppendAsync(template with { RequestId = $"request-{i}" })));
+
+        Assert.That(records.Select(r => r.Entry.RequestId), Is.EqualTo(Enumerable.Range(0, 200).Select(i => $"request-{i}")), "each caller got the record of its own entry");
+        Assert.That(records.Select(r => r.Sequence).Order(), Is.EqualTo(Enumerable.Range(1, 200).Select(i => (long)i)), "one chain, no gap, no fork");
+        AuditVerification verification = await audit.VerifyAsync();
+        Assert.That((verification.IsValid, verification.RecordsChecked), Is.EqualTo((true, 200L)), verification.Problem);
+        await using NpgsqlConnection check = await OpenAsync();
+
+        // xmin is the transaction that wrote a row: appends that queued together were committed together.
+        Assert.That(await Scalar<long>(check, "SELECT count(DISTINCT xmin::text) FROM eaio_audit"), Is.LessThan(50), "not one transaction (and one flush) per record");
     }
 
     [Test]

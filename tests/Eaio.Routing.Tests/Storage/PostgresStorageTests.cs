@@ -59,6 +59,67 @@ public sealed class PostgresSharedStorageTests
         Assert.That(refused, Is.GreaterThan(0), "the budget was tight enough to refuse some calls");
     }
 
+    /// <summary>
+    /// Issue 16's burst: four hosts, each the whole router on the default thread pool, each sending 250 requests at once
+    /// to one budget in PostgreSQL. Planning once blocked a thread per request on the ledger, starving the pool: 926 of
+    /// 1,000 failed with raw NpgsqlExceptions after up to 250 s.
+    /// </summary>
+    [Test]
+    [CancelAfter(600_000)]
+    public async Task Four_router_processes_of_250_requests_at_once_serve_or_refuse_each_charge_and_audit_every_served_call_once_and_never_overspend()
+    {
+        await using PostgresDatabase database = await PostgresDatabase.CreateAsync();
+
+        // gpt-4o-mini, 5 input and 1,000 output tokens: $0.00060075 a call, within what each call holds (its estimate of the
+        // question and the 1,000-token limit), so settling never charges above a hold. $0.30 serves about half of them.
+        await using LoopbackOpenAIServer openAI = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("ok", 5, 1000));
+        const decimal budget = 0.30m;
+
+        // 4 x 30 connections stay under the test server's 200 whatever the other tests hold.
+        string store = "postgres:" + new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 30 }.ConnectionString;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        (string Output, string Errors)[] workers = await Task.WhenAll(Enumerable.Range(1, 4).Select(_ =>
+            WorkerProcess.RunWithErrorsAsync("router", store, openAI.BaseUri.ToString(), budget.ToString(System.Globalization.CultureInfo.InvariantCulture), "250")));
+        string[] outputs = [.. workers.Select(w => w.Output)];
+        await TestContext.Out.WriteLineAsync($"4 x 250 requests took {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s: {string.Join(" | ", outputs)}");
+        foreach (string errors in workers.Select(w => w.Errors).Where(e => e.Length > 0))
+        {
+            await TestContext.Out.WriteLineAsync(errors.Length > 4000 ? errors[..4000] : errors);
+        }
+
+        Dictionary<string, decimal> sum = [];
+        foreach (string output in outputs)
+        {
+            foreach (string pair in output.Split(' '))
+            {
+                string[] kv = pair.Split('=');
+                sum[kv[0]] = sum.GetValueOrDefault(kv[0]) + decimal.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.That((sum["raw"], sum["storage"], sum["other"]), Is.EqualTo((0m, 0m, 0m)), "no raw driver exception, no store failure, nothing else: every request served or refused for budget");
+        Assert.That(sum["served"] + sum["refused"], Is.EqualTo(1000m));
+        Assert.That(sum["served"], Is.GreaterThan(0m));
+        Assert.That(sum["refused"], Is.GreaterThan(0m), "the budget was tight enough to refuse calls");
+        int served = (int)sum["served"];
+
+        await using PostgresStore shared = new(database.ConnectionString);
+        BudgetStatus status = await new PostgresBudgetLedger(shared, new BudgetLimits(budget)).GetStatusAsync(null);
+        Assert.That(status.SpentUsd, Is.LessThanOrEqualTo(budget), "no overspend");
+        Assert.That(status.SpentUsd, Is.EqualTo(sum["charged"]), "what the served calls' decisions say they cost is what the ledger counted");
+        Assert.That(status.SpentUsd, Is.EqualTo(served * 0.00060075m), "every served call charged once, at its price");
+        Assert.That(status.ReservedUsd, Is.Zero, "no hold left behind");
+        Assert.That(openAI.ChatRequestCount, Is.EqualTo(served), "each served call sent once, and nothing refused was sent");
+
+        PostgresAuditLog audit = new(shared);
+        AuditVerification verification = await audit.VerifyAsync();
+        Assert.That(verification.IsValid, Is.True, verification.Problem);
+        List<AuditRecord> answered = [.. (await audit.ReadAllAsync().ToListAsync()).Where(r => r.Entry.Outcome == "ok")];
+        Assert.That(answered, Has.Count.EqualTo(served), "every served call audited");
+        Assert.That(answered.Select(r => r.Entry.RequestId).Distinct().Count(), Is.EqualTo(served), "and audited once");
+        Assert.That(answered.Sum(r => r.Entry.CostUsd ?? 0m), Is.EqualTo(status.SpentUsd), "the audit records carry what the ledger charged");
+    }
+
     [Test]
     [CancelAfter(180_000)]
     public async Task The_audit_chain_verifies_after_four_processes_wrote_at_once_and_finds_tampering()
