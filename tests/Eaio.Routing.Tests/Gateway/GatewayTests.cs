@@ -404,7 +404,7 @@ public sealed class GatewayTests
         using MemoryStream body = new();
         context.Response.Body = body;
 
-        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, usage: null, includeUsage: true, CancellationToken.None);
+        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, null, usage: null, includeUsage: true, requestedMaxOutputTokens: null, calledTools: false, CancellationToken.None);
 
         string[] events = System.Text.Encoding.UTF8.GetString(body.ToArray()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.That(events[^1], Is.EqualTo("data: [DONE]"));
