@@ -24,6 +24,8 @@ internal static class OpenAIWire
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
     // Relaxed escaping: these bodies are JSON for API clients, never HTML, so quotes and backticks in messages stay readable.
+    // Arguments go out on one line, as OpenAI sends them (the library's defaults indent).
+    private static readonly JsonSerializerOptions s_argumentOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes an error response; the status and body follow OpenAI's API.</summary>
@@ -479,7 +481,7 @@ internal static class OpenAIWire
 
     /// <summary>A call's arguments as OpenAI sends them: a JSON object encoded as a string.</summary>
     private static string Arguments(FunctionCallContent call) =>
-        call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
+        call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, s_argumentOptions);
 
     /// <summary>Makes a completion id.</summary>
     /// <returns>An id such as <c>chatcmpl-eaio-…</c>.</returns>
