@@ -4,8 +4,10 @@
 //   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
 // Exits 0 when every check passed; prints one line per check.
 import assert from 'node:assert/strict';
-import OpenAI from 'openai';
-import { VERSION } from 'openai/version';
+// EAIO_OPENAI_PACKAGE picks the client: 'openai' (6.x) or 'openai-7' (7.x, an npm alias of openai@7).
+const clientPackage = process.env.EAIO_OPENAI_PACKAGE ?? 'openai';
+const { default: OpenAI } = await import(clientPackage);
+const { VERSION } = await import(`${clientPackage}/version`);
 
 const env = (name) => {
   const value = process.env[name];

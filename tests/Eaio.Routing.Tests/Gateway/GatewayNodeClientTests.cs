@@ -22,11 +22,13 @@ public sealed class GatewayNodeClientTests
     private const string Email = "jane.doe@example.com";
     private const string Building = "Panther_office_Hannah";
 
-    [Test]
-    public async Task The_official_OpenAI_JavaScript_client_gets_the_routing_privacy_and_budget_guarantees()
+    /// <param name="clientPackage">The installed client: <c>openai</c> (6.x) or <c>openai-7</c> (an npm alias of openai 7.x).</param>
+    [TestCase("openai")]
+    [TestCase("openai-7")]
+    public async Task The_official_OpenAI_JavaScript_client_gets_the_routing_privacy_and_budget_guarantees(string clientPackage)
     {
         string folder = Path.Combine(RepositoryPaths.Root(), "tests", "gateway-node");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "openai")))
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", clientPackage)))
         {
             SkipOrFail($"tests/gateway-node/node_modules is missing: run `npm ci` in {folder} (needs Node.js 20+ and the npm registry).");
         }
@@ -40,6 +42,7 @@ public sealed class GatewayNodeClientTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["EAIO_OPENAI_PACKAGE"] = clientPackage;
         start.Environment["EAIO_GATEWAY_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
         start.Environment["EAIO_PUBLIC_KEY"] = GatewayHarness.PublicKey;
         start.Environment["EAIO_PRIVATE_KEY"] = GatewayHarness.PrivateKey;
