@@ -8,9 +8,9 @@ namespace Eaio.Samples.Gateway;
 /// <remarks>
 /// Every refusal names the field (<c>messages[2].role</c>) and what is allowed, as OpenAI's API does, so a client
 /// developer can fix the request from the message alone. Fields this gateway does not know are ignored, as OpenAI's SDKs
-/// send new ones over time; fields it knows but cannot honour (tools, n &gt; 1) are refused rather than dropped silently.
+/// send new ones over time; fields it knows but cannot honour (n &gt; 1, logprobs) are refused rather than dropped silently.
 /// </remarks>
-internal static class ChatCompletionRequestParser
+internal static partial class ChatCompletionRequestParser
 {
     /// <summary>The largest output limit accepted; above any model's in the catalogue.</summary>
     public const int MaxOutputTokensLimit = 1_000_000;
@@ -52,8 +52,9 @@ internal static class ChatCompletionRequestParser
         }
 
         options.StopSequences = ParseStop(root);
-        options.ResponseFormat = ParseResponseFormat(root);
-        RefuseTools(root);
+        options.ResponseFormat = ParseResponseFormat(root, out bool? schemaStrict);
+        ParseTools(root, options, schemaStrict);
+        RefuseUnhonoured(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
         bool includeUsage = false;
@@ -104,12 +105,15 @@ internal static class ChatCompletionRequestParser
                 "system" or "developer" => ChatRole.System,
                 "user" => ChatRole.User,
                 "assistant" => ChatRole.Assistant,
-                "tool" or "function" => throw Bad($"{at}.role", $"'{at}.role' is '{roleText}': tool calls are not supported by this gateway; allowed roles: system, developer, user, assistant."),
-                null => throw Bad($"{at}.role", $"'{at}.role' is required; allowed: system, developer, user, assistant.", "missing_required_parameter"),
-                _ => throw Bad($"{at}.role", $"'{at}.role' is '{roleText}'; allowed: system, developer, user, assistant."),
+                "tool" => ChatRole.Tool,
+                "function" => throw Bad($"{at}.role", $"'{at}.role' is 'function', OpenAI's deprecated form; send role 'tool' with 'tool_call_id' instead."),
+                null => throw Bad($"{at}.role", $"'{at}.role' is required; allowed: {Roles}.", "missing_required_parameter"),
+                _ => throw Bad($"{at}.role", $"'{at}.role' is '{roleText}'; allowed: {Roles}."),
             };
 
-            ChatMessage message = new(role, ParseContent(item, at, role));
+            ChatMessage message = new(role, role == ChatRole.Tool
+                ? [ParseToolResult(item, at)]
+                : role == ChatRole.Assistant ? ParseAssistantContent(item, at) : ParseContent(item, at, role));
             if (item.TryGetProperty("name", out JsonElement name) && name.ValueKind == JsonValueKind.String)
             {
                 message.AuthorName = name.GetString();
@@ -121,6 +125,8 @@ internal static class ChatCompletionRequestParser
 
         return messages;
     }
+
+    private const string Roles = "system, developer, user, assistant, tool";
 
     private static List<AIContent> ParseContent(JsonElement message, string at, ChatRole role)
     {
@@ -174,6 +180,7 @@ internal static class ChatCompletionRequestParser
             throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be a string: an https URL or a data: URI.", "missing_required_parameter");
         }
 
+        AIContent content;
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             DataContent data;
@@ -188,14 +195,29 @@ internal static class ChatCompletionRequestParser
 
             // Any other type is not an image: the router would block it later as an unsanitised attachment (403),
             // which blames privacy for what is a malformed request.
-            return data.HasTopLevelMediaType("image")
+            content = data.HasTopLevelMediaType("image")
                 ? data
                 : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is a data: URI of type '{data.MediaType}'; only image/* data: URIs are allowed.");
         }
+        else
+        {
+            content = Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                ? new UriContent(uri, "image/*")
+                : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be an http(s) URL or a data: URI.");
+        }
 
-        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? new UriContent(uri, "image/*")
-            : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be an http(s) URL or a data: URI.");
+        // Microsoft.Extensions.AI.OpenAI reads the detail level from this property; the masking step keeps it on its copy.
+        if (image.TryGetProperty("detail", out JsonElement detail) && detail.ValueKind != JsonValueKind.Null)
+        {
+            content.AdditionalProperties = new()
+            {
+                ["detail"] = detail.ValueKind == JsonValueKind.String && detail.GetString() is "auto" or "low" or "high"
+                    ? detail.GetString()
+                    : throw Bad($"{at}.image_url.detail", $"'{at}.image_url.detail' is {Describe(detail)}; allowed: auto, low, high."),
+            };
+        }
+
+        return content;
     }
 
     private static List<string>? ParseStop(JsonElement root)
@@ -218,8 +240,9 @@ internal static class ChatCompletionRequestParser
         throw Bad("stop", "'stop' must be a string or an array of up to 4 strings.");
     }
 
-    private static ChatResponseFormat? ParseResponseFormat(JsonElement root)
+    private static ChatResponseFormat? ParseResponseFormat(JsonElement root, out bool? strict)
     {
+        strict = null;
         if (!root.TryGetProperty("response_format", out JsonElement format) || format.ValueKind == JsonValueKind.Null)
         {
             return null;
@@ -237,7 +260,9 @@ internal static class ChatCompletionRequestParser
                     && js.TryGetProperty("schema", out JsonElement schema) && schema.ValueKind == JsonValueKind.Object)
                 {
                     string? name = js.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-                    return ChatResponseFormat.ForJsonSchema(schema.Clone(), name);
+                    string? description = js.TryGetProperty("description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                    strict = OptionalBool(js, "strict", "response_format.json_schema.strict");
+                    return ChatResponseFormat.ForJsonSchema(schema.Clone(), name, description);
                 }
 
                 throw Bad("response_format.json_schema.schema", "'response_format.json_schema.schema' must be a JSON Schema object.", "missing_required_parameter");
@@ -246,14 +271,23 @@ internal static class ChatCompletionRequestParser
         }
     }
 
-    private static void RefuseTools(JsonElement root)
+    /// <summary>Refuses what the router cannot carry to a provider, rather than answering as if it had been honoured.</summary>
+    /// <remarks>
+    /// Microsoft.Extensions.AI.OpenAI sends <c>logprobs</c> and <c>user</c> only through a caller's
+    /// <see cref="ChatOptions.RawRepresentationFactory"/>, whose request object the router cannot check, so it keeps such a
+    /// request local (CRITICAL), where Ollama returns neither.
+    /// </remarks>
+    private static void RefuseUnhonoured(JsonElement root)
     {
-        foreach (string field in (ReadOnlySpan<string>)["tools", "functions"])
+        if (OptionalBool(root, "logprobs") == true || (root.TryGetProperty("top_logprobs", out JsonElement top) && top.ValueKind != JsonValueKind.Null))
         {
-            if (root.TryGetProperty(field, out JsonElement tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
-            {
-                throw Bad(field, $"'{field}' is not supported by this gateway: send requests without tools, or use the .NET library (Eaio.Routing) with UseFunctionInvocation.", "unsupported_parameter");
-            }
+            string field = root.TryGetProperty("top_logprobs", out JsonElement t) && t.ValueKind != JsonValueKind.Null ? "top_logprobs" : "logprobs";
+            throw Bad(field, $"'{field}' cannot be honoured here: the router masks sensitive values before a provider sees them and restores them in the answer, so token log-probabilities would describe text the client never receives, and local models return none. Send the request without 'logprobs' and 'top_logprobs'.", "unsupported_parameter");
+        }
+
+        if (root.TryGetProperty("user", out JsonElement user) && user.ValueKind != JsonValueKind.Null)
+        {
+            throw Bad("user", "'user' cannot be passed on: an end-user id (often an e-mail) would leave for the provider unchecked by the privacy rules. The gateway already knows the caller from the API key's tenant; send the request without 'user'.", "unsupported_parameter");
         }
     }
 

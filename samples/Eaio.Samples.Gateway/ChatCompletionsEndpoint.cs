@@ -41,12 +41,7 @@ internal sealed class ChatCompletionsEndpoint
         {
             using JsonDocument body = await ReadBodyAsync(context.Request);
             request = ChatCompletionRequestParser.Parse(body.RootElement);
-            model = _models.Find(request.Model) ?? throw new GatewayErrorException(new GatewayError(
-                StatusCodes.Status404NotFound,
-                $"The model '{request.Model}' does not exist here; use '{GatewayModels.AutoModel}' or one of GET /v1/models (provider/model).",
-                "invalid_request_error",
-                "model",
-                "model_not_found"));
+            model = _models.Resolve(request.Model);
             PrivacyLevel privacy = EffectivePrivacy(key, request, context.Request.Headers[PrivacyHeader]);
             if (model.Tier == ProviderTier.External && privacy == PrivacyLevel.Private)
             {
@@ -101,7 +96,7 @@ internal sealed class ChatCompletionsEndpoint
         RouteDecision decision = answer.GetRouteDecision() ?? throw new InvalidOperationException("The chat client did not attach a route decision: the gateway must sit on the EAIO router.");
         OpenAIWire.SetRouteHeaders(context.Response, decision);
         GatewayLog.Served(_logger, key.Tenant, decision.Provider, decision.Model, false);
-        await OpenAIWire.WriteCompletionAsync(context.Response, id, created, answer, decision);
+        await OpenAIWire.WriteCompletionAsync(context.Response, id, created, answer, decision, request.Options.MaxOutputTokens);
     }
 
     private static GatewayError InternalError => new(StatusCodes.Status500InternalServerError, "The gateway failed while handling the request; its log has the details.", "server_error", null, "internal_error");
@@ -145,8 +140,10 @@ internal sealed class ChatCompletionsEndpoint
         GatewayLog.Served(_logger, key.Tenant, decision.Provider, decision.Model, true);
 
         bool first = true;
+        int calls = 0;
         ChatFinishReason? finish = null;
         UsageDetails? usage = null;
+        string? modelId = null;
         try
         {
             do
@@ -159,19 +156,26 @@ internal sealed class ChatCompletionsEndpoint
                 }
 
                 finish = update.FinishReason ?? finish;
-                foreach (AIContent content in update.Contents)
-                {
-                    if (content is UsageContent u)
-                    {
-                        usage = u.Details;
-                    }
-                }
-
+                modelId ??= update.ModelId;
                 string text = update.Text;
                 if (text.Length > 0)
                 {
-                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, text, first, aborted);
+                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, modelId, text, first, aborted);
                     first = false;
+                }
+
+                foreach (AIContent content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case UsageContent u:
+                            usage = u.Details;
+                            break;
+                        case FunctionCallContent call:
+                            await OpenAIWire.WriteToolCallDeltaAsync(response, id, created, decision, modelId, call, calls++, first, aborted);
+                            first = false;
+                            break;
+                    }
                 }
             }
             while (await updates.MoveNextAsync());
@@ -187,7 +191,7 @@ internal sealed class ChatCompletionsEndpoint
             return;
         }
 
-        await OpenAIWire.WriteStreamEndAsync(response, id, created, decision, finish, usage, request.IncludeUsage, aborted);
+        await OpenAIWire.WriteStreamEndAsync(response, id, created, decision, modelId, finish, usage, request.IncludeUsage, request.Options.MaxOutputTokens, calls > 0, aborted);
     }
 
     private static async Task<JsonDocument> ReadBodyAsync(HttpRequest request)

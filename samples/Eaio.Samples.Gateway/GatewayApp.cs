@@ -15,6 +15,9 @@ internal static class GatewayApp
     /// period in memory, so a year of traffic on one request is too much.</summary>
     public const int MaxReportDays = 92;
 
+    /// <summary>What an unknown path's 404 names.</summary>
+    public const string SupportedEndpoints = "POST /v1/chat/completions, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
+
     private const string KeyItem = "eaio.gateway.key";
 
     /// <summary>Creates the gateway application.</summary>
@@ -59,6 +62,24 @@ internal static class GatewayApp
         int tenants = keys.Keys.Select(k => k.Tenant).Distinct(StringComparer.Ordinal).Count();
         string ceilings = GatewayLog.Describe(keys.Keys);
         GatewayLog.Started(logger, keys.Keys.Count, tenants, ceilings);
+
+        // Unknown paths and wrong methods answer in OpenAI's error shape, naming what exists, rather than with an empty
+        // body that OpenAI's SDKs show as a bare "Not Found". Endpoints write their own errors, so a started response is theirs.
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            if (!http.Response.HasStarted && http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+            {
+                bool wrongMethod = http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed;
+                string asked = $"{http.Request.Method} {http.Request.Path}";
+                await OpenAIWire.WriteErrorAsync(http.Response, new GatewayError(
+                    http.Response.StatusCode,
+                    (wrongMethod ? $"{asked}: the method is not allowed on this path." : $"{asked}: there is no such endpoint.") + " This gateway serves " + SupportedEndpoints + ".",
+                    "invalid_request_error",
+                    null,
+                    wrongMethod ? "method_not_allowed" : "unknown_url"));
+            }
+        });
 
         app.MapHealthChecks("/healthz");
 

@@ -47,6 +47,32 @@ internal sealed class GatewayModels
     /// <returns>The model, or <see langword="null"/>.</returns>
     public GatewayModel? Find(string id) => _byId.GetValueOrDefault(id);
 
+    /// <summary>
+    /// Resolves what a client sent as <c>model</c>: an offered id, or a bare model name (<c>gpt-4o-mini</c>, as clients
+    /// written for OpenAI send) when exactly one offered provider has a model of that name.
+    /// </summary>
+    /// <param name="id">The client's model.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="GatewayErrorException">404 <c>model_not_found</c>: no model, or several, go by that name; the message names the candidates.</exception>
+    public GatewayModel Resolve(string id)
+    {
+        if (Find(id) is { } model)
+        {
+            return model;
+        }
+
+        GatewayModel[] named = [.. All.Where(m => string.Equals(m.Model, id, StringComparison.OrdinalIgnoreCase))];
+        if (named.Length == 1)
+        {
+            return named[0];
+        }
+
+        string message = named.Length == 0
+            ? $"The model '{id}' does not exist here; use '{AutoModel}' or one of GET /v1/models (provider/model)."
+            : $"The model '{id}' is offered by several providers: {string.Join(", ", named.Select(m => m.Id))}; name one of them, or use '{AutoModel}'.";
+        throw new GatewayErrorException(new GatewayError(StatusCodes.Status404NotFound, message, "invalid_request_error", "model", "model_not_found"));
+    }
+
     /// <summary>Gets the models a request at this privacy level may use: an external pin is only offered where the level allows external routes.</summary>
     /// <param name="privacy">The key's ceiling.</param>
     /// <returns>The models.</returns>

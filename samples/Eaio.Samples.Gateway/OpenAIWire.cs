@@ -24,6 +24,8 @@ internal static class OpenAIWire
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] s_done = "data: [DONE]\n\n"u8.ToArray();
     // Relaxed escaping: these bodies are JSON for API clients, never HTML, so quotes and backticks in messages stay readable.
+    // Arguments go out on one line, as OpenAI sends them (the library's defaults indent).
+    private static readonly JsonSerializerOptions s_argumentOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes an error response; the status and body follow OpenAI's API.</summary>
@@ -83,28 +85,58 @@ internal static class OpenAIWire
     /// <param name="created">The Unix time of creation.</param>
     /// <param name="answer">The router's answer.</param>
     /// <param name="decision">Its route decision.</param>
+    /// <param name="requestedMaxOutputTokens">The output limit the request set, if any.</param>
     /// <returns>A task that completes when the body is flushed.</returns>
-    public static Task WriteCompletionAsync(HttpResponse response, string id, long created, ChatResponse answer, RouteDecision decision)
+    public static Task WriteCompletionAsync(HttpResponse response, string id, long created, ChatResponse answer, RouteDecision decision, int? requestedMaxOutputTokens)
     {
         response.ContentType = "application/json";
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
         {
+            List<FunctionCallContent> calls = [.. answer.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()];
             json.WriteStartObject();
-            WriteEnvelope(json, id, "chat.completion", created, decision);
+            WriteEnvelope(json, id, "chat.completion", created, decision, answer.ModelId);
             json.WriteStartArray("choices");
             json.WriteStartObject();
             json.WriteNumber("index", 0);
             json.WriteStartObject("message");
             json.WriteString("role", "assistant");
-            json.WriteString("content", answer.Text);
+            string text = answer.Text;
+            if (calls.Count > 0 && text.Length == 0)
+            {
+                // OpenAI's shape for a turn that only calls tools.
+                json.WriteNull("content");
+            }
+            else
+            {
+                json.WriteString("content", text);
+            }
+
             json.WriteNull("refusal");
+            if (calls.Count > 0)
+            {
+                json.WriteStartArray("tool_calls");
+                foreach (FunctionCallContent call in calls)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", call.CallId);
+                    json.WriteString("type", "function");
+                    json.WriteStartObject("function");
+                    json.WriteString("name", call.Name);
+                    json.WriteString("arguments", Arguments(call));
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
             json.WriteNull("logprobs");
-            json.WriteString("finish_reason", FinishReason(answer.FinishReason));
+            json.WriteString("finish_reason", FinishReason(answer.FinishReason, calls.Count > 0));
             json.WriteEndObject();
             json.WriteEndArray();
             WriteUsage(json, answer.Usage, decision.Cost);
-            WriteEaio(json, decision);
+            WriteEaio(json, decision, requestedMaxOutputTokens);
             json.WriteEndObject();
         }
 
@@ -116,17 +148,18 @@ internal static class OpenAIWire
     /// <param name="id">The completion id.</param>
     /// <param name="created">The Unix time of creation.</param>
     /// <param name="decision">The route decision (for the model name).</param>
+    /// <param name="modelId">The model id the provider reported, if any.</param>
     /// <param name="text">The text delta.</param>
     /// <param name="first">Whether this is the first chunk, which carries the role.</param>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the chunk is flushed.</returns>
-    public static async Task WriteDeltaAsync(HttpResponse response, string id, long created, RouteDecision decision, string text, bool first, CancellationToken cancellationToken)
+    public static async Task WriteDeltaAsync(HttpResponse response, string id, long created, RouteDecision decision, string? modelId, string text, bool first, CancellationToken cancellationToken)
     {
         response.BodyWriter.Write(s_dataPrefix);
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
         {
             json.WriteStartObject();
-            WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+            WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
             json.WriteStartArray("choices");
             json.WriteStartObject();
             json.WriteNumber("index", 0);
@@ -149,36 +182,110 @@ internal static class OpenAIWire
         await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Writes one tool call as OpenAI streams it: a chunk that opens the call (index, id, type, name, empty arguments),
+    /// then a chunk with the arguments, which OpenAI's SDKs append to the call at that index.
+    /// </summary>
+    /// <param name="response">The started stream.</param>
+    /// <param name="id">The completion id.</param>
+    /// <param name="created">The Unix time of creation.</param>
+    /// <param name="decision">The route decision (for the model name).</param>
+    /// <param name="modelId">The model id the provider reported, if any.</param>
+    /// <param name="call">The whole call: the router hands on a call once its arguments are complete and restored.</param>
+    /// <param name="index">The call's position among this answer's calls.</param>
+    /// <param name="first">Whether this is the answer's first chunk, which carries the role.</param>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when both chunks are flushed.</returns>
+    public static async Task WriteToolCallDeltaAsync(
+        HttpResponse response, string id, long created, RouteDecision decision, string? modelId, FunctionCallContent call, int index, bool first, CancellationToken cancellationToken)
+    {
+        for (int part = 0; part < 2; part++)
+        {
+            response.BodyWriter.Write(s_dataPrefix);
+            using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+            {
+                json.WriteStartObject();
+                WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
+                json.WriteStartArray("choices");
+                json.WriteStartObject();
+                json.WriteNumber("index", 0);
+                json.WriteStartObject("delta");
+                if (first && part == 0)
+                {
+                    json.WriteString("role", "assistant");
+                    json.WriteNull("content");
+                }
+
+                json.WriteStartArray("tool_calls");
+                json.WriteStartObject();
+                json.WriteNumber("index", index);
+                if (part == 0)
+                {
+                    json.WriteString("id", call.CallId);
+                    json.WriteString("type", "function");
+                }
+
+                json.WriteStartObject("function");
+                if (part == 0)
+                {
+                    json.WriteString("name", call.Name);
+                    json.WriteString("arguments", string.Empty);
+                }
+                else
+                {
+                    json.WriteString("arguments", Arguments(call));
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+                json.WriteNull("logprobs");
+                json.WriteNull("finish_reason");
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            response.BodyWriter.Write(s_eventEnd);
+        }
+
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
     /// <summary>Writes the end of a stream: the finish chunk, the usage chunk when asked for, the <c>eaio</c> field on the last of them, and <c>[DONE]</c>.</summary>
     /// <param name="response">The started stream.</param>
     /// <param name="id">The completion id.</param>
     /// <param name="created">The Unix time of creation.</param>
     /// <param name="decision">The final route decision, with the cost.</param>
+    /// <param name="modelId">The model id the provider reported, if any.</param>
     /// <param name="finishReason">Why the model stopped.</param>
     /// <param name="usage">The usage the provider reported, if any; with neither it nor a settled cost, the usage chunk says <c>usage: null</c>.</param>
     /// <param name="includeUsage">Whether the client asked for the usage chunk.</param>
+    /// <param name="requestedMaxOutputTokens">The output limit the request set, if any.</param>
+    /// <param name="calledTools">Whether the stream carried tool calls, which makes a missing finish reason <c>tool_calls</c>.</param>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the end is flushed.</returns>
     public static async Task WriteStreamEndAsync(
-        HttpResponse response, string id, long created, RouteDecision decision, ChatFinishReason? finishReason, UsageDetails? usage, bool includeUsage, CancellationToken cancellationToken)
+        HttpResponse response, string id, long created, RouteDecision decision, string? modelId, ChatFinishReason? finishReason, UsageDetails? usage, bool includeUsage, int? requestedMaxOutputTokens, bool calledTools, CancellationToken cancellationToken)
     {
         response.BodyWriter.Write(s_dataPrefix);
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
         {
             json.WriteStartObject();
-            WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+            WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
             json.WriteStartArray("choices");
             json.WriteStartObject();
             json.WriteNumber("index", 0);
             json.WriteStartObject("delta");
             json.WriteEndObject();
             json.WriteNull("logprobs");
-            json.WriteString("finish_reason", FinishReason(finishReason));
+            json.WriteString("finish_reason", FinishReason(finishReason, calledTools));
             json.WriteEndObject();
             json.WriteEndArray();
             if (!includeUsage)
             {
-                WriteEaio(json, decision);
+                WriteEaio(json, decision, requestedMaxOutputTokens);
             }
 
             json.WriteEndObject();
@@ -192,7 +299,7 @@ internal static class OpenAIWire
             using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
             {
                 json.WriteStartObject();
-                WriteEnvelope(json, id, "chat.completion.chunk", created, decision);
+                WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
                 json.WriteStartArray("choices");
                 json.WriteEndArray();
                 if (usage is null && decision.Cost is null)
@@ -206,7 +313,7 @@ internal static class OpenAIWire
                     WriteUsage(json, usage, decision.Cost);
                 }
 
-                WriteEaio(json, decision);
+                WriteEaio(json, decision, requestedMaxOutputTokens);
                 json.WriteEndObject();
             }
 
@@ -263,12 +370,14 @@ internal static class OpenAIWire
         json.WriteEndObject();
     }
 
-    private static void WriteEnvelope(Utf8JsonWriter json, string id, string kind, long created, RouteDecision decision)
+    private static void WriteEnvelope(Utf8JsonWriter json, string id, string kind, long created, RouteDecision decision, string? modelId)
     {
         json.WriteString("id", id);
         json.WriteString("object", kind);
         json.WriteNumber("created", created);
-        json.WriteString("model", ModelId(decision));
+
+        // The model the provider says it used (gpt-4o-mini-2024-07-18 for gpt-4o-mini), under the provider's name as in GET /v1/models.
+        json.WriteString("model", string.Concat(decision.Provider, "/", string.IsNullOrEmpty(modelId) ? decision.Model : modelId));
     }
 
     private static void WriteUsage(Utf8JsonWriter json, UsageDetails? usage, CallCost? cost)
@@ -291,11 +400,26 @@ internal static class OpenAIWire
         json.WriteEndObject();
     }
 
-    private static void WriteEaio(Utf8JsonWriter json, RouteDecision decision)
+    private static void WriteEaio(Utf8JsonWriter json, RouteDecision decision, int? requestedMaxOutputTokens)
     {
         json.WriteStartObject("eaio");
         json.WriteString("provider", decision.Provider);
         json.WriteString("model", decision.Model);
+
+        // The output limit the answer ran under, so a reply cut at it (finish_reason "length") is not a mystery: the
+        // request's own, else the router's default (DEFAULT_MAX_OUTPUT_TOKENS), which external calls are sent and held
+        // against the budget with. A local model without a requested limit runs under its own.
+        int? limit = requestedMaxOutputTokens ?? (decision.Tier == ProviderTier.External ? decision.Plan.Profile.MaxOutputTokens : null);
+        if (limit is { } max)
+        {
+            json.WriteNumber("max_output_tokens", max);
+        }
+        else
+        {
+            json.WriteNull("max_output_tokens");
+        }
+
+        json.WriteString("max_output_tokens_source", requestedMaxOutputTokens is not null ? "request" : limit is not null ? "default" : "model");
         json.WriteString("tier", Tier(decision.Tier));
         json.WriteString("privacy", PrivacyLevels.Name(decision.Plan.Profile.Privacy));
         json.WriteString("sensitivity", decision.Plan.Profile.Sensitivity.ToString().ToUpperInvariant());
@@ -346,15 +470,18 @@ internal static class OpenAIWire
         }
     }
 
-    private static string ModelId(RouteDecision decision) => string.Concat(decision.Provider, "/", decision.Model);
-
     private static string Tier(ProviderTier tier) => tier == ProviderTier.Local ? "local" : "external";
 
-    private static string FinishReason(ChatFinishReason? reason) =>
+    private static string FinishReason(ChatFinishReason? reason, bool calledTools) =>
         reason == ChatFinishReason.Length ? "length"
         : reason == ChatFinishReason.ContentFilter ? "content_filter"
-        : reason == ChatFinishReason.ToolCalls ? "tool_calls"
+        // Ollama ends a turn that calls tools with "stop"; OpenAI's clients expect "tool_calls" there.
+        : reason == ChatFinishReason.ToolCalls || calledTools ? "tool_calls"
         : "stop";
+
+    /// <summary>A call's arguments as OpenAI sends them: a JSON object encoded as a string.</summary>
+    private static string Arguments(FunctionCallContent call) =>
+        call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, s_argumentOptions);
 
     /// <summary>Makes a completion id.</summary>
     /// <returns>An id such as <c>chatcmpl-eaio-…</c>.</returns>

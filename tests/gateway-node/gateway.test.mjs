@@ -1,10 +1,13 @@
-// Drives the EAIO gateway with the official `openai` npm package, as a JavaScript team would.
+// Drives the EAIO gateway with the official `openai` npm package, as a JavaScript team would: chat, streams, privacy,
+// budget, keys, and tools (a manual tool loop, runTools with parallel calls, a streamed tool call).
 // Started by GatewayNodeClientTests (dotnet test), which runs the gateway and loopback providers and passes:
 //   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
 // Exits 0 when every check passed; prints one line per check.
 import assert from 'node:assert/strict';
-import OpenAI from 'openai';
-import { VERSION } from 'openai/version';
+// EAIO_OPENAI_PACKAGE picks the client: 'openai' (6.x) or 'openai-7' (7.x, an npm alias of openai@7).
+const clientPackage = process.env.EAIO_OPENAI_PACKAGE ?? 'openai';
+const { default: OpenAI } = await import(clientPackage);
+const { VERSION } = await import(`${clientPackage}/version`);
 
 const env = (name) => {
   const value = process.env[name];
@@ -117,6 +120,93 @@ check('the model list has eaio-auto and pinnable catalogue models', async () => 
   }
   assert.equal(ids[0], 'eaio-auto');
   assert.ok(ids.includes('ollama/llama3.2:3b') && ids.includes('openai/gpt-4o-mini'), ids.join(', '));
+});
+
+const email = 'jane.doe@example.com';
+const building = 'Panther_office_Hannah';
+const sendReport = {
+  type: 'function',
+  function: {
+    name: 'send_report',
+    description: 'Sends a building\'s energy report to a recipient.',
+    parameters: { type: 'object', properties: { to: { type: 'string' }, building: { type: 'string' } }, required: ['to', 'building'] },
+  },
+};
+const weatherParameters = { type: 'object', properties: { site: { type: 'string' } }, required: ['site'] };
+
+check('a manual tool loop gets the caller\'s e-mail back in the arguments and the building restored in the answer', async () => {
+  const messages = [{ role: 'user', content: `Email the energy report of ${building} to ${email}.` }];
+  const first = await publicClient.chat.completions.create({ model: 'eaio-auto', messages, tools: [sendReport], tool_choice: 'required' });
+  assert.equal(first.choices[0].finish_reason, 'tool_calls');
+  assert.equal(first.choices[0].message.content, null);
+  const [call] = first.choices[0].message.tool_calls;
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'send_report');
+  assert.deepEqual(JSON.parse(call.function.arguments), { to: email, building });
+
+  messages.push(first.choices[0].message);
+  messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify({ status: 'sent', building }) });
+  const second = await publicClient.chat.completions.create({ model: 'eaio-auto', messages, tools: [sendReport] });
+  assert.equal(second.choices[0].finish_reason, 'stop');
+  assert.equal(second.choices[0].message.content, `Sent the report on ${building}.`);
+});
+
+check('runTools runs parallel tool calls and returns the final answer', async () => {
+  const sites = [];
+  const runner = publicClient.chat.completions.runTools({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: 'How cold is it at Heron and at Bobcat?' }],
+    tools: [{
+      type: 'function',
+      function: {
+        name: 'site_weather',
+        parameters: weatherParameters,
+        parse: JSON.parse,
+        function: ({ site }) => { sites.push(site); return { site, temperatureC: site === 'Heron' ? 3 : 11 }; },
+      },
+    }],
+  });
+  assert.equal(await runner.finalContent(), 'Weather noted.');
+  assert.deepEqual(sites, ['Heron', 'Bobcat']);
+});
+
+check('a streamed tool call arrives in OpenAI\'s chunk shape and assembles into whole calls', async () => {
+  const stream = await publicClient.chat.completions.create({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: 'How cold is it at Heron and at Bobcat?' }],
+    tools: [{ type: 'function', function: { name: 'site_weather', parameters: weatherParameters } }],
+    stream: true,
+  });
+  const calls = [];
+  let finish;
+  for await (const chunk of stream) {
+    const choice = chunk.choices[0];
+    finish = choice?.finish_reason ?? finish;
+    for (const part of choice?.delta?.tool_calls ?? []) {
+      if (part.id) {
+        assert.equal(part.function.arguments, '', 'the opening chunk of a call has empty arguments');
+        calls[part.index] = { id: part.id, name: part.function.name, arguments: '' };
+      } else {
+        calls[part.index].arguments += part.function.arguments;
+      }
+    }
+  }
+  assert.equal(finish, 'tool_calls');
+  assert.equal(calls.length, 2);
+  assert.notEqual(calls[0].id, calls[1].id);
+  assert.deepEqual(calls.map((c) => [c.name, JSON.parse(c.arguments).site]), [['site_weather', 'Heron'], ['site_weather', 'Bobcat']]);
+
+  const final = await publicClient.chat.completions
+    .stream({ model: 'eaio-auto', messages: [{ role: 'user', content: 'How cold is it at Heron and at Bobcat?' }], tools: [{ type: 'function', function: { name: 'site_weather', parameters: weatherParameters } }] })
+    .finalChatCompletion();
+  assert.deepEqual(final.choices[0].message.tool_calls.map((c) => JSON.parse(c.function.arguments).site), ['Heron', 'Bobcat']);
+});
+
+check('an unknown path answers 404 in OpenAI\'s error shape, naming the endpoints', async () => {
+  await assert.rejects(
+    publicClient.embeddings.create({ model: 'text-embedding-3-small', input: 'kWh' }),
+    (err) => err instanceof OpenAI.NotFoundError && err.code === 'unknown_url' && /POST \/v1\/chat\/completions/.test(err.message),
+  );
 });
 
 let failed = 0;

@@ -1,11 +1,15 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 
 namespace Eaio.Routing.Tests;
 
 /// <summary>
 /// The gateway driven by the official <c>openai</c> npm package (tests/gateway-node), as a JavaScript team would use it:
-/// streaming and non-streaming chat, a PRIVATE key that must stay local, a budget refusal, a 401.
+/// streaming and non-streaming chat, a PRIVATE key that must stay local, a budget refusal, a 401, an unknown path, and
+/// tools: a manual tool loop whose e-mail and building never reach the upstream unmasked, runTools with parallel calls,
+/// a streamed tool call.
 /// </summary>
 /// <remarks>
 /// Needs Node.js and <c>npm ci</c> in tests/gateway-node (<c>.ci/run</c> does both). Without them the test is skipped
@@ -15,17 +19,22 @@ namespace Eaio.Routing.Tests;
 public sealed class GatewayNodeClientTests
 {
     private const string Marker = "EAIO-PRIVATE-MARKER-5c1e";
+    private const string Email = "jane.doe@example.com";
+    private const string Building = "Panther_office_Hannah";
 
-    [Test]
-    public async Task The_official_OpenAI_JavaScript_client_gets_the_routing_privacy_and_budget_guarantees()
+    /// <param name="clientPackage">The installed client: <c>openai</c> (6.x) or <c>openai-7</c> (an npm alias of openai 7.x).</param>
+    [TestCase("openai")]
+    [TestCase("openai-7")]
+    public async Task The_official_OpenAI_JavaScript_client_gets_the_routing_privacy_and_budget_guarantees(string clientPackage)
     {
         string folder = Path.Combine(RepositoryPaths.Root(), "tests", "gateway-node");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "openai")))
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", clientPackage)))
         {
             SkipOrFail($"tests/gateway-node/node_modules is missing: run `npm ci` in {folder} (needs Node.js 20+ and the npm registry).");
         }
 
         await using GatewayHarness gateway = await GatewayHarness.StartAsync();
+        gateway.OpenAI.Responder = request => ToolReply(request) ?? gateway.OpenAI.DefaultReply;
         ProcessStartInfo start = new("node", "gateway.test.mjs")
         {
             WorkingDirectory = folder,
@@ -33,6 +42,7 @@ public sealed class GatewayNodeClientTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["EAIO_OPENAI_PACKAGE"] = clientPackage;
         start.Environment["EAIO_GATEWAY_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
         start.Environment["EAIO_PUBLIC_KEY"] = GatewayHarness.PublicKey;
         start.Environment["EAIO_PRIVATE_KEY"] = GatewayHarness.PrivateKey;
@@ -73,8 +83,34 @@ public sealed class GatewayNodeClientTests
         Assert.That(gateway.Ollama.Requests.Count(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(2));
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
-        // Exactly the two PUBLIC chats went out: the budget refusal and the 401 sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(2));
+        // Exactly the two PUBLIC chats and the six tool turns went out: the budget refusal, the 401 and the unknown path sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(8));
+
+        // The tool loop's e-mail (in the arguments the client sent back) and building (in the tool result) left masked.
+        Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Email, StringComparison.Ordinal) || r.Body.Contains(Building, StringComparison.Ordinal)), Is.Empty);
+        Assert.That(gateway.OpenAI.Requests.Count(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)), Is.EqualTo(2), "the manual loop and runTools each sent their tool results");
+    }
+
+    /// <summary>The upstream's side of the script's tool checks: calls while no tool result was sent, then an answer.</summary>
+    private static LoopbackReply? ToolReply(LoopbackRequest request)
+    {
+        JsonNode body = JsonNode.Parse(request.Body)!;
+        if (body["tools"] is not JsonArray tools)
+        {
+            return null;
+        }
+
+        JsonNode? result = body["messages"]!.AsArray().LastOrDefault(m => m!["role"]!.GetValue<string>() == "tool");
+        if (result is not null)
+        {
+            // The masked building of the tool result, which the gateway restores in the answer.
+            Match building = Regex.Match(result["content"]!.GetValue<string>(), "BUILDING_[0-9]+");
+            return LoopbackReply.Text(building.Success ? $"Sent the report on {building.Value}." : "Weather noted.", 60, 6);
+        }
+
+        return tools[0]!["function"]!["name"]!.GetValue<string>() == "send_report"
+            ? LoopbackReply.ToolCall("send_report", $$"""{"to":"{{Regex.Match(request.Body, "EMAIL_[0-9]+").Value}}","building":"{{Regex.Match(request.Body, "BUILDING_[0-9]+").Value}}"}""", 40, 12)
+            : LoopbackReply.ToolCalls(40, 16, ("site_weather", """{"site":"Heron"}"""), ("site_weather", """{"site":"Bobcat"}"""));
     }
 
     private static void SkipOrFail(string message)

@@ -210,7 +210,7 @@ public sealed class GatewayTests
     [TestCase("""{"messages":[{"role":"user","content":"hi"}]}""", "model", "'model' is required")]
     [TestCase("""{"model":"eaio-auto"}""", "messages", "'messages' is required")]
     [TestCase("""{"model":"eaio-auto","messages":[]}""", "messages", "non-empty array")]
-    [TestCase("""{"model":"eaio-auto","messages":[{"role":"robot","content":"hi"}]}""", "messages[0].role", "allowed: system, developer, user, assistant")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"robot","content":"hi"}]}""", "messages[0].role", "allowed: system, developer, user, assistant, tool")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user"}]}""", "messages[0].content", "is required")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":[{"type":"audio"}]}]}""", "messages[0].content[0].type", "allowed: text")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "max_tokens", "from 1 to")]
@@ -221,7 +221,21 @@ public sealed class GatewayTests
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"temperature":3}""", "temperature", "from 0 to 2")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"n":2}""", "n", "must be 1")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "stream_options", "only allowed when 'stream' is true")]
-    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", "tools", "not supported")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", "tools[0].function", "is required")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"web_search"}]}""", "tools[0].type", "allowed: function")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"a b"}}]}""", "tools[0].function.name", "letters, digits")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"a"}}],"tool_choice":{"type":"function","function":{"name":"b"}}}""", "tool_choice.function.name", "declared: a")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tool_choice":"required"}""", "tool_choice", "declares none")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"a"}}],"response_format":{"type":"json_schema","json_schema":{"name":"s","strict":true,"schema":{"type":"object"}}}}""", "tools[0].function.strict", "one 'strict' per request")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"functions":[{"name":"a"}]}""", "functions", "send 'tools'")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"function","name":"a","content":"hi"}]}""", "messages[0].role", "send role 'tool'")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"tool","content":"hi"}]}""", "messages[0].tool_call_id", "is required")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"assistant","content":null}]}""", "messages[0].content", "is required")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"a","arguments":"{not json"}}]}]}""", "messages[0].tool_calls[0].function.arguments", "not valid JSON")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"logprobs":true}""", "logprobs", "cannot be honoured")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}""", "top_logprobs", "cannot be honoured")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"user":"jane@example.com"}""", "user", "cannot be passed on")]
+    [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"ultra"}}]}]}""", "messages[0].content[0].image_url.detail", "allowed: auto, low, high")]
     [TestCase("""{"model":"eaio-auto","messages":[{"role":"user","content":"hi"}],"metadata":{"eaio_privacy":"secret"}}""", "metadata.eaio_privacy", "allowed: private, enhanced, public")]
     public async Task An_invalid_body_gets_400_naming_the_field_and_what_is_allowed(string body, string? param, string fragment)
     {
@@ -404,7 +418,7 @@ public sealed class GatewayTests
         using MemoryStream body = new();
         context.Response.Body = body;
 
-        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, usage: null, includeUsage: true, CancellationToken.None);
+        await OpenAIWire.WriteStreamEndAsync(context.Response, "chatcmpl-test", 0, decision, null, null, usage: null, includeUsage: true, requestedMaxOutputTokens: null, calledTools: false, CancellationToken.None);
 
         string[] events = System.Text.Encoding.UTF8.GetString(body.ToArray()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.That(events[^1], Is.EqualTo("data: [DONE]"));

@@ -25,6 +25,9 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         _basePath = basePath;
     }
 
+    /// <summary>The model id the answers report, as OpenAI reports a dated snapshot (<c>gpt-4o-mini-2024-07-18</c>); the request's model when null.</summary>
+    public string? ReportedModel { get; set; }
+
     /// <summary>The API base, e.g. <c>http://127.0.0.1:PORT/v1/</c>; the SDK appends <c>chat/completions</c>.</summary>
     public override Uri BaseUri => new(Host.Root, _basePath);
 
@@ -67,7 +70,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         }
 
         var id = "chatcmpl-loopback-" + Interlocked.Increment(ref _completionId);
-        var model = request.Model ?? "unknown";
+        var model = ReportedModel ?? request.Model ?? "unknown";
         var includeUsage = IncludeUsage(request.Body);
         context.Response.ContentType = request.Stream ? "text/event-stream" : "application/json";
         switch (reply.Kind)
@@ -83,8 +86,31 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
                 await context.Response.WriteAsync(ToolCallCompletion(id, model, reply), ct);
                 break;
             case LoopbackReply.ReplyKind.ToolCall:
-                var call = new JsonObject { ["tool_calls"] = new JsonArray(ToolCallJson(reply, "call-" + id)), ["role"] = "assistant" };
-                await LoopbackHost.WriteFlushedAsync(context, Sse(ChunkEnvelope(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = call, ["finish_reason"] = null })).ToJsonString()), ct);
+                for (var i = 0; i < reply.Calls.Count; i++)
+                {
+                    var (name, arguments) = reply.Calls[i];
+                    var opening = new JsonObject
+                    {
+                        ["index"] = i,
+                        ["id"] = CallId(id, i),
+                        ["type"] = "function",
+                        ["function"] = new JsonObject { ["name"] = name, ["arguments"] = "" },
+                    };
+                    var delta = new JsonObject { ["tool_calls"] = new JsonArray(opening) };
+                    if (i == 0)
+                    {
+                        delta["role"] = "assistant";
+                        delta["content"] = null;
+                    }
+
+                    await LoopbackHost.WriteFlushedAsync(context, Sse(ChunkEnvelope(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = null })).ToJsonString()), ct);
+                    foreach (var fragment in LoopbackReply.Split(arguments))
+                    {
+                        var more = new JsonObject { ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = i, ["function"] = new JsonObject { ["arguments"] = fragment } }) };
+                        await LoopbackHost.WriteFlushedAsync(context, Sse(ChunkEnvelope(id, model, new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = more, ["finish_reason"] = null })).ToJsonString()), ct);
+                    }
+                }
+
                 await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, false, null, "tool_calls", null)), ct);
                 if (includeUsage)
                 {
@@ -254,13 +280,16 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         return chunk.ToJsonString();
     }
 
-    private static JsonObject ToolCallJson(LoopbackReply reply, string callId) => new()
-    {
-        ["index"] = 0,
-        ["id"] = callId,
-        ["type"] = "function",
-        ["function"] = new JsonObject { ["name"] = reply.ToolName, ["arguments"] = reply.ToolArguments },
-    };
+    private static JsonArray ToolCallsJson(LoopbackReply reply, string id) =>
+        new([.. reply.Calls.Select((call, i) => (JsonNode)new JsonObject
+        {
+            ["id"] = CallId(id, i),
+            ["type"] = "function",
+            ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments },
+        })]);
+
+    // The first call keeps the id this server always gave ("call-<completion id>"), which other tests rely on.
+    private static string CallId(string id, int index) => index == 0 ? "call-" + id : $"call-{id}-{index}";
 
     private static string ToolCallCompletion(string id, string model, LoopbackReply reply) => new JsonObject
     {
@@ -271,7 +300,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         ["choices"] = new JsonArray(new JsonObject
         {
             ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = null, ["refusal"] = null, ["tool_calls"] = new JsonArray(ToolCallJson(reply, "call-" + id)) },
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = null, ["refusal"] = null, ["tool_calls"] = ToolCallsJson(reply, id) },
             ["logprobs"] = null,
             ["finish_reason"] = "tool_calls",
         }),

@@ -55,15 +55,19 @@ public sealed class LoopbackReply
     /// <summary>CutStream only, Anthropic only: the stream is cut after <c>message_delta</c> (stop reason and usage), before <c>message_stop</c>.</summary>
     internal bool CutBeforeStopOnly { get; private init; }
 
-    /// <summary>OpenAI only: the tool name of a <see cref="ToolCall"/> reply.</summary>
-    internal string ToolName { get; private init; } = "";
-
-    /// <summary>OpenAI only: the JSON arguments of a <see cref="ToolCall"/> reply.</summary>
-    internal string ToolArguments { get; private init; } = "{}";
+    /// <summary>OpenAI only: the calls (tool name, JSON arguments) of a <see cref="ToolCall"/> or <see cref="ToolCalls"/> reply.</summary>
+    internal IReadOnlyList<(string Name, string Arguments)> Calls { get; private init; } = [];
 
     /// <summary>OpenAI only: the model asks to call one tool (<c>finish_reason: tool_calls</c>), in JSON or as SSE chunks.</summary>
     public static LoopbackReply ToolCall(string name, string argumentsJson, int promptTokens, int completionTokens) =>
-        new(ReplyKind.ToolCall) { ToolName = name, ToolArguments = argumentsJson, PromptTokens = promptTokens, CompletionTokens = completionTokens };
+        ToolCalls(promptTokens, completionTokens, (name, argumentsJson));
+
+    /// <summary>
+    /// OpenAI only: the model asks to call several tools in one turn (parallel tool calls). Streamed as OpenAI does: per
+    /// call, a chunk with its index, id, type, name and empty arguments, then its arguments in 2-3 fragments.
+    /// </summary>
+    public static LoopbackReply ToolCalls(int promptTokens, int completionTokens, params (string Name, string Arguments)[] calls) =>
+        new(ReplyKind.ToolCall) { Calls = calls, PromptTokens = promptTokens, CompletionTokens = completionTokens };
 
     /// <summary>Streaming only: the pieces the text is streamed in, one chunk each, instead of 2-3.</summary>
     internal IReadOnlyList<string>? StreamPieces { get; private init; }

@@ -1,0 +1,208 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Eaio.Routing.Tests;
+
+/// <summary>
+/// What a client sends reaches the upstream (strict JSON schemas, image detail, the output limit), bare model names
+/// resolve, answers name the model the provider used, and unknown paths and methods answer in OpenAI's error shape.
+/// </summary>
+public sealed class GatewayPassThroughTests
+{
+    private GatewayHarness _gateway = null!;
+
+    [SetUp]
+    public async Task Start() => _gateway = await GatewayHarness.StartAsync();
+
+    [TearDown]
+    public async Task Stop() => await _gateway.DisposeAsync();
+
+    [Test]
+    public async Task A_strict_json_schema_reaches_the_upstream_strict()
+    {
+        ChatCompletionOptions options = new()
+        {
+            ResponseFormat = OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat(
+                "eui",
+                BinaryData.FromString("""{"type":"object","properties":{"eui":{"type":"number"}},"required":["eui"],"additionalProperties":false}"""),
+                "An energy use intensity.",
+                jsonSchemaIsStrict: true),
+        };
+
+        await Client("openai/gpt-4o-mini").CompleteChatAsync([new UserChatMessage("What is a good EUI for an office?")], options);
+
+        JsonNode format = LastUpstreamBody()["response_format"]!;
+        Assert.That(format["type"]!.GetValue<string>(), Is.EqualTo("json_schema"));
+        Assert.That(format["json_schema"]!["strict"]!.GetValue<bool>(), Is.True);
+        Assert.That(format["json_schema"]!["name"]!.GetValue<string>(), Is.EqualTo("eui"));
+        Assert.That(format["json_schema"]!["description"]!.GetValue<string>(), Is.EqualTo("An energy use intensity."));
+        Assert.That(format["json_schema"]!["schema"]!["required"]![0]!.GetValue<string>(), Is.EqualTo("eui"));
+    }
+
+    [Test]
+    public async Task Strict_tools_reach_the_upstream_strict()
+    {
+        ChatCompletionOptions options = new()
+        {
+            Tools = { ChatTool.CreateFunctionTool("site_weather", null, BinaryData.FromString("""{"type":"object","properties":{"site":{"type":"string"}},"required":["site"],"additionalProperties":false}"""), functionSchemaIsStrict: true) },
+        };
+
+        await Client().CompleteChatAsync([new UserChatMessage("How cold is it at Heron?")], options);
+
+        Assert.That(LastUpstreamBody()["tools"]![0]!["function"]!["strict"]!.GetValue<bool>(), Is.True);
+    }
+
+    [Test]
+    public async Task An_images_detail_reaches_the_upstream()
+    {
+        ChatMessageContentPart image = ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/plant-room.png"), ChatImageDetailLevel.Low);
+
+        await Client("openai/gpt-4o-mini").CompleteChatAsync([new UserChatMessage(ChatMessageContentPart.CreateTextPart("What is in this plant room?"), image)]);
+
+        JsonNode part = LastUpstreamBody()["messages"]![0]!["content"]!.AsArray().Single(p => p!["type"]!.GetValue<string>() == "image_url")!;
+        Assert.That(part["image_url"]!["detail"]!.GetValue<string>(), Is.EqualTo("low"));
+        Assert.That(part["image_url"]!["url"]!.GetValue<string>(), Is.EqualTo("https://example.com/plant-room.png"));
+    }
+
+    [Test]
+    public async Task Without_a_limit_the_answer_says_which_limit_it_ran_under_and_the_upstream_got_the_same()
+    {
+        ClientResult<ChatCompletion> answer = await Client().CompleteChatAsync([new UserChatMessage("Three tips for office lighting?")]);
+        JsonNode eaio = Eaio(answer);
+        Assert.That(eaio["max_output_tokens"]!.GetValue<int>(), Is.EqualTo(1024));
+        Assert.That(eaio["max_output_tokens_source"]!.GetValue<string>(), Is.EqualTo("default"));
+        Assert.That(LastUpstreamBody()["max_completion_tokens"]!.GetValue<int>(), Is.EqualTo(1024));
+
+        ClientResult<ChatCompletion> limited = await Client().CompleteChatAsync([new UserChatMessage("Three tips for office lighting?")], new ChatCompletionOptions { MaxOutputTokenCount = 300 });
+        Assert.That(Eaio(limited)["max_output_tokens"]!.GetValue<int>(), Is.EqualTo(300));
+        Assert.That(Eaio(limited)["max_output_tokens_source"]!.GetValue<string>(), Is.EqualTo("request"));
+    }
+
+    [Test]
+    public async Task The_default_limit_is_the_routers_setting()
+    {
+        await using GatewayHarness gateway = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["Eaio:DefaultMaxOutputTokens"] = "8000" });
+        ChatClient client = new("eaio-auto", new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
+
+        ClientResult<ChatCompletion> answer = await client.CompleteChatAsync([new UserChatMessage("Three tips for office lighting?")]);
+
+        Assert.That(Eaio(answer)["max_output_tokens"]!.GetValue<int>(), Is.EqualTo(8000));
+        Assert.That(JsonNode.Parse(gateway.OpenAI.Requests.Single(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body)!["max_completion_tokens"]!.GetValue<int>(), Is.EqualTo(8000));
+    }
+
+    [TestCase("gpt-4o-mini", "openai")]
+    [TestCase("GPT-4o-mini", "openai")]
+    [TestCase("llama3.2:3b", "ollama")]
+    public async Task A_bare_model_name_of_one_catalogue_model_resolves(string model, string provider)
+    {
+        using HttpResponseMessage response = await _gateway.PostAsync(GatewayHarness.PublicKey, GatewayHarness.Body("Hello", model));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Headers.GetValues("X-Eaio-Provider").Single(), Is.EqualTo(provider));
+        Assert.That(response.Headers.GetValues("X-Eaio-Model").Single(), Is.EqualTo(model).IgnoreCase);
+    }
+
+    [Test]
+    public async Task A_bare_model_name_several_providers_offer_gets_404_naming_them()
+    {
+        await using GatewayHarness gateway = await GatewayHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Eaio:DeepSeek:ApiKey"] = "test-deepseek-key",
+            ["Eaio:Ollama:Models:Code"] = "deepseek-chat",
+        });
+        using HttpResponseMessage response = await gateway.PostAsync(GatewayHarness.PublicKey, GatewayHarness.Body("Hello", "deepseek-chat"));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), text);
+        JsonNode error = JsonNode.Parse(text)!["error"]!;
+        Assert.That(error["code"]!.GetValue<string>(), Is.EqualTo("model_not_found"));
+        Assert.That(error["message"]!.GetValue<string>(), Does.Contain("ollama/deepseek-chat").And.Contain("deepseek/deepseek-chat"));
+        Assert.That(gateway.OpenAI.ChatRequestCount + gateway.Ollama.ChatRequestCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Answers_name_the_model_the_provider_reports()
+    {
+        _gateway.OpenAI.ReportedModel = "gpt-4o-mini-2024-07-18";
+
+        ChatCompletion answer = (await Client().CompleteChatAsync([new UserChatMessage("Hello")])).Value;
+        Assert.That(answer.Model, Is.EqualTo("openai/gpt-4o-mini-2024-07-18"));
+
+        string? streamed = null;
+        await foreach (StreamingChatCompletionUpdate update in Client().CompleteChatStreamingAsync([new UserChatMessage("Hello")]))
+        {
+            streamed ??= update.Model;
+            Assert.That(update.Model, Is.EqualTo(streamed));
+        }
+
+        Assert.That(streamed, Is.EqualTo("openai/gpt-4o-mini-2024-07-18"));
+    }
+
+    [TestCase("POST", "v1/responses")]
+    [TestCase("POST", "v1/embeddings")]
+    [TestCase("GET", "v2/models")]
+    [TestCase("GET", "")]
+    public async Task An_unknown_path_gets_404_in_OpenAIs_error_shape_naming_the_endpoints(string method, string path)
+    {
+        using HttpRequestMessage request = new(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("{}") : null };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHarness.PublicKey);
+        using HttpResponseMessage response = await _gateway.Http.SendAsync(request);
+
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.NotFound);
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("unknown_url"));
+        Assert.That(error.GetProperty("type").GetString(), Is.EqualTo("invalid_request_error"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain($"{method} /{path}").And.Contain("POST /v1/chat/completions").And.Contain("GET /v1/models"));
+    }
+
+    [TestCase("GET", "v1/chat/completions")]
+    [TestCase("DELETE", "v1/models")]
+    public async Task A_wrong_method_gets_405_in_OpenAIs_error_shape(string method, string path)
+    {
+        using HttpRequestMessage request = new(new HttpMethod(method), path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHarness.PublicKey);
+        using HttpResponseMessage response = await _gateway.Http.SendAsync(request);
+
+        JsonElement error = await ErrorAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("method_not_allowed"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("not allowed").And.Contain("POST /v1/chat/completions"));
+    }
+
+    [Test]
+    public async Task The_official_SDK_sees_the_unknown_path_as_an_API_error_with_the_message()
+    {
+        // What a client of /v1/embeddings sees: OpenAI's SDK raises the gateway's message, not a bare "Not Found".
+        OpenAI.Embeddings.EmbeddingClient embeddings = new("text-embedding-3-small", new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
+
+        ClientResultException? ex = Assert.ThrowsAsync<ClientResultException>(() => embeddings.GenerateEmbeddingAsync("kWh"));
+
+        Assert.That(ex!.Status, Is.EqualTo(404));
+        Assert.That(ex.Message, Does.Contain("unknown_url").And.Contain("POST /v1/chat/completions"));
+    }
+
+    private static JsonNode Eaio(ClientResult<ChatCompletion> answer) =>
+        JsonNode.Parse(answer.GetRawResponse().Content.ToString())!["eaio"]!;
+
+    private ChatClient Client(string model = "eaio-auto") =>
+        new(model, new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
+
+    private JsonNode LastUpstreamBody() =>
+        JsonNode.Parse(_gateway.OpenAI.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body)!;
+
+    private static async Task<JsonElement> ErrorAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(expected), text);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        using JsonDocument body = JsonDocument.Parse(text);
+        JsonElement error = body.RootElement.GetProperty("error");
+        Assert.That(error.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "message", "type", "param", "code" }));
+        return error.Clone();
+    }
+}
