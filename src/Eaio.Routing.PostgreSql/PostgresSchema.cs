@@ -105,6 +105,16 @@ internal static class PostgresSchema
         END
         $$;
         """,
+
+        // The adaptive policy's feedback per request category, shared by every host of the database.
+        """
+        CREATE TABLE eaio_routing_feedback (
+            category       text             PRIMARY KEY,
+            local_count    bigint           NOT NULL,
+            local_score    double precision NOT NULL,
+            external_count bigint           NOT NULL,
+            external_score double precision NOT NULL);
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

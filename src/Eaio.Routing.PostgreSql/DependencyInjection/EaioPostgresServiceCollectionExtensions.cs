@@ -31,6 +31,7 @@ public static class EaioPostgresServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(sp.GetRequiredService<PostgresStore>()));
+        services.AddSingleton<IRoutingFeedbackStore>(sp => new PostgresRoutingFeedbackStore(sp.GetRequiredService<PostgresStore>()));
 
         services.RemoveAll<IRequestLog>();
         services.AddSingleton<IRequestLog>(sp => new PostgresRequestLog(
