@@ -119,6 +119,16 @@ internal static class PostgresSchema
         """
         ALTER TABLE eaio_audit ADD COLUMN alg smallint NOT NULL DEFAULT 1;
         """,
+
+        // 6: the adaptive policy's feedback per request category, shared by every host of the database.
+        """
+        CREATE TABLE eaio_routing_feedback (
+            category       text             PRIMARY KEY,
+            local_count    bigint           NOT NULL,
+            local_score    double precision NOT NULL,
+            external_count bigint           NOT NULL,
+            external_score double precision NOT NULL);
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

@@ -33,6 +33,7 @@ public static class EaioPostgresServiceCollectionExtensions
         services.AddSingleton<IAuditLog>(sp => new PostgresAuditLog(
             sp.GetRequiredService<PostgresStore>(),
             AuditChatClientBuilderExtensions.ConfiguredKeyOf(sp.GetRequiredService<EaioHybridChatOptions>())));
+        services.AddSingleton<IRoutingFeedbackStore>(sp => new PostgresRoutingFeedbackStore(sp.GetRequiredService<PostgresStore>()));
 
         services.RemoveAll<IRequestLog>();
         services.AddSingleton<IRequestLog>(sp => new PostgresRequestLog(

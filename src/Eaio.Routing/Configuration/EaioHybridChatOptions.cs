@@ -136,6 +136,22 @@ public sealed class EaioHybridChatOptions
     /// (<c>OUTPUT_OVERRUNS_BEFORE_EXCLUSION</c>, 1 or more, default 3). Counted per process.</summary>
     public int OutputOverrunsBeforeExclusion { get; set; } = OutputLimitOverruns.DefaultExclusionThreshold;
 
+    /// <summary>Gets or sets the share of requests that may go external which the complexity rule sends to the strong tier
+    /// (<c>COMPLEXITY_STRONG_SHARE</c>, 0 to 1); <see langword="null"/> (the default) keeps the fixed threshold 0.8.</summary>
+    /// <remarks>The threshold becomes, per tenant, the quantile of its last 1,000 complexity scores above which this share
+    /// lies, as RouteLLM calibrates its routers; the fixed threshold applies until 100 scores are seen. <c>Explain</c> shows it.</remarks>
+    public double? ComplexityStrongShare { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the adaptive policy learns from feedback which request categories
+    /// the local model answers well (<c>ADAPTIVE_ROUTING</c>, default false).</summary>
+    /// <remarks>
+    /// Feedback given with <c>RecordFeedbackAsync</c> is kept per category (<see cref="RequestProfile.Category"/>) in an
+    /// <see cref="IRoutingFeedbackStore"/>; a category whose local answers are accepted less often than the target, where
+    /// external answers did better, goes external, with bounded exploration. It only decides the complexity rule, after
+    /// every privacy, strategy and budget exclusion, so it never sends out a request that may not go.
+    /// </remarks>
+    public bool AdaptiveRouting { get; set; }
+
     /// <summary>Gets the local Ollama settings.</summary>
     public OllamaProviderOptions Ollama { get; } = new();
 

@@ -27,6 +27,8 @@ internal static class EaioOptionsBinder
         new("PSEUDONYM_VAULT_KEY", "PseudonymVaultKey", "base64 of at least 32 random bytes", (o, v) => o.PseudonymVaultKey = IsVaultKey(v) ? v : throw new FormatException(), Secret: true),
         new("LLM_MONTHLY_BUDGET", "MonthlyBudgetUsd", "a number of US dollars, 0 or more", (o, v) => o.MonthlyBudgetUsd = ParseDecimal(v)),
         new("COST_ALERT_THRESHOLD", "CostAlertThreshold", "a share between 0 and 1", (o, v) => o.CostAlertThreshold = ParseDouble(v)),
+        new("COMPLEXITY_STRONG_SHARE", "ComplexityStrongShare", "a share between 0 and 1", (o, v) => o.ComplexityStrongShare = ParseDouble(v)),
+        new("ADAPTIVE_ROUTING", "AdaptiveRouting", "true or false", (o, v) => o.AdaptiveRouting = ParseBool(v)),
         new("LOCAL_TIMEOUT_SEC", "LocalTimeoutSec", "a number of seconds greater than 0", (o, v) => o.LocalTimeout = ParseSeconds(v)),
         new("API_TIMEOUT_SEC", "ApiTimeoutSec", "a number of seconds greater than 0", (o, v) => o.ApiTimeout = ParseSeconds(v)),
         new("LOCAL_TOTAL_TIMEOUT_SEC", "LocalTotalTimeoutSec", "a number of seconds greater than 0", (o, v) => o.LocalTotalTimeout = ParseSeconds(v)),
@@ -210,6 +212,7 @@ internal static class EaioOptionsBinder
         Check(Enum.IsDefined(options.DefaultPrivacy), "DEFAULT_PRIVACY_LEVEL", options.DefaultPrivacy, "PRIVATE, ENHANCED or PUBLIC");
         Check(options.MonthlyBudgetUsd is >= 0 and <= MaxBudgetUsd, "LLM_MONTHLY_BUDGET", options.MonthlyBudgetUsd, BudgetRange);
         Check(options.CostAlertThreshold is >= 0 and <= 1, "COST_ALERT_THRESHOLD", options.CostAlertThreshold, "a share between 0 and 1");
+        Check(options.ComplexityStrongShare is null or (>= 0 and <= 1), "COMPLEXITY_STRONG_SHARE", options.ComplexityStrongShare, "a share between 0 and 1, or unset for the fixed threshold 0.8");
         Check(options.LocalTimeout > TimeSpan.Zero, "LOCAL_TIMEOUT_SEC", options.LocalTimeout.TotalSeconds, "a number of seconds greater than 0");
         Check(options.ApiTimeout > TimeSpan.Zero, "API_TIMEOUT_SEC", options.ApiTimeout.TotalSeconds, "a number of seconds greater than 0");
         Check(options.LocalTotalTimeout >= options.LocalTimeout, "LOCAL_TOTAL_TIMEOUT_SEC", options.LocalTotalTimeout.TotalSeconds, "seconds, at least LOCAL_TIMEOUT_SEC");

@@ -96,6 +96,9 @@ public static class EaioHybridChatServiceCollectionExtensions
         // Every route attempt goes to the request log (the optimisation report's data), in the same embedded file; hosts
         // register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it. Entries older than
         // REQUEST_LOG_RETENTION_DAYS are purged, so a long-running host's file stops growing.
+        // What the adaptive policy learns (ADAPTIVE_ROUTING) survives a restart; register PostgresRoutingFeedbackStore to
+        // let many hosts learn together.
+        services.TryAddSingleton<IRoutingFeedbackStore>(_ => new SqliteRoutingFeedbackStore(Path.Combine(options.ResolveDataDirectory(), "eaio.db")));
         services.TryAddSingleton<IRequestLog>(sp => new SqliteRequestLog(
             Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
             sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteRequestLog>(),
@@ -153,7 +156,8 @@ public static class EaioHybridChatServiceCollectionExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetServices<ISensitiveDataDetector>(),
             sp.GetService<IPseudonymVault>(),
-            sp.GetService<ProviderHealthMonitor>()));
+            sp.GetService<ProviderHealthMonitor>(),
+            sp.GetService<IRoutingFeedbackStore>()));
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }

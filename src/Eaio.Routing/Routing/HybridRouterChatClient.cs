@@ -42,6 +42,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly IBudgetLedger _budget;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IRequestLog? _requestLog;
+    private readonly AdaptiveLearning? _learning;
 
     /// <summary>Initializes a new instance of the <see cref="HybridRouterChatClient"/> class.</summary>
     /// <param name="options">The router's configuration.</param>
@@ -57,6 +59,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// <param name="vault">The vault whose conversation scopes remember that a conversation carried CRITICAL data; the routes'
     /// <see cref="PseudonymizingChatClient.Vault"/> when <see langword="null"/>, else an in-memory vault.</param>
     /// <param name="health">The provider health the router plans with (an unhealthy Ollama is out of plans); only configuration and circuits count when <see langword="null"/>.</param>
+    /// <param name="feedback">Where the adaptive policy (<see cref="EaioHybridChatOptions.AdaptiveRouting"/>) keeps what it learnt; in memory when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="routes"/> is <see langword="null"/>.</exception>
     /// <exception cref="EaioConfigurationException">An option is out of range, or an external route does not mask before the
     /// egress guard or the guard is not the last layer before the provider's resilience; the message says what to add.</exception>
@@ -68,7 +71,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISensitiveDataDetector>? detectors = null,
         IPseudonymVault? vault = null,
-        ProviderHealthMonitor? health = null)
+        ProviderHealthMonitor? health = null,
+        IRoutingFeedbackStore? feedback = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(routes);
@@ -92,7 +96,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
             ComplexityEstimator.Default,
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
         CriticalConversationMarks marks = new(vault ?? masking?.Vault ?? new InMemoryPseudonymVault(timeProvider: _time));
-        _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health);
+        _requestLog = pipelines.Select(p => p.GetService<RequestLogChatClient>()?.RequestLog).FirstOrDefault(l => l is not null);
+        ComplexityCalibration? calibration = options.ComplexityStrongShare is { } share ? new ComplexityCalibration(share) : null;
+        _learning = options.AdaptiveRouting ? new AdaptiveLearning(feedback ?? new InMemoryRoutingFeedbackStore(), _time, _logger) : null;
+        RoutingAdvisor? advisor = calibration is null && _learning is null ? null : new RoutingAdvisor(calibration, _learning);
+        _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health, advisor);
         foreach (RouteTable.Route route in _routes.Configured)
         {
             if (route.Pipeline!.GetService<BudgetChatClient>() is { } governed)
@@ -117,6 +125,40 @@ public sealed partial class HybridRouterChatClient : IChatClient
     /// of the budget on any route; it is also logged as a warning and counted in the <c>eaio.budget.alerts</c> metric.</summary>
     /// <remarks>Handlers run on the request's path, after its cost was settled: keep them short and do not throw.</remarks>
     public event EventHandler<BudgetAlertEventArgs>? BudgetAlertRaised;
+
+    /// <summary>Records a user's score of a response: in the request log (the optimisation report's quality and acceptance
+    /// by category) and, with <see cref="EaioHybridChatOptions.AdaptiveRouting"/> on, for the adaptive policy, which learns
+    /// it under the request's category and the tier that answered.</summary>
+    /// <param name="response">A response the router returned (it carries its <see cref="RouteDecision"/>).</param>
+    /// <param name="score">The score, from 0 (useless) to 1 (perfect); for accepted or rejected, 1 or 0.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns><see langword="true"/> when the response was found in the request log.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="response"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The response did not come through this router (it has no route decision).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is not from 0 to 1.</exception>
+    public async Task<bool> RecordFeedbackAsync(ChatResponse response, double score, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        RouteDecision decision = response.GetRouteDecision()
+            ?? throw new ArgumentException("The response carries no route decision: only a response returned by the hybrid router can be scored for routing.", nameof(response));
+        RoutingFeedback.Validate(decision.Plan.Profile.Category, score);
+
+        bool logged = response.ResponseId is { } id && _requestLog is not null
+            && await _requestLog.RecordFeedbackAsync(id, score, cancellationToken).ConfigureAwait(false);
+        if (_learning is not null)
+        {
+            await _learning.RecordAsync(decision.Plan.Profile.Category, decision.Tier, score, cancellationToken).ConfigureAwait(false);
+        }
+
+        return logged;
+    }
+
+    /// <summary>Re-reads what the adaptive policy learnt from its store now, rather than at its next periodic read (every 30 s),
+    /// for example after other hosts sharing the store recorded feedback.</summary>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>A task that completes when the state is read; at once when the adaptive policy is off.</returns>
+    public Task RefreshLearningAsync(CancellationToken cancellationToken = default) =>
+        _learning?.RefreshAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Plans a request without calling any model: the routes in order with their reasons, and every excluded provider with its reason.</summary>
     /// <param name="messages">The request's messages.</param>

@@ -20,6 +20,9 @@ internal readonly record struct PlanKey(
     string? PinnedProvider,
     string? PinnedModel)
 {
+    /// <summary>Gets what decided the complexity rule besides the fixed threshold: the adaptive choice, and 8 for a calibrated threshold.</summary>
+    public byte Rule { get; init; }
+
     /// <summary>Compares the local model by reference: models come from one catalogue, and the record's own equality would
     /// hash its id string on every look-up.</summary>
     public bool Equals(PlanKey other) =>
@@ -36,14 +39,15 @@ internal readonly record struct PlanKey(
         && ReferenceEquals(LocalModel, other.LocalModel)
         && Budget == other.Budget
         && string.Equals(PinnedProvider, other.PinnedProvider, StringComparison.Ordinal)
-        && string.Equals(PinnedModel, other.PinnedModel, StringComparison.Ordinal);
+        && string.Equals(PinnedModel, other.PinnedModel, StringComparison.Ordinal)
+        && Rule == other.Rule;
 
     /// <inheritdoc/>
     public override int GetHashCode()
     {
         // The enums fit in a few bits each; the rest is mixed in by HashCode.
         int profile = (int)Privacy | ((int)Sensitivity << 2) | ((HighComplexity ? 1 : 0) << 4) | ((int)Domain << 5) | ((int)Workload << 9)
-            | ((int)Urgency << 12) | ((int)CostSensitivity << 15) | ((int)RequiredCapabilities << 18);
+            | ((int)Urgency << 12) | ((int)CostSensitivity << 15) | ((int)RequiredCapabilities << 18) | (Rule << 26);
         return HashCode.Combine(profile, InputTokens, OutputTokens, RuntimeHelpers.GetHashCode(LocalModel), Budget, PinnedProvider, PinnedModel);
     }
 }

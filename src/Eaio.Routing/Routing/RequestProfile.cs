@@ -46,6 +46,15 @@ public sealed class RequestProfile
     /// <remarks>Only read together with <see cref="Provider"/>: a model id alone is ambiguous across providers.</remarks>
     public string? Model { get; set; }
 
+    /// <summary>Gets or sets the kind of request, for the adaptive policy (<c>ADAPTIVE_ROUTING</c>) and the optimisation
+    /// report's acceptance by category, for example the feature or prompt template it comes from; <see langword="null"/> uses the domain's name.</summary>
+    /// <remarks>
+    /// Feedback is learnt per category, so a category should group requests the local model answers about equally well.
+    /// Without one, the guessed domain is the category, which is coarse. The category is stored in the request log and the
+    /// adaptive policy's store: do not put personal or sensitive data in it.
+    /// </remarks>
+    public string? Category { get; set; }
+
     /// <summary>Creates a copy, so one profile can be reused as a template.</summary>
     /// <returns>A new <see cref="RequestProfile"/> with the same values.</returns>
     public RequestProfile Clone() => (RequestProfile)MemberwiseClone();

@@ -76,6 +76,7 @@ internal sealed class RequestProfiler
             {
                 PinnedProvider = host?.Provider,
                 PinnedModel = host?.Provider is null ? null : host.Model,
+                Category = host?.Category ?? DomainNames.Of(RequestDomain.General),
             };
         }
     }
@@ -191,6 +192,7 @@ internal sealed class RequestProfiler
         {
             PinnedProvider = host?.Provider,
             PinnedModel = host?.Provider is null ? null : host.Model,
+            Category = host?.Category ?? DomainNames.Of(domain),
         };
     }
 

@@ -35,6 +35,9 @@ public sealed record ResolvedRequestProfile(
     /// <summary>Gets the model the host pinned the request to (<see cref="RequestProfile.Model"/>), or <see langword="null"/>.</summary>
     public string? PinnedModel { get; init; }
 
+    /// <summary>Gets the request's category (<see cref="RequestProfile.Category"/>, else the domain's name), which the adaptive policy learns by.</summary>
+    public string Category { get; init; } = DomainNames.Of(RequestDomain.General);
+
     /// <summary>Gets a value indicating whether the request may only be served locally (PRIVATE, CRITICAL, real-time or emergency).</summary>
     public bool IsLocalOnly =>
         Privacy == PrivacyLevel.Private

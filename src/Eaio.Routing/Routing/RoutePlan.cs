@@ -11,6 +11,9 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     /// <summary>Gets a value indicating whether no route is left.</summary>
     public bool IsEmpty => Routes.Count == 0;
 
+    /// <summary>Gets the complexity threshold the plan was made with and what the adaptive policy learnt and chose for the request's category.</summary>
+    public RoutingInsight Insight { get; init; } = RoutingInsight.Fixed;
+
     /// <summary>Gets a sentence that says what to do when the plan is empty or its routes fail.</summary>
     public string Advice
     {
@@ -39,6 +42,7 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
             .Append(", complexity ").Append(Profile.Complexity.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))
             .Append(", domain ").Append(Profile.Domain)
             .Append(", workload ").Append(Profile.Workload).AppendLine();
+        text.Append("Routing: ").AppendLine(Insight.ToString());
         for (int i = 0; i < Routes.Count; i++)
         {
             text.Append(i + 1).Append(". ").AppendLine(Routes[i].ToString());

@@ -16,8 +16,8 @@ internal sealed class RoutePlanCache
 
     private readonly ConcurrentDictionary<PlanKey, RoutePlan> _plans = new();
 
-    public RoutePlan? Find(ResolvedRequestProfile profile, in PlanKey key) =>
-        _plans.TryGetValue(key, out RoutePlan? cached) ? new RoutePlan(profile, cached.Routes, cached.Exclusions) : null;
+    public RoutePlan? Find(ResolvedRequestProfile profile, in PlanKey key, in RoutingInsight insight) =>
+        _plans.TryGetValue(key, out RoutePlan? cached) ? new RoutePlan(profile, cached.Routes, cached.Exclusions) { Insight = insight } : null;
 
     public void Add(in PlanKey key, RoutePlan plan)
     {

@@ -8,7 +8,7 @@ namespace Eaio.Routing;
 /// while every provider is available.
 /// </summary>
 internal sealed class RoutePlanner(
-    RoutingPolicy policy, RequestProfiler profiler, RouteTable routes, IBudgetSnapshotSource budgets, CriticalConversationMarks marks, ProviderHealthMonitor? monitor)
+    RoutingPolicy policy, RequestProfiler profiler, RouteTable routes, IBudgetSnapshotSource budgets, CriticalConversationMarks marks, ProviderHealthMonitor? monitor, RoutingAdvisor? advisor = null)
 {
     private readonly RoutePlanCache _plans = new();
 
@@ -63,22 +63,24 @@ internal sealed class RoutePlanner(
 
     private RoutePlan PlanFor(ResolvedRequestProfile profile, BudgetSnapshot budget)
     {
+        // The calibrated threshold and the adaptive choice; they change the plan only through its key's complexity rule.
+        RoutingInsight insight = advisor?.Advise(profile) ?? RoutingInsight.Fixed;
         IReadOnlyList<ProviderHealth>? health = monitor?.Current;
         bool healthy = routes.AllAvailable(health);
         if (!healthy)
         {
             // A circuit is open or a health check failed: plan with the current reasons, and keep nothing (the reasons change).
-            return policy.Plan(profile, routes.Availability(health), budget);
+            return policy.Plan(profile, routes.Availability(health), budget, insight);
         }
 
         // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
-        PlanKey key = policy.KeyFor(profile, budget, routes.ExternalConfigured);
-        if (_plans.Find(profile, key) is { } cached)
+        PlanKey key = policy.KeyFor(profile, budget, routes.ExternalConfigured, insight);
+        if (_plans.Find(profile, key, insight) is { } cached)
         {
             return cached;
         }
 
-        RoutePlan plan = policy.Plan(profile, routes.Healthy, budget);
+        RoutePlan plan = policy.Plan(profile, routes.Healthy, budget, insight);
         _plans.Add(key, plan);
         return plan;
     }

@@ -85,7 +85,16 @@ public sealed class RoutingPolicy
     /// <param name="budget">What remains of the budget.</param>
     /// <returns>The plan; empty when no route is allowed.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget)
+    public RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget) =>
+        Plan(profile, availability, budget, RoutingInsight.Fixed);
+
+    /// <summary>Plans the routes of a request with a calibrated threshold or what the adaptive policy chose.</summary>
+    /// <param name="profile">The resolved request profile.</param>
+    /// <param name="availability">Which providers are configured and healthy.</param>
+    /// <param name="budget">What remains of the budget.</param>
+    /// <param name="insight">The threshold and adaptive choice; they only decide whether the complexity rule fires, after every exclusion.</param>
+    /// <returns>The plan; empty when no route is allowed.</returns>
+    internal RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget, in RoutingInsight insight)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(availability);
@@ -93,7 +102,8 @@ public sealed class RoutingPolicy
         List<RouteExclusion> exclusions = new(Catalog.Providers.Count);
         List<Candidate> candidates = new(Catalog.Providers.Count);
         string? externalBlock = Describe(ExternalBlocks(profile, budget), budget);
-        ModelTask task = TaskFor(profile);
+        bool strong = insight.PrefersStrong(profile.Complexity);
+        ModelTask task = TaskFor(profile, strong);
         int neededTokens = profile.EstimatedInputTokens + profile.MaxOutputTokens;
 
         for (int i = 0; i < Catalog.Providers.Count; i++)
@@ -148,7 +158,7 @@ public sealed class RoutingPolicy
         }
 
         // Read-only views: the router shares a plan's lists between requests with the same key.
-        return new RoutePlan(profile, Order(profile, candidates, task).AsReadOnly(), exclusions.AsReadOnly());
+        return new RoutePlan(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly()) { Insight = insight };
     }
 
     /// <summary>Gets the task a request's model is chosen for.</summary>
@@ -157,30 +167,35 @@ public sealed class RoutingPolicy
     public static ModelTask TaskFor(ResolvedRequestProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return profile switch
+        return TaskFor(profile, profile.Complexity > HighComplexity);
+    }
+
+    private static ModelTask TaskFor(ResolvedRequestProfile profile, bool strong) =>
+        profile switch
         {
             { Workload: Workload.RealTimeMonitoring or Workload.EmergencyResponse } => ModelTask.RealTime,
             { Domain: RequestDomain.Code } => ModelTask.Code,
             { Urgency: Urgency.High } => ModelTask.Fast,
-            { Complexity: > HighComplexity } => ModelTask.Complex,
+            _ when strong => ModelTask.Complex,
             { Domain: RequestDomain.BuildingData or RequestDomain.Analysis or RequestDomain.EnergyOptimization } => ModelTask.Complex,
             { Workload: Workload.StrategicPlanning } => ModelTask.Complex,
             _ => ModelTask.General,
         };
-    }
 
-    /// <summary>Gets the key of everything <see cref="Plan"/> reads besides provider availability, for a cache of plans.</summary>
+    /// <summary>Gets the key of everything <c>Plan</c> reads besides provider availability, for a cache of plans.</summary>
     /// <param name="profile">The resolved profile.</param>
     /// <param name="budget">What remains of the budget.</param>
     /// <param name="externalAvailable">Whether any external provider is available.</param>
     /// <remarks>
-    /// This lives next to <see cref="Plan"/> so that the two change together: a value the plan starts to depend on must
+    /// This lives next to <c>Plan</c> so that the two change together: a value the plan starts to depend on must
     /// become part of the key. Complexity only counts through the "complexity &gt; 0.8" rule. Token counts only count
     /// exactly when an external route can get as far as a cost estimate; otherwise they only decide which local model
     /// fits, so requests of different lengths that get the same local model share a key.
     /// </remarks>
-    internal PlanKey KeyFor(ResolvedRequestProfile profile, BudgetSnapshot budget, bool externalAvailable)
+    /// <param name="insight">The threshold and adaptive choice the plan is made with.</param>
+    internal PlanKey KeyFor(ResolvedRequestProfile profile, BudgetSnapshot budget, bool externalAvailable, in RoutingInsight insight)
     {
+        bool strong = insight.PrefersStrong(profile.Complexity);
         int inputTokens = profile.EstimatedInputTokens;
         int outputTokens = profile.MaxOutputTokens;
         ModelDescriptor? localModel = null;
@@ -192,7 +207,7 @@ public sealed class RoutingPolicy
                 // The local route is excluded before its model is chosen: the tokens play no part at all.
                 (inputTokens, outputTokens) = (0, 0);
             }
-            else if (ChooseModel(Catalog.Local, TaskFor(profile), profile.RequiredCapabilities, inputTokens + outputTokens).Model is { } model)
+            else if (ChooseModel(Catalog.Local, TaskFor(profile, strong), profile.RequiredCapabilities, inputTokens + outputTokens).Model is { } model)
             {
                 // When no local model fits, the exclusion names the token count, so the exact counts stay in the key.
                 (inputTokens, outputTokens, localModel) = (0, 0, model);
@@ -202,7 +217,7 @@ public sealed class RoutingPolicy
         return new PlanKey(
             profile.Privacy,
             profile.Sensitivity,
-            profile.Complexity > HighComplexity,
+            strong,
             profile.Domain,
             profile.Workload,
             profile.Urgency,
@@ -213,7 +228,11 @@ public sealed class RoutingPolicy
             localModel,
             budget,
             profile.PinnedProvider,
-            profile.PinnedModel);
+            profile.PinnedModel)
+        {
+            // The rule's reason names what made it fire (fixed or calibrated threshold, adaptive choice or exploration).
+            Rule = (byte)((int)insight.Choice | (insight.StrongShare is null ? 0 : 8)),
+        };
     }
 
     private Blocks ExternalBlocks(ResolvedRequestProfile profile, BudgetSnapshot budget)
@@ -379,7 +398,7 @@ public sealed class RoutingPolicy
     private static bool Fits(ModelDescriptor model, ModelCapabilities required, int neededTokens) =>
         model.Supports(required) && model.ContextWindow >= neededTokens;
 
-    private static List<PlannedRoute> Order(ResolvedRequestProfile profile, List<Candidate> candidates, ModelTask task)
+    private static List<PlannedRoute> Order(ResolvedRequestProfile profile, List<Candidate> candidates, ModelTask task, bool strong, in RoutingInsight insight)
     {
         Candidate? local = null;
         List<Candidate> external = new(candidates.Count);
@@ -418,9 +437,10 @@ public sealed class RoutingPolicy
                 Add(plan, c, "fallback: fastest allowed external");
             }
         }
-        else if (profile.Complexity > HighComplexity)
+        else if (strong)
         {
-            AddExternalFirst(plan, PreferredByDomain(profile.Domain, external), ComplexityReason(profile.Domain), local, external);
+            string reason = ComplexityReason(profile.Domain);
+            AddExternalFirst(plan, PreferredByDomain(profile.Domain, external), RuleReason(insight) is { } why ? why + reason[reason.IndexOf(':', StringComparison.Ordinal)..] : reason, local, external);
         }
         else if (profile.Workload == Workload.BatchAnalysis)
         {
@@ -432,7 +452,8 @@ public sealed class RoutingPolicy
         }
         else
         {
-            Add(plan, local, task == ModelTask.General ? "default: local first" : "default: local first, model by task");
+            string why = task == ModelTask.General ? "default: local first" : "default: local first, model by task";
+            Add(plan, local, insight.Choice is AdaptiveChoice.Local or AdaptiveChoice.ExploreLocal ? $"{RuleReason(insight)}; {why}" : why);
             AddCheapest(plan, external);
         }
 
@@ -445,6 +466,16 @@ public sealed class RoutingPolicy
         RequestDomain.Analysis or RequestDomain.BuildingData or RequestDomain.Multimodal => "complexity > 0.8: external by domain (analysis, data and multimodal: Gemini)",
         RequestDomain.EnergyOptimization => "complexity > 0.8: external by domain (energy optimisation planning: OpenAI, then Gemini)",
         _ => "complexity > 0.8: external by domain (creative and general: OpenAI)",
+    };
+
+    // What made the complexity rule fire or not when it was not the fixed threshold; null for the fixed threshold.
+    private static string? RuleReason(in RoutingInsight insight) => insight.Choice switch
+    {
+        AdaptiveChoice.External => "adaptive: the local model's answers in this category are accepted below the target",
+        AdaptiveChoice.Local => "adaptive: the local model's answers in this category are accepted often enough, or external did no better",
+        AdaptiveChoice.ExploreExternal => "adaptive exploration of the external tier",
+        AdaptiveChoice.ExploreLocal => "adaptive exploration of the local tier",
+        _ => insight.StrongShare is null ? null : "complexity above the threshold calibrated by COMPLEXITY_STRONG_SHARE",
     };
 
     private static void AddExternalFirst(List<PlannedRoute> plan, Candidate? first, string why, Candidate? local, List<Candidate> external)

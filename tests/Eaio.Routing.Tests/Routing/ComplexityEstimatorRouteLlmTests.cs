@@ -84,7 +84,7 @@ public sealed class ComplexityEstimatorRouteLlmTests
         return files.SelectMany(ReadOutcomes).ToList();
     }
 
-    private static Report Measure(string name, IReadOnlyList<Outcome> outcomes)
+    private static Report Measure(string name, List<Outcome> outcomes)
     {
         double[] scores = outcomes.Select(o => ComplexityEstimator.Default.Estimate(o.Prompt)).ToArray();
         bool[] weak = outcomes.Select(o => o.WeakCorrect).ToArray();
@@ -140,7 +140,7 @@ public sealed class ComplexityEstimatorRouteLlmTests
         return report;
     }
 
-    private static List<Outcome> ReadOutcomes(string path)
+    internal static List<Outcome> ReadOutcomes(string path)
     {
         var outcomes = new List<Outcome>();
         using SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true }).FromFile(path);
@@ -155,7 +155,7 @@ public sealed class ComplexityEstimatorRouteLlmTests
         return outcomes;
     }
 
-    private static List<Outcome> Decontaminate(IReadOnlyList<Outcome> outcomes, string contaminatedJsonl)
+    internal static List<Outcome> Decontaminate(IReadOnlyList<Outcome> outcomes, string contaminatedJsonl)
     {
         // Each line pairs a RouteLLM training prompt with the evaluation prompt it leaks ("eval_prompt").
         var contaminated = new HashSet<string>(StringComparer.Ordinal);
@@ -173,7 +173,7 @@ public sealed class ComplexityEstimatorRouteLlmTests
 
     private static string DataDirectory() => RepositoryPaths.Data("routellm");
 
-    private sealed record Outcome(string Prompt, bool WeakCorrect, bool StrongCorrect);
+    internal sealed record Outcome(string Prompt, bool WeakCorrect, bool StrongCorrect);
 
     private sealed record Report(
         int Prompts,

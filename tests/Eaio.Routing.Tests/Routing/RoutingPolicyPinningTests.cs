@@ -68,8 +68,8 @@ public sealed class RoutingPolicyPinningTests
         ResolvedRequestProfile free = RoutingPolicyTests.Profile(PrivacyLevel.Private);
         BudgetSnapshot budget = new(1000m, 1000m);
 
-        PlanKey unpinned = policy.KeyFor(free, budget, externalAvailable: true);
-        PlanKey pinned = policy.KeyFor(free with { PinnedProvider = "ollama", PinnedModel = "qwen2.5:7b" }, budget, externalAvailable: true);
+        PlanKey unpinned = policy.KeyFor(free, budget, externalAvailable: true, RoutingInsight.Fixed);
+        PlanKey pinned = policy.KeyFor(free with { PinnedProvider = "ollama", PinnedModel = "qwen2.5:7b" }, budget, externalAvailable: true, RoutingInsight.Fixed);
 
         Assert.That(pinned, Is.Not.EqualTo(unpinned));
     }
