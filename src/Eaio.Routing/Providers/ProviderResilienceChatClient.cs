@@ -184,7 +184,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
             using (slot)
             {
-                RequestSendProbe probe = RequestSendProbe.Start();
+                RequestSendProbe? probe = StartProbe(options);
                 try
                 {
                     called = true;
@@ -263,7 +263,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         bool finished = false;
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         Task<bool>? pending = null;
-        RequestSendProbe probe = RequestSendProbe.Start();
+        RequestSendProbe? probe = StartProbe(options);
         try
         {
             try
@@ -451,9 +451,14 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
     }
 
     /// <summary>Marks a time-out as not sent when the request never got a connection (see <see cref="RequestSendProbe"/>).</summary>
-    private static TimeoutException NotSentWhen(RequestSendProbe probe, TimeoutException timedOut)
+    /// <summary>Starts a probe only for a call whose hold a budget layer ends (an external call, which adds the context):
+    /// setting an <see cref="AsyncLocal{T}"/> costs an execution context per call, and a local call is billed nothing.</summary>
+    private static RequestSendProbe? StartProbe(ChatOptions? options) =>
+        RouteCallContext.Get(options) is { Tier: ProviderTier.External } ? RequestSendProbe.Start() : null;
+
+    private static TimeoutException NotSentWhen(RequestSendProbe? probe, TimeoutException timedOut)
     {
-        if (probe.KnownNotSent)
+        if (probe is { KnownNotSent: true })
         {
             timedOut.Data[NotSentKey] = true;
         }

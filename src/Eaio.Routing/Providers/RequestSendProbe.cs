@@ -6,7 +6,9 @@ namespace Eaio.Routing;
 /// request passes it and when its body starts to be written, which happens only once a connection is held.
 /// </summary>
 /// <remarks>A time-out before the body started (the request waited for a connection) was never seen by the provider, so
-/// it cannot have been billed. Where the handler is absent (a host's own client), nothing is known and the request counts as sent.</remarks>
+/// it cannot have been billed. Where the handler is absent (a host's own client), nothing is known and the request counts as sent.
+/// Started only for an external call (one whose options carry an external <see cref="RouteCallContext"/>, as under the
+/// budget layer): a local call is billed nothing, and an <see cref="AsyncLocal{T}"/> costs an execution context per call.</remarks>
 internal sealed class RequestSendProbe
 {
     private static readonly AsyncLocal<RequestSendProbe?> s_current = new();

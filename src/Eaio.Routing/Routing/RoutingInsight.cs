@@ -12,7 +12,7 @@ namespace Eaio.Routing;
 /// exclusion, so they reorder the routes the policy allows and never add one: a PRIVATE, CRITICAL, real-time or
 /// emergency request, or one the budget keeps local, is planned as before.
 /// </remarks>
-public readonly record struct RoutingInsight
+public sealed record RoutingInsight
 {
     /// <summary>Gets the insight of a planner with neither a calibrated threshold nor the adaptive policy: the fixed threshold 0.8.</summary>
     public static RoutingInsight Fixed { get; } = new() { ComplexityThreshold = RoutingPolicy.HighComplexity };
