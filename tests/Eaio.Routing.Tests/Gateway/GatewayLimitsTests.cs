@@ -101,6 +101,18 @@ public sealed class GatewayLimitsTests
     }
 
     [Test]
+    public async Task An_unhealthy_healthz_503_carries_Retry_After_too()
+    {
+        GatewayHarness gateway = await StartAsync(new() { ["Eaio:CircuitBreakSec"] = "7" });
+        await gateway.Ollama.DisposeAsync();
+
+        using HttpResponseMessage response = await gateway.Http.GetAsync(new Uri("healthz", UriKind.Relative));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await response.Content.ReadAsStringAsync());
+        Assert.That(RetryAfterSeconds(response), Is.EqualTo(7));
+    }
+
+    [Test]
     public async Task The_gateway_runs_with_provider_limits_sized_for_a_gateway_unless_configured()
     {
         GatewayHarness gateway = await StartAsync([]);
