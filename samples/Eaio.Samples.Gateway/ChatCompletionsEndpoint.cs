@@ -14,18 +14,31 @@ internal sealed class ChatCompletionsEndpoint
     private readonly GatewayModels _models;
     private readonly TimeProvider _time;
     private readonly ILogger<ChatCompletionsEndpoint> _logger;
+    private readonly TenantLimits _limits;
+    private readonly BudgetEndpoint _budget;
+    private readonly FeedbackEndpoint _feedback;
+    private readonly EaioHybridChatOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ChatCompletionsEndpoint"/> class.</summary>
     /// <param name="chat">The router (with whatever middleware the host composed around it).</param>
     /// <param name="models">The offered models.</param>
     /// <param name="time">The clock for <c>created</c>.</param>
     /// <param name="logger">The logger.</param>
-    public ChatCompletionsEndpoint(IChatClient chat, GatewayModels models, TimeProvider time, ILogger<ChatCompletionsEndpoint> logger)
+    /// <param name="limits">The tenants' request and token limits.</param>
+    /// <param name="budget">Writes the 402 of a request over its tenant's budget.</param>
+    /// <param name="feedback">Remembers served responses so their tenant can score them.</param>
+    /// <param name="options">The router's options (the circuit break, the fallback <c>Retry-After</c>).</param>
+    public ChatCompletionsEndpoint(
+        IChatClient chat, GatewayModels models, TimeProvider time, ILogger<ChatCompletionsEndpoint> logger, TenantLimits limits, BudgetEndpoint budget, FeedbackEndpoint feedback, EaioHybridChatOptions options)
     {
         _chat = chat;
         _models = models;
         _time = time;
         _logger = logger;
+        _limits = limits;
+        _budget = budget;
+        _feedback = feedback;
+        _options = options;
     }
 
     /// <summary>Handles one request; the caller has authenticated it.</summary>
@@ -34,6 +47,12 @@ internal sealed class ChatCompletionsEndpoint
     /// <returns>A task that completes when the response is written.</returns>
     public async Task HandleAsync(HttpContext context, GatewayKey key)
     {
+        if (_limits.TryAdmit(key.Tenant) is { } limited)
+        {
+            await RefuseAsync(context.Response, key, limited);
+            return;
+        }
+
         ChatCompletionRequest request;
         GatewayModel model;
         ChatOptions options;
@@ -81,7 +100,7 @@ internal sealed class ChatCompletionsEndpoint
         {
             answer = await _chat.GetResponseAsync(request.Messages, options, context.RequestAborted);
         }
-        catch (Exception ex) when (Map(ex, model) is { } error)
+        catch (Exception ex) when (Map(ex, model, _options) is { } error)
         {
             await RefuseAsync(context.Response, key, error);
             return;
@@ -94,6 +113,8 @@ internal sealed class ChatCompletionsEndpoint
         }
 
         RouteDecision decision = answer.GetRouteDecision() ?? throw new InvalidOperationException("The chat client did not attach a route decision: the gateway must sit on the EAIO router.");
+        _limits.Charge(key.Tenant, answer.Usage, decision.Cost);
+        _feedback.Remember(id, key.Tenant, answer.ResponseId, decision);
         OpenAIWire.SetRouteHeaders(context.Response, decision);
         GatewayLog.Served(_logger, key.Tenant, decision.Provider, decision.Model, false);
         await OpenAIWire.WriteCompletionAsync(context.Response, id, created, answer, decision, request.Options.MaxOutputTokens);
@@ -113,7 +134,7 @@ internal sealed class ChatCompletionsEndpoint
         {
             hasFirst = await updates.MoveNextAsync();
         }
-        catch (Exception ex) when (Map(ex, model) is { } error)
+        catch (Exception ex) when (Map(ex, model, _options) is { } error)
         {
             await RefuseAsync(context.Response, key, error);
             return;
@@ -144,6 +165,7 @@ internal sealed class ChatCompletionsEndpoint
         ChatFinishReason? finish = null;
         UsageDetails? usage = null;
         string? modelId = null;
+        string? responseId = null;
         try
         {
             do
@@ -157,6 +179,7 @@ internal sealed class ChatCompletionsEndpoint
 
                 finish = update.FinishReason ?? finish;
                 modelId ??= update.ModelId;
+                responseId ??= update.ResponseId;
                 string text = update.Text;
                 if (text.Length > 0)
                 {
@@ -186,11 +209,13 @@ internal sealed class ChatCompletionsEndpoint
             // A fixed message, as on the non-streaming path: the upstream exception's text may quote the request, so it
             // stays in the log.
             GatewayLog.StreamFailed(_logger, ex, key.Tenant, decision.Provider, decision.Model);
-            await OpenAIWire.WriteErrorEventAsync(response, Map(ex, model) ?? new GatewayError(
+            await OpenAIWire.WriteErrorEventAsync(response, Map(ex, model, _options) ?? new GatewayError(
                 StatusCodes.Status502BadGateway, $"The stream from {decision.Provider}/{decision.Model} failed after it started; the gateway's log has the details.", "server_error", null, "stream_failed"), aborted);
             return;
         }
 
+        _limits.Charge(key.Tenant, usage, decision.Cost);
+        _feedback.Remember(id, key.Tenant, responseId, decision);
         await OpenAIWire.WriteStreamEndAsync(response, id, created, decision, modelId, finish, usage, request.IncludeUsage, request.Options.MaxOutputTokens, calls > 0, aborted);
     }
 
@@ -237,7 +262,7 @@ internal sealed class ChatCompletionsEndpoint
     }
 
     /// <summary>Maps the router's refusals to OpenAI-style errors; <see langword="null"/> for anything else (a bug, or the client went away).</summary>
-    private static GatewayError? Map(Exception ex, GatewayModel model)
+    private static GatewayError? Map(Exception ex, GatewayModel model, EaioHybridChatOptions options)
     {
         switch (ex)
         {
@@ -264,7 +289,7 @@ internal sealed class ChatCompletionsEndpoint
                 bool otherFailure = noRoute.Attempts.Any(a => a.ErrorType != nameof(BudgetExceededException));
                 return budgetRefused && !otherFailure
                     ? Budget(noRoute.Message)
-                    : new GatewayError(StatusCodes.Status503ServiceUnavailable, noRoute.Message, "server_error", null, "no_route_available");
+                    : new GatewayError(StatusCodes.Status503ServiceUnavailable, noRoute.Message, "server_error", null, "no_route_available", GatewayRetryAfter.Soonest(noRoute, options));
             default:
                 return null;
         }
@@ -277,6 +302,12 @@ internal sealed class ChatCompletionsEndpoint
 
     private async Task RefuseAsync(HttpResponse response, GatewayKey key, GatewayError error)
     {
+        if (error.Code == "budget_exceeded")
+        {
+            // The router's text lists every route and setting (hundreds of characters); a client needs one sentence.
+            error = await _budget.OverBudgetAsync(key.Tenant, response.HttpContext.RequestAborted);
+        }
+
         GatewayLog.Refused(_logger, key.Tenant, error.Status, error.Code);
         await OpenAIWire.WriteErrorAsync(response, error);
     }

@@ -1,6 +1,7 @@
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.FileProviders;
 
 namespace Eaio.Samples.Gateway;
@@ -16,7 +17,19 @@ internal static class GatewayApp
     public const int MaxReportDays = 92;
 
     /// <summary>What an unknown path's 404 names.</summary>
-    public const string SupportedEndpoints = "POST /v1/chat/completions, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
+    public const string SupportedEndpoints = "POST /v1/chat/completions, GET /v1/models, GET /v1/eaio/budget, POST /v1/eaio/feedback, GET /v1/eaio/report (admin keys) and GET /healthz";
+
+    /// <summary>
+    /// The per-provider limits the gateway runs with unless configured (<c>Eaio:RequestsPerMinute</c>,
+    /// <c>Eaio:TokensPerMinute</c> or <c>PROVIDER_REQUESTS_PER_MINUTE</c>, <c>PROVIDER_TOKENS_PER_MINUTE</c>): OpenAI's
+    /// usage tier 4 for gpt-4o-mini. The library's defaults (100 and 200,000) suit one application; in front of many
+    /// tenants they held the whole gateway to about 190 calls a minute. Set them to the provider account's own limits.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> ProviderLimitDefaults = new Dictionary<string, string?>
+    {
+        ["Eaio:RequestsPerMinute"] = "10000",
+        ["Eaio:TokensPerMinute"] = "10000000",
+    };
 
     private const string KeyItem = "eaio.gateway.key";
 
@@ -44,8 +57,13 @@ internal static class GatewayApp
             builder.WebHost.UseUrls(builder.Configuration["Gateway:Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
         }
 
+        // Per-provider limits sized for a gateway, below every other source: the library's defaults suit one application.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = ProviderLimitDefaults });
         GatewayKeyStore keys = GatewayKeyStore.Load(builder.Configuration.GetSection("Gateway:Keys"));
         builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(TenantLimits.Load(builder.Configuration.GetSection("Gateway:Limits"), keys));
+        builder.Services.AddSingleton<BudgetEndpoint>();
+        builder.Services.AddSingleton<FeedbackEndpoint>();
         builder.Services.AddEaioHybridChat(RouterConfiguration(builder.Configuration.GetSection("Eaio"), keys));
         builder.Services.AddEaioAnthropic();
         builder.Services.AddSingleton(sp =>
@@ -81,6 +99,7 @@ internal static class GatewayApp
             }
         });
 
+        app.Use(GatewayRetryAfter.Ensure);
         app.MapHealthChecks("/healthz");
 
         RouteGroupBuilder v1 = app.MapGroup("/v1");
@@ -109,6 +128,9 @@ internal static class GatewayApp
             await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
             return Results.Empty;
         });
+
+        v1.MapGet("/eaio/budget", async (HttpContext http, BudgetEndpoint endpoint) => { await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!); return Results.Empty; });
+        v1.MapPost("/eaio/feedback", async (HttpContext http, FeedbackEndpoint endpoint) => { await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!); return Results.Empty; });
 
         v1.MapGet("/models", async (HttpContext http, GatewayModels models, TimeProvider time) =>
         {

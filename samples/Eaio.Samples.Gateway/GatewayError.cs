@@ -6,7 +6,8 @@ namespace Eaio.Samples.Gateway;
 /// <param name="Type">OpenAI's error type (<c>invalid_request_error</c>, <c>authentication_error</c>, …).</param>
 /// <param name="Param">The request field at fault (<c>messages[0].role</c>), or <see langword="null"/>.</param>
 /// <param name="Code">A stable code for programs, or <see langword="null"/>.</param>
-internal sealed record GatewayError(int Status, string Message, string Type, string? Param, string? Code)
+/// <param name="RetryAfter">When a retry may succeed, sent as <c>Retry-After</c>; <see langword="null"/> when no wait helps.</param>
+internal sealed record GatewayError(int Status, string Message, string Type, string? Param, string? Code, TimeSpan? RetryAfter = null)
 {
     /// <summary>Creates a 400 error about one field of the request body.</summary>
     /// <param name="param">The field.</param>

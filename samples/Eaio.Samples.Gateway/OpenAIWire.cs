@@ -41,6 +41,11 @@ internal static class OpenAIWire
             response.Headers.WWWAuthenticate = "Bearer";
         }
 
+        if (error.RetryAfter is { } wait)
+        {
+            GatewayRetryAfter.Set(response, wait);
+        }
+
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
         {
             WriteError(json, error);
@@ -76,6 +81,11 @@ internal static class OpenAIWire
         if (decision.Cost is { } cost)
         {
             response.Headers[CostHeader] = cost.Usd.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (BudgetExhaustion.AnsweredLocallyFor(decision))
+        {
+            response.Headers[BudgetExhaustion.Header] = BudgetExhaustion.Exhausted;
         }
     }
 
@@ -423,6 +433,7 @@ internal static class OpenAIWire
         json.WriteString("tier", Tier(decision.Tier));
         json.WriteString("privacy", PrivacyLevels.Name(decision.Plan.Profile.Privacy));
         json.WriteString("sensitivity", decision.Plan.Profile.Sensitivity.ToString().ToUpperInvariant());
+        json.WriteString("budget", BudgetExhaustion.AnsweredLocallyFor(decision) ? BudgetExhaustion.Exhausted : "ok");
         if (decision.Cost is { } cost)
         {
             json.WriteNumber("cost_usd", cost.Usd);

@@ -93,6 +93,18 @@ internal sealed class ProviderCircuitBreaker
         }
     }
 
+    /// <summary>How long an open circuit stays open; <see langword="null"/> when it is not open (an isolated circuit has no end).</summary>
+    private TimeSpan? OpenFor()
+    {
+        if (Volatile.Read(ref _state) != (int)CircuitState.Open)
+        {
+            return null;
+        }
+
+        long left = Volatile.Read(ref _openUntilUtcTicks) - _time.GetUtcNow().UtcTicks;
+        return left > 0 ? TimeSpan.FromTicks(left) : null;
+    }
+
     /// <summary>Lets a call through, or throws <see cref="ProviderUnavailableException"/> when the circuit does not.</summary>
     /// <returns>The ticket to report the call's outcome with.</returns>
     public Ticket Enter()
@@ -102,7 +114,7 @@ internal sealed class ProviderCircuitBreaker
             case CircuitState.Closed:
                 return new Ticket(Trial: false, Volatile.Read(ref _generation));
             case CircuitState.Open or CircuitState.Isolated when UnavailableReason is { } reason:
-                throw new ProviderUnavailableException(Provider, reason);
+                throw new ProviderUnavailableException(Provider, reason) { RetryAfter = OpenFor() };
         }
 
         lock (_lock)
@@ -116,7 +128,10 @@ internal sealed class ProviderCircuitBreaker
                 case CircuitState.Isolated:
                     throw new ProviderUnavailableException(Provider, _isolatedReason ?? "circuit isolated");
                 case CircuitState.Open when now < _openUntilUtcTicks:
-                    throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit open after repeated failures");
+                    throw new ProviderUnavailableException(Provider, UnavailableReason ?? "circuit open after repeated failures")
+                    {
+                        RetryAfter = TimeSpan.FromTicks(_openUntilUtcTicks - now),
+                    };
                 case CircuitState.HalfOpen when now < _trialUntilUtcTicks:
                     throw new ProviderUnavailableException(Provider, "circuit half-open, a trial call is in flight");
                 default:

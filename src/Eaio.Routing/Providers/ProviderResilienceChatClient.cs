@@ -394,12 +394,16 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         RateLimitLease lease = _requestRate.AttemptAcquire();
         if (!lease.IsAcquired)
         {
+            TimeSpan? retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) ? after : null;
             lease.Dispose();
             throw new ProviderUnavailableException(
                 _provider,
                 _requestsPerMinute is { } perMinute
                     ? string.Create(CultureInfo.InvariantCulture, $"its rate limit of {perMinute} requests per minute is reached ({_rateSetting})")
-                    : $"its request rate limit is reached ({_rateSetting})");
+                    : $"its request rate limit is reached ({_rateSetting})")
+            {
+                RetryAfter = retryAfter,
+            };
         }
 
         return lease;

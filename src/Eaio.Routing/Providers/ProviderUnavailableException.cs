@@ -41,4 +41,8 @@ public sealed class ProviderUnavailableException : Exception
 
     /// <summary>Gets why it refused the call.</summary>
     public string Reason { get; }
+
+    /// <summary>Gets how long until the provider may take a call again, when the refusal knows it (a rate limiter's lease
+    /// metadata, an open circuit's end); <see langword="null"/> when it does not. Gateways send it as <c>Retry-After</c>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

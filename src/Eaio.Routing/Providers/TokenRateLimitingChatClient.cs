@@ -89,7 +89,10 @@ public sealed class TokenRateLimitingChatClient : DelegatingChatClient
         using RateLimitLease lease = _bucket.AttemptAcquire(tokens);
         if (!lease.IsAcquired)
         {
-            throw new ProviderUnavailableException(provider, $"its token rate limit is reached ({Setting}={TokensPerMinute}; this call needs {tokens})");
+            throw new ProviderUnavailableException(provider, $"its token rate limit is reached ({Setting}={TokensPerMinute}; this call needs {tokens})")
+            {
+                RetryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter) ? retryAfter : null,
+            };
         }
     }
 

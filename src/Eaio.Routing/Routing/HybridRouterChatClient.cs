@@ -519,7 +519,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private RouteAttempt Failed(PlannedRoute planned, long started, Exception ex)
     {
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        return new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message);
+        return new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message)
+        {
+            RetryAfter = (ex as ProviderUnavailableException)?.RetryAfter,
+        };
     }
 
     private NoRouteAvailableException NoRoute(RoutePlan plan, List<RouteAttempt> attempts, Exception? last)

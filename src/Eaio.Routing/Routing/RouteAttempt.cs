@@ -12,6 +12,10 @@ public sealed record RouteAttempt(string Provider, string Model, TimeSpan Durati
     /// <summary>Gets a value indicating whether this attempt served the request.</summary>
     public bool Succeeded => ErrorType is null;
 
+    /// <summary>Gets how long until the route may take a call again, when its failure said so
+    /// (<see cref="ProviderUnavailableException.RetryAfter"/>); else <see langword="null"/>.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         Succeeded

@@ -44,6 +44,17 @@ public sealed class ProviderCircuitBreakerTests
     }
 
     [Test]
+    public void An_open_circuit_says_when_it_takes_a_call_again()
+    {
+        ProviderCircuitBreaker breaker = OpenedBreaker();
+        _time.Advance(TimeSpan.FromSeconds(12));
+
+        ProviderUnavailableException refused = Assert.Throws<ProviderUnavailableException>(() => breaker.Enter())!;
+
+        Assert.That(refused.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(18)), "30 s break, 12 s of it over");
+    }
+
+    [Test]
     public void Stays_closed_while_most_calls_succeed()
     {
         ProviderCircuitBreaker breaker = Breaker();
