@@ -37,9 +37,9 @@ public sealed class AdaptiveRoutingReplayTests
 
         Assert.Multiple(() =>
         {
-            // Measured over seeds 1-5: 0.705 against 0.620 (length prior) and 0.502 (random), most of it from learning that
-            // the strong model's high-school mathematics answers are worse (a label artefact), and 0.558 against 0.555
-            // and 0.501 without that subject: per-subject learning adds next to nothing to the length prior there.
+            // Measured over seeds 1-5: 0.694 against 0.620 (length prior) and 0.502 (random), most of it from learning that
+            // the strong model's high-school mathematics answers are worse (a label artefact), and 0.564 against 0.555
+            // and 0.501 without that subject: per-subject learning adds little to the length prior there.
             Assert.That(with.Apgr, Is.GreaterThan(with.StaticApgr + 0.04));
             Assert.That(with.Apgr, Is.GreaterThan(with.RandomApgr + 0.1));
             Assert.That(without.Apgr, Is.GreaterThan(without.StaticApgr - 0.02));
@@ -52,7 +52,7 @@ public sealed class AdaptiveRoutingReplayTests
     {
         List<Request> tuning = Split(evaluation: false);
         Summary chosen = Replay("tuning half, chosen parameters", tuning, s_tuningSeeds, AdaptivePolicy.Default, r => r.Subject);
-        Assert.That(chosen.Apgr, Is.GreaterThan(chosen.RandomApgr + 0.05), "measured 0.602");
+        Assert.That(chosen.Apgr, Is.GreaterThan(chosen.RandomApgr + 0.05), "measured 0.584");
     }
 
     /// <summary>The grid the parameters were chosen from, on the tuning half only; prints, takes a few minutes.</summary>
