@@ -81,6 +81,30 @@ internal static class ReportCommand
         }
 
         AnsiConsole.Write(checks);
+        if (report.Categories.Count > 0)
+        {
+            // Mean score of the scored answers by the tier that answered: with scores of 1 and 0, the acceptance rate.
+            Table categories = new Table()
+                .AddColumn(new TableColumn("Category").NoWrap())
+                .AddColumns("Req", "Scored", "Local req", "Local scored", "Local score", "Ext req", "Ext scored", "Ext score");
+            categories.Title = new TableTitle("Acceptance by category (mean score of scored answers)");
+            foreach (CategoryAcceptance a in report.Categories)
+            {
+                categories.AddRow(
+                    Markup.Escape(a.Category),
+                    a.Requests.ToString(CultureInfo.InvariantCulture),
+                    a.Scored.ToString(CultureInfo.InvariantCulture),
+                    a.LocalRequests.ToString(CultureInfo.InvariantCulture),
+                    a.LocalScored.ToString(CultureInfo.InvariantCulture),
+                    Score(a.LocalMeanScore),
+                    a.ExternalRequests.ToString(CultureInfo.InvariantCulture),
+                    a.ExternalScored.ToString(CultureInfo.InvariantCulture),
+                    Score(a.ExternalMeanScore));
+            }
+
+            AnsiConsole.Write(categories);
+        }
+
         System.Console.WriteLine("Recommendations:");
         foreach (Recommendation recommendation in report.Recommendations)
         {
@@ -97,4 +121,6 @@ internal static class ReportCommand
     }
 
     private static string Ms(double? value) => value?.ToString("0", CultureInfo.InvariantCulture) ?? "–";
+
+    private static string Score(double? value) => value?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–";
 }

@@ -20,7 +20,7 @@ namespace Eaio.Routing;
 /// </remarks>
 public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, IDisposable
 {
-    private const string Columns = "ts, request_id, response_id, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
+    private const string Columns = "ts, request_id, response_id, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed, category";
 
     private readonly PostgresStore _store;
     private readonly ILogger _logger;
@@ -109,6 +109,7 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
                 QualityScore = reader.IsDBNull(16) ? null : reader.GetDouble(16),
                 RateLimitUtilization = reader.IsDBNull(17) ? null : reader.GetDouble(17),
                 Streamed = reader.GetBoolean(18),
+                Category = reader.IsDBNull(19) ? null : reader.GetString(19),
             };
         }
     }
@@ -178,6 +179,7 @@ public sealed partial class PostgresRequestLog : IRequestLog, IAsyncDisposable, 
                 await WriteNullableAsync(copy, e.QualityScore, NpgsqlDbType.Double).ConfigureAwait(false);
                 await WriteNullableAsync(copy, e.RateLimitUtilization, NpgsqlDbType.Double).ConfigureAwait(false);
                 await copy.WriteAsync(e.Streamed, NpgsqlDbType.Boolean).ConfigureAwait(false);
+                await WriteNullableAsync(copy, e.Category, NpgsqlDbType.Text).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync().ConfigureAwait(false);

@@ -129,6 +129,12 @@ internal static class PostgresSchema
             external_count bigint           NOT NULL,
             external_score double precision NOT NULL);
         """,
+
+        // 7: the request's category with each request log entry, for acceptance by category in the optimisation report.
+        // Nullable without a default, so adding it rewrites nothing (also on a hypertable); older rows have none.
+        """
+        ALTER TABLE eaio_request_log ADD COLUMN category text;
+        """,
     ];
 
     /// <summary>Gets the schema version this code writes.</summary>

@@ -30,6 +30,10 @@ public sealed record OptimizationReport
     /// <summary>Gets the figures per provider and model, ordered by provider, then model.</summary>
     public required IReadOnlyList<ProviderModelStatistics> Models { get; init; }
 
+    /// <summary>Gets, per request category, the answered requests and their scores by tier (local, external), most requests
+    /// first; entries without a category (calls the router did not plan, or logged before categories were) are left out.</summary>
+    public IReadOnlyList<CategoryAcceptance> Categories { get; init; } = [];
+
     /// <summary>Gets every target checked.</summary>
     public required IReadOnlyList<TargetCheck> Checks { get; init; }
 
@@ -66,6 +70,20 @@ public sealed record OptimizationReport
               .AppendLine();
         }
 
+        if (Categories.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Acceptance by category").AppendLine();
+            md.AppendLine("Mean score of the scored answers (with scores of 1 and 0, the acceptance rate), by the tier that answered.").AppendLine();
+            md.AppendLine("| Category | Requests | Scored | Local requests | Local scored | Local mean score | External requests | External scored | External mean score |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (CategoryAcceptance a in Categories)
+            {
+                md.Append(c, $"| {a.Category} | {a.Requests} | {a.Scored} | {a.LocalRequests} | {a.LocalScored} | {Score(a.LocalMeanScore)} | ")
+                  .Append(c, $"{a.ExternalRequests} | {a.ExternalScored} | {Score(a.ExternalMeanScore)} |")
+                  .AppendLine();
+            }
+        }
+
         md.AppendLine().AppendLine("## Targets").AppendLine();
         List<TargetCheck> missed = [.. Checks.Where(x => !x.Met)];
         md.Append(c, $"{Checks.Count - missed.Count} of {Checks.Count} met.").AppendLine();
@@ -88,5 +106,6 @@ public sealed record OptimizationReport
         return md.ToString();
 
         static string Ms(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "–";
+        static string Score(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "–";
     }
 }

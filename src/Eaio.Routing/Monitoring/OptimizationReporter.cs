@@ -65,8 +65,20 @@ public sealed class OptimizationReporter
         await _log.FlushAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<(string Provider, string Model), Accumulator> groups = [];
         Accumulator? last = null;
+        Dictionary<string, CategoryAccumulator> categories = new(StringComparer.Ordinal);
         void Add(ReportRow row)
         {
+            if (row.Category is { } category && row.Outcome == RequestOutcome.Succeeded)
+            {
+                if (!categories.TryGetValue(category, out CategoryAccumulator? totals))
+                {
+                    totals = new CategoryAccumulator(category);
+                    categories.Add(category, totals);
+                }
+
+                totals.Add(row);
+            }
+
             // Consecutive rows often share a model: skip the lookup then.
             if (last is null || !string.Equals(last.Provider, row.Provider, StringComparison.Ordinal) || !string.Equals(last.Model, row.Model, StringComparison.Ordinal))
             {
@@ -119,6 +131,7 @@ public sealed class OptimizationReporter
             Requests = models.Sum(m => m.Requests),
             CostUsd = models.Sum(m => m.CostUsd),
             Models = models,
+            Categories = [.. categories.Values.OrderByDescending(c => c.Requests).ThenBy(c => c.Category, StringComparer.Ordinal).Select(c => c.ToAcceptance())],
             Checks = checks,
             Recommendations = [.. recommendations.OrderByDescending(r => r.EstimatedMonthlySavingsUsd).ThenBy(r => r.Kind)],
             Notes = since < _time.GetUtcNow() - _retention
@@ -206,6 +219,50 @@ public sealed class OptimizationReporter
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private static double? Mean(List<double> values) => values.Count == 0 ? null : values.Average();
+
+    /// <summary>One category's answers and scores by tier while the log is read.</summary>
+    private sealed class CategoryAccumulator(string category)
+    {
+        private int _localRequests, _localScored, _externalRequests, _externalScored;
+        private double _localScore, _externalScore;
+
+        public string Category { get; } = category;
+
+        public int Requests => _localRequests + _externalRequests;
+
+        public void Add(in ReportRow row)
+        {
+            if (row.Tier == ProviderTier.Local)
+            {
+                _localRequests++;
+                if (row.QualityScore is { } score)
+                {
+                    _localScored++;
+                    _localScore += score;
+                }
+            }
+            else
+            {
+                _externalRequests++;
+                if (row.QualityScore is { } score)
+                {
+                    _externalScored++;
+                    _externalScore += score;
+                }
+            }
+        }
+
+        public CategoryAcceptance ToAcceptance() => new()
+        {
+            Category = Category,
+            LocalRequests = _localRequests,
+            LocalScored = _localScored,
+            LocalMeanScore = _localScored == 0 ? null : _localScore / _localScored,
+            ExternalRequests = _externalRequests,
+            ExternalScored = _externalScored,
+            ExternalMeanScore = _externalScored == 0 ? null : _externalScore / _externalScored,
+        };
+    }
 
     /// <summary>One provider and model's running totals while the log is read.</summary>
     private sealed class Accumulator(string provider, string model, ProviderTier tier)

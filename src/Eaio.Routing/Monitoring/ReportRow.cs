@@ -13,8 +13,9 @@ internal readonly record struct ReportRow(
     long OutputTokens,
     decimal CostUsd,
     double? QualityScore,
-    double? RateLimitUtilization)
+    double? RateLimitUtilization,
+    string? Category)
 {
     public static ReportRow From(RequestLogEntry e) => new(
-        e.Provider, e.Model, e.Tier, e.Complexity, e.Outcome, e.LatencyMs, e.TimeToFirstTokenMs, e.InputTokens, e.OutputTokens, e.CostUsd, e.QualityScore, e.RateLimitUtilization);
+        e.Provider, e.Model, e.Tier, e.Complexity, e.Outcome, e.LatencyMs, e.TimeToFirstTokenMs, e.InputTokens, e.OutputTokens, e.CostUsd, e.QualityScore, e.RateLimitUtilization, e.Category);
 }

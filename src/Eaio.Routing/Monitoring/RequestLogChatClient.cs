@@ -124,6 +124,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
             Fallbacks = context.Fallbacks,
             RateLimitUtilization = utilization,
             Streamed = streamed,
+            Category = context.Profile?.Category,
         });
     }
 

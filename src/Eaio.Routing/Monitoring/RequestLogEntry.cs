@@ -65,4 +65,9 @@ public sealed record RequestLogEntry
 
     /// <summary>Gets a value indicating whether the call was streamed.</summary>
     public bool Streamed { get; init; }
+
+    /// <summary>Gets the request's category (<see cref="ResolvedRequestProfile.Category"/>: the host's
+    /// <see cref="RequestProfile.Category"/>, else the domain's name), for acceptance by category in the optimisation report;
+    /// <see langword="null"/> for a call the router did not plan, or an entry stored before categories were logged.</summary>
+    public string? Category { get; init; }
 }

@@ -23,7 +23,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     // A purge deletes this many rows per statement, each its own short transaction: the budget ledger and audit log share
     // the file, and one delete of months of rows (the first purge after an upgrade) would hold its write lock for long.
     private const int RowsPerPurgeStatement = 5_000;
-    private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed";
+    private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed, category";
 
     /// <summary>The insert's parameters, in the order of <see cref="Columns"/>.</summary>
     private static readonly (string Name, SqliteType Type)[] s_parameters =
@@ -32,7 +32,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         ("$m", SqliteType.Text), ("$tier", SqliteType.Integer), ("$priv", SqliteType.Integer), ("$cx", SqliteType.Real),
         ("$out", SqliteType.Integer), ("$err", SqliteType.Text), ("$lat", SqliteType.Real), ("$ttft", SqliteType.Real),
         ("$in", SqliteType.Integer), ("$outt", SqliteType.Integer), ("$cost", SqliteType.Real), ("$fb", SqliteType.Integer),
-        ("$q", SqliteType.Real), ("$rl", SqliteType.Real), ("$st", SqliteType.Integer),
+        ("$q", SqliteType.Real), ("$rl", SqliteType.Real), ("$st", SqliteType.Integer), ("$cat", SqliteType.Text),
     ];
 
     // Times are Unix milliseconds and enums integers: the report reads a month of rows, so rows stay small.
@@ -57,7 +57,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
             fallbacks     INTEGER NOT NULL,
             quality       REAL,
             rate_limit    REAL,
-            streamed      INTEGER NOT NULL);
+            streamed      INTEGER NOT NULL,
+            category      TEXT);
         CREATE INDEX IF NOT EXISTS request_log_ts ON request_log (ts);
         CREATE INDEX IF NOT EXISTS request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
         """;
@@ -86,7 +87,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         RequestLogRetention.Validate(retention, nameof(retention));
         Path = System.IO.Path.GetFullPath(path);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _file = new SqliteFile(Path, Schema, synchronous: null);
+        _file = new SqliteFile(Path, Schema, synchronous: null, AddCategoryColumnAsync);
 
         // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
         _queue = new RequestLogQueue(
@@ -165,6 +166,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
                 QualityScore = reader.IsDBNull(16) ? null : reader.GetDouble(16),
                 RateLimitUtilization = reader.IsDBNull(17) ? null : reader.GetDouble(17),
                 Streamed = reader.GetInt64(18) != 0,
+                Category = reader.IsDBNull(19) ? null : reader.GetString(19),
             };
         }
     }
@@ -192,13 +194,14 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     {
         using SqliteCommand select = connection.CreateCommand();
         select.CommandText = """
-            SELECT provider, model, tier, complexity, outcome, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, quality, rate_limit
+            SELECT provider, model, tier, complexity, outcome, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, quality, rate_limit, category
             FROM request_log WHERE ts >= $from AND ts < $to
             """;
         select.Parameters.AddWithValue("$from", since.ToUnixTimeMilliseconds());
         select.Parameters.AddWithValue("$to", until.ToUnixTimeMilliseconds());
         using SqliteDataReader reader = select.ExecuteReader();
         string provider = string.Empty, model = string.Empty;
+        string? category = null;
         int rows = 0;
         while (reader.Read())
         {
@@ -211,6 +214,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
             string p = reader.GetString(0), m = reader.GetString(1);
             provider = string.Equals(p, provider, StringComparison.Ordinal) ? provider : p;
             model = string.Equals(m, model, StringComparison.Ordinal) ? model : m;
+            string? c = reader.IsDBNull(12) ? null : reader.GetString(12);
+            category = string.Equals(c, category, StringComparison.Ordinal) ? category : c;
             onRow(new ReportRow(
                 provider,
                 model,
@@ -223,7 +228,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
                 reader.GetInt64(8),
                 (decimal)reader.GetDouble(9),
                 reader.IsDBNull(10) ? null : reader.GetDouble(10),
-                reader.IsDBNull(11) ? null : reader.GetDouble(11)));
+                reader.IsDBNull(11) ? null : reader.GetDouble(11),
+                category));
         }
     }
 
@@ -311,6 +317,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         p[at + 16].Value = (object?)e.QualityScore ?? DBNull.Value;
         p[at + 17].Value = (object?)e.RateLimitUtilization ?? DBNull.Value;
         p[at + 18].Value = e.Streamed ? 1 : 0;
+        p[at + 19].Value = (object?)e.Category ?? DBNull.Value;
     }
 
     private void CloseWriter()
@@ -385,6 +392,33 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
+
+    /// <summary>Adds the <c>category</c> column to a file written before categories were logged; its rows keep none.</summary>
+    private static async Task AddCategoryColumnAsync(SqliteConnection connection)
+    {
+        // Checked and added under the write lock, so two processes opening one old file do not both add it.
+        await using SqliteCommand upgrade = connection.CreateCommand();
+        upgrade.CommandText = "BEGIN IMMEDIATE";
+        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        try
+        {
+            upgrade.CommandText = "SELECT COUNT(*) FROM pragma_table_info('request_log') WHERE name = 'category'";
+            if ((long)(await upgrade.ExecuteScalarAsync().ConfigureAwait(false))! == 0)
+            {
+                upgrade.CommandText = "ALTER TABLE request_log ADD COLUMN category TEXT";
+                await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            upgrade.CommandText = "COMMIT";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            upgrade.CommandText = "ROLLBACK";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
 
     [LoggerMessage(LogLevel.Error, "The request log could not store {Count} entries in {Path}; they are lost.")]

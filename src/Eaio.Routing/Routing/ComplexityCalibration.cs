@@ -12,7 +12,10 @@ namespace Eaio.Routing;
 /// rarely, one walk over the bins. Until <see cref="MinimumScores"/> scores are seen the fixed threshold applies: a
 /// quantile of a handful of scores would swing with every request.
 /// </remarks>
-internal sealed class ComplexityCalibration(double strongShare)
+/// <param name="strongShare">The share of requests to send to the strong tier.</param>
+/// <param name="lowest">The lowest score the window sees: 0 for complexity, <see cref="AdaptivePolicy.MinScore"/> for the adaptive score.</param>
+/// <param name="highest">The highest score the window sees: 1 for complexity, <see cref="AdaptivePolicy.MaxScore"/> for the adaptive score.</param>
+internal sealed class ComplexityCalibration(double strongShare, double lowest = 0, double highest = 1)
 {
     public const int WindowSize = 1_000;
     public const int MinimumScores = 100;
@@ -28,15 +31,13 @@ internal sealed class ComplexityCalibration(double strongShare)
     public double StrongShare { get; } = strongShare;
 
     /// <summary>Gets the threshold for a request of the tenant, then counts its score into the window.</summary>
-    public RoutingInsight Next(string? tenant, double complexity)
+    public RoutingInsight Next(string? tenant, double score)
     {
         Window window = WindowOf(tenant);
         lock (window)
         {
-            RoutingInsight insight = window.Count >= MinimumScores
-                ? new() { ComplexityThreshold = window.Threshold, StrongShare = StrongShare, CalibrationWindow = window.Count }
-                : new() { ComplexityThreshold = RoutingPolicy.HighComplexity, StrongShare = StrongShare };
-            window.Add(complexity, StrongShare);
+            RoutingInsight insight = Current(window);
+            window.Add((score - lowest) / (highest - lowest), StrongShare);
             return insight;
         }
     }
@@ -47,11 +48,14 @@ internal sealed class ComplexityCalibration(double strongShare)
         Window window = WindowOf(tenant);
         lock (window)
         {
-            return window.Count >= MinimumScores
-                ? new() { ComplexityThreshold = window.Threshold, StrongShare = StrongShare, CalibrationWindow = window.Count }
-                : new() { ComplexityThreshold = RoutingPolicy.HighComplexity, StrongShare = StrongShare };
+            return Current(window);
         }
     }
+
+    // The window works on scores scaled to 0..1; the threshold is handed out on the scores' own scale.
+    private RoutingInsight Current(Window window) => window.Count >= MinimumScores
+        ? new() { ComplexityThreshold = lowest + (window.Threshold * (highest - lowest)), StrongShare = StrongShare, CalibrationWindow = window.Count }
+        : new() { ComplexityThreshold = RoutingPolicy.HighComplexity, StrongShare = StrongShare };
 
     private Window WindowOf(string? tenant)
     {

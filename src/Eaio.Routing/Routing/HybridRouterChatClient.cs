@@ -97,7 +97,10 @@ public sealed partial class HybridRouterChatClient : IChatClient
             detectorList.Length > 0 ? new SensitiveDataScanner(detectorList, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)) : null);
         CriticalConversationMarks marks = new(vault ?? masking?.Vault ?? new InMemoryPseudonymVault(timeProvider: _time));
         _requestLog = pipelines.Select(p => p.GetService<RequestLogChatClient>()?.RequestLog).FirstOrDefault(l => l is not null);
-        ComplexityCalibration? calibration = options.ComplexityStrongShare is { } share ? new ComplexityCalibration(share) : null;
+        // With the adaptive policy the threshold applies to its score, which adds the category's gain to the complexity.
+        ComplexityCalibration? calibration = options.ComplexityStrongShare is not { } share ? null
+            : options.AdaptiveRouting ? new ComplexityCalibration(share, AdaptivePolicy.MinScore, AdaptivePolicy.MaxScore)
+            : new ComplexityCalibration(share);
         _learning = options.AdaptiveRouting ? new AdaptiveLearning(feedback ?? new InMemoryRoutingFeedbackStore(), _time, _logger) : null;
         RoutingAdvisor? advisor = calibration is null && _learning is null ? null : new RoutingAdvisor(calibration, _learning);
         _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health, advisor);
@@ -190,7 +193,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     public ValueTask<RoutePlan> ExplainAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return _planner.PlanAsync(messages, options, cancellationToken);
+        return _planner.PlanAsync(messages, options, record: false, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -201,7 +204,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         try
         {
             ArgumentNullException.ThrowIfNull(messages);
-            ValueTask<RoutePlan> planning = ExplainAsync(messages, options, cancellationToken);
+            ValueTask<RoutePlan> planning = _planner.PlanAsync(messages, options, record: true, cancellationToken);
             if (!planning.IsCompletedSuccessfully)
             {
                 return PlanThenRouteAsync(planning, messages, options, cancellationToken);
@@ -326,7 +329,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        RoutePlan plan = await ExplainAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        RoutePlan plan = await _planner.PlanAsync(messages, options, record: true, cancellationToken).ConfigureAwait(false);
         List<RouteAttempt> attempts = new(1);
         Exception? last = null;
         long requestStarted = _time.GetTimestamp();

@@ -22,49 +22,54 @@ internal sealed class RoutePlanner(
     /// </remarks>
     public RoutePlan Plan(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        ValueTask<RoutePlan> planning = PlanForAsync(profiler.Resolve(messages, options), CancellationToken.None);
+        ValueTask<RoutePlan> planning = PlanForAsync(profiler.Resolve(messages, options), record: false, CancellationToken.None);
         return planning.IsCompletedSuccessfully ? planning.Result : planning.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Plans as a call plans: a conversation an earlier turn marked CRITICAL stays local.</summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options.</param>
+    /// <param name="record">Whether the request is being served (its score counts into the calibration and it may explore);
+    /// <see langword="false"/> for <c>ExplainAsync</c>, which changes no state.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
     /// <remarks>Completes synchronously, without allocating, when there is no conversation and the budget is known in memory.</remarks>
-    public ValueTask<RoutePlan> PlanAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    public ValueTask<RoutePlan> PlanAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, bool record, CancellationToken cancellationToken)
     {
         ResolvedRequestProfile profile = profiler.Resolve(messages, options);
         if (options?.ConversationId is null)
         {
             // No conversation, no mark to read.
-            return PlanForAsync(profile, cancellationToken);
+            return PlanForAsync(profile, record, cancellationToken);
         }
 
-        return PlanConversationAsync(profile, options, cancellationToken);
+        return PlanConversationAsync(profile, options, record, cancellationToken);
     }
 
-    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, CancellationToken cancellationToken) =>
-        await PlanForAsync(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    private async ValueTask<RoutePlan> PlanConversationAsync(ResolvedRequestProfile profile, ChatOptions options, bool record, CancellationToken cancellationToken) =>
+        await PlanForAsync(await RememberCriticalConversationAsync(profile, options, cancellationToken).ConfigureAwait(false), record, cancellationToken).ConfigureAwait(false);
 
-    private ValueTask<RoutePlan> PlanForAsync(ResolvedRequestProfile profile, CancellationToken cancellationToken)
+    private ValueTask<RoutePlan> PlanForAsync(ResolvedRequestProfile profile, bool record, CancellationToken cancellationToken)
     {
         // A local-only request can take no external route, so what remains of the budget cannot change its plan; not
         // reading it saves the ledger a look-up and keeps such plans cached while external calls move the budget.
         if (profile.IsLocalOnly)
         {
-            return new ValueTask<RoutePlan>(PlanFor(profile, BudgetSnapshot.Unlimited));
+            return new ValueTask<RoutePlan>(PlanFor(profile, BudgetSnapshot.Unlimited, record));
         }
 
         ValueTask<BudgetSnapshot> reading = budgets.GetSnapshotAsync(profile.TenantId, cancellationToken);
         return reading.IsCompletedSuccessfully
-            ? new ValueTask<RoutePlan>(PlanFor(profile, ToWholeCents(reading.Result)))
-            : PlanAfterReadingAsync(profile, reading);
+            ? new ValueTask<RoutePlan>(PlanFor(profile, ToWholeCents(reading.Result), record))
+            : PlanAfterReadingAsync(profile, reading, record);
     }
 
-    private async ValueTask<RoutePlan> PlanAfterReadingAsync(ResolvedRequestProfile profile, ValueTask<BudgetSnapshot> reading) =>
-        PlanFor(profile, ToWholeCents(await reading.ConfigureAwait(false)));
+    private async ValueTask<RoutePlan> PlanAfterReadingAsync(ResolvedRequestProfile profile, ValueTask<BudgetSnapshot> reading, bool record) =>
+        PlanFor(profile, ToWholeCents(await reading.ConfigureAwait(false)), record);
 
-    private RoutePlan PlanFor(ResolvedRequestProfile profile, BudgetSnapshot budget)
+    private RoutePlan PlanFor(ResolvedRequestProfile profile, BudgetSnapshot budget, bool record)
     {
         // The calibrated threshold and the adaptive choice; they change the plan only through its key's complexity rule.
-        RoutingInsight insight = advisor?.Advise(profile) ?? RoutingInsight.Fixed;
+        RoutingInsight insight = advisor?.Advise(profile, record) ?? RoutingInsight.Fixed;
         IReadOnlyList<ProviderHealth>? health = monitor?.Current;
         bool healthy = routes.AllAvailable(health);
         if (!healthy)

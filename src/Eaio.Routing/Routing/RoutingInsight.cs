@@ -17,7 +17,7 @@ public sealed record RoutingInsight
     /// <summary>Gets the insight of a planner with neither a calibrated threshold nor the adaptive policy: the fixed threshold 0.8.</summary>
     public static RoutingInsight Fixed { get; } = new() { ComplexityThreshold = RoutingPolicy.HighComplexity };
 
-    /// <summary>Gets the complexity above which the complexity rule fires.</summary>
+    /// <summary>Gets the complexity (with the adaptive policy, the <see cref="Score"/>) above which the complexity rule fires.</summary>
     public double ComplexityThreshold { get; init; }
 
     /// <summary>Gets the configured share of strong-tier requests (<c>COMPLEXITY_STRONG_SHARE</c>), or <see langword="null"/> for the fixed threshold.</summary>
@@ -41,8 +41,10 @@ public sealed record RoutingInsight
     /// <summary>Gets the estimated share of the external tier's answers accepted in the category (feedback and prior), or <see cref="double.NaN"/>.</summary>
     public double ExternalAcceptance { get; init; }
 
-    /// <summary>Gets the local acceptance below which the category goes external.</summary>
-    public double Target { get; init; }
+    /// <summary>Gets the request's routing score, which the adaptive policy compares with <see cref="ComplexityThreshold"/>: its
+    /// complexity plus the category's estimated gain (<see cref="ExternalAcceptance"/> minus <see cref="LocalAcceptance"/>);
+    /// the complexity alone while the category has no feedback. 0 when the adaptive policy did not apply.</summary>
+    public double Score { get; init; }
 
     /// <summary>Gets whether the complexity rule fires for a request of this complexity.</summary>
     /// <param name="complexity">The request's complexity.</param>
@@ -75,14 +77,15 @@ public sealed record RoutingInsight
             return text.Append("no feedback yet, so the complexity estimate decides").ToString();
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"local accepted {LocalAcceptance:P0} ({Feedback.LocalCount} scored), external {ExternalAcceptance:P0} ({Feedback.ExternalCount} scored), target {Target:P0}: ");
+        text.Append(CultureInfo.InvariantCulture, $"local accepted {LocalAcceptance:P0} ({Feedback.LocalCount} scored), external {ExternalAcceptance:P0} ({Feedback.ExternalCount} scored); ")
+            .Append(CultureInfo.InvariantCulture, $"score {Score:0.000} (complexity plus gain {ExternalAcceptance - LocalAcceptance:+0.000;-0.000}) ");
         return text.Append(Choice switch
         {
-            AdaptiveChoice.External => "local below the target and external better, so external",
-            AdaptiveChoice.Local => LocalAcceptance >= Target ? "local at or above the target, so local" : "external no better than local, so local",
-            AdaptiveChoice.ExploreLocal => "exploring local so that its estimate can recover",
-            AdaptiveChoice.ExploreExternal => "exploring external so that it is measured too",
-            _ => "the complexity estimate decides",
+            AdaptiveChoice.External => "above the threshold, so external",
+            AdaptiveChoice.Local => "at or below the threshold, so local",
+            AdaptiveChoice.ExploreLocal => "above the threshold, but exploring local so that its estimate can recover",
+            AdaptiveChoice.ExploreExternal => "at or below the threshold, but exploring external so that it is measured too",
+            _ => "against the threshold",
         }).ToString();
     }
 }

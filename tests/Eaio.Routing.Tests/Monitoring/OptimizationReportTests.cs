@@ -128,6 +128,59 @@ public sealed class OptimizationReportTests
         }
     }
 
+    [TestCase("memory")]
+    [TestCase("sqlite")]
+    [TestCase("postgres")]
+    public async Task Acceptance_by_category_counts_answered_requests_and_mean_scores_by_tier(string kind)
+    {
+        RequestLogEntry Answer(string category, ProviderTier tier, int hour, double? score) =>
+            Row(tier == ProviderTier.Local ? "ollama" : "openai", tier == ProviderTier.Local ? "qwen2.5:7b" : "gpt-4o", tier, s_since.AddHours(hour), RequestOutcome.Succeeded, 100)
+                with { Category = category, QualityScore = score, ResponseId = "r" + hour.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+        List<RequestLogEntry> rows =
+        [
+            Answer("meter-summary", ProviderTier.Local, 1, 1),
+            Answer("meter-summary", ProviderTier.Local, 2, 0),
+            Answer("meter-summary", ProviderTier.Local, 3, null),
+            Answer("meter-summary", ProviderTier.External, 4, 1),
+            Answer("meter-summary", ProviderTier.External, 5, 0.5),
+            Answer("code", ProviderTier.Local, 6, 0.25),
+
+            // Not answers of a category in the period: a failed attempt (its request was failed over), an answer before the
+            // period, and an answer without a category (a call the router did not plan).
+            Row("ollama", "qwen2.5:7b", ProviderTier.Local, s_since.AddHours(7), RequestOutcome.Failed, 100) with { Category = "meter-summary" },
+            Answer("meter-summary", ProviderTier.External, -1, 0),
+            Answer("meter-summary", ProviderTier.Local, 8, 0) with { Category = null },
+        ];
+        IRequestLog log = await StoreAsync(kind, rows);
+        try
+        {
+            OptimizationReport report = await new OptimizationReporter(log).CreateAsync(s_since, s_until);
+
+            // meter-summary: local 3 answers, 2 scored (1 + 0) / 2 = 0.5; external 2 answers, both scored (1 + 0.5) / 2 = 0.75.
+            Assert.That(report.Categories, Is.EqualTo(new[]
+            {
+                new CategoryAcceptance { Category = "meter-summary", LocalRequests = 3, LocalScored = 2, LocalMeanScore = 0.5, ExternalRequests = 2, ExternalScored = 2, ExternalMeanScore = 0.75 },
+                new CategoryAcceptance { Category = "code", LocalRequests = 1, LocalScored = 1, LocalMeanScore = 0.25, ExternalRequests = 0, ExternalScored = 0 },
+            }));
+
+            string markdown = report.ToMarkdown();
+            Assert.That(markdown, Does.Contain("## Acceptance by category"));
+            Assert.That(markdown, Does.Contain("| meter-summary | 5 | 4 | 3 | 2 | 0.50 | 2 | 2 | 0.75 |"));
+            Assert.That(markdown, Does.Contain("| code | 1 | 1 | 1 | 1 | 0.25 | 0 | 0 | – |"));
+
+            using JsonDocument json = JsonDocument.Parse(report.ToJson());
+            Assert.That(json.RootElement.GetProperty("categories")[0].GetProperty("externalMeanScore").GetDouble(), Is.EqualTo(0.75));
+        }
+        finally
+        {
+            if (log is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
     [Test]
     public async Task Savings_are_scaled_to_a_month_and_the_default_period_is_the_last_30_days()
     {
@@ -169,7 +222,11 @@ public sealed class OptimizationReportTests
         }
 
         rows.Add(Row("ollama", "llama3.2:3b", ProviderTier.Local, s_since.AddDays(3), RequestOutcome.Cancelled, 9000));
+        return await StoreAsync(kind, rows);
+    }
 
+    private async Task<IRequestLog> StoreAsync(string kind, List<RequestLogEntry> rows)
+    {
         if (kind == "memory")
         {
             InMemoryRequestLog memory = new();

@@ -24,7 +24,7 @@ public sealed class RequestLogTests
         SqliteRequestLog log = new(path, batchSize: 64);
         for (int i = 0; i < 5_000; i++)
         {
-            log.Record(Entry(i) with { ResponseId = i % 3 == 0 ? null : "resp-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), QualityScore = i % 7 == 0 ? 0.5 : null });
+            log.Record(Entry(i) with { ResponseId = i % 3 == 0 ? null : "resp-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), QualityScore = i % 7 == 0 ? 0.5 : null, Category = i % 5 == 0 ? "code" : null });
         }
 
         if (synchronously)
@@ -43,7 +43,45 @@ public sealed class RequestLogTests
         {
             ResponseId = i % 3 == 0 ? null : "resp-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
             QualityScore = i % 7 == 0 ? 0.5 : null,
+            Category = i % 5 == 0 ? "code" : null,
         })));
+    }
+
+    [Test]
+    public async Task A_SQLite_file_from_before_categories_gets_the_column_on_first_use_and_keeps_its_rows()
+    {
+        // The request_log table as versions before the category column wrote it, with one row.
+        string path = Path.Combine(_folder, "eaio.db");
+        Directory.CreateDirectory(_folder);
+        await using (Microsoft.Data.Sqlite.SqliteConnection old = new($"Data Source={path}"))
+        {
+            await old.OpenAsync();
+            await using Microsoft.Data.Sqlite.SqliteCommand create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE request_log (
+                    id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, response_id TEXT, ts INTEGER NOT NULL, provider TEXT NOT NULL,
+                    model TEXT NOT NULL, tier INTEGER NOT NULL, privacy INTEGER NOT NULL, complexity REAL NOT NULL, outcome INTEGER NOT NULL,
+                    error_type TEXT, latency_ms REAL NOT NULL, ttft_ms REAL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+                    cost_usd REAL NOT NULL, fallbacks INTEGER NOT NULL, quality REAL, rate_limit REAL, streamed INTEGER NOT NULL);
+                INSERT INTO request_log (request_id, ts, provider, model, tier, privacy, complexity, outcome, latency_ms, input_tokens, output_tokens, cost_usd, fallbacks, streamed)
+                VALUES ('old', $ts, 'ollama', 'llama3.2:3b', 0, 2, 0.3, 0, 100, 12, 7, 0, 0, 0);
+                """;
+            create.Parameters.AddWithValue("$ts", s_start.ToUnixTimeMilliseconds());
+            await create.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using (SqliteRequestLog log = new(path))
+        {
+            log.Record(Entry(1) with { Category = "meter-summary" });
+            await log.FlushAsync();
+            List<RequestLogEntry> stored = await log.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();
+            Assert.That(stored.Select(e => (e.RequestId, e.Category)), Is.EquivalentTo(new[] { ("old", (string?)null), ("req-1", "meter-summary") }));
+        }
+
+        // A second opening finds the column and adds nothing.
+        await using SqliteRequestLog again = new(path);
+        Assert.That(await again.ReadAsync(s_start, s_start.AddDays(1)).CountAsync(), Is.EqualTo(2));
     }
 
     [TestCaseSource(nameof(Kinds))]
@@ -62,6 +100,7 @@ public sealed class RequestLogTests
             Privacy = PrivacyLevel.Public,
             CostUsd = 0.0075m,
             Fallbacks = 2,
+            Category = "meter-summary",
         };
         log.Value.Record(full);
         log.Value.Record(Entry(2) with { Timestamp = s_start.AddDays(-1) });

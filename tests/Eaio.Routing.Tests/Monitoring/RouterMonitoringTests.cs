@@ -18,13 +18,14 @@ public sealed class RouterMonitoringTests
         InMemoryRequestLog log = new();
         await using RouterHarness h = await RouterHarness.StartAsync(services: s => s.AddSingleton<IRequestLog>(log));
 
-        ChatResponse response = await h.Chat.GetResponseAsync(s_question, RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; }));
+        ChatResponse response = await h.Chat.GetResponseAsync(s_question, RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Private; p.Complexity = 0.3; p.Category = "meter-summary"; }));
 
         RequestLogEntry entry = log.Entries.Single();
         Assert.Multiple(() =>
         {
             Assert.That((entry.Provider, entry.Model, entry.Tier), Is.EqualTo((EaioProviders.Ollama, response.GetRouteDecision()!.Model, ProviderTier.Local)));
             Assert.That((entry.Privacy, entry.Complexity, entry.Outcome), Is.EqualTo((PrivacyLevel.Private, 0.3, RequestOutcome.Succeeded)));
+            Assert.That(entry.Category, Is.EqualTo("meter-summary"), "the category acceptance is reported by");
             Assert.That((entry.InputTokens, entry.OutputTokens, entry.CostUsd), Is.EqualTo((12L, 3L, 0m)));
             Assert.That(entry.ResponseId, Is.Not.Null.And.EqualTo(response.ResponseId));
             Assert.That(entry.LatencyMs, Is.GreaterThan(0));

@@ -105,6 +105,20 @@ public sealed class ConsoleSampleTests
                     Outcome = RequestOutcome.Failed,
                     ErrorType = "HttpRequestException",
                     LatencyMs = 120,
+                }, new RequestLogEntry
+                {
+                    RequestId = "r2",
+                    ResponseId = "answer-2",
+                    Timestamp = DateTimeOffset.UtcNow.AddHours(-1),
+                    Provider = EaioProviders.Ollama,
+                    Model = "qwen2.5:7b",
+                    Tier = ProviderTier.Local,
+                    Privacy = PrivacyLevel.Enhanced,
+                    Complexity = 0.5,
+                    Outcome = RequestOutcome.Succeeded,
+                    LatencyMs = 300,
+                    Category = "meter-summary",
+                    QualityScore = 0.75,
                 }]);
             }
 
@@ -114,6 +128,8 @@ public sealed class ConsoleSampleTests
             Assert.Multiple(() =>
             {
                 Assert.That(exit, Is.Zero, error);
+                Assert.That(output, Does.Contain("Acceptance by category"));
+                Assert.That(output, Does.Match(@"meter-summary\W+1\W+1\W+1\W+1\W+0\.75\W+0\W+0\W+–"), "one local answer scored 0.75, none external");
                 Assert.That(output, Does.Contain("openai/gpt-4o missed its error rate target: 100.0%, target < 1%."));
                 Assert.That(output, Does.Not.Contain("target: 1,"));
             });
