@@ -29,7 +29,9 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     private readonly ITimer? _timer;
     private Func<string, ProviderCircuitBreaker?>? _circuits;
     private readonly Lock _refreshGate = new();
-    private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the one check in flight, shared by the timer and every waiting caller
+    private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the checks in flight (or the last ones), shared by the timer and every waiting caller
+    private bool _checking; // guarded by _refreshGate: _refresh is running and will still see a newer tick
+    private long _ticks;    // guarded by _refreshGate: timer ticks so far
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderHealthMonitor"/> class and starts refreshing in the background.</summary>
@@ -65,7 +67,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         if (RefreshInterval != Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshInterval, TimeSpan.Zero, nameof(refreshInterval));
-            _timer = _time.CreateTimer(static state => ((ProviderHealthMonitor)state!).RefreshInBackground(), this, TimeSpan.Zero, RefreshInterval);
+            _timer = _time.CreateTimer(static state => ((ProviderHealthMonitor)state!).RefreshInBackground(tick: true), this, TimeSpan.Zero, RefreshInterval);
         }
     }
 
@@ -87,7 +89,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
 
             if (!_disposed)
             {
-                RefreshInBackground();
+                RefreshInBackground(tick: false);
             }
 
             return null;
@@ -154,29 +156,90 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             : health with { Circuit = state };
     }
 
-    /// <summary>Starts a check unless one is in flight, and returns the one that is.</summary>
-    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh() => SharedRefresh(out _);
-
-    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh(out bool started)
+    /// <summary>Gets the checks in flight, or the last ones; lets a test wait for a check the timer started.</summary>
+    internal Task<IReadOnlyList<ProviderHealth>>? LastChecks
     {
-        lock (_refreshGate)
+        get
         {
-            // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
-            started = _refresh is not { IsCompleted: false };
-            return started ? _refresh = Task.Run(() => RefreshAsync()) : _refresh!;
+            lock (_refreshGate)
+            {
+                return _refresh;
+            }
         }
     }
 
-    private void RefreshInBackground()
+    /// <summary>Starts checking unless checks are in flight, and returns the ones that are.</summary>
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh() => SharedRefresh(tick: false, out _);
+
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh(bool tick, out bool started)
+    {
+        lock (_refreshGate)
+        {
+            if (tick)
+            {
+                _ticks++;
+            }
+
+            started = !_checking;
+            if (started)
+            {
+                // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
+                _checking = true;
+                _refresh = Task.Run(CheckUntilCurrentAsync);
+            }
+
+            return _refresh!;
+        }
+    }
+
+    /// <summary>
+    /// Checks, and checks again while a timer tick came during the check: a check in flight may have read Ollama before
+    /// the tick, and sharing it would leave the tick without a look at the providers for a whole interval.
+    /// </summary>
+    private async Task<IReadOnlyList<ProviderHealth>> CheckUntilCurrentAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                long ticks;
+                lock (_refreshGate)
+                {
+                    ticks = _ticks;
+                }
+
+                IReadOnlyList<ProviderHealth> snapshot = await RefreshAsync().ConfigureAwait(false);
+                lock (_refreshGate)
+                {
+                    if (ticks == _ticks || _disposed)
+                    {
+                        _checking = false;
+                        return snapshot;
+                    }
+                }
+            }
+        }
+        catch
+        {
+            lock (_refreshGate)
+            {
+                _checking = false;
+            }
+
+            throw;
+        }
+    }
+
+    private void RefreshInBackground(bool tick)
     {
         if (_disposed)
         {
             return;
         }
 
-        // Only the caller that started a check observes it, so a failing check is logged once, not once per timer tick
+        // Only the caller that started checking observes it, so a failing check is logged once, not once per timer tick
         // or snapshot miss while it runs.
-        Task refresh = SharedRefresh(out bool started);
+        Task refresh = SharedRefresh(tick, out bool started);
         if (started)
         {
             _ = ObserveAsync(refresh);
