@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
@@ -32,6 +33,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the checks in flight (or the last ones), shared by the timer and every waiting caller
     private bool _checking; // guarded by _refreshGate: _refresh is running and will still see a newer tick
     private long _ticks;    // guarded by _refreshGate: timer ticks so far
+    private readonly ConcurrentDictionary<string, HealthStatus> _localStatus = new(StringComparer.Ordinal); // the last status logged about, per local provider
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderHealthMonitor"/> class and starts refreshing in the background.</summary>
@@ -39,7 +41,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     /// <param name="ollamaClient">The HTTP client for Ollama's API; not disposed by the monitor.</param>
     /// <param name="cache">Where the snapshot is kept.</param>
     /// <param name="timeProvider">The clock for the refresh timer and check times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Where failed checks are reported, or <see langword="null"/>.</param>
+    /// <param name="logger">Where Ollama going down (a warning) and coming back (information) is reported, once per change, or <see langword="null"/>.</param>
     /// <param name="refreshInterval">How often to check (default 30 seconds); <see cref="Timeout.InfiniteTimeSpan"/> checks only when asked.</param>
     /// <param name="checkTimeout">How long one check may take (default 5 seconds).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -120,6 +122,8 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 ? await CheckOllamaAsync(provider.Name, cancellationToken).ConfigureAwait(false)
                 : CheckKey(provider));
         }
+
+        LogChanges(snapshot);
 
         // Kept for three intervals: a refresh that stops (a hung check) lets the snapshot lapse to "unknown" rather than stay stale.
         TimeSpan lifetime = RefreshInterval == Timeout.InfiniteTimeSpan ? TimeSpan.FromDays(1) : RefreshInterval * 3;
@@ -297,7 +301,6 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             string why = ex is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0.#} s" : ex.Message;
-            LogOllamaUnreachable(_options.Ollama.BaseUrl, why);
             return new ProviderHealth(name, ProviderTier.Local, HealthStatus.Unhealthy,
                 $"Ollama is not reachable at {_options.Ollama.BaseUrl} ({why}): start it with `ollama serve`, or check OLLAMA_BASE_URL", checkedAt);
         }
@@ -313,8 +316,43 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 $"reachable at {_options.Ollama.BaseUrl}, but the default model {model} (OLLAMA_DEFAULT_MODEL) is not pulled: run `ollama pull {model}`", checkedAt) { Models = models };
     }
 
-    [LoggerMessage(LogLevel.Warning, "Ollama is not reachable at {BaseUrl}: {Reason}")]
-    private partial void LogOllamaUnreachable(Uri baseUrl, string reason);
+    /// <summary>
+    /// Logs a local provider's change between serving and not, once: a check every interval while Ollama stays down must
+    /// not repeat the same warning. External providers' health is whether their key is set, which does not change while
+    /// the process runs; a provider without a key is simply out of plans, which <c>explain</c> reports.
+    /// </summary>
+    private void LogChanges(List<ProviderHealth> snapshot)
+    {
+        foreach (ProviderHealth health in snapshot.Where(h => h.Tier == ProviderTier.Local))
+        {
+            // Before the first check the provider is presumed up, so a healthy first check says nothing.
+            HealthStatus before = HealthStatus.Healthy;
+            _localStatus.AddOrUpdate(health.Provider, health.Status, (_, previous) =>
+            {
+                before = previous;
+                return health.Status;
+            });
+            if (before == health.Status)
+            {
+                continue;
+            }
+
+            if (health.Status == HealthStatus.Healthy)
+            {
+                LogProviderBack(health.Provider, health.Description);
+            }
+            else
+            {
+                LogProviderDown(health.Provider, health.Description);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "{Provider} cannot serve and is out of plans until a check finds it back: {Description}")]
+    private partial void LogProviderDown(string provider, string description);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} is back in plans: {Description}")]
+    private partial void LogProviderBack(string provider, string description);
 
     [LoggerMessage(LogLevel.Error, "The provider health refresh failed; the next one tries again.")]
     private partial void LogRefreshFailed(Exception exception);

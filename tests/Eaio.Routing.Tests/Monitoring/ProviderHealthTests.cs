@@ -2,6 +2,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
@@ -73,6 +75,34 @@ public sealed class ProviderHealthTests
         await Task.Delay(200);
         Assert.That(ollama.Requests.Count(r => r.Path == "/api/tags"), Is.EqualTo(1), "a disposed monitor checks nothing");
         monitor.Dispose();
+    }
+
+    [Test]
+    public async Task Ollama_going_down_and_coming_back_is_logged_once_per_change()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["llama3.2:3b"]);
+        EaioHybridChatOptions options = Options(await DownAddressAsync());
+        FakeLogger<ProviderHealthMonitor> logger = new();
+        using ProviderHealthMonitor monitor = new(options, _http, new MemoryCache(new MemoryCacheOptions()), logger: logger, refreshInterval: Timeout.InfiniteTimeSpan);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await monitor.RefreshAsync();
+        }
+
+        options.Ollama.BaseUrl = ollama.BaseUri; // Ollama started
+        await monitor.RefreshAsync();
+        await monitor.RefreshAsync();
+        ollama.Models = ["qwen2.5:7b"]; // its default model removed
+        await monitor.RefreshAsync();
+        await monitor.RefreshAsync();
+
+        FakeLogRecord[] records = [.. logger.Collector.GetSnapshot()];
+        string all = string.Join('\n', records.Select(r => $"{r.Level}: {r.Message}"));
+        Assert.That(records.Select(r => r.Level), Is.EqualTo(new[] { LogLevel.Warning, LogLevel.Information, LogLevel.Warning }), all);
+        Assert.That(records[0].Message, Does.Contain("not reachable").And.Contain("ollama serve"), all);
+        Assert.That(records[1].Message, Does.Contain(ollama.BaseUri.ToString()), all);
+        Assert.That(records[2].Message, Does.Contain("ollama pull llama3.2:3b"), all);
     }
 
     [Test]
