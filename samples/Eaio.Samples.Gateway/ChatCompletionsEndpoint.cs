@@ -277,7 +277,15 @@ internal sealed class ChatCompletionsEndpoint
 
     private async Task RefuseAsync(HttpResponse response, GatewayKey key, GatewayError error)
     {
-        GatewayLog.Refused(_logger, key.Tenant, error.Status, error.Code);
+        // The router leaves a call that failed on every route to whoever receives it: here, that is the one entry for it.
+        if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            GatewayLog.NoRoute(_logger, key.Tenant, error.Message);
+        }
+        else
+        {
+            GatewayLog.Refused(_logger, key.Tenant, error.Status, error.Code);
+        }
         await OpenAIWire.WriteErrorAsync(response, error);
     }
 }
