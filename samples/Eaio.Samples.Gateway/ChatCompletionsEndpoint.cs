@@ -308,7 +308,16 @@ internal sealed class ChatCompletionsEndpoint
             error = await _budget.OverBudgetAsync(key.Tenant, response.HttpContext.RequestAborted);
         }
 
-        GatewayLog.Refused(_logger, key.Tenant, error.Status, error.Code);
+
+        // The router leaves a call that failed on every route to whoever receives it: here, that is the one entry for it.
+        if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            GatewayLog.NoRoute(_logger, key.Tenant, error.Message);
+        }
+        else
+        {
+            GatewayLog.Refused(_logger, key.Tenant, error.Status, error.Code);
+        }
         await OpenAIWire.WriteErrorAsync(response, error);
     }
 }

@@ -12,6 +12,9 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Tenant {Tenant}: refused with {Status} {Code}")]
     public static partial void Refused(ILogger logger, string tenant, int status, string? code);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Tenant {Tenant}: no route could serve the request, refused with 503: {Reason}")]
+    public static partial void NoRoute(ILogger logger, string tenant, string reason);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Tenant {Tenant}: the request failed unexpectedly")]
     public static partial void Failed(ILogger logger, Exception exception, string tenant);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
@@ -29,7 +30,10 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     private readonly ITimer? _timer;
     private Func<string, ProviderCircuitBreaker?>? _circuits;
     private readonly Lock _refreshGate = new();
-    private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the one check in flight, shared by the timer and every waiting caller
+    private Task<IReadOnlyList<ProviderHealth>>? _refresh; // the checks in flight (or the last ones), shared by the timer and every waiting caller
+    private bool _checking; // guarded by _refreshGate: _refresh is running and will still see a newer tick
+    private long _ticks;    // guarded by _refreshGate: timer ticks so far
+    private readonly ConcurrentDictionary<string, HealthStatus> _localStatus = new(StringComparer.Ordinal); // the last status logged about, per local provider
     private volatile bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderHealthMonitor"/> class and starts refreshing in the background.</summary>
@@ -37,7 +41,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
     /// <param name="ollamaClient">The HTTP client for Ollama's API; not disposed by the monitor.</param>
     /// <param name="cache">Where the snapshot is kept.</param>
     /// <param name="timeProvider">The clock for the refresh timer and check times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">Where failed checks are reported, or <see langword="null"/>.</param>
+    /// <param name="logger">Where Ollama going down (a warning) and coming back (information) is reported, once per change, or <see langword="null"/>.</param>
     /// <param name="refreshInterval">How often to check (default 30 seconds); <see cref="Timeout.InfiniteTimeSpan"/> checks only when asked.</param>
     /// <param name="checkTimeout">How long one check may take (default 5 seconds).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -65,7 +69,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         if (RefreshInterval != Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshInterval, TimeSpan.Zero, nameof(refreshInterval));
-            _timer = _time.CreateTimer(static state => ((ProviderHealthMonitor)state!).RefreshInBackground(), this, TimeSpan.Zero, RefreshInterval);
+            _timer = _time.CreateTimer(static state => ((ProviderHealthMonitor)state!).RefreshInBackground(tick: true), this, TimeSpan.Zero, RefreshInterval);
         }
     }
 
@@ -87,7 +91,7 @@ public sealed partial class ProviderHealthMonitor : IDisposable
 
             if (!_disposed)
             {
-                RefreshInBackground();
+                RefreshInBackground(tick: false);
             }
 
             return null;
@@ -118,6 +122,8 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 ? await CheckOllamaAsync(provider.Name, cancellationToken).ConfigureAwait(false)
                 : CheckKey(provider));
         }
+
+        LogChanges(snapshot);
 
         // Kept for three intervals: a refresh that stops (a hung check) lets the snapshot lapse to "unknown" rather than stay stale.
         TimeSpan lifetime = RefreshInterval == Timeout.InfiniteTimeSpan ? TimeSpan.FromDays(1) : RefreshInterval * 3;
@@ -154,29 +160,90 @@ public sealed partial class ProviderHealthMonitor : IDisposable
             : health with { Circuit = state };
     }
 
-    /// <summary>Starts a check unless one is in flight, and returns the one that is.</summary>
-    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh() => SharedRefresh(out _);
-
-    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh(out bool started)
+    /// <summary>Gets the checks in flight, or the last ones; lets a test wait for a check the timer started.</summary>
+    internal Task<IReadOnlyList<ProviderHealth>>? LastChecks
     {
-        lock (_refreshGate)
+        get
         {
-            // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
-            started = _refresh is not { IsCompleted: false };
-            return started ? _refresh = Task.Run(() => RefreshAsync()) : _refresh!;
+            lock (_refreshGate)
+            {
+                return _refresh;
+            }
         }
     }
 
-    private void RefreshInBackground()
+    /// <summary>Starts checking unless checks are in flight, and returns the ones that are.</summary>
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh() => SharedRefresh(tick: false, out _);
+
+    private Task<IReadOnlyList<ProviderHealth>> SharedRefresh(bool tick, out bool started)
+    {
+        lock (_refreshGate)
+        {
+            if (tick)
+            {
+                _ticks++;
+            }
+
+            started = !_checking;
+            if (started)
+            {
+                // No caller's token: the check is shared, and one caller giving up must not cancel it for the others.
+                _checking = true;
+                _refresh = Task.Run(CheckUntilCurrentAsync);
+            }
+
+            return _refresh!;
+        }
+    }
+
+    /// <summary>
+    /// Checks, and checks again while a timer tick came during the check: a check in flight may have read Ollama before
+    /// the tick, and sharing it would leave the tick without a look at the providers for a whole interval.
+    /// </summary>
+    private async Task<IReadOnlyList<ProviderHealth>> CheckUntilCurrentAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                long ticks;
+                lock (_refreshGate)
+                {
+                    ticks = _ticks;
+                }
+
+                IReadOnlyList<ProviderHealth> snapshot = await RefreshAsync().ConfigureAwait(false);
+                lock (_refreshGate)
+                {
+                    if (ticks == _ticks || _disposed)
+                    {
+                        _checking = false;
+                        return snapshot;
+                    }
+                }
+            }
+        }
+        catch
+        {
+            lock (_refreshGate)
+            {
+                _checking = false;
+            }
+
+            throw;
+        }
+    }
+
+    private void RefreshInBackground(bool tick)
     {
         if (_disposed)
         {
             return;
         }
 
-        // Only the caller that started a check observes it, so a failing check is logged once, not once per timer tick
+        // Only the caller that started checking observes it, so a failing check is logged once, not once per timer tick
         // or snapshot miss while it runs.
-        Task refresh = SharedRefresh(out bool started);
+        Task refresh = SharedRefresh(tick, out bool started);
         if (started)
         {
             _ = ObserveAsync(refresh);
@@ -234,7 +301,6 @@ public sealed partial class ProviderHealthMonitor : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             string why = ex is OperationCanceledException ? $"no answer within {CheckTimeout.TotalSeconds:0.#} s" : ex.Message;
-            LogOllamaUnreachable(_options.Ollama.BaseUrl, why);
             return new ProviderHealth(name, ProviderTier.Local, HealthStatus.Unhealthy,
                 $"Ollama is not reachable at {_options.Ollama.BaseUrl} ({why}): start it with `ollama serve`, or check OLLAMA_BASE_URL", checkedAt);
         }
@@ -250,8 +316,43 @@ public sealed partial class ProviderHealthMonitor : IDisposable
                 $"reachable at {_options.Ollama.BaseUrl}, but the default model {model} (OLLAMA_DEFAULT_MODEL) is not pulled: run `ollama pull {model}`", checkedAt) { Models = models };
     }
 
-    [LoggerMessage(LogLevel.Warning, "Ollama is not reachable at {BaseUrl}: {Reason}")]
-    private partial void LogOllamaUnreachable(Uri baseUrl, string reason);
+    /// <summary>
+    /// Logs a local provider's change between serving and not, once: a check every interval while Ollama stays down must
+    /// not repeat the same warning. External providers' health is whether their key is set, which does not change while
+    /// the process runs; a provider without a key is simply out of plans, which <c>explain</c> reports.
+    /// </summary>
+    private void LogChanges(List<ProviderHealth> snapshot)
+    {
+        foreach (ProviderHealth health in snapshot.Where(h => h.Tier == ProviderTier.Local))
+        {
+            // Before the first check the provider is presumed up, so a healthy first check says nothing.
+            HealthStatus before = HealthStatus.Healthy;
+            _localStatus.AddOrUpdate(health.Provider, health.Status, (_, previous) =>
+            {
+                before = previous;
+                return health.Status;
+            });
+            if (before == health.Status)
+            {
+                continue;
+            }
+
+            if (health.Status == HealthStatus.Healthy)
+            {
+                LogProviderBack(health.Provider, health.Description);
+            }
+            else
+            {
+                LogProviderDown(health.Provider, health.Description);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "{Provider} cannot serve and is out of plans until a check finds it back: {Description}")]
+    private partial void LogProviderDown(string provider, string description);
+
+    [LoggerMessage(LogLevel.Information, "{Provider} is back in plans: {Description}")]
+    private partial void LogProviderBack(string provider, string description);
 
     [LoggerMessage(LogLevel.Error, "The provider health refresh failed; the next one tries again.")]
     private partial void LogRefreshFailed(Exception exception);

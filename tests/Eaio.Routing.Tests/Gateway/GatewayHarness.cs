@@ -44,7 +44,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     /// <summary>Starts the servers and the gateway.</summary>
     /// <param name="settings">Extra or overriding configuration (for example a closed Ollama port).</param>
-    public static async Task<GatewayHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Adds to the gateway's builder after the configuration, for example a capturing logger.</param>
+    public static async Task<GatewayHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(defaultReply: LoopbackReply.Text("Local answer.", 12, 3));
         LoopbackOpenAIServer openAI = await LoopbackOpenAIServer.StartAsync(defaultReply: LoopbackReply.Text("OpenAI answer.", 11, 3));
@@ -84,7 +85,11 @@ internal sealed class GatewayHarness : IAsyncDisposable
             config[pair.Key] = pair.Value;
         }
 
-        WebApplication app = GatewayApp.Create([], builder => builder.Configuration.AddInMemoryCollection(config));
+        WebApplication app = GatewayApp.Create([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         return new GatewayHarness(app, ollama, openAI, dataDirectory);
     }

@@ -12,6 +12,7 @@ namespace Eaio.Routing.Tests;
 public sealed class LoopbackOllamaServer : LoopbackServer
 {
     private volatile IReadOnlyList<string> _models;
+    private volatile Func<Task>? _holdTags;
 
     private LoopbackOllamaServer(LoopbackHost host, IReadOnlyList<string> models)
         : base(host)
@@ -27,6 +28,16 @@ public sealed class LoopbackOllamaServer : LoopbackServer
     {
         get => _models;
         set => _models = [.. value];
+    }
+
+    /// <summary>
+    /// When set, <c>GET /api/tags</c> reads <see cref="Models"/> as the request arrives, then awaits this before answering:
+    /// a check held in flight while the test changes what the next one will see.
+    /// </summary>
+    public Func<Task>? HoldTags
+    {
+        get => _holdTags;
+        set => _holdTags = value;
     }
 
     public static async Task<LoopbackOllamaServer> StartAsync(IEnumerable<string>? models = null, LoopbackReply? defaultReply = null)
@@ -46,8 +57,14 @@ public sealed class LoopbackOllamaServer : LoopbackServer
         var request = await Host.RecordAsync(context, isChat, defaultStream: true, ct);
         if (HttpMethods.IsGet(context.Request.Method) && path == "/api/tags")
         {
+            IReadOnlyList<string> models = _models;
+            if (_holdTags is { } hold)
+            {
+                await hold().WaitAsync(ct);
+            }
+
             context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(TagsJson(_models), ct);
+            await context.Response.WriteAsync(TagsJson(models), ct);
             return;
         }
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
@@ -76,6 +78,34 @@ public sealed class ProviderHealthTests
     }
 
     [Test]
+    public async Task Ollama_going_down_and_coming_back_is_logged_once_per_change()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["llama3.2:3b"]);
+        EaioHybridChatOptions options = Options(await DownAddressAsync());
+        FakeLogger<ProviderHealthMonitor> logger = new();
+        using ProviderHealthMonitor monitor = new(options, _http, new MemoryCache(new MemoryCacheOptions()), logger: logger, refreshInterval: Timeout.InfiniteTimeSpan);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await monitor.RefreshAsync();
+        }
+
+        options.Ollama.BaseUrl = ollama.BaseUri; // Ollama started
+        await monitor.RefreshAsync();
+        await monitor.RefreshAsync();
+        ollama.Models = ["qwen2.5:7b"]; // its default model removed
+        await monitor.RefreshAsync();
+        await monitor.RefreshAsync();
+
+        FakeLogRecord[] records = [.. logger.Collector.GetSnapshot()];
+        string all = string.Join('\n', records.Select(r => $"{r.Level}: {r.Message}"));
+        Assert.That(records.Select(r => r.Level), Is.EqualTo(new[] { LogLevel.Warning, LogLevel.Information, LogLevel.Warning }), all);
+        Assert.That(records[0].Message, Does.Contain("not reachable").And.Contain("ollama serve"), all);
+        Assert.That(records[1].Message, Does.Contain(ollama.BaseUri.ToString()), all);
+        Assert.That(records[2].Message, Does.Contain("ollama pull llama3.2:3b"), all);
+    }
+
+    [Test]
     public async Task External_providers_are_healthy_only_with_a_key()
     {
         EaioHybridChatOptions options = Options(await DownAddressAsync());
@@ -122,20 +152,55 @@ public sealed class ProviderHealthTests
     {
         await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["qwen2.5:7b"]);
         FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        using ProviderHealthMonitor monitor = new(Options(ollama.BaseUri), _http, new MemoryCache(new MemoryCacheOptions()), time, refreshInterval: TimeSpan.FromSeconds(30));
-        await monitor.RefreshAsync();
+        using ProviderHealthMonitor monitor = new(Options(ollama.BaseUri), _http, new MemoryCache(new MemoryCacheOptions()), time,
+            refreshInterval: TimeSpan.FromSeconds(30), checkTimeout: TimeSpan.FromMinutes(5));
+
+        // The timer's first tick, at construction, started the first check: waiting for it leaves nothing in flight.
+        await monitor.GetHealthAsync();
         Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Unhealthy));
 
         ollama.Models = ["llama3.2:3b"];
         Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Unhealthy), "the cached snapshot is served until the next refresh");
-        time.Advance(TimeSpan.FromSeconds(30));
+        Task<IReadOnlyList<ProviderHealth>>? first = monitor.LastChecks;
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(monitor.LastChecks, Is.SameAs(first), "no check before the interval is up");
 
-        for (int i = 0; i < 200 && OllamaStatus(monitor) != HealthStatus.Healthy; i++)
-        {
-            await Task.Delay(25);
-        }
+        time.Advance(TimeSpan.FromSeconds(1));
+        await monitor.LastChecks!;
 
         Assert.That(OllamaStatus(monitor), Is.EqualTo(HealthStatus.Healthy));
+        Assert.That(ollama.Requests.Count(r => r.Path == "/api/tags"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_timer_tick_during_a_check_is_followed_by_a_check_that_starts_after_it()
+    {
+        await using LoopbackOllamaServer ollama = await LoopbackOllamaServer.StartAsync(["qwen2.5:7b"]);
+        TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        ollama.HoldTags = () =>
+        {
+            arrived.TrySetResult();
+            return release.Task;
+        };
+        FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+        // A check timeout longer than the interval, so advancing the fake clock does not cancel the check held in flight.
+        using ProviderHealthMonitor monitor = new(Options(ollama.BaseUri), _http, new MemoryCache(new MemoryCacheOptions()), time,
+            refreshInterval: TimeSpan.FromSeconds(30), checkTimeout: TimeSpan.FromMinutes(5));
+
+        // The check the timer started at construction has read the model list (no default model) and waits to answer.
+        await arrived.Task;
+        ollama.HoldTags = null;
+        ollama.Models = ["llama3.2:3b"];
+        time.Advance(TimeSpan.FromSeconds(30));
+        release.SetResult();
+
+        // No snapshot yet: this waits for the checks in flight, which must include one that started after the tick.
+        IReadOnlyList<ProviderHealth> health = await monitor.GetHealthAsync();
+
+        Assert.That(health.Single(h => h.Provider == EaioProviders.Ollama).Status, Is.EqualTo(HealthStatus.Healthy), "the tick saw the model pulled before it");
+        Assert.That(ollama.Requests.Count(r => r.Path == "/api/tags"), Is.EqualTo(2));
     }
 
     [Test]
