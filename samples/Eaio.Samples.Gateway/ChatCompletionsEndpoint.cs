@@ -308,7 +308,6 @@ internal sealed class ChatCompletionsEndpoint
             error = await _budget.OverBudgetAsync(key.Tenant, response.HttpContext.RequestAborted);
         }
 
-
         // The router leaves a call that failed on every route to whoever receives it: here, that is the one entry for it.
         if (error.Status == StatusCodes.Status503ServiceUnavailable)
         {
