@@ -23,6 +23,7 @@ internal sealed class AuditAppendQueue
     private readonly SemaphoreSlim _room;
     private readonly ConcurrentQueue<PendingAuditAppend> _pending = new();
     private long _commits;
+    private int _inFlight;
 
     /// <param name="capacity">The most records waiting to be taken by a writer.</param>
     /// <param name="maxBatch">The most records one transaction writes.</param>
@@ -47,6 +48,12 @@ internal sealed class AuditAppendQueue
 
     /// <summary>Gets how many transactions have committed records (each one flush to disk).</summary>
     public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Gets how many records wait for a writer to take them.</summary>
+    public int Queued => Capacity - _room.CurrentCount;
+
+    /// <summary>Gets how many records a writer has taken and not yet written.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Queues the entry and returns its record once the transaction holding it has committed.</summary>
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
@@ -105,6 +112,7 @@ internal sealed class AuditAppendQueue
             return;
         }
 
+        Volatile.Write(ref _inFlight, batch.Count);
         try
         {
             AuditRecord[] records = await _writeBatch(batch).ConfigureAwait(false);
@@ -123,6 +131,10 @@ internal sealed class AuditAppendQueue
             {
                 pending.Fail(failure);
             }
+        }
+        finally
+        {
+            Volatile.Write(ref _inFlight, 0);
         }
     }
 }

@@ -38,7 +38,8 @@ public static class AuditExport
     /// <summary>Writes the rows to a new file, flushed to disk before it takes its name, so a cut never refers to half a file.</summary>
     internal static async Task WriteAsync(string path, IEnumerable<AuditRow> rows, CancellationToken cancellationToken)
     {
-        string partial = path + ".partial";
+        // Its own temporary name: another process may be exporting the same records at the same moment (only one cut is kept).
+        string partial = $"{path}.{Guid.NewGuid():N}.partial";
         await using (FileStream stream = new(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
         {
             await using (Utf8JsonWriter writer = new(stream, s_writer))

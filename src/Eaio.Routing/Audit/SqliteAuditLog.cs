@@ -59,7 +59,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer? _purgeTimer;
-    private int _purging;
+
+    // One retention run at a time in this process (the timer's and a caller's); never asked for a wait handle, so it holds
+    // nothing to dispose. Processes sharing the file are kept apart by the cut's check under the write lock.
+#pragma warning disable CA2213
+    private readonly SemaphoreSlim _retaining = new(1, 1);
+#pragma warning restore CA2213
 
     /// <summary>Initializes a new instance of the <see cref="SqliteAuditLog"/> class.</summary>
     /// <param name="path">The database file; its folder is created when missing.</param>
@@ -101,6 +106,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
 
     /// <summary>Gets how many transactions appended records: with group commit, far fewer than the records under load.</summary>
     internal long Commits => _queue.Commits;
+
+    /// <summary>Gets how many records wait for a writer (for tests).</summary>
+    internal int Queued => _queue.Queued;
+
+    /// <summary>Gets how many records a writer has taken and not yet written (for tests).</summary>
+    internal int InFlight => _queue.InFlight;
 
     /// <inheritdoc/>
     /// <exception cref="EaioStorageException">The file could not be read or written.</exception>
@@ -150,22 +161,14 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
             return 0;
         }
 
+        await _retaining.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            long removed = 0;
-            while (true)
-            {
-                long step = await CutAsync(cutoff, cancellationToken).ConfigureAwait(false);
-                removed += step;
-                if (step < RecordsPerCut)
-                {
-                    return removed;
-                }
-            }
+            return await RetainAsync(cutoff, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        finally
         {
-            throw new EaioStorageException($"SQLite audit log at {Path}", "export and delete records past their retention", ex);
+            _retaining.Release();
         }
     }
 
@@ -369,16 +372,41 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
         return expired.Count;
     }
 
+    private async Task<long> RetainAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        try
+        {
+            long removed = 0;
+            while (true)
+            {
+                long step = await CutAsync(cutoff, cancellationToken).ConfigureAwait(false);
+                removed += step;
+                if (step < RecordsPerCut)
+                {
+                    return removed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new EaioStorageException($"SQLite audit log at {Path}", "export and delete records past their retention", ex);
+        }
+    }
+
     private async Task PurgeOnTimerAsync()
     {
-        if (Interlocked.Exchange(ref _purging, 1) == 1)
+        // A run still going (a large first export) is not queued behind: the next tick finds what is left.
+        if (!await _retaining.WaitAsync(0).ConfigureAwait(false))
         {
             return;
         }
 
         try
         {
-            _ = await ApplyRetentionAsync().ConfigureAwait(false);
+            if (RequestLogRetention.Cutoff(_time.GetUtcNow(), _retention!.Value) is { } cutoff)
+            {
+                _ = await RetainAsync(cutoff, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // A timer callback has no caller: the failure is logged and the next run tries again.
         catch (Exception ex)
@@ -388,7 +416,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
         }
         finally
         {
-            Volatile.Write(ref _purging, 0);
+            _retaining.Release();
         }
     }
 
