@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Npgsql;
 
@@ -18,16 +17,16 @@ namespace Eaio.Routing;
 /// records) into one transaction: one lock, one commit (one flush to disk) for many records, each caller returning once
 /// its own record is durable. One by one, each append waited for the advisory lock holding a pooled connection, and
 /// paid its own commit: under a burst (issue 16: 250 requests at once per host) the waiting appends took the whole pool,
-/// and the chain, one flushed commit at a time, was what limited the hosts.
+/// and the chain, one flushed commit at a time, was what limited the hosts. At most 1,024 records wait; further appends
+/// wait for room, so a slow server holds callers back rather than growing the host's memory. The queue is shared with
+/// <see cref="SqliteAuditLog"/>.
 /// </para>
 /// <para>Records are read and verified in insertion order (an identity column), so a record whose <c>seq</c> was edited
 /// or a row moved is found like any other change.</para>
 /// <para>Every host appending to one chain needs the same <c>AUDIT_HMAC_KEY</c>: a record appended without it is unkeyed,
 /// and a keyed verification names it as written without the key.</para>
 /// </remarks>
-#pragma warning disable CA1001 // The semaphore is never asked for a wait handle: there is nothing to dispose.
 public sealed class PostgresAuditLog : IAuditLog
-#pragma warning restore CA1001
 {
     /// <summary>The advisory lock key of the chain's head ('EAIOAUDT' as a number).</summary>
     private const long ChainLock = 0x4541494F41554454;
@@ -38,9 +37,7 @@ public sealed class PostgresAuditLog : IAuditLog
     /// <summary>The most records one transaction appends.</summary>
     private const int MaxBatch = 256;
 
-    // Never asked for a wait handle (only WaitAsync and Release), so it holds nothing to dispose.
-    private readonly SemaphoreSlim _appending = new(1, 1);
-    private readonly ConcurrentQueue<PendingAppend> _pending = new();
+    private readonly AuditAppendQueue _queue;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresAuditLog"/> class.</summary>
     /// <param name="store">The database.</param>
@@ -53,80 +50,23 @@ public sealed class PostgresAuditLog : IAuditLog
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _chain = new AuditChain(hmacKey);
+        _queue = new AuditAppendQueue(
+            capacity: 4 * MaxBatch,
+            MaxBatch,
+            AppendBatchAsync,
+            ex => ex is NpgsqlException driver ? _store.Failure("audit log", "append a record", driver) : ex);
     }
 
     /// <inheritdoc/>
     /// <exception cref="EaioStorageException">The database could not be reached or refused the statement.</exception>
-    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        PendingAppend mine = new(entry, AuditChain.Serialize(entry));
-        _pending.Enqueue(mine);
-        try
-        {
-            while (!mine.Written.IsCompleted)
-            {
-                await _appending.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    if (!mine.Written.IsCompleted)
-                    {
-                        await WriteQueuedAsync().ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    _appending.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!mine.TryWithdraw())
-        {
-            // A writer already took the record: it is written whatever the token says, and this caller gets it.
-        }
-
-        return await mine.Written.ConfigureAwait(false);
-    }
-
-    /// <summary>Writes what is queued, up to a batch, in one transaction, and tells each caller its record or the failure.</summary>
-    private async Task WriteQueuedAsync()
-    {
-        List<PendingAppend> batch = [];
-        while (batch.Count < MaxBatch && _pending.TryDequeue(out PendingAppend? next))
-        {
-            if (next.TryClaim())
-            {
-                batch.Add(next);
-            }
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            IReadOnlyList<AuditRecord> records = await AppendBatchAsync(batch).ConfigureAwait(false);
-            for (int i = 0; i < batch.Count; i++)
-            {
-                batch[i].Complete(records[i]);
-            }
-        }
-#pragma warning disable CA1031 // Not handled: each caller whose record was in the batch gets the failure.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Exception failure = ex is NpgsqlException driver ? _store.Failure("audit log", "append a record", driver) : ex;
-            foreach (PendingAppend pending in batch)
-            {
-                pending.Fail(failure);
-            }
-        }
+        return _queue.AppendAsync(entry, cancellationToken);
     }
 
     /// <summary>Appends the batch's records in order, after the chain's head, in one transaction under the chain's lock.</summary>
-    private async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(List<PendingAppend> batch)
+    private async Task<AuditRecord[]> AppendBatchAsync(IReadOnlyList<PendingAuditAppend> batch)
     {
         // Written whatever any caller's token says: the batch belongs to every caller in it, and is durable before any returns.
         await using NpgsqlConnection connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
@@ -178,7 +118,7 @@ public sealed class PostgresAuditLog : IAuditLog
 
     /// <inheritdoc/>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        _chain.VerifyAsync(RowsAsync(cancellationToken), cancellationToken);
+        _chain.VerifyAsync(RowsAsync(cancellationToken), start: null, cancellationToken);
 
     private async IAsyncEnumerable<AuditRow> RowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -189,27 +129,5 @@ public sealed class PostgresAuditLog : IAuditLog
         {
             yield return new AuditRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (AuditHashAlgorithm)reader.GetInt16(4));
         }
-    }
-
-    /// <summary>One caller's record waiting to be written: queued, then claimed by a writer or withdrawn by its cancelled caller.</summary>
-    private sealed class PendingAppend(AuditEntry entry, string json)
-    {
-        private readonly TaskCompletionSource<AuditRecord> _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _state; // 0 queued, 1 claimed by a writer, 2 withdrawn
-
-        public AuditEntry Entry => entry;
-
-        public string Json => json;
-
-        public Task<AuditRecord> Written => _written.Task;
-
-        public bool TryClaim() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
-
-        /// <summary>Withdraws a record no writer has taken yet; one already taken is written, and its caller waits for it.</summary>
-        public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
-
-        public void Complete(AuditRecord record) => _written.SetResult(record);
-
-        public void Fail(Exception exception) => _written.SetException(exception);
     }
 }

@@ -10,6 +10,8 @@ using Npgsql;
 //                                               "settled=<sum> refused=<n>" so the test can check nothing was lost or counted twice
 //   hold <store> <budget-usd> <amount-usd>      reserves once, prints "held", then waits to be killed
 //   audit <store> <records> <writer> [key]      appends audit records, keyed with <key> when given; prints "appended=<n>"
+//   audit-acked <store> <writer>               appends audit records from 64 callers at once until killed, printing
+//                                               "acked <seq> <hash>" once each append has returned (is durable)
 //   router <store> <openai-base-url> <budget-usd> <calls>
 //                                               the whole router (AddEaioHybridChat + AddEaioPostgres) sending <calls>
 //                                               requests at once, on the default thread pool; prints
@@ -102,6 +104,30 @@ switch (args[0])
                 },
                 ct));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"appended={records}"));
+        return 0;
+    }
+
+    case "audit-acked":
+    {
+        SqliteAuditLog audit = new(store);
+        await Parallel.ForAsync(0, int.MaxValue, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+        {
+            AuditRecord record = await audit.AppendAsync(
+                new AuditEntry
+                {
+                    Timestamp = DateTimeOffset.UtcNow,
+                    RequestId = $"{args[2]}-{i}",
+                    Provider = "openai",
+                    Model = "gpt-4o-mini",
+                    Privacy = PrivacyLevel.Public,
+                    Sensitivity = DataSensitivity.Public,
+                    EntityCounts = new Dictionary<string, int>(),
+                    PayloadHmac = "none",
+                    Outcome = "ok",
+                },
+                ct);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"acked {record.Sequence} {record.Hash}"));
+        });
         return 0;
     }
 

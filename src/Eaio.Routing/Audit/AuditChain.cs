@@ -25,6 +25,8 @@ internal sealed class AuditChain
 {
     public static readonly string Genesis = new('0', 64);
 
+    private const string CutDomain = "eaio audit retention cut";
+
     private const string Unkeyed = "the chain is unkeyed (no AUDIT_HMAC_KEY): it finds accidental damage, not forgery; anyone who can write the store can rewrite it with fresh hashes";
 
     private static readonly JsonSerializerOptions s_json = new()
@@ -69,13 +71,44 @@ internal sealed class AuditChain
     /// <summary>The hash of the next record this chain appends: keyed when the chain has a key.</summary>
     public string Link(string previousHash, long sequence, string entryJson) => Compute(_key, previousHash, sequence, entryJson);
 
-    /// <summary>Walks stored rows in the order they were inserted and names the first one that is not as it was written.</summary>
-    public async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRow> rows, CancellationToken cancellationToken)
+    /// <summary>The seal of a retention cut: the chain's link function over the last removed record, in a domain of its own
+    /// (an entry's JSON always starts with a brace), so a cut cannot be moved or forged without the key.</summary>
+    public string Seal(long sequence, string hash) => Compute(_key, hash, sequence, CutDomain);
+
+    /// <summary>Checks a stored retention cut's seal and gives the chain's start there, or names what is wrong with it.</summary>
+    public (AuditChainStart? Start, string? Problem) OpenCut(long sequence, string hash, string seal, AuditHashAlgorithm algorithm)
     {
-        string expectedPrevious = Genesis;
-        long position = 0;
+        if (algorithm == AuditHashAlgorithm.HmacSha256)
+        {
+            return _key is null
+                ? (null, $"the retention cut after record {sequence} is keyed (HMAC-SHA256) and the log was opened without AUDIT_HMAC_KEY")
+                : Compute(_key, hash, sequence, CutDomain) == seal
+                    ? (new AuditChainStart(sequence, hash, Keyed: true), null)
+                    : (null, $"the retention cut after record {sequence} was edited or forged: its seal is not the keyed hash of the record it names");
+        }
+
+        if (_key is not null)
+        {
+            return (null, $"the retention cut after record {sequence} is unkeyed: with AUDIT_HMAC_KEY it could have been written by anyone, to hide records deleted after it");
+        }
+
+        return Compute(null, hash, sequence, CutDomain) == seal
+            ? (new AuditChainStart(sequence, hash, Keyed: false), null)
+            : (null, $"the retention cut after record {sequence} was edited: its seal does not match the record it names");
+    }
+
+    /// <summary>Walks stored rows in the order they were inserted and names the first one that is not as it was written.</summary>
+    /// <param name="rows">The rows, in insertion order.</param>
+    /// <param name="start">Where the rows continue the chain (a retention cut, or an export's first record), or
+    /// <see langword="null"/> when they start it.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    public async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRow> rows, AuditChainStart? start, CancellationToken cancellationToken)
+    {
+        long first = start?.Sequence ?? 0; // the record before the rows
+        string expectedPrevious = start?.Hash ?? Genesis;
+        long position = first;
         long unkeyed = 0; // unkeyed records before the first keyed one
-        bool keyedSeen = false;
+        bool keyedSeen = start?.Keyed ?? false;
         AuditCheckpoint? head = null;
         await foreach (AuditRow row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -98,7 +131,7 @@ internal sealed class AuditChain
                 if (!keyedSeen && unkeyed > 0 && (row.Sequence != position || row.PreviousHash != expectedPrevious))
                 {
                     // The unkeyed beginning is vouched for only as a whole, by this record: it cannot say which of them changed.
-                    return Fail(1, $"records 1 to {unkeyed} are unkeyed (written before the chain was keyed) and record {row.Sequence}, the first keyed one, does not follow them: they were changed, or records after them deleted, and an unkeyed record cannot be pinned down on its own");
+                    return Fail(first + 1, $"records {first + 1} to {first + unkeyed} are unkeyed (written before the chain was keyed) and record {row.Sequence}, the first keyed one, does not follow them: they were changed, or records after them deleted, and an unkeyed record cannot be pinned down on its own");
                 }
 
                 keyedSeen = true;
@@ -140,23 +173,24 @@ internal sealed class AuditChain
             head = new AuditCheckpoint(row.Sequence, row.Hash);
         }
 
-        if (_key is not null && position > 0 && !keyedSeen)
+        if (_key is not null && position > first && !keyedSeen)
         {
-            return Fail(1, $"none of the {position} records is keyed: with AUDIT_HMAC_KEY a chain must hold keyed records, and this one could have been written by anyone (a log written before keyed chains is sealed by the first record this version appends to it; until then verify it without the key)");
+            return Fail(first + 1, $"none of the {position - first} records is keyed: with AUDIT_HMAC_KEY a chain must hold keyed records, and this one could have been written by anyone (a log written before keyed chains is sealed by the first record this version appends to it; until then verify it without the key)");
         }
 
         return Result(true, null, null);
 
         AuditVerification Fail(long firstBad, string problem) => Result(false, firstBad, problem);
 
-        AuditVerification Result(bool valid, long? firstBad, string? problem) => new(valid, position, firstBad, problem)
+        AuditVerification Result(bool valid, long? firstBad, string? problem) => new(valid, position - first, firstBad, problem)
         {
-            Head = head,
+            Head = head ?? (start is { } s ? new AuditCheckpoint(s.Sequence, s.Hash) : null),
+            Start = start is { } cut ? new AuditCheckpoint(cut.Sequence, cut.Hash) : null,
             IsKeyed = _key is not null,
             Warning = _key is null
                 ? Unkeyed
                 : unkeyed > 0 && keyedSeen
-                    ? $"records 1 to {unkeyed} were written before the chain was keyed (SHA-256 only): record {unkeyed + 1}, the first keyed one, vouches for them as a whole, so a change among them is found but not pinned to one record"
+                    ? $"records {first + 1} to {first + unkeyed} were written before the chain was keyed (SHA-256 only): record {first + unkeyed + 1}, the first keyed one, vouches for them as a whole, so a change among them is found but not pinned to one record"
                     : null,
         };
     }

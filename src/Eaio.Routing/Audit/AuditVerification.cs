@@ -15,6 +15,11 @@ public sealed record AuditVerification(bool IsValid, long RecordsChecked, long? 
     /// log's store and verify against it later to find records deleted from the end or a rewritten end.</summary>
     public AuditCheckpoint? Head { get; init; }
 
+    /// <summary>Gets the record the checked records continue from when older ones were removed by retention (exported, then
+    /// deleted: <c>AUDIT_RETENTION_DAYS</c>), or <see langword="null"/> when the chain was checked from its first record.
+    /// The removed records are in the export file, which verifies on its own and ends at this record's hash.</summary>
+    public AuditCheckpoint? Start { get; init; }
+
     /// <summary>
     /// Gets a value indicating whether the chain was checked with its key (<c>AUDIT_HMAC_KEY</c>): every record from the
     /// first keyed one on carries an HMAC that only a holder of the key can compute, so a forged, edited or inserted record

@@ -41,7 +41,7 @@ public sealed class InMemoryAuditLog(byte[]? hmacKey = null) : IAuditLog
 
     /// <inheritdoc/>
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
-        _chain.VerifyAsync(Snapshot().ToAsyncEnumerable(), cancellationToken);
+        _chain.VerifyAsync(Snapshot().ToAsyncEnumerable(), start: null, cancellationToken);
 
     /// <summary>Changes stored rows directly, as an attacker with access to the store could; for tamper tests.</summary>
     internal void Tamper(Action<List<AuditRow>> change)

@@ -92,6 +92,11 @@ public sealed class EaioHybridChatOptions
     /// further back than this.</summary>
     public TimeSpan RequestLogRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>Gets or sets how long audit records are kept (<c>AUDIT_RETENTION_DAYS</c>, whole days, 1 or more); by default
+    /// <see langword="null"/>, every record is kept. Older records are exported to a JSON Lines file in the data folder and
+    /// then deleted, once an hour, leaving a sealed cut from which the kept records verify.</summary>
+    public TimeSpan? AuditRetention { get; set; }
+
     /// <summary>Gets or sets the longest wait for the local model's first update, queueing included (<c>LOCAL_TIMEOUT_SEC</c>, default 10 s).
     /// It bounds the time before the router falls back.</summary>
     public TimeSpan LocalTimeout { get; set; } = TimeSpan.FromSeconds(10);

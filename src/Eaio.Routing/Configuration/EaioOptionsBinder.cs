@@ -23,6 +23,7 @@ internal static class EaioOptionsBinder
         new("AUDIT_ALL_API_CALLS", "AuditAllApiCalls", "true or false", (o, v) => o.AuditAllApiCalls = ParseBool(v)),
         new("AUDIT_HMAC_KEY", "AuditHmacKey", "a secret of at least 16 characters", (o, v) => o.AuditHmacKey = v.Length >= 16 ? v : throw new FormatException(), Secret: true),
         new("EAIO_DATA_DIR", "DataDirectory", "a folder path", (o, v) => o.DataDirectory = v),
+        new("AUDIT_RETENTION_DAYS", "AuditRetentionDays", AuditRetentionAllowed, (o, v) => o.AuditRetention = ParseDays(v)),
         new("REQUEST_LOG_RETENTION_DAYS", "RequestLogRetentionDays", "a whole number of 1 or more", (o, v) => o.RequestLogRetention = ParseDays(v)),
         new("PSEUDONYM_VAULT_KEY", "PseudonymVaultKey", "base64 of at least 32 random bytes", (o, v) => o.PseudonymVaultKey = IsVaultKey(v) ? v : throw new FormatException(), Secret: true),
         new("LLM_MONTHLY_BUDGET", "MonthlyBudgetUsd", "a number of US dollars, 0 or more", (o, v) => o.MonthlyBudgetUsd = ParseDecimal(v)),
@@ -231,6 +232,9 @@ internal static class EaioOptionsBinder
         Check(
             options.RequestLogRetention >= TimeSpan.FromDays(1) && (options.RequestLogRetention.Ticks % TimeSpan.TicksPerDay == 0 || options.RequestLogRetention == TimeSpan.MaxValue),
             "REQUEST_LOG_RETENTION_DAYS", options.RequestLogRetention.TotalDays, "a whole number of 1 or more");
+        Check(
+            options.AuditRetention is null || (options.AuditRetention >= TimeSpan.FromDays(1) && options.AuditRetention <= MaxAuditRetention && options.AuditRetention.Value.Ticks % TimeSpan.TicksPerDay == 0),
+            "AUDIT_RETENTION_DAYS", options.AuditRetention?.TotalDays, AuditRetentionAllowed);
         Check(options.TokensPerMinute >= 1, "PROVIDER_TOKENS_PER_MINUTE", options.TokensPerMinute, "a whole number of 1 or more");
         Check(options.BudgetTimeZone is not null, "BUDGET_TIME_ZONE", options.BudgetTimeZone, "a time zone");
         Check(options.BudgetReservationLifetime > options.ApiTotalTimeout, "BUDGET_RESERVATION_SEC", options.BudgetReservationLifetime.TotalSeconds, "seconds, more than API_TOTAL_TIMEOUT_SEC (a hold must outlive its call)");
@@ -503,6 +507,11 @@ internal static class EaioOptionsBinder
     private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(24);
 
     private static readonly TimeSpan MaxReservationLifetime = TimeSpan.FromDays(31);
+
+    private const string AuditRetentionAllowed = "a whole number of days from 1 to 36500, or unset to keep every record";
+
+    /// <summary>A hundred years: a longer retention deletes nothing, and is more likely a typo than a policy.</summary>
+    private static readonly TimeSpan MaxAuditRetention = TimeSpan.FromDays(36_500);
 
     private sealed record Setting(string EnvironmentName, string SectionKey, string Allowed, Action<EaioHybridChatOptions, string> Apply, bool Secret = false);
 }

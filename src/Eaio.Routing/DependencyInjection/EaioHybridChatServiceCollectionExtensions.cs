@@ -88,7 +88,7 @@ public static class EaioHybridChatServiceCollectionExtensions
             services.AddSingleton(detector);
         }
 
-        // The default budget ledger shares the embedded file with the audit log; hosts register their own IBudgetLedger
+        // The default budget ledger shares the embedded file with the request log (not the audit log); hosts register their own IBudgetLedger
         // (InMemoryBudgetLedger, PostgreSQL) to replace it.
         services.TryAddSingleton<IBudgetLedger>(sp => new SqliteBudgetLedger(
             Path.Combine(options.ResolveDataDirectory(), "eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
@@ -107,10 +107,19 @@ public static class EaioHybridChatServiceCollectionExtensions
 
         if (options.AuditAllApiCalls)
         {
-            // The default store: one SQLite file, created on first use; hosts register their own IAuditLog to replace it.
-            // Its chain is keyed with AUDIT_HMAC_KEY when set, so a record cannot be forged without the key.
-            services.TryAddSingleton<IAuditLog>(_ => new SqliteAuditLog(
-                Path.Combine(options.ResolveDataDirectory(), "eaio.db"), AuditChatClientBuilderExtensions.ConfiguredKeyOf(options)));
+            // The default store: its own SQLite file, created on first use, so the ledger and request log in eaio.db never
+            // wait on its flushes; an audit table left in eaio.db by an earlier version is moved into it on first use.
+            // Hosts register their own IAuditLog to replace it. Its chain is keyed with AUDIT_HMAC_KEY when set, so a record
+            // cannot be forged without the key; records older than AUDIT_RETENTION_DAYS are exported, then deleted.
+            services.TryAddSingleton<IAuditLog>(sp => new SqliteAuditLog(
+                Path.Combine(options.ResolveDataDirectory(), "eaio-audit.db"),
+                AuditChatClientBuilderExtensions.ConfiguredKeyOf(options),
+                options.AuditRetention,
+                sp.GetService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteAuditLog>())
+            {
+                MoveFrom = Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+            });
         }
 
         foreach (ProviderDescriptor provider in catalog.Providers)
