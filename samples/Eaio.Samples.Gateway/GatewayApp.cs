@@ -16,7 +16,7 @@ internal static class GatewayApp
     public const int MaxReportDays = 92;
 
     /// <summary>What an unknown path's 404 names.</summary>
-    public const string SupportedEndpoints = "POST /v1/chat/completions, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
+    public const string SupportedEndpoints = "POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
 
     private const string KeyItem = "eaio.gateway.key";
 
@@ -54,7 +54,9 @@ internal static class GatewayApp
                 ?? throw new InvalidOperationException("The registered IChatClient is not the EAIO router.");
             return new GatewayModels(router.Policy.Catalog, sp.GetRequiredService<EaioHybridChatOptions>());
         });
+        builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        builder.Services.AddSingleton<ResponsesEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();
 
         WebApplication app = builder.Build();
@@ -105,6 +107,12 @@ internal static class GatewayApp
         });
 
         v1.MapPost("/chat/completions", async (HttpContext http, ChatCompletionsEndpoint endpoint) =>
+        {
+            await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
+            return Results.Empty;
+        });
+
+        v1.MapPost("/responses", async (HttpContext http, ResponsesEndpoint endpoint) =>
         {
             await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
             return Results.Empty;
