@@ -145,8 +145,8 @@ public sealed class GatewayPassThroughTests
         Assert.That(streamed, Is.EqualTo("openai/gpt-4o-mini-2024-07-18"));
     }
 
-    [TestCase("POST", "v1/responses")]
-    [TestCase("POST", "v1/embeddings")]
+    [TestCase("POST", "v1/completions")]
+    [TestCase("GET", "v1/files")]
     [TestCase("GET", "v2/models")]
     [TestCase("GET", "")]
     public async Task An_unknown_path_gets_404_in_OpenAIs_error_shape_naming_the_endpoints(string method, string path)

@@ -51,12 +51,21 @@ public sealed class GatewayResponsesTests
     [Test]
     public async Task A_streamed_response_yields_the_text_and_ends_with_the_usage()
     {
+        // The SDK itself: Microsoft.Extensions.AI.OpenAI 11.0.0 was built against an older ResponsesClient streaming
+        // signature and throws MissingMethodException with OpenAI 2.15, so the stream is read without the adapter.
         string text = "";
-        UsageDetails? usage = null;
-        await foreach (ChatResponseUpdate update in Client().GetStreamingResponseAsync("Say hello."))
+        ResponseTokenUsage? usage = null;
+        await foreach (StreamingResponseUpdate update in await SdkClient().CreateResponseStreamingAsync("eaio-auto", "Say hello.", null))
         {
-            text += update.Text;
-            usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+            switch (update)
+            {
+                case StreamingResponseOutputTextDeltaUpdate delta:
+                    text += delta.Delta;
+                    break;
+                case StreamingResponseCompletedUpdate completed:
+                    usage = completed.Response.Usage;
+                    break;
+            }
         }
 
         Assert.That(text, Is.EqualTo("OpenAI answer."));
@@ -124,20 +133,29 @@ public sealed class GatewayResponsesTests
     }
 
     [Test]
-    public async Task A_streamed_tool_call_arrives_as_a_function_call_item()
+    public async Task A_streamed_tool_call_arrives_as_function_call_items_with_their_arguments()
     {
         _gateway.OpenAI.Enqueue(LoopbackReply.ToolCalls(30, 16, ("site_weather", """{"site":"Heron"}"""), ("site_weather", """{"site":"Bobcat"}""")));
-        List<FunctionCallContent> calls = [];
-        await foreach (ChatResponseUpdate update in Client().GetStreamingResponseAsync(
-            "How cold is it at Heron and at Bobcat?",
-            new ChatOptions { Tools = [AIFunctionFactory.CreateDeclaration("site_weather", "The weather at a site.", JsonDocument.Parse("""{"type":"object","properties":{"site":{"type":"string"}},"required":["site"]}""").RootElement)] }))
-        {
-            calls.AddRange(update.Contents.OfType<FunctionCallContent>());
-        }
+        using HttpResponseMessage response = await _gateway.PostToAsync("v1/responses", GatewayHarness.PublicKey, """
+            {"model":"eaio-auto","input":"How cold is it at Heron and at Bobcat?","stream":true,
+             "tools":[{"type":"function","name":"site_weather","parameters":{"type":"object","properties":{"site":{"type":"string"}}}}]}
+            """);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
 
-        Assert.That(calls.Select(c => c.Name), Is.All.EqualTo("site_weather"));
-        Assert.That(calls.Select(c => c.Arguments!["site"]!.ToString()), Is.EqualTo(new[] { "Heron", "Bobcat" }));
-        Assert.That(calls.Select(c => c.CallId).Distinct().Count(), Is.EqualTo(2));
+        List<(string Event, JsonNode Data)> events = Events(body);
+        List<JsonNode> added = [.. events.Where(e => e.Event == "response.output_item.added").Select(e => e.Data["item"]!)];
+        Assert.That(added.Select(i => i["type"]!.GetValue<string>()), Is.All.EqualTo("function_call"));
+        Assert.That(added.Select(i => i["arguments"]!.GetValue<string>()), Is.All.Empty, "an added call has no arguments yet");
+        List<JsonNode> done = [.. events.Where(e => e.Event == "response.output_item.done").Select(e => e.Data["item"]!)];
+        Assert.That(done.Select(i => JsonNode.Parse(i["arguments"]!.GetValue<string>())!["site"]!.GetValue<string>()), Is.EqualTo(new[] { "Heron", "Bobcat" }));
+        Assert.That(done.Select(i => i["call_id"]!.GetValue<string>()).Distinct().Count(), Is.EqualTo(2));
+        Assert.That(
+            events.Where(e => e.Event == "response.function_call_arguments.delta").Select(e => e.Data["item_id"]!.GetValue<string>()),
+            Is.EqualTo(done.Select(i => i["id"]!.GetValue<string>())));
+        JsonNode completed = events[^1].Data["response"]!;
+        Assert.That(events[^1].Event, Is.EqualTo("response.completed"));
+        Assert.That(completed["output"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "site_weather", "site_weather" }));
     }
 
     [Test]
@@ -231,9 +249,10 @@ public sealed class GatewayResponsesTests
         return LoopbackReply.ToolCall("send_report", $$"""{"to":"{{Regex.Match(request.Body, "EMAIL_[0-9]+").Value}}","building":"{{Regex.Match(request.Body, "BUILDING_[0-9]+").Value}}"}""", 40, 12);
     }
 
-    private IChatClient Client(string model = "eaio-auto", string key = GatewayHarness.PublicKey) =>
-        new ResponsesClient(new ApiKeyCredential(key), new ResponsesClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) })
-            .AsIChatClient(model);
+    private IChatClient Client(string model = "eaio-auto", string key = GatewayHarness.PublicKey) => SdkClient(key).AsIChatClient(model);
+
+    private ResponsesClient SdkClient(string key = GatewayHarness.PublicKey) =>
+        new(new ApiKeyCredential(key), new ResponsesClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
 
     private JsonNode LastUpstreamBody() =>
         JsonNode.Parse(_gateway.OpenAI.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body)!;
