@@ -16,7 +16,7 @@ internal static class GatewayApp
     public const int MaxReportDays = 92;
 
     /// <summary>What an unknown path's 404 names.</summary>
-    public const string SupportedEndpoints = "POST /v1/chat/completions, POST /v1/responses, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
+    public const string SupportedEndpoints = "POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, GET /v1/models, GET /v1/eaio/report (admin keys) and GET /healthz";
 
     private const string KeyItem = "eaio.gateway.key";
 
@@ -57,6 +57,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<ResponsesEndpoint>();
+        builder.Services.AddSingleton<EmbeddingsEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();
 
         WebApplication app = builder.Build();
@@ -113,6 +114,12 @@ internal static class GatewayApp
         });
 
         v1.MapPost("/responses", async (HttpContext http, ResponsesEndpoint endpoint) =>
+        {
+            await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
+            return Results.Empty;
+        });
+
+        v1.MapPost("/embeddings", async (HttpContext http, EmbeddingsEndpoint endpoint) =>
         {
             await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
             return Results.Empty;
