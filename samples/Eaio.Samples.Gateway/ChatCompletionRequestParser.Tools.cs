@@ -86,8 +86,18 @@ internal static partial class ChatCompletionRequestParser
 
         options.ToolMode = ParseToolChoice(root, names);
 
-        // Microsoft.Extensions.AI.OpenAI reads one 'strict' for the whole request (ChatOptions.AdditionalProperties), for
-        // the schema and every tool alike: a request that mixes strict and non-strict cannot be carried as it was asked.
+        ApplyStrict(strictness, options);
+    }
+
+    /// <summary>Carries the request's <c>strict</c> flags, which must agree.</summary>
+    /// <remarks>
+    /// Microsoft.Extensions.AI.OpenAI reads one 'strict' for the whole request (ChatOptions.AdditionalProperties), for the
+    /// schema and every tool alike: a request that mixes strict and non-strict cannot be carried as it was asked.
+    /// </remarks>
+    /// <param name="strictness">Each place that sets <c>strict</c>, with its value (false when absent).</param>
+    /// <param name="options">The options to set it on.</param>
+    internal static void ApplyStrict(List<(string Where, bool Strict)> strictness, ChatOptions options)
+    {
         if (strictness.Any(s => s.Strict))
         {
             if (strictness.FirstOrDefault(s => !s.Strict) is { Where: not null } loose)
@@ -211,7 +221,7 @@ internal static partial class ChatCompletionRequestParser
         return new FunctionResultContent(callId, result);
     }
 
-    private static Dictionary<string, object?> ParseArguments(string json, string at)
+    internal static Dictionary<string, object?> ParseArguments(string json, string at)
     {
         try
         {
@@ -229,7 +239,7 @@ internal static partial class ChatCompletionRequestParser
         }
     }
 
-    private static string FunctionName(JsonElement function, string at)
+    internal static string FunctionName(JsonElement function, string at)
     {
         string name = RequiredString(function, "name", at);
         return FunctionNamePattern().IsMatch(name)
@@ -237,7 +247,7 @@ internal static partial class ChatCompletionRequestParser
             : throw Bad(at, $"'{at}' is '{name}'; allowed: 1 to 64 letters, digits, underscores and dashes.");
     }
 
-    private static string RequiredString(JsonElement parent, string property, string at) =>
+    internal static string RequiredString(JsonElement parent, string property, string at) =>
         parent.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
             : throw Bad(at, $"'{at}' is required: a non-empty string.", value.ValueKind == JsonValueKind.Undefined ? "missing_required_parameter" : "invalid_type");

@@ -175,9 +175,26 @@ internal static partial class ChatCompletionRequestParser
     {
         string? url = part.TryGetProperty("image_url", out JsonElement image) && image.ValueKind == JsonValueKind.Object
             && image.TryGetProperty("url", out JsonElement u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+        JsonElement detail = default;
+        if (image.ValueKind == JsonValueKind.Object)
+        {
+            image.TryGetProperty("detail", out detail);
+        }
+
+        return Image(url, detail, $"{at}.image_url.url", $"{at}.image_url.detail");
+    }
+
+    /// <summary>An image by URL or data: URI, with OpenAI's detail level when given.</summary>
+    /// <param name="url">The URL, or <see langword="null"/> when the client sent none.</param>
+    /// <param name="detail">The detail level as sent (undefined or null when absent).</param>
+    /// <param name="urlAt">The URL's field, for errors.</param>
+    /// <param name="detailAt">The detail level's field, for errors.</param>
+    /// <returns>The content.</returns>
+    internal static AIContent Image(string? url, JsonElement detail, string urlAt, string detailAt)
+    {
         if (url is null)
         {
-            throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be a string: an https URL or a data: URI.", "missing_required_parameter");
+            throw Bad(urlAt, $"'{urlAt}' must be a string: an https URL or a data: URI.", "missing_required_parameter");
         }
 
         AIContent content;
@@ -190,37 +207,37 @@ internal static partial class ChatCompletionRequestParser
             }
             catch (FormatException)
             {
-                throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is not a valid base64 data: URI.");
+                throw Bad(urlAt, $"'{urlAt}' is not a valid base64 data: URI.");
             }
 
             // Any other type is not an image: the router would block it later as an unsanitised attachment (403),
             // which blames privacy for what is a malformed request.
             content = data.HasTopLevelMediaType("image")
                 ? data
-                : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' is a data: URI of type '{data.MediaType}'; only image/* data: URIs are allowed.");
+                : throw Bad(urlAt, $"'{urlAt}' is a data: URI of type '{data.MediaType}'; only image/* data: URIs are allowed.");
         }
         else
         {
             content = Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                 ? new UriContent(uri, "image/*")
-                : throw Bad($"{at}.image_url.url", $"'{at}.image_url.url' must be an http(s) URL or a data: URI.");
+                : throw Bad(urlAt, $"'{urlAt}' must be an http(s) URL or a data: URI.");
         }
 
         // Microsoft.Extensions.AI.OpenAI reads the detail level from this property; the masking step keeps it on its copy.
-        if (image.TryGetProperty("detail", out JsonElement detail) && detail.ValueKind != JsonValueKind.Null)
+        if (detail.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
         {
             content.AdditionalProperties = new()
             {
                 ["detail"] = detail.ValueKind == JsonValueKind.String && detail.GetString() is "auto" or "low" or "high"
                     ? detail.GetString()
-                    : throw Bad($"{at}.image_url.detail", $"'{at}.image_url.detail' is {Describe(detail)}; allowed: auto, low, high."),
+                    : throw Bad(detailAt, $"'{detailAt}' is {Describe(detail)}; allowed: auto, low, high."),
             };
         }
 
         return content;
     }
 
-    private static List<string>? ParseStop(JsonElement root)
+    internal static List<string>? ParseStop(JsonElement root)
     {
         if (!root.TryGetProperty("stop", out JsonElement stop) || stop.ValueKind == JsonValueKind.Null)
         {
@@ -277,7 +294,7 @@ internal static partial class ChatCompletionRequestParser
     /// <see cref="ChatOptions.RawRepresentationFactory"/>, whose request object the router cannot check, so it keeps such a
     /// request local (CRITICAL), where Ollama returns neither.
     /// </remarks>
-    private static void RefuseUnhonoured(JsonElement root)
+    internal static void RefuseUnhonoured(JsonElement root)
     {
         if (OptionalBool(root, "logprobs") == true || (root.TryGetProperty("top_logprobs", out JsonElement top) && top.ValueKind != JsonValueKind.Null))
         {
@@ -291,7 +308,7 @@ internal static partial class ChatCompletionRequestParser
         }
     }
 
-    private static (PrivacyLevel? Privacy, string? Building) ParseMetadata(JsonElement root)
+    internal static (PrivacyLevel? Privacy, string? Building) ParseMetadata(JsonElement root)
     {
         if (!root.TryGetProperty("metadata", out JsonElement metadata) || metadata.ValueKind == JsonValueKind.Null)
         {
@@ -324,7 +341,7 @@ internal static partial class ChatCompletionRequestParser
         return (privacy, building);
     }
 
-    private static int? OptionalInt(JsonElement root, string name, int min, int max)
+    internal static int? OptionalInt(JsonElement root, string name, int min, int max)
     {
         if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -339,7 +356,7 @@ internal static partial class ChatCompletionRequestParser
         return number >= min && number <= max ? (int)number : throw Bad(name, $"'{name}' is {number}; allowed: an integer from {min} to {max}.");
     }
 
-    private static float? OptionalFloat(JsonElement root, string name, float min, float max)
+    internal static float? OptionalFloat(JsonElement root, string name, float min, float max)
     {
         if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -354,7 +371,7 @@ internal static partial class ChatCompletionRequestParser
         return number >= min && number <= max ? (float)number : throw Bad(name, $"'{name}' is {value.GetRawText()}; allowed: a number from {min} to {max}.");
     }
 
-    private static bool? OptionalBool(JsonElement root, string name, string? path = null)
+    internal static bool? OptionalBool(JsonElement root, string name, string? path = null)
     {
         if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -369,14 +386,14 @@ internal static partial class ChatCompletionRequestParser
         };
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => $"'{value.GetString()}'",
         JsonValueKind.Number => value.GetRawText(),
         _ => Kind(value),
     };
 
-    private static string Kind(JsonElement value) => value.ValueKind switch
+    internal static string Kind(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => value.GetArrayLength() == 0 ? "an empty array" : "an array",
@@ -387,6 +404,6 @@ internal static partial class ChatCompletionRequestParser
         _ => "nothing",
     };
 
-    private static GatewayErrorException Bad(string? param, string message, string code = "invalid_value") =>
+    internal static GatewayErrorException Bad(string? param, string message, string code = "invalid_value") =>
         new(GatewayError.BadRequest(param, message, code));
 }

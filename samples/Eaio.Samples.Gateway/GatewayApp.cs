@@ -17,7 +17,7 @@ internal static class GatewayApp
     public const int MaxReportDays = 92;
 
     /// <summary>What an unknown path's 404 names.</summary>
-    public const string SupportedEndpoints = "POST /v1/chat/completions, GET /v1/models, GET /v1/eaio/budget, POST /v1/eaio/feedback, GET /v1/eaio/report (admin keys) and GET /healthz";
+    public const string SupportedEndpoints = "POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, GET /v1/models, GET /v1/eaio/budget, POST /v1/eaio/feedback, GET /v1/eaio/report (admin keys) and GET /healthz";
 
     /// <summary>
     /// The per-provider limits the gateway runs with unless configured (<c>Eaio:RequestsPerMinute</c>,
@@ -72,7 +72,10 @@ internal static class GatewayApp
                 ?? throw new InvalidOperationException("The registered IChatClient is not the EAIO router.");
             return new GatewayModels(router.Policy.Catalog, sp.GetRequiredService<EaioHybridChatOptions>());
         });
+        builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        builder.Services.AddSingleton<ResponsesEndpoint>();
+        builder.Services.AddSingleton<EmbeddingsEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();
 
         WebApplication app = builder.Build();
@@ -131,6 +134,18 @@ internal static class GatewayApp
 
         v1.MapGet("/eaio/budget", async (HttpContext http, BudgetEndpoint endpoint) => { await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!); return Results.Empty; });
         v1.MapPost("/eaio/feedback", async (HttpContext http, FeedbackEndpoint endpoint) => { await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!); return Results.Empty; });
+
+        v1.MapPost("/responses", async (HttpContext http, ResponsesEndpoint endpoint) =>
+        {
+            await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
+            return Results.Empty;
+        });
+
+        v1.MapPost("/embeddings", async (HttpContext http, EmbeddingsEndpoint endpoint) =>
+        {
+            await endpoint.HandleAsync(http, (GatewayKey)http.Items[KeyItem]!);
+            return Results.Empty;
+        });
 
         v1.MapGet("/models", async (HttpContext http, GatewayModels models, TimeProvider time) =>
         {

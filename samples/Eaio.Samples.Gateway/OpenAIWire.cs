@@ -28,6 +28,9 @@ internal static class OpenAIWire
     private static readonly JsonSerializerOptions s_argumentOptions = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
     private static readonly JsonWriterOptions s_writerOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>Gets the writer options of every body: relaxed escaping, no validation.</summary>
+    internal static JsonWriterOptions WriterOptions => s_writerOptions;
+
     /// <summary>Writes an error response; the status and body follow OpenAI's API.</summary>
     /// <param name="response">The response, not started.</param>
     /// <param name="error">The error.</param>
@@ -368,7 +371,7 @@ internal static class OpenAIWire
         return response.BodyWriter.FlushAsync().AsTask();
     }
 
-    private static void WriteError(Utf8JsonWriter json, GatewayError error)
+    internal static void WriteError(Utf8JsonWriter json, GatewayError error)
     {
         json.WriteStartObject();
         json.WriteStartObject("error");
@@ -410,7 +413,7 @@ internal static class OpenAIWire
         json.WriteEndObject();
     }
 
-    private static void WriteEaio(Utf8JsonWriter json, RouteDecision decision, int? requestedMaxOutputTokens)
+    internal static void WriteEaio(Utf8JsonWriter json, RouteDecision decision, int? requestedMaxOutputTokens)
     {
         json.WriteStartObject("eaio");
         json.WriteString("provider", decision.Provider);
@@ -469,7 +472,7 @@ internal static class OpenAIWire
         json.WriteEndObject();
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    internal static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
     {
         if (value is null)
         {
@@ -491,7 +494,7 @@ internal static class OpenAIWire
         : "stop";
 
     /// <summary>A call's arguments as OpenAI sends them: a JSON object encoded as a string.</summary>
-    private static string Arguments(FunctionCallContent call) =>
+    internal static string Arguments(FunctionCallContent call) =>
         call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, s_argumentOptions);
 
     /// <summary>Makes a completion id.</summary>

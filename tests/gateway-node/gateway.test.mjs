@@ -4,6 +4,9 @@
 //   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
 // Exits 0 when every check passed; prints one line per check.
 import assert from 'node:assert/strict';
+import { generateText, streamText, tool, stepCountIs } from 'ai';
+import { createOpenAI } from '@ai-sdk/openai';
+import { z } from 'zod';
 // EAIO_OPENAI_PACKAGE picks the client: 'openai' (6.x) or 'openai-7' (7.x, an npm alias of openai@7).
 const clientPackage = process.env.EAIO_OPENAI_PACKAGE ?? 'openai';
 const { default: OpenAI } = await import(clientPackage);
@@ -202,9 +205,90 @@ check('a streamed tool call arrives in OpenAI\'s chunk shape and assembles into 
   assert.deepEqual(final.choices[0].message.tool_calls.map((c) => JSON.parse(c.function.arguments).site), ['Heron', 'Bobcat']);
 });
 
+check('responses.create returns the text, the usage and the provider\'s model', async () => {
+  const response = await publicClient.responses.create({ model: 'eaio-auto', input: 'Three tips for office lighting?', instructions: 'Be brief.' });
+  assert.equal(response.object, 'response');
+  assert.equal(response.status, 'completed');
+  assert.equal(response.output_text, 'OpenAI answer.');
+  assert.equal(response.usage.input_tokens, 11);
+  assert.equal(response.usage.output_tokens, 3);
+  assert.equal(response.model, 'openai/gpt-4o-mini');
+});
+
+check('a streamed responses.create follows the Responses event sequence and ends with the usage', async () => {
+  const stream = await publicClient.responses.create({ model: 'eaio-auto', input: 'Say hello.', stream: true });
+  const types = [];
+  let text = '';
+  let completed;
+  for await (const event of stream) {
+    if (event.type !== 'response.output_text.delta') types.push(event.type);
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.completed') completed = event.response;
+  }
+  assert.deepEqual(types, ['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
+    'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
+  assert.equal(text, 'OpenAI answer.');
+  assert.equal(completed.usage.output_tokens, 3);
+  assert.equal(completed.eaio.provider, 'openai');
+});
+
+check('embeddings.create embeds PUBLIC text with the external model', async () => {
+  const input = 'kWh per square metre';
+  const result = await publicClient.embeddings.create({ model: 'text-embedding-3-small', input });
+  assert.deepEqual(Array.from(result.data[0].embedding), [input.length, 1, 0.5]);
+  assert.equal(result.model, 'openai/text-embedding-3-small');
+  assert.ok(Number(result.eaio.cost_usd) > 0, 'an external embedding costs something');
+});
+
+check('embeddings.create on a PRIVATE key embeds locally', async () => {
+  const input = `${marker}: meter 7 readings`;
+  const result = await privateClient.embeddings.create({ model: 'eaio-auto', input });
+  assert.deepEqual(Array.from(result.data[0].embedding), [0.25, input.length, 2]);
+  assert.equal(result.model, 'ollama/nomic-embed-text');
+});
+
+// The AI SDK's default OpenAI provider calls /v1/responses.
+const aiSdk = createOpenAI({ baseURL, apiKey: env('EAIO_PUBLIC_KEY') });
+
+check('AI SDK generateText answers through /v1/responses with the usage', async () => {
+  const { text, usage, finishReason } = await generateText({ model: aiSdk('eaio-auto'), prompt: 'Say hello.', maxRetries: 0 });
+  assert.equal(text, 'OpenAI answer.');
+  assert.equal(finishReason, 'stop');
+  assert.equal(usage.inputTokens, 11);
+  assert.equal(usage.outputTokens, 3);
+});
+
+check('AI SDK streamText streams the text through /v1/responses', async () => {
+  const result = streamText({ model: aiSdk('eaio-auto'), prompt: 'Say hello.', maxRetries: 0 });
+  let text = '';
+  for await (const part of result.textStream) text += part;
+  assert.equal(text, 'OpenAI answer.');
+  assert.equal((await result.usage).outputTokens, 3);
+});
+
+check('AI SDK tools: parallel calls run and the final answer follows their results', async () => {
+  const sites = [];
+  const { text, steps } = await generateText({
+    model: aiSdk('eaio-auto'),
+    prompt: 'How cold is it at Heron and at Bobcat?',
+    maxRetries: 0,
+    stopWhen: stepCountIs(3),
+    tools: {
+      site_weather: tool({
+        description: 'The weather at a site.',
+        inputSchema: z.object({ site: z.string() }),
+        execute: async ({ site }) => { sites.push(site); return { site, temperatureC: site === 'Heron' ? 3 : 11 }; },
+      }),
+    },
+  });
+  assert.deepEqual(sites, ['Heron', 'Bobcat']);
+  assert.equal(steps.length, 2);
+  assert.equal(text, 'Weather noted.');
+});
+
 check('an unknown path answers 404 in OpenAI\'s error shape, naming the endpoints', async () => {
   await assert.rejects(
-    publicClient.embeddings.create({ model: 'text-embedding-3-small', input: 'kWh' }),
+    publicClient.files.list(),
     (err) => err instanceof OpenAI.NotFoundError && err.code === 'unknown_url' && /POST \/v1\/chat\/completions/.test(err.message),
   );
 });

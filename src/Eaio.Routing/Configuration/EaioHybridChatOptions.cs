@@ -41,6 +41,9 @@ public sealed class EaioHybridChatOptions
     /// <summary>Gets or sets a value indicating whether only the local model may be used (<c>EMERGENCY_LOCAL_ONLY</c>, default false).</summary>
     public bool EmergencyLocalOnly { get; set; }
 
+    /// <summary>Gets or sets the OpenAI model external embeddings are made with (<c>OPENAI_EMBEDDING_MODEL</c>); it needs a price in the catalogue.</summary>
+    public string OpenAIEmbeddingModel { get; set; } = "text-embedding-3-small";
+
     /// <summary>Gets or sets the monthly budget for external APIs in US dollars (<c>LLM_MONTHLY_BUDGET</c>, default 1000).</summary>
     public decimal MonthlyBudgetUsd { get; set; } = 1000m;
 

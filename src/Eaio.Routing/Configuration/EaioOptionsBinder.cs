@@ -54,6 +54,8 @@ internal static class EaioOptionsBinder
         new("EAIO_EQUIPMENT_PATTERN", "Privacy:EquipmentPatterns", IdentifierDetectorFactory.PatternAllowed, (o, v) => o.Privacy.EquipmentPatterns.Add(Pattern(v))),
         new("OLLAMA_BASE_URL", "Ollama:BaseUrl", "an absolute http or https URL", (o, v) => o.Ollama.BaseUrl = ParseUri(v)),
         new("OLLAMA_DEFAULT_MODEL", "Ollama:DefaultModel", "a model name such as llama3.2:3b", (o, v) => o.Ollama.DefaultModel = v),
+        new("OLLAMA_EMBEDDING_MODEL", "Ollama:EmbeddingModel", "a model name such as nomic-embed-text", (o, v) => o.Ollama.EmbeddingModel = v),
+        new("OPENAI_EMBEDDING_MODEL", "OpenAI:EmbeddingModel", "a priced OpenAI embedding model such as text-embedding-3-small", (o, v) => o.OpenAIEmbeddingModel = v),
         new("OLLAMA_KEEP_ALIVE", "Ollama:KeepAlive", "an Ollama duration such as 30m, 1h30m, 300, -1 or 0", (o, v) => o.Ollama.KeepAlive = v),
         new("OPENAI_API_KEY", "OpenAI:ApiKey", "an API key", (o, v) => o.OpenAI.ApiKey = v, Secret: true),
         new("OPENAI_ORG_ID", "OpenAI:Organization", "an organisation id", (o, v) => o.OpenAI.Organization = v),

@@ -168,6 +168,18 @@ public static class EaioHybridChatServiceCollectionExtensions
             sp.GetService<ProviderHealthMonitor>(),
             sp.GetService<IRoutingFeedbackStore>()));
 
+        // Embeddings by the same privacy rules: Ollama locally, OpenAI only where they allow, on the same budget and audit log.
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new PrivacyRoutingEmbeddingGenerator(
+            ProviderClientFactory.CreateOllamaEmbeddings(options.Ollama, HttpClientFor(sp, EaioProviders.Ollama)),
+            options.OpenAI.IsConfigured
+                ? ProviderClientFactory.CreateOpenAIEmbeddings(options.OpenAI, options.OpenAIEmbeddingModel, HttpClientFor(sp, EaioProviders.OpenAI), options.ApiTotalTimeout)
+                : null,
+            options,
+            sp.GetServices<ISensitiveDataDetector>(),
+            sp.GetService<IBudgetLedger>(),
+            sp.GetService<IAuditLog>(),
+            sp.GetService<TimeProvider>()));
+
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
     }
 

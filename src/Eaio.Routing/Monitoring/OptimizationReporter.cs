@@ -15,6 +15,7 @@ public sealed class OptimizationReporter
 {
     private readonly IRequestLog _log;
     private readonly PriceCatalog _prices;
+    private readonly HashSet<string> _chatModels;
     private readonly string _localModel;
     private readonly OptimizationTargets _targets;
     private readonly TimeProvider _time;
@@ -32,7 +33,11 @@ public sealed class OptimizationReporter
         options ??= new EaioHybridChatOptions();
         _log = log;
         _prices = options.ResolvePrices();
-        _localModel = $"{options.ResolveCatalog().Local.Name}/{options.ResolveCatalog().Local.ModelFor(ModelTask.Complex).Id}";
+        ProviderCatalog catalog = options.ResolveCatalog();
+        _localModel = $"{catalog.Local.Name}/{catalog.Local.ModelFor(ModelTask.Complex).Id}";
+
+        // Only models the router can chat with are candidates: the price list also prices embedding models.
+        _chatModels = new HashSet<string>(catalog.Providers.SelectMany(p => p.Models.Select(m => $"{p.Name}/{m.Id}")), StringComparer.OrdinalIgnoreCase);
         _targets = targets ?? new OptimizationTargets();
         _time = timeProvider ?? TimeProvider.System;
         _retention = options.RequestLogRetention;
@@ -157,7 +162,7 @@ public sealed class OptimizationReporter
 
         // The provider's cheapest model by list price; the request's tokens priced at it (cache discounts left out, so the saving is not overstated).
         ModelPrice? cheapest = _prices.Prices
-            .Where(p => string.Equals(p.Provider, group.Provider, StringComparison.OrdinalIgnoreCase))
+            .Where(p => string.Equals(p.Provider, group.Provider, StringComparison.OrdinalIgnoreCase) && _chatModels.Contains($"{p.Provider}/{p.Model}"))
             .OrderBy(p => p.InputUsdPerMillionTokens + p.OutputUsdPerMillionTokens)
             .FirstOrDefault();
         if (group.ModerateCount == 0 || cheapest is null || string.Equals(cheapest.Model, group.Model, StringComparison.OrdinalIgnoreCase)

@@ -35,6 +35,31 @@ internal static class ProviderClientFactory
         return client;
     }
 
+    /// <summary>The Ollama client as an embedding generator; its <see cref="HttpClient"/> is the Ollama route's.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateOllamaEmbeddings(OllamaProviderOptions options, HttpClient httpClient)
+    {
+        httpClient.BaseAddress ??= options.BaseUrl;
+        return new OllamaApiClient(httpClient, options.EmbeddingModel);
+    }
+
+    /// <summary>OpenAI's embeddings client with the SDK's retries off, through the OpenAI route's <see cref="HttpClient"/>.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> CreateOpenAIEmbeddings(ExternalProviderOptions options, string model, HttpClient httpClient, TimeSpan networkTimeout)
+    {
+        OpenAIClientOptions clientOptions = new()
+        {
+            Endpoint = options.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = networkTimeout,
+            Transport = new HttpClientPipelineTransport(httpClient),
+        };
+        if (!string.IsNullOrWhiteSpace(options.Organization))
+        {
+            clientOptions.OrganizationId = options.Organization;
+        }
+
+        return new OpenAI.Embeddings.EmbeddingClient(model, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIEmbeddingGenerator();
+    }
+
     /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not delayed by them.</summary>
     public static IChatClient CreateOpenAICompatible(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout)
     {

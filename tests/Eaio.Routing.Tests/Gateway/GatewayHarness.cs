@@ -95,9 +95,13 @@ internal sealed class GatewayHarness : IAsyncDisposable
     }
 
     /// <summary>Posts a chat completion body with a key (or none).</summary>
-    public Task<HttpResponseMessage> PostAsync(string? key, string body, Action<HttpRequestMessage>? configure = null)
+    public Task<HttpResponseMessage> PostAsync(string? key, string body, Action<HttpRequestMessage>? configure = null) =>
+        PostToAsync("v1/chat/completions", key, body, configure);
+
+    /// <summary>Posts a JSON body to a gateway path (<c>v1/responses</c>) with a key (or none).</summary>
+    public Task<HttpResponseMessage> PostToAsync(string path, string? key, string body, Action<HttpRequestMessage>? configure = null)
     {
-        HttpRequestMessage request = new(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        HttpRequestMessage request = new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -9,7 +9,8 @@ namespace Eaio.Routing.Tests;
 /// The gateway driven by the official <c>openai</c> npm package (tests/gateway-node), as a JavaScript team would use it:
 /// streaming and non-streaming chat, a PRIVATE key that must stay local, a budget refusal, a 401, an unknown path, and
 /// tools: a manual tool loop whose e-mail and building never reach the upstream unmasked, runTools with parallel calls,
-/// a streamed tool call.
+/// a streamed tool call; <c>responses.create</c> (text and stream) and <c>embeddings.create</c>; and the Vercel AI SDK's
+/// default OpenAI provider, which calls <c>/v1/responses</c> (generateText, streamText, a tool loop).
 /// </summary>
 /// <remarks>
 /// Needs Node.js and <c>npm ci</c> in tests/gateway-node (<c>.ci/run</c> does both). Without them the test is skipped
@@ -79,16 +80,19 @@ public sealed class GatewayNodeClientTests
         Assert.That(process.ExitCode, Is.Zero, log);
         Assert.That(log, Does.Contain(", 0 failed"));
 
-        // The PRIVATE key's questions reached the local model, and not one byte of them the external provider.
-        Assert.That(gateway.Ollama.Requests.Count(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(2));
+        // The PRIVATE key's two questions and its embedding reached the local model, and not one byte of them the external provider.
+        Assert.That(gateway.Ollama.Requests.Count(r => r.Path == "/api/chat" && r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(gateway.Ollama.Requests.Count(r => r.Path == "/api/embed" && r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
-        // Exactly the two PUBLIC chats and the six tool turns went out: the budget refusal, the 401 and the unknown path sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(8));
+        // Exactly the two PUBLIC chats, the six tool turns, the two Responses calls, the AI SDK's two texts and its two tool
+        // steps went out, and one embedding: the budget refusal, the 401 and the unknown path sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(14));
+        Assert.That(gateway.OpenAI.Requests.Count(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)), Is.EqualTo(1));
 
         // The tool loop's e-mail (in the arguments the client sent back) and building (in the tool result) left masked.
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Email, StringComparison.Ordinal) || r.Body.Contains(Building, StringComparison.Ordinal)), Is.Empty);
-        Assert.That(gateway.OpenAI.Requests.Count(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)), Is.EqualTo(2), "the manual loop and runTools each sent their tool results");
+        Assert.That(gateway.OpenAI.Requests.Count(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)), Is.EqualTo(3), "the manual loop, runTools and the AI SDK each sent their tool results");
     }
 
     /// <summary>The upstream's side of the script's tool checks: calls while no tool result was sent, then an answer.</summary>

@@ -145,8 +145,8 @@ public sealed class GatewayPassThroughTests
         Assert.That(streamed, Is.EqualTo("openai/gpt-4o-mini-2024-07-18"));
     }
 
-    [TestCase("POST", "v1/responses")]
-    [TestCase("POST", "v1/embeddings")]
+    [TestCase("POST", "v1/completions")]
+    [TestCase("GET", "v1/files")]
     [TestCase("GET", "v2/models")]
     [TestCase("GET", "")]
     public async Task An_unknown_path_gets_404_in_OpenAIs_error_shape_naming_the_endpoints(string method, string path)
@@ -177,10 +177,11 @@ public sealed class GatewayPassThroughTests
     [Test]
     public async Task The_official_SDK_sees_the_unknown_path_as_an_API_error_with_the_message()
     {
-        // What a client of /v1/embeddings sees: OpenAI's SDK raises the gateway's message, not a bare "Not Found".
-        OpenAI.Embeddings.EmbeddingClient embeddings = new("text-embedding-3-small", new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
+        // What a client of an endpoint the gateway does not serve (/v1/moderations) sees: OpenAI's SDK raises the gateway's
+        // message, not a bare "Not Found".
+        OpenAI.Moderations.ModerationClient moderations = new("omni-moderation-latest", new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
 
-        ClientResultException? ex = Assert.ThrowsAsync<ClientResultException>(() => embeddings.GenerateEmbeddingAsync("kWh"));
+        ClientResultException? ex = Assert.ThrowsAsync<ClientResultException>(() => moderations.ClassifyTextAsync("kWh"));
 
         Assert.That(ex!.Status, Is.EqualTo(404));
         Assert.That(ex.Message, Does.Contain("unknown_url").And.Contain("POST /v1/chat/completions"));

@@ -68,6 +68,13 @@ public sealed class LoopbackOllamaServer : LoopbackServer
             return;
         }
 
+        if (HttpMethods.IsPost(context.Request.Method) && path == "/api/embed")
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(EmbedJson(request), ct);
+            return;
+        }
+
         if (!isChat)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -153,6 +160,24 @@ public sealed class LoopbackOllamaServer : LoopbackServer
         ["eval_count"] = reply.CompletionTokens,
         ["eval_duration"] = 200_000_000L,
     }.ToJsonString();
+
+    /// <summary>The vector this server gives a text: <c>[0.25, length, 2]</c>, so a test can tell it from the OpenAI stand-in's.</summary>
+    public static float[] Vector(string text) => [0.25f, text.Length, 2f];
+
+    // POST /api/embed: {"model", "input": string or [string]} -> {"model", "embeddings": [[…]], "prompt_eval_count"}.
+    private static string EmbedJson(LoopbackRequest request)
+    {
+        JsonNode body = JsonNode.Parse(request.Body)!;
+        string[] inputs = body["input"] is JsonArray array ? [.. array.Select(i => i!.GetValue<string>())] : [body["input"]!.GetValue<string>()];
+        return new JsonObject
+        {
+            ["model"] = body["model"]?.GetValue<string>(),
+            ["embeddings"] = new JsonArray([.. inputs.Select(i => (JsonNode)new JsonArray([.. Vector(i).Select(v => (JsonNode)v)]))]),
+            ["total_duration"] = 1_000_000L,
+            ["load_duration"] = 100_000L,
+            ["prompt_eval_count"] = inputs.Sum(i => i.Length),
+        }.ToJsonString();
+    }
 
     private static string TagsJson(IReadOnlyList<string> models)
     {

@@ -55,6 +55,13 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         var isChat = HttpMethods.IsPost(context.Request.Method)
             && (context.Request.Path.Value ?? "").EndsWith("/chat/completions", StringComparison.Ordinal);
         var request = await Host.RecordAsync(context, isChat, defaultStream: false, ct);
+        if (HttpMethods.IsPost(context.Request.Method) && (context.Request.Path.Value ?? "").EndsWith("/embeddings", StringComparison.Ordinal))
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(EmbeddingsJson(request), ct);
+            return;
+        }
+
         if (!isChat)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -180,6 +187,38 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         }
 
         await LoopbackHost.WriteFlushedAsync(context, "data: [DONE]\n\n", ct);
+    }
+
+    /// <summary>The vector this server gives a text: <c>[length, 1, 0.5]</c>, so a test can tell it from the Ollama stand-in's.</summary>
+    public static float[] Vector(string text) => [text.Length, 1f, 0.5f];
+
+    /// <summary>Input tokens this server reports for an embeddings request: one per word.</summary>
+    public static int EmbeddingTokens(IEnumerable<string> inputs) => inputs.Sum(i => i.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+
+    // POST …/embeddings: OpenAI's list of embeddings, as floats or (encoding_format base64, the SDKs' default) float32 bytes.
+    private static string EmbeddingsJson(LoopbackRequest request)
+    {
+        JsonNode body = JsonNode.Parse(request.Body)!;
+        string[] inputs = body["input"] is JsonArray array ? [.. array.Select(i => i!.GetValue<string>())] : [body["input"]!.GetValue<string>()];
+        bool base64 = body["encoding_format"]?.GetValue<string>() == "base64";
+        JsonArray data = new([.. inputs.Select((input, i) =>
+        {
+            float[] vector = Vector(input);
+            return (JsonNode)new JsonObject
+            {
+                ["object"] = "embedding",
+                ["index"] = i,
+                ["embedding"] = base64 ? Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())) : new JsonArray([.. vector.Select(v => (JsonNode)v)]),
+            };
+        })]);
+        int tokens = EmbeddingTokens(inputs);
+        return new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = body["model"]?.GetValue<string>(),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+        }.ToJsonString();
     }
 
     private static bool IncludeUsage(string body)
