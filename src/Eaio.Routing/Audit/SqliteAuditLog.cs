@@ -430,31 +430,8 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     }
 
     /// <summary>Adds the <c>alg</c> column to a file written before keyed chains; its records are all SHA-256 (the default).</summary>
-    private static async Task AddAlgorithmColumnAsync(SqliteConnection connection)
-    {
-        // Checked and added under the write lock, so two processes opening one old file do not both add it.
-        await using SqliteCommand upgrade = connection.CreateCommand();
-        upgrade.CommandText = "BEGIN IMMEDIATE";
-        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-        try
-        {
-            upgrade.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'alg'";
-            if ((long)(await upgrade.ExecuteScalarAsync().ConfigureAwait(false))! == 0)
-            {
-                upgrade.CommandText = "ALTER TABLE audit ADD COLUMN alg INTEGER NOT NULL DEFAULT 1";
-                await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            upgrade.CommandText = "COMMIT";
-            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            upgrade.CommandText = "ROLLBACK";
-            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private static Task AddAlgorithmColumnAsync(SqliteConnection connection) =>
+        SqliteFile.AddColumnIfMissingAsync(connection, "audit", "alg", "INTEGER NOT NULL DEFAULT 1");
 
     [LoggerMessage(LogLevel.Information, "The audit log ({Store}) exported {Count} records older than {Cutoff:u} to {File} and deleted them (its retention).")]
     private static partial void LogCut(ILogger logger, string store, int count, DateTimeOffset cutoff, string file);

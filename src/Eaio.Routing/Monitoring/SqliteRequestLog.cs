@@ -394,32 +394,8 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     /// <summary>Adds the <c>category</c> column to a file written before categories were logged; its rows keep none.</summary>
-    private static async Task AddCategoryColumnAsync(SqliteConnection connection)
-    {
-        // Checked and added under the write lock, so two processes opening one old file do not both add it.
-        await using SqliteCommand upgrade = connection.CreateCommand();
-        upgrade.CommandText = "BEGIN IMMEDIATE";
-        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-        try
-        {
-            upgrade.CommandText = "SELECT COUNT(*) FROM pragma_table_info('request_log') WHERE name = 'category'";
-            if ((long)(await upgrade.ExecuteScalarAsync().ConfigureAwait(false))! == 0)
-            {
-                upgrade.CommandText = "ALTER TABLE request_log ADD COLUMN category TEXT";
-                await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            upgrade.CommandText = "COMMIT";
-            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            upgrade.CommandText = "ROLLBACK";
-            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
+    private static Task AddCategoryColumnAsync(SqliteConnection connection) =>
+        SqliteFile.AddColumnIfMissingAsync(connection, "request_log", "category", "TEXT");
 
     [LoggerMessage(LogLevel.Error, "The request log could not store {Count} entries in {Path}; they are lost.")]
     private partial void LogWriteFailed(int count, string path, Exception exception);

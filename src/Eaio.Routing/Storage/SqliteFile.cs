@@ -74,4 +74,35 @@ internal sealed class SqliteFile
             await _upgrade(connection).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Adds a column to a table written by an earlier version, once: checked and added under the write lock, so
+    /// two processes opening one old file do not both add it.</summary>
+    /// <param name="connection">An open connection to the file.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="column">The column's name.</param>
+    /// <param name="definition">The column's type and default, as <c>ALTER TABLE … ADD COLUMN</c> takes them.</param>
+    public static async Task AddColumnIfMissingAsync(SqliteConnection connection, string table, string column, string definition)
+    {
+        await using SqliteCommand upgrade = connection.CreateCommand();
+        upgrade.CommandText = "BEGIN IMMEDIATE";
+        await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        try
+        {
+            upgrade.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)(await upgrade.ExecuteScalarAsync().ConfigureAwait(false))! == 0)
+            {
+                upgrade.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+                await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            upgrade.CommandText = "COMMIT";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            upgrade.CommandText = "ROLLBACK";
+            await upgrade.ExecuteNonQueryAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }
