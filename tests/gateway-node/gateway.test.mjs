@@ -1,5 +1,6 @@
 // Drives the EAIO gateway with the official `openai` npm package, as a JavaScript team would: chat, streams, privacy,
-// budget, keys, and tools (a manual tool loop, runTools with parallel calls, a streamed tool call).
+// budget, keys, and tools (a manual tool loop, runTools with parallel calls, a streamed tool call); then the Vercel AI
+// SDK and LangChain JS's ChatOpenAI (invoke, stream, bindTools).
 // Started by GatewayNodeClientTests (dotnet test), which runs the gateway and loopback providers and passes:
 //   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
 // Exits 0 when every check passed; prints one line per check.
@@ -7,6 +8,7 @@ import assert from 'node:assert/strict';
 import { generateText, streamText, tool, stepCountIs } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
+import { ChatOpenAI } from '@langchain/openai';
 // EAIO_OPENAI_PACKAGE picks the client: 'openai' (6.x) or 'openai-7' (7.x, an npm alias of openai@7).
 const clientPackage = process.env.EAIO_OPENAI_PACKAGE ?? 'openai';
 const { default: OpenAI } = await import(clientPackage);
@@ -284,6 +286,38 @@ check('AI SDK tools: parallel calls run and the final answer follows their resul
   assert.deepEqual(sites, ['Heron', 'Bobcat']);
   assert.equal(steps.length, 2);
   assert.equal(text, 'Weather noted.');
+});
+
+// LangChain JS (ChatOpenAI from @langchain/openai 0.6, the line that runs on Node.js 18+), on /v1/chat/completions.
+const langChain = (options = {}) => new ChatOpenAI({
+  model: 'eaio-auto',
+  apiKey: env('EAIO_PUBLIC_KEY'),
+  configuration: { baseURL },
+  maxRetries: 0,
+  ...options,
+});
+
+check('LangChain ChatOpenAI invoke answers with the text and the usage', async () => {
+  const message = await langChain().invoke('Three tips for office lighting?');
+  assert.equal(message.content, 'OpenAI answer.');
+  assert.equal(message.usage_metadata?.input_tokens, 11);
+});
+
+check('LangChain ChatOpenAI stream yields the whole text', async () => {
+  let text = '';
+  for await (const chunk of await langChain().stream('Say hello.')) {
+    text += chunk.content;
+  }
+  assert.equal(text, 'OpenAI answer.');
+});
+
+check('LangChain bindTools gets both parallel tool calls back, parsed', async () => {
+  const weather = {
+    type: 'function',
+    function: { name: 'site_weather', description: 'The outdoor temperature at a site.', parameters: weatherParameters },
+  };
+  const message = await langChain().bindTools([weather]).invoke('What is the weather at Heron and Bobcat?');
+  assert.deepEqual(message.tool_calls.map((call) => [call.name, call.args.site]), [['site_weather', 'Heron'], ['site_weather', 'Bobcat']]);
 });
 
 check('an unknown path answers 404 in OpenAI\'s error shape, naming the endpoints', async () => {

@@ -86,8 +86,9 @@ public sealed class GatewayNodeClientTests
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
         // Exactly the two PUBLIC chats, the six tool turns, the two Responses calls, the AI SDK's two texts and its two tool
-        // steps went out, and one embedding: the budget refusal, the 401 and the unknown path sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(14));
+        // steps, and LangChain's invoke, stream and tool call went out, and one embedding: the budget refusal, the 401 and
+        // the unknown path sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(17));
         Assert.That(gateway.OpenAI.Requests.Count(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)), Is.EqualTo(1));
 
         // The tool loop's e-mail (in the arguments the client sent back) and building (in the tool result) left masked.
