@@ -36,7 +36,7 @@ internal sealed class AuditChain
         WriteIndented = false,
     };
 
-    private readonly byte[]? _key;
+    private readonly ReusableHmac? _key;
 
     /// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c>, or <see langword="null"/> for an unkeyed (SHA-256) chain.</param>
     /// <exception cref="ArgumentException"><paramref name="hmacKey"/> is empty.</exception>
@@ -52,7 +52,7 @@ internal sealed class AuditChain
             throw new ArgumentException("The audit HMAC key is empty: pass the bytes of AUDIT_HMAC_KEY (at least 16 characters), or null for an unkeyed chain.", nameof(hmacKey));
         }
 
-        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, hmacKey, HMACSHA256.HashSizeInBytes, salt: [], info: "eaio audit chain v2"u8.ToArray());
+        _key = new ReusableHmac(HKDF.DeriveKey(HashAlgorithmName.SHA256, hmacKey, HMACSHA256.HashSizeInBytes, salt: [], info: "eaio audit chain v2"u8.ToArray()));
     }
 
     /// <summary>Gets the algorithm of the records this chain appends.</summary>
@@ -195,7 +195,7 @@ internal sealed class AuditChain
         };
     }
 
-    private static string Compute(byte[]? key, string previousHash, long sequence, string entryJson)
+    private static string Compute(ReusableHmac? key, string previousHash, long sequence, string entryJson)
     {
         // The bytes of "{previousHash}\n{sequence}\n{entryJson}" in UTF-8, written into a pooled buffer rather than built
         // as a string and then a byte array, and hashed in one call: every record of the chain is hashed on the request's path.
@@ -209,7 +209,15 @@ internal sealed class AuditChain
             buffer[length++] = (byte)'\n';
             length += Encoding.UTF8.GetBytes(entryJson, buffer.AsSpan(length));
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            _ = key is null ? SHA256.HashData(buffer.AsSpan(0, length), hash) : HMACSHA256.HashData(key, buffer.AsSpan(0, length), hash);
+            if (key is null)
+            {
+                _ = SHA256.HashData(buffer.AsSpan(0, length), hash);
+            }
+            else
+            {
+                key.Hash(buffer.AsSpan(0, length), hash);
+            }
+
             return Convert.ToHexStringLower(hash);
         }
         finally
