@@ -45,23 +45,18 @@ internal static class ProviderClientFactory
     /// <summary>OpenAI's embeddings client with the SDK's retries off, through the OpenAI route's <see cref="HttpClient"/>.</summary>
     public static IEmbeddingGenerator<string, Embedding<float>> CreateOpenAIEmbeddings(ExternalProviderOptions options, string model, HttpClient httpClient, TimeSpan networkTimeout)
     {
-        OpenAIClientOptions clientOptions = new()
-        {
-            Endpoint = options.BaseUrl,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = networkTimeout,
-            Transport = new HttpClientPipelineTransport(httpClient),
-        };
-        if (!string.IsNullOrWhiteSpace(options.Organization))
-        {
-            clientOptions.OrganizationId = options.Organization;
-        }
-
-        return new OpenAI.Embeddings.EmbeddingClient(model, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIEmbeddingGenerator();
+        return new OpenAI.Embeddings.EmbeddingClient(model, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIEmbeddingGenerator();
     }
 
     /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not delayed by them.</summary>
     public static IChatClient CreateOpenAICompatible(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout)
+    {
+        return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIChatClient();
+    }
+
+    /// <summary>The OpenAI SDK's options of every client of one provider: its endpoint and organisation, no SDK retries,
+    /// the route's <see cref="HttpClient"/>.</summary>
+    private static OpenAIClientOptions ClientOptions(ExternalProviderOptions options, HttpClient httpClient, TimeSpan networkTimeout)
     {
         OpenAIClientOptions clientOptions = new()
         {
@@ -75,6 +70,6 @@ internal static class ProviderClientFactory
             clientOptions.OrganizationId = options.Organization;
         }
 
-        return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), clientOptions).AsIChatClient();
+        return clientOptions;
     }
 }
