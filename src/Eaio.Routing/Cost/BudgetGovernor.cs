@@ -53,7 +53,13 @@ internal sealed partial class BudgetGovernor
         // The router refuses to start with an external model that has no price, so this only fails on a host's own catalogue bug.
         ModelPrice price = _prices.Find(provider, model)
             ?? throw new InvalidOperationException($"No price for {provider}/{model}: refusing to send an unpriced call. Add the model to the price catalogue (EaioHybridChatOptions.Prices or prices.json).");
-        int input = TokenEstimator.EstimateInputTokens(outgoing, options, model);
+        return await ReserveAsync(tenantId, price, TokenEstimator.EstimateInputTokens(outgoing, options, model), maxOutput, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Holds the worst case of a call whose input is already counted (an embedding's texts).</summary>
+    /// <exception cref="BudgetExceededException">Less than the worst case remains.</exception>
+    public async ValueTask<CallBudget> ReserveAsync(string? tenantId, ModelPrice price, int input, int maxOutput, CancellationToken cancellationToken)
+    {
         decimal worstCase = price.CostUsd(input, 0, maxOutput);
         BudgetReservation? reservation = null;
         if (_ledger is not null)

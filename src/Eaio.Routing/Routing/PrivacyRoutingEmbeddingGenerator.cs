@@ -30,7 +30,7 @@ public sealed class PrivacyRoutingEmbeddingGenerator : DelegatingEmbeddingGenera
     private readonly IEmbeddingGenerator<string, Embedding<float>>? _external;
     private readonly EaioHybridChatOptions _options;
     private readonly RequestProfiler _profiler;
-    private readonly IBudgetLedger? _ledger;
+    private readonly BudgetGovernor _governor;
     private readonly IAuditLog? _audit;
     private readonly AuditPayloadHasher _hasher;
     private readonly ModelPrice? _price;
@@ -59,9 +59,15 @@ public sealed class PrivacyRoutingEmbeddingGenerator : DelegatingEmbeddingGenera
         ArgumentNullException.ThrowIfNull(options);
         _external = external;
         _options = options;
-        _ledger = ledger;
-        _audit = auditLog;
         _time = timeProvider ?? TimeProvider.System;
+
+        // The chat routes' governor, not the ledger alone: a settlement that fails is retried and recorded as pending (one
+        // journal per ledger), costs are metered and budget alerts raised, exactly as for a chat call.
+        _governor = new BudgetGovernor(options.ResolvePrices(), ledger, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => { }, options.TenantBudgetsUsd.Keys, _time)
+        {
+            PendingSettlementsPath = Path.Combine(options.ResolveDataDirectory(), BudgetChatClientBuilderExtensions.PendingSettlementsFile),
+        };
+        _audit = auditLog;
         _hasher = new AuditPayloadHasher(AuditChatClientBuilderExtensions.KeyOf(options));
         ISensitiveDataDetector[] list = [.. detectors ?? SensitiveDataScanner.CreateDefault().Detectors];
         _profiler = new RequestProfiler(options, ComplexityEstimator.Default, new SensitiveDataScanner(list, new Dictionary<string, DataSensitivity>(options.EntitySensitivity)));
@@ -121,7 +127,7 @@ public sealed class PrivacyRoutingEmbeddingGenerator : DelegatingEmbeddingGenera
     {
         string model = _options.OpenAIEmbeddingModel;
         int estimated = inputs.Sum(i => TokenEstimator.CountTokens(i, model));
-        BudgetReservation? reservation = _ledger is null ? null : await _ledger.ReserveAsync(profile.TenantId, _price!.CostUsd(estimated, 0, 0), cancellationToken).ConfigureAwait(false);
+        CallBudget budget = await _governor.ReserveAsync(profile.TenantId, _price!, estimated, 0, cancellationToken).ConfigureAwait(false);
         EmbeddingGenerationOptions outgoing = options?.Clone() ?? new();
         outgoing.ModelId = model;
         outgoing.AdditionalProperties?.Remove(EaioChatOptionsExtensions.ProfileKey);
@@ -133,22 +139,14 @@ public sealed class PrivacyRoutingEmbeddingGenerator : DelegatingEmbeddingGenera
         }
         catch (Exception ex)
         {
-            if (reservation is not null)
-            {
-                await _ledger!.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await _governor.ReleaseAsync(budget).ConfigureAwait(false);
             await AppendAsync(inputs, profile, model, null, null, started, $"failed: {ex.GetType().Name}").ConfigureAwait(false);
             throw;
         }
 
-        long inputTokens = result.Usage?.InputTokenCount ?? estimated;
-        CallCost cost = new(_price!.CostUsd(inputTokens, 0, 0), inputTokens, 0, 0, result.Usage?.InputTokenCount is null);
-        if (reservation is not null)
-        {
-            await _ledger!.SettleAsync(reservation, cost.Usd, CancellationToken.None).ConfigureAwait(false);
-        }
-
+        // Embeddings have no output: the input the provider reported (else the estimate, flagged) is the whole cost.
+        CallCost cost = await _governor.SettleAsync(budget, new UsageDetails { InputTokenCount = result.Usage?.InputTokenCount, OutputTokenCount = 0 }, partialOutput: null).ConfigureAwait(false);
+        long inputTokens = cost.InputTokens;
         await AppendAsync(inputs, profile, model, inputTokens, cost.Usd, started, "ok").ConfigureAwait(false);
         return Stamp(result, new EmbeddingRoute(EaioProviders.OpenAI, model, ProviderTier.External, cost, profile));
     }
