@@ -33,7 +33,7 @@ namespace Eaio.Routing;
 /// exception to a fixed list, and leaves per-request plans and circuit state to the caller.
 /// </para>
 /// </remarks>
-public sealed partial class HybridRouterChatClient : IChatClient
+public sealed class HybridRouterChatClient : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("eaio-hybrid");
 
@@ -41,7 +41,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
     private readonly RoutePlanner _planner;
     private readonly IBudgetLedger _budget;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly RouteWalkLog _walk;
     private readonly IRequestLog? _requestLog;
     private readonly AdaptiveLearning? _learning;
 
@@ -79,7 +79,8 @@ public sealed partial class HybridRouterChatClient : IChatClient
         EaioOptionsBinder.Validate(options);
 
         _time = timeProvider ?? TimeProvider.System;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
+        ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
+        _walk = new RouteWalkLog(logger, _time);
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _routes = new RouteTable(Policy.Catalog, routes);
 
@@ -101,7 +102,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         ComplexityCalibration? calibration = options.ComplexityStrongShare is not { } share ? null
             : options.AdaptiveRouting ? new ComplexityCalibration(share, AdaptivePolicy.MinScore, AdaptivePolicy.MaxScore)
             : new ComplexityCalibration(share);
-        _learning = options.AdaptiveRouting ? new AdaptiveLearning(feedback ?? new InMemoryRoutingFeedbackStore(), _time, _logger) : null;
+        _learning = options.AdaptiveRouting ? new AdaptiveLearning(feedback ?? new InMemoryRoutingFeedbackStore(), _time, logger) : null;
         RoutingAdvisor? advisor = calibration is null && _learning is null ? null : new RoutingAdvisor(calibration, _learning);
         _planner = new RoutePlanner(Policy, profiler, _routes, _budget, marks, health, advisor);
         foreach (RouteTable.Route route in _routes.Configured)
@@ -219,7 +220,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
 
             // A local first route has no budget, audit or placeholders: when its client answers at once (a cache, an
             // in-process model), the call ends here without the async machinery of RouteAsync.
-            Attempt attempt = Prepare(plan, routes[0], options, lastRoute: routes.Count == 1, fallbacks: 0, requestId: NewRequestId(routes[0]));
+            RouteCall attempt = RouteCall.Prepare(_routes, plan, routes[0], options, lastRoute: routes.Count == 1, fallbacks: 0, requestId: RouteCall.NewRequestId(_routes, routes[0]));
             long started = _time.GetTimestamp();
             Task<ChatResponse> call;
             try
@@ -266,13 +267,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
             PlannedRoute planned = routes[r];
             if (egressBlocked && planned.Tier == ProviderTier.External)
             {
-                (attempts ??= []).Add(SkippedAfterBlock(planned));
+                (attempts ??= []).Add(RouteWalkLog.SkippedAfterBlock(planned));
                 continue;
             }
 
             // The first route's call may already be under way: GetResponseAsync started it and handed it over.
             FirstCall? handedOver = r == 0 ? first : null;
-            Attempt attempt = handedOver?.Attempt ?? Prepare(plan, planned, options, r == routes.Count - 1, attempts?.Count ?? 0, requestId ??= NewRequestId(planned));
+            RouteCall attempt = handedOver?.Attempt ?? RouteCall.Prepare(_routes, plan, planned, options, r == routes.Count - 1, attempts?.Count ?? 0, requestId ??= RouteCall.NewRequestId(_routes, planned));
             long started = handedOver?.Started ?? _time.GetTimestamp();
             ChatResponse response;
             try
@@ -283,7 +284,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                (attempts ??= []).Add(Failed(planned, started, ex));
+                (attempts ??= []).Add(_walk.Failed(planned, started, ex));
                 continue;
             }
             catch (Exception ex)
@@ -300,13 +301,13 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
-        throw NoRoute(plan, attempts ?? [], last);
+        throw _walk.NoRoute(plan, attempts ?? [], last);
     }
 
     /// <summary>Attaches the route decision to an answered call.</summary>
     /// <remarks>Kept out of <see cref="RouteAsync"/> so its temporaries do not enlarge the async frame, which is zeroed on every call.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ChatResponse Answered(RoutePlan plan, Attempt attempt, IReadOnlyList<RouteAttempt> all, ChatResponse response, Activity? activity)
+    private ChatResponse Answered(RoutePlan plan, RouteCall attempt, IReadOnlyList<RouteAttempt> all, ChatResponse response, Activity? activity)
     {
         PlannedRoute planned = attempt.Planned;
         RouteDecision decision = new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, all, null, plan)
@@ -315,12 +316,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         };
         (response.AdditionalProperties ??= [])[RouteDecision.PropertyKey] = decision;
         RouteDecisionStamp.Complete(activity, plan, decision);
-        LogRouted(planned.Provider, planned.Model, all.Count);
-        if (all.Count > 1)
-        {
-            LogFailures(planned, all.Take(all.Count - 1));
-        }
-
+        _walk.Answered(planned, all);
         return response;
     }
 
@@ -342,11 +338,11 @@ public sealed partial class HybridRouterChatClient : IChatClient
             PlannedRoute planned = routes[r];
             if (egressBlocked && planned.Tier == ProviderTier.External)
             {
-                attempts.Add(SkippedAfterBlock(planned));
+                attempts.Add(RouteWalkLog.SkippedAfterBlock(planned));
                 continue;
             }
 
-            Attempt attempt = Prepare(plan, planned, options, r == routes.Count - 1, attempts.Count, requestId ??= NewRequestId(planned));
+            RouteCall attempt = RouteCall.Prepare(_routes, plan, planned, options, r == routes.Count - 1, attempts.Count, requestId ??= RouteCall.NewRequestId(_routes, planned));
             long started = _time.GetTimestamp();
             IAsyncEnumerator<ChatResponseUpdate> updates = RouteStreams.Open(attempt.Pipeline, messages, attempt.Options, cancellationToken);
             List<ChatResponseUpdate>? held;
@@ -357,20 +353,20 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not EaioStorageException)
             {
-                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
+                await _walk.DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                attempts.Add(Failed(planned, started, ex));
+                attempts.Add(_walk.Failed(planned, started, ex));
                 continue;
             }
             catch
             {
-                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
+                await _walk.DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 throw;
             }
 
             // The first update with output commits the route: from here on nothing fails over.
-            RouteDecision decision = Commit(plan, planned, attempts, started, requestStarted, hasMore);
+            RouteDecision decision = _walk.Commit(plan, planned, attempts, started, requestStarted, hasMore);
             bool completed = false;
             try
             {
@@ -392,7 +388,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
             }
             finally
             {
-                await DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
+                await _walk.DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 RouteDecisionStamp.EndStream(activity, plan, decision with { Cost = attempt.Context?.Cost ?? decision.Cost }, completed, cancellationToken.IsCancellationRequested);
             }
 
@@ -400,7 +396,7 @@ public sealed partial class HybridRouterChatClient : IChatClient
         }
 
         activity?.SetStatus(ActivityStatusCode.Error, nameof(NoRouteAvailableException));
-        throw NoRoute(plan, attempts, last);
+        throw _walk.NoRoute(plan, attempts, last);
     }
 
     /// <inheritdoc/>
@@ -442,133 +438,6 @@ public sealed partial class HybridRouterChatClient : IChatClient
     {
     }
 
-    private Attempt Prepare(RoutePlan plan, PlannedRoute planned, ChatOptions? options, bool lastRoute, int fallbacks, string? requestId)
-    {
-        // Defence in depth: the policy never plans an external route for a local-only request; if it ever did, stop here.
-        if (planned.Tier == ProviderTier.External && plan.Profile.IsLocalOnly)
-        {
-            throw new InvalidOperationException($"Refusing to send a local-only request to external provider '{planned.Provider}'.");
-        }
-
-        RouteTable.Route route = _routes.For(planned);
-        bool shares = planned.Tier == ProviderTier.External || route.HasRequestLog || (route.IsMeasured && EaioMetrics.RequestInstrumentsEnabled);
-
-        // The plan's last route, local and with nothing to share with its middleware, gets what the caller passed as any
-        // middleware passes it on: the options themselves when they already name the model, or a copy that only names it.
-        // A client may change the options it gets (MEAI allows it), so earlier routes get deep copies a later route cannot see changed.
-        if (options is not null && lastRoute && !shares)
-        {
-            return new Attempt(planned, route.Pipeline!, string.Equals(options.ModelId, planned.Model, StringComparison.Ordinal) ? options : ChatOptionsCopy.WithModel(options, planned.Model), null);
-        }
-
-        ChatOptions attemptOptions = options?.Clone() ?? new ChatOptions();
-        attemptOptions.ModelId = planned.Model;
-        if (planned.Tier == ProviderTier.External)
-        {
-            // The limit the plan priced is the one sent (and held for by the budget layer, which then need not copy the options).
-            attemptOptions.MaxOutputTokens ??= plan.Profile.MaxOutputTokens;
-        }
-
-        RouteCallContext? context = null;
-        if (shares)
-        {
-            context = new RouteCallContext(planned.Provider, planned.Tier)
-            {
-                TenantId = plan.Profile.TenantId,
-                Profile = plan.Profile,
-                Reasons = planned.Reasons,
-                DefaultMaxOutputTokens = plan.Profile.MaxOutputTokens,
-                RequestId = requestId,
-                Fallbacks = fallbacks,
-            };
-            (attemptOptions.AdditionalProperties ??= [])[RouteCallContext.PropertyKey] = context;
-        }
-
-        return new Attempt(planned, route.Pipeline!, attemptOptions, context);
-    }
-
-    /// <summary>A request id for the request log, made only when a route logs requests.</summary>
-    private string? NewRequestId(PlannedRoute planned) => _routes.For(planned).HasRequestLog ? Guid.NewGuid().ToString("N") : null;
-
-    /// <summary>After the egress guard blocked one external route the payload is known to be unfit to leave: only local routes remain.</summary>
-    private static RouteAttempt SkippedAfterBlock(PlannedRoute planned) =>
-        new(planned.Provider, planned.Model, TimeSpan.Zero, null, nameof(PrivacyViolationException), "skipped: an earlier external route was blocked by the egress guard, so only local routes remain");
-
-    /// <summary>Commits a stream's route at its first update with output: the attempt that succeeded, and the decision every update carries.</summary>
-    private RouteDecision Commit(RoutePlan plan, PlannedRoute planned, List<RouteAttempt> attempts, long started, long requestStarted, bool hasMore)
-    {
-        TimeSpan firstUpdate = _time.GetElapsedTime(started);
-        if (attempts.Count > 0)
-        {
-            LogFailures(planned, attempts);
-        }
-
-        attempts.Add(new RouteAttempt(planned.Provider, planned.Model, firstUpdate, hasMore ? firstUpdate : null, null, null));
-        LogRouted(planned.Provider, planned.Model, attempts.Count);
-        return new(planned.Provider, planned.Model, planned.Tier, planned.Reasons, attempts, _time.GetElapsedTime(requestStarted), plan);
-    }
-
-    /// <summary>Logs, once per call, the routes that failed before another one answered: the caller sees no error, so the log is the only place that says so.</summary>
-    private void LogFailures(PlannedRoute answered, IEnumerable<RouteAttempt> failed)
-    {
-        if (_logger.IsEnabled(LogLevel.Warning))
-        {
-            LogAnsweredAfterFailures(answered.Provider, answered.Model, string.Join("; ", failed));
-        }
-    }
-
-    /// <summary>Logs a failed attempt (at Debug: the call's one entry is the failover warning, or the caller's own for the
-    /// exception it receives) and describes it for the decision or the no-route error.</summary>
-    private RouteAttempt Failed(PlannedRoute planned, long started, Exception ex)
-    {
-        LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        return new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message)
-        {
-            RetryAfter = (ex as ProviderUnavailableException)?.RetryAfter,
-        };
-    }
-
-    private NoRouteAvailableException NoRoute(RoutePlan plan, List<RouteAttempt> attempts, Exception? last)
-    {
-        NoRouteAvailableException exception = new(plan, attempts, last);
-        LogNoRoute(exception.Message);
-        return exception;
-    }
-
-    /// <summary>Closes a provider's stream; a failure to close is logged, never allowed to replace what the caller sees.</summary>
-    private async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<ChatResponseUpdate> updates, PlannedRoute planned)
-    {
-        try
-        {
-            await updates.DisposeAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Logged: the stream is over either way; its layers settled and recorded it on their way out.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogStreamDisposeFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        }
-    }
-
-    [LoggerMessage(LogLevel.Debug, "Routed to {Provider}/{Model} after {Attempts} attempt(s).")]
-    private partial void LogRouted(string provider, string model, int attempts);
-
-    [LoggerMessage(LogLevel.Warning, "Closing the stream of {Provider}/{Model} failed with {ErrorType}.")]
-    private partial void LogStreamDisposeFailed(string provider, string model, string errorType, Exception exception);
-
-    [LoggerMessage(LogLevel.Debug, "Route {Provider}/{Model} failed with {ErrorType}; trying the next route of the plan.")]
-    private partial void LogAttemptFailed(string provider, string model, string errorType, Exception exception);
-
-    // Debug: the exception is thrown to the caller, whose own logging (UseLogging, the host's error handler) reports it once.
-    [LoggerMessage(LogLevel.Debug, "No route available: {Details}")]
-    private partial void LogNoRoute(string details);
-
-    [LoggerMessage(LogLevel.Warning, "{Provider}/{Model} answered after the plan's earlier routes failed: {Failures}")]
-    private partial void LogAnsweredAfterFailures(string provider, string model, string failures);
-
-    /// <summary>One attempt: the planned route, its pipeline, the options it is sent with, and the context its layers share.</summary>
-    private sealed record Attempt(PlannedRoute Planned, IChatClient Pipeline, ChatOptions? Options, RouteCallContext? Context);
-
     /// <summary>A local first route's call that <see cref="GetResponseAsync"/> started and <see cref="RouteAsync"/> finishes.</summary>
-    private sealed record FirstCall(Attempt Attempt, long Started, Task<ChatResponse> Call);
+    private sealed record FirstCall(RouteCall Attempt, long Started, Task<ChatResponse> Call);
 }
