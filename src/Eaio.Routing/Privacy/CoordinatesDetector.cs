@@ -48,12 +48,16 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         }
 
         // A hemisphere letter may come first (N 51° 30' 26"), so a match starts up to five characters before the sign.
+        // Skipped outright without one: even an empty search arms the regex's timeout, which costs more than the scan.
         int degree = text.IndexOfAny(DegreeSigns);
-        foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, degree < 0 ? text.Length : Math.Max(0, degree - 5)))
+        if (degree >= 0)
         {
-            if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
+            foreach (ValueMatch match in DmsPattern().EnumerateMatches(text, Math.Max(0, degree - 5)))
             {
-                reported.Add(match.Index, match.Length, 0.9);
+                if (IsPlausible(text.Slice(match.Index, match.Length), dms: true))
+                {
+                    reported.Add(match.Index, match.Length, 0.9);
+                }
             }
         }
 

@@ -67,7 +67,7 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             for (int i = 0; i < answers.Length; i++)
             {
                 PseudonymRequest request = requests[i];
-                answers[i] = request.IsLiteral ? scope.Reserve(request.Text) : scope.GetOrAdd(scope.GetStemOfType(request.EntityType!), request.Text);
+                answers[i] = scope.Answer(request);
             }
         }
 
@@ -149,113 +149,14 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
         }
     }
 
-    private sealed class Scope
+    /// <summary>A scope of the vault: its mapping and when it was last used.</summary>
+    private sealed class Scope(long now) : PseudonymScopeTable
     {
-        public long LastUsedTimestamp;
-
-        public Scope(long now)
-        {
-            LastUsedTimestamp = now;
-            OriginalsBySpan = Originals.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-
-        /// <summary>Placeholder to original, ignoring case as models change it; reserved literals map to themselves.</summary>
-        public Dictionary<string, string> Originals { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> OriginalsBySpan { get; }
+        public long LastUsedTimestamp = now;
 
         /// <summary>The last snapshot taken, until the scope changes.</summary>
         public PseudonymScopeSnapshot? Snapshot { get; set; }
 
-        /// <summary>Stems by the entity type as given, so the stem is computed once per type, not once per value.</summary>
-        private Dictionary<string, Stem> StemsByType { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Stems by name, ignoring case as placeholders are compared: types that normalise to the same stem share one numbering.</summary>
-        public Dictionary<string, Stem> StemsByName { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        public Stem GetStemOfType(string entityType)
-        {
-            if (!StemsByType.TryGetValue(entityType, out Stem? stem))
-            {
-                stem = GetStemNamed(PlaceholderSyntax.ToStem(entityType));
-                StemsByType.Add(entityType, stem);
-            }
-
-            return stem;
-        }
-
-        public Stem GetStemNamed(string name)
-        {
-            if (!StemsByName.TryGetValue(name, out Stem? stem))
-            {
-                stem = new Stem(name);
-                StemsByName.Add(name, stem);
-            }
-
-            return stem;
-        }
-
-        public string Reserve(string literal)
-        {
-            if (!PlaceholderSyntax.IsPlaceholderShaped(literal))
-            {
-                return literal;
-            }
-
-            if (Originals.TryGetValue(literal, out string? original))
-            {
-                // Already the placeholder of something else: the literal gets a placeholder of its own, which restores
-                // to the literal text.
-                return original == literal ? literal : GetOrAdd(GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)), literal);
-            }
-
-            Originals.Add(literal, literal);
-            GetStemNamed(PlaceholderSyntax.ToStem(PlaceholderSyntax.Split(literal).Stem)).Placeholders[literal] = literal;
-            Snapshot = null;
-            return literal;
-        }
-
-        public string GetOrAdd(Stem stem, ReadOnlySpan<char> original)
-        {
-            // Looked up by span, so a value seen before costs no allocation.
-            if (stem.PlaceholdersByValue.TryGetValue(original, out string? existing))
-            {
-                return existing;
-            }
-
-            string placeholder;
-            do
-            {
-                // Skips numbers reserved by literals the user wrote, so an issued placeholder never equals one.
-                stem.LastNumber++;
-                placeholder = string.Concat(stem.Name, "_", stem.LastNumber.ToString(CultureInfo.InvariantCulture));
-            }
-            while (Originals.ContainsKey(placeholder));
-
-            string value = original.ToString();
-            Originals.Add(placeholder, value);
-            Snapshot = null;
-            stem.Placeholders.Add(value, placeholder);
-            return placeholder;
-        }
-    }
-
-    private sealed class Stem
-    {
-        public Stem(string name)
-        {
-            Name = name;
-            PlaceholdersByValue = Placeholders.GetAlternateLookup<ReadOnlySpan<char>>();
-        }
-
-        public string Name { get; }
-
-        /// <summary>The last number issued.</summary>
-        public int LastNumber { get; set; }
-
-        /// <summary>Original to placeholder.</summary>
-        public Dictionary<string, string> Placeholders { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PlaceholdersByValue { get; }
+        protected override void OnChanged() => Snapshot = null;
     }
 }

@@ -3,23 +3,18 @@ using Microsoft.Extensions.AI;
 namespace Eaio.Routing;
 
 /// <summary>
-/// One call's masked payload and its vault scope: what leaves, what was replaced, and the snapshot its answer is restored
-/// from (whole, streamed, reasoning, tool calls). A request-only scope ends with <see cref="EndAsync"/>; a conversation's
-/// scope lives on until it expires.
+/// One call's masked payload: what leaves, what was replaced, and the snapshot of its scope its answer is restored from
+/// (whole, streamed, reasoning, tool calls). A request-only scope goes with the call; a conversation's lives on in the
+/// vault until it expires.
 /// </summary>
 /// <remarks>One instance serves one call and is not thread-safe (it holds the stream's restorer).</remarks>
 internal sealed class MaskedCall
 {
-    private readonly IPseudonymVault _vault;
     private StreamingPlaceholderRestorer? _stream;
     private PlaceholderRestorer? _whole;
-    private bool _ended;
 
-    public MaskedCall(IPseudonymVault vault, string scopeId, bool isConversation, PseudonymizedRequest masked, PseudonymScopeSnapshot snapshot, IReadOnlyList<string> originals)
+    public MaskedCall(PseudonymizedRequest masked, PseudonymScopeSnapshot snapshot, IReadOnlyList<string> originals)
     {
-        _vault = vault;
-        ScopeId = scopeId;
-        IsConversation = isConversation;
         Messages = masked.Messages;
         Instructions = masked.Instructions;
         Tools = masked.Tools;
@@ -27,10 +22,6 @@ internal sealed class MaskedCall
         Snapshot = snapshot;
         Originals = originals;
     }
-
-    public string ScopeId { get; }
-
-    public bool IsConversation { get; }
 
     /// <summary>Gets the masked copies of the messages, as they leave.</summary>
     public IList<ChatMessage> Messages { get; }
@@ -110,29 +101,4 @@ internal sealed class MaskedCall
 
     /// <summary>Releases the text the stream's restorer still holds; empty when none.</summary>
     public string Flush() => _stream?.Flush() ?? string.Empty;
-
-    /// <summary>Ends a request-only scope (once); a conversation's scope lives on.</summary>
-    /// <remarks>
-    /// Quietly: the call has been answered (and may be billed) by the time its scope ends, and a scope the vault cannot
-    /// remove holds nothing that leaves and expires on its own, so a vault that fails here must not turn an answer into an
-    /// error.
-    /// </remarks>
-    public async ValueTask EndAsync()
-    {
-        if (IsConversation || _ended)
-        {
-            return;
-        }
-
-        _ended = true;
-        try
-        {
-            await _vault.RemoveScopeAsync(ScopeId, CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // See the remarks: the scope expires; the answer stands.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 }

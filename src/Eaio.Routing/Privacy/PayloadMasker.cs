@@ -40,20 +40,22 @@ internal sealed class PayloadMasker
     /// <param name="instructions">The system instructions, or <see langword="null"/>.</param>
     /// <param name="tools">The tools offered, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The token to cancel the operation.</param>
-    /// <returns>The masked call; end it with <see cref="MaskedCall.EndAsync"/>.</returns>
+    /// <returns>The masked call.</returns>
     /// <exception cref="PrivacyViolationException">Sanitising failed, or masking found CRITICAL data.</exception>
     public async ValueTask<MaskedCall> MaskAsync(
         string provider, string? tenantId, string? conversationId, IEnumerable<ChatMessage> messages, string? instructions, IEnumerable<AITool>? tools, CancellationToken cancellationToken)
     {
+        // A call outside any conversation keeps its scope itself: nothing else ever reads it (see RequestPseudonymScope).
+        IPseudonymVault vault = conversationId is null ? new RequestPseudonymScope() : _vault;
         string? scope = null;
         PseudonymizedRequest masked;
         try
         {
-            scope = await _vault.OpenScopeAsync(conversationId is null ? null : CriticalConversationMarks.ScopeOf(tenantId, conversationId), cancellationToken).ConfigureAwait(false);
+            scope = await vault.OpenScopeAsync(conversationId is null ? null : CriticalConversationMarks.ScopeOf(tenantId, conversationId), cancellationToken).ConfigureAwait(false);
 
             // The system prompt and the tools' descriptions and schemas leave with the messages, so they are masked the
             // same way, in the same scope: a tool that names a building does not force every request offering it to stay local.
-            masked = await _pseudonymizer.PseudonymizeRequestAsync(scope, messages, instructions is { Length: > 0 } ? instructions : null, tools is null || !tools.Any() ? null : tools, _detector, cancellationToken).ConfigureAwait(false);
+            masked = await _pseudonymizer.PseudonymizeRequestAsync(vault, scope, messages, instructions is { Length: > 0 } ? instructions : null, tools is null || !tools.Any() ? null : tools, _detector, cancellationToken).ConfigureAwait(false);
             foreach (ChatMessage message in masked.Messages)
             {
                 // Author names are people's names; providers do not need them.
@@ -63,7 +65,6 @@ internal sealed class PayloadMasker
         catch (Exception ex)
         {
             // Fail closed: a payload that could not be sanitised does not leave. The caller's cancellation stays one.
-            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
             throw Refusal(ex, provider, $"sanitising failed ({ex.GetType().Name})", cancellationToken);
         }
 
@@ -73,16 +74,9 @@ internal sealed class PayloadMasker
             {
                 // Masking found CRITICAL data (readings in a tool result the profile did not see as such): masked or not,
                 // it stays local, and a conversation stays local from now on.
-                try
+                if (conversationId is not null)
                 {
-                    if (conversationId is not null)
-                    {
-                        await CriticalConversationMarks.MarkScopeAsync(_vault, scope, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
+                    await CriticalConversationMarks.MarkScopeAsync(_vault, scope, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 throw new PrivacyViolationException(provider, $"masking found {entityType}, which is CRITICAL and stays local");
@@ -103,11 +97,10 @@ internal sealed class PayloadMasker
         PseudonymScopeSnapshot snapshot;
         try
         {
-            snapshot = await _vault.GetSnapshotAsync(scope, cancellationToken).ConfigureAwait(false);
+            snapshot = await vault.GetSnapshotAsync(scope, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            await EndQuietlyAsync(scope, conversationId).ConfigureAwait(false);
             throw Refusal(ex, provider, $"the conversation's masked values could not be read ({ex.GetType().Name})", cancellationToken);
         }
 
@@ -122,29 +115,10 @@ internal sealed class PayloadMasker
             originals.AddRange(snapshot.Originals);
         }
 
-        return new MaskedCall(_vault, scope, conversationId is not null, masked, snapshot, originals);
+        return new MaskedCall(masked, snapshot, originals);
     }
 
     /// <summary>What a failure becomes: the caller's cancellation as it is, anything else a refusal.</summary>
     private static Exception Refusal(Exception ex, string provider, string finding, CancellationToken cancellationToken) =>
         ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? ex : new PrivacyViolationException(provider, finding);
-
-    /// <summary>Ends a request-only scope on a failure path; a scope that cannot be removed expires on its own.</summary>
-    private async ValueTask EndQuietlyAsync(string? scope, string? conversationId)
-    {
-        if (scope is null || conversationId is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _vault.RemoveScopeAsync(scope, CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The call fails with the original reason; the scope holds nothing that leaves, and it expires.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 }

@@ -44,6 +44,15 @@ public sealed class PseudonymScopeSnapshot
         Originals = issued;
     }
 
+    /// <summary>Takes over a mapping that no longer changes (see <see cref="PseudonymScopeTable.Seal"/>), without copying it.</summary>
+    internal PseudonymScopeSnapshot(Dictionary<string, string> originalsByPlaceholder, IReadOnlyCollection<string> stems, IReadOnlyCollection<string> issued)
+    {
+        _originals = originalsByPlaceholder;
+        _originalsBySpan = _originals.GetAlternateLookup<ReadOnlySpan<char>>();
+        Stems = stems;
+        Originals = issued;
+    }
+
     /// <summary>Gets the snapshot of an unknown, expired or empty scope.</summary>
     public static PseudonymScopeSnapshot Empty { get; } = new([]);
 

@@ -86,7 +86,7 @@ public sealed class Pseudonymizer
     public async ValueTask<PseudonymizedMessages> PseudonymizeAsync(string scopeId, IEnumerable<ChatMessage> messages, ISensitiveDataDetector detector, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        PseudonymizedRequest request = await PseudonymizeRequestAsync(scopeId, messages, null, null, detector, cancellationToken).ConfigureAwait(false);
+        PseudonymizedRequest request = await PseudonymizeRequestAsync(_vault, scopeId, messages, null, null, detector, cancellationToken).ConfigureAwait(false);
         return new PseudonymizedMessages(request.Messages, request.EntityCounts) { Originals = request.Originals };
     }
 
@@ -103,15 +103,16 @@ public sealed class Pseudonymizer
     public async ValueTask<PseudonymizedTools> PseudonymizeAsync(string scopeId, IEnumerable<AITool> tools, ISensitiveDataDetector detector, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        PseudonymizedRequest request = await PseudonymizeRequestAsync(scopeId, [], null, tools, detector, cancellationToken).ConfigureAwait(false);
+        PseudonymizedRequest request = await PseudonymizeRequestAsync(_vault, scopeId, [], null, tools, detector, cancellationToken).ConfigureAwait(false);
         return new PseudonymizedTools(request.Tools!, request.EntityCounts) { Originals = request.Originals };
     }
 
     /// <summary>
-    /// Masks a whole request in one vault round trip: its messages, then its instructions, then its tools, in one scope.
+    /// Masks a whole request in one vault round trip: its messages, then its instructions, then its tools, in one scope of
+    /// <paramref name="vault"/> (the pseudonymiser's own, or a call's request-only scope).
     /// </summary>
     internal ValueTask<PseudonymizedRequest> PseudonymizeRequestAsync(
-        string scopeId, IEnumerable<ChatMessage> messages, string? instructions, IEnumerable<AITool>? tools, ISensitiveDataDetector detector, CancellationToken cancellationToken)
+        IPseudonymVault vault, string scopeId, IEnumerable<ChatMessage> messages, string? instructions, IEnumerable<AITool>? tools, ISensitiveDataDetector detector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scopeId);
         ArgumentNullException.ThrowIfNull(messages);
@@ -122,7 +123,7 @@ public sealed class Pseudonymizer
         IReadOnlyList<AITool>? toolList = tools is null ? null : tools as IReadOnlyList<AITool> ?? [.. tools];
         Pass pass = new(this, detector, keepOriginals: true);
         _ = Walk(pass, messageList, instructions, toolList);
-        ValueTask<IReadOnlyList<string>> answers = pass.AskAsync(_vault, scopeId, cancellationToken);
+        ValueTask<IReadOnlyList<string>> answers = pass.AskAsync(vault, scopeId, cancellationToken);
         return answers.IsCompletedSuccessfully
             ? new ValueTask<PseudonymizedRequest>(Build(pass, messageList, instructions, toolList, answers.Result))
             : AwaitRequest(pass, messageList, instructions, toolList, answers);

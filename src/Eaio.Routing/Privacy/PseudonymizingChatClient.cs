@@ -78,15 +78,8 @@ public sealed class PseudonymizingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         (MaskedCall call, ChatOptions sent) = await MaskAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ChatResponse response = await base.GetResponseAsync(call.Messages, sent, cancellationToken).ConfigureAwait(false);
-            return call.Restore(response);
-        }
-        finally
-        {
-            await call.EndAsync().ConfigureAwait(false);
-        }
+        ChatResponse response = await base.GetResponseAsync(call.Messages, sent, cancellationToken).ConfigureAwait(false);
+        return call.Restore(response);
     }
 
     /// <inheritdoc/>
@@ -95,30 +88,23 @@ public sealed class PseudonymizingChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         (MaskedCall call, ChatOptions sent) = await MaskAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        try
+        ChatResponseUpdate? last = null;
+        await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(call.Messages, sent, cancellationToken).ConfigureAwait(false))
         {
-            ChatResponseUpdate? last = null;
-            await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(call.Messages, sent, cancellationToken).ConfigureAwait(false))
-            {
-                last = update;
-                yield return call.Restore(update);
-            }
-
-            // A placeholder fragment held back at the very end is released as it is, as part of the same message.
-            if (call.Flush() is { Length: > 0 } tail)
-            {
-                yield return new ChatResponseUpdate(ChatRole.Assistant, tail)
-                {
-                    ResponseId = last?.ResponseId,
-                    MessageId = last?.MessageId,
-                    ConversationId = last?.ConversationId,
-                    ModelId = last?.ModelId,
-                };
-            }
+            last = update;
+            yield return call.Restore(update);
         }
-        finally
+
+        // A placeholder fragment held back at the very end is released as it is, as part of the same message.
+        if (call.Flush() is { Length: > 0 } tail)
         {
-            await call.EndAsync().ConfigureAwait(false);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, tail)
+            {
+                ResponseId = last?.ResponseId,
+                MessageId = last?.MessageId,
+                ConversationId = last?.ConversationId,
+                ModelId = last?.ModelId,
+            };
         }
     }
 

@@ -158,6 +158,61 @@ public sealed class PseudonymizingChatClientTests
     }
 
     [Test]
+    public async Task A_call_outside_a_conversation_keeps_its_scope_itself_and_never_calls_the_vault()
+    {
+        // A request-only scope is read by its own call alone: a SQLite or PostgreSQL vault would pay round trips for it.
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        server.Enqueue(LoopbackReply.Text("Writing to EMAIL_1 now.", 20, 10), LoopbackReply.Text("Writing to EMAIL_1 now.", 20, 10));
+        CountingVault vault = new();
+        (IChatClient client, _) = Pipeline(server, vault);
+
+        ChatResponse alone = await client.GetResponseAsync(s_question);
+        int callsWithoutConversation = vault.Calls;
+        ChatResponse inConversation = await client.GetResponseAsync(s_question, new ChatOptions { ConversationId = "conv-9" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(alone.Text, Is.EqualTo($"Writing to {Email} now."), "restored from the call's own scope");
+            Assert.That(SentText(server), Does.Not.Contain(Email).And.Contain("EMAIL_1"));
+            Assert.That(callsWithoutConversation, Is.Zero);
+            Assert.That(inConversation.Text, Is.EqualTo($"Writing to {Email} now."));
+            Assert.That(vault.Calls, Is.GreaterThan(0), "a conversation's scope is the vault's");
+        });
+    }
+
+    /// <summary>A real in-memory vault that counts the calls made to it.</summary>
+    private sealed class CountingVault : IPseudonymVault
+    {
+        private readonly InMemoryPseudonymVault _inner = new();
+
+        public int Calls { get; private set; }
+
+        public ValueTask<string> OpenScopeAsync(string? conversationId, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            return _inner.OpenScopeAsync(conversationId, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<string>> PseudonymizeAsync(string scopeId, IReadOnlyList<PseudonymRequest> requests, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            return _inner.PseudonymizeAsync(scopeId, requests, cancellationToken);
+        }
+
+        public ValueTask<PseudonymScopeSnapshot> GetSnapshotAsync(string scopeId, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            return _inner.GetSnapshotAsync(scopeId, cancellationToken);
+        }
+
+        public ValueTask RemoveScopeAsync(string scopeId, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            return _inner.RemoveScopeAsync(scopeId, cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task The_call_context_carries_what_was_masked_and_the_layer_is_found_in_the_pipeline()
     {
         await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
