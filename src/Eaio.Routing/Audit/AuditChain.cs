@@ -29,13 +29,6 @@ internal sealed class AuditChain
 
     private const string Unkeyed = "the chain is unkeyed (no AUDIT_HMAC_KEY): it finds accidental damage, not forgery; anyone who can write the store can rewrite it with fresh hashes";
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        WriteIndented = false,
-    };
-
     private readonly ReusableHmac? _key;
 
     /// <param name="hmacKey">The bytes of <c>AUDIT_HMAC_KEY</c>, or <see langword="null"/> for an unkeyed (SHA-256) chain.</param>
@@ -60,10 +53,27 @@ internal sealed class AuditChain
 
     /// <summary>The entry's JSON: properties in declaration order and entity counts sorted, so the same entry always hashes the same.</summary>
     public static string Serialize(AuditEntry entry) =>
-        JsonSerializer.Serialize(entry with { EntityCounts = new SortedDictionary<string, int>(entry.EntityCounts.ToDictionary(), StringComparer.Ordinal) }, s_json);
+        JsonSerializer.Serialize(IsSorted(entry.EntityCounts) ? entry : entry with { EntityCounts = new SortedDictionary<string, int>(entry.EntityCounts.ToDictionary(), StringComparer.Ordinal) }, AuditEntryJsonContext.Default.AuditEntry);
 
     public static AuditEntry Deserialize(string json) =>
-        JsonSerializer.Deserialize<AuditEntry>(json, s_json) ?? throw new InvalidDataException("An audit record holds no entry.");
+        JsonSerializer.Deserialize(json, AuditEntryJsonContext.Default.AuditEntry) ?? throw new InvalidDataException("An audit record holds no entry.");
+
+    /// <summary>Whether the counts already enumerate in ordinal key order, as most do (a call masks one or two kinds).</summary>
+    private static bool IsSorted(IReadOnlyDictionary<string, int> counts)
+    {
+        string? previous = null;
+        foreach (KeyValuePair<string, int> count in counts)
+        {
+            if (previous is not null && string.CompareOrdinal(previous, count.Key) >= 0)
+            {
+                return false;
+            }
+
+            previous = count.Key;
+        }
+
+        return true;
+    }
 
     /// <summary>The unkeyed (<see cref="AuditHashAlgorithm.Sha256"/>) hash; its bytes never change, so old chains stay verifiable.</summary>
     public static string Hash(string previousHash, long sequence, string entryJson) => Compute(null, previousHash, sequence, entryJson);
