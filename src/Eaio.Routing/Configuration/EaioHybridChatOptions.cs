@@ -155,9 +155,8 @@ public sealed class EaioHybridChatOptions
     /// <remarks>
     /// Feedback given with <c>RecordFeedbackAsync</c> is kept per category (<see cref="RequestProfile.Category"/>) in an
     /// <see cref="IRoutingFeedbackStore"/>. The complexity rule then compares the threshold (0.8, or the one calibrated to
-    /// <see cref="ComplexityStrongShare"/>) with the request's complexity plus ten times how much more often external
-    /// answers than local ones were accepted in its category (so the category decides and the complexity orders requests
-    /// within it), with bounded exploration. It only decides the complexity rule, after every
+    /// <see cref="ComplexityStrongShare"/>) with the request's complexity plus how much more often external answers than
+    /// local ones were accepted in its category, with bounded exploration. It only decides the complexity rule, after every
     /// privacy, strategy and budget exclusion, so it never sends out a request that may not go.
     /// </remarks>
     public bool AdaptiveRouting { get; set; }

@@ -6,12 +6,9 @@ namespace Eaio.Routing;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The score is the request's complexity (a length prior, see <see cref="ComplexityEstimator"/>) plus
-/// <see cref="GainWeight"/> times the estimated gain of its category: how much more often the external tier's answers are
-/// accepted than the local tier's, each a Beta-style estimate shrunk towards the pooled rate. The weight makes the
-/// category's gain decide and the complexity only order the requests within a category and the categories of equal gain:
-/// the length prior cannot rank questions within a subject (mean within-subject AUC 0.51), so weighing it as much as the
-/// gain (the first design) let it override what was learnt. A category goes external when the score is above the threshold in effect (the
+/// The score is the request's complexity (a length prior, see <see cref="ComplexityEstimator"/>) plus the estimated gain of
+/// its category: how much more often the external tier's answers are accepted than the local tier's, each a Beta-style
+/// estimate shrunk towards the pooled rate. A category goes external when the score is above the threshold in effect (the
 /// fixed 0.8, or the quantile calibrated to <c>COMPLEXITY_STRONG_SHARE</c>), so the live decision follows the same order
 /// the replay benchmark measures the ranking by. With probability <see cref="Exploration"/> the other tier is tried, but
 /// only while it has fewer than <see cref="MaxExplorations"/> scored answers in the category, so exploration is bounded
@@ -19,11 +16,11 @@ namespace Eaio.Routing;
 /// complexity rule decides.
 /// </para>
 /// <para>
-/// The score's form and <see cref="GainWeight"/> were chosen on a tuning split of the RouteLLM data (9 MMLU subjects and every
-/// other GSM8K prompt) and measured on the other half; the other parameters were set by hand. Finer categories (the subject
-/// crossed with shape features, hashed key terms, an online logistic model over hashed words) were tried there and did
-/// not beat the subject's rate, not even when trained on both models' answers to 1,000 prompts. See docs/benchmarks.md,
-/// "Adaptive routing on RouteLLM data".
+/// The score's form and <see cref="GainWeight"/> were chosen on a tuning split of the RouteLLM data (9 MMLU subjects and
+/// every other GSM8K prompt) and measured on the other half; the other parameters were set by hand. Weighing the gain up to
+/// 20 times the complexity, and finer categories (the subject with shape features, hashed key terms, an online logistic
+/// model over hashed words), were tried there and did not clearly beat this, the finer categories not even when trained on
+/// both models' answers to 1,000 prompts. See docs/benchmarks.md, "Adaptive routing on RouteLLM data".
 /// </para>
 /// </remarks>
 internal static class AdaptivePolicy
@@ -31,8 +28,10 @@ internal static class AdaptivePolicy
     /// <summary>The chance that a request explores the tier the score does not choose.</summary>
     public const double Exploration = 0.1;
 
-    /// <summary>How much the category's estimated gain (external minus local acceptance, -1 to 1) weighs in the score against the complexity (0 to 1).</summary>
-    public const double GainWeight = 10;
+    /// <summary>How much the category's estimated gain (external minus local acceptance, -1 to 1) weighs in the score against
+    /// the complexity (0 to 1). Weights 2 to 20 were within 0.011 APGR of 1 on the tuning half (30 orders), better with the
+    /// subject as category and worse with the guessed domain.</summary>
+    public const double GainWeight = 1;
 
     /// <summary>How many pooled answers the prior of a category's estimate counts for.</summary>
     public const double PriorStrength = 4;
@@ -49,7 +48,7 @@ internal static class AdaptivePolicy
     /// <summary>The parameters in use: the constants above; a replay passes others to try them.</summary>
     public static readonly Parameters Default = new(Exploration, PriorStrength, MaxExplorations, GainWeight);
 
-    /// <summary>The routing score of a request: its complexity plus <see cref="GainWeight"/> times its category's estimated external-minus-local acceptance.</summary>
+    /// <summary>The routing score of a request: its complexity plus its category's estimated external-minus-local acceptance.</summary>
     /// <param name="category">The category's feedback.</param>
     /// <param name="all">The feedback of every category together, the prior.</param>
     /// <param name="complexity">The request's complexity, 0 to 1.</param>

@@ -7,7 +7,7 @@ namespace Eaio.Routing;
 /// <remarks>
 /// <para>
 /// With the adaptive policy, the threshold applies to the request's routing score (<see cref="AdaptivePolicy.Score"/>:
-/// complexity plus <see cref="AdaptivePolicy.GainWeight"/> times its category's estimated gain), and the calibration window holds those scores, so
+/// complexity plus its category's estimated gain), and the calibration window holds those scores, so
 /// <c>COMPLEXITY_STRONG_SHARE</c> still sets the share sent to the strong tier.
 /// </para>
 /// <para>

@@ -42,7 +42,7 @@ public sealed record RoutingInsight
     public double ExternalAcceptance { get; init; }
 
     /// <summary>Gets the request's routing score, which the adaptive policy compares with <see cref="ComplexityThreshold"/>: its
-    /// complexity plus ten times the category's estimated gain (<see cref="ExternalAcceptance"/> minus <see cref="LocalAcceptance"/>);
+    /// complexity plus the category's estimated gain (<see cref="ExternalAcceptance"/> minus <see cref="LocalAcceptance"/>);
     /// the complexity alone while the category has no feedback. 0 when the adaptive policy did not apply.</summary>
     public double Score { get; init; }
 
@@ -78,7 +78,7 @@ public sealed record RoutingInsight
         }
 
         text.Append(CultureInfo.InvariantCulture, $"local accepted {LocalAcceptance:P0} ({Feedback.LocalCount} scored), external {ExternalAcceptance:P0} ({Feedback.ExternalCount} scored); ")
-            .Append(CultureInfo.InvariantCulture, $"score {Score:0.000} (complexity plus {AdaptivePolicy.GainWeight:0} x gain {ExternalAcceptance - LocalAcceptance:+0.000;-0.000}) ");
+            .Append(CultureInfo.InvariantCulture, $"score {Score:0.000} (complexity plus gain {ExternalAcceptance - LocalAcceptance:+0.000;-0.000}) ");
         return text.Append(Choice switch
         {
             AdaptiveChoice.External => "above the threshold, so external",

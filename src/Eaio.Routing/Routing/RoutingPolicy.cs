@@ -471,8 +471,8 @@ public sealed class RoutingPolicy
     // What made the complexity rule fire or not when it was not the fixed threshold; null for the fixed threshold.
     private static string? RuleReason(in RoutingInsight insight) => insight.Choice switch
     {
-        AdaptiveChoice.External => "adaptive: what external answers gained over local ones in this category (times 10, plus the complexity) is above the threshold",
-        AdaptiveChoice.Local => "adaptive: what external answers gained over local ones in this category (times 10, plus the complexity) is not above the threshold",
+        AdaptiveChoice.External => "adaptive: complexity plus what external answers gained over local ones in this category is above the threshold",
+        AdaptiveChoice.Local => "adaptive: complexity plus what external answers gained over local ones in this category is not above the threshold",
         AdaptiveChoice.ExploreExternal => "adaptive exploration of the external tier",
         AdaptiveChoice.ExploreLocal => "adaptive exploration of the local tier",
         _ => insight.StrongShare is null ? null : "complexity above the threshold calibrated by COMPLEXITY_STRONG_SHARE",
