@@ -1,7 +1,12 @@
 using Eaio.Routing;
-using Eaio.Samples.Gateway;
+using Eaio.Routing.Gateway;
 
 // An OpenAI-compatible HTTP front for the EAIO router: any OpenAI client gets its routing, privacy and budget rules.
+if (GatewayCommandLine.TryAnswer(args, Console.Out) is { } answered)
+{
+    return answered;
+}
+
 try
 {
     await using Microsoft.AspNetCore.Builder.WebApplication app = GatewayApp.Create(args);

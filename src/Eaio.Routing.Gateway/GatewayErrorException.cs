@@ -1,4 +1,4 @@
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Carries a <see cref="GatewayError"/> out of request parsing to the endpoint, which writes it.</summary>
 internal sealed class GatewayErrorException : Exception

@@ -1,6 +1,6 @@
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>A model id the gateway offers: the routed <c>eaio-auto</c>, or one catalogue model that pins its provider.</summary>
 /// <param name="Id">The id clients send as <c>model</c>: <c>eaio-auto</c> or <c>provider/model</c>.</param>

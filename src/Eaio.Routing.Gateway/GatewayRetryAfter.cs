@@ -1,7 +1,7 @@
 using System.Globalization;
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// <c>Retry-After</c> on every <c>429</c> and <c>503</c>: the endpoints set the value they know (a limiter's lease, the

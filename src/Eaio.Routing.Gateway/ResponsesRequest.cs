@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>A validated <c>POST /v1/responses</c> body: the chat request it maps to, and what the answer echoes back.</summary>
 /// <param name="Chat">The same request the chat completions endpoint would make of the router.</param>

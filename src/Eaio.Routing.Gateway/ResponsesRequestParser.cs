@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
-using static Eaio.Samples.Gateway.ChatCompletionRequestParser;
+using static Eaio.Routing.Gateway.ChatCompletionRequestParser;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// Validates an OpenAI Responses body (the subset the AI SDK and OpenAI's SDKs send for text, streaming, function tools and

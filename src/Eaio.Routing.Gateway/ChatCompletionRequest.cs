@@ -1,7 +1,7 @@
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>A validated <c>POST /v1/chat/completions</c> body, translated for the router.</summary>
 /// <param name="Messages">The conversation.</param>

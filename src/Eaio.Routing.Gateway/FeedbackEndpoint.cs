@@ -4,7 +4,7 @@ using Eaio.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// <c>POST /v1/eaio/feedback</c>: <c>{"response_id": "chatcmpl-eaio-…", "score": 0..1}</c> scores one of the key's own

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Writes OpenAI's wire format: chat completions, stream chunks, model lists and errors, plus the <c>eaio</c> field.</summary>
 /// <remarks>Written with <see cref="Utf8JsonWriter"/> straight into the response's pipe: no intermediate objects on the hot path.</remarks>

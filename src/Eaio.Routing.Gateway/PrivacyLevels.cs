@@ -1,6 +1,6 @@
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Reads privacy levels the way people write them (<c>private</c>, <c>ENHANCED</c>, <c>Public</c>).</summary>
 internal static class PrivacyLevels

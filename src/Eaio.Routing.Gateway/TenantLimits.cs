@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// Each tenant's requests and tokens per minute, in front of the router: one tenant's burst meets its own limit, with

@@ -1,4 +1,4 @@
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>An error as OpenAI's API reports it: an HTTP status and <c>{"error":{"message","type","param","code"}}</c>.</summary>
 /// <param name="Status">The HTTP status code.</param>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Validates an OpenAI Chat Completions body and translates it into messages and <see cref="ChatOptions"/>.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary><c>GET /v1/eaio/budget</c>, the key's own tenant's budget, and the one-sentence 402 of a request over it.</summary>
 internal sealed class BudgetEndpoint

@@ -1,6 +1,6 @@
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>What one gateway API key may do: whose budget it spends and how far its requests' data may travel.</summary>
 /// <param name="Index">The key's position under <c>Gateway:Keys</c>, to name it in messages without showing the key.</param>

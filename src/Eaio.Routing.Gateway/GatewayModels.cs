@@ -1,6 +1,6 @@
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>The model ids the gateway offers, from the router's catalogue and the configured providers.</summary>
 /// <remarks>

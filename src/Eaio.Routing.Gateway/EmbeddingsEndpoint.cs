@@ -2,9 +2,9 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
-using static Eaio.Samples.Gateway.ChatCompletionRequestParser;
+using static Eaio.Routing.Gateway.ChatCompletionRequestParser;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// <c>POST /v1/embeddings</c>: the input embedded by <see cref="PrivacyRoutingEmbeddingGenerator"/> under the key's privacy

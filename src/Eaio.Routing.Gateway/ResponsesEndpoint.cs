@@ -2,7 +2,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// <c>POST /v1/responses</c>: the Responses API subset the AI SDK and OpenAI's SDKs use, mapped onto the same router call

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary><c>POST /v1/chat/completions</c>: validates the body, applies the key's rights, calls the router, answers in OpenAI's format.</summary>
 internal sealed class ChatCompletionsEndpoint

@@ -2,7 +2,7 @@ using Eaio.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Healthy when the chat client resolves to the EAIO router and it can plan a request; calls no model.</summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// Writes one answer in OpenAI's Responses format: the whole <c>response</c> object, or its server-sent events

@@ -4,7 +4,7 @@ using System.Text;
 using Eaio.Routing;
 using Microsoft.Extensions.Configuration;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>The gateway's API keys, read from <c>Gateway:Keys</c>; only their SHA-256 hashes are kept in memory.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using Eaio.Routing;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Tells a client that its <c>eaio-auto</c> request was answered locally because the budget kept external routes out.</summary>
 internal static class BudgetExhaustion

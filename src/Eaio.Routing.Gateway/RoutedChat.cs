@@ -2,7 +2,7 @@ using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// What every chat-shaped endpoint (<c>/v1/chat/completions</c>, <c>/v1/responses</c>) does around the router, whatever

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.FileProviders;
 
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>Builds the gateway: configuration, the router with the keys' tenants, the endpoints.</summary>
 internal static class GatewayApp
@@ -79,7 +79,7 @@ internal static class GatewayApp
         builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();
 
         WebApplication app = builder.Build();
-        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Eaio.Samples.Gateway");
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Eaio.Routing.Gateway");
         int tenants = keys.Keys.Select(k => k.Tenant).Distinct(StringComparer.Ordinal).Count();
         string ceilings = GatewayLog.Describe(keys.Keys);
         GatewayLog.Started(logger, keys.Keys.Count, tenants, ceilings);

@@ -1,4 +1,4 @@
-namespace Eaio.Samples.Gateway;
+namespace Eaio.Routing.Gateway;
 
 /// <summary>The gateway's log messages. None of them carries an API key or message text: only tenants, routes and reasons.</summary>
 internal static partial class GatewayLog
