@@ -19,7 +19,7 @@ for tool in dotnet node wrk curl; do
   command -v "$tool" >/dev/null || { echo "gateway benchmark: $tool is not installed" >&2; exit 1; }
 done
 
-dotnet build samples/Eaio.Samples.Gateway -c Release -v q -nologo >/dev/null
+dotnet build src/Eaio.Routing.Gateway -c Release -v q -nologo >/dev/null
 dotnet build benchmarks/gateway/InProcess -c Release -v q -nologo >/dev/null
 
 work="$(mktemp -d)"
@@ -45,7 +45,7 @@ export EAIO_BENCH_KEY="$key"
 
 EAIO_DATA_DIR="$work/gateway" Gateway__Urls="http://127.0.0.1:$gateway_port" \
   Gateway__Keys__0__Key="$key" Gateway__Keys__0__Tenant=bench Gateway__Keys__0__MaxPrivacy=Private \
-  dotnet samples/Eaio.Samples.Gateway/bin/Release/net10.0/eaio-gateway.dll >"$work/gateway.log" 2>&1 &
+  dotnet src/Eaio.Routing.Gateway/bin/Release/net10.0/eaio-gateway.dll >"$work/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null 2>&1 && break

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Eaio.Samples.Gateway;
+using Eaio.Routing.Gateway;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -123,6 +123,7 @@ public sealed class Bdg2BuildingIdDetectorTests
         };
         string root = RepositoryPaths.Root();
         IEnumerable<string> files = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories))
             .Append(Path.Combine(root, "README.md"))
             .Append(Path.Combine(root, "data", "bdg2", "README.md"));
         int characters = 0;
