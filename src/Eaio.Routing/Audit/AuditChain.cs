@@ -59,17 +59,26 @@ internal sealed class AuditChain
         JsonSerializer.Deserialize(json, AuditEntryJsonContext.Default.AuditEntry) ?? throw new InvalidDataException("An audit record holds no entry.");
 
     /// <summary>Whether the counts already enumerate in ordinal key order, as most do (a call masks one or two kinds).</summary>
-    private static bool IsSorted(IReadOnlyDictionary<string, int> counts)
-    {
-        string? previous = null;
-        foreach (KeyValuePair<string, int> count in counts)
-        {
-            if (previous is not null && string.CompareOrdinal(previous, count.Key) >= 0)
-            {
-                return false;
-            }
+    private static bool IsSorted(IReadOnlyDictionary<string, int> counts) =>
+        counts.Count < 2 || (counts is Dictionary<string, int> dictionary ? InOrder(dictionary.GetEnumerator()) : InOrder(counts.GetEnumerator()));
 
-            previous = count.Key;
+    // Generic over the enumerator so a Dictionary's struct enumerator is not boxed.
+    private static bool InOrder<TEnumerator>(TEnumerator counts)
+        where TEnumerator : IEnumerator<KeyValuePair<string, int>>
+    {
+        using (counts)
+        {
+            string? previous = null;
+            while (counts.MoveNext())
+            {
+                string key = counts.Current.Key;
+                if (previous is not null && string.CompareOrdinal(previous, key) >= 0)
+                {
+                    return false;
+                }
+
+                previous = key;
+            }
         }
 
         return true;

@@ -176,7 +176,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             // The limit the budget holds for is the one the provider is told, so the hold is a true worst case.
             limit = context.DefaultMaxOutputTokens ?? DefaultMaxOutputTokens;
-            options = options.Clone();
+            options = context.OwnsOptions ? options : options.Clone();
             options.MaxOutputTokens = limit;
         }
 

@@ -24,12 +24,13 @@ internal sealed class BorrowedChatClient(IChatClient innerClient) : IChatClient
 
     private static ChatOptions? WithoutContext(ChatOptions? options)
     {
-        if (options?.AdditionalProperties is not { } properties || !properties.ContainsKey(RouteCallContext.PropertyKey))
+        if (options?.AdditionalProperties is not { } properties || !properties.TryGetValue(RouteCallContext.PropertyKey, out object? value))
         {
             return options;
         }
 
-        ChatOptions copy = options.Clone();
+        // The layers above read the context before calling down, so the call's own copy loses it in place.
+        ChatOptions copy = value is RouteCallContext { OwnsOptions: true } ? options : options.Clone();
         _ = copy.AdditionalProperties!.Remove(RouteCallContext.PropertyKey);
         if (copy.AdditionalProperties.Count == 0)
         {

@@ -12,11 +12,9 @@ internal class PseudonymScopeTable
     /// <summary>Placeholder to original, ignoring case as models change it; reserved literals map to themselves.</summary>
     public Dictionary<string, string> Originals { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Stems by the entity type as given, so the stem is computed once per type, not once per value.</summary>
-    private Dictionary<string, Stem> StemsByType { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Stems by name, ignoring case as placeholders are compared: types that normalise to the same stem share one numbering.</summary>
-    private Dictionary<string, Stem> StemsByName { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The stems in use, searched in order: a scope has one per kind of value (a dozen at most), which a list
+    /// finds faster than two dictionaries cost to build for every call.</summary>
+    private readonly List<Stem> _stems = [];
 
     /// <summary>The placeholder for a value, or what a literal the user wrote becomes.</summary>
     public string Answer(PseudonymRequest request) =>
@@ -34,7 +32,7 @@ internal class PseudonymScopeTable
             }
         }
 
-        return new PseudonymScopeSnapshot(Originals, StemsByName.Keys, issued);
+        return new PseudonymScopeSnapshot(Originals, [.. _stems.Select(s => s.Name)], issued);
     }
 
     /// <summary>Called after a placeholder was issued or a literal reserved.</summary>
@@ -42,25 +40,35 @@ internal class PseudonymScopeTable
     {
     }
 
+    /// <summary>The stem of an entity type as given, so the stem's name is computed once per type, not once per value.</summary>
     private Stem GetStemOfType(string entityType)
     {
-        if (!StemsByType.TryGetValue(entityType, out Stem? stem))
+        foreach (Stem candidate in _stems)
         {
-            stem = GetStemNamed(PlaceholderSyntax.ToStem(entityType));
-            StemsByType.Add(entityType, stem);
+            if (candidate.HasType(entityType))
+            {
+                return candidate;
+            }
         }
 
+        Stem stem = GetStemNamed(PlaceholderSyntax.ToStem(entityType));
+        stem.AddType(entityType);
         return stem;
     }
 
+    /// <summary>The stem of a name, ignoring case as placeholders are compared: types that normalise to the same stem share one numbering.</summary>
     private Stem GetStemNamed(string name)
     {
-        if (!StemsByName.TryGetValue(name, out Stem? stem))
+        foreach (Stem candidate in _stems)
         {
-            stem = new Stem(name);
-            StemsByName.Add(name, stem);
+            if (string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
         }
 
+        Stem stem = new(name);
+        _stems.Add(stem);
         return stem;
     }
 
@@ -116,6 +124,8 @@ internal class PseudonymScopeTable
             PlaceholdersByValue = Placeholders.GetAlternateLookup<ReadOnlySpan<char>>();
         }
 
+        private string[] _types = [];
+
         public string Name { get; }
 
         /// <summary>The last number issued.</summary>
@@ -125,5 +135,21 @@ internal class PseudonymScopeTable
         public Dictionary<string, string> Placeholders { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PlaceholdersByValue { get; }
+
+        /// <summary>Whether values of an entity type, as given, are numbered under this stem.</summary>
+        public bool HasType(string entityType)
+        {
+            foreach (string type in _types)
+            {
+                if (ReferenceEquals(type, entityType) || string.Equals(type, entityType, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void AddType(string entityType) => _types = [.. _types, entityType];
     }
 }

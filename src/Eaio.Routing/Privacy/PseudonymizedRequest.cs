@@ -7,5 +7,5 @@ internal sealed record PseudonymizedRequest(
     IList<ChatMessage> Messages,
     string? Instructions,
     IList<AITool>? Tools,
-    IReadOnlyDictionary<string, int> EntityCounts,
+    Dictionary<string, int> EntityCounts, // concrete, so walking it does not box an enumerator on every call
     IReadOnlyList<string> Originals);

@@ -114,8 +114,8 @@ public sealed class PseudonymizingChatClient : DelegatingChatClient
         ChatOptions? callers = options;
         RouteCallContext context = RouteCallContext.Ensure(ref options, InnerClient);
 
-        // Ensure copies the options only when it adds the context; the caller's must never change.
-        ChatOptions sent = ReferenceEquals(options, callers) ? options?.Clone() ?? new ChatOptions() : options!;
+        // The caller's options must never change: they are changed in place only when they are the call's own copy.
+        ChatOptions sent = context.OwnsOptions ? options! : options?.Clone() ?? new ChatOptions();
         string? tenant = context.TenantId ?? callers.GetEaioProfile()?.TenantId;
         MaskedCall call = await _masker.MaskAsync(
             ProviderName ?? context.Provider, tenant, sent.ConversationId, messages, sent.Instructions, sent.Tools, cancellationToken).ConfigureAwait(false);

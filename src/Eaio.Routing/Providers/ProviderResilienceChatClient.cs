@@ -184,7 +184,8 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
             using (slot)
             {
-                RequestSendProbe? probe = StartProbe(options);
+                RouteCallContext? context = RouteCallContext.Get(options);
+                RequestSendProbe? probe = StartProbe(context);
                 try
                 {
                     called = true;
@@ -206,7 +207,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
                         response = await answer.WaitAsync(timeout.Token).ConfigureAwait(false);
                     }
 
-                    MarkAnswered(options);
+                    MarkAnswered(context);
                     return response;
                 }
                 catch (Exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -263,7 +264,9 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
         bool finished = false;
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         Task<bool>? pending = null;
-        RequestSendProbe? probe = StartProbe(options);
+        // Read before the call: the route's bottom takes the context off the options the provider gets.
+        RouteCallContext? context = RouteCallContext.Get(options);
+        RequestSendProbe? probe = StartProbe(context);
         try
         {
             try
@@ -324,7 +327,7 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
 
                 if (received++ == 0)
                 {
-                    MarkAnswered(options);
+                    MarkAnswered(context);
                 }
 
                 ChatResponseUpdate update = updates.Current;
@@ -376,9 +379,9 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
     private string ClientTimeout => $"its client's time-out; the router's limits are {_firstUpdateSetting} and {_totalSetting}";
 
     /// <summary>Tells the layers around that the provider answered: from here on the call is served and is not sent again.</summary>
-    private static void MarkAnswered(ChatOptions? options)
+    private static void MarkAnswered(RouteCallContext? context)
     {
-        if (RouteCallContext.Get(options) is { } context)
+        if (context is not null)
         {
             context.ProviderAnswered = true;
         }
@@ -457,8 +460,8 @@ public sealed class ProviderResilienceChatClient : DelegatingChatClient
     /// <summary>Marks a time-out as not sent when the request never got a connection (see <see cref="RequestSendProbe"/>).</summary>
     /// <summary>Starts a probe only for a call whose hold a budget layer ends (an external call, which adds the context):
     /// setting an <see cref="AsyncLocal{T}"/> costs an execution context per call, and a local call is billed nothing.</summary>
-    private static RequestSendProbe? StartProbe(ChatOptions? options) =>
-        RouteCallContext.Get(options) is { Tier: ProviderTier.External } ? RequestSendProbe.Start() : null;
+    private static RequestSendProbe? StartProbe(RouteCallContext? context) =>
+        context is { Tier: ProviderTier.External } ? RequestSendProbe.Start() : null;
 
     private static TimeoutException NotSentWhen(RequestSendProbe? probe, TimeoutException timedOut)
     {

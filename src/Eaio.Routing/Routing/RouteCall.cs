@@ -55,6 +55,7 @@ internal sealed record RouteCall(PlannedRoute Planned, IChatClient Pipeline, Cha
                 DefaultMaxOutputTokens = plan.Profile.MaxOutputTokens,
                 RequestId = requestId,
                 Fallbacks = fallbacks,
+                OwnsOptions = true, // a deep copy for this attempt alone: a later route gets its own
             };
             (attemptOptions.AdditionalProperties ??= [])[RouteCallContext.PropertyKey] = context;
         }

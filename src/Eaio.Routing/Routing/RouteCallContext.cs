@@ -68,6 +68,11 @@ public sealed class RouteCallContext
     /// <summary>Gets how many routes of the plan failed before this attempt.</summary>
     public int Fallbacks { get; init; }
 
+    /// <summary>Gets whether the options carrying this context are a copy made for this one call (by the router for an
+    /// attempt, or by <see cref="Ensure"/>), so the layers below may change them in place instead of copying them again;
+    /// options a caller passed with a context of its own are copied before any change.</summary>
+    internal bool OwnsOptions { get; init; }
+
     /// <summary>Gets or sets the tokens the call may use (its input estimate plus its output limit), set by the budget layer
     /// so the token rate limit does not count the input again.</summary>
     public int? TokensHeld { get; set; }
@@ -113,7 +118,7 @@ public sealed class RouteCallContext
             return existing;
         }
 
-        RouteCallContext context = new(ProviderOf(innerClient), ProviderTier.External) { TenantId = options.GetEaioProfile()?.TenantId };
+        RouteCallContext context = new(ProviderOf(innerClient), ProviderTier.External) { TenantId = options.GetEaioProfile()?.TenantId, OwnsOptions = true };
         options = options?.Clone() ?? new ChatOptions();
         (options.AdditionalProperties ??= [])[PropertyKey] = context;
         return context;
