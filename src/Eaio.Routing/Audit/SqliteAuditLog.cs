@@ -52,6 +52,18 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
             at    INTEGER NOT NULL);
         """;
 
+    /// <summary>The move of an <c>audit</c> table left in <c>eaio.db</c>: in insertion order, which is the chain's, and only into
+    /// a file without records or a retention cut of its own.</summary>
+    private static readonly SqliteTableMove s_move = new()
+    {
+        Table = "audit",
+        Columns = ["seq", "entry", "prev", "hash", "alg"],
+        Defaults = new Dictionary<string, string>(StringComparer.Ordinal) { ["alg"] = "1" },
+        Order = "rowid",
+        Occupied = "SELECT (SELECT COUNT(*) FROM audit) + (SELECT COUNT(*) FROM audit_cut)",
+        Remedy = "drop the old table once you have exported it ('audit export')",
+    };
+
     private readonly SqliteFile _file;
     private readonly AuditChain _chain;
     private readonly AuditAppendQueue _queue;
@@ -425,7 +437,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
         await AddAlgorithmColumnAsync(connection).ConfigureAwait(false);
         if (MoveFrom is { } legacy)
         {
-            await AuditTableMove.RunAsync(legacy, connection, Path).ConfigureAwait(false);
+            await s_move.RunAsync(legacy, connection, Path).ConfigureAwait(false);
         }
     }
 

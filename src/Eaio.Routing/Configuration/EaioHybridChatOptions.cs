@@ -81,11 +81,12 @@ public sealed class EaioHybridChatOptions
     /// kept in memory.</summary>
     public string? PseudonymVaultKey { get; set; }
 
-    /// <summary>Gets or sets the folder of the embedded SQLite database <c>eaio.db</c> (<c>EAIO_DATA_DIR</c>); by default
-    /// <c>eaio</c> under the user's local application data folder.</summary>
+    /// <summary>Gets or sets the folder of the embedded SQLite databases (<c>EAIO_DATA_DIR</c>): <c>eaio.db</c> (budget ledger,
+    /// pseudonym vault), <c>eaio-requests.db</c> (request log, routing feedback) and <c>eaio-audit.db</c> (audit log); by
+    /// default <c>eaio</c> under the user's local application data folder.</summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Gets the folder the embedded database lives in.</summary>
+    /// <summary>Gets the folder the embedded databases live in.</summary>
     /// <returns><see cref="DataDirectory"/>, else <c>eaio</c> under the local application data folder.</returns>
     public string ResolveDataDirectory() =>
         DataDirectory ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "eaio");

@@ -195,7 +195,7 @@ internal static class EaioOptionsBinder
         if (problem is not null)
         {
             throw new EaioConfigurationException(
-                $"EAIO_DATA_DIR='{folder}' is not valid: expected a folder this process can write, where eaio.db is kept; {problem}. Point EAIO_DATA_DIR (Eaio:DataDirectory) at a writable folder.");
+                $"EAIO_DATA_DIR='{folder}' is not valid: expected a folder this process can write, where the embedded databases (eaio.db, eaio-requests.db, eaio-audit.db) are kept; {problem}. Point EAIO_DATA_DIR (Eaio:DataDirectory) at a writable folder.");
         }
     }
 

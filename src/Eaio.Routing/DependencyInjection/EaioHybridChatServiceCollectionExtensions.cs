@@ -64,7 +64,7 @@ public static class EaioHybridChatServiceCollectionExtensions
         {
             // Persistent and shared: originals encrypted, conversation ids hashed, in the same embedded file.
             services.TryAddSingleton<IPseudonymVault>(sp => new SqlitePseudonymVault(
-                Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+                DataFile("eaio.db"),
                 Convert.FromBase64String(vaultKey),
                 timeProvider: sp.GetService<TimeProvider>(),
                 logger: sp.GetService<ILogger<SqlitePseudonymVault>>()));
@@ -88,37 +88,41 @@ public static class EaioHybridChatServiceCollectionExtensions
             services.AddSingleton(detector);
         }
 
-        // The default budget ledger shares the embedded file with the request log (not the audit log); hosts register their own IBudgetLedger
-        // (InMemoryBudgetLedger, PostgreSQL) to replace it.
-        services.TryAddSingleton<IBudgetLedger>(sp => new SqliteBudgetLedger(
-            Path.Combine(options.ResolveDataDirectory(), "eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
+        // The default budget ledger has the embedded file eaio.db (with the vault), where nothing else writes in bulk: a
+        // reservation or settlement never waits on a request-log batch or an audit flush. Hosts register their own
+        // IBudgetLedger (InMemoryBudgetLedger, PostgreSQL) to replace it.
+        services.TryAddSingleton<IBudgetLedger>(sp => new SqliteBudgetLedger(DataFile("eaio.db"), BudgetLimits.From(options), sp.GetService<TimeProvider>()));
 
-        // Every route attempt goes to the request log (the optimisation report's data), in the same embedded file; hosts
-        // register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it. Entries older than
+        // Every route attempt goes to the request log (the optimisation report's data), in a file of its own shared with
+        // the routing feedback (a score updates both); tables an earlier version left in eaio.db are moved into it on first
+        // use. Hosts register their own IRequestLog (InMemoryRequestLog, PostgreSQL) to replace it. Entries older than
         // REQUEST_LOG_RETENTION_DAYS are purged, so a long-running host's file stops growing.
         // What the adaptive policy learns (ADAPTIVE_ROUTING) survives a restart; register PostgresRoutingFeedbackStore to
         // let many hosts learn together.
-        services.TryAddSingleton<IRoutingFeedbackStore>(_ => new SqliteRoutingFeedbackStore(Path.Combine(options.ResolveDataDirectory(), "eaio.db")));
+        services.TryAddSingleton<IRoutingFeedbackStore>(_ => new SqliteRoutingFeedbackStore(DataFile("eaio-requests.db")) { MoveFrom = DataFile("eaio.db") });
         services.TryAddSingleton<IRequestLog>(sp => new SqliteRequestLog(
-            Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+            DataFile("eaio-requests.db"),
             sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteRequestLog>(),
             retention: options.RequestLogRetention,
-            timeProvider: sp.GetService<TimeProvider>()));
+            timeProvider: sp.GetService<TimeProvider>())
+        {
+            MoveFrom = DataFile("eaio.db"),
+        });
 
         if (options.AuditAllApiCalls)
         {
-            // The default store: its own SQLite file, created on first use, so the ledger and request log in eaio.db never
-            // wait on its flushes; an audit table left in eaio.db by an earlier version is moved into it on first use.
+            // The default store: its own SQLite file, created on first use, so the ledger and request log never wait on its
+            // flushes; an audit table left in eaio.db by an earlier version is moved into it on first use.
             // Hosts register their own IAuditLog to replace it. Its chain is keyed with AUDIT_HMAC_KEY when set, so a record
             // cannot be forged without the key; records older than AUDIT_RETENTION_DAYS are exported, then deleted.
             services.TryAddSingleton<IAuditLog>(sp => new SqliteAuditLog(
-                Path.Combine(options.ResolveDataDirectory(), "eaio-audit.db"),
+                DataFile("eaio-audit.db"),
                 AuditChatClientBuilderExtensions.ConfiguredKeyOf(options),
                 options.AuditRetention,
                 sp.GetService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteAuditLog>())
             {
-                MoveFrom = Path.Combine(options.ResolveDataDirectory(), "eaio.db"),
+                MoveFrom = DataFile("eaio.db"),
             });
         }
 
@@ -181,6 +185,9 @@ public static class EaioHybridChatServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
 
         return services.AddChatClient(sp => sp.GetRequiredService<HybridRouterChatClient>());
+
+        // Resolved when a store is created, as before: the data folder is read from the options then.
+        string DataFile(string name) => Path.Combine(options.ResolveDataDirectory(), name);
     }
 
     /// <summary>Registers the named <see cref="HttpClient"/> of <paramref name="provider"/>: no timeout of its own (the route's

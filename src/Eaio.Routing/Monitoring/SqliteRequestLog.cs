@@ -7,21 +7,27 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eaio.Routing;
 
-/// <summary>The default request log: a table in the embedded SQLite file (<c>eaio.db</c>, beside the budget ledger and audit log).</summary>
+/// <summary>The default request log: a table in an embedded SQLite file of its own (<c>eaio-requests.db</c>, beside the routing feedback store).</summary>
 /// <remarks>
+/// <para>
+/// The file is not the budget ledger's (<c>eaio.db</c>): a batch insert or a purge holds its file's write lock, and a
+/// reservation or settlement, made before and after every external call, would wait for it (issue 17).
+/// </para>
+/// <para>
 /// <see cref="Record"/> only puts the entry in a channel; one background writer takes what has queued up and inserts it in
 /// one transaction per batch, so the request path never waits on the disk. <see cref="DisposeAsync"/> (and
 /// <see cref="Dispose"/>) stop taking entries and wait until everything queued is written: nothing is lost on a normal
 /// shutdown. A batch the database refuses is logged as an error with its size. With a retention, the same writer deletes
 /// entries older than it a minute after start and then once an hour (<c>REQUEST_LOG_RETENTION_DAYS</c> when registered
 /// by <c>AddEaioHybridChat</c>), so the file stops growing once it holds a retention's worth of entries.
+/// </para>
 /// </remarks>
 public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, IDisposable
 {
     private const int RowsPerStatement = 32;
 
-    // A purge deletes this many rows per statement, each its own short transaction: the budget ledger and audit log share
-    // the file, and one delete of months of rows (the first purge after an upgrade) would hold its write lock for long.
+    // A purge deletes this many rows per statement, each its own short transaction: the feedback store shares the file (and a
+    // host may give every store one path), and one delete of months of rows would hold its write lock for long.
     private const int RowsPerPurgeStatement = 5_000;
     private const string Columns = "request_id, response_id, ts, provider, model, tier, privacy, complexity, outcome, error_type, latency_ms, ttft_ms, input_tokens, output_tokens, cost_usd, fallbacks, quality, rate_limit, streamed, category";
 
@@ -63,6 +69,16 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         CREATE INDEX IF NOT EXISTS request_log_response ON request_log (response_id) WHERE response_id IS NOT NULL;
         """;
 
+    /// <summary>The move of a <c>request_log</c> table left in <c>eaio.db</c>, ids (and so the feedback's rows) kept.</summary>
+    private static readonly SqliteTableMove s_move = new()
+    {
+        Table = "request_log",
+        Columns = [.. ("id, " + Columns).Split(", ")],
+        Defaults = new Dictionary<string, string>(StringComparer.Ordinal) { ["category"] = "NULL" },
+        Order = "id",
+        Remedy = "drop the old table (DROP TABLE request_log) once its rows are no longer needed",
+    };
+
     private readonly SqliteFile _file;
     private readonly ILogger _logger;
     private readonly RequestLogQueue _queue;
@@ -87,7 +103,7 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
         RequestLogRetention.Validate(retention, nameof(retention));
         Path = System.IO.Path.GetFullPath(path);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _file = new SqliteFile(Path, Schema, synchronous: null, AddCategoryColumnAsync);
+        _file = new SqliteFile(Path, Schema, synchronous: null, UpgradeAsync);
 
         // Bounded: when the disk cannot keep up, the log drops entries (counted) rather than the host running out of memory.
         _queue = new RequestLogQueue(
@@ -102,6 +118,10 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
 
     /// <summary>Gets the database file.</summary>
     public string Path { get; }
+
+    /// <summary>Gets the file whose <c>request_log</c> table is moved into this one on first use (an <c>eaio.db</c> written
+    /// before the request log had its own file), or <see langword="null"/>.</summary>
+    internal string? MoveFrom { get; init; }
 
     /// <summary>Gets how many entries were dropped because the queue was full (also the <c>eaio.request_log.dropped</c> metric).</summary>
     public long Dropped => _queue.Dropped;
@@ -392,6 +412,15 @@ public sealed partial class SqliteRequestLog : IRequestLog, IAsyncDisposable, ID
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
+
+    private async Task UpgradeAsync(SqliteConnection connection)
+    {
+        await AddCategoryColumnAsync(connection).ConfigureAwait(false);
+        if (MoveFrom is { } legacy)
+        {
+            await s_move.RunAsync(legacy, connection, Path).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Adds the <c>category</c> column to a file written before categories were logged; its rows keep none.</summary>
     private static Task AddCategoryColumnAsync(SqliteConnection connection) =>

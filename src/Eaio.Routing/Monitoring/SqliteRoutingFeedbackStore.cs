@@ -2,8 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Eaio.Routing;
 
-/// <summary>The default routing feedback store: a table in the embedded SQLite file (<c>eaio.db</c>), so what the adaptive policy learnt survives a restart.</summary>
-/// <remarks>One row per category; each score is added with one upsert, so hosts sharing the file never lose one another's scores.</remarks>
+/// <summary>The default routing feedback store: a table in the request log's embedded SQLite file (<c>eaio-requests.db</c>), so what the adaptive policy learnt survives a restart.</summary>
+/// <remarks>
+/// One row per category; each score is added with one upsert, so hosts sharing the file never lose one another's scores.
+/// Scores arrive with the request log's quality feedback, so they share its file, away from the budget ledger's.
+/// </remarks>
 public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
 {
     private const string Schema = """
@@ -15,6 +18,15 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
             external_score REAL    NOT NULL);
         """;
 
+    /// <summary>The move of a <c>routing_feedback</c> table left in <c>eaio.db</c>.</summary>
+    private static readonly SqliteTableMove s_move = new()
+    {
+        Table = "routing_feedback",
+        Columns = ["category", "local_count", "local_score", "external_count", "external_score"],
+        Order = "category",
+        Remedy = "drop the old table (DROP TABLE routing_feedback) to keep what the new file learnt",
+    };
+
     private readonly SqliteFile _file;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteRoutingFeedbackStore"/> class.</summary>
@@ -24,11 +36,15 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
-        _file = new SqliteFile(Path, Schema, synchronous: "NORMAL");
+        _file = new SqliteFile(Path, Schema, synchronous: "NORMAL", UpgradeAsync);
     }
 
     /// <summary>Gets the database file.</summary>
     public string Path { get; }
+
+    /// <summary>Gets the file whose <c>routing_feedback</c> table is moved into this one on first use (an <c>eaio.db</c>
+    /// written before the request log had its own file), or <see langword="null"/>.</summary>
+    internal string? MoveFrom { get; init; }
 
     /// <inheritdoc/>
     public async Task AddAsync(string category, ProviderTier tier, double score, CancellationToken cancellationToken = default)
@@ -69,4 +85,7 @@ public sealed class SqliteRoutingFeedbackStore : IRoutingFeedbackStore
 
         return categories;
     }
+
+    private Task UpgradeAsync(SqliteConnection connection) =>
+        MoveFrom is { } legacy ? s_move.RunAsync(legacy, connection, Path) : Task.CompletedTask;
 }

@@ -7,9 +7,10 @@ namespace Eaio.Routing;
 /// on first use (again after a failed attempt), and the store's own durability setting on every connection it opens.
 /// </summary>
 /// <remarks>
-/// The setting is applied per connection, not per file, because the stores that share <c>eaio.db</c> share its
-/// connection pool: a connection the budget ledger left at NORMAL may next be handed to the audit log, which needs FULL.
-/// (The audit log has had its own file, <c>eaio-audit.db</c>, since issue 17; a host may still give every store one path.)
+/// The setting is applied per connection, not per file, because stores that share a file share its connection pool: a
+/// connection the request log left at NORMAL may next be handed to a store that needs FULL. (By default the ledger has
+/// <c>eaio.db</c>, the request log and routing feedback <c>eaio-requests.db</c>, the audit log <c>eaio-audit.db</c>, since
+/// issue 17; a host may still give every store one path.)
 /// </remarks>
 internal sealed class SqliteFile
 {

@@ -191,7 +191,7 @@ public sealed class RouterMonitoringTests
 
         await h.Services.DisposeAsync();
 
-        await using SqliteRequestLog reopened = new(Path.Combine(h.DataDirectory, "eaio.db"));
+        await using SqliteRequestLog reopened = new(Path.Combine(h.DataDirectory, "eaio-requests.db"));
         List<RequestLogEntry> stored = await reopened.ReadAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1)).ToListAsync();
         Assert.That(stored, Has.Count.EqualTo(3));
         Assert.That(stored.All(e => e.Provider == EaioProviders.Ollama && e.Outcome == RequestOutcome.Succeeded), Is.True);

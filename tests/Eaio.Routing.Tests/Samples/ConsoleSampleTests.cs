@@ -91,7 +91,7 @@ public sealed class ConsoleSampleTests
         string data = Directory.CreateTempSubdirectory("eaio-cli-").FullName;
         try
         {
-            await using (SqliteRequestLog log = new(Path.Combine(data, "eaio.db")))
+            await using (SqliteRequestLog log = new(Path.Combine(data, "eaio-requests.db")))
             {
                 await log.WriteAsync([new RequestLogEntry
                 {
