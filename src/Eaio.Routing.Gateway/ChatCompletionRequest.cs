@@ -11,6 +11,7 @@ namespace Eaio.Routing.Gateway;
 /// <param name="IncludeUsage">Whether a streamed answer ends with a usage chunk (<c>stream_options.include_usage</c>).</param>
 /// <param name="RequestedPrivacy">The privacy level asked for in <c>metadata.eaio_privacy</c>, if any.</param>
 /// <param name="BuildingId">The building asked about in <c>metadata.eaio_building_id</c>, if any.</param>
+/// <param name="EndUser">The end user as the client named it (<c>user</c>), if any; never sent on as it is.</param>
 internal sealed record ChatCompletionRequest(
     IList<ChatMessage> Messages,
     ChatOptions Options,
@@ -18,4 +19,5 @@ internal sealed record ChatCompletionRequest(
     bool Stream,
     bool IncludeUsage,
     PrivacyLevel? RequestedPrivacy,
-    string? BuildingId);
+    string? BuildingId,
+    string? EndUser = null);

@@ -8,7 +8,8 @@ namespace Eaio.Routing.Gateway;
 /// <remarks>
 /// Every refusal names the field (<c>messages[2].role</c>) and what is allowed, as OpenAI's API does, so a client
 /// developer can fix the request from the message alone. Fields this gateway does not know are ignored, as OpenAI's SDKs
-/// send new ones over time; fields it knows but cannot honour (n &gt; 1, logprobs) are refused rather than dropped silently.
+/// send new ones over time; fields it knows but cannot honour (n &gt; 1, logprobs) are refused rather than dropped silently,
+/// and the end user (<c>user</c>) is passed on only as a pseudonym.
 /// </remarks>
 internal static partial class ChatCompletionRequestParser
 {
@@ -48,13 +49,14 @@ internal static partial class ChatCompletionRequestParser
 
         if (OptionalInt(root, "n", 1, int.MaxValue) is > 1)
         {
-            throw Bad("n", "'n' must be 1: this gateway returns one choice per request.");
+            throw Bad("n", "'n' must be 1: this gateway returns one choice per request. Each choice would need its own budget hold and its own restoration of masked values, and a local route cannot produce several; send n separate requests instead.", "unsupported_parameter");
         }
 
         options.StopSequences = ParseStop(root);
         options.ResponseFormat = ParseResponseFormat(root, out bool? schemaStrict);
         ParseTools(root, options, schemaStrict);
-        RefuseUnhonoured(root);
+        RefuseLogprobs(root);
+        string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
         bool includeUsage = false;
@@ -74,7 +76,7 @@ internal static partial class ChatCompletionRequestParser
         }
 
         (PrivacyLevel? privacy, string? building) = ParseMetadata(root);
-        return new ChatCompletionRequest(messages, options, model, stream, includeUsage, privacy, building);
+        return new ChatCompletionRequest(messages, options, model, stream, includeUsage, privacy, building, endUser);
     }
 
     private static List<ChatMessage> ParseMessages(JsonElement root)
@@ -288,24 +290,56 @@ internal static partial class ChatCompletionRequestParser
         }
     }
 
-    /// <summary>Refuses what the router cannot carry to a provider, rather than answering as if it had been honoured.</summary>
+    /// <summary>Refuses <c>logprobs</c> and <c>top_logprobs</c>, which no route of this gateway can honour.</summary>
     /// <remarks>
-    /// Microsoft.Extensions.AI.OpenAI sends <c>logprobs</c> and <c>user</c> only through a caller's
-    /// <see cref="ChatOptions.RawRepresentationFactory"/>, whose request object the router cannot check, so it keeps such a
-    /// request local (CRITICAL), where Ollama returns neither.
+    /// The route is chosen after the request is read, and may be local (Ollama returns none); on an external route the
+    /// router masks sensitive values and restores them in the answer, so log-probabilities would describe text the client
+    /// never receives; and Microsoft.Extensions.AI.OpenAI returns them only on the provider's raw response object, which the
+    /// restoring step does not carry. Answering without them would look as if the provider had returned none.
     /// </remarks>
-    internal static void RefuseUnhonoured(JsonElement root)
+    internal static void RefuseLogprobs(JsonElement root)
     {
-        if (OptionalBool(root, "logprobs") == true || (root.TryGetProperty("top_logprobs", out JsonElement top) && top.ValueKind != JsonValueKind.Null))
+        bool top = root.TryGetProperty("top_logprobs", out JsonElement t) && t.ValueKind != JsonValueKind.Null;
+        if (top || OptionalBool(root, "logprobs") == true)
         {
-            string field = root.TryGetProperty("top_logprobs", out JsonElement t) && t.ValueKind != JsonValueKind.Null ? "top_logprobs" : "logprobs";
-            throw Bad(field, $"'{field}' cannot be honoured here: the router masks sensitive values before a provider sees them and restores them in the answer, so token log-probabilities would describe text the client never receives, and local models return none. Send the request without 'logprobs' and 'top_logprobs'.", "unsupported_parameter");
+            string field = top ? "top_logprobs" : "logprobs";
+            throw Bad(field, $"'{field}' is refused on every request by this gateway: the route is chosen after the request is read and may be a local model, which returns no log-probabilities, and on an external route sensitive values are masked before the provider sees them and restored in the answer, so log-probabilities would describe text the client never receives. Send the request without 'logprobs' and 'top_logprobs'.", "unsupported_parameter");
+        }
+    }
+
+    /// <summary>Reads the end user a request is made for, from <c>user</c> or <c>safety_identifier</c>.</summary>
+    /// <remarks>
+    /// The value (often an e-mail) never leaves: the gateway sends the provider an HMAC of it instead
+    /// (<see cref="EndUserPseudonyms"/>). Both fields name the same thing in OpenAI's API, so both are read; two different
+    /// values cannot be carried as one id.
+    /// </remarks>
+    /// <param name="root">The request body.</param>
+    /// <returns>The end user, or <see langword="null"/> when neither field is sent.</returns>
+    internal static string? ParseEndUser(JsonElement root)
+    {
+        string? user = EndUserField(root, "user");
+        string? safety = EndUserField(root, "safety_identifier");
+        if (user is not null && safety is not null && !string.Equals(user, safety, StringComparison.Ordinal))
+        {
+            throw Bad("safety_identifier", "'user' and 'safety_identifier' are both sent with different values; this gateway carries one end-user id per request. Send one of them.");
         }
 
-        if (root.TryGetProperty("user", out JsonElement user) && user.ValueKind != JsonValueKind.Null)
+        return user ?? safety;
+    }
+
+    /// <summary>The longest end-user id accepted.</summary>
+    public const int MaxEndUserLength = 512;
+
+    private static string? EndUserField(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
         {
-            throw Bad("user", "'user' cannot be passed on: an end-user id (often an e-mail) would leave for the provider unchecked by the privacy rules. The gateway already knows the caller from the API key's tenant; send the request without 'user'.", "unsupported_parameter");
+            return null;
         }
+
+        return value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= MaxEndUserLength } text && !string.IsNullOrWhiteSpace(text)
+            ? text
+            : throw Bad(name, $"'{name}' must be a non-empty string of at most {MaxEndUserLength} characters identifying the end user, not {Kind(value)}.", value.ValueKind == JsonValueKind.String ? "invalid_value" : "invalid_type");
     }
 
     internal static (PrivacyLevel? Privacy, string? Building) ParseMetadata(JsonElement root)

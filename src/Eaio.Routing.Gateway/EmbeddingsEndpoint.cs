@@ -59,7 +59,12 @@ internal sealed class EmbeddingsEndpoint
                 throw Bad("dimensions", "'dimensions' cannot be honoured: a request may be embedded locally, whose model has one fixed size. Send the request without it.", "unsupported_parameter");
             }
 
-            RefuseUnhonoured(root);
+            if (root.TryGetProperty("user", out JsonElement user) && user.ValueKind != JsonValueKind.Null)
+            {
+                // Microsoft.Extensions.AI.OpenAI's embedding generator has no way to send it that the router checks.
+                throw Bad("user", "'user' is not carried on embeddings: the gateway passes an end user on to providers only as a pseudonym, and only for chat (/v1/chat/completions, /v1/responses). Send the request without 'user'.", "unsupported_parameter");
+            }
+
             (PrivacyLevel? requested, string? building) = ParseMetadata(root);
             PrivacyLevel privacy = RoutedChat.EffectivePrivacy(key, requested, context.Request.Headers[RoutedChat.PrivacyHeader]);
             if (model.Tier == ProviderTier.External && privacy == PrivacyLevel.Private)

@@ -72,6 +72,7 @@ internal static class GatewayApp
                 ?? throw new InvalidOperationException("The registered IChatClient is not the EAIO router.");
             return new GatewayModels(router.Policy.Catalog, sp.GetRequiredService<EaioHybridChatOptions>());
         });
+        builder.Services.AddSingleton<EndUserPseudonyms>();
         builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
         builder.Services.AddSingleton<ResponsesEndpoint>();

@@ -67,7 +67,8 @@ internal static class ResponsesRequestParser
         }
 
         ApplyStrict(strictness, options);
-        RefuseUnhonoured(root);
+        RefuseLogprobs(root);
+        string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
         if (root.TryGetProperty("stream_options", out JsonElement streamOptions) && streamOptions.ValueKind != JsonValueKind.Null && !stream)
@@ -78,7 +79,7 @@ internal static class ResponsesRequestParser
         (PrivacyLevel? privacy, string? building) = ParseMetadata(root);
 
         // A streamed response always ends with its usage (response.completed), so include_usage is always on.
-        ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building);
+        ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building, endUser);
         return new ResponsesRequest(chat, instructions, tools, toolChoice, textFormat, parallel ?? true);
     }
 
@@ -113,11 +114,6 @@ internal static class ResponsesRequestParser
             {
                 throw Bad(field, $"'{field}' cannot be honoured: the router sends Responses requests to its providers as chat completions, which have no such setting. Send the request without '{field}'.", "unsupported_parameter");
             }
-        }
-
-        if (root.TryGetProperty("safety_identifier", out JsonElement safety) && safety.ValueKind != JsonValueKind.Null)
-        {
-            throw Bad("safety_identifier", "'safety_identifier' cannot be passed on: an end-user id would leave for the provider unchecked by the privacy rules. The gateway already knows the caller from the API key's tenant; send the request without it.", "unsupported_parameter");
         }
 
         if (root.TryGetProperty("truncation", out JsonElement truncation) && truncation.ValueKind != JsonValueKind.Null

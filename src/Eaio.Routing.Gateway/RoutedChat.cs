@@ -20,6 +20,7 @@ internal sealed class RoutedChat
     private readonly BudgetEndpoint _budget;
     private readonly FeedbackEndpoint _feedback;
     private readonly EaioHybridChatOptions _options;
+    private readonly EndUserPseudonyms _endUsers;
 
     /// <summary>Initializes a new instance of the <see cref="RoutedChat"/> class.</summary>
     /// <param name="chat">The router (with whatever middleware the host composed around it).</param>
@@ -29,8 +30,10 @@ internal sealed class RoutedChat
     /// <param name="budget">Writes the 402 of a request over its tenant's budget.</param>
     /// <param name="feedback">Remembers served responses so their tenant can score them.</param>
     /// <param name="options">The router's options (the circuit break, the fallback <c>Retry-After</c>).</param>
-    public RoutedChat(IChatClient chat, GatewayModels models, ILogger<RoutedChat> logger, TenantLimits limits, BudgetEndpoint budget, FeedbackEndpoint feedback, EaioHybridChatOptions options)
+    /// <param name="endUsers">The pseudonyms of end users sent in <c>user</c>.</param>
+    public RoutedChat(IChatClient chat, GatewayModels models, ILogger<RoutedChat> logger, TenantLimits limits, BudgetEndpoint budget, FeedbackEndpoint feedback, EaioHybridChatOptions options, EndUserPseudonyms endUsers)
     {
+        _endUsers = endUsers;
         _chat = chat;
         _models = models;
         _logger = logger;
@@ -94,6 +97,12 @@ internal sealed class RoutedChat
             p.Provider = model.Provider;
             p.Model = model.Model;
         });
+        if (request.EndUser is { } endUser)
+        {
+            // Per tenant, so two tenants' "admin" are two people to the provider.
+            options.WithEndUserId(_endUsers.For(key.Tenant, endUser));
+        }
+
         return (model, options);
     }
 

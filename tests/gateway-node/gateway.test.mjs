@@ -1,6 +1,6 @@
 // Drives the EAIO gateway with the official `openai` npm package, as a JavaScript team would: chat, streams, privacy,
 // budget, keys, and tools (a manual tool loop, runTools with parallel calls, a streamed tool call); then the Vercel AI
-// SDK and LangChain JS's ChatOpenAI (invoke, stream, bindTools).
+// SDK and LangChain JS's ChatOpenAI (invoke, stream, bindTools, an agent loop with a tool result).
 // Started by GatewayNodeClientTests (dotnet test), which runs the gateway and loopback providers and passes:
 //   EAIO_GATEWAY_URL (…/v1), EAIO_PUBLIC_KEY, EAIO_PRIVATE_KEY, EAIO_TINY_BUDGET_KEY, EAIO_PRIVATE_MARKER.
 // Exits 0 when every check passed; prints one line per check.
@@ -9,6 +9,8 @@ import { generateText, streamText, tool, stepCountIs } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { ChatOpenAI } from '@langchain/openai';
+import { HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { tool as langChainTool } from '@langchain/core/tools';
 // EAIO_OPENAI_PACKAGE picks the client: 'openai' (6.x) or 'openai-7' (7.x, an npm alias of openai@7).
 const clientPackage = process.env.EAIO_OPENAI_PACKAGE ?? 'openai';
 const { default: OpenAI } = await import(clientPackage);
@@ -318,6 +320,38 @@ check('LangChain bindTools gets both parallel tool calls back, parsed', async ()
   };
   const message = await langChain().bindTools([weather]).invoke('What is the weather at Heron and Bobcat?');
   assert.deepEqual(message.tool_calls.map((call) => [call.name, call.args.site]), [['site_weather', 'Heron'], ['site_weather', 'Bobcat']]);
+});
+
+check('a LangChain agent loop runs the tool with the caller\'s e-mail and answers with the building restored', async () => {
+  // A LangChain tool (zod schema), bound to the model; its invocation with the model's tool call returns the ToolMessage.
+  const sent = [];
+  const sendReportTool = langChainTool(
+    async ({ to, building: id }) => { sent.push([to, id]); return JSON.stringify({ status: 'sent', building: id }); },
+    {
+      name: 'send_report',
+      description: 'Sends a building\'s energy report to a recipient.',
+      schema: z.object({ to: z.string(), building: z.string() }),
+    },
+  );
+  const model = langChain().bindTools([sendReportTool]);
+  const messages = [new HumanMessage(`Email the energy report of ${building} to ${email}.`)];
+
+  const first = await model.invoke(messages);
+  assert.equal(first.tool_calls.length, 1);
+  assert.equal(first.tool_calls[0].name, 'send_report');
+  assert.deepEqual(first.tool_calls[0].args, { to: email, building });
+  messages.push(first);
+  for (const call of first.tool_calls) {
+    const result = await sendReportTool.invoke(call);
+    assert.ok(result instanceof ToolMessage, 'invoking a tool with a tool call returns a ToolMessage');
+    assert.equal(result.tool_call_id, call.id);
+    messages.push(result);
+  }
+
+  const final = await model.invoke(messages);
+  assert.deepEqual(sent, [[email, building]]);
+  assert.equal(final.tool_calls.length, 0);
+  assert.equal(final.content, `Sent the report on ${building}.`);
 });
 
 check('an unknown path answers 404 in OpenAI\'s error shape, naming the endpoints', async () => {

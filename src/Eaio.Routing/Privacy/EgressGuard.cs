@@ -14,7 +14,7 @@ namespace Eaio.Routing;
 /// inside them only) and images may leave. Images are sent unscanned by policy, but their name and URL are scanned. Any
 /// other content kind (a PDF, a hosted file, a non-image URL, an error) blocks the payload, and so does a message or
 /// content that still carries a raw provider object, which the SDK would send in place of the checked text. Tags are read
-/// at any depth of a tool result. From the options it scans the instructions, stop sequences, tool names, descriptions
+/// at any depth of a tool result. From the options it scans the instructions, the end-user id, stop sequences, tool names, descriptions
 /// and schemas, and the JSON response format; a caller's <see cref="ChatOptions.RawRepresentationFactory"/> blocks.
 /// </para>
 /// </remarks>
@@ -201,6 +201,7 @@ public sealed class EgressGuard
         }
 
         ScanIfAny(options.Instructions, found, leftovers);
+        ScanIfAny(options.GetEndUserId(), found, leftovers);
         if (options.StopSequences is { } stops)
         {
             foreach (string stop in stops)

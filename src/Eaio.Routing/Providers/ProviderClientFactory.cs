@@ -48,10 +48,11 @@ internal static class ProviderClientFactory
         return new OpenAI.Embeddings.EmbeddingClient(model, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIEmbeddingGenerator();
     }
 
-    /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not delayed by them.</summary>
+    /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not
+    /// delayed by them, that sends a request's end-user id as <c>user</c>.</summary>
     public static IChatClient CreateOpenAICompatible(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout)
     {
-        return new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIChatClient();
+        return new EndUserIdChatClient(new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIChatClient());
     }
 
     /// <summary>The OpenAI SDK's options of every client of one provider: its endpoint and organisation, no SDK retries,

@@ -11,6 +11,9 @@ public static class EaioChatOptionsExtensions
     /// <summary>The <c>AdditionalProperties</c> key of a message or content that carries its <see cref="DataSensitivity"/>.</summary>
     public const string SensitivityKey = "eaio.sensitivity";
 
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which the end-user id travels; see <see cref="WithEndUserId"/>.</summary>
+    public const string EndUserIdKey = "eaio.end_user_id";
+
     /// <summary>Creates or updates the request profile carried by these options.</summary>
     /// <param name="options">The options to carry the profile.</param>
     /// <param name="configure">Sets the profile's values.</param>
@@ -46,6 +49,32 @@ public static class EaioChatOptionsExtensions
     /// <returns>The profile, or <see langword="null"/> when none is attached.</returns>
     public static RequestProfile? GetEaioProfile(this ChatOptions? options) =>
         options?.AdditionalProperties is { } props && props.TryGetValue(ProfileKey, out object? value) ? value as RequestProfile : null;
+
+    /// <summary>Sets the opaque id of the end user a request is made for, which OpenAI-compatible routes send as <c>user</c>.</summary>
+    /// <remarks>
+    /// Providers use it to tell one abusive end user from the rest of an account's traffic. It leaves the machine as it is,
+    /// so pass a pseudonym (an HMAC of the user under a key of your own), never an e-mail or a name: the egress guard
+    /// scans it like any other text sent and blocks the call when it finds sensitive data. Local routes ignore it.
+    /// </remarks>
+    /// <param name="options">The options to carry the id.</param>
+    /// <param name="endUserId">The opaque end-user id.</param>
+    /// <returns>The same <paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="endUserId"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="endUserId"/> is empty or white space.</exception>
+    public static ChatOptions WithEndUserId(this ChatOptions options, string endUserId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(endUserId);
+
+        (options.AdditionalProperties ??= [])[EndUserIdKey] = endUserId;
+        return options;
+    }
+
+    /// <summary>Gets the end-user id set by <see cref="WithEndUserId"/>, if any.</summary>
+    /// <param name="options">The options, or <see langword="null"/>.</param>
+    /// <returns>The id, or <see langword="null"/> when none is set.</returns>
+    public static string? GetEndUserId(this ChatOptions? options) =>
+        options?.AdditionalProperties is { } props && props.TryGetValue(EndUserIdKey, out object? value) ? value as string : null;
 
     /// <summary>Tags a message with the sensitivity of the data it carries.</summary>
     /// <param name="message">The message.</param>

@@ -9,7 +9,8 @@ namespace Eaio.Routing.Tests;
 /// The gateway driven by the official <c>openai</c> npm package (tests/gateway-node), as a JavaScript team would use it:
 /// streaming and non-streaming chat, a PRIVATE key that must stay local, a budget refusal, a 401, an unknown path, and
 /// tools: a manual tool loop whose e-mail and building never reach the upstream unmasked, runTools with parallel calls,
-/// a streamed tool call; <c>responses.create</c> (text and stream) and <c>embeddings.create</c>; and the Vercel AI SDK's
+/// a streamed tool call, a LangChain agent loop (bindTools, the tool's ToolMessage, the final answer);
+/// <c>responses.create</c> (text and stream) and <c>embeddings.create</c>; and the Vercel AI SDK's
 /// default OpenAI provider, which calls <c>/v1/responses</c> (generateText, streamText, a tool loop).
 /// </summary>
 /// <remarks>
@@ -86,14 +87,23 @@ public sealed class GatewayNodeClientTests
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
         // Exactly the two PUBLIC chats, the six tool turns, the two Responses calls, the AI SDK's two texts and its two tool
-        // steps, and LangChain's invoke, stream and tool call went out, and one embedding: the budget refusal, the 401 and
-        // the unknown path sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(17));
+        // steps, and LangChain's invoke, stream, tool call and agent loop (two turns) went out, and one embedding: the budget
+        // refusal, the 401 and the unknown path sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(19));
         Assert.That(gateway.OpenAI.Requests.Count(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)), Is.EqualTo(1));
 
         // The tool loop's e-mail (in the arguments the client sent back) and building (in the tool result) left masked.
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Email, StringComparison.Ordinal) || r.Body.Contains(Building, StringComparison.Ordinal)), Is.Empty);
-        Assert.That(gateway.OpenAI.Requests.Count(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)), Is.EqualTo(3), "the manual loop, runTools and the AI SDK each sent their tool results");
+        Assert.That(gateway.OpenAI.Requests.Count(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)), Is.EqualTo(4), "the manual loop, runTools, the AI SDK and the LangChain agent each sent their tool results");
+
+        // The LangChain agent's second turn: the tool message answers the call the gateway issued, with the building masked.
+        JsonNode agentTurn = JsonNode.Parse(gateway.OpenAI.Requests.Last(r => r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)).Body)!;
+        JsonArray turn = agentTurn["messages"]!.AsArray();
+        JsonNode toolMessage = turn.Last(m => m!["role"]!.GetValue<string>() == "tool")!;
+        JsonNode assistant = turn.Last(m => m!["role"]!.GetValue<string>() == "assistant")!;
+        Assert.That(toolMessage["tool_call_id"]!.GetValue<string>(), Is.EqualTo(assistant["tool_calls"]![0]!["id"]!.GetValue<string>()));
+        Assert.That(toolMessage["content"]!.GetValue<string>(), Does.Match("BUILDING_[0-9]+"));
+        Assert.That(assistant["tool_calls"]![0]!["function"]!["arguments"]!.GetValue<string>(), Does.Match("EMAIL_[0-9]+"));
     }
 
     /// <summary>The upstream's side of the script's tool checks: calls while no tool result was sent, then an answer.</summary>

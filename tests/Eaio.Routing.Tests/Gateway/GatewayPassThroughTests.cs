@@ -60,6 +60,17 @@ public sealed class GatewayPassThroughTests
     }
 
     [Test]
+    public async Task N_of_one_is_accepted_and_answered_with_one_choice()
+    {
+        using HttpResponseMessage response = await _gateway.PostAsync(GatewayHarness.PublicKey, GatewayHarness.Body("Three tips for office lighting?", "openai/gpt-4o-mini", ""","n":1"""));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), text);
+        Assert.That(JsonNode.Parse(text)!["choices"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(_gateway.OpenAI.ChatRequestCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_images_detail_reaches_the_upstream()
     {
         ChatMessageContentPart image = ChatMessageContentPart.CreateImagePart(new Uri("https://example.com/plant-room.png"), ChatImageDetailLevel.Low);

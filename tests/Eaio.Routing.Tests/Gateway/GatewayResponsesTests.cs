@@ -200,7 +200,7 @@ public sealed class GatewayResponsesTests
     [TestCase("""{"model":"eaio-auto","input":"hi","store":true}""", "store", "does not keep responses")]
     [TestCase("""{"model":"eaio-auto","input":[{"type":"item_reference","id":"msg_1"}]}""", "input[0].type", "store = false")]
     [TestCase("""{"model":"eaio-auto","input":"hi","tools":[{"type":"web_search"}]}""", "tools[0].type", "hosted tools")]
-    [TestCase("""{"model":"eaio-auto","input":"hi","user":"jane@example.com"}""", "user", "tenant")]
+    [TestCase("""{"model":"eaio-auto","input":"hi","user":"jane@example.com","safety_identifier":"jane"}""", "safety_identifier", "one end-user id per request")]
     [TestCase("""{"model":"eaio-auto"}""", "input", "required")]
     public async Task What_cannot_be_honoured_is_refused_with_400_naming_the_field_and_why(string body, string param, string because)
     {

@@ -107,6 +107,13 @@ public sealed class EgressGuardPayloadTests
     }
 
     [Test]
+    public void The_end_user_id_is_scanned()
+    {
+        Assert.That(Blocked(new ChatOptions().WithEndUserId(Email)).Finding, Does.Contain("EMAIL"));
+        Passes(new ChatMessage(ChatRole.User, "hello"), new ChatOptions().WithEndUserId("u-kdjfhgpalmnb"));
+    }
+
+    [Test]
     public void The_response_format_and_stop_sequences_are_scanned()
     {
         using JsonDocument schema = JsonDocument.Parse($$"""{"type":"object","description":"Reply for {{Email}}"}""");
