@@ -168,30 +168,15 @@ internal static class OpenAIWire
     /// <returns>A task that completes when the chunk is flushed.</returns>
     public static async Task WriteDeltaAsync(HttpResponse response, string id, long created, RouteDecision decision, string? modelId, string text, bool first, CancellationToken cancellationToken)
     {
-        response.BodyWriter.Write(s_dataPrefix);
-        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        WriteChoiceChunk(response, id, created, decision, modelId, (Text: text, First: first), static (json, delta) =>
         {
-            json.WriteStartObject();
-            WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
-            json.WriteStartArray("choices");
-            json.WriteStartObject();
-            json.WriteNumber("index", 0);
-            json.WriteStartObject("delta");
-            if (first)
+            if (delta.First)
             {
                 json.WriteString("role", "assistant");
             }
 
-            json.WriteString("content", text);
-            json.WriteEndObject();
-            json.WriteNull("logprobs");
-            json.WriteNull("finish_reason");
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        response.BodyWriter.Write(s_eventEnd);
+            json.WriteString("content", delta.Text);
+        });
         await response.BodyWriter.FlushAsync(cancellationToken);
     }
 
@@ -214,16 +199,9 @@ internal static class OpenAIWire
     {
         for (int part = 0; part < 2; part++)
         {
-            response.BodyWriter.Write(s_dataPrefix);
-            using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+            WriteChoiceChunk(response, id, created, decision, modelId, (Call: call, Index: index, Opens: part == 0, First: first && part == 0), static (json, delta) =>
             {
-                json.WriteStartObject();
-                WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
-                json.WriteStartArray("choices");
-                json.WriteStartObject();
-                json.WriteNumber("index", 0);
-                json.WriteStartObject("delta");
-                if (first && part == 0)
+                if (delta.First)
                 {
                     json.WriteString("role", "assistant");
                     json.WriteNull("content");
@@ -231,36 +209,24 @@ internal static class OpenAIWire
 
                 json.WriteStartArray("tool_calls");
                 json.WriteStartObject();
-                json.WriteNumber("index", index);
-                if (part == 0)
+                json.WriteNumber("index", delta.Index);
+                if (delta.Opens)
                 {
-                    json.WriteString("id", call.CallId);
+                    json.WriteString("id", delta.Call.CallId);
                     json.WriteString("type", "function");
                 }
 
                 json.WriteStartObject("function");
-                if (part == 0)
+                if (delta.Opens)
                 {
-                    json.WriteString("name", call.Name);
-                    json.WriteString("arguments", string.Empty);
-                }
-                else
-                {
-                    json.WriteString("arguments", Arguments(call));
+                    json.WriteString("name", delta.Call.Name);
                 }
 
+                json.WriteString("arguments", delta.Opens ? string.Empty : Arguments(delta.Call));
                 json.WriteEndObject();
                 json.WriteEndObject();
                 json.WriteEndArray();
-                json.WriteEndObject();
-                json.WriteNull("logprobs");
-                json.WriteNull("finish_reason");
-                json.WriteEndObject();
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            response.BodyWriter.Write(s_eventEnd);
+            });
         }
 
         await response.BodyWriter.FlushAsync(cancellationToken);
@@ -282,29 +248,18 @@ internal static class OpenAIWire
     public static async Task WriteStreamEndAsync(
         HttpResponse response, string id, long created, RouteDecision decision, string? modelId, ChatFinishReason? finishReason, UsageDetails? usage, bool includeUsage, int? requestedMaxOutputTokens, bool calledTools, CancellationToken cancellationToken)
     {
-        response.BodyWriter.Write(s_dataPrefix);
-        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
-        {
-            json.WriteStartObject();
-            WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
-            json.WriteStartArray("choices");
-            json.WriteStartObject();
-            json.WriteNumber("index", 0);
-            json.WriteStartObject("delta");
-            json.WriteEndObject();
-            json.WriteNull("logprobs");
-            json.WriteString("finish_reason", FinishReason(finishReason, calledTools));
-            json.WriteEndObject();
-            json.WriteEndArray();
-            if (!includeUsage)
+        // Without the usage chunk the eaio field rides on the finish chunk, the last before [DONE].
+        WriteChoiceChunk(
+            response, id, created, decision, modelId, (Decision: decision, Limit: requestedMaxOutputTokens, Tail: !includeUsage),
+            static (_, _) => { },
+            FinishReason(finishReason, calledTools),
+            static (json, end) =>
             {
-                WriteEaio(json, decision, requestedMaxOutputTokens);
-            }
-
-            json.WriteEndObject();
-        }
-
-        response.BodyWriter.Write(s_eventEnd);
+                if (end.Tail)
+                {
+                    WriteEaio(json, end.Decision, end.Limit);
+                }
+            });
         if (includeUsage)
         {
             // OpenAI's usage chunk: no choices, the whole request's usage; the eaio field rides on it as the final chunk.
@@ -381,6 +336,36 @@ internal static class OpenAIWire
         WriteStringOrNull(json, "code", error.Code);
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes one <c>chat.completion.chunk</c> event with one choice: the envelope, the delta <paramref name="writeDelta"/>
+    /// fills in, the choice's finish reason, and what <paramref name="writeTail"/> adds after the choices.
+    /// </summary>
+    private static void WriteChoiceChunk<TState>(
+        HttpResponse response, string id, long created, RouteDecision decision, string? modelId, TState state,
+        Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, Action<Utf8JsonWriter, TState>? writeTail = null)
+    {
+        response.BodyWriter.Write(s_dataPrefix);
+        using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
+        {
+            json.WriteStartObject();
+            WriteEnvelope(json, id, "chat.completion.chunk", created, decision, modelId);
+            json.WriteStartArray("choices");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            json.WriteStartObject("delta");
+            writeDelta(json, state);
+            json.WriteEndObject();
+            json.WriteNull("logprobs");
+            WriteStringOrNull(json, "finish_reason", finishReason);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            writeTail?.Invoke(json, state);
+            json.WriteEndObject();
+        }
+
+        response.BodyWriter.Write(s_eventEnd);
     }
 
     private static void WriteEnvelope(Utf8JsonWriter json, string id, string kind, long created, RouteDecision decision, string? modelId)
