@@ -12,6 +12,7 @@
 #   EAIO_BENCH_KINDS="json sse"  request kinds to run
 #   EAIO_BENCH_DIAGNOSE=1        also a second EAIO gateway with the audit off (AUDIT_ALL_API_CALLS=false), as target
 #                                "eaio-noaudit", to tell storage from the rest of the request path
+#   EAIO_BENCH_WARMUP=20         seconds of each kind per target before the rounds (not recorded)
 #   EAIO_BENCH_RESULTS=FILE      keep the rounds (JSON lines) there; the summary is printed either way
 #   DOTNET_* settings (e.g. DOTNET_gcServer=0) reach the EAIO gateway unchanged.
 # Needs: the .NET SDK, Node.js 20+ with npm (the registry reachable for `npm ci` the first time), curl.
@@ -115,9 +116,11 @@ run() { # target rate kind round seconds
 targets=(eaio portkey direct)
 [ "${EAIO_BENCH_DIAGNOSE:-0}" = 1 ] && targets+=(eaio-noaudit)
 
-# Warm-up, not recorded: JIT tiers, connection pools, SQLite files and caches on every side.
+# Warm-up, not recorded: JIT tiers, connection pools, SQLite files and caches on every side. On 2 busy cores .NET's
+# tiered compilation was still using a third of the gateway's CPU 20 s after start (perf), so each side gets
+# EAIO_BENCH_WARMUP seconds (default 20) of each kind at the lower rate first.
 for target in "${targets[@]}"; do
-  for kind in $kinds; do run "$target" 200 "$kind" 0 5 >/dev/null; done
+  for kind in $kinds; do run "$target" "${rates%% *}" "$kind" 0 "${EAIO_BENCH_WARMUP:-20}" >/dev/null; done
 done
 
 results="${EAIO_BENCH_RESULTS:-$work/results.jsonl}"

@@ -7,7 +7,8 @@
 //                           [--pid PID] [--label TEXT]
 // Prints one JSON line: requests, errors (with the first few reasons), achieved rate, latency percentiles in ms
 // (json: to the last byte; sse: to the last byte and to the first body byte), requests over 100 ms, and, with --pid,
-// that process's largest resident set seen while sampling every 100 ms and its peak (VmHWM) at the end.
+// that process's CPU time per request, its largest resident set seen while sampling every 100 ms and its peak (VmHWM)
+// at the end.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -119,6 +120,17 @@ function status() {
     return { rss: 0, hwm: 0 };
   }
 }
+// CPU time the process used (user + system, in clock ticks of 10 ms: Linux's USER_HZ is 100), so the cost per request
+// can be told apart from waiting on cores shared with other work.
+function cpuTicks() {
+  try {
+    const fields = readFileSync(`/proc/${args.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+const cpuAtStart = args.pid ? cpuTicks() : 0;
 const sampler = args.pid ? setInterval(() => { rssMaxKb = Math.max(rssMaxKb, status().rss); }, 100) : null;
 
 const start = performance.now() + 20;
@@ -167,6 +179,7 @@ const check = setInterval(() => {
     over_100ms: over100,
     last_byte_ms: summary(total_ms),
     first_byte_ms: stream ? summary(first_ms) : null,
+    cpu_ms_per_request: args.pid ? Math.round(((cpuTicks() - cpuAtStart) * 10 / total) * 1000) / 1000 : null,
     rss_max_mb: args.pid ? Math.round(Math.max(rssMaxKb, end.rss) / 1024) : null,
     hwm_mb: args.pid ? Math.round(end.hwm / 1024) : null,
     loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
