@@ -33,8 +33,8 @@ const cells = [...new Set(rows.map((r) => `${r.rate}/${r.kind}`))].map((c) => c.
 const goals = [];
 console.log('Medians over rounds (ms). Added = gateway - direct upstream, same round. SSE: to the last byte; first byte in brackets.');
 console.log('');
-console.log('| Rate | Kind | Direct p50 / p99 | EAIO added p50 / p99 | Portkey added p50 / p99 | EAIO/Portkey p50 | EAIO/Portkey p99 | Over 100 ms (EAIO / Portkey / direct, of requests) | Errors (EAIO / Portkey / direct) | RSS max MB (EAIO / Portkey) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| Rate | Kind | Direct p50 / p99 | EAIO added p50 / p99 | Portkey added p50 / p99 | EAIO/Portkey p50 | EAIO/Portkey p99 | Over 100 ms (EAIO / Portkey / direct, of requests) | Errors (EAIO / Portkey / direct) | RSS max MB (EAIO / Portkey) | CPU ms a request (EAIO / Portkey) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [rate, kind] of cells) {
   const d = of('direct', rate, kind);
   const e = of('eaio', rate, kind);
@@ -54,7 +54,8 @@ for (const [rate, kind] of cells) {
     + `| ${ratio(eP50, pP50)} | ${ratio(eP99, pP99)} `
     + `| ${over(e)} / ${over(p)} / ${over(d)} of ${count(e)} `
     + `| ${sum(e.map((r) => r.errors))} / ${sum(p.map((r) => r.errors))} / ${sum(d.map((r) => r.errors))} `
-    + `| ${fmt(median(e.map((r) => r.rss_max_mb)), 0)} / ${fmt(median(p.map((r) => r.rss_max_mb)), 0)} |`);
+    + `| ${fmt(median(e.map((r) => r.rss_max_mb)), 0)} / ${fmt(median(p.map((r) => r.rss_max_mb)), 0)} `
+    + `| ${fmt(median(e.map((r) => r.cpu_ms_per_request)), 2)} / ${fmt(median(p.map((r) => r.cpu_ms_per_request)), 2)} |`);
   goals.push([`${rate}/s ${kind}: EAIO added p50 <= Portkey's`, eP50 !== null && pP50 !== null && eP50 <= pP50, `${fmt(eP50, 2)} vs ${fmt(pP50, 2)} ms`]);
   goals.push([`${rate}/s ${kind}: EAIO added p99 <= Portkey's`, eP99 !== null && pP99 !== null && eP99 <= pP99, `${fmt(eP99)} vs ${fmt(pP99)} ms`]);
   goals.push([`${rate}/s ${kind}: no EAIO request over 100 ms`, sum(e.map((r) => r.over_100ms)) === 0,
@@ -63,11 +64,12 @@ for (const [rate, kind] of cells) {
 
 for (const extra of gateways.filter((t) => t !== 'eaio' && t !== 'portkey')) {
   console.log('');
-  console.log(`${extra} (diagnostic): added p50 / p99, over 100 ms, RSS max MB`);
+  console.log(`${extra} (diagnostic): added p50 / p99, over 100 ms, RSS max MB, CPU ms a request`);
   for (const [rate, kind] of cells) {
     const x = of(extra, rate, kind);
     console.log(`  ${rate}/s ${kind}: ${fmt(added(extra, rate, kind, 'last_byte_ms', 'p50'), 2)} / ${fmt(added(extra, rate, kind, 'last_byte_ms', 'p99'))} ms, `
-      + `${sum(x.map((r) => r.over_100ms))} of ${sum(x.map((r) => r.requests))}, ${fmt(median(x.map((r) => r.rss_max_mb)), 0)}`);
+      + `${sum(x.map((r) => r.over_100ms))} of ${sum(x.map((r) => r.requests))}, ${fmt(median(x.map((r) => r.rss_max_mb)), 0)}, `
+      + `${fmt(median(x.map((r) => r.cpu_ms_per_request)), 2)}`);
   }
 }
 
