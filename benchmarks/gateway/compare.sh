@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # The gateway project and its assembly: the one place to change if the gateway moves.
-gateway_project=samples/Eaio.Samples.Gateway
+gateway_project=src/Eaio.Routing.Gateway
 gateway_dll="$gateway_project/bin/Release/net10.0/eaio-gateway.dll"
 
 seconds="${1:-15}"
