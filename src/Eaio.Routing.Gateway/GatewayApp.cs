@@ -75,6 +75,8 @@ internal static class GatewayApp
         builder.Services.AddSingleton<EndUserPseudonyms>();
         builder.Services.AddSingleton<RoutedChat>();
         builder.Services.AddSingleton<ChatCompletionsEndpoint>();
+        TimeSpan responseLifetime = ResponseStore.ReadLifetime(builder.Configuration);
+        builder.Services.AddSingleton(sp => new ResponseStore(responseLifetime, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ResponsesEndpoint>();
         builder.Services.AddSingleton<EmbeddingsEndpoint>();
         builder.Services.AddHealthChecks().AddCheck<RouterHealthCheck>("eaio-router").AddEaioHealthChecks();

@@ -20,6 +20,9 @@ internal static class GatewayCommandLine
           Gateway:Urls     where to listen (or --urls, ASPNETCORE_URLS; default {GatewayApp.DefaultUrls}, loopback only)
           Gateway:Limits:RequestsPerMinute, Gateway:Limits:TokensPerMinute
                            each tenant's limits (default {TenantLimits.DefaultRequestsPerMinute} and {TenantLimits.DefaultTokensPerMinute:N0})
+          Gateway:Responses:StoreMinutes
+                           how long /v1/responses answers are kept in memory for item_reference and
+                           previous_response_id, after their last use (default {ResponseStore.DefaultStoreMinutes}; 0 keeps none)
           OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_BASE_URL, EAIO_DATA_DIR, LLM_MONTHLY_BUDGET, ...
                            the router's settings (or the Eaio section: Eaio:OpenAI:ApiKey, ...)
 

@@ -12,14 +12,17 @@ internal sealed class ResponsesEndpoint
 {
     private readonly RoutedChat _routed;
     private readonly TimeProvider _time;
+    private readonly ResponseStore _store;
 
     /// <summary>Initializes a new instance of the <see cref="ResponsesEndpoint"/> class.</summary>
     /// <param name="routed">The router call shared with the other chat-shaped endpoints.</param>
     /// <param name="time">The clock for <c>created_at</c>.</param>
-    public ResponsesEndpoint(RoutedChat routed, TimeProvider time)
+    /// <param name="store">The responses kept for <c>item_reference</c> and <c>previous_response_id</c>.</param>
+    public ResponsesEndpoint(RoutedChat routed, TimeProvider time, ResponseStore store)
     {
         _routed = routed;
         _time = time;
+        _store = store;
     }
 
     /// <summary>Handles one request; the caller has authenticated it.</summary>
@@ -34,7 +37,7 @@ internal sealed class ResponsesEndpoint
         try
         {
             using JsonDocument body = await RoutedChat.ReadBodyAsync(context.Request, "'model' and 'input'");
-            request = ResponsesRequestParser.Parse(body.RootElement);
+            request = ResponsesRequestParser.Parse(body.RootElement, _store, key);
             (model, options) = _routed.Prepare(context, key, request.Chat);
         }
         catch (GatewayErrorException ex)
@@ -49,6 +52,8 @@ internal sealed class ResponsesEndpoint
             if (await _routed.GetResponseAsync(context, key, request.Chat, model, options) is { } served)
             {
                 _routed.Served(writer.ResponseId, key, served.Answer.Usage, served.Answer.ResponseId, served.Decision);
+                writer.Collect(served.Answer);
+                Keep(key, request, writer);
                 await writer.WriteResponseAsync(served.Answer, served.Decision);
             }
 
@@ -108,6 +113,16 @@ internal sealed class ResponsesEndpoint
         }
 
         _routed.Served(writer.ResponseId, key, usage, responseId, decision);
+        Keep(key, request, writer);
         await writer.WriteEndAsync(decision, modelId, finish, usage, aborted);
+    }
+
+    /// <summary>Keeps the answer, before the client can have it, so its next turn can already name it.</summary>
+    private void Keep(GatewayKey key, ResponsesRequest request, ResponsesWriter writer)
+    {
+        if (request.KeptInput is { } input)
+        {
+            _store.Remember(key, writer.ResponseId, input, writer.OutputItems());
+        }
     }
 }

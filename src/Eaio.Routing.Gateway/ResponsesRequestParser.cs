@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
@@ -10,10 +11,20 @@ namespace Eaio.Routing.Gateway;
 /// JSON) and translates it into the same messages and <see cref="ChatOptions"/> a chat completion would give the router.
 /// </summary>
 /// <remarks>
-/// The gateway keeps no responses: what needs stored state (<c>previous_response_id</c>, <c>conversation</c>,
-/// <c>item_reference</c>, <c>store: true</c>, <c>background</c>) is refused with a message that says how to send the
+/// <para>
+/// Follow-up turns may name what the gateway answered before instead of sending it again, as OpenAI's stored responses
+/// allow: an <c>item_reference</c> to an output item (what the AI SDK sends for earlier assistant text when
+/// <c>store</c> is on, its default) is replaced by that item, and a <c>previous_response_id</c> puts that response's input
+/// and output before <c>input</c> (its <c>instructions</c> are not carried over, as on OpenAI). Both resolve only against
+/// the <see cref="ResponseStore"/> of the same API key: the gateway's own recent answers, in this process's memory, for
+/// <c>Gateway:Responses:StoreMinutes</c> after their last use. A resolved item is parsed exactly as the client's own
+/// items are, so the router scans and masks it the same way. An unknown, expired or other key's id gets 400.
+/// </para>
+/// <para>
+/// What needs more state (<c>conversation</c>, <c>background</c>) is refused with a message that says how to send the
 /// conversation instead. Hosted tools and fields that would change the answer but cannot reach the provider are refused
 /// too; fields the gateway does not know are ignored, as on chat completions.
+/// </para>
 /// </remarks>
 internal static class ResponsesRequestParser
 {
@@ -22,20 +33,31 @@ internal static class ResponsesRequestParser
     private static readonly JsonElement s_textFormat = JsonDocument.Parse("""{"type":"text"}""").RootElement.Clone();
     private static readonly JsonElement s_emptyParameters = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
-    private const string Stateless = "this gateway keeps no responses or conversations: send the whole conversation in 'input' (earlier turns as messages, function_call and function_call_output items).";
+    private const string Stateless = "this gateway keeps no conversations: send the whole conversation in 'input' (earlier turns as messages, function_call and function_call_output items), or name the previous response in 'previous_response_id'.";
 
     /// <summary>Parses and validates a request body.</summary>
     /// <param name="root">The parsed JSON body.</param>
+    /// <param name="store">The responses the gateway keeps, which <c>item_reference</c> and <c>previous_response_id</c> name.</param>
+    /// <param name="key">The request's key: only its own responses can be named.</param>
     /// <returns>The request.</returns>
-    /// <exception cref="GatewayErrorException">The body is invalid or asks for what the gateway cannot honour; the error names the field.</exception>
-    public static ResponsesRequest Parse(JsonElement root)
+    /// <exception cref="GatewayErrorException">The body is invalid, names a response or item this key does not have, or asks for what the gateway cannot honour; the error names the field.</exception>
+    public static ResponsesRequest Parse(JsonElement root, ResponseStore store, GatewayKey key)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw Bad(null, $"The request body must be a JSON object, not {Kind(root)}.");
         }
 
-        RefuseStateful(root);
+        RefuseStateful(root, store);
+        bool keep = store.Enabled && OptionalBool(root, "store") != false;
+        string? previous = null;
+        if (root.TryGetProperty("previous_response_id", out JsonElement p) && p.ValueKind != JsonValueKind.Null)
+        {
+            previous = p.ValueKind == JsonValueKind.String && p.GetString() is { Length: > 0 } id
+                ? id
+                : throw Bad("previous_response_id", $"'previous_response_id' must be the 'id' of an earlier response (resp_…), not {Describe(p)}.", "invalid_type");
+        }
+
         string model = root.TryGetProperty("model", out JsonElement modelElement) && modelElement.ValueKind == JsonValueKind.String && modelElement.GetString() is { Length: > 0 } m
             ? m
             : throw Bad("model", $"'model' is required: a string such as '{GatewayModels.AutoModel}' (see GET /v1/models).", modelElement.ValueKind == JsonValueKind.Undefined ? "missing_required_parameter" : "invalid_type");
@@ -48,7 +70,13 @@ internal static class ResponsesRequestParser
             messages.Add(new ChatMessage(ChatRole.System, instructions));
         }
 
-        ParseInput(root, messages);
+        List<byte[]>? kept = keep ? [] : null;
+        if (previous is not null)
+        {
+            Replay(store, key, previous, messages, kept);
+        }
+
+        ParseInput(root, messages, store, key, kept);
 
         ChatOptions options = new()
         {
@@ -80,22 +108,19 @@ internal static class ResponsesRequestParser
 
         // A streamed response always ends with its usage (response.completed), so include_usage is always on.
         ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building, endUser);
-        return new ResponsesRequest(chat, instructions, tools, toolChoice, textFormat, parallel ?? true);
+        return new ResponsesRequest(chat, instructions, tools, toolChoice, textFormat, parallel ?? true, previous, kept);
     }
 
-    private static void RefuseStateful(JsonElement root)
+    private static void RefuseStateful(JsonElement root, ResponseStore store)
     {
-        foreach (string field in (ReadOnlySpan<string>)["previous_response_id", "conversation"])
+        if (root.TryGetProperty("conversation", out JsonElement conversation) && conversation.ValueKind != JsonValueKind.Null)
         {
-            if (root.TryGetProperty(field, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
-            {
-                throw Bad(field, $"'{field}' cannot be honoured: " + Stateless, "unsupported_parameter");
-            }
+            throw Bad("conversation", "'conversation' cannot be honoured: " + Stateless, "unsupported_parameter");
         }
 
-        if (OptionalBool(root, "store") == true)
+        if (OptionalBool(root, "store") == true && !store.Enabled)
         {
-            throw Bad("store", "'store: true' cannot be honoured: this gateway does not keep responses to retrieve or continue later. Send 'store: false' or leave it out (with the AI SDK: providerOptions.openai.store = false).", "unsupported_parameter");
+            throw Bad("store", $"'store: true' cannot be honoured: this gateway is set to keep no responses ({ResponseStore.StoreMinutesSetting} is 0). Send 'store: false' or leave it out (with the AI SDK: providerOptions.openai.store = false).", "unsupported_parameter");
         }
 
         if (OptionalBool(root, "background") == true)
@@ -123,7 +148,24 @@ internal static class ResponsesRequestParser
         }
     }
 
-    private static void ParseInput(JsonElement root, List<ChatMessage> messages)
+    /// <summary>Puts a kept response's input and output before the request's own input, as OpenAI does.</summary>
+    private static void Replay(ResponseStore store, GatewayKey key, string previous, List<ChatMessage> messages, List<byte[]>? kept)
+    {
+        IReadOnlyList<byte[]> history = store.FindConversation(key, previous) ?? throw new GatewayErrorException(new GatewayError(
+            StatusCodes.Status400BadRequest,
+            $"Previous response with id '{previous}' not found. " + Kept(store),
+            "invalid_request_error",
+            "previous_response_id",
+            "previous_response_not_found"));
+        int index = 0;
+        foreach (byte[] item in history)
+        {
+            AddItem(JsonElement.Parse(item), $"previous_response_id item {index++}", messages);
+            kept?.Add(item);
+        }
+    }
+
+    private static void ParseInput(JsonElement root, List<ChatMessage> messages, ResponseStore store, GatewayKey key, List<byte[]>? kept)
     {
         if (!root.TryGetProperty("input", out JsonElement input) || input.ValueKind == JsonValueKind.Null)
         {
@@ -133,6 +175,7 @@ internal static class ResponsesRequestParser
         if (input.ValueKind == JsonValueKind.String)
         {
             messages.Add(new ChatMessage(ChatRole.User, input.GetString()));
+            kept?.Add(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string?> { ["role"] = "user", ["content"] = input.GetString() }));
             return;
         }
 
@@ -145,43 +188,66 @@ internal static class ResponsesRequestParser
         foreach (JsonElement item in input.EnumerateArray())
         {
             string at = $"input[{index++}]";
-            if (item.ValueKind != JsonValueKind.Object)
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String && t.GetString() == "item_reference")
             {
-                throw Bad(at, $"'{at}' must be an object (a message or a function_call / function_call_output item), not {Kind(item)}.", "invalid_type");
+                string id = RequiredString(item, "id", $"{at}.id");
+                byte[] referenced = store.FindItem(key, id) ?? throw Bad(
+                    $"{at}.id",
+                    $"'{at}' references item '{id}', which this gateway does not have for this API key. " + Kept(store),
+                    "item_not_found");
+
+                // The item as the client received it, parsed like one the client sent: the router masks it the same way.
+                AddItem(JsonElement.Parse(referenced), at, messages);
+                kept?.Add(referenced);
+                continue;
             }
 
-            string? type = item.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            switch (type)
-            {
-                case null or "message":
-                    messages.Add(ParseMessage(item, at));
-                    break;
-                case "function_call":
-                    string arguments = item.TryGetProperty("arguments", out JsonElement a) && a.ValueKind == JsonValueKind.String
-                        ? a.GetString()!
-                        : throw Bad($"{at}.arguments", $"'{at}.arguments' must be a string of JSON, such as \"{{}}\".", "invalid_type");
-                    FunctionCallContent call = new(RequiredString(item, "call_id", $"{at}.call_id"), FunctionName(item, $"{at}.name"), ParseArguments(arguments, $"{at}.arguments"));
+            AddItem(item, at, messages);
+            kept?.Add(JsonMarshal.GetRawUtf8Value(item).ToArray());
+        }
+    }
 
-                    // Calls of one turn belong to one assistant message, as chat completions carry them; a provider refuses
-                    // tool results that do not answer the calls of the message just before them.
-                    if (messages.Count > 0 && messages[^1].Role == ChatRole.Assistant)
-                    {
-                        messages[^1].Contents.Add(call);
-                    }
-                    else
-                    {
-                        messages.Add(new ChatMessage(ChatRole.Assistant, [call]));
-                    }
+    /// <summary>What the gateway keeps, for the message of a reference it cannot resolve.</summary>
+    private static string Kept(ResponseStore store) => store.Enabled
+        ? $"This gateway keeps the responses it served to each API key for {store.LifetimeText} after their last use, in this process's memory only (lost on restart, not shared between gateway processes). Send the whole conversation in 'input' instead (with the AI SDK: providerOptions.openai.store = false always sends the full history)."
+        : $"This gateway is set to keep no responses ({ResponseStore.StoreMinutesSetting} is 0): send the whole conversation in 'input' (with the AI SDK: providerOptions.openai.store = false always sends the full history).";
 
-                    break;
-                case "function_call_output":
-                    messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(RequiredString(item, "call_id", $"{at}.call_id"), ToolOutput(item, at))]));
-                    break;
-                case "item_reference":
-                    throw Bad($"{at}.type", $"'{at}' is an item_reference, which cannot be honoured: " + Stateless + " With the AI SDK set providerOptions.openai.store = false.", "unsupported_parameter");
-                default:
-                    throw Bad($"{at}.type", $"'{at}.type' is '{type}'; allowed: message, function_call, function_call_output.");
-            }
+    private static void AddItem(JsonElement item, string at, List<ChatMessage> messages)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(at, $"'{at}' must be an object (a message or a function_call / function_call_output item), not {Kind(item)}.", "invalid_type");
+        }
+
+        string? type = item.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        switch (type)
+        {
+            case null or "message":
+                messages.Add(ParseMessage(item, at));
+                break;
+            case "function_call":
+                string arguments = item.TryGetProperty("arguments", out JsonElement a) && a.ValueKind == JsonValueKind.String
+                    ? a.GetString()!
+                    : throw Bad($"{at}.arguments", $"'{at}.arguments' must be a string of JSON, such as \"{{}}\".", "invalid_type");
+                FunctionCallContent call = new(RequiredString(item, "call_id", $"{at}.call_id"), FunctionName(item, $"{at}.name"), ParseArguments(arguments, $"{at}.arguments"));
+
+                // Calls of one turn belong to one assistant message, as chat completions carry them; a provider refuses
+                // tool results that do not answer the calls of the message just before them.
+                if (messages.Count > 0 && messages[^1].Role == ChatRole.Assistant)
+                {
+                    messages[^1].Contents.Add(call);
+                }
+                else
+                {
+                    messages.Add(new ChatMessage(ChatRole.Assistant, [call]));
+                }
+
+                break;
+            case "function_call_output":
+                messages.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(RequiredString(item, "call_id", $"{at}.call_id"), ToolOutput(item, at))]));
+                break;
+            default:
+                throw Bad($"{at}.type", $"'{at}.type' is '{type}'; allowed: message, function_call, function_call_output, item_reference.");
         }
     }
 

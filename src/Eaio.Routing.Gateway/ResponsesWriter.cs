@@ -43,11 +43,9 @@ internal sealed class ResponsesWriter
         _id = "resp_" + Id();
     }
 
-    /// <summary>Writes a whole answer as one <c>response</c> object.</summary>
+    /// <summary>Takes a whole answer's output items, for <see cref="OutputItems"/> and <see cref="WriteResponseAsync"/>.</summary>
     /// <param name="answer">The router's answer.</param>
-    /// <param name="decision">Its route decision.</param>
-    /// <returns>A task that completes when the body is flushed.</returns>
-    public Task WriteResponseAsync(ChatResponse answer, RouteDecision decision)
+    public void Collect(ChatResponse answer)
     {
         foreach (AIContent content in answer.Messages.SelectMany(m => m.Contents))
         {
@@ -62,7 +60,14 @@ internal sealed class ResponsesWriter
                     break;
             }
         }
+    }
 
+    /// <summary>Writes the answer <see cref="Collect"/> took as one <c>response</c> object.</summary>
+    /// <param name="answer">The router's answer.</param>
+    /// <param name="decision">Its route decision.</param>
+    /// <returns>A task that completes when the body is flushed.</returns>
+    public Task WriteResponseAsync(ChatResponse answer, RouteDecision decision)
+    {
         _response.ContentType = "application/json";
         using (Utf8JsonWriter json = new(_response.BodyWriter, OpenAIWire.WriterOptions))
         {
@@ -205,6 +210,49 @@ internal sealed class ResponsesWriter
         }
 
         await _response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The output items so far, each with its id and the JSON of the input item a client would send in its place (an
+    /// assistant message with its text, a function call with its call id, name and arguments), as the client received
+    /// them: what the <see cref="ResponseStore"/> keeps for an <c>item_reference</c> to them.
+    /// </summary>
+    /// <returns>The items in output order.</returns>
+    public IReadOnlyList<(string Id, byte[] Item)> OutputItems()
+    {
+        List<(string Id, byte[] Item)> items = new(_items.Count);
+        foreach (Item item in _items)
+        {
+            ArrayBufferWriter<byte> buffer = new();
+            using (Utf8JsonWriter json = new(buffer))
+            {
+                json.WriteStartObject();
+                if (item.Call is { } call)
+                {
+                    json.WriteString("type", "function_call");
+                    json.WriteString("call_id", call.CallId);
+                    json.WriteString("name", call.Name);
+                    json.WriteString("arguments", OpenAIWire.Arguments(call));
+                }
+                else
+                {
+                    json.WriteString("type", "message");
+                    json.WriteString("role", "assistant");
+                    json.WriteStartArray("content");
+                    json.WriteStartObject();
+                    json.WriteString("type", "output_text");
+                    json.WriteString("text", item.Text.ToString());
+                    json.WriteEndObject();
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+            }
+
+            items.Add((item.Id, buffer.WrittenSpan.ToArray()));
+        }
+
+        return items;
     }
 
     private void CloseMessage()
@@ -382,8 +430,8 @@ internal sealed class ResponsesWriter
 
         json.WriteEndArray();
         json.WriteBoolean("parallel_tool_calls", _request.ParallelToolCalls);
-        json.WriteNull("previous_response_id");
-        json.WriteBoolean("store", false);
+        OpenAIWire.WriteStringOrNull(json, "previous_response_id", _request.PreviousResponseId);
+        json.WriteBoolean("store", _request.KeptInput is not null);
         WriteNumberOrNull(json, "temperature", options.Temperature);
         WriteNumberOrNull(json, "top_p", options.TopP);
         json.WritePropertyName("text");

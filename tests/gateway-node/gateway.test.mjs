@@ -270,6 +270,30 @@ check('AI SDK streamText streams the text through /v1/responses', async () => {
   assert.equal((await result.usage).outputTokens, 3);
 });
 
+// With its defaults (store left out, so true), the AI SDK sends an earlier assistant answer back as an item_reference to the
+// output item's id, which the gateway replaces by the answer it kept for this key.
+check('AI SDK, default settings: a two-turn conversation references the first answer and gets the second', async () => {
+  const bodies = [];
+  const recording = createOpenAI({
+    baseURL,
+    apiKey: env('EAIO_PUBLIC_KEY'),
+    fetch: async (url, init) => { bodies.push(JSON.parse(init.body)); return fetch(url, init); },
+  });
+  const model = recording('openai/gpt-4o-mini');
+  const messages = [{ role: 'user', content: 'What is a kWh?' }];
+  const first = await generateText({ model, messages, maxRetries: 0 });
+  assert.equal(first.text, 'OpenAI answer.');
+  messages.push(...first.response.messages, { role: 'user', content: 'And a MWh?' });
+
+  const second = await generateText({ model, messages, maxRetries: 0 });
+
+  assert.equal(second.text, 'OpenAI answer.');
+  assert.equal(bodies.length, 2);
+  assert.notEqual(bodies[1].store, false, 'the AI SDK\'s default: store left out, which OpenAI takes as true');
+  assert.deepEqual(bodies[1].input.map((item) => item.type ?? item.role), ['user', 'item_reference', 'user']);
+  assert.equal(bodies[1].input[1].id, first.response.body.output[0].id);
+});
+
 check('AI SDK tools: parallel calls run and the final answer follows their results', async () => {
   const sites = [];
   const { text, steps } = await generateText({

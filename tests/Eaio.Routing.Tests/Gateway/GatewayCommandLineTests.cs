@@ -20,7 +20,7 @@ public sealed class GatewayCommandLineTests
         {
             Assert.That(exitCode, Is.Zero);
             Assert.That(output.ToString(), Does.StartWith("eaio-gateway: ").And.Contain("Usage: eaio-gateway")
-                .And.Contain("Gateway:Keys:<n>:Key").And.Contain("Gateway:Limits:RequestsPerMinute").And.Contain(GatewayApp.SupportedEndpoints));
+                .And.Contain("Gateway:Keys:<n>:Key").And.Contain("Gateway:Limits:RequestsPerMinute").And.Contain(ResponseStore.StoreMinutesSetting).And.Contain(GatewayApp.SupportedEndpoints));
         });
     }
 

@@ -11,7 +11,8 @@ namespace Eaio.Routing.Tests;
 /// tools: a manual tool loop whose e-mail and building never reach the upstream unmasked, runTools with parallel calls,
 /// a streamed tool call, a LangChain agent loop (bindTools, the tool's ToolMessage, the final answer);
 /// <c>responses.create</c> (text and stream) and <c>embeddings.create</c>; and the Vercel AI SDK's
-/// default OpenAI provider, which calls <c>/v1/responses</c> (generateText, streamText, a tool loop).
+/// default OpenAI provider, which calls <c>/v1/responses</c> (generateText, streamText, a two-turn conversation with its
+/// default <c>store: true</c>, whose second turn names the first answer by <c>item_reference</c>, a tool loop).
 /// </summary>
 /// <remarks>
 /// Needs Node.js and <c>npm ci</c> in tests/gateway-node (<c>.ci/run</c> does both). Without them the test is skipped
@@ -86,10 +87,15 @@ public sealed class GatewayNodeClientTests
         Assert.That(gateway.Ollama.Requests.Count(r => r.Path == "/api/embed" && r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
-        // Exactly the two PUBLIC chats, the six tool turns, the two Responses calls, the AI SDK's two texts and its two tool
-        // steps, and LangChain's invoke, stream, tool call and agent loop (two turns) went out, and one embedding: the budget
-        // refusal, the 401 and the unknown path sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(19));
+        // Exactly the two PUBLIC chats, the six tool turns, the two Responses calls, the AI SDK's two texts, its two-turn
+        // conversation with default settings and its two tool steps, and LangChain's invoke, stream, tool call and agent
+        // loop (two turns) went out, and one embedding: the budget refusal, the 401 and the unknown path sent nothing.
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(21));
+
+        // The AI SDK's second turn named its first answer by item_reference; the provider got the answer itself in its place.
+        JsonArray followUp = JsonNode.Parse(gateway.OpenAI.Requests.Single(r => r.Body.Contains("And a MWh?", StringComparison.Ordinal)).Body)!["messages"]!.AsArray();
+        Assert.That(followUp.Select(m => m!["role"]!.GetValue<string>()), Is.EqualTo(new[] { "user", "assistant", "user" }));
+        Assert.That(followUp[1]!["content"]!.ToJsonString(), Does.Contain("OpenAI answer."));
         Assert.That(gateway.OpenAI.Requests.Count(r => r.Path.EndsWith("/embeddings", StringComparison.Ordinal)), Is.EqualTo(1));
 
         // The tool loop's e-mail (in the arguments the client sent back) and building (in the tool result) left masked.

@@ -14,7 +14,8 @@ namespace Eaio.Routing.Tests;
 /// <c>POST /v1/responses</c> driven by the official OpenAI .NET SDK's <see cref="ResponsesClient"/> (through
 /// Microsoft.Extensions.AI's adapter, as a .NET team would) and by raw HTTP for the exact event sequence and refusals:
 /// text, streaming, a whole tool loop whose e-mail and building never reach the upstream unmasked, JSON schema, a
-/// PRIVATE key kept local, the budget, and what needs stored state refused with a message that says so.
+/// PRIVATE key kept local, the budget, and what cannot be honoured refused with a message that says so. References to
+/// kept responses are in <see cref="GatewayResponseStoreTests"/>.
 /// </summary>
 public sealed class GatewayResponsesTests
 {
@@ -195,10 +196,9 @@ public sealed class GatewayResponsesTests
         Assert.That(_gateway.OpenAI.ChatRequestCount, Is.Zero);
     }
 
-    [TestCase("""{"model":"eaio-auto","input":"hi","previous_response_id":"resp_1"}""", "previous_response_id", "keeps no responses")]
-    [TestCase("""{"model":"eaio-auto","input":"hi","conversation":"conv_1"}""", "conversation", "keeps no responses")]
-    [TestCase("""{"model":"eaio-auto","input":"hi","store":true}""", "store", "does not keep responses")]
-    [TestCase("""{"model":"eaio-auto","input":[{"type":"item_reference","id":"msg_1"}]}""", "input[0].type", "store = false")]
+    [TestCase("""{"model":"eaio-auto","input":"hi","previous_response_id":"resp_1"}""", "previous_response_id", "'resp_1' not found")]
+    [TestCase("""{"model":"eaio-auto","input":"hi","conversation":"conv_1"}""", "conversation", "keeps no conversations")]
+    [TestCase("""{"model":"eaio-auto","input":[{"type":"item_reference","id":"msg_1"}]}""", "input[0].id", "store = false")]
     [TestCase("""{"model":"eaio-auto","input":"hi","tools":[{"type":"web_search"}]}""", "tools[0].type", "hosted tools")]
     [TestCase("""{"model":"eaio-auto","input":"hi","user":"jane@example.com","safety_identifier":"jane"}""", "safety_identifier", "one end-user id per request")]
     [TestCase("""{"model":"eaio-auto"}""", "input", "required")]
