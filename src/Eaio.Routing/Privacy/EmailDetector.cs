@@ -52,7 +52,7 @@ public sealed partial class EmailDetector : ISensitiveDataDetector
 
         // A match holds exactly one '@' (neither part may contain one), and its local part cannot start after a local-part
         // character, so for each '@' the only possible start is the beginning of the run of local-part characters (or
-        // the opening quote) before it; the domain regex is tried after it alone, anchored.
+        // the opening quote) before it; the domain is read after it (EmailDomain).
         int lastEnd = 0;
         int at = text.IndexOf('@');
         while (at >= 0)
@@ -87,18 +87,18 @@ public sealed partial class EmailDetector : ISensitiveDataDetector
         }
 
         int domainStart = at + atWidth;
-        foreach (ValueMatch match in DomainPattern().EnumerateMatches(text, domainStart))
+        int end = EmailDomain.Match(text, domainStart);
+        if (end < 0)
         {
-            int end = match.Index + match.Length;
-            if (!IsTemplate(text[start..at], text[domainStart..end]))
-            {
-                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Email, 0.95));
-            }
-
-            return end;
+            return lastEnd;
         }
 
-        return lastEnd;
+        if (!IsTemplate(text[start..at], text[domainStart..end]))
+        {
+            spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Email, 0.95));
+        }
+
+        return end;
     }
 
     /// <summary>
@@ -218,14 +218,6 @@ public sealed partial class EmailDetector : ISensitiveDataDetector
 
     private static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Words(params string[] words)
         => words.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
-
-    // Anchored (\G) right after the '@'. Labels hold letters (any script) and digits and do not start or end with '-';
-    // the last label is the TLD: letters only, or punycode.
-    [GeneratedRegex(
-        @"\G(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,24}|[Xx][Nn]--[A-Za-z0-9-]{1,59})(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 1000)]
-    private static partial Regex DomainPattern();
 
     // "anna [at] example [dot] com", "anna(at)example.com", "anna at example dot com": one local-part token, "at" in
     // brackets or as a word, labels separated by '.', a bracketed "dot" or the word "dot", then a letters-only TLD.

@@ -154,7 +154,8 @@ internal static class PhoneContext
                 return false;
             }
 
-            if (IsOneOf(word.TrimEnd('.'), Labels) || IsOneOf(word.TrimStart('#').TrimEnd('.'), Labels))
+            // "#inv." is looked up without its '#' as well; most words have none, and one look-up is enough for them.
+            if (IsOneOf(word.TrimEnd('.'), Labels) || (word[0] == '#' && IsOneOf(word.TrimStart('#').TrimEnd('.'), Labels)))
             {
                 return true;
             }

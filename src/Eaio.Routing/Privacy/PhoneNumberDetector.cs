@@ -381,7 +381,7 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             }
         }
 
-        _cache.Set(candidate, verdict);
+        _cache.Set(value, verdict);
         return verdict;
     }
 
