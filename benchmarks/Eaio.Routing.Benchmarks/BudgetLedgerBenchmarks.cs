@@ -4,13 +4,15 @@ namespace Eaio.Routing.Benchmarks;
 
 /// <summary>
 /// One reserve and one settle, the ledger work of every external call: in memory and on the embedded SQLite file, one
-/// caller at a time and eight at once.
+/// caller at a time, eight and sixty-four at once.
 /// </summary>
 [MemoryDiagnoser]
 public class BudgetLedgerBenchmarks
 {
     private const int Concurrent = 8;
     private const int PerWorker = 250;
+    private const int Many = 64;
+    private const int PerManyWorker = 32;
 
     private InMemoryBudgetLedger _memory = null!;
     private SqliteBudgetLedger _sqlite = null!;
@@ -44,12 +46,15 @@ public class BudgetLedgerBenchmarks
     public async Task<BudgetSettlement> Sqlite() => await _sqlite.SettleAsync(await _sqlite.ReserveAsync(null, 0.01m), 0.004m);
 
     [Benchmark(Description = "SQLite: reserve + settle, 8 callers", OperationsPerInvoke = Concurrent * PerWorker)]
-    public Task SqliteConcurrent() => RunConcurrentAsync(_sqlite);
+    public Task SqliteConcurrent() => RunConcurrentAsync(_sqlite, Concurrent, PerWorker);
 
-    private static Task RunConcurrentAsync(IBudgetLedger ledger) =>
-        Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => Task.Run(async () =>
+    [Benchmark(Description = "SQLite: reserve + settle, 64 callers", OperationsPerInvoke = Many * PerManyWorker)]
+    public Task SqliteMany() => RunConcurrentAsync(_sqlite, Many, PerManyWorker);
+
+    private static Task RunConcurrentAsync(IBudgetLedger ledger, int callers = Concurrent, int perCaller = PerWorker) =>
+        Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
-            for (int i = 0; i < PerWorker; i++)
+            for (int i = 0; i < perCaller; i++)
             {
                 await ledger.SettleAsync(await ledger.ReserveAsync(null, 0.01m), 0.004m);
             }

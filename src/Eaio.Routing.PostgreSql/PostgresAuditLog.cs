@@ -37,7 +37,7 @@ public sealed class PostgresAuditLog : IAuditLog
     /// <summary>The most records one transaction appends.</summary>
     private const int MaxBatch = 256;
 
-    private readonly AuditAppendQueue _queue;
+    private readonly GroupCommitQueue<PendingAuditAppend, AuditRecord> _queue;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresAuditLog"/> class.</summary>
     /// <param name="store">The database.</param>
@@ -50,11 +50,11 @@ public sealed class PostgresAuditLog : IAuditLog
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _chain = new AuditChain(hmacKey);
-        _queue = new AuditAppendQueue(
+        _queue = new GroupCommitQueue<PendingAuditAppend, AuditRecord>(
             capacity: 4 * MaxBatch,
             MaxBatch,
             AppendBatchAsync,
-            ex => ex is NpgsqlException driver ? _store.Failure("audit log", "append a record", driver) : ex);
+            (_, ex) => ex is NpgsqlException driver ? _store.Failure("audit log", "append a record", driver) : ex);
     }
 
     /// <inheritdoc/>
@@ -62,7 +62,7 @@ public sealed class PostgresAuditLog : IAuditLog
     public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _queue.AppendAsync(entry, cancellationToken);
+        return _queue.WriteAsync(PendingAuditAppend.Of(entry), cancellationToken);
     }
 
     /// <summary>Appends the batch's records in order, after the chain's head, in one transaction under the chain's lock.</summary>

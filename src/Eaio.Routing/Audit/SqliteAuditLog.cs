@@ -66,7 +66,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
 
     private readonly SqliteFile _file;
     private readonly AuditChain _chain;
-    private readonly AuditAppendQueue _queue;
+    private readonly GroupCommitQueue<PendingAuditAppend, AuditRecord> _queue;
     private readonly TimeSpan? _retention;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -99,7 +99,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
         _chain = new AuditChain(hmacKey);
         Path = System.IO.Path.GetFullPath(path);
         _file = new SqliteFile(Path, Schema, "FULL", UpgradeAsync);
-        _queue = new AuditAppendQueue(QueueCapacity, QueueCapacity, WriteBatchAsync, Failure);
+        _queue = new GroupCommitQueue<PendingAuditAppend, AuditRecord>(QueueCapacity, QueueCapacity, WriteBatchAsync, (_, ex) => Failure(ex));
         _retention = retention;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -130,7 +130,7 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return _queue.AppendAsync(entry, cancellationToken);
+        return _queue.WriteAsync(PendingAuditAppend.Of(entry), cancellationToken);
     }
 
     /// <inheritdoc/>
