@@ -77,7 +77,7 @@ public sealed class SqliteAuditStorageTests
         await log.AppendAsync(Entry(0));
 
         // Another connection holds the file's write lock, so the first writer waits inside its transaction.
-        await using SqliteConnection holder = await HoldWriteLockAsync(AuditPath);
+        await using SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(AuditPath);
         using CancellationTokenSource firstCancelled = new();
         Task<AuditRecord> taken = Task.Run(() => log.AppendAsync(Entry(1), firstCancelled.Token));
         await Until(() => log.InFlight == 1, "the first record is taken by a writer");
@@ -90,7 +90,7 @@ public sealed class SqliteAuditStorageTests
         Assert.That(async () => await queued, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(Queued(log), Is.Zero, "the withdrawn record gives its room back");
 
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         AuditRecord first = await taken;
         AuditRecord next = await log.AppendAsync(Entry(3));
 
@@ -117,7 +117,7 @@ public sealed class SqliteAuditStorageTests
         await audit.AppendAsync(Entry(1));
         Assert.That(((SqliteAuditLog)audit).Path, Is.EqualTo(AuditPath));
 
-        await using SqliteConnection holder = await HoldWriteLockAsync(AuditPath);
+        await using SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(AuditPath);
         Task<AuditRecord> blocked = Task.Run(() => audit.AppendAsync(Entry(2)));
 
         // Before the audit log had its own file these waited for the lock (30 s busy timeout); now they share nothing with it.
@@ -129,7 +129,7 @@ public sealed class SqliteAuditStorageTests
         elapsed.Stop();
 
         Assert.That(blocked.IsCompleted, Is.False, "the audit append really waits for the lock held on its file");
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         Assert.That((await blocked).Sequence, Is.EqualTo(2));
         Assert.That(elapsed.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
     }
@@ -377,23 +377,6 @@ public sealed class SqliteAuditStorageTests
         }
 
         return [.. records];
-    }
-
-    private static async Task<SqliteConnection> HoldWriteLockAsync(string path)
-    {
-        SqliteConnection holder = new($"Data Source={path};Pooling=False");
-        await holder.OpenAsync();
-        await using SqliteCommand begin = holder.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE";
-        await begin.ExecuteNonQueryAsync();
-        return holder;
-    }
-
-    private static async Task ReleaseAsync(SqliteConnection holder)
-    {
-        await using SqliteCommand commit = holder.CreateCommand();
-        commit.CommandText = "COMMIT";
-        await commit.ExecuteNonQueryAsync();
     }
 
     private static async Task ExecuteAsync(string path, string sql)

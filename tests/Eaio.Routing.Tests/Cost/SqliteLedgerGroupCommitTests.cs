@@ -52,12 +52,12 @@ public sealed class SqliteLedgerGroupCommitTests
             if (batched)
             {
                 // All 64 queued behind one waiting writer, then applied together: the in-batch check is what refuses.
-                SqliteConnection holder = await HoldWriteLockAsync(LedgerPath);
+                SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(LedgerPath);
                 Task<BudgetReservation> blocker = Task.Run(() => ledger.ReserveAsync("elsewhere", 0m).AsTask());
                 await Until(() => ledger.InFlight == 1, "the blocker's writer is waiting for the lock");
                 calls = [.. Enumerable.Range(0, 64).Select(_ => Task.Run(() => ledger.ReserveAsync(tenant, 0.03m).AsTask()))];
                 await Until(() => ledger.Queued == 64, "all 64 reservations are queued");
-                await ReleaseAsync(holder);
+                await holder.ReleaseAsync();
                 await blocker;
             }
             else
@@ -110,7 +110,7 @@ public sealed class SqliteLedgerGroupCommitTests
         // after the writes queued ahead of it have already run in the same transaction.
         await ExecuteAsync(LedgerPath, "CREATE TRIGGER refuse_seven BEFORE INSERT ON budget_hold WHEN NEW.amount = 7000000000 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
 
-        SqliteConnection holder = await HoldWriteLockAsync(LedgerPath);
+        SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(LedgerPath);
         Task<BudgetReservation> blocker = Task.Run(() => ledger.ReserveAsync("elsewhere", 0m).AsTask());
         await Until(() => ledger.InFlight == 1, "the blocker's writer is waiting for the lock");
         long commitsBefore = ledger.Commits;
@@ -120,7 +120,7 @@ public sealed class SqliteLedgerGroupCommitTests
         Task release = ledger.ReleaseAsync(second).AsTask();
         Task<BudgetReservation> reserveAfter = ledger.ReserveAsync(null, 0.5m).AsTask();
         Assert.That(ledger.Queued, Is.EqualTo(5), "all five wait for the same writer");
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         await blocker;
 
         (Task Call, string Operation)[] calls =
@@ -154,7 +154,7 @@ public sealed class SqliteLedgerGroupCommitTests
         BudgetReservation full = await ledger.ReserveAsync("settling", 1m);
         BudgetReservation alsoFull = await ledger.ReserveAsync("releasing", 1m);
 
-        SqliteConnection holder = await HoldWriteLockAsync(LedgerPath);
+        SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(LedgerPath);
         Task<BudgetReservation> blocker = Task.Run(() => ledger.ReserveAsync("elsewhere", 0m).AsTask());
         await Until(() => ledger.InFlight == 1, "the blocker's writer is waiting for the lock");
         long commitsBefore = ledger.Commits;
@@ -168,7 +168,7 @@ public sealed class SqliteLedgerGroupCommitTests
         Task<BudgetReservation> afterRelease = ledger.ReserveAsync("releasing", 1m).AsTask();
         Task<BudgetSettlement> settleAgain = ledger.SettleAsync(full, 0.4m).AsTask();
         Assert.That(ledger.Queued, Is.EqualTo(6), "all six wait for the same writer");
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         await blocker;
 
         BudgetSettlement settled = await settle;
@@ -195,7 +195,7 @@ public sealed class SqliteLedgerGroupCommitTests
         SqliteBudgetLedger ledger = new(LedgerPath, new BudgetLimits(1m), new FakeTimeProvider(s_start));
         await ledger.GetStatusAsync(null);
 
-        SqliteConnection holder = await HoldWriteLockAsync(LedgerPath);
+        SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(LedgerPath);
         Task<BudgetReservation> blocker = Task.Run(() => ledger.ReserveAsync("elsewhere", 0m).AsTask());
         await Until(() => ledger.InFlight == 1, "the blocker's writer is waiting for the lock");
         using CancellationTokenSource cancel = new();
@@ -204,32 +204,11 @@ public sealed class SqliteLedgerGroupCommitTests
         await cancel.CancelAsync();
         Assert.That(async () => await cancelled, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(ledger.Queued, Is.Zero, "the withdrawn reservation gives its room back");
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         await blocker;
 
         Assert.That((await ledger.GetStatusAsync(null)).ReservedUsd, Is.Zero, "never written");
         Assert.That(await ledger.ReserveAsync(null, 1m), Is.Not.Null, "the whole budget is still there");
-    }
-
-    private static async Task<SqliteConnection> HoldWriteLockAsync(string path)
-    {
-        SqliteConnection holder = new($"Data Source={path};Pooling=False");
-        await holder.OpenAsync();
-        await using SqliteCommand begin = holder.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE";
-        await begin.ExecuteNonQueryAsync();
-        return holder;
-    }
-
-    private static async Task ReleaseAsync(SqliteConnection holder)
-    {
-        await using (SqliteCommand rollback = holder.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync();
-        }
-
-        await holder.DisposeAsync();
     }
 
     private static async Task ExecuteAsync(string path, string sql)

@@ -81,14 +81,14 @@ public sealed class RequestLogFileTests
 
         // A request-log batch (or a purge, or another process's) holds its file's write lock. Before the request log had its
         // own file, the ledger shared it and waited here for the 30 s busy timeout.
-        await using SqliteConnection holder = await HoldWriteLockAsync(requests.Path);
+        await using SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(requests.Path);
         Task<BudgetSettlement> reserveAndSettle = Task.Run(async () =>
         {
             BudgetReservation hold = await ledger.ReserveAsync(null, 0.01m);
             return await ledger.SettleAsync(hold, 0.004m);
         });
         bool finished = await Task.WhenAny(reserveAndSettle, Task.Delay(TimeSpan.FromSeconds(10))) == reserveAndSettle;
-        await ReleaseAsync(holder);
+        await holder.ReleaseAsync();
         await reserveAndSettle;
 
         Assert.Multiple(async () =>
@@ -329,23 +329,6 @@ public sealed class RequestLogFileTests
         command.Parameters.Clear();
         command.CommandText = "COMMIT";
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<SqliteConnection> HoldWriteLockAsync(string path)
-    {
-        SqliteConnection holder = new($"Data Source={path};Pooling=False");
-        await holder.OpenAsync();
-        await using SqliteCommand begin = holder.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE";
-        await begin.ExecuteNonQueryAsync();
-        return holder;
-    }
-
-    private static async Task ReleaseAsync(SqliteConnection holder)
-    {
-        await using SqliteCommand commit = holder.CreateCommand();
-        commit.CommandText = "COMMIT";
-        await commit.ExecuteNonQueryAsync();
     }
 
     private static async Task<bool> TableExistsAsync(string path, string table)
