@@ -80,6 +80,17 @@ public sealed class GatewayToolPackageTests
     }
 
     [Test]
+    public void The_installed_tool_runs_with_workstation_GC()
+    {
+        // The Web SDK turns server GC on; the gateway turns it off (docs/benchmarks.md, "Gateway against Portkey": less
+        // memory at the same CPU and tail). A misspelt MSBuild property is silently ignored, so the shipped file is read.
+        string runtimeConfig = Directory.GetFiles(Path.Combine(_work, "tools"), "eaio-gateway.runtimeconfig.json", SearchOption.AllDirectories).Single();
+        using System.Text.Json.JsonDocument config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(runtimeConfig));
+
+        Assert.That(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Server").GetBoolean(), Is.False);
+    }
+
+    [Test]
     public async Task The_installed_command_prints_its_usage_and_its_version()
     {
         (int helpExit, string help) = await RunAsync(_command, ["--help"], _work, Clean());
