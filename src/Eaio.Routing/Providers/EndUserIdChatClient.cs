@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
 
 namespace Eaio.Routing;
 
@@ -39,14 +38,6 @@ internal sealed class EndUserIdChatClient : DelegatingChatClient
             return options;
         }
 
-        ChatOptions copy = options!.Clone();
-        Func<IChatClient, object?>? original = options.RawRepresentationFactory;
-        copy.RawRepresentationFactory = client =>
-        {
-            ChatCompletionOptions completion = original?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
-            completion.EndUserId = endUserId;
-            return completion;
-        };
-        return copy;
+        return CompletionOptionsLayer.Over(options!, endUserId, static (completion, id) => completion.EndUserId = id);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using ChatCompletionOptions = OpenAI.Chat.ChatCompletionOptions;
 
 namespace Eaio.Routing;
 
@@ -40,16 +39,8 @@ public sealed class MaxTokensFieldChatClient : DelegatingChatClient
             return options;
         }
 
-        // A copy shares the additional properties' values, so a RouteCallContext in them is still the call's own.
-        ChatOptions copy = options.Clone();
-        Func<IChatClient, object?>? original = options.RawRepresentationFactory;
+        ChatOptions copy = CompletionOptionsLayer.Over(options, limit, static (completion, max) => completion.Patch.Set("$.max_tokens"u8, max));
         copy.MaxOutputTokens = null;
-        copy.RawRepresentationFactory = client =>
-        {
-            ChatCompletionOptions completion = original?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
-            completion.Patch.Set("$.max_tokens"u8, limit);
-            return completion;
-        };
         return copy;
     }
 }
