@@ -153,7 +153,7 @@ public sealed class SqliteAuditStorageTests
             Assert.That(sixth.PreviousHash, Is.EqualTo(written[^1].Hash));
             Assert.That(verification.IsValid, Is.True, verification.Problem);
             Assert.That(verification.RecordsChecked, Is.EqualTo(6));
-            Assert.That(await TableExistsAsync(old, "audit"), Is.False, "the old table is dropped once its copy is verified");
+            Assert.That(await SqliteTestFile.TableExistsAsync(old, "audit"), Is.False, "the old table is dropped once its copy is verified");
         });
     }
 
@@ -174,7 +174,7 @@ public sealed class SqliteAuditStorageTests
             Assert.That(fifth.Sequence, Is.EqualTo(5));
             Assert.That(fifth.PreviousHash, Is.EqualTo(written[^1].Hash));
             Assert.That((await after.VerifyAsync()).IsValid, Is.True);
-            Assert.That(await TableExistsAsync(old, "audit"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(old, "audit"), Is.False);
         });
     }
 
@@ -192,7 +192,7 @@ public sealed class SqliteAuditStorageTests
         Assert.Multiple(async () =>
         {
             Assert.That(error!.Message, Does.Contain(old).And.Contain(AuditPath).And.Contain("Nothing was deleted"));
-            Assert.That(await TableExistsAsync(old, "audit"), Is.True);
+            Assert.That(await SqliteTestFile.TableExistsAsync(old, "audit"), Is.True);
             Assert.That(await new SqliteAuditLog(old).ReadAllAsync().CountAsync(), Is.EqualTo(3));
             Assert.That(await new SqliteAuditLog(AuditPath).ReadAllAsync().CountAsync(), Is.EqualTo(2));
         });
@@ -261,11 +261,11 @@ public sealed class SqliteAuditStorageTests
         }
         Assert.That(await log.ApplyRetentionAsync(), Is.EqualTo(2));
 
-        await ExecuteAsync(AuditPath, "DELETE FROM audit WHERE seq = 3");
+        await SqliteTestFile.ExecuteAsync(AuditPath, "DELETE FROM audit WHERE seq = 3");
         AuditVerification deleted = await log.VerifyAsync();
 
         // Moving the cut over the deleted record needs its seal, which needs the key.
-        await ExecuteAsync(AuditPath, "UPDATE audit_cut SET seq = 3, hash = (SELECT prev FROM audit WHERE seq = 4)");
+        await SqliteTestFile.ExecuteAsync(AuditPath, "UPDATE audit_cut SET seq = 3, hash = (SELECT prev FROM audit WHERE seq = 4)");
         AuditVerification moved = await log.VerifyAsync();
         Assert.Multiple(() =>
         {
@@ -282,7 +282,7 @@ public sealed class SqliteAuditStorageTests
         FakeTimeProvider time = new(s_start.AddDays(2));
         using SqliteAuditLog log = new(AuditPath, s_key, TimeSpan.FromDays(1), time);
         await Sequential(log, 1, 4);
-        await ExecuteAsync(AuditPath, "UPDATE audit SET entry = replace(entry, 'req-2', 'req-X') WHERE seq = 2");
+        await SqliteTestFile.ExecuteAsync(AuditPath, "UPDATE audit SET entry = replace(entry, 'req-2', 'req-X') WHERE seq = 2");
 
         Assert.That(await log.ApplyRetentionAsync(), Is.Zero);
         Assert.Multiple(async () =>
@@ -377,25 +377,6 @@ public sealed class SqliteAuditStorageTests
         }
 
         return [.. records];
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using SqliteConnection connection = new($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<bool> TableExistsAsync(string path, string table)
-    {
-        await using SqliteConnection connection = new($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
-        command.Parameters.AddWithValue("$name", table);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
     private static async Task CopyDatabaseAsync(string from, string to)

@@ -108,7 +108,7 @@ public sealed class SqliteLedgerGroupCommitTests
 
         // A hold of exactly $7 is refused inside the transaction, as a full disk would refuse a page: a real SqliteException
         // after the writes queued ahead of it have already run in the same transaction.
-        await ExecuteAsync(LedgerPath, "CREATE TRIGGER refuse_seven BEFORE INSERT ON budget_hold WHEN NEW.amount = 7000000000 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+        await SqliteTestFile.ExecuteAsync(LedgerPath, "CREATE TRIGGER refuse_seven BEFORE INSERT ON budget_hold WHEN NEW.amount = 7000000000 BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
 
         SqliteWriteLock holder = await SqliteWriteLock.TakeAsync(LedgerPath);
         Task<BudgetReservation> blocker = Task.Run(() => ledger.ReserveAsync("elsewhere", 0m).AsTask());
@@ -139,7 +139,7 @@ public sealed class SqliteLedgerGroupCommitTests
         Assert.That(await ledger.GetStatusAsync(null), Is.EqualTo(before), "nothing of the failed batch is left: not the holds before the failure, not the settlement, not the release");
 
         // The settlement was rolled back with the rest, so settling again counts it once; the release likewise.
-        await ExecuteAsync(LedgerPath, "DROP TRIGGER refuse_seven");
+        await SqliteTestFile.ExecuteAsync(LedgerPath, "DROP TRIGGER refuse_seven");
         await ledger.SettleAsync(first, 0.8m);
         await ledger.ReleaseAsync(second);
         BudgetStatus after = await ledger.GetStatusAsync(null);
@@ -209,15 +209,6 @@ public sealed class SqliteLedgerGroupCommitTests
 
         Assert.That((await ledger.GetStatusAsync(null)).ReservedUsd, Is.Zero, "never written");
         Assert.That(await ledger.ReserveAsync(null, 1m), Is.Not.Null, "the whole budget is still there");
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using SqliteConnection connection = new($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task Until(Func<bool> condition, string what)

@@ -135,8 +135,8 @@ public sealed class RequestLogFileTests
                 LocalCount = OldFeedback()["meter-summary"].LocalCount + 1,
                 LocalScore = OldFeedback()["meter-summary"].LocalScore + 1.0,
             }));
-            Assert.That(await TableExistsAsync(OldFile, "request_log"), Is.False, "the old table is dropped once its copy is compared");
-            Assert.That(await TableExistsAsync(OldFile, "routing_feedback"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "request_log"), Is.False, "the old table is dropped once its copy is compared");
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "routing_feedback"), Is.False);
             Assert.That((await provider.GetRequiredService<IBudgetLedger>().GetStatusAsync(null)).SpentUsd, Is.EqualTo(0.25m), "the ledger stays in eaio.db");
         });
     }
@@ -157,8 +157,8 @@ public sealed class RequestLogFileTests
         {
             Assert.That(stored.OrderBy(e => e.LatencyMs), Is.EqualTo(Enumerable.Range(0, 50).Select(OldEntry)));
             Assert.That(learnt, Is.EquivalentTo(OldFeedback()));
-            Assert.That(await TableExistsAsync(OldFile, "request_log"), Is.False);
-            Assert.That(await TableExistsAsync(OldFile, "routing_feedback"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "request_log"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "routing_feedback"), Is.False);
         });
     }
 
@@ -183,7 +183,7 @@ public sealed class RequestLogFileTests
         Assert.Multiple(async () =>
         {
             Assert.That(stored.OrderBy(e => e.LatencyMs), Is.EqualTo(Enumerable.Range(0, 40).Select(OldEntry)));
-            Assert.That(await TableExistsAsync(OldFile, "request_log"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "request_log"), Is.False);
         });
     }
 
@@ -204,7 +204,7 @@ public sealed class RequestLogFileTests
         Assert.Multiple(async () =>
         {
             Assert.That(counts, Is.EqualTo(new[] { 2_000, 2_000 }));
-            Assert.That(await TableExistsAsync(OldFile, "request_log"), Is.False);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "request_log"), Is.False);
         });
     }
 
@@ -224,7 +224,7 @@ public sealed class RequestLogFileTests
         Assert.Multiple(async () =>
         {
             Assert.That(error!.Message, Does.Contain(OldFile).And.Contain(RequestsFile).And.Contain("Nothing was deleted").And.Contain("request_log"));
-            Assert.That(await TableExistsAsync(OldFile, "request_log"), Is.True);
+            Assert.That(await SqliteTestFile.TableExistsAsync(OldFile, "request_log"), Is.True);
             Assert.That(await CountAsync(OldFile, "request_log"), Is.EqualTo(10));
             Assert.That(await CountAsync(RequestsFile, "request_log"), Is.EqualTo(1));
         });
@@ -329,16 +329,6 @@ public sealed class RequestLogFileTests
         command.Parameters.Clear();
         command.CommandText = "COMMIT";
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<bool> TableExistsAsync(string path, string table)
-    {
-        await using SqliteConnection connection = new($"Data Source={path};Pooling=False");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
-        command.Parameters.AddWithValue("$name", table);
-        return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
     private static async Task<long> CountAsync(string path, string table)
