@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics;
 namespace Eaio.Routing;
 
 /// <summary>
-/// The texts a tokenizer counts as exactly one token, for a lookup per word that costs a few nanoseconds: words of up
-/// to 16 ASCII characters (nearly all of English, leading space included) are packed into 16 bytes and found in an
-/// open-addressed table; the rest are in a hash set of strings.
+/// The tokens of an encoding that are up to 16 ASCII characters long (nearly all of English, leading space included),
+/// for a lookup per word that costs a few nanoseconds: each is packed into 16 bytes and found in an open-addressed
+/// table, without encoding the word to UTF-8 first.
 /// </summary>
 internal sealed class SingleTokenSet
 {
@@ -17,33 +17,15 @@ internal sealed class SingleTokenSet
 
     private readonly Vector128<byte>[] _packed;
     private readonly int _shift;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _others;
-
-    /// <summary>Initializes a new instance of the <see cref="SingleTokenSet"/> class.</summary>
-    /// <param name="texts">The texts, each counted as one token.</param>
-    public SingleTokenSet(IEnumerable<string> texts)
+    private SingleTokenSet(List<Vector128<byte>> packed)
     {
-        List<Vector128<byte>> packed = [];
-        HashSet<string> others = new(StringComparer.Ordinal);
-        foreach (string text in texts)
-        {
-            if (text.Length - 1 < PackedLength && TryPackNearEnd(text, out Vector128<byte> key))
-            {
-                packed.Add(key);
-            }
-            else
-            {
-                others.Add(text);
-            }
-        }
-
         // Between three eighths and three quarters full, so that a miss ends after a few probes.
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(packed.Count + (packed.Count / 2), 16));
         _packed = new Vector128<byte>[size];
         _shift = 64 - BitOperations.Log2((uint)size);
         foreach (Vector128<byte> key in packed)
         {
-            int slot = Slot(key);
+            int slot = Slot(key, _shift);
             while (_packed[slot] != Vector128<byte>.Zero && _packed[slot] != key)
             {
                 slot = (slot + 1) & (_packed.Length - 1);
@@ -51,35 +33,66 @@ internal sealed class SingleTokenSet
 
             _packed[slot] = key;
         }
-
-        _others = others.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Gets a value indicating whether a piece of a text is one of the set's.</summary>
+    /// <summary>Creates the set of an encoding's tokens of 1 to 16 bytes from 1 to 127 (ASCII without NUL).</summary>
+    /// <param name="ranks">The encoding.</param>
+    /// <returns>The set.</returns>
+    public static SingleTokenSet FromAsciiTokens(BytePairRanks ranks)
+    {
+        List<Vector128<byte>> packed = new(ranks.Count);
+        ranks.ForEachToken(token =>
+        {
+            if ((uint)(token.Length - 1) < PackedLength && !token.ContainsAnyExceptInRange((byte)1, (byte)127))
+            {
+                Span<byte> key = stackalloc byte[PackedLength];
+                token.CopyTo(key);
+                packed.Add(Vector128.Create<byte>(key));
+            }
+        });
+
+        return new SingleTokenSet(packed);
+    }
+
+    /// <summary>Looks a piece of a text up in the set.</summary>
     /// <param name="text">The text.</param>
     /// <param name="start">The piece's offset.</param>
     /// <param name="length">The piece's length.</param>
-    /// <returns><see langword="true"/> when the piece is counted as one token.</returns>
-    public bool Contains(ReadOnlySpan<char> text, int start, int length)
+    /// <param name="key">The piece packed into 16 bytes (its UTF-8 bytes, then zeros), when it could be packed.</param>
+    /// <returns>
+    /// <see cref="PieceLookup.OneToken"/> when the piece is a token; <see cref="PieceLookup.Packed"/> when it is not, and
+    /// <paramref name="key"/> holds it; <see cref="PieceLookup.NotPacked"/> when it is not ASCII or longer than 16.
+    /// </returns>
+    public PieceLookup Find(ReadOnlySpan<char> text, int start, int length, out Vector128<byte> key)
     {
-        if (!TryPack(text, start, length, out Vector128<byte> key))
+        if (!TryPack(text, start, length, out key))
         {
-            return _others.Contains(text.Slice(start, length));
+            return PieceLookup.NotPacked;
         }
 
-        for (int slot = Slot(key); ; slot = (slot + 1) & (_packed.Length - 1))
+        for (int slot = Slot(key, _shift); ; slot = (slot + 1) & (_packed.Length - 1))
         {
             Vector128<byte> found = _packed[slot];
             if (found == key)
             {
-                return true;
+                return PieceLookup.OneToken;
             }
 
             if (found == Vector128<byte>.Zero)
             {
-                return false;
+                return PieceLookup.Packed;
             }
         }
+    }
+
+    /// <summary>Fibonacci hashing of a packed piece's two halves, to one of 2^(64 - <paramref name="shift"/>) slots.</summary>
+    /// <param name="key">The packed piece.</param>
+    /// <param name="shift">64 less the bits of a slot number.</param>
+    /// <returns>The slot.</returns>
+    internal static int Slot(Vector128<byte> key, int shift)
+    {
+        Vector128<ulong> halves = key.AsUInt64();
+        return (int)(((halves.GetElement(0) ^ (halves.GetElement(1) * 0xC2B2AE3D27D4EB4FUL)) * 0x9E3779B97F4A7C15UL) >> shift);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -107,7 +120,7 @@ internal sealed class SingleTokenSet
         return (outside & ((1u << length) - 1)) == 0;
     }
 
-    // The same one unit at a time, for a piece less than sixteen units from the end of the text (and for the set's own texts).
+    // The same one unit at a time, for a piece less than sixteen units from the end of the text.
     private static bool TryPackNearEnd(ReadOnlySpan<char> piece, out Vector128<byte> key)
     {
         UInt128 bytes = 0;
@@ -125,12 +138,5 @@ internal sealed class SingleTokenSet
 
         key = Vector128.Create((ulong)bytes, (ulong)(bytes >> 64)).AsByte();
         return true;
-    }
-
-    // Fibonacci hashing of the two halves, to a slot.
-    private int Slot(Vector128<byte> key)
-    {
-        Vector128<ulong> halves = key.AsUInt64();
-        return (int)(((halves.GetElement(0) ^ (halves.GetElement(1) * 0xC2B2AE3D27D4EB4FUL)) * 0x9E3779B97F4A7C15UL) >> _shift);
     }
 }

@@ -10,8 +10,11 @@ internal abstract class TokenCounter
     /// <returns>The count, the same as <see cref="Microsoft.ML.Tokenizers.Tokenizer.CountTokens(ReadOnlySpan{char}, bool, bool)"/> gives.</returns>
     public abstract int Count(ReadOnlySpan<char> text);
 
-    /// <summary>Gets the library's tokenizer the counter counts with, whose pre-tokenizer is the counter's split.</summary>
-    public abstract TiktokenTokenizer Tokenizer { get; }
+    /// <summary>Gets the counter's split of a text into pieces, as the library's pre-tokenizer for the encoding.</summary>
+    public abstract PreTokenizer PreTokenizer { get; }
+
+    /// <summary>Gets the encoding's special tokens and their ids.</summary>
+    public abstract IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
     /// <summary>Creates the counter of <c>o200k_base</c>, with the encoding's data and special tokens as the library ships them.</summary>
     /// <returns>The counter.</returns>

@@ -100,6 +100,30 @@ public sealed class TiktokenSplitTests
 
     [TestCase("gpt-4o")]
     [TestCase("gpt-3.5-turbo")]
+    public void Long_pieces_and_lone_surrogates_count_as_the_library_counts_them(string model)
+    {
+        // Pieces past the counter's stack buffers (256 bytes), merged in thousands of steps, and surrogates without
+        // their other half, which the library encodes as their own three bytes rather than as U+FFFD.
+        Random random = new(20261207);
+        string letters = new([.. Enumerable.Range(0, 3000).Select(_ => "etaoinshrdlu"[random.Next(12)])]);
+        string[] texts =
+        [
+            new string('a', 3000),
+            letters,
+            " " + letters.ToUpperInvariant(),
+            new([.. Enumerable.Range(0, 1500).Select(_ => (char)random.Next(0x4E00, 0x9FFF))]),
+            new([.. Enumerable.Range(0, 600).Select(_ => (char)random.Next(0xD800, 0xE000))]),
+            "x\uD800y \uDFFF\uDFFF z\uDBFF",
+            string.Concat(Enumerable.Repeat("\u00E9\uD83D", 400)),
+        ];
+        foreach (string text in texts)
+        {
+            Assert.That(TokenEstimator.CountTokens(text, model), Is.EqualTo(NewLibrary(model).CountTokens(text)), Describe(text));
+        }
+    }
+
+    [TestCase("gpt-4o")]
+    [TestCase("gpt-3.5-turbo")]
     public void Special_tokens_are_pieces_of_their_own_and_count_as_one(string model)
     {
         foreach (string text in s_specialTexts)
@@ -151,7 +175,7 @@ public sealed class TiktokenSplitTests
     private static string[] Pieces(string text, IEnumerable<(int Offset, int Length)> pieces) =>
         [.. pieces.Select(p => text.Substring(p.Offset, p.Length))];
 
-    private static TiktokenTokenizer Ours(string model) => TokenEstimator.CounterFor(model).Tokenizer;
+    private static TokenCounter Ours(string model) => TokenEstimator.CounterFor(model);
 
     private static TiktokenTokenizer Library(string model) => UsesO200k(model) ? s_o200k : s_cl100k;
 
