@@ -2,23 +2,22 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Eaio.Routing.Gateway;
 
 /// <summary>
 /// <c>POST /v1/eaio/feedback</c>: <c>{"response_id": "chatcmpl-eaio-…", "score": 0..1}</c> scores one of the key's own
-/// tenant's responses, through the router's <see cref="HybridRouterChatClient.RecordFeedbackAsync"/> (the request log's
+/// tenant's responses, through the router's <see cref="HybridRouterChatClient.RecordFeedbackAsync(RoutingFeedbackTicket, double, CancellationToken)"/> (the request log's
 /// quality score and, with <c>ADAPTIVE_ROUTING</c>, what the policy learns).
 /// </summary>
 /// <remarks>
 /// The id a client holds is the gateway's completion id, not the router's <see cref="ChatResponse.ResponseId"/> (the
 /// provider's id), and the request log does not store the tenant; so the gateway remembers, for each response it served,
-/// the tenant and the router's response with its route decision: in memory, for <see cref="Lifetime"/>, at most
-/// <see cref="Capacity"/> responses. Feedback on a response of another tenant, of another gateway process, or older than
+/// the tenant and the response's <see cref="RoutingFeedbackTicket"/> (<see cref="ServedResponses"/>): in memory, for
+/// <see cref="Lifetime"/>, at most <see cref="Capacity"/> responses. Feedback on a response of another tenant, of another gateway process, or older than
 /// that is refused with 404, alike, so a key learns nothing about other tenants' ids.
 /// </remarks>
-internal sealed class FeedbackEndpoint : IDisposable
+internal sealed class FeedbackEndpoint
 {
     /// <summary>How long a response can be scored.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
@@ -28,17 +27,16 @@ internal sealed class FeedbackEndpoint : IDisposable
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly MemoryCache _responses;
+    private readonly ServedResponses _responses;
     private readonly IChatClient _chat;
 
     /// <summary>Initializes a new instance of the <see cref="FeedbackEndpoint"/> class.</summary>
     /// <param name="chat">The router (with whatever middleware the host composed around it).</param>
-    public FeedbackEndpoint(IChatClient chat)
+    /// <param name="time">The clock of the responses' lifetime.</param>
+    public FeedbackEndpoint(IChatClient chat, TimeProvider time)
     {
         _chat = chat;
-
-        // MemoryCache keeps its own clock (it takes no TimeProvider); a day's lifetime needs no test clock.
-        _responses = new MemoryCache(new MemoryCacheOptions { SizeLimit = Capacity });
+        _responses = new ServedResponses(Lifetime, Capacity, time);
     }
 
     /// <summary>Remembers a served response so its tenant can score it.</summary>
@@ -46,12 +44,8 @@ internal sealed class FeedbackEndpoint : IDisposable
     /// <param name="tenant">The key's tenant.</param>
     /// <param name="responseId">The router's response id (the request log's key), if any.</param>
     /// <param name="decision">The final route decision.</param>
-    public void Remember(string id, string tenant, string? responseId, RouteDecision decision)
-    {
-        // Only the id and the decision: the answer's text is not kept.
-        ChatResponse response = new() { ResponseId = responseId, AdditionalProperties = new() { [RouteDecision.PropertyKey] = decision } };
-        _responses.Set(id, new Served(tenant, response), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
-    }
+    public void Remember(string id, string tenant, string? responseId, RouteDecision decision) =>
+        _responses.Add(id, tenant, RoutingFeedbackTicket.Of(responseId, decision));
 
     /// <summary>Handles one request; the caller has authenticated it.</summary>
     /// <param name="context">The HTTP context.</param>
@@ -71,7 +65,7 @@ internal sealed class FeedbackEndpoint : IDisposable
             return;
         }
 
-        if (!_responses.TryGetValue(id, out Served? served) || served is null || !string.Equals(served.Tenant, key.Tenant, StringComparison.Ordinal))
+        if (_responses.Find(id, key.Tenant) is not { } ticket)
         {
             await OpenAIWire.WriteErrorAsync(context.Response, new GatewayError(
                 StatusCodes.Status404NotFound,
@@ -82,7 +76,7 @@ internal sealed class FeedbackEndpoint : IDisposable
             return;
         }
 
-        bool logged = await _chat.RecordFeedbackAsync(served.Response, score, context.RequestAborted);
+        bool logged = await _chat.RecordFeedbackAsync(ticket, score, context.RequestAborted);
         HttpResponse response = context.Response;
         response.ContentType = "application/json";
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
@@ -97,9 +91,6 @@ internal sealed class FeedbackEndpoint : IDisposable
 
         await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
-
-    /// <inheritdoc/>
-    public void Dispose() => _responses.Dispose();
 
     private static async Task<(string Id, double Score)> ReadAsync(HttpRequest request)
     {
@@ -134,6 +125,4 @@ internal sealed class FeedbackEndpoint : IDisposable
                 : throw new GatewayErrorException(GatewayError.BadRequest("score", $"'score' is {scoreElement.GetRawText()}; allowed: a number from 0 (useless) to 1 (perfect)."));
         }
     }
-
-    private sealed record Served(string Tenant, ChatResponse Response);
 }

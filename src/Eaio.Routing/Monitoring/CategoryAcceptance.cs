@@ -4,7 +4,7 @@ namespace Eaio.Routing;
 /// <remarks>
 /// The category is the one the adaptive policy learns by (<see cref="ResolvedRequestProfile.Category"/>). Requests are the
 /// attempts that answered (one per answered request, whatever failed over before it); scores are those given with
-/// <see cref="HybridRouterChatClient.RecordFeedbackAsync"/> or <see cref="IRequestLog.RecordFeedbackAsync"/>. With scores of
+/// <see cref="HybridRouterChatClient.RecordFeedbackAsync(Microsoft.Extensions.AI.ChatResponse, double, CancellationToken)"/> or <see cref="IRequestLog.RecordFeedbackAsync"/>. With scores of
 /// 1 (accepted) and 0 (rejected), a mean score is the acceptance rate.
 /// </remarks>
 public sealed record CategoryAcceptance

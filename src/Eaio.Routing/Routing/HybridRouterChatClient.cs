@@ -140,18 +140,28 @@ public sealed class HybridRouterChatClient : IChatClient
     /// <exception cref="ArgumentNullException"><paramref name="response"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The response did not come through this router (it has no route decision).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is not from 0 to 1.</exception>
-    public async Task<bool> RecordFeedbackAsync(ChatResponse response, double score, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        RouteDecision decision = response.GetRouteDecision()
-            ?? throw new ArgumentException("The response carries no route decision: only a response returned by the hybrid router can be scored for routing.", nameof(response));
-        RoutingFeedback.Validate(decision.Plan.Profile.Category, score);
+    public Task<bool> RecordFeedbackAsync(ChatResponse response, double score, CancellationToken cancellationToken = default) =>
+        RecordFeedbackAsync(RoutingFeedbackTicket.Of(response), score, cancellationToken);
 
-        bool logged = response.ResponseId is { } id && _requestLog is not null
+    /// <summary>Records a user's score of a response the host no longer holds, by its <see cref="RoutingFeedbackTicket"/>,
+    /// as <see cref="RecordFeedbackAsync(ChatResponse, double, CancellationToken)"/> does.</summary>
+    /// <param name="ticket">The response's ticket (<see cref="RoutingFeedbackTicket.Of(ChatResponse)"/>).</param>
+    /// <param name="score">The score, from 0 (useless) to 1 (perfect); for accepted or rejected, 1 or 0.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns><see langword="true"/> when the response was found in the request log.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="ticket"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The ticket's category is empty or longer than 200 characters.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is not from 0 to 1.</exception>
+    public async Task<bool> RecordFeedbackAsync(RoutingFeedbackTicket ticket, double score, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        RoutingFeedback.Validate(ticket.Category, score);
+
+        bool logged = ticket.ResponseId is { } id && _requestLog is not null
             && await _requestLog.RecordFeedbackAsync(id, score, cancellationToken).ConfigureAwait(false);
         if (_learning is not null)
         {
-            await _learning.RecordAsync(decision.Plan.Profile.Category, decision.Tier, score, cancellationToken).ConfigureAwait(false);
+            await _learning.RecordAsync(ticket.Category, ticket.Tier, score, cancellationToken).ConfigureAwait(false);
         }
 
         return logged;

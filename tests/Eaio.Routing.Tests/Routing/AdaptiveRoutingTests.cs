@@ -188,9 +188,14 @@ public sealed class AdaptiveRoutingTests
         Assert.That(h.Router.Explain(question, options).Insight.Choice, Is.EqualTo(AdaptiveChoice.Local));
         ChatResponse external = await h.Chat.GetResponseAsync(question, RouterHarness.Options(p => { p.Privacy = PrivacyLevel.Public; p.Category = "meter-summary"; }));
         Assert.That(external.GetRouteDecision()!.Tier, Is.EqualTo(ProviderTier.External));
+
+        // By ticket, as a host scores an answer it no longer holds: kept as JSON beside the message the user rated.
+        string kept = System.Text.Json.JsonSerializer.Serialize(RoutingFeedbackTicket.Of(external));
+        RoutingFeedbackTicket ticket = System.Text.Json.JsonSerializer.Deserialize<RoutingFeedbackTicket>(kept)!;
+        Assert.That(ticket, Is.EqualTo(new RoutingFeedbackTicket(external.ResponseId, "meter-summary", ProviderTier.External)));
         for (int i = 0; i < 5; i++)
         {
-            await h.Chat.RecordFeedbackAsync(external, 1.0);
+            await h.Chat.RecordFeedbackAsync(ticket, 1.0);
         }
 
         RoutePlan after = h.Router.Explain(question, options);
