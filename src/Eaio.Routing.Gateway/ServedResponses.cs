@@ -60,7 +60,9 @@ internal sealed class ServedResponses
         lock (_lock)
         {
             DropExpired(now);
-            while (_byId.Count >= Capacity && _order.TryDequeue(out (string Id, Served Entry) oldest))
+            // By the queue's length, which holds every entry the dictionary does (and an id's older entries while they
+            // last), so both stay within the capacity.
+            while (_order.Count >= Capacity && _order.TryDequeue(out (string Id, Served Entry) oldest))
             {
                 Forget(oldest);
             }
