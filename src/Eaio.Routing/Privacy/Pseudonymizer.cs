@@ -398,7 +398,7 @@ public sealed class Pseudonymizer
 
         if (!ordered)
         {
-            Array.Sort(sorted, 0, n, Comparer<SensitiveSpan>.Create(static (a, b) => a.Start.CompareTo(b.Start)));
+            SensitiveSpanSort.ByStart(sorted.AsSpan(0, n));
         }
 
         // Sweep clusters of transitively overlapping spans; each becomes one span over their union, typed by the winner.

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Eaio.Routing;
 
@@ -227,7 +228,7 @@ public sealed class SensitiveDataScanner
             s_memos.AddOrUpdate(remembered, new ScanMemo(_detectors, [.. spans]));
         }
 
-        spans.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        SensitiveSpanSort.ByStartLongestFirst(CollectionsMarshal.AsSpan(spans));
         DataSensitivity sensitivity = failures is null ? Classify(spans) : DataSensitivity.Critical;
         return new SensitiveDataScanResult(spans, sensitivity, failures is null ? [] : failures) { LooseReadings = looseReadings };
     }
