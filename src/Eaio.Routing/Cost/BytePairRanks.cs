@@ -164,8 +164,9 @@ internal sealed class BytePairRanks
 
         int[]? rentedInts = null;
         long[]? rentedHeap = null;
-        Span<int> ints = n <= StackBytes ? stackalloc int[3 * StackBytes] : (rentedInts = ArrayPool<int>.Shared.Rent(3 * n));
-        Span<long> heap = n <= StackBytes ? stackalloc long[3 * StackBytes] : (rentedHeap = ArrayPool<long>.Shared.Rent(3 * n));
+        // Sized to the piece: stack memory is zeroed, and most pieces merged here are a few bytes long.
+        Span<int> ints = n <= StackBytes ? stackalloc int[3 * n] : (rentedInts = ArrayPool<int>.Shared.Rent(3 * n));
+        Span<long> heap = n <= StackBytes ? stackalloc long[3 * n] : (rentedHeap = ArrayPool<long>.Shared.Rent(3 * n));
         try
         {
             return Merge(piece, ints[..n], ints.Slice(n, n), ints.Slice(2 * n, n), heap);
