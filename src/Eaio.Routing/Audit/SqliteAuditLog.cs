@@ -72,6 +72,9 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     private readonly ILogger _logger;
     private readonly ITimer? _purgeTimer;
 
+    // The writing connection, opened by the first batch and kept; only the group commit's one writer at a time uses it.
+    private SqliteAuditWriter? _writer;
+
     // One retention run at a time in this process (the timer's and a caller's); never asked for a wait handle, so it holds
     // nothing to dispose. Processes sharing the file are kept apart by the cut's check under the write lock.
 #pragma warning disable CA2213
@@ -185,7 +188,12 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     }
 
     /// <summary>Stops the retention timer; appends and reads keep working.</summary>
-    public void Dispose() => _purgeTimer?.Dispose();
+    public void Dispose()
+    {
+        _purgeTimer?.Dispose();
+        _writer?.Dispose();
+        _writer = null;
+    }
 
     internal Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
@@ -197,74 +205,35 @@ public sealed partial class SqliteAuditLog : IAuditLog, IDisposable
     /// <summary>Appends the batch's records in order, after the chain's head, in one transaction with one flush.</summary>
     private async Task<AuditRecord[]> WriteBatchAsync(IReadOnlyList<PendingAuditAppend> batch)
     {
-        // Written whatever any caller's token says: the batch belongs to every caller in it, and is durable before any returns.
-        await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-
-        // BEGIN IMMEDIATE takes the write lock before reading the head, so no other writer can append in between.
-        await using (SqliteCommand begin = connection.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE";
-            await begin.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
+        // Written whatever any caller's token says: the batch belongs to every caller in it, and is durable before any
+        // returns. Only the queue's one writer at a time gets here, so the writer's connection is not shared.
+        SqliteAuditWriter writer = _writer ??= await SqliteAuditWriter.OpenAsync(_file).ConfigureAwait(false);
         try
         {
-            (long last, string previous) = await HeadAsync(connection).ConfigureAwait(false);
+            // BEGIN IMMEDIATE takes the write lock before reading the head, so no other writer can append in between.
+            await writer.BeginAsync().ConfigureAwait(false);
+            (long last, string previous) = await writer.HeadAsync().ConfigureAwait(false);
             AuditRecord[] records = new AuditRecord[batch.Count];
-            await using (SqliteCommand insert = connection.CreateCommand())
+            for (int i = 0; i < batch.Count; i++)
             {
-                insert.CommandText = "INSERT INTO audit (seq, entry, prev, hash, alg) VALUES ($seq, $entry, $prev, $hash, $alg)";
-                SqliteParameter seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-                SqliteParameter entry = insert.Parameters.Add("$entry", SqliteType.Text);
-                SqliteParameter prev = insert.Parameters.Add("$prev", SqliteType.Text);
-                SqliteParameter hash = insert.Parameters.Add("$hash", SqliteType.Text);
-                insert.Parameters.AddWithValue("$alg", (int)_chain.Algorithm);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    long sequence = last + 1 + i;
-                    string link = _chain.Link(previous, sequence, batch[i].Json);
-                    seq.Value = sequence;
-                    entry.Value = batch[i].Json;
-                    prev.Value = previous;
-                    hash.Value = link;
-                    await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    records[i] = new AuditRecord(sequence, batch[i].Entry, previous, link) { Algorithm = _chain.Algorithm };
-                    previous = link;
-                }
+                long sequence = last + 1 + i;
+                string link = _chain.Link(previous, sequence, batch[i].Json);
+                await writer.InsertAsync(sequence, batch[i].Json, previous, link, _chain.Algorithm).ConfigureAwait(false);
+                records[i] = new AuditRecord(sequence, batch[i].Entry, previous, link) { Algorithm = _chain.Algorithm };
+                previous = link;
             }
 
-            await using (SqliteCommand commit = connection.CreateCommand())
-            {
-                commit.CommandText = "COMMIT";
-                await commit.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await writer.CommitAsync().ConfigureAwait(false);
             return records;
         }
         catch
         {
-            await using SqliteCommand rollback = connection.CreateCommand();
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            // The next batch starts on a new connection, as it would have from the pool.
+            writer.RollBack();
+            writer.Dispose();
+            _writer = null;
             throw;
         }
-    }
-
-    /// <summary>The chain's last record: the newest row, else the last record a retention cut removed, else the genesis.</summary>
-    private static async Task<(long Sequence, string Hash)> HeadAsync(SqliteConnection connection)
-    {
-        await using SqliteCommand head = connection.CreateCommand();
-        head.CommandText = """
-            SELECT seq, hash FROM (
-                SELECT seq, hash FROM (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1)
-                UNION ALL
-                SELECT seq, hash FROM (SELECT seq, hash FROM audit_cut ORDER BY seq DESC LIMIT 1))
-            ORDER BY seq DESC LIMIT 1
-            """;
-        await using SqliteDataReader reader = await head.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false)
-            ? (reader.GetInt64(0), reader.GetString(1))
-            : (0, AuditChain.Genesis);
     }
 
     /// <summary>The latest retention cut, its seal checked, or <see langword="null"/> when none was made.</summary>

@@ -71,6 +71,29 @@ public sealed class SqliteAuditStorageTests
     }
 
     [Test]
+    public async Task A_batch_that_fails_leaves_no_record_and_the_next_one_writes_on_a_new_connection()
+    {
+        using SqliteAuditLog log = new(AuditPath, s_key);
+        await log.AppendAsync(Entry(1));
+
+        // Another connection makes every insert fail: the writer's kept connection and prepared insert meet it.
+        await SqliteTestFile.ExecuteAsync(AuditPath, "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
+        EaioStorageException failure = Assert.ThrowsAsync<EaioStorageException>(async () => await log.AppendAsync(Entry(2)))!;
+        Assert.That(failure.ToString(), Does.Contain("disk says no"));
+
+        await SqliteTestFile.ExecuteAsync(AuditPath, "DROP TRIGGER refuse;");
+        AuditRecord third = await log.AppendAsync(Entry(3));
+
+        AuditVerification verification = await log.VerifyAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(third.Sequence, Is.EqualTo(2), "the failed batch was rolled back: its number is not used");
+            Assert.That(verification.IsValid, Is.True, verification.Problem);
+            Assert.That(verification.RecordsChecked, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task A_caller_cancelled_while_queued_withdraws_its_record_and_one_already_taken_is_written()
     {
         SqliteAuditLog log = new(AuditPath, s_key);
