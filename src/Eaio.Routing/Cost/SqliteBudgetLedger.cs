@@ -42,7 +42,7 @@ namespace Eaio.Routing;
 /// the file reaches the caller as an <see cref="EaioStorageException"/> naming it.
 /// </para>
 /// </remarks>
-public sealed class SqliteBudgetLedger : IBudgetLedger
+public sealed class SqliteBudgetLedger : IBudgetLedger, IDisposable
 {
     private const decimal UnitsPerUsd = 1_000_000_000m;
 
@@ -81,6 +81,10 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     private readonly TimeProvider _time;
     private readonly BudgetSnapshotCache _snapshots;
     private readonly GroupCommitQueue<LedgerWrite, LedgerWriteOutcome> _queue;
+
+    // The writing connection and its statements, opened by the first batch and kept; only the group commit's one writer
+    // at a time uses them.
+    private SqliteLedgerStatements? _writer;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteBudgetLedger"/> class.</summary>
     /// <param name="path">The database file (by default <c>eaio.db</c> in the data directory); its folder is created when missing.</param>
@@ -177,25 +181,23 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
     /// </summary>
     private async ValueTask<LedgerWriteOutcome[]> TryWriteBatchAsync(IReadOnlyList<LedgerWrite> batch)
     {
-        await using SqliteConnection connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        await ExecuteAsync(connection, "BEGIN IMMEDIATE").ConfigureAwait(false);
+        // Only the queue's one writer at a time gets here, so the writing connection is not shared.
+        SqliteLedgerStatements statements = _writer ??= new SqliteLedgerStatements(await OpenAsync(CancellationToken.None).ConfigureAwait(false));
         try
         {
+            await statements.BeginAsync().ConfigureAwait(false);
             LedgerWriteOutcome[] outcomes = new LedgerWriteOutcome[batch.Count];
-            await using (SqliteLedgerStatements statements = new(connection))
+            for (int i = 0; i < batch.Count; i++)
             {
-                for (int i = 0; i < batch.Count; i++)
+                LedgerWrite write = batch[i];
+                outcomes[i] = write.Kind switch
                 {
-                    LedgerWrite write = batch[i];
-                    outcomes[i] = write.Kind switch
-                    {
-                        LedgerWriteKind.Reserve => await statements.ReserveAsync(write).ConfigureAwait(false)
-                            ? new LedgerWriteOutcome(true, null)
-                            : new LedgerWriteOutcome(false, await ReadStatusAsync(connection, write.Reservation.TenantId, write.Reservation.Period, write.Now, CancellationToken.None).ConfigureAwait(false)),
-                        LedgerWriteKind.Settle => new LedgerWriteOutcome(await statements.SettleAsync(write, s_settledKept).ConfigureAwait(false), null),
-                        _ => new LedgerWriteOutcome(await statements.ReleaseAsync(write).ConfigureAwait(false), null),
-                    };
-                }
+                    LedgerWriteKind.Reserve => await statements.ReserveAsync(write).ConfigureAwait(false)
+                        ? new LedgerWriteOutcome(true, null)
+                        : new LedgerWriteOutcome(false, await ReadStatusAsync(statements, write.Reservation.TenantId, write.Reservation.Period, write.Now).ConfigureAwait(false)),
+                    LedgerWriteKind.Settle => new LedgerWriteOutcome(await statements.SettleAsync(write, s_settledKept).ConfigureAwait(false), null),
+                    _ => new LedgerWriteOutcome(await statements.ReleaseAsync(write).ConfigureAwait(false), null),
+                };
             }
 
             // A settlement's figures are those after the whole batch, as the caller would read them after the commit: one
@@ -211,7 +213,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
                     (string, string) key = (reservation.TenantId ?? string.Empty, reservation.Period.Label);
                     if (!read.TryGetValue(key, out BudgetStatus? status))
                     {
-                        status = await ReadStatusAsync(connection, reservation.TenantId, reservation.Period, now, CancellationToken.None).ConfigureAwait(false);
+                        status = await ReadStatusAsync(statements, reservation.TenantId, reservation.Period, now).ConfigureAwait(false);
                         read[key] = status;
                     }
 
@@ -219,12 +221,15 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
                 }
             }
 
-            await ExecuteAsync(connection, "COMMIT").ConfigureAwait(false);
+            await statements.CommitAsync().ConfigureAwait(false);
             return outcomes;
         }
         catch
         {
-            await ExecuteAsync(connection, "ROLLBACK").ConfigureAwait(false);
+            // Rolled back whole, and the next try (or batch) starts on a new connection, as it would have from the pool.
+            statements.RollBack();
+            statements.Dispose();
+            _writer = null;
             throw;
         }
     }
@@ -237,7 +242,9 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         try
         {
             await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            BudgetStatus status = await ReadStatusAsync(connection, tenantId, Limits.PeriodOf(now), now, cancellationToken).ConfigureAwait(false);
+            await using SqliteCommand select = SqliteLedgerStatements.CreateStatus(connection);
+            BudgetPeriod period = Limits.PeriodOf(now);
+            BudgetStatus status = ToStatus(tenantId, period, await SqliteLedgerStatements.ReadStatusAsync(select, tenantId ?? string.Empty, period.Label, now.UtcTicks, cancellationToken).ConfigureAwait(false));
             _snapshots.Remember(status);
             return status;
         }
@@ -286,28 +293,17 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         }, ex)
         : ex;
 
-    private async Task<BudgetStatus> ReadStatusAsync(SqliteConnection connection, string? tenantId, BudgetPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using SqliteCommand select = connection.CreateCommand();
-        select.CommandText = """
-            SELECT COALESCE((SELECT spent FROM budget_account WHERE tenant = $tenant AND period = $period), 0),
-                   COALESCE((SELECT alerted FROM budget_account WHERE tenant = $tenant AND period = $period), 0),
-                   COALESCE((SELECT SUM(amount) FROM budget_hold WHERE tenant = $tenant AND period = $period AND expires > $now), 0)
-            """;
-        select.Parameters.AddWithValue("$tenant", tenantId ?? string.Empty);
-        select.Parameters.AddWithValue("$period", period.Label);
-        select.Parameters.AddWithValue("$now", now.UtcTicks);
-        await using SqliteDataReader reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new BudgetStatus(
-            tenantId,
-            Limits.BudgetFor(tenantId),
-            reader.GetInt64(0) / UnitsPerUsd,
-            reader.GetInt64(2) / UnitsPerUsd,
-            Limits.AlertThreshold,
-            reader.GetInt64(1) != 0,
-            period);
-    }
+    private async Task<BudgetStatus> ReadStatusAsync(SqliteLedgerStatements statements, string? tenantId, BudgetPeriod period, DateTimeOffset now) =>
+        ToStatus(tenantId, period, await statements.ReadStatusAsync(tenantId ?? string.Empty, period.Label, now.UtcTicks).ConfigureAwait(false));
+
+    private BudgetStatus ToStatus(string? tenantId, BudgetPeriod period, (long Spent, bool Alerted, long Held) read) => new(
+        tenantId,
+        Limits.BudgetFor(tenantId),
+        read.Spent / UnitsPerUsd,
+        read.Held / UnitsPerUsd,
+        Limits.AlertThreshold,
+        read.Alerted,
+        period);
 
     private static long ToUnits(decimal usd, bool ceiling)
     {
@@ -320,13 +316,12 @@ public sealed class SqliteBudgetLedger : IBudgetLedger
         return (long)(ceiling ? decimal.Ceiling(units) : decimal.Round(units, MidpointRounding.AwayFromZero));
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
-    {
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
+    /// <summary>Closes the ledger's writing connection; call it once no call is using the ledger (the host's container does at shutdown).</summary>
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
 }

@@ -4,11 +4,27 @@ using Microsoft.Data.Sqlite;
 namespace Eaio.Routing;
 
 /// <summary>
-/// The SQLite ledger's write statements on one connection inside one transaction, each prepared on its first use and run
-/// again with new values for every later write of its kind in the batch.
+/// The SQLite ledger's writing connection and its statements, each prepared on its first use and run again with new values
+/// for every later write of its kind, in this batch and the next: the group commit lets one batch write at a time, so one
+/// connection serves every batch of the process.
 /// </summary>
-internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IAsyncDisposable
+/// <remarks>
+/// Taking a pooled connection, setting its pragmas and preparing the transaction's statements again for every batch cost
+/// about as much as the writes themselves, twice per external call (reserve, then settle), on the request's path
+/// (docs/benchmarks.md, issue 17). After any failure the ledger drops these statements and opens new ones.
+/// </remarks>
+internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDisposable
 {
+    /// <summary>A tenant's spending, alert flag and live holds in one period.</summary>
+    public const string StatusSql = """
+        SELECT COALESCE((SELECT spent FROM budget_account WHERE tenant = $tenant AND period = $period), 0),
+               COALESCE((SELECT alerted FROM budget_account WHERE tenant = $tenant AND period = $period), 0),
+               COALESCE((SELECT SUM(amount) FROM budget_hold WHERE tenant = $tenant AND period = $period AND expires > $now), 0)
+        """;
+
+    private SqliteCommand? _begin;
+    private SqliteCommand? _commit;
+    private SqliteCommand? _status;
     private SqliteCommand? _reserve;
     private SqliteCommand? _mark;
     private SqliteCommand? _settle;
@@ -76,15 +92,76 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IAsy
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    /// <summary>Gets the connection the statements run on.</summary>
+    public SqliteConnection Connection => connection;
+
+    /// <summary>Starts the batch's transaction, taking the write lock.</summary>
+    /// <returns>A task that completes when the lock is held.</returns>
+    public Task BeginAsync() => (_begin ??= Create("BEGIN IMMEDIATE")).ExecuteNonQueryAsync(CancellationToken.None);
+
+    /// <summary>Commits the batch's transaction.</summary>
+    /// <returns>A task that completes when it is committed.</returns>
+    public Task CommitAsync() => (_commit ??= Create("COMMIT")).ExecuteNonQueryAsync(CancellationToken.None);
+
+    /// <summary>Rolls the batch's transaction back, when one is open; a failure to do so is left to the batch's own.</summary>
+    public void RollBack()
     {
-        foreach (SqliteCommand? command in new[] { _reserve, _mark, _settle, _release })
+        try
         {
-            if (command is not null)
-            {
-                await command.DisposeAsync().ConfigureAwait(false);
-            }
+            using SqliteCommand rollback = Create("ROLLBACK");
+            rollback.ExecuteNonQuery();
         }
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+        {
+            // No transaction was open (BEGIN itself failed), or the connection broke: nothing to undo.
+        }
+    }
+
+    /// <summary>Reads a tenant's status in a period with <see cref="StatusSql"/>.</summary>
+    /// <param name="tenant">The tenant ('' for none).</param>
+    /// <param name="period">The period's label.</param>
+    /// <param name="nowTicks">Now, in UTC ticks: holds expiring before it do not count.</param>
+    /// <returns>Spent units, whether the alert was raised, and held units.</returns>
+    public Task<(long Spent, bool Alerted, long Held)> ReadStatusAsync(string tenant, string period, long nowTicks) =>
+        ReadStatusAsync(_status ??= CreateStatus(connection), tenant, period, nowTicks, CancellationToken.None);
+
+    /// <summary>Creates a command running <see cref="StatusSql"/> on a connection, for <see cref="ReadStatusAsync(SqliteCommand, string, string, long, CancellationToken)"/>.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>The command, for the caller to dispose.</returns>
+    public static SqliteCommand CreateStatus(SqliteConnection connection)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.CommandText = StatusSql;
+        command.Parameters.Add(new SqliteParameter { ParameterName = "$tenant" });
+        command.Parameters.Add(new SqliteParameter { ParameterName = "$period" });
+        command.Parameters.Add(new SqliteParameter { ParameterName = "$now" });
+        return command;
+    }
+
+    /// <summary>Reads a tenant's status in a period with a command made by <see cref="CreateStatus"/>.</summary>
+    /// <param name="status">The command.</param>
+    /// <param name="tenant">The tenant ('' for none).</param>
+    /// <param name="period">The period's label.</param>
+    /// <param name="nowTicks">Now, in UTC ticks.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>Spent units, whether the alert was raised, and held units.</returns>
+    public static async Task<(long Spent, bool Alerted, long Held)> ReadStatusAsync(SqliteCommand status, string tenant, string period, long nowTicks, CancellationToken cancellationToken)
+    {
+        Set(status, tenant, period, nowTicks);
+        await using SqliteDataReader reader = await status.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1) != 0, reader.GetInt64(2));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (SqliteCommand? command in new[] { _begin, _commit, _status, _reserve, _mark, _settle, _release })
+        {
+            command?.Dispose();
+        }
+
+        connection.Dispose();
     }
 
     private SqliteCommand Create(string sql, params ReadOnlySpan<string> parameters)
