@@ -12,10 +12,10 @@ namespace Eaio.Routing;
 /// <remarks>
 /// <para>
 /// Microsoft.ML.Tokenizers' <c>TiktokenTokenizer</c> keeps an encoder, a decoder and a string vocabulary, one object per
-/// token in each: 48 MB of managed heap and 73 MB of resident memory for <c>o200k_base</c>, measured in this repository
-/// (docs/benchmarks.md), for a count that needs only the ranks. That was most of the gap between the gateway's peak
-/// memory and a peer's (issue 17). Here the same ranks take about 4 MB: every token's bytes in one array, an
-/// open-addressed table of indices into it.
+/// token in each: 40 MB of retained managed heap and 73 MB of resident memory for <c>o200k_base</c>, measured in this
+/// repository (docs/benchmarks.md), for a count that needs only the ranks; per encoding, in every process that counts
+/// tokens (the gateway's memory against a peer's, issue 17). Here the same ranks take about 4 MB: every token's bytes in
+/// one array, an open-addressed table of indices into it.
 /// </para>
 /// <para>
 /// The merge is tiktoken's: repeatedly merge the adjacent pair whose concatenation has the lowest rank, the leftmost of

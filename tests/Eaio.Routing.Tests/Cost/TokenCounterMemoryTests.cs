@@ -6,8 +6,8 @@ using NUnit.Framework;
 namespace Eaio.Routing.Tests;
 
 /// <summary>
-/// A token counter keeps only an encoding's ranks: the gateway counts every request, and the library's tokenizer held
-/// 48 MB of managed heap per encoding, most of the gateway's memory beyond a peer's (issue 17).
+/// A token counter keeps only an encoding's ranks: the gateway counts every request, and the library's tokenizer retains
+/// 40 MB of managed heap per encoding (the gateway's memory against a peer's, issue 17).
 /// </summary>
 public sealed class TokenCounterMemoryTests
 {
