@@ -182,7 +182,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger, IDisposable
     private async ValueTask<LedgerWriteOutcome[]> TryWriteBatchAsync(IReadOnlyList<LedgerWrite> batch)
     {
         // Only the queue's one writer at a time gets here, so the writing connection is not shared.
-        SqliteLedgerStatements statements = _writer ??= new SqliteLedgerStatements(await OpenAsync(CancellationToken.None).ConfigureAwait(false));
+        SqliteLedgerStatements statements = _writer ??= new SqliteLedgerStatements(await SqliteWriterConnection.OpenAsync(_file).ConfigureAwait(false));
         try
         {
             await statements.BeginAsync().ConfigureAwait(false);

@@ -4,16 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace Eaio.Routing;
 
 /// <summary>
-/// The SQLite ledger's writing connection and its statements, each prepared on its first use and run again with new values
-/// for every later write of its kind, in this batch and the next: the group commit lets one batch write at a time, so one
-/// connection serves every batch of the process.
+/// The SQLite ledger's statements on its <see cref="SqliteWriterConnection"/>, each prepared on its first use and run again
+/// with new values for every later write of its kind, in this batch and the next.
 /// </summary>
-/// <remarks>
-/// Taking a pooled connection, setting its pragmas and preparing the transaction's statements again for every batch cost
-/// about as much as the writes themselves, twice per external call (reserve, then settle), on the request's path
-/// (docs/benchmarks.md, issue 17). After any failure the ledger drops these statements and opens new ones.
-/// </remarks>
-internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDisposable
+internal sealed class SqliteLedgerStatements(SqliteWriterConnection writer) : IDisposable
 {
     /// <summary>A tenant's spending, alert flag and live holds in one period.</summary>
     public const string StatusSql = """
@@ -22,8 +16,9 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
                COALESCE((SELECT SUM(amount) FROM budget_hold WHERE tenant = $tenant AND period = $period AND expires > $now), 0)
         """;
 
-    private SqliteCommand? _begin;
-    private SqliteCommand? _commit;
+    // The status query's parameters, in the order ReadStatusAsync sets them.
+    private static readonly string[] StatusParameters = ["$tenant", "$period", "$now"];
+
     private SqliteCommand? _status;
     private SqliteCommand? _reserve;
     private SqliteCommand? _mark;
@@ -36,7 +31,7 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
     {
         // One statement, so the check and the hold are one step even outside a transaction; inside the batch's, it also sees
         // the holds and costs the writes before it left.
-        _reserve ??= Create("""
+        _reserve ??= writer.Prepare("""
             INSERT INTO budget_hold (id, tenant, period, amount, expires)
             SELECT $id, $tenant, $period, $amount, $expires
             WHERE COALESCE((SELECT spent FROM budget_account WHERE tenant = $tenant AND period = $period), 0)
@@ -56,7 +51,7 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
     {
         // Idempotent by reservation id: a settlement retried after a failure that came after its commit, recorded as pending
         // and applied later, or queued twice in one batch, counts once.
-        _mark ??= Create("""
+        _mark ??= writer.Prepare("""
             DELETE FROM budget_settled WHERE at <= $prune;
             INSERT INTO budget_settled (id, at) VALUES ($id, $now) ON CONFLICT (id) DO NOTHING;
             SELECT changes();
@@ -69,7 +64,7 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
             return false;
         }
 
-        _settle ??= Create("""
+        _settle ??= writer.Prepare("""
             DELETE FROM budget_hold WHERE id = $id OR expires <= $now;
             INSERT INTO budget_account (tenant, period, spent, alerted) VALUES ($tenant, $period, $cost, 0)
             ON CONFLICT (tenant, period) DO UPDATE SET spent = spent + excluded.spent;
@@ -85,37 +80,23 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
     /// <returns>Always <see langword="true"/>: a hold already gone (settled, expired) is released too.</returns>
     public async Task<bool> ReleaseAsync(LedgerWrite write)
     {
-        _release ??= Create("DELETE FROM budget_hold WHERE id = $id", "$id");
+        _release ??= writer.Prepare("DELETE FROM budget_hold WHERE id = $id", "$id");
         Set(_release, write.Reservation.Id.ToString("N"));
         await _release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
     /// <inheritdoc/>
-    /// <summary>Gets the connection the statements run on.</summary>
-    public SqliteConnection Connection => connection;
-
     /// <summary>Starts the batch's transaction, taking the write lock.</summary>
     /// <returns>A task that completes when the lock is held.</returns>
-    public Task BeginAsync() => (_begin ??= Create("BEGIN IMMEDIATE")).ExecuteNonQueryAsync(CancellationToken.None);
+    public Task BeginAsync() => writer.BeginAsync();
 
     /// <summary>Commits the batch's transaction.</summary>
     /// <returns>A task that completes when it is committed.</returns>
-    public Task CommitAsync() => (_commit ??= Create("COMMIT")).ExecuteNonQueryAsync(CancellationToken.None);
+    public Task CommitAsync() => writer.CommitAsync();
 
-    /// <summary>Rolls the batch's transaction back, when one is open; a failure to do so is left to the batch's own.</summary>
-    public void RollBack()
-    {
-        try
-        {
-            using SqliteCommand rollback = Create("ROLLBACK");
-            rollback.ExecuteNonQuery();
-        }
-        catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
-        {
-            // No transaction was open (BEGIN itself failed), or the connection broke: nothing to undo.
-        }
-    }
+    /// <summary>Rolls the batch's transaction back, when one is open.</summary>
+    public void RollBack() => writer.RollBack();
 
     /// <summary>Reads a tenant's status in a period with <see cref="StatusSql"/>.</summary>
     /// <param name="tenant">The tenant ('' for none).</param>
@@ -123,20 +104,12 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
     /// <param name="nowTicks">Now, in UTC ticks: holds expiring before it do not count.</param>
     /// <returns>Spent units, whether the alert was raised, and held units.</returns>
     public Task<(long Spent, bool Alerted, long Held)> ReadStatusAsync(string tenant, string period, long nowTicks) =>
-        ReadStatusAsync(_status ??= CreateStatus(connection), tenant, period, nowTicks, CancellationToken.None);
+        ReadStatusAsync(_status ??= writer.Prepare(StatusSql, StatusParameters), tenant, period, nowTicks, CancellationToken.None);
 
     /// <summary>Creates a command running <see cref="StatusSql"/> on a connection, for <see cref="ReadStatusAsync(SqliteCommand, string, string, long, CancellationToken)"/>.</summary>
     /// <param name="connection">The connection.</param>
     /// <returns>The command, for the caller to dispose.</returns>
-    public static SqliteCommand CreateStatus(SqliteConnection connection)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = StatusSql;
-        command.Parameters.Add(new SqliteParameter { ParameterName = "$tenant" });
-        command.Parameters.Add(new SqliteParameter { ParameterName = "$period" });
-        command.Parameters.Add(new SqliteParameter { ParameterName = "$now" });
-        return command;
-    }
+    public static SqliteCommand CreateStatus(SqliteConnection connection) => SqliteWriterConnection.Command(connection, StatusSql, StatusParameters);
 
     /// <summary>Reads a tenant's status in a period with a command made by <see cref="CreateStatus"/>.</summary>
     /// <param name="status">The command.</param>
@@ -154,27 +127,7 @@ internal sealed class SqliteLedgerStatements(SqliteConnection connection) : IDis
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (SqliteCommand? command in new[] { _begin, _commit, _status, _reserve, _mark, _settle, _release })
-        {
-            command?.Dispose();
-        }
-
-        connection.Dispose();
-    }
-
-    private SqliteCommand Create(string sql, params ReadOnlySpan<string> parameters)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (string name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        return command;
-    }
+    public void Dispose() => writer.Dispose();
 
     private static void Set(SqliteCommand command, params ReadOnlySpan<object> values)
     {
