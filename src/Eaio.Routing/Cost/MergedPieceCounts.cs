@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace Eaio.Routing;
@@ -14,9 +13,9 @@ namespace Eaio.Routing;
 /// </remarks>
 internal sealed class MergedPieceCounts
 {
-    private const int Slots = 4096;
+    private const int SlotBits = 12;
 
-    private readonly Entry?[] _entries = new Entry?[Slots];
+    private readonly Entry?[] _entries = new Entry?[1 << SlotBits];
 
     /// <summary>Gets the count of a packed piece, merging it on a miss.</summary>
     /// <param name="key">The piece, packed by <see cref="SingleTokenSet.Find"/>.</param>
@@ -25,7 +24,7 @@ internal sealed class MergedPieceCounts
     /// <returns>The piece's token count.</returns>
     public int Count(Vector128<byte> key, int length, BytePairRanks ranks)
     {
-        int slot = SingleTokenSet.Slot(key, 64 - BitOperations.Log2(Slots));
+        int slot = SingleTokenSet.Slot(key, 64 - SlotBits);
         Entry? entry = Volatile.Read(ref _entries[slot]);
         if (entry is not null && entry.Key == key)
         {

@@ -376,7 +376,6 @@ public sealed class Pseudonymizer
         }
 
         SensitiveSpan[] sorted = new SensitiveSpan[spans.Count];
-        bool ordered = true;
         int n = 0;
         for (int i = 0; i < spans.Count; i++)
         {
@@ -392,14 +391,11 @@ public sealed class Pseudonymizer
                 continue;
             }
 
-            ordered &= n == 0 || sorted[n - 1].Start <= span.Start;
             sorted[n++] = span;
         }
 
-        if (!ordered)
-        {
-            SensitiveSpanSort.ByStart(sorted.AsSpan(0, n));
-        }
+        // Returns at once when the spans are already in order, as a scan's are.
+        SensitiveSpanSort.ByStart(sorted.AsSpan(0, n));
 
         // Sweep clusters of transitively overlapping spans; each becomes one span over their union, typed by the winner.
         int i2 = 0;
