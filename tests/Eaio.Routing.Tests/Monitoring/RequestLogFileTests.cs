@@ -233,22 +233,7 @@ public sealed class RequestLogFileTests
     [Test]
     public async Task A_request_log_from_before_categories_is_moved_with_no_category()
     {
-        await using (SqliteConnection old = new($"Data Source={OldFile};Pooling=False"))
-        {
-            await old.OpenAsync();
-            await using SqliteCommand create = old.CreateCommand();
-            create.CommandText = """
-                CREATE TABLE request_log (
-                    id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, response_id TEXT, ts INTEGER NOT NULL, provider TEXT NOT NULL,
-                    model TEXT NOT NULL, tier INTEGER NOT NULL, privacy INTEGER NOT NULL, complexity REAL NOT NULL, outcome INTEGER NOT NULL,
-                    error_type TEXT, latency_ms REAL NOT NULL, ttft_ms REAL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
-                    cost_usd REAL NOT NULL, fallbacks INTEGER NOT NULL, quality REAL, rate_limit REAL, streamed INTEGER NOT NULL);
-                INSERT INTO request_log (request_id, ts, provider, model, tier, privacy, complexity, outcome, latency_ms, input_tokens, output_tokens, cost_usd, fallbacks, streamed)
-                VALUES ('old', $ts, 'ollama', 'llama3.2:3b', 0, 2, 0.3, 0, 100, 12, 7, 0, 0, 0);
-                """;
-            create.Parameters.AddWithValue("$ts", s_start.ToUnixTimeMilliseconds());
-            await create.ExecuteNonQueryAsync();
-        }
+        await PreCategoryRequestLog.CreateAsync(OldFile, s_start);
 
         await using SqliteRequestLog log = new(RequestsFile) { MoveFrom = OldFile };
         List<RequestLogEntry> stored = await log.ReadAsync(s_start, s_start.AddDays(1)).ToListAsync();

@@ -53,22 +53,7 @@ public sealed class RequestLogTests
         // The request_log table as versions before the category column wrote it, with one row.
         string path = Path.Combine(_folder, "eaio.db");
         Directory.CreateDirectory(_folder);
-        await using (Microsoft.Data.Sqlite.SqliteConnection old = new($"Data Source={path}"))
-        {
-            await old.OpenAsync();
-            await using Microsoft.Data.Sqlite.SqliteCommand create = old.CreateCommand();
-            create.CommandText = """
-                CREATE TABLE request_log (
-                    id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, response_id TEXT, ts INTEGER NOT NULL, provider TEXT NOT NULL,
-                    model TEXT NOT NULL, tier INTEGER NOT NULL, privacy INTEGER NOT NULL, complexity REAL NOT NULL, outcome INTEGER NOT NULL,
-                    error_type TEXT, latency_ms REAL NOT NULL, ttft_ms REAL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
-                    cost_usd REAL NOT NULL, fallbacks INTEGER NOT NULL, quality REAL, rate_limit REAL, streamed INTEGER NOT NULL);
-                INSERT INTO request_log (request_id, ts, provider, model, tier, privacy, complexity, outcome, latency_ms, input_tokens, output_tokens, cost_usd, fallbacks, streamed)
-                VALUES ('old', $ts, 'ollama', 'llama3.2:3b', 0, 2, 0.3, 0, 100, 12, 7, 0, 0, 0);
-                """;
-            create.Parameters.AddWithValue("$ts", s_start.ToUnixTimeMilliseconds());
-            await create.ExecuteNonQueryAsync();
-        }
+        await PreCategoryRequestLog.CreateAsync(path, s_start);
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await using (SqliteRequestLog log = new(path))
