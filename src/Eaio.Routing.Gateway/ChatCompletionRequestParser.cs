@@ -8,7 +8,7 @@ namespace Eaio.Routing.Gateway;
 /// <remarks>
 /// Every refusal names the field (<c>messages[2].role</c>) and what is allowed, as OpenAI's API does, so a client
 /// developer can fix the request from the message alone. Fields this gateway does not know are ignored, as OpenAI's SDKs
-/// send new ones over time; fields it knows but cannot honour (n &gt; 1, logprobs) are refused rather than dropped silently,
+/// send new ones over time; fields it knows but cannot honour (n &gt; 1) are refused rather than dropped silently,
 /// and the end user (<c>user</c>) is passed on only as a pseudonym.
 /// </remarks>
 internal static partial class ChatCompletionRequestParser
@@ -55,7 +55,7 @@ internal static partial class ChatCompletionRequestParser
         options.StopSequences = ParseStop(root);
         options.ResponseFormat = ParseResponseFormat(root, out bool? schemaStrict);
         ParseTools(root, options, schemaStrict);
-        RefuseLogprobs(root);
+        ParseLogProbabilities(root, options);
         string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
@@ -290,20 +290,24 @@ internal static partial class ChatCompletionRequestParser
         }
     }
 
-    /// <summary>Refuses <c>logprobs</c> and <c>top_logprobs</c>, which no route of this gateway can honour.</summary>
+    /// <summary>Reads <c>logprobs</c> and <c>top_logprobs</c> into the options (<see cref="EaioChatOptionsExtensions.WithLogProbabilities"/>).</summary>
     /// <remarks>
-    /// The route is chosen after the request is read, and may be local (Ollama returns none); on an external route the
-    /// router masks sensitive values and restores them in the answer, so log-probabilities would describe text the client
-    /// never receives; and Microsoft.Extensions.AI.OpenAI returns them only on the provider's raw response object, which the
-    /// restoring step does not carry. Answering without them would look as if the provider had returned none.
+    /// The router then plans the request only onto models that return them, and only when nothing in it is masked; a
+    /// request that cannot have them (it must stay local, or it carries values that would be masked) is refused after
+    /// planning with a 400 that says which (<see cref="RoutedChat.Map"/>), never answered without them.
     /// </remarks>
-    internal static void RefuseLogprobs(JsonElement root)
+    internal static void ParseLogProbabilities(JsonElement root, ChatOptions options)
     {
-        bool top = root.TryGetProperty("top_logprobs", out JsonElement t) && t.ValueKind != JsonValueKind.Null;
-        if (top || OptionalBool(root, "logprobs") == true)
+        bool? logprobs = OptionalBool(root, "logprobs");
+        int? top = OptionalInt(root, "top_logprobs", 0, EaioChatOptionsExtensions.MaxTopLogProbabilities);
+        if (top is not null && logprobs != true)
         {
-            string field = top ? "top_logprobs" : "logprobs";
-            throw Bad(field, $"'{field}' is refused on every request by this gateway: the route is chosen after the request is read and may be a local model, which returns no log-probabilities, and on an external route sensitive values are masked before the provider sees them and restored in the answer, so log-probabilities would describe text the client never receives. Send the request without 'logprobs' and 'top_logprobs'.", "unsupported_parameter");
+            throw Bad("top_logprobs", "'top_logprobs' needs 'logprobs': true, as in OpenAI's API; send both or neither.");
+        }
+
+        if (logprobs == true)
+        {
+            options.WithLogProbabilities(top ?? 0);
         }
     }
 

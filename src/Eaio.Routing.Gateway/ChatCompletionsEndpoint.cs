@@ -87,9 +87,11 @@ internal sealed class ChatCompletionsEndpoint
                 modelId ??= update.ModelId;
                 responseId ??= update.ResponseId;
                 string text = update.Text;
-                if (text.Length > 0)
+
+                // Tokens whose text the restoring step still holds keep their log-probabilities in this chunk.
+                if (text.Length > 0 || OpenAILogProbabilities.Of(update) is not null)
                 {
-                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, modelId, text, first, aborted);
+                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, modelId, text, first, OpenAILogProbabilities.Of(update), aborted);
                     first = false;
                 }
 

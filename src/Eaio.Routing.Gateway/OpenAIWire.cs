@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
+using ChatTokenLogProbabilityDetails = OpenAI.Chat.ChatTokenLogProbabilityDetails;
 
 namespace Eaio.Routing.Gateway;
 
@@ -144,7 +145,7 @@ internal static class OpenAIWire
             }
 
             json.WriteEndObject();
-            json.WriteNull("logprobs");
+            OpenAILogProbabilities.WriteChoice(json, OpenAILogProbabilities.Of(answer));
             json.WriteString("finish_reason", FinishReason(answer.FinishReason, calls.Count > 0));
             json.WriteEndObject();
             json.WriteEndArray();
@@ -164,11 +165,14 @@ internal static class OpenAIWire
     /// <param name="modelId">The model id the provider reported, if any.</param>
     /// <param name="text">The text delta.</param>
     /// <param name="first">Whether this is the first chunk, which carries the role.</param>
+    /// <param name="logProbabilities">The log-probabilities of the delta's tokens, when the provider returned them.</param>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the chunk is flushed.</returns>
-    public static async Task WriteDeltaAsync(HttpResponse response, string id, long created, RouteDecision decision, string? modelId, string text, bool first, CancellationToken cancellationToken)
+    public static async Task WriteDeltaAsync(
+        HttpResponse response, string id, long created, RouteDecision decision, string? modelId, string text, bool first,
+        IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities, CancellationToken cancellationToken)
     {
-        WriteChoiceChunk(response, id, created, decision, modelId, (Text: text, First: first), static (json, delta) =>
+        WriteChoiceChunk(response, id, created, decision, modelId, (Text: text, First: first), logProbabilities, static (json, delta) =>
         {
             if (delta.First)
             {
@@ -199,7 +203,7 @@ internal static class OpenAIWire
     {
         for (int part = 0; part < 2; part++)
         {
-            WriteChoiceChunk(response, id, created, decision, modelId, (Call: call, Index: index, Opens: part == 0, First: first && part == 0), static (json, delta) =>
+            WriteChoiceChunk(response, id, created, decision, modelId, (Call: call, Index: index, Opens: part == 0, First: first && part == 0), null, static (json, delta) =>
             {
                 if (delta.First)
                 {
@@ -251,6 +255,7 @@ internal static class OpenAIWire
         // Without the usage chunk the eaio field rides on the finish chunk, the last before [DONE].
         WriteChoiceChunk(
             response, id, created, decision, modelId, (Decision: decision, Limit: requestedMaxOutputTokens, Tail: !includeUsage),
+            null,
             static (_, _) => { },
             FinishReason(finishReason, calledTools),
             static (json, end) =>
@@ -340,11 +345,11 @@ internal static class OpenAIWire
 
     /// <summary>
     /// Writes one <c>chat.completion.chunk</c> event with one choice: the envelope, the delta <paramref name="writeDelta"/>
-    /// fills in, the choice's finish reason, and what <paramref name="writeTail"/> adds after the choices.
+    /// fills in, the choice's log-probabilities and finish reason, and what <paramref name="writeTail"/> adds after the choices.
     /// </summary>
     private static void WriteChoiceChunk<TState>(
         HttpResponse response, string id, long created, RouteDecision decision, string? modelId, TState state,
-        Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, Action<Utf8JsonWriter, TState>? writeTail = null)
+        IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, Action<Utf8JsonWriter, TState>? writeTail = null)
     {
         response.BodyWriter.Write(s_dataPrefix);
         using (Utf8JsonWriter json = new(response.BodyWriter, s_writerOptions))
@@ -357,7 +362,7 @@ internal static class OpenAIWire
             json.WriteStartObject("delta");
             writeDelta(json, state);
             json.WriteEndObject();
-            json.WriteNull("logprobs");
+            OpenAILogProbabilities.WriteChoice(json, logProbabilities);
             WriteStringOrNull(json, "finish_reason", finishReason);
             json.WriteEndObject();
             json.WriteEndArray();

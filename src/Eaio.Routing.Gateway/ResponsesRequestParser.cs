@@ -95,7 +95,10 @@ internal static class ResponsesRequestParser
         }
 
         ApplyStrict(strictness, options);
-        RefuseLogprobs(root);
+        if (root.TryGetProperty("top_logprobs", out JsonElement topLogprobs) && topLogprobs.ValueKind != JsonValueKind.Null)
+        {
+            throw Bad("top_logprobs", "'top_logprobs' cannot be honoured on /v1/responses: this endpoint returns no log-probabilities. POST /v1/chat/completions returns them ('logprobs': true, 'top_logprobs') on routes that can carry them.", "unsupported_parameter");
+        }
         string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
@@ -130,7 +133,7 @@ internal static class ResponsesRequestParser
 
         if (root.TryGetProperty("include", out JsonElement include) && include.ValueKind == JsonValueKind.Array && include.GetArrayLength() > 0)
         {
-            throw Bad("include", $"'include' asks for {string.Join(", ", include.EnumerateArray().Select(Describe))}, which this gateway cannot add: it serves function tools only and no logprobs or encrypted reasoning. Send the request without 'include'.", "unsupported_parameter");
+            throw Bad("include", $"'include' asks for {string.Join(", ", include.EnumerateArray().Select(Describe))}, which this gateway cannot add: it serves function tools only and no logprobs (POST /v1/chat/completions returns them) or encrypted reasoning. Send the request without 'include'.", "unsupported_parameter");
         }
 
         foreach (string field in (ReadOnlySpan<string>)["reasoning", "max_tool_calls", "prompt"])

@@ -289,6 +289,15 @@ internal sealed class RoutedChat
             case BudgetExceededException:
                 return Budget(ex.Message);
             case NoRouteAvailableException noRoute:
+                // Log-probabilities asked of a local model, or for a request that may not leave or leaves masked: no
+                // retry or end of an outage would change that, so it is the request's field that cannot be honoured.
+                if (noRoute.Plan is { IsEmpty: true, Profile: { } asked }
+                    && (asked.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0
+                    && ((model.Provider is not null && model.Tier == ProviderTier.Local) || asked.IsLocalOnly || asked.Sensitivity != DataSensitivity.Public))
+                {
+                    return new GatewayError(StatusCodes.Status400BadRequest, $"'logprobs' cannot be honoured for this request: {noRoute.Message}", "invalid_request_error", "logprobs", "unsupported_parameter");
+                }
+
                 if (noRoute.Attempts.Any(a => a.ErrorType == nameof(PrivacyViolationException)))
                 {
                     return Privacy(noRoute.Message);

@@ -73,6 +73,42 @@ check('streaming chat with include_usage yields the text, the usage and the eaio
   assert.ok(Number(last.eaio.cost_usd) > 0);
 });
 
+check('logprobs and top_logprobs come back as the upstream gave them, whole and streamed', async () => {
+  const data = await publicClient.chat.completions.create({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: 'What is a kWh?' }],
+    logprobs: true,
+    top_logprobs: 2,
+  });
+  const tokens = data.choices[0].logprobs.content;
+  assert.equal(tokens.map((t) => t.token).join(''), data.choices[0].message.content);
+  assert.equal(tokens[0].logprob, -0.25);
+  assert.deepEqual(tokens[0].bytes, [...Buffer.from(tokens[0].token, 'utf8')]);
+  assert.deepEqual(tokens[0].top_logprobs.map((t) => t.token), ['alt1', 'alt2']);
+
+  const stream = await publicClient.chat.completions.create({
+    model: 'eaio-auto',
+    messages: [{ role: 'user', content: 'What is a kWh?' }],
+    logprobs: true,
+    stream: true,
+  });
+  let text = '';
+  const streamed = [];
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
+  }
+  assert.equal(streamed.map((t) => t.token).join(''), text);
+  assert.deepEqual(streamed.map((t) => t.logprob), streamed.map((_, i) => -0.25 * (i + 1)));
+});
+
+check('logprobs on a request that must stay local are refused with 400 on logprobs', async () => {
+  await assert.rejects(
+    privateClient.chat.completions.create({ model: 'eaio-auto', messages: [{ role: 'user', content: `${marker}: how much did we use?` }], logprobs: true }),
+    (err) => err instanceof OpenAI.BadRequestError && err.param === 'logprobs' && err.code === 'unsupported_parameter' && /PRIVATE/.test(err.message),
+  );
+});
+
 check('a PRIVATE key\'s question is answered by the local model', async () => {
   const { data, response } = await privateClient.chat.completions
     .create({ model: 'eaio-auto', messages: [{ role: 'user', content: `${marker}: summarise the chiller readings of building 7.` }] })

@@ -19,7 +19,8 @@ namespace Eaio.Routing;
 /// It fails closed: a failure while sanitising, and any entity type masking finds whose sensitivity is CRITICAL, end the
 /// call with <see cref="PrivacyViolationException"/> before anything is sent; a CRITICAL finding also marks the
 /// conversation, so it stays local from then on (see <see cref="CriticalConversationMarks"/>). A conversation so marked
-/// is refused too.
+/// is refused too. A call that asks for log-probabilities (<see cref="EaioChatOptionsExtensions.WithLogProbabilities"/>)
+/// and has something to mask is refused with <see cref="NotSupportedException"/>: they would describe the placeholders.
 /// </para>
 /// <para>
 /// It never changes the caller's messages or options: it sends masked copies, and shares what it masked with the layers
@@ -119,6 +120,13 @@ public sealed class PseudonymizingChatClient : DelegatingChatClient
         string? tenant = context.TenantId ?? callers.GetEaioProfile()?.TenantId;
         MaskedCall call = await _masker.MaskAsync(
             ProviderName ?? context.Provider, tenant, sent.ConversationId, messages, sent.Instructions, sent.Tools, cancellationToken).ConfigureAwait(false);
+        if (call.Originals.Count > 0 && sent.GetLogProbabilities() is not null)
+        {
+            // The provider would give the probabilities of an answer to placeholders, and the caller gets restored text.
+            throw new NotSupportedException(
+                $"Log-probabilities were asked for, and this call masks {call.Originals.Count} value(s) before it leaves: they would describe an answer to the placeholders, not the text returned. Send it without WithLogProbabilities, or without the values.");
+        }
+
         call.Apply(sent);
         context.SentMessages = call.Messages;
         context.EntityCounts = call.EntityCounts;

@@ -5,7 +5,7 @@ namespace Eaio.Routing;
 
 /// <summary>
 /// Sets a field of the OpenAI SDK's own request object that <see cref="ChatOptions"/> cannot carry, on a copy of a call's
-/// options: the one way <see cref="MaxTokensFieldChatClient"/> and <see cref="EndUserIdChatClient"/> reach the wire.
+/// options: the one way <see cref="MaxTokensFieldChatClient"/> and <see cref="CompletionFieldsChatClient"/> reach the wire.
 /// </summary>
 internal static class CompletionOptionsLayer
 {

@@ -15,4 +15,7 @@ public enum ModelCapabilities
 
     /// <summary>JSON output mode or JSON schema.</summary>
     Json = 4,
+
+    /// <summary>Log-probabilities of the output tokens (OpenAI's <c>logprobs</c> and <c>top_logprobs</c>).</summary>
+    LogProbabilities = 8,
 }

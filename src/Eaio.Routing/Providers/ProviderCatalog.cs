@@ -7,6 +7,11 @@ public sealed class ProviderCatalog
     private const ModelCapabilities All = ModelCapabilities.Tools | ModelCapabilities.Vision | ModelCapabilities.Json;
     private const ModelCapabilities ToolsAndJson = ModelCapabilities.Tools | ModelCapabilities.Json;
 
+    // OpenAI's chat models and DeepSeek's non-reasoning ones return logprobs; Gemini's and Mistral's OpenAI-compatible
+    // endpoints, Anthropic and Ollama through OllamaSharp do not.
+    private const ModelCapabilities AllWithLogProbabilities = All | ModelCapabilities.LogProbabilities;
+    private const ModelCapabilities ToolsJsonAndLogProbabilities = ToolsAndJson | ModelCapabilities.LogProbabilities;
+
     private readonly Dictionary<string, ProviderDescriptor> _byName;
 
     /// <summary>Initializes a new instance of the <see cref="ProviderCatalog"/> class.</summary>
@@ -105,9 +110,9 @@ public sealed class ProviderCatalog
                 EaioProviders.OpenAI,
                 ProviderTier.External,
                 [
-                    Priced(EaioProviders.OpenAI, "gpt-4o", All),
-                    Priced(EaioProviders.OpenAI, "gpt-4o-mini", All),
-                    Priced(EaioProviders.OpenAI, "gpt-3.5-turbo", ToolsAndJson),
+                    Priced(EaioProviders.OpenAI, "gpt-4o", AllWithLogProbabilities),
+                    Priced(EaioProviders.OpenAI, "gpt-4o-mini", AllWithLogProbabilities),
+                    Priced(EaioProviders.OpenAI, "gpt-3.5-turbo", ToolsJsonAndLogProbabilities),
                 ],
                 new Dictionary<ModelTask, string>
                 {
@@ -122,8 +127,8 @@ public sealed class ProviderCatalog
                 EaioProviders.DeepSeek,
                 ProviderTier.External,
                 [
-                    Priced(EaioProviders.DeepSeek, "deepseek-chat", ToolsAndJson),
-                    Priced(EaioProviders.DeepSeek, "deepseek-coder", ToolsAndJson),
+                    Priced(EaioProviders.DeepSeek, "deepseek-chat", ToolsJsonAndLogProbabilities),
+                    Priced(EaioProviders.DeepSeek, "deepseek-coder", ToolsJsonAndLogProbabilities),
                     Priced(EaioProviders.DeepSeek, "deepseek-reasoner", ModelCapabilities.Json),
                 ],
                 new Dictionary<ModelTask, string>

@@ -49,10 +49,10 @@ internal static class ProviderClientFactory
     }
 
     /// <summary>An OpenAI-compatible client (OpenAI, DeepSeek, Gemini, Mistral) with the SDK's retries off, so failover is not
-    /// delayed by them, that sends a request's end-user id as <c>user</c>.</summary>
+    /// delayed by them, that sends a request's end-user id and log-probability request (<see cref="CompletionFieldsChatClient"/>).</summary>
     public static IChatClient CreateOpenAICompatible(ExternalProviderOptions options, string defaultModel, HttpClient httpClient, TimeSpan networkTimeout)
     {
-        return new EndUserIdChatClient(new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIChatClient());
+        return new CompletionFieldsChatClient(new ChatClient(defaultModel, new ApiKeyCredential(options.ApiKey!), ClientOptions(options, httpClient, networkTimeout)).AsIChatClient());
     }
 
     /// <summary>The OpenAI SDK's options of every client of one provider: its endpoint and organisation, no SDK retries,

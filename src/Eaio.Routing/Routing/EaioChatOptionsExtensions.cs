@@ -14,6 +14,12 @@ public static class EaioChatOptionsExtensions
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which the end-user id travels; see <see cref="WithEndUserId"/>.</summary>
     public const string EndUserIdKey = "eaio.end_user_id";
 
+    /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key under which a request for log-probabilities travels; see <see cref="WithLogProbabilities"/>.</summary>
+    public const string LogProbabilitiesKey = "eaio.logprobs";
+
+    /// <summary>The most alternatives per token <see cref="WithLogProbabilities"/> accepts, as OpenAI's <c>top_logprobs</c>.</summary>
+    public const int MaxTopLogProbabilities = 20;
+
     /// <summary>Creates or updates the request profile carried by these options.</summary>
     /// <param name="options">The options to carry the profile.</param>
     /// <param name="configure">Sets the profile's values.</param>
@@ -75,6 +81,42 @@ public static class EaioChatOptionsExtensions
     /// <returns>The id, or <see langword="null"/> when none is set.</returns>
     public static string? GetEndUserId(this ChatOptions? options) =>
         options?.AdditionalProperties is { } props && props.TryGetValue(EndUserIdKey, out object? value) ? value as string : null;
+
+    /// <summary>Asks for the log-probabilities of the answer's tokens, and of up to <paramref name="topAlternatives"/> likelier
+    /// alternatives at each position (OpenAI's <c>logprobs</c> and <c>top_logprobs</c>).</summary>
+    /// <remarks>
+    /// <para>
+    /// The request is then only planned onto models that return them (<see cref="ModelCapabilities.LogProbabilities"/>:
+    /// OpenAI's, DeepSeek's chat models), and only when nothing in it is masked: log-probabilities of an answer to masked
+    /// text describe the placeholders, not the text the caller gets back. A request that may not leave the machine, or that
+    /// carries values the pseudonymiser masks, therefore gets <see cref="NoRouteAvailableException"/> saying so.
+    /// </para>
+    /// <para>
+    /// They come back in the provider's own objects: <see cref="ChatResponse.RawRepresentation"/> is the OpenAI SDK's
+    /// <c>ChatCompletion</c> (<c>ContentTokenLogProbabilities</c>), and each streamed update's
+    /// <see cref="ChatResponseUpdate.RawRepresentation"/> a <c>StreamingChatCompletionUpdate</c>.
+    /// </para>
+    /// </remarks>
+    /// <param name="options">The options to carry the request.</param>
+    /// <param name="topAlternatives">How many alternatives per token, 0 to <see cref="MaxTopLogProbabilities"/>.</param>
+    /// <returns>The same <paramref name="options"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topAlternatives"/> is below 0 or above <see cref="MaxTopLogProbabilities"/>.</exception>
+    public static ChatOptions WithLogProbabilities(this ChatOptions options, int topAlternatives = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(topAlternatives);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(topAlternatives, MaxTopLogProbabilities);
+
+        (options.AdditionalProperties ??= [])[LogProbabilitiesKey] = topAlternatives;
+        return options;
+    }
+
+    /// <summary>Gets how many alternatives per token <see cref="WithLogProbabilities"/> asked for, if log-probabilities were asked for.</summary>
+    /// <param name="options">The options, or <see langword="null"/>.</param>
+    /// <returns>The number of alternatives, or <see langword="null"/> when no log-probabilities were asked for.</returns>
+    public static int? GetLogProbabilities(this ChatOptions? options) =>
+        options?.AdditionalProperties is { } props && props.TryGetValue(LogProbabilitiesKey, out object? value) && value is int top ? top : null;
 
     /// <summary>Tags a message with the sensitivity of the data it carries.</summary>
     /// <param name="message">The message.</param>

@@ -78,6 +78,12 @@ public sealed class NoRouteAvailableException : Exception
             return "The budget refused every route tried: raise LLM_MONTHLY_BUDGET (or the tenant's TenantBudgets entry), lower the request's MaxOutputTokens, or let it run locally.";
         }
 
+        // No pin, budget or outage is the reason: the request asked for what no route it may take can give.
+        if (plan.IsEmpty && (plan.Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0)
+        {
+            return plan.Advice;
+        }
+
         if (plan.Profile.PinnedProvider is { } provider)
         {
             return $"The request is pinned to {provider}{(plan.Profile.PinnedModel is { } model ? "/" + model : string.Empty)} and a pinned request does not fail over: pin a route its privacy level and the budget allow, or let the router choose.";

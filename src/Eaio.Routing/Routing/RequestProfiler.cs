@@ -147,6 +147,11 @@ internal sealed class RequestProfiler
             required |= ModelCapabilities.Json;
         }
 
+        if (options.GetLogProbabilities() is not null)
+        {
+            required |= ModelCapabilities.LogProbabilities;
+        }
+
         // What a caller's factory puts into the SDK's own request object reaches the provider without passing the
         // pseudonymiser or the egress guard, so the request may only be served locally.
         bool rawFactory = options?.RawRepresentationFactory is not null;

@@ -19,6 +19,11 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     {
         get
         {
+            if (IsEmpty && (Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0)
+            {
+                return "Log-probabilities come only from external models that return them (OpenAI's, DeepSeek's chat models), for a request this privacy level lets leave with nothing masked: send the request without them, or without the values the detectors mask.";
+            }
+
             RouteExclusion? local = Exclusions.FirstOrDefault(e => e.Tier == ProviderTier.Local);
             bool localPlanned = Routes.Any(r => r.Tier == ProviderTier.Local);
             if (Profile.IsLocalOnly || localPlanned)

@@ -278,6 +278,11 @@ public sealed class RoutingPolicy
             blocks |= Blocks.SensitiveAggregated;
         }
 
+        if ((profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0 && profile.Sensitivity != DataSensitivity.Public)
+        {
+            blocks |= Blocks.MaskedLogProbabilities;
+        }
+
         return blocks;
     }
 
@@ -324,6 +329,11 @@ public sealed class RoutingPolicy
         if ((blocks & Blocks.SensitiveAggregated) != 0)
         {
             Append(ref reasons, "sensitivity SENSITIVE and ALLOW_API_FOR_AGGREGATED=false: local only");
+        }
+
+        if ((blocks & Blocks.MaskedLogProbabilities) != 0)
+        {
+            Append(ref reasons, "log-probabilities asked for a request whose values are masked on external routes: they would describe the placeholders, not the text returned");
         }
 
         return reasons;
@@ -551,6 +561,7 @@ public sealed class RoutingPolicy
         RealTimeMonitoring = 32,
         EmergencyResponse = 64,
         SensitiveAggregated = 128,
+        MaskedLogProbabilities = 256,
     }
 
     private readonly record struct Candidate(ProviderDescriptor Provider, ModelDescriptor Model, decimal Cost, string ModelReason);

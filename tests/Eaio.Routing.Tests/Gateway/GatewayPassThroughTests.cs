@@ -11,8 +11,9 @@ using OpenAI.Chat;
 namespace Eaio.Routing.Tests;
 
 /// <summary>
-/// What a client sends reaches the upstream (strict JSON schemas, image detail, the output limit), bare model names
-/// resolve, answers name the model the provider used, and unknown paths and methods answer in OpenAI's error shape.
+/// What a client sends reaches the upstream (strict JSON schemas, image detail, the output limit, logprobs), bare model
+/// names resolve, answers name the model the provider used and carry the log-probabilities it returned, a request that
+/// cannot have them gets a 400 that says why, and unknown paths and methods answer in OpenAI's error shape.
 /// </summary>
 public sealed class GatewayPassThroughTests
 {
@@ -200,6 +201,86 @@ public sealed class GatewayPassThroughTests
 
     private static JsonNode Eaio(ClientResult<ChatCompletion> answer) =>
         JsonNode.Parse(answer.GetRawResponse().Content.ToString())!["eaio"]!;
+
+    [Test]
+    public async Task Logprobs_asked_on_eaio_auto_go_to_a_model_that_returns_them_and_come_back_whole()
+    {
+        ChatCompletionOptions options = new() { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 };
+
+        ChatCompletion completion = (await Client().CompleteChatAsync([new UserChatMessage("What is a kWh?")], options)).Value;
+
+        // A short public question would go to the local model; only the external route returns log-probabilities.
+        Assert.That(_gateway.Ollama.ChatRequestCount, Is.Zero);
+        JsonNode sent = LastUpstreamBody();
+        Assert.That(sent["logprobs"]!.GetValue<bool>(), Is.True);
+        Assert.That(sent["top_logprobs"]!.GetValue<int>(), Is.EqualTo(2));
+
+        IReadOnlyList<string> expected = LoopbackReply.Split("OpenAI answer.");
+        Assert.That(completion.ContentTokenLogProbabilities.Select(t => t.Token), Is.EqualTo(expected));
+        Assert.That(string.Concat(completion.ContentTokenLogProbabilities.Select(t => t.Token)), Is.EqualTo(completion.Content[0].Text));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            ChatTokenLogProbabilityDetails token = completion.ContentTokenLogProbabilities[i];
+            Assert.That(token.LogProbability, Is.EqualTo(LoopbackOpenAIServer.TokenLogprob(i)));
+            Assert.That(token.Utf8Bytes!.Value.ToArray(), Is.EqualTo(System.Text.Encoding.UTF8.GetBytes(expected[i])));
+            Assert.That(token.TopLogProbabilities.Select(t => t.Token), Is.EqualTo(new[] { "alt1", "alt2" }));
+            Assert.That(token.TopLogProbabilities[1].LogProbability, Is.EqualTo(LoopbackOpenAIServer.TokenLogprob(i) - 2));
+        }
+    }
+
+    [Test]
+    public async Task Streamed_logprobs_come_back_with_their_chunks()
+    {
+        ChatCompletionOptions options = new() { IncludeLogProbabilities = true, TopLogProbabilityCount = 1 };
+
+        List<ChatTokenLogProbabilityDetails> tokens = [];
+        string text = string.Empty;
+        await foreach (StreamingChatCompletionUpdate update in Client("openai/gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("What is a kWh?")], options))
+        {
+            tokens.AddRange(update.ContentTokenLogProbabilities);
+            text += string.Concat(update.ContentUpdate.Select(p => p.Text));
+        }
+
+        Assert.That(LastUpstreamBody()["stream"]!.GetValue<bool>(), Is.True);
+        Assert.That(LastUpstreamBody()["logprobs"]!.GetValue<bool>(), Is.True);
+        Assert.That(text, Is.EqualTo("OpenAI answer."));
+        Assert.That(tokens.Select(t => t.Token), Is.EqualTo(LoopbackReply.Split("OpenAI answer.")));
+        Assert.That(tokens.Select(t => t.LogProbability), Is.EqualTo(Enumerable.Range(0, tokens.Count).Select(LoopbackOpenAIServer.TokenLogprob)));
+        Assert.That(tokens.Select(t => t.TopLogProbabilities.Single().Token), Is.All.EqualTo("alt1"));
+    }
+
+    [Test]
+    public async Task Without_logprobs_none_are_asked_for_and_the_choice_says_null()
+    {
+        using HttpResponseMessage response = await _gateway.PostAsync(GatewayHarness.PublicKey, GatewayHarness.Body("What is a kWh?", "openai/gpt-4o-mini"));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        Assert.That(LastUpstreamBody().AsObject().ContainsKey("logprobs"), Is.False);
+        JsonNode logprobs = JsonNode.Parse(text)!["choices"]![0]!.AsObject().TryGetPropertyValue("logprobs", out JsonNode? value) ? value! : JsonValue.Create("missing")!;
+        Assert.That(logprobs, Is.Null);
+    }
+
+    [TestCase("My e-mail is jane.doe@example.com; what is a kWh?", "openai/gpt-4o-mini", GatewayHarness.PublicKey, "placeholders")]
+    [TestCase("My e-mail is jane.doe@example.com; what is a kWh?", "eaio-auto", GatewayHarness.PublicKey, "placeholders")]
+    [TestCase("What is a kWh?", "eaio-auto", GatewayHarness.PrivateKey, "privacy PRIVATE")]
+    [TestCase("What is a kWh?", "ollama/llama3.2:3b", GatewayHarness.PublicKey, "LogProbabilities")]
+    public async Task Logprobs_that_cannot_be_honoured_get_400_naming_the_reason_and_nothing_is_sent(string question, string model, string key, string reason)
+    {
+        foreach (bool stream in new[] { false, true })
+        {
+            using HttpResponseMessage response = await _gateway.PostAsync(key, GatewayHarness.Body(question, model, $$""","logprobs":true,"top_logprobs":3,"stream":{{(stream ? "true" : "false")}}"""));
+            string text = await response.Content.ReadAsStringAsync();
+
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), text);
+            JsonElement error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+            Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("logprobs"));
+            Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("unsupported_parameter"));
+            Assert.That(error.GetProperty("message").GetString(), Does.Contain(reason).And.Contain("without them"));
+        }
+
+        Assert.That(_gateway.Ollama.ChatRequestCount + _gateway.OpenAI.ChatRequestCount, Is.Zero);
+    }
 
     private ChatClient Client(string model = "eaio-auto") =>
         new(model, new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });

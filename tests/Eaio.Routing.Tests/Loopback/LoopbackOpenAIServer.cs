@@ -79,15 +79,16 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         var id = "chatcmpl-loopback-" + Interlocked.Increment(ref _completionId);
         var model = ReportedModel ?? request.Model ?? "unknown";
         var includeUsage = IncludeUsage(request.Body);
+        var logprobs = AskedLogprobs(request.Body);
         context.Response.ContentType = request.Stream ? "text/event-stream" : "application/json";
         switch (reply.Kind)
         {
             case LoopbackReply.ReplyKind.Text or LoopbackReply.ReplyKind.ErrorLine when !request.Stream:
                 await context.Response.WriteAsync(
-                    reply.Kind == LoopbackReply.ReplyKind.Text ? Completion(id, model, reply) : ErrorJson(reply.Body!, "server_error", null), ct);
+                    reply.Kind == LoopbackReply.ReplyKind.Text ? Completion(id, model, reply, logprobs) : ErrorJson(reply.Body!, "server_error", null), ct);
                 break;
             case LoopbackReply.ReplyKind.Text:
-                await StreamTextAsync(context, id, model, reply, includeUsage, ct);
+                await StreamTextAsync(context, id, model, reply, includeUsage, logprobs, ct);
                 break;
             case LoopbackReply.ReplyKind.ToolCall when !request.Stream:
                 await context.Response.WriteAsync(ToolCallCompletion(id, model, reply), ct);
@@ -129,7 +130,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
                 await LoopbackHost.WriteFlushedAsync(context, "data: [DONE]\n\n", ct);
                 break;
             case LoopbackReply.ReplyKind.CutStream when !request.Stream:
-                var json = Completion(id, model, reply);
+                var json = Completion(id, model, reply, logprobs);
                 await LoopbackHost.WriteFlushedAsync(context, json[..(json.Length / 2)], ct);
                 await LoopbackHost.EndCutAsync(context, reply.Abort, ct);
                 break;
@@ -153,7 +154,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         }
     }
 
-    private static async Task StreamTextAsync(HttpContext context, string id, string model, LoopbackReply reply, bool includeUsage, CancellationToken ct)
+    private static async Task StreamTextAsync(HttpContext context, string id, string model, LoopbackReply reply, bool includeUsage, int? logprobs, CancellationToken ct)
     {
         var pieces = reply.StreamPieces ?? LoopbackReply.Split(reply.Content);
         for (var i = 0; i < pieces.Count; i++)
@@ -168,7 +169,13 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             }
 
             var finish = reply.CumulativeUsage && last ? "stop" : null;
-            await LoopbackHost.WriteFlushedAsync(context, Sse(Chunk(id, model, i == 0, pieces[i], finish, usage)), ct);
+            var chunk = JsonNode.Parse(Chunk(id, model, i == 0, pieces[i], finish, usage))!;
+            if (logprobs is { } top)
+            {
+                chunk["choices"]![0]!["logprobs"] = Logprobs([pieces[i]], i, top);
+            }
+
+            await LoopbackHost.WriteFlushedAsync(context, Sse(chunk.ToJsonString()), ct);
             if (i == 0 && reply.FirstChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(reply.FirstChunkDelay, ct);
@@ -219,6 +226,45 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             ["model"] = body["model"]?.GetValue<string>(),
             ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
         }.ToJsonString();
+    }
+
+    /// <summary>The log-probability this server gives the token at <paramref name="position"/> of an answer: -0.25 per position, so a test can tell each token's.</summary>
+    public static float TokenLogprob(int position) => -0.25f * (position + 1);
+
+    // OpenAI's logprobs object: each piece is one token, with `top` alternatives ("alt1"…) less likely than it.
+    private static JsonObject Logprobs(IReadOnlyList<string> tokens, int firstPosition, int top) => new()
+    {
+        ["content"] = new JsonArray([.. tokens.Select((token, i) => (JsonNode)new JsonObject
+        {
+            ["token"] = token,
+            ["logprob"] = TokenLogprob(firstPosition + i),
+            ["bytes"] = new JsonArray([.. System.Text.Encoding.UTF8.GetBytes(token).Select(b => (JsonNode)(int)b)]),
+            ["top_logprobs"] = new JsonArray([.. Enumerable.Range(1, top).Select(k => (JsonNode)new JsonObject
+            {
+                ["token"] = "alt" + k,
+                ["logprob"] = TokenLogprob(firstPosition + i) - k,
+                ["bytes"] = new JsonArray([.. System.Text.Encoding.UTF8.GetBytes("alt" + k).Select(b => (JsonNode)(int)b)]),
+            })]),
+        })]),
+        ["refusal"] = null,
+    };
+
+    // The request's logprobs: null when not asked, else how many alternatives (top_logprobs, 0 when absent).
+    private static int? AskedLogprobs(string body)
+    {
+        try
+        {
+            JsonNode? root = JsonNode.Parse(body);
+            return root?["logprobs"]?.GetValue<bool>() == true ? root["top_logprobs"]?.GetValue<int>() ?? 0 : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static bool IncludeUsage(string body)
@@ -346,7 +392,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
         ["usage"] = Usage(reply.PromptTokens, reply.CompletionTokens, null),
     }.ToJsonString();
 
-    private static string Completion(string id, string model, LoopbackReply reply)
+    private static string Completion(string id, string model, LoopbackReply reply, int? logprobs)
     {
         JsonObject completion = new()
         {
@@ -358,7 +404,7 @@ public sealed class LoopbackOpenAIServer : LoopbackServer
             {
                 ["index"] = 0,
                 ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content, ["refusal"] = null },
-                ["logprobs"] = null,
+                ["logprobs"] = logprobs is { } top ? Logprobs(LoopbackReply.Split(reply.Content), 0, top) : null,
                 ["finish_reason"] = "stop",
             }),
         };

@@ -134,6 +134,23 @@ public sealed class PseudonymizingChatClientTests
     }
 
     [Test]
+    public async Task Log_probabilities_asked_for_a_call_with_values_to_mask_are_refused_before_anything_is_sent()
+    {
+        await using LoopbackOpenAIServer server = await LoopbackOpenAIServer.StartAsync();
+        (IChatClient client, _) = Pipeline(server);
+
+        NotSupportedException? refused = Assert.ThrowsAsync<NotSupportedException>(async () =>
+            await client.GetResponseAsync(s_question, new ChatOptions().WithLogProbabilities(1)));
+
+        Assert.That(refused!.Message, Does.Contain("placeholders"));
+        Assert.That(server.ChatRequestCount, Is.Zero);
+
+        // With nothing to mask they are asked for as usual.
+        await client.GetResponseAsync("What is a kWh?", new ChatOptions().WithLogProbabilities(1));
+        Assert.That(server.ChatRequestCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_conversation_keeps_its_placeholders_across_turns_in_a_SQLite_vault()
     {
         SqlitePseudonymVault vault = new(Path.Combine(TestDataDirectory.Path, "middleware-" + Guid.NewGuid().ToString("N"), "vault.db"), new byte[32]);
