@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
+using ChatTokenLogProbabilityDetails = OpenAI.Chat.ChatTokenLogProbabilityDetails;
 
 namespace Eaio.Routing.Gateway;
 
@@ -87,12 +88,14 @@ internal sealed class ResponsesEndpoint
                 finish = update.FinishReason ?? finish;
                 modelId ??= update.ModelId;
                 responseId ??= update.ResponseId;
+                IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities = OpenAILogProbabilities.Of(update);
                 foreach (AIContent content in update.Contents)
                 {
                     switch (content)
                     {
                         case TextContent { Text.Length: > 0 } text:
-                            await writer.WriteTextAsync(text.Text, aborted);
+                            await writer.WriteTextAsync(text.Text, logProbabilities, aborted);
+                            logProbabilities = null;
                             break;
                         case FunctionCallContent call:
                             await writer.WriteCallAsync(call, aborted);
@@ -101,6 +104,12 @@ internal sealed class ResponsesEndpoint
                             usage = u.Details;
                             break;
                     }
+                }
+
+                // Tokens whose text the restoring step still holds keep their log-probabilities in this delta.
+                if (logProbabilities is not null)
+                {
+                    await writer.WriteTextAsync(string.Empty, logProbabilities, aborted);
                 }
             }
             while (await updates.MoveNextAsync());

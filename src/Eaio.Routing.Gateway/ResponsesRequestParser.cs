@@ -95,10 +95,7 @@ internal static class ResponsesRequestParser
         }
 
         ApplyStrict(strictness, options);
-        if (root.TryGetProperty("top_logprobs", out JsonElement topLogprobs) && topLogprobs.ValueKind != JsonValueKind.Null)
-        {
-            throw Bad("top_logprobs", "'top_logprobs' cannot be honoured on /v1/responses: this endpoint returns no log-probabilities. POST /v1/chat/completions returns them ('logprobs': true, 'top_logprobs') on routes that can carry them.", "unsupported_parameter");
-        }
+        ParseLogProbabilities(root, options);
         string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
@@ -112,6 +109,23 @@ internal static class ResponsesRequestParser
         // A streamed response always ends with its usage (response.completed), so include_usage is always on.
         ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building, endUser);
         return new ResponsesRequest(chat, instructions, tools, toolChoice, textFormat, parallel ?? true, previous, kept);
+    }
+
+    private const string LogprobsInclude = "message.output_text.logprobs";
+
+    private static bool IsLogprobsInclude(JsonElement item) => item.ValueKind == JsonValueKind.String && item.ValueEquals(LogprobsInclude);
+
+    /// <summary>Reads <c>include: ["message.output_text.logprobs"]</c> and <c>top_logprobs</c>, the Responses form of
+    /// <c>logprobs</c>, into the options; either asks for them, as the AI SDK and <c>openai</c> send them together.</summary>
+    private static void ParseLogProbabilities(JsonElement root, ChatOptions options)
+    {
+        int? top = OptionalInt(root, "top_logprobs", 0, EaioChatOptionsExtensions.MaxTopLogProbabilities);
+        bool included = root.TryGetProperty("include", out JsonElement include) && include.ValueKind == JsonValueKind.Array
+            && include.EnumerateArray().Any(IsLogprobsInclude);
+        if (included || top is not null)
+        {
+            options.WithLogProbabilities(top ?? 0);
+        }
     }
 
     private static void RefuseStateful(JsonElement root, ResponseStore store)
@@ -131,9 +145,10 @@ internal static class ResponsesRequestParser
             throw Bad("background", "'background: true' cannot be honoured: this gateway keeps no responses to poll; send the request without it.", "unsupported_parameter");
         }
 
-        if (root.TryGetProperty("include", out JsonElement include) && include.ValueKind == JsonValueKind.Array && include.GetArrayLength() > 0)
+        if (root.TryGetProperty("include", out JsonElement include) && include.ValueKind == JsonValueKind.Array
+            && include.EnumerateArray().Where(i => !IsLogprobsInclude(i)).ToArray() is { Length: > 0 } unsupported)
         {
-            throw Bad("include", $"'include' asks for {string.Join(", ", include.EnumerateArray().Select(Describe))}, which this gateway cannot add: it serves function tools only and no logprobs (POST /v1/chat/completions returns them) or encrypted reasoning. Send the request without 'include'.", "unsupported_parameter");
+            throw Bad("include", $"'include' asks for {string.Join(", ", unsupported.Select(Describe))}, which this gateway cannot add: it serves function tools only and no encrypted reasoning; of 'include' it honours '{LogprobsInclude}' only. Send the request without the others.", "unsupported_parameter");
         }
 
         foreach (string field in (ReadOnlySpan<string>)["reasoning", "max_tool_calls", "prompt"])

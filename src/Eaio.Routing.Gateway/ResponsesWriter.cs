@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
+using ChatTokenLogProbabilityDetails = OpenAI.Chat.ChatTokenLogProbabilityDetails;
 
 namespace Eaio.Routing.Gateway;
 
@@ -47,12 +48,20 @@ internal sealed class ResponsesWriter
     /// <param name="answer">The router's answer.</param>
     public void Collect(ChatResponse answer)
     {
+        // The provider's log-probabilities cover the answer's whole text, which is one message unless tool calls split it.
+        IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities = OpenAILogProbabilities.Of(answer);
         foreach (AIContent content in answer.Messages.SelectMany(m => m.Contents))
         {
             switch (content)
             {
                 case TextContent { Text.Length: > 0 } text:
                     (_openMessage ??= Add(new Item("msg_" + Id(), null))).Text.Append(text.Text);
+                    if (logProbabilities is not null)
+                    {
+                        _openMessage.LogProbabilities.AddRange(logProbabilities);
+                        logProbabilities = null;
+                    }
+
                     break;
                 case FunctionCallContent call:
                     _openMessage = null;
@@ -95,9 +104,10 @@ internal sealed class ResponsesWriter
 
     /// <summary>Writes a text delta, opening a message item and its text part first when none is open.</summary>
     /// <param name="text">The delta.</param>
+    /// <param name="logProbabilities">The log-probabilities of the delta's tokens, when the provider returned them.</param>
     /// <param name="cancellationToken">Cancels the flush.</param>
     /// <returns>A task that completes when the events are flushed.</returns>
-    public async Task WriteTextAsync(string text, CancellationToken cancellationToken)
+    public async Task WriteTextAsync(string text, IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities, CancellationToken cancellationToken)
     {
         if (_openMessage is null)
         {
@@ -112,18 +122,18 @@ internal sealed class ResponsesWriter
             using (Utf8JsonWriter json = Begin("response.content_part.added"))
             {
                 WritePartAddress(json, _openMessage);
-                WriteTextPart(json, string.Empty);
+                WriteTextPart(json, string.Empty, []);
                 End(json);
             }
         }
 
         _openMessage.Text.Append(text);
+        _openMessage.LogProbabilities.AddRange(logProbabilities ?? []);
         using (Utf8JsonWriter json = Begin("response.output_text.delta"))
         {
             WritePartAddress(json, _openMessage);
             json.WriteString("delta", text);
-            json.WriteStartArray("logprobs");
-            json.WriteEndArray();
+            OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities ?? []);
             End(json);
         }
 
@@ -269,15 +279,14 @@ internal sealed class ResponsesWriter
         {
             WritePartAddress(json, message);
             json.WriteString("text", text);
-            json.WriteStartArray("logprobs");
-            json.WriteEndArray();
+            OpenAILogProbabilities.WriteTokens(json, "logprobs", message.LogProbabilities);
             End(json);
         }
 
         using (Utf8JsonWriter json = Begin("response.content_part.done"))
         {
             WritePartAddress(json, message);
-            WriteTextPart(json, text);
+            WriteTextPart(json, text, message.LogProbabilities);
             End(json);
         }
 
@@ -321,21 +330,20 @@ internal sealed class ResponsesWriter
         json.WriteNumber("content_index", 0);
     }
 
-    private static void WriteTextPart(Utf8JsonWriter json, string text)
+    private static void WriteTextPart(Utf8JsonWriter json, string text, IReadOnlyList<ChatTokenLogProbabilityDetails> logProbabilities)
     {
         json.WriteStartObject("part");
-        WriteTextPartBody(json, text);
+        WriteTextPartBody(json, text, logProbabilities);
         json.WriteEndObject();
     }
 
-    private static void WriteTextPartBody(Utf8JsonWriter json, string text)
+    private static void WriteTextPartBody(Utf8JsonWriter json, string text, IReadOnlyList<ChatTokenLogProbabilityDetails> logProbabilities)
     {
         json.WriteString("type", "output_text");
         json.WriteString("text", text);
         json.WriteStartArray("annotations");
         json.WriteEndArray();
-        json.WriteStartArray("logprobs");
-        json.WriteEndArray();
+        OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities);
     }
 
     private static void WriteItem(Utf8JsonWriter json, Item item, string? property, bool done)
@@ -368,7 +376,7 @@ internal sealed class ResponsesWriter
             if (done)
             {
                 json.WriteStartObject();
-                WriteTextPartBody(json, item.Text.ToString());
+                WriteTextPartBody(json, item.Text.ToString(), item.LogProbabilities);
                 json.WriteEndObject();
             }
 
@@ -498,5 +506,7 @@ internal sealed class ResponsesWriter
     private sealed record Item(string Id, FunctionCallContent? Call)
     {
         public StringBuilder Text { get; } = new();
+
+        public List<ChatTokenLogProbabilityDetails> LogProbabilities { get; } = [];
     }
 }

@@ -202,6 +202,9 @@ public sealed class GatewayResponsesTests
     [TestCase("""{"model":"eaio-auto","input":"hi","tools":[{"type":"web_search"}]}""", "tools[0].type", "hosted tools")]
     [TestCase("""{"model":"eaio-auto","input":"hi","user":"jane@example.com","safety_identifier":"jane"}""", "safety_identifier", "one end-user id per request")]
     [TestCase("""{"model":"eaio-auto"}""", "input", "required")]
+    [TestCase("""{"model":"eaio-auto","input":"hi","include":["message.output_text.logprobs","reasoning.encrypted_content"]}""", "include", "'reasoning.encrypted_content'")]
+    [TestCase("""{"model":"eaio-auto","input":"hi","top_logprobs":21}""", "top_logprobs", "from 0 to 20")]
+    [TestCase("""{"model":"eaio-auto","input":"Write to jane.doe@example.com","include":["message.output_text.logprobs"]}""", "logprobs", "placeholders")]
     public async Task What_cannot_be_honoured_is_refused_with_400_naming_the_field_and_why(string body, string param, string because)
     {
         using HttpResponseMessage response = await _gateway.PostToAsync("v1/responses", GatewayHarness.PublicKey, body);
@@ -212,6 +215,40 @@ public sealed class GatewayResponsesTests
         Assert.That(error["param"]!.GetValue<string>(), Is.EqualTo(param));
         Assert.That(error["message"]!.GetValue<string>(), Does.Contain(because));
         Assert.That(_gateway.OpenAI.ChatRequestCount + _gateway.Ollama.ChatRequestCount, Is.Zero);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Logprobs_asked_with_include_come_back_on_the_output_text(bool stream)
+    {
+        using HttpResponseMessage response = await _gateway.PostToAsync("v1/responses", GatewayHarness.PublicKey, $$"""
+            {"model":"eaio-auto","input":"What is a kWh?","include":["message.output_text.logprobs"],"top_logprobs":1,"stream":{{(stream ? "true" : "false")}}}
+            """);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+
+        Assert.That(LastUpstreamBody()["logprobs"]!.GetValue<bool>(), Is.True);
+        Assert.That(LastUpstreamBody()["top_logprobs"]!.GetValue<int>(), Is.EqualTo(1));
+        string[] expected = [.. LoopbackReply.Split("OpenAI answer.")];
+        JsonNode final;
+        if (stream)
+        {
+            List<(string Event, JsonNode Data)> events = Events(body);
+            JsonNode[] deltas = [.. events.Where(e => e.Event == "response.output_text.delta").SelectMany(e => e.Data["logprobs"]!.AsArray())!];
+            Assert.That(deltas.Select(t => t["token"]!.GetValue<string>()), Is.EqualTo(expected), "each delta carries its tokens");
+            Assert.That(events.Single(e => e.Event == "response.output_text.done").Data["logprobs"]!.AsArray().Select(t => t!["token"]!.GetValue<string>()), Is.EqualTo(expected));
+            final = events[^1].Data["response"]!;
+        }
+        else
+        {
+            final = JsonNode.Parse(body)!;
+        }
+
+        JsonArray logprobs = final["output"]![0]!["content"]![0]!["logprobs"]!.AsArray();
+        Assert.That(logprobs.Select(t => t!["token"]!.GetValue<string>()), Is.EqualTo(expected));
+        Assert.That(logprobs.Select(t => t!["logprob"]!.GetValue<float>()), Is.EqualTo(Enumerable.Range(0, expected.Length).Select(LoopbackOpenAIServer.TokenLogprob)));
+        Assert.That(logprobs.Select(t => t!["top_logprobs"]!.AsArray().Single()!["token"]!.GetValue<string>()), Is.All.EqualTo("alt1"));
+        Assert.That(_gateway.Ollama.ChatRequestCount, Is.Zero, "the local model returns none");
     }
 
     [Test]
