@@ -14,6 +14,10 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     /// <summary>Gets the complexity threshold the plan was made with and what the adaptive policy learnt and chose for the request's category.</summary>
     public RoutingInsight Insight { get; init; } = RoutingInsight.Fixed;
 
+    /// <summary>Gets the least remaining budget (USD) with which this plan is the plan of any larger remaining budget too, or
+    /// <see langword="null"/> when the budget excluded a route (then only the same budget plans the same).</summary>
+    internal decimal? ReusableFromRemainingUsd { get; init; }
+
     /// <summary>Gets a sentence that says what to do when the plan is empty or its routes fail.</summary>
     public string Advice
     {

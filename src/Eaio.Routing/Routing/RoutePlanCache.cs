@@ -14,21 +14,38 @@ internal sealed class RoutePlanCache
     // distinct token counts or budgets from growing the cache without end.
     private const int MaxEntries = 1024;
 
-    private readonly ConcurrentDictionary<PlanKey, RoutePlan> _plans = new();
+    private readonly ConcurrentDictionary<PlanKey, Entry> _plans = new();
 
-    public RoutePlan? Find(ResolvedRequestProfile profile, in PlanKey key, in RoutingInsight insight) =>
-        _plans.TryGetValue(key, out RoutePlan? cached) ? new RoutePlan(profile, cached.Routes, cached.Exclusions) { Insight = insight } : null;
+    /// <summary>The kept plan of a key, for this request's profile; <see langword="null"/> when there is none or, under a
+    /// key without the remaining budget, when the plan's budget decisions do not hold for <paramref name="remainingUsd"/>.</summary>
+    public RoutePlan? Find(ResolvedRequestProfile profile, in PlanKey key, in RoutingInsight insight, decimal? remainingUsd)
+    {
+        if (!_plans.TryGetValue(key, out Entry cached))
+        {
+            return null;
+        }
 
-    public void Add(in PlanKey key, RoutePlan plan)
+        if (key.BudgetBanded && !(cached.Plan.ReusableFromRemainingUsd is { } least ? remainingUsd >= least : remainingUsd == cached.RemainingUsd))
+        {
+            return null;
+        }
+
+        return new RoutePlan(profile, cached.Plan.Routes, cached.Plan.Exclusions) { Insight = insight };
+    }
+
+    /// <summary>Keeps a plan made with <paramref name="remainingUsd"/> left of the budget.</summary>
+    public void Add(in PlanKey key, RoutePlan plan, decimal? remainingUsd)
     {
         if (_plans.Count >= MaxEntries)
         {
             _plans.Clear();
         }
 
-        _plans[key] = plan;
+        _plans[key] = new Entry(plan, remainingUsd);
     }
 
     /// <summary>Gets how many plans are kept, for tests.</summary>
     public int Count => _plans.Count;
+
+    private readonly record struct Entry(RoutePlan Plan, decimal? RemainingUsd);
 }

@@ -80,13 +80,13 @@ internal sealed class RoutePlanner(
 
         // With every configured provider available, the plan only depends on the profile and the budget: reuse it.
         PlanKey key = policy.KeyFor(profile, budget, routes.ExternalConfigured, insight);
-        if (_plans.Find(profile, key, insight) is { } cached)
+        if (_plans.Find(profile, key, insight, budget.RemainingUsd) is { } cached)
         {
             return cached;
         }
 
         RoutePlan plan = policy.Plan(profile, routes.Healthy, budget, insight);
-        _plans.Add(key, plan);
+        _plans.Add(key, plan, budget.RemainingUsd);
         return plan;
     }
 

@@ -101,10 +101,12 @@ public sealed class RoutingPolicy
 
         List<RouteExclusion> exclusions = new(Catalog.Providers.Count);
         List<Candidate> candidates = new(Catalog.Providers.Count);
-        string? externalBlock = Describe(ExternalBlocks(profile, budget), budget);
+        Blocks blocks = ExternalBlocks(profile, budget);
+        string? externalBlock = Describe(blocks, budget);
         bool strong = insight.PrefersStrong(profile.Complexity);
         ModelTask task = TaskFor(profile, strong);
         int neededTokens = profile.EstimatedInputTokens + profile.MaxOutputTokens;
+        bool budgetExcluded = (blocks & Blocks.LowBudget) != 0;
 
         for (int i = 0; i < Catalog.Providers.Count; i++)
         {
@@ -141,6 +143,7 @@ public sealed class RoutingPolicy
                 reason = string.Create(
                     CultureInfo.InvariantCulture,
                     $"estimated cost ${cost:0.######} exceeds 5 % of the remaining budget (${remaining:0.##})");
+                budgetExcluded = true;
             }
 
             if (reason is not null)
@@ -158,7 +161,28 @@ public sealed class RoutingPolicy
         }
 
         // Read-only views: the router shares a plan's lists between requests with the same key.
-        return new RoutePlan(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly()) { Insight = insight };
+        return new RoutePlan(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly())
+        {
+            Insight = insight,
+            ReusableFromRemainingUsd = budgetExcluded ? null : LeastRemainingFor(candidates, budget),
+        };
+    }
+
+    /// <summary>The least remaining budget at which the budget still excludes nothing and keeps every external candidate:
+    /// above the low-budget share, and at least 1 / <see cref="MaxRouteShareOfRemaining"/> times the dearest one's estimate.</summary>
+    /// <remarks>More budget never excludes a route, so a plan the budget left whole is the plan of any budget from here up.</remarks>
+    private static decimal LeastRemainingFor(List<Candidate> candidates, BudgetSnapshot budget)
+    {
+        decimal least = budget.MonthlyBudgetUsd is > 0m and { } monthly ? LowBudgetShare * monthly : 0m;
+        foreach (Candidate candidate in candidates)
+        {
+            if (candidate.Provider.Tier == ProviderTier.External)
+            {
+                least = Math.Max(least, candidate.Cost / MaxRouteShareOfRemaining);
+            }
+        }
+
+        return least;
     }
 
     /// <summary>Gets the task a request's model is chosen for.</summary>
@@ -199,8 +223,9 @@ public sealed class RoutingPolicy
         int inputTokens = profile.EstimatedInputTokens;
         int outputTokens = profile.MaxOutputTokens;
         ModelDescriptor? localModel = null;
+        Blocks blocks = ExternalBlocks(profile, budget);
         // A pinned model decides the fit itself, so its token counts stay exact in the key.
-        if (profile.PinnedModel is null && (!externalAvailable || ExternalBlocks(profile, budget) != Blocks.None))
+        if (profile.PinnedModel is null && (!externalAvailable || blocks != Blocks.None))
         {
             if (_options.Strategy == RoutingStrategy.ApiOnly)
             {
@@ -214,6 +239,10 @@ public sealed class RoutingPolicy
             }
         }
 
+        // Above the low-budget share the plan depends on what remains only through the 5 % rule, so the key leaves the
+        // amount out and the cache checks it against the plan's ReusableFromRemainingUsd: a budget spent cent by cent
+        // would otherwise make a new plan every few calls. Below it the exclusion names the amount, so it stays exact.
+        bool banded = budget.RemainingUsd is not null && (blocks & Blocks.LowBudget) == 0;
         return new PlanKey(
             profile.Privacy,
             profile.Sensitivity,
@@ -226,12 +255,13 @@ public sealed class RoutingPolicy
             inputTokens,
             outputTokens,
             localModel,
-            budget,
+            banded ? budget with { RemainingUsd = null } : budget,
             profile.PinnedProvider,
             profile.PinnedModel)
         {
             // The rule's reason names what made it fire (fixed or calibrated threshold, adaptive choice or exploration).
             Rule = (byte)((int)insight.Choice | (insight.StrongShare is null ? 0 : 8)),
+            BudgetBanded = banded,
         };
     }
 

@@ -20,13 +20,16 @@ public sealed class RoutePlanCacheTests
 
         for (int i = 0; i < 3000; i++)
         {
-            // Few distinct values per field, so most requests hit a plan made before.
-            budget.Snapshot = random.Next(4) switch
+            // Few distinct values per field, so most requests hit a plan made before; and budgets spent cent by cent
+            // across the low-budget share and the 5 % rule's thresholds, where a kept plan may no longer be the plan.
+            budget.Snapshot = random.Next(6) switch
             {
                 0 => BudgetSnapshot.Unlimited,
                 1 => new BudgetSnapshot(100m, 100m),
                 2 => new BudgetSnapshot(100m, 5m),
-                _ => new BudgetSnapshot(100m, 0.01m),
+                3 => new BudgetSnapshot(100m, 0.01m),
+                4 => new BudgetSnapshot(100m, random.Next(0, 2_001) / 100m),
+                _ => new BudgetSnapshot(100m, random.Next(0, 10_001) / 100m),
             };
             ChatOptions chat = new ChatOptions
             {
@@ -53,23 +56,72 @@ public sealed class RoutePlanCacheTests
         Assert.That(router.CachedPlans, Is.GreaterThan(0).And.LessThan(3000), "plans are reused");
     }
 
-    [Test]
-    public void A_plan_is_reused_while_what_remains_of_the_budget_stays_within_the_same_cent()
+    [TestCase(7)]
+    [TestCase(20261207)]
+    public void A_plan_kept_while_the_budget_is_spent_is_what_the_policy_would_plan_afresh(int seed)
     {
-        MutableBudget budget = new() { Snapshot = new BudgetSnapshot(100m, 57.123456m) };
+        // Few request shapes and budgets all over the range where the 5 % rule and the low-budget share decide, so kept
+        // plans are asked for with budgets on both sides of what their routes need.
+        Random random = new(seed);
+        MutableBudget budget = new();
         using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
-        ChatOptions chat = new ChatOptions().WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Domain = RequestDomain.General; });
-        ChatMessage[] messages = [new(ChatRole.User, "Summarise HVAC best practice.")];
+        int reused = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            // gpt-4o's estimates for 60,000 and 80,000 output tokens need about $12 and $16 left, above the low-budget share's $10.
+            budget.Snapshot = new BudgetSnapshot(100m, random.Next(0, 4_001) / 100m);
+            int outputTokens = random.Next(3) switch { 0 => 1_000, 1 => 60_000, _ => 80_000 };
+            double complexity = random.Next(2) == 0 ? 0.3 : 0.95;
+            ChatOptions chat = new ChatOptions { MaxOutputTokens = outputTokens }.WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = complexity; });
+            ChatMessage[] messages = [new(ChatRole.User, "Compare the chillers of two sites.")];
+
+            int plansBefore = router.CachedPlans;
+            RoutePlan kept = router.Explain(messages, chat);
+            reused += router.CachedPlans == plansBefore ? 1 : 0;
+            RoutePlan fresh = router.Policy.Plan(kept.Profile, Healthy(router), new BudgetSnapshot(100m, decimal.Floor(budget.Snapshot.RemainingUsd!.Value * 100m) / 100m));
+            Assert.That(Describe(kept), Is.EqualTo(Describe(fresh)), $"request {i}, {budget.Snapshot.RemainingUsd} left");
+        }
+
+        Assert.That(reused, Is.GreaterThan(500), "kept plans are used across budgets");
+    }
+
+    [Test]
+    public void A_plan_is_reused_as_the_budget_is_spent_until_the_five_percent_rule_would_exclude_a_route()
+    {
+        MutableBudget budget = new() { Snapshot = new BudgetSnapshot(100m, 90m) };
+        using HybridRouterChatClient router = TestRouter.Create(new EaioHybridChatOptions { RequestsPerMinute = int.MaxValue, MonthlyBudgetUsd = 100m }, AllProviders(), budget: budget);
+        ChatMessage[] messages = [new(ChatRole.User, "Compare the chillers of two sites.")];
+        ChatOptions chat = new ChatOptions { MaxOutputTokens = 100_000 }.WithEaio(p => { p.Privacy = PrivacyLevel.Public; p.Complexity = 0.95; });
 
         RoutePlan first = router.Explain(messages, chat);
-        budget.Snapshot = new BudgetSnapshot(100m, 57.120001m); // an external call of a fraction of a cent later
-        RoutePlan second = router.Explain(messages, chat);
-        budget.Snapshot = new BudgetSnapshot(100m, 57.119999m);
-        RoutePlan third = router.Explain(messages, chat);
+        decimal dearest = first.Routes.Max(r => r.EstimatedCostUsd);
+        Assert.That(dearest, Is.GreaterThan(0.5m), "the test needs a route whose estimate matters at this budget");
 
-        Assert.That(second.Routes, Is.SameAs(first.Routes), "the same cent: the plan is reused");
-        Assert.That(third.Routes, Is.Not.SameAs(first.Routes), "a cent less: planned again");
-        Assert.That(Describe(third), Is.EqualTo(Describe(router.Policy.Plan(third.Profile, Healthy(router), new BudgetSnapshot(100m, 57.11m)))), "planned with what remains, rounded down to the cent");
+        // Spent a cent at a time down to just above what the dearest route needs: one plan throughout.
+        decimal needed = dearest / RoutingPolicy.MaxRouteShareOfRemaining;
+        int before = router.CachedPlans;
+        for (decimal remaining = 90m; remaining >= Math.Max(needed, 10m) + 0.01m; remaining -= 0.37m)
+        {
+            budget.Snapshot = new BudgetSnapshot(100m, remaining);
+            Assert.That(Describe(router.Explain(messages, chat)), Is.EqualTo(Describe(first)));
+        }
+
+        Assert.That(router.CachedPlans, Is.EqualTo(before), "no new plan while nothing the budget decides changed");
+
+        // Below it the dearest route is excluded: the kept plan is not used.
+        budget.Snapshot = new BudgetSnapshot(100m, decimal.Floor((needed - 0.01m) * 100m) / 100m);
+        RoutePlan poorer = router.Explain(messages, chat);
+        Assert.That(poorer.Routes.Select(r => r.EstimatedCostUsd), Has.None.EqualTo(dearest));
+        Assert.That(poorer.Exclusions.Select(e => e.Reason), Has.Some.Contain("exceeds 5 % of the remaining budget"));
+
+        // Its exclusion names the amount, so from here a plan holds for its own cent only, rounded down.
+        decimal cent = budget.Snapshot.RemainingUsd!.Value;
+        budget.Snapshot = new BudgetSnapshot(100m, cent + 0.004m); // an external call of a fraction of a cent
+        Assert.That(router.Explain(messages, chat).Routes, Is.SameAs(poorer.Routes), "the same cent: reused");
+        budget.Snapshot = new BudgetSnapshot(100m, cent - 0.001m);
+        RoutePlan centLess = router.Explain(messages, chat);
+        Assert.That(centLess.Routes, Is.Not.SameAs(poorer.Routes), "a cent less: planned again");
+        Assert.That(Describe(centLess), Is.EqualTo(Describe(router.Policy.Plan(centLess.Profile, Healthy(router), new BudgetSnapshot(100m, cent - 0.01m)))), "planned with what remains, rounded down to the cent");
     }
 
     [Test]
