@@ -60,15 +60,11 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
             return new ValueTask<IReadOnlyList<string>>(Array.Empty<string>());
         }
 
-        string[] answers = new string[requests.Count];
+        string[] answers;
         Scope scope = GetLiveScope(scopeId, _timeProvider.GetTimestamp(), create: true)!;
         lock (scope)
         {
-            for (int i = 0; i < answers.Length; i++)
-            {
-                PseudonymRequest request = requests[i];
-                answers[i] = scope.Answer(request);
-            }
+            answers = scope.AnswerAll(requests);
         }
 
         return new ValueTask<IReadOnlyList<string>>(answers);

@@ -31,13 +31,7 @@ internal sealed class RequestPseudonymScope : IPseudonymVault
             throw new InvalidOperationException("A request-only scope is complete once its snapshot is read.");
         }
 
-        string[] answers = new string[requests.Count];
-        for (int i = 0; i < answers.Length; i++)
-        {
-            answers[i] = _table.Answer(requests[i]);
-        }
-
-        return new ValueTask<IReadOnlyList<string>>(answers);
+        return new ValueTask<IReadOnlyList<string>>(_table.AnswerAll(requests));
     }
 
     /// <inheritdoc />
