@@ -20,4 +20,9 @@ internal sealed record ChatCompletionRequest(
     bool IncludeUsage,
     PrivacyLevel? RequestedPrivacy,
     string? BuildingId,
-    string? EndUser = null);
+    string? EndUser = null)
+{
+    /// <summary>Gets the field that asked for log-probabilities (<c>logprobs</c>; on <c>/v1/responses</c> <c>include</c> or
+    /// <c>top_logprobs</c>), which a refusal names.</summary>
+    public string LogProbabilitiesField { get; init; } = "logprobs";
+}

@@ -38,18 +38,23 @@ internal static class OpenAILogProbabilities
     }
 
     /// <summary>Writes an array of tokens with their log-probabilities, bytes and alternatives, as OpenAI does.</summary>
-    public static void WriteTokens(Utf8JsonWriter json, string name, IReadOnlyList<ChatTokenLogProbabilityDetails> tokens)
+    /// <param name="json">The writer.</param>
+    /// <param name="name">The array's property name.</param>
+    /// <param name="tokens">The tokens.</param>
+    /// <param name="bytesRequired">Whether a token's <c>bytes</c> may not be <see langword="null"/> (Responses): a provider
+    /// that sent none gets the token's own UTF-8 bytes written.</param>
+    public static void WriteTokens(Utf8JsonWriter json, string name, IReadOnlyList<ChatTokenLogProbabilityDetails> tokens, bool bytesRequired = false)
     {
         json.WriteStartArray(name);
         foreach (ChatTokenLogProbabilityDetails token in tokens)
         {
             json.WriteStartObject();
-            WriteToken(json, token.Token, token.LogProbability, token.Utf8Bytes);
+            WriteToken(json, token.Token, token.LogProbability, token.Utf8Bytes, bytesRequired);
             json.WriteStartArray("top_logprobs");
             foreach (ChatTokenTopLogProbabilityDetails top in token.TopLogProbabilities)
             {
                 json.WriteStartObject();
-                WriteToken(json, top.Token, top.LogProbability, top.Utf8Bytes);
+                WriteToken(json, top.Token, top.LogProbability, top.Utf8Bytes, bytesRequired);
                 json.WriteEndObject();
             }
 
@@ -60,11 +65,11 @@ internal static class OpenAILogProbabilities
         json.WriteEndArray();
     }
 
-    private static void WriteToken(Utf8JsonWriter json, string token, float logProbability, ReadOnlyMemory<byte>? bytes)
+    private static void WriteToken(Utf8JsonWriter json, string token, float logProbability, ReadOnlyMemory<byte>? bytes, bool bytesRequired)
     {
         json.WriteString("token", token);
         json.WriteNumber("logprob", logProbability);
-        if (bytes is { } utf8)
+        if ((bytes ?? (bytesRequired ? System.Text.Encoding.UTF8.GetBytes(token) : null)) is { } utf8)
         {
             json.WriteStartArray("bytes");
             foreach (byte b in utf8.Span)

@@ -95,7 +95,7 @@ internal static class ResponsesRequestParser
         }
 
         ApplyStrict(strictness, options);
-        ParseLogProbabilities(root, options);
+        string? logProbabilitiesField = ParseLogProbabilities(root, options);
         string? endUser = ParseEndUser(root);
 
         bool stream = OptionalBool(root, "stream") ?? false;
@@ -107,7 +107,10 @@ internal static class ResponsesRequestParser
         (PrivacyLevel? privacy, string? building) = ParseMetadata(root);
 
         // A streamed response always ends with its usage (response.completed), so include_usage is always on.
-        ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building, endUser);
+        ChatCompletionRequest chat = new(messages, options, model, stream, IncludeUsage: true, privacy, building, endUser)
+        {
+            LogProbabilitiesField = logProbabilitiesField ?? "include",
+        };
         return new ResponsesRequest(chat, instructions, tools, toolChoice, textFormat, parallel ?? true, previous, kept);
     }
 
@@ -117,15 +120,19 @@ internal static class ResponsesRequestParser
 
     /// <summary>Reads <c>include: ["message.output_text.logprobs"]</c> and <c>top_logprobs</c>, the Responses form of
     /// <c>logprobs</c>, into the options; either asks for them, as the AI SDK and <c>openai</c> send them together.</summary>
-    private static void ParseLogProbabilities(JsonElement root, ChatOptions options)
+    /// <returns>The field that asked for them, or <see langword="null"/> when none did.</returns>
+    private static string? ParseLogProbabilities(JsonElement root, ChatOptions options)
     {
         int? top = OptionalInt(root, "top_logprobs", 0, EaioChatOptionsExtensions.MaxTopLogProbabilities);
         bool included = root.TryGetProperty("include", out JsonElement include) && include.ValueKind == JsonValueKind.Array
             && include.EnumerateArray().Any(IsLogprobsInclude);
-        if (included || top is not null)
+        if (!included && top is null)
         {
-            options.WithLogProbabilities(top ?? 0);
+            return null;
         }
+
+        options.WithLogProbabilities(top ?? 0);
+        return included ? "include" : "top_logprobs";
     }
 
     private static void RefuseStateful(JsonElement root, ResponseStore store)

@@ -133,7 +133,7 @@ internal sealed class ResponsesWriter
         {
             WritePartAddress(json, _openMessage);
             json.WriteString("delta", text);
-            OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities ?? []);
+            OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities ?? [], bytesRequired: true);
             End(json);
         }
 
@@ -279,7 +279,7 @@ internal sealed class ResponsesWriter
         {
             WritePartAddress(json, message);
             json.WriteString("text", text);
-            OpenAILogProbabilities.WriteTokens(json, "logprobs", message.LogProbabilities);
+            OpenAILogProbabilities.WriteTokens(json, "logprobs", message.LogProbabilities, bytesRequired: true);
             End(json);
         }
 
@@ -343,7 +343,7 @@ internal sealed class ResponsesWriter
         json.WriteString("text", text);
         json.WriteStartArray("annotations");
         json.WriteEndArray();
-        OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities);
+        OpenAILogProbabilities.WriteTokens(json, "logprobs", logProbabilities, bytesRequired: true);
     }
 
     private static void WriteItem(Utf8JsonWriter json, Item item, string? property, bool done)

@@ -120,7 +120,7 @@ internal sealed class RoutedChat
         {
             answer = await _chat.GetResponseAsync(request.Messages, options, context.RequestAborted);
         }
-        catch (Exception ex) when (Map(ex, model, _options) is { } error)
+        catch (Exception ex) when (Map(ex, model, _options, request.LogProbabilitiesField) is { } error)
         {
             await RefuseAsync(context.Response, key, error);
             return null;
@@ -159,7 +159,7 @@ internal sealed class RoutedChat
         {
             hasFirst = await updates.MoveNextAsync();
         }
-        catch (Exception ex) when (Map(ex, model, _options) is { } error)
+        catch (Exception ex) when (Map(ex, model, _options, request.LogProbabilitiesField) is { } error)
         {
             await updates.DisposeAsync();
             await RefuseAsync(context.Response, key, error);
@@ -279,8 +279,9 @@ internal sealed class RoutedChat
     /// <param name="ex">The exception.</param>
     /// <param name="model">The resolved model.</param>
     /// <param name="options">The router's options, for the <c>Retry-After</c> of a 503.</param>
+    /// <param name="logProbabilitiesField">The request field that asked for log-probabilities, named when they cannot be had.</param>
     /// <returns>The error, or <see langword="null"/>.</returns>
-    public static GatewayError? Map(Exception ex, GatewayModel model, EaioHybridChatOptions options)
+    public static GatewayError? Map(Exception ex, GatewayModel model, EaioHybridChatOptions options, string logProbabilitiesField = "logprobs")
     {
         switch (ex)
         {
@@ -289,13 +290,11 @@ internal sealed class RoutedChat
             case BudgetExceededException:
                 return Budget(ex.Message);
             case NoRouteAvailableException noRoute:
-                // Log-probabilities asked of a local model, or for a request that may not leave or leaves masked: no
-                // retry or end of an outage would change that, so it is the request's field that cannot be honoured.
-                if (noRoute.Plan is { IsEmpty: true, Profile: { } asked }
-                    && (asked.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0
-                    && ((model.Provider is not null && model.Tier == ProviderTier.Local) || asked.IsLocalOnly || asked.Sensitivity != DataSensitivity.Public))
+                // Asking for log-probabilities is what left no route, and no retry or end of an outage would change that:
+                // it is the request's field that cannot be honoured.
+                if (noRoute.Plan is { } plan && (plan.LogProbabilitiesUnavailable || NoRouteAvailableException.RefusedForLogProbabilities(plan, noRoute.Attempts)))
                 {
-                    return new GatewayError(StatusCodes.Status400BadRequest, $"'logprobs' cannot be honoured for this request: {noRoute.Message}", "invalid_request_error", "logprobs", "unsupported_parameter");
+                    return new GatewayError(StatusCodes.Status400BadRequest, $"'{logProbabilitiesField}' cannot be honoured for this request: {noRoute.Message}", "invalid_request_error", logProbabilitiesField, "unsupported_parameter");
                 }
 
                 if (noRoute.Attempts.Any(a => a.ErrorType == nameof(PrivacyViolationException)))

@@ -78,10 +78,11 @@ public sealed class NoRouteAvailableException : Exception
             return "The budget refused every route tried: raise LLM_MONTHLY_BUDGET (or the tenant's TenantBudgets entry), lower the request's MaxOutputTokens, or let it run locally.";
         }
 
-        // No pin, budget or outage is the reason: the request asked for what no route it may take can give.
-        if (plan.IsEmpty && (plan.Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0)
+        // No budget or outage is the reason: the request asked for what no route it may take can give. The
+        // pseudonymiser's refusal is the same, found on the route (a value the profile did not rate, in a tool's text).
+        if (plan.LogProbabilitiesUnavailable || RefusedForLogProbabilities(plan, attempts))
         {
-            return plan.Advice;
+            return RoutePlan.LogProbabilitiesAdvice;
         }
 
         if (plan.Profile.PinnedProvider is { } provider)
@@ -90,5 +91,18 @@ public sealed class NoRouteAvailableException : Exception
         }
 
         return plan.Advice;
+    }
+
+    /// <summary>Whether every route tried refused the call because it asked for log-probabilities and had values to mask.</summary>
+    /// <param name="plan">The plan that was tried.</param>
+    /// <param name="attempts">The attempts that failed.</param>
+    /// <returns><see langword="true"/> when log-probabilities were asked for and every attempt ended so.</returns>
+    public static bool RefusedForLogProbabilities(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(attempts);
+        return (plan.Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0
+            && attempts.Count > 0
+            && attempts.All(a => a.ErrorType == nameof(NotSupportedException));
     }
 }

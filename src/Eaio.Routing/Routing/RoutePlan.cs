@@ -14,6 +14,15 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     /// <summary>Gets the complexity threshold the plan was made with and what the adaptive policy learnt and chose for the request's category.</summary>
     public RoutingInsight Insight { get; init; } = RoutingInsight.Fixed;
 
+    /// <summary>Gets a value indicating whether the request asked for log-probabilities (see
+    /// <see cref="EaioChatOptionsExtensions.WithLogProbabilities"/>) and that alone left it without a route: no route it
+    /// may take returns them for it (it must stay local, it would be masked, or its pin or strategy allows no model that
+    /// does), and nothing excluded a route for the moment (budget, an open circuit), so asking again will not help.</summary>
+    public bool LogProbabilitiesUnavailable { get; init; }
+
+    /// <summary>What to do when log-probabilities left a request without a route.</summary>
+    internal const string LogProbabilitiesAdvice = "Log-probabilities come only from external models that return them (OpenAI's, DeepSeek's chat models), for a request this privacy level lets leave with nothing masked: send the request without them, or without the values the detectors mask.";
+
     /// <summary>Gets the least remaining budget (USD) with which this plan is the plan of any larger remaining budget too, or
     /// <see langword="null"/> when the budget excluded a route (then only the same budget plans the same).</summary>
     internal decimal? ReusableFromRemainingUsd { get; init; }
@@ -23,9 +32,9 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     {
         get
         {
-            if (IsEmpty && (Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0)
+            if (LogProbabilitiesUnavailable)
             {
-                return "Log-probabilities come only from external models that return them (OpenAI's, DeepSeek's chat models), for a request this privacy level lets leave with nothing masked: send the request without them, or without the values the detectors mask.";
+                return LogProbabilitiesAdvice;
             }
 
             RouteExclusion? local = Exclusions.FirstOrDefault(e => e.Tier == ProviderTier.Local);

@@ -30,7 +30,11 @@ internal sealed class RoutePlanCache
             return null;
         }
 
-        return new RoutePlan(profile, cached.Plan.Routes, cached.Plan.Exclusions) { Insight = insight };
+        return new RoutePlan(profile, cached.Plan.Routes, cached.Plan.Exclusions)
+        {
+            Insight = insight,
+            LogProbabilitiesUnavailable = cached.Plan.LogProbabilitiesUnavailable,
+        };
     }
 
     /// <summary>Keeps a plan made with <paramref name="remainingUsd"/> left of the budget.</summary>

@@ -107,6 +107,7 @@ public sealed class RoutingPolicy
         ModelTask task = TaskFor(profile, strong);
         int neededTokens = profile.EstimatedInputTokens + profile.MaxOutputTokens;
         bool budgetExcluded = (blocks & Blocks.LowBudget) != 0;
+        bool unavailable = false;
 
         for (int i = 0; i < Catalog.Providers.Count; i++)
         {
@@ -124,6 +125,7 @@ public sealed class RoutingPolicy
             {
                 ProviderAvailability? state = Find(availability, provider.Name);
                 reason = state is null ? "not registered" : state.IsAvailable ? null : state.Reason ?? "unavailable";
+                unavailable |= state is { IsAvailable: false };
             }
 
             ModelDescriptor? model = null;
@@ -161,11 +163,23 @@ public sealed class RoutingPolicy
         }
 
         // Read-only views: the router shares a plan's lists between requests with the same key.
-        return new RoutePlan(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly())
+        RoutePlan plan = new(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly())
         {
             Insight = insight,
             ReusableFromRemainingUsd = budgetExcluded ? null : LeastRemainingFor(candidates, budget),
         };
+
+        // Asking for log-probabilities is what left no route when, with nothing excluded for the moment (budget, outage),
+        // the same request without them has one: it will not have one later either.
+        const ModelCapabilities LogProbabilities = ModelCapabilities.LogProbabilities;
+        if (plan.IsEmpty && (profile.RequiredCapabilities & LogProbabilities) != 0 && !budgetExcluded && !unavailable)
+        {
+            ResolvedRequestProfile without = profile with { RequiredCapabilities = profile.RequiredCapabilities & ~LogProbabilities };
+            // What the request could have without them depends on the budget too: kept for this cent only.
+            plan = plan with { LogProbabilitiesUnavailable = !Plan(without, availability, budget, insight).IsEmpty, ReusableFromRemainingUsd = null };
+        }
+
+        return plan;
     }
 
     /// <summary>The least remaining budget at which the budget still excludes nothing and keeps every external candidate:

@@ -282,6 +282,39 @@ public sealed class GatewayPassThroughTests
         Assert.That(_gateway.Ollama.ChatRequestCount + _gateway.OpenAI.ChatRequestCount, Is.Zero);
     }
 
+    [Test]
+    public async Task Logprobs_under_a_local_strategy_get_400_not_a_503_to_retry()
+    {
+        await using GatewayHarness local = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["Eaio:Strategy"] = "local" });
+
+        using HttpResponseMessage response = await local.PostAsync(GatewayHarness.PublicKey, GatewayHarness.Body("What is a kWh?", extra: ""","logprobs":true"""));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), text);
+        Assert.That(response.Headers.RetryAfter, Is.Null);
+        Assert.That(JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("param").GetString(), Is.EqualTo("logprobs"));
+        Assert.That(local.Ollama.ChatRequestCount + local.OpenAI.ChatRequestCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Logprobs_with_a_value_only_a_tool_carries_get_400_and_nothing_is_sent()
+    {
+        // The profile reads messages, not tool descriptions; the pseudonymiser masks them, and so refuses on the route.
+        string body = """
+            {"model":"eaio-auto","messages":[{"role":"user","content":"What is a kWh?"}],"logprobs":true,
+             "tools":[{"type":"function","function":{"name":"escalate","description":"Escalate to jane.doe@panther-energy.eu","parameters":{"type":"object","properties":{}}}}]}
+            """;
+
+        using HttpResponseMessage response = await _gateway.PostAsync(GatewayHarness.PublicKey, body);
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), text);
+        JsonElement error = JsonDocument.Parse(text).RootElement.GetProperty("error");
+        Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("logprobs"));
+        Assert.That(error.GetProperty("message").GetString(), Does.Contain("without them"));
+        Assert.That(_gateway.Ollama.ChatRequestCount + _gateway.OpenAI.ChatRequestCount, Is.Zero);
+    }
+
     private ChatClient Client(string model = "eaio-auto") =>
         new(model, new ApiKeyCredential(GatewayHarness.PublicKey), new OpenAIClientOptions { Endpoint = new Uri(_gateway.BaseUri, "v1/"), RetryPolicy = new ClientRetryPolicy(0) });
 

@@ -204,7 +204,7 @@ public sealed class GatewayResponsesTests
     [TestCase("""{"model":"eaio-auto"}""", "input", "required")]
     [TestCase("""{"model":"eaio-auto","input":"hi","include":["message.output_text.logprobs","reasoning.encrypted_content"]}""", "include", "'reasoning.encrypted_content'")]
     [TestCase("""{"model":"eaio-auto","input":"hi","top_logprobs":21}""", "top_logprobs", "from 0 to 20")]
-    [TestCase("""{"model":"eaio-auto","input":"Write to jane.doe@example.com","include":["message.output_text.logprobs"]}""", "logprobs", "placeholders")]
+    [TestCase("""{"model":"eaio-auto","input":"Write to jane.doe@example.com","include":["message.output_text.logprobs"]}""", "include", "placeholders")]
     public async Task What_cannot_be_honoured_is_refused_with_400_naming_the_field_and_why(string body, string param, string because)
     {
         using HttpResponseMessage response = await _gateway.PostToAsync("v1/responses", GatewayHarness.PublicKey, body);

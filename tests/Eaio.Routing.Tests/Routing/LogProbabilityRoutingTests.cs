@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using OpenAI.Chat;
 using ChatMessage = Microsoft.Extensions.AI.ChatMessage;
@@ -90,6 +91,34 @@ public sealed class LogProbabilityRoutingTests
         Assert.That(refused.Plan.Exclusions.Single(e => e.Tier == ProviderTier.Local).Reason, Does.Contain("LogProbabilities"));
         Assert.That(refused.Message, Does.Contain("without them"));
         Assert.That(h.ExternalChatRequests + h.Ollama.ChatRequestCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_budget_too_low_for_external_routes_is_what_the_refusal_says_not_the_log_probabilities()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync(o => o.MonthlyBudgetUsd = 100m);
+        IBudgetLedger ledger = h.Services.GetRequiredService<IBudgetLedger>();
+        await ledger.SettleAsync(await ledger.ReserveAsync(null, 95m), 95m);
+
+        NoRouteAvailableException? refused = Assert.ThrowsAsync<NoRouteAvailableException>(() =>
+            h.Chat.GetResponseAsync(Question, RouterHarness.Options(p => p.Privacy = PrivacyLevel.Public).WithLogProbabilities()));
+
+        // Budget comes back: this is not a request that can never have them.
+        Assert.That(refused!.Plan!.LogProbabilitiesUnavailable, Is.False);
+        Assert.That(refused.Message, Does.Contain("budget below 10 %").And.Not.Contain("without them"));
+    }
+
+    [Test]
+    public async Task A_request_that_may_not_leave_is_unavailable_for_log_probabilities_whatever_the_moment()
+    {
+        await using RouterHarness h = await RouterHarness.StartAsync();
+        HybridRouterChatClient router = h.Router;
+        RoutePlan plan = router.Explain([new ChatMessage(ChatRole.User, Question)], RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private).WithLogProbabilities());
+
+        Assert.That(plan.IsEmpty, Is.True);
+        Assert.That(plan.LogProbabilitiesUnavailable, Is.True);
+        Assert.That(plan.Advice, Does.Contain("without them"));
+        Assert.That(router.Explain([new ChatMessage(ChatRole.User, Question)], RouterHarness.Options(p => p.Privacy = PrivacyLevel.Private)).IsEmpty, Is.False, "without them it has a route");
     }
 
     [Test]
