@@ -330,6 +330,26 @@ check('AI SDK, default settings: a two-turn conversation references the first an
   assert.equal(bodies[1].input[1].id, first.response.body.output[0].id);
 });
 
+check('AI SDK logprobs come back on /v1/responses and on /v1/chat/completions', async () => {
+  const responses = await generateText({
+    model: aiSdk('eaio-auto'),
+    prompt: 'What is a kWh?',
+    maxRetries: 0,
+    providerOptions: { openai: { logprobs: 2 } },
+  });
+  const [part] = responses.providerMetadata.openai.logprobs;
+  assert.equal(part.map((t) => t.token).join(''), responses.text);
+  assert.deepEqual(part[0].top_logprobs.map((t) => t.token), ['alt1', 'alt2']);
+
+  const chat = await generateText({
+    model: aiSdk.chat('eaio-auto'),
+    prompt: 'What is a kWh?',
+    maxRetries: 0,
+    providerOptions: { openai: { logprobs: true } },
+  });
+  assert.equal(chat.providerMetadata.openai.logprobs.map((t) => t.token).join(''), chat.text);
+});
+
 check('AI SDK tools: parallel calls run and the final answer follows their results', async () => {
   const sites = [];
   const { text, steps } = await generateText({
@@ -371,6 +391,13 @@ check('LangChain ChatOpenAI stream yields the whole text', async () => {
     text += chunk.content;
   }
   assert.equal(text, 'OpenAI answer.');
+});
+
+check('LangChain ChatOpenAI with logprobs gets them in the response metadata', async () => {
+  const message = await langChain({ logprobs: true, topLogprobs: 1 }).invoke('What is a kWh?');
+  const tokens = message.response_metadata.logprobs.content;
+  assert.equal(tokens.map((t) => t.token).join(''), message.content);
+  assert.equal(tokens[0].top_logprobs[0].token, 'alt1');
 });
 
 check('LangChain bindTools gets both parallel tool calls back, parsed', async () => {

@@ -87,11 +87,11 @@ public sealed class GatewayNodeClientTests
         Assert.That(gateway.Ollama.Requests.Count(r => r.Path == "/api/embed" && r.Body.Contains(Marker, StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(gateway.OpenAI.Requests.Where(r => r.Body.Contains(Marker, StringComparison.Ordinal)), Is.Empty);
 
-        // Exactly the two PUBLIC chats, the two with logprobs, the six tool turns, the two Responses calls, the AI SDK's two texts, its two-turn
+        // Exactly the two PUBLIC chats, the five with logprobs (openai twice, the AI SDK twice, LangChain), the six tool turns, the two Responses calls, the AI SDK's two texts, its two-turn
         // conversation with default settings and its two tool steps, and LangChain's invoke, stream, tool call and agent
         // loop (two turns) went out, and one embedding: the budget refusal, the PRIVATE logprobs refusal, the 401 and the
         // unknown path sent nothing.
-        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(23));
+        Assert.That(gateway.OpenAI.ChatRequestCount, Is.EqualTo(26));
 
         // The AI SDK's second turn named its first answer by item_reference; the provider got the answer itself in its place.
         JsonArray followUp = JsonNode.Parse(gateway.OpenAI.Requests.Single(r => r.Body.Contains("And a MWh?", StringComparison.Ordinal)).Body)!["messages"]!.AsArray();
