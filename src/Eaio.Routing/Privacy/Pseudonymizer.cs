@@ -150,20 +150,20 @@ public sealed class Pseudonymizer
 
     private static List<ChatMessage> MaskMessages(Pass pass, IReadOnlyList<ChatMessage> messages)
     {
-        List<ChatMessage> copies = new(messages.Count);
-        foreach (ChatMessage message in messages)
+        // The planning walk only finds what to ask the vault: it visits every content as building does, in the same
+        // order, but keeps no copies of the messages.
+        bool planning = pass.Planning;
+        List<ChatMessage> copies = new(planning ? 0 : messages.Count);
+        for (int m = 0; m < messages.Count; m++)
         {
-            ChatMessage copy = message.Clone();
-
-            // The raw provider object still holds the original text, and some clients send it as is when present.
-            copy.RawRepresentation = null;
-            List<AIContent> contents = new(message.Contents.Count);
+            ChatMessage message = messages[m];
+            List<AIContent>? contents = planning ? null : new(message.Contents.Count);
             // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
             IList<AIContent> sources = message.Contents;
             for (int c = 0; c < sources.Count; c++)
             {
                 AIContent content = sources[c];
-                contents.Add(content switch
+                AIContent masked = content switch
                 {
                     TextContent text => new TextContent(pass.Sanitize(text.Text)) { AdditionalProperties = text.AdditionalProperties },
                     TextReasoningContent reasoning => new TextReasoningContent(pass.Sanitize(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
@@ -196,11 +196,19 @@ public sealed class Pseudonymizer
 
                     // Any other kind cannot be masked and is left to the egress guard, which blocks it.
                     _ => content,
-                });
+                };
+                contents?.Add(masked);
             }
 
-            copy.Contents = contents;
-            copies.Add(copy);
+            if (contents is not null)
+            {
+                ChatMessage copy = message.Clone();
+
+                // The raw provider object still holds the original text, and some clients send it as is when present.
+                copy.RawRepresentation = null;
+                copy.Contents = contents;
+                copies.Add(copy);
+            }
         }
 
         return copies;
@@ -552,6 +560,9 @@ public sealed class Pseudonymizer
 
         /// <summary>Gets how many strings building has changed so far.</summary>
         public int Changes { get; private set; }
+
+        /// <summary>Gets a value indicating whether this is the walk that finds what to ask the vault, before its answers.</summary>
+        public bool Planning => _answers is null;
 
         public void Plan(string text, IReadOnlyList<SensitiveSpan> spans) => owner.PlanText(text, spans, this);
 
