@@ -36,16 +36,20 @@ internal sealed class AuditPayloadHasher(byte[] key)
         int used = 0;
         try
         {
-            foreach (ChatMessage message in messages)
+            IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
+            for (int m = 0; m < messageList.Count; m++)
             {
+                ChatMessage message = messageList[m];
                 Append(ref buffer, ref used, 'r', message.Role.Value);
                 if (message.AuthorName is { } author)
                 {
                     Append(ref buffer, ref used, 'a', author);
                 }
 
-                foreach (AIContent content in message.Contents)
+                IList<AIContent> contents = message.Contents;
+                for (int c = 0; c < contents.Count; c++)
                 {
+                    AIContent content = contents[c];
                     if (content is TextContent text)
                     {
                         Append(ref buffer, ref used, 't', text.Text);

@@ -81,8 +81,10 @@ public static class TokenEstimator
                 : counter.Count(tool.Name);
         }
 
-        foreach (ChatMessage message in messages)
+        IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
+        for (int m = 0; m < messageList.Count; m++)
         {
+            ChatMessage message = messageList[m];
             tokens += TokensPerMessage + counter.Count(message.Role.Value);
             // Indexed: a foreach over the IList boxes its enumerator on every message of every call.
             IList<AIContent> contents = message.Contents;

@@ -78,8 +78,10 @@ public sealed class EgressGuard
 
         // Only a message of several texts needs them joined; one text is not copied (8 KB of text was 16 KB of builder).
         System.Text.StringBuilder? joined = null;
-        foreach (ChatMessage message in messages)
+        IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
+        for (int m = 0; m < messageList.Count; m++)
         {
+            ChatMessage message = messageList[m];
             if (IsCritical(message.AdditionalProperties))
             {
                 Count(found, "CRITICAL tag");

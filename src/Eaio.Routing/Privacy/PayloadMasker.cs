@@ -56,10 +56,11 @@ internal sealed class PayloadMasker
             // The system prompt and the tools' descriptions and schemas leave with the messages, so they are masked the
             // same way, in the same scope: a tool that names a building does not force every request offering it to stay local.
             masked = await _pseudonymizer.PseudonymizeRequestAsync(vault, scope, messages, instructions is { Length: > 0 } ? instructions : null, tools is null || !tools.Any() ? null : tools, _detector, cancellationToken).ConfigureAwait(false);
-            foreach (ChatMessage message in masked.Messages)
+            IList<ChatMessage> sent = masked.Messages;
+            for (int m = 0; m < sent.Count; m++)
             {
                 // Author names are people's names; providers do not need them.
-                message.AuthorName = null;
+                sent[m].AuthorName = null;
             }
         }
         catch (Exception ex)

@@ -55,9 +55,11 @@ public sealed class PlaceholderRestorer
     public IList<ChatMessage> Restore(IEnumerable<ChatMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        List<ChatMessage> copies = [];
-        foreach (ChatMessage message in messages)
+        IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
+        List<ChatMessage> copies = new(messageList.Count);
+        for (int m = 0; m < messageList.Count; m++)
         {
+            ChatMessage message = messageList[m];
             ChatMessage copy = message.Clone();
             List<AIContent> contents = new(message.Contents.Count);
             // Indexed: a foreach over the IList boxes its enumerator on every message of every call.

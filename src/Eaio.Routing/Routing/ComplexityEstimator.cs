@@ -90,8 +90,10 @@ public sealed class ComplexityEstimator
 
         var all = default(TextFeatures);
         var last = default(TextFeatures);
-        foreach (ChatMessage message in messages)
+        IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
+        for (int m = 0; m < messageList.Count; m++)
         {
+            ChatMessage message = messageList[m];
             if (message is null || message.Role != ChatRole.User)
             {
                 continue;
