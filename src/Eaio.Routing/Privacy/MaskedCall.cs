@@ -56,8 +56,10 @@ internal sealed class MaskedCall
         }
     }
 
-    /// <summary>Restores a whole response into a copy.</summary>
-    public ChatResponse Restore(ChatResponse response) => Whole.Restore(response);
+    /// <summary>Restores a whole response into a copy, or returns it when it has nothing to restore.</summary>
+    /// <remarks>A response with nothing to restore is returned as it is: every placeholder has an underscore, so text
+    /// without one holds none, and only tool calls carry ids and arguments to map back.</remarks>
+    public ChatResponse Restore(ChatResponse response) => MayHoldPlaceholders(response) ? Whole.Restore(response) : response;
 
     /// <summary>Restores a streamed update in place: text through the stream's restorer, reasoning per chunk, tool calls whole.</summary>
     public ChatResponseUpdate Restore(ChatResponseUpdate update)
@@ -97,6 +99,27 @@ internal sealed class MaskedCall
         }
 
         return update;
+    }
+
+    private static bool MayHoldPlaceholders(ChatResponse response)
+    {
+        IList<ChatMessage> messages = response.Messages;
+        for (int m = 0; m < messages.Count; m++)
+        {
+            IList<AIContent> contents = messages[m].Contents;
+            for (int c = 0; c < contents.Count; c++)
+            {
+                switch (contents[c])
+                {
+                    case TextContent text when text.Text.Contains('_', StringComparison.Ordinal):
+                    case TextReasoningContent reasoning when reasoning.Text.Contains('_', StringComparison.Ordinal):
+                    case FunctionCallContent:
+                        return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Releases the text the stream's restorer still holds; empty when none.</summary>

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using NSubstitute;
 using NUnit.Framework;
 using OpenAI;
 using OpenAI.Chat;
@@ -131,6 +132,22 @@ public sealed class PseudonymizingChatClientTests
                 "a marked conversation stays local");
             Assert.That(server.ChatRequestCount, Is.Zero);
         });
+    }
+
+    [TestCase("The boiler was serviced in May.", false)]
+    [TestCase("I will write to EMAIL_1 today.", true)]
+    public async Task An_answer_is_copied_only_when_it_has_something_to_restore(string answer, bool restored)
+    {
+        ChatResponse response = new(new ChatMessage(ChatRole.Assistant, answer));
+        IChatClient inner = Substitute.For<IChatClient>();
+        inner.GetResponseAsync(Arg.Any<IEnumerable<ChatMessage>>(), Arg.Any<ChatOptions?>(), Arg.Any<CancellationToken>()).Returns(Task.FromResult(response));
+        IChatClient client = inner.AsBuilder().UsePseudonymization(new InMemoryPseudonymVault()).Build();
+
+        ChatResponse result = await client.GetResponseAsync($"Ask {Email} about the boiler.");
+
+        Assert.That(result, restored ? Is.Not.SameAs(response) : Is.SameAs(response));
+        Assert.That(result.Text, Is.EqualTo(answer.Replace("EMAIL_1", Email, StringComparison.Ordinal)));
+        Assert.That(response.Text, Is.EqualTo(answer), "the provider's answer is not changed");
     }
 
     [Test]
