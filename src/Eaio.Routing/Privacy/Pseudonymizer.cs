@@ -131,7 +131,7 @@ public sealed class Pseudonymizer
         static PseudonymizedRequest Build(Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools, IReadOnlyList<string> answers)
         {
             pass.StartBuilding(answers);
-            return Walk(pass, messages, instructions, tools);
+            return Walk(pass, messages, instructions, tools)!; // the building walk, which always returns one
         }
 
         static async ValueTask<PseudonymizedRequest> AwaitRequest(
@@ -140,20 +140,23 @@ public sealed class Pseudonymizer
     }
 
     /// <summary>One walk over a request: while planning it only finds what to ask; while building it makes the copies.</summary>
-    private static PseudonymizedRequest Walk(Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools)
+    private static PseudonymizedRequest? Walk(Pass pass, IReadOnlyList<ChatMessage> messages, string? instructions, IReadOnlyList<AITool>? tools)
     {
-        IList<ChatMessage> maskedMessages = MaskMessages(pass, messages);
+        List<ChatMessage>? maskedMessages = MaskMessages(pass, messages);
         string? maskedInstructions = instructions is { Length: > 0 } ? pass.Sanitize(instructions) : instructions;
         IList<AITool>? maskedTools = tools is null ? null : MaskTools(pass, tools);
-        return new PseudonymizedRequest(maskedMessages, maskedInstructions, maskedTools, pass.Counts, pass.Originals);
+
+        // The planning walk keeps no copies, and so has no request to return.
+        return maskedMessages is null ? null : new PseudonymizedRequest(maskedMessages, maskedInstructions, maskedTools, pass.Counts, pass.Originals);
     }
 
-    private static List<ChatMessage> MaskMessages(Pass pass, IReadOnlyList<ChatMessage> messages)
+    /// <returns>The masked copies; <see langword="null"/> on the planning walk, which keeps none.</returns>
+    private static List<ChatMessage>? MaskMessages(Pass pass, IReadOnlyList<ChatMessage> messages)
     {
         // The planning walk only finds what to ask the vault: it visits every content as building does, in the same
         // order, but keeps no copies of the messages.
         bool planning = pass.Planning;
-        List<ChatMessage> copies = new(planning ? 0 : messages.Count);
+        List<ChatMessage>? copies = planning ? null : new(messages.Count);
         for (int m = 0; m < messages.Count; m++)
         {
             ChatMessage message = messages[m];
@@ -207,7 +210,7 @@ public sealed class Pseudonymizer
                 // The raw provider object still holds the original text, and some clients send it as is when present.
                 copy.RawRepresentation = null;
                 copy.Contents = contents;
-                copies.Add(copy);
+                copies!.Add(copy);
             }
         }
 
