@@ -29,13 +29,13 @@ internal sealed class LeftoverValues
     // distinct key to its first index finds a place's candidates in a probe or two. Sorting two arrays and filling one
     // table cost less than a dictionary of lists for the 82 values of the 8 KB payload, and a probe less than a lookup.
     private readonly ulong[] _keys;
-    private readonly string[] _values;
+    private readonly List<string> _values;
     private readonly int[] _slots;
     private readonly int _slotShift;
 
     // The characters a value starts with, in both cases, when they are few enough to compare sixteen places at once
     // (the usual case: a payload's values start with few different characters); otherwise null, and a bit table decides.
-    private readonly Vector256<ushort>[]? _firstCharacters;
+    private readonly char[]? _firstCharacters;
 
     // Bit c of the table is set when some value starts with the ASCII character c (either case); a value starting with
     // a character beyond ASCII sets _anyBeyondAscii.
@@ -45,17 +45,18 @@ internal sealed class LeftoverValues
 
     private LeftoverValues(List<string> values)
     {
-        _values = [.. values];
-        _keys = new ulong[_values.Length];
-        for (int i = 0; i < _values.Length; i++)
+        // The list Create made is kept and sorted where it lies, rather than copied into an array of its own.
+        _values = values;
+        _keys = new ulong[_values.Count];
+        for (int i = 0; i < _values.Count; i++)
         {
             _keys[i] = PrefixKey(_values[i]);
         }
 
-        Array.Sort(_keys, _values);
+        _keys.AsSpan().Sort(CollectionsMarshal.AsSpan(_values));
 
         // At most a quarter full, so a probe sequence stays short; a slot holds 1 + the index of its key's first value.
-        int bits = Math.Max(4, BitOperations.Log2((uint)_values.Length) + 3);
+        int bits = Math.Max(3, BitOperations.Log2((uint)_values.Count) + 3);
         _slots = new int[1 << bits];
         _slotShift = 64 - bits;
         for (int i = 0; i < _keys.Length; i++)
@@ -103,11 +104,8 @@ internal sealed class LeftoverValues
 
         if (distinctCount <= distinct.Length)
         {
-            _firstCharacters = new Vector256<ushort>[distinctCount];
-            for (int i = 0; i < distinctCount; i++)
-            {
-                _firstCharacters[i] = Vector256.Create((ushort)distinct[i]);
-            }
+            // Kept as characters and broadcast where they are compared: an array of vectors took 32 bytes a character.
+            _firstCharacters = distinct[..distinctCount].ToArray();
         }
     }
 
@@ -191,9 +189,9 @@ internal sealed class LeftoverValues
                 {
                     Vector256<ushort> current = Vector256.LoadUnsafe(ref chars, (nuint)i);
                     Vector256<ushort> first = Vector256<ushort>.Zero;
-                    foreach (Vector256<ushort> character in _firstCharacters)
+                    foreach (char character in _firstCharacters)
                     {
-                        first |= Vector256.Equals(current, character);
+                        first |= Vector256.Equals(current, Vector256.Create((ushort)character));
                     }
 
                     starts &= first;

@@ -53,12 +53,20 @@ internal class PseudonymScopeTable
     /// <summary>A snapshot that takes the mapping over instead of copying it: for a table that will not change again.</summary>
     public PseudonymScopeSnapshot Seal()
     {
-        List<string> issued = new(Originals.Count);
+        // An exact array: the snapshot keeps it, and a list would add its own object to every call's scope.
+        int count = 0;
+        foreach (KeyValuePair<string, string> entry in Originals)
+        {
+            count += string.Equals(entry.Key, entry.Value, StringComparison.OrdinalIgnoreCase) ? 0 : 1;
+        }
+
+        string[] issued = new string[count];
+        int next = 0;
         foreach (KeyValuePair<string, string> entry in Originals)
         {
             if (!string.Equals(entry.Key, entry.Value, StringComparison.OrdinalIgnoreCase))
             {
-                issued.Add(entry.Value);
+                issued[next++] = entry.Value;
             }
         }
 

@@ -122,6 +122,9 @@ public sealed class Pseudonymizer
         IReadOnlyList<ChatMessage> messageList = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         IReadOnlyList<AITool>? toolList = tools is null ? null : tools as IReadOnlyList<AITool> ?? [.. tools];
         Pass pass = new(this, detector, keepOriginals: true);
+
+        // One plan per text: a plain call has one message of one text, and a list grown from four left an array of four.
+        pass.Plans.Capacity = messageList.Count + (instructions is { Length: > 0 } ? 1 : 0);
         _ = Walk(pass, messageList, instructions, toolList);
         ValueTask<IReadOnlyList<string>> answers = pass.AskAsync(vault, scopeId, cancellationToken);
         return answers.IsCompletedSuccessfully
@@ -168,6 +171,8 @@ public sealed class Pseudonymizer
                 AIContent content = sources[c];
                 AIContent masked = content switch
                 {
+                    // Planning only asks what a text holds; the copy is made when building (most contents are text).
+                    TextContent text when planning => Planned(pass.Sanitize(text.Text), content),
                     TextContent text => new TextContent(pass.Sanitize(text.Text)) { AdditionalProperties = text.AdditionalProperties },
                     TextReasoningContent reasoning => new TextReasoningContent(pass.Sanitize(reasoning.Text)) { AdditionalProperties = reasoning.AdditionalProperties },
 
@@ -216,6 +221,9 @@ public sealed class Pseudonymizer
 
         return copies;
     }
+
+    /// <summary>The content as it is, once planning has read its text.</summary>
+    private static AIContent Planned(string planned, AIContent content) => content;
 
     private static List<AITool> MaskTools(Pass pass, IReadOnlyList<AITool> tools)
     {
