@@ -24,7 +24,7 @@ internal readonly record struct PlanKey(
     public byte Rule { get; init; }
 
     /// <summary>Gets a value indicating whether <see cref="Budget"/> leaves the remaining amount out, which the cache then
-    /// checks against the plan's <see cref="RoutePlan.ReusableFromRemainingUsd"/>.</summary>
+    /// checks against the least remaining budget the kept plan holds for.</summary>
     public bool BudgetBanded { get; init; }
 
     /// <summary>Compares the local model by reference: models come from one catalogue, and the record's own equality would

@@ -23,9 +23,6 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     /// <summary>What to do when log-probabilities left a request without a route.</summary>
     internal const string LogProbabilitiesAdvice = "Log-probabilities come only from external models that return them (OpenAI's, DeepSeek's chat models), for a request this privacy level lets leave with nothing masked: send the request without them, or without the values the detectors mask.";
 
-    /// <summary>Gets the least remaining budget (USD) with which this plan is the plan of any larger remaining budget too, or
-    /// <see langword="null"/> when the budget excluded a route (then only the same budget plans the same).</summary>
-    internal decimal? ReusableFromRemainingUsd { get; init; }
 
     /// <summary>Gets a sentence that says what to do when the plan is empty or its routes fail.</summary>
     public string Advice

@@ -25,7 +25,7 @@ internal sealed class RoutePlanCache
             return null;
         }
 
-        if (key.BudgetBanded && !(cached.Plan.ReusableFromRemainingUsd is { } least ? remainingUsd >= least : remainingUsd == cached.RemainingUsd))
+        if (key.BudgetBanded && !(cached.ReusableFromRemainingUsd is { } least ? remainingUsd >= least : remainingUsd == cached.RemainingUsd))
         {
             return null;
         }
@@ -37,19 +37,20 @@ internal sealed class RoutePlanCache
         };
     }
 
-    /// <summary>Keeps a plan made with <paramref name="remainingUsd"/> left of the budget.</summary>
-    public void Add(in PlanKey key, RoutePlan plan, decimal? remainingUsd)
+    /// <summary>Keeps a plan made with <paramref name="remainingUsd"/> left of the budget, the same plan for any remaining
+    /// budget from <paramref name="reusableFromRemainingUsd"/> up (or, when that is <see langword="null"/>, for that cent only).</summary>
+    public void Add(in PlanKey key, RoutePlan plan, decimal? remainingUsd, decimal? reusableFromRemainingUsd)
     {
         if (_plans.Count >= MaxEntries)
         {
             _plans.Clear();
         }
 
-        _plans[key] = new Entry(plan, remainingUsd);
+        _plans[key] = new Entry(plan, remainingUsd, reusableFromRemainingUsd);
     }
 
     /// <summary>Gets how many plans are kept, for tests.</summary>
     public int Count => _plans.Count;
 
-    private readonly record struct Entry(RoutePlan Plan, decimal? RemainingUsd);
+    private readonly record struct Entry(RoutePlan Plan, decimal? RemainingUsd, decimal? ReusableFromRemainingUsd);
 }

@@ -85,8 +85,8 @@ internal sealed class RoutePlanner(
             return cached;
         }
 
-        RoutePlan plan = policy.Plan(profile, routes.Healthy, budget, insight);
-        _plans.Add(key, plan, budget.RemainingUsd);
+        RoutePlan plan = policy.Plan(profile, routes.Healthy, budget, insight, out decimal? reusableFrom);
+        _plans.Add(key, plan, budget.RemainingUsd, reusableFrom);
         return plan;
     }
 

@@ -94,7 +94,19 @@ public sealed class RoutingPolicy
     /// <param name="budget">What remains of the budget.</param>
     /// <param name="insight">The threshold and adaptive choice; they only decide whether the complexity rule fires, after every exclusion.</param>
     /// <returns>The plan; empty when no route is allowed.</returns>
-    internal RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget, in RoutingInsight insight)
+    internal RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget, in RoutingInsight insight) =>
+        Plan(profile, availability, budget, insight, out _);
+
+    /// <summary>Plans the routes of a request, and says from what remaining budget up the plan is the same.</summary>
+    /// <param name="profile">The resolved request profile.</param>
+    /// <param name="availability">Which providers are configured and healthy.</param>
+    /// <param name="budget">What remains of the budget.</param>
+    /// <param name="insight">The threshold and adaptive choice.</param>
+    /// <param name="reusableFromRemainingUsd">The least remaining budget (USD) with which this plan is the plan of any larger
+    /// remaining budget too, or <see langword="null"/> when the budget excluded a route (then only the same budget plans the
+    /// same). Kept by the plan cache, not in the plan: every request's plan would carry it.</param>
+    /// <returns>The plan; empty when no route is allowed.</returns>
+    internal RoutePlan Plan(ResolvedRequestProfile profile, IReadOnlyCollection<ProviderAvailability> availability, BudgetSnapshot budget, in RoutingInsight insight, out decimal? reusableFromRemainingUsd)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(availability);
@@ -163,11 +175,8 @@ public sealed class RoutingPolicy
         }
 
         // Read-only views: the router shares a plan's lists between requests with the same key.
-        RoutePlan plan = new(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly())
-        {
-            Insight = insight,
-            ReusableFromRemainingUsd = budgetExcluded ? null : LeastRemainingFor(candidates, budget),
-        };
+        RoutePlan plan = new(profile, Order(profile, candidates, task, strong, insight).AsReadOnly(), exclusions.AsReadOnly()) { Insight = insight };
+        reusableFromRemainingUsd = budgetExcluded ? null : LeastRemainingFor(candidates, budget);
 
         // Asking for log-probabilities is what left no route when, with nothing excluded for the moment (budget, outage),
         // the same request without them has one: it will not have one later either.
@@ -176,7 +185,8 @@ public sealed class RoutingPolicy
         {
             ResolvedRequestProfile without = profile with { RequiredCapabilities = profile.RequiredCapabilities & ~LogProbabilities };
             // What the request could have without them depends on the budget too: kept for this cent only.
-            plan = plan with { LogProbabilitiesUnavailable = !Plan(without, availability, budget, insight).IsEmpty, ReusableFromRemainingUsd = null };
+            plan = plan with { LogProbabilitiesUnavailable = !Plan(without, availability, budget, insight).IsEmpty };
+            reusableFromRemainingUsd = null;
         }
 
         return plan;
@@ -254,7 +264,7 @@ public sealed class RoutingPolicy
         }
 
         // Above the low-budget share the plan depends on what remains only through the 5 % rule, so the key leaves the
-        // amount out and the cache checks it against the plan's ReusableFromRemainingUsd: a budget spent cent by cent
+        // amount out and the cache checks it against the least remaining budget the plan holds for: a budget spent cent by cent
         // would otherwise make a new plan every few calls. Below it the exclusion names the amount, so it stays exact.
         bool banded = budget.RemainingUsd is not null && (blocks & Blocks.LowBudget) == 0;
         return new PlanKey(
