@@ -247,9 +247,8 @@ public sealed class RoutingPolicy
         int inputTokens = profile.EstimatedInputTokens;
         int outputTokens = profile.MaxOutputTokens;
         ModelDescriptor? localModel = null;
-        Blocks blocks = ExternalBlocks(profile, budget);
         // A pinned model decides the fit itself, so its token counts stay exact in the key.
-        if (profile.PinnedModel is null && (!externalAvailable || blocks != Blocks.None))
+        if (profile.PinnedModel is null && (!externalAvailable || ExternalBlocks(profile, budget) != Blocks.None))
         {
             if (_options.Strategy == RoutingStrategy.ApiOnly)
             {
@@ -266,7 +265,7 @@ public sealed class RoutingPolicy
         // Above the low-budget share the plan depends on what remains only through the 5 % rule, so the key leaves the
         // amount out and the cache checks it against the least remaining budget the plan holds for: a budget spent cent by cent
         // would otherwise make a new plan every few calls. Below it the exclusion names the amount, so it stays exact.
-        bool banded = budget.RemainingUsd is not null && (blocks & Blocks.LowBudget) == 0;
+        bool banded = budget.RemainingUsd is not null && !(budget.RemainingShare < LowBudgetShare);
         return new PlanKey(
             profile.Privacy,
             profile.Sensitivity,
