@@ -119,7 +119,7 @@ public sealed class Pseudonymizer
         ArgumentNullException.ThrowIfNull(detector);
 
         // Walked twice, once to find what to ask the vault and once to build the copies from its answers.
-        IReadOnlyList<ChatMessage> messageList = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        IReadOnlyList<ChatMessage> messageList = MessageLists.AsList(messages);
         IReadOnlyList<AITool>? toolList = tools is null ? null : tools as IReadOnlyList<AITool> ?? [.. tools];
         Pass pass = new(this, detector, keepOriginals: true);
 

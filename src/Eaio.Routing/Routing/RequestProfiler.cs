@@ -110,20 +110,11 @@ internal sealed class RequestProfiler
         ChatMessage? lastUser = null;
         int looseReadings = 0;
 
-        // Index the common list case: enumerating an interface boxes an enumerator per message on the hot path.
-        if (messages is IList<ChatMessage> list)
+        // Indexed: enumerating an interface boxes an enumerator per message on the hot path.
+        IReadOnlyList<ChatMessage> list = MessageLists.AsList(messages);
+        for (int i = 0; i < list.Count; i++)
         {
-            for (int i = 0; i < list.Count; i++)
-            {
-                Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings, remember);
-            }
-        }
-        else
-        {
-            foreach (ChatMessage message in messages)
-            {
-                Scan(message, _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings, remember);
-            }
+            Scan(list[i], _scanner, _options.DataClassifications, ref sensitivity, ref required, ref characters, ref lastUser, ref looseReadings, remember);
         }
 
         // The system prompt travels with the request, so what it holds counts like message text.
@@ -167,7 +158,7 @@ internal sealed class RequestProfiler
         }
         else
         {
-            complexity = _estimator.Estimate(messages);
+            complexity = _estimator.Estimate(list);
         }
 
         RequestDomain domain;
