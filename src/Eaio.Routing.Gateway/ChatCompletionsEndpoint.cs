@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Eaio.Routing;
 using Microsoft.Extensions.AI;
+using ChatTokenLogProbabilityDetails = OpenAI.Chat.ChatTokenLogProbabilityDetails;
 
 namespace Eaio.Routing.Gateway;
 
@@ -89,9 +90,10 @@ internal sealed class ChatCompletionsEndpoint
                 string text = update.Text;
 
                 // Tokens whose text the restoring step still holds keep their log-probabilities in this chunk.
-                if (text.Length > 0 || OpenAILogProbabilities.Of(update) is not null)
+                IReadOnlyList<ChatTokenLogProbabilityDetails>? logProbabilities = OpenAILogProbabilities.Of(update);
+                if (text.Length > 0 || logProbabilities is not null)
                 {
-                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, modelId, text, first, OpenAILogProbabilities.Of(update), aborted);
+                    await OpenAIWire.WriteDeltaAsync(response, id, created, decision, modelId, text, first, logProbabilities, aborted);
                     first = false;
                 }
 

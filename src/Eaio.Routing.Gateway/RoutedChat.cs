@@ -292,7 +292,7 @@ internal sealed class RoutedChat
             case NoRouteAvailableException noRoute:
                 // Asking for log-probabilities is what left no route, and no retry or end of an outage would change that:
                 // it is the request's field that cannot be honoured.
-                if (noRoute.Plan is { } plan && (plan.LogProbabilitiesUnavailable || NoRouteAvailableException.RefusedForLogProbabilities(plan, noRoute.Attempts)))
+                if (noRoute.LogProbabilitiesUnavailable)
                 {
                     return new GatewayError(StatusCodes.Status400BadRequest, $"'{logProbabilitiesField}' cannot be honoured for this request: {noRoute.Message}", "invalid_request_error", logProbabilitiesField, "unsupported_parameter");
                 }

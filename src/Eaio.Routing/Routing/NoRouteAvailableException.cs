@@ -47,6 +47,12 @@ public sealed class NoRouteAvailableException : Exception
     /// <summary>Gets the attempts that failed, in order.</summary>
     public IReadOnlyList<RouteAttempt> Attempts { get; }
 
+    /// <summary>Gets a value indicating whether asking for log-probabilities (see
+    /// <see cref="EaioChatOptionsExtensions.WithLogProbabilities"/>) is what left the request without a route, so that
+    /// asking again will not help: the plan says so, or every route tried refused the call for them because it had values
+    /// to mask.</summary>
+    public bool LogProbabilitiesUnavailable => Plan is { } plan && LogProbabilitiesStoppedIt(plan, Attempts);
+
     private static string Describe(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -80,7 +86,7 @@ public sealed class NoRouteAvailableException : Exception
 
         // No budget or outage is the reason: the request asked for what no route it may take can give. The
         // pseudonymiser's refusal is the same, found on the route (a value the profile did not rate, in a tool's text).
-        if (plan.LogProbabilitiesUnavailable || RefusedForLogProbabilities(plan, attempts))
+        if (LogProbabilitiesStoppedIt(plan, attempts))
         {
             return RoutePlan.LogProbabilitiesAdvice;
         }
@@ -93,16 +99,12 @@ public sealed class NoRouteAvailableException : Exception
         return plan.Advice;
     }
 
-    /// <summary>Whether every route tried refused the call because it asked for log-probabilities and had values to mask.</summary>
-    /// <param name="plan">The plan that was tried.</param>
-    /// <param name="attempts">The attempts that failed.</param>
-    /// <returns><see langword="true"/> when log-probabilities were asked for and every attempt ended so.</returns>
-    public static bool RefusedForLogProbabilities(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(attempts);
-        return (plan.Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0
+    /// <summary>Whether asking for log-probabilities is what left the request without a route: the plan says so (see
+    /// <see cref="RoutePlan.LogProbabilitiesUnavailable"/>), or every route tried refused the call for them because it had
+    /// values to mask.</summary>
+    private static bool LogProbabilitiesStoppedIt(RoutePlan plan, IReadOnlyList<RouteAttempt> attempts) =>
+        plan.LogProbabilitiesUnavailable
+        || ((plan.Profile.RequiredCapabilities & ModelCapabilities.LogProbabilities) != 0
             && attempts.Count > 0
-            && attempts.All(a => a.ErrorType == nameof(NotSupportedException));
-    }
+            && attempts.All(a => a.ErrorType == nameof(NotSupportedException)));
 }

@@ -23,7 +23,6 @@ public sealed record RoutePlan(ResolvedRequestProfile Profile, IReadOnlyList<Pla
     /// <summary>What to do when log-probabilities left a request without a route.</summary>
     internal const string LogProbabilitiesAdvice = "Log-probabilities come only from external models that return them (OpenAI's, DeepSeek's chat models), for a request this privacy level lets leave with nothing masked: send the request without them, or without the values the detectors mask.";
 
-
     /// <summary>Gets a sentence that says what to do when the plan is empty or its routes fail.</summary>
     public string Advice
     {

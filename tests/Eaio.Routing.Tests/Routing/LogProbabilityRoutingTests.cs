@@ -90,6 +90,7 @@ public sealed class LogProbabilityRoutingTests
         Assert.That(refused!.Plan!.Exclusions.Where(e => e.Tier == ProviderTier.External).Select(e => e.Reason), Has.All.Contain("placeholders"));
         Assert.That(refused.Plan.Exclusions.Single(e => e.Tier == ProviderTier.Local).Reason, Does.Contain("LogProbabilities"));
         Assert.That(refused.Message, Does.Contain("without them"));
+        Assert.That(refused.LogProbabilitiesUnavailable, Is.True);
         Assert.That(h.ExternalChatRequests + h.Ollama.ChatRequestCount, Is.Zero);
     }
 
@@ -105,6 +106,7 @@ public sealed class LogProbabilityRoutingTests
 
         // Budget comes back: this is not a request that can never have them.
         Assert.That(refused!.Plan!.LogProbabilitiesUnavailable, Is.False);
+        Assert.That(refused.LogProbabilitiesUnavailable, Is.False);
         Assert.That(refused.Message, Does.Contain("budget below 10 %").And.Not.Contain("without them"));
     }
 
