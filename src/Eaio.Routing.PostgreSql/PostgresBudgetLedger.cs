@@ -70,7 +70,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
         DateTimeOffset now = _time.GetUtcNow();
         BudgetPeriod period = Limits.PeriodOf(now);
-        BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
+        BudgetReservation reservation = new(RandomIds.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
         try
         {
             return await Retry.ExecuteAsync(static (s, ct) => s.Ledger.TryReserveAsync(s.Reservation, s.Now, ct), (Ledger: this, Reservation: reservation, Now: now), cancellationToken).ConfigureAwait(false);

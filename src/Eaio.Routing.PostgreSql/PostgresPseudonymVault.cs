@@ -111,7 +111,7 @@ public sealed partial class PostgresPseudonymVault : IPseudonymVault
 
     private async ValueTask<string> OpenScopeCoreAsync(string? conversationId, CancellationToken cancellationToken)
     {
-        string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        string id = conversationId ?? "request:" + RandomIds.NewId();
         byte[] scope = _sealer.ScopeKey(id);
         long now = Now();
         await using NpgsqlConnection connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -125,7 +125,7 @@ public sealed partial class AuditChatClient : DelegatingChatClient
             new AuditEntry
             {
                 Timestamp = _time.GetUtcNow(),
-                RequestId = Guid.NewGuid().ToString("N"),
+                RequestId = RandomIds.NewId(),
                 ConversationId = options?.ConversationId is { } conversation ? _hasher.Hash(conversation) : null,
                 TenantId = context.TenantId,
                 BuildingId = building is null ? null : _hasher.Hash(building),

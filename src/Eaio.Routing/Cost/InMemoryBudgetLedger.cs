@@ -37,7 +37,7 @@ public sealed class InMemoryBudgetLedger : IBudgetLedger
                 throw new BudgetExceededException(account.Status(tenantId, budget, Limits, period), amountUsd);
             }
 
-            BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
+            BudgetReservation reservation = new(RandomIds.NewGuid(), tenantId, amountUsd, period, now + Limits.ReservationLifetime);
             account.Holds.Add(reservation.Id, reservation);
             account.Reserved += amountUsd;
             return ValueTask.FromResult(reservation);

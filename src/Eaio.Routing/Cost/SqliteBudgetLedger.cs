@@ -123,7 +123,7 @@ public sealed class SqliteBudgetLedger : IBudgetLedger, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amountUsd);
         DateTimeOffset now = _time.GetUtcNow();
-        BudgetReservation reservation = new(Guid.NewGuid(), tenantId, amountUsd, Limits.PeriodOf(now), now + Limits.ReservationLifetime);
+        BudgetReservation reservation = new(RandomIds.NewGuid(), tenantId, amountUsd, Limits.PeriodOf(now), now + Limits.ReservationLifetime);
         LedgerWrite write = new(LedgerWriteKind.Reserve, reservation, ToUnits(amountUsd, ceiling: true), ToUnits(Limits.BudgetFor(tenantId), ceiling: false), 0, now);
         LedgerWriteOutcome outcome = await _queue.WriteAsync(write, cancellationToken).ConfigureAwait(false);
         return outcome.Done ? reservation : throw new BudgetExceededException(outcome.Status!, amountUsd);

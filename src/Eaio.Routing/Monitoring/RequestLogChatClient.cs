@@ -65,7 +65,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
 
         if (RequestLog is not null)
         {
-            response.ResponseId ??= NewId();
+            response.ResponseId ??= RandomIds.NewId();
         }
 
         CallCost cost = context.Cost ?? BudgetGovernor.Free(response.Usage);
@@ -106,7 +106,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
 
         RequestLog?.Record(new RequestLogEntry
         {
-            RequestId = context.RequestId ?? NewId(),
+            RequestId = context.RequestId ?? RandomIds.NewId(),
             ResponseId = responseId,
             Timestamp = _time.GetUtcNow() - elapsed,
             Provider = context.Provider,
@@ -202,8 +202,6 @@ public sealed class RequestLogChatClient : DelegatingChatClient
         _ => "cancelled",
     };
 
-    private static string NewId() => Guid.NewGuid().ToString("N");
-
     /// <summary>One stream's log entry: its first update's time, its response id and usage, and how it ended.</summary>
     private sealed class StreamLog(RequestLogChatClient owner, RouteCallContext context, ChatOptions? options, long started, CancellationToken cancellationToken) : IStreamObserver
     {
@@ -222,7 +220,7 @@ public sealed class RequestLogChatClient : DelegatingChatClient
             _firstUpdate ??= owner._time.GetElapsedTime(started);
             if (owner.RequestLog is not null)
             {
-                _responseId ??= update.ResponseId ?? NewId();
+                _responseId ??= update.ResponseId ?? RandomIds.NewId();
                 update.ResponseId ??= _responseId;
             }
 

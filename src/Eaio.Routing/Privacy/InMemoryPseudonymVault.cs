@@ -44,7 +44,7 @@ public sealed class InMemoryPseudonymVault : IPseudonymVault
 
         // A request without a conversation still needs one scope shared by its messages and its response, but nothing
         // must leak into or out of it: a random id nobody else can name.
-        string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        string id = conversationId ?? "request:" + RandomIds.NewId();
         _ = GetLiveScope(id, now, create: true);
         return new ValueTask<string>(id);
     }

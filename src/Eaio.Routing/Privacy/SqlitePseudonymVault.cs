@@ -101,7 +101,7 @@ public sealed partial class SqlitePseudonymVault : IPseudonymVault
         cancellationToken.ThrowIfCancellationRequested();
 
         // As in memory: a request without a conversation gets a random scope nobody else can name.
-        string id = conversationId ?? "request:" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture);
+        string id = conversationId ?? "request:" + RandomIds.NewId();
         byte[] scope = ScopeKey(id);
         long now = Now();
         using SqliteConnection connection = Open();

@@ -163,7 +163,7 @@ public sealed class PrivacyRoutingEmbeddingGenerator : DelegatingEmbeddingGenera
             new AuditEntry
             {
                 Timestamp = _time.GetUtcNow(),
-                RequestId = Guid.NewGuid().ToString("N"),
+                RequestId = RandomIds.NewId(),
                 TenantId = profile.TenantId,
                 BuildingId = profile.BuildingId is { } building ? _hasher.Hash(building) : null,
                 Provider = EaioProviders.OpenAI,

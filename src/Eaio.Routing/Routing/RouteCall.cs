@@ -65,5 +65,5 @@ internal sealed record RouteCall(PlannedRoute Planned, IChatClient Pipeline, Cha
 
     /// <summary>A request id for the request log, made only when the route logs requests.</summary>
     public static string? NewRequestId(RouteTable routes, PlannedRoute planned) =>
-        routes.For(planned).HasRequestLog ? Guid.NewGuid().ToString("N") : null;
+        routes.For(planned).HasRequestLog ? RandomIds.NewId() : null;
 }
