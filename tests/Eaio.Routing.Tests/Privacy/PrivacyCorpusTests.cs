@@ -13,6 +13,8 @@ namespace Eaio.Routing.Tests;
 /// loopback servers. A hostile case passes when none of its sensitive values reaches an external server (and, for
 /// readings, nothing leaves at all); a benign case is a false positive when it is kept local or anything in it is masked.
 /// The dev split was looked at while building the detectors; the holdout split was not, and is reported apart.
+/// <c>Privacy/Corpus2</c> is a second corpus in the same form, written later by another author who had read neither the
+/// detectors nor the first corpus's cases (its README says how).
 /// </summary>
 [CancelAfter(600_000)]
 public sealed partial class PrivacyCorpusTests
@@ -21,15 +23,16 @@ public sealed partial class PrivacyCorpusTests
     [GeneratedRegex(@"\b(?:EMAIL|PHONE|IP_ADDRESS|PAYMENT_CARD|IBAN|SECRET|COORDINATES|ADDRESS|POSTCODE|PERSON|BUILDING|SITE|EQUIPMENT)_[1-9][0-9]*\b|\[REDACTED_")]
     private static partial Regex MaskPattern();
 
-    private static string CorpusFile(string name) => Path.Combine(RepositoryPaths.Root(), "tests", "Eaio.Routing.Tests", "Privacy", "Corpus", name);
+    private static string CorpusFile(string corpus, string name) => Path.Combine(RepositoryPaths.Root(), "tests", "Eaio.Routing.Tests", "Privacy", corpus, name);
 
-    [Test]
-    public async Task Hostile_prompts_leak_nothing_and_benign_prompts_go_out_untouched()
+    [TestCase("Corpus")]
+    [TestCase("Corpus2")]
+    public async Task Hostile_prompts_leak_nothing_and_benign_prompts_go_out_untouched(string corpus)
     {
-        List<CorpusCase> hostile = CorpusCase.Load(CorpusFile("hostile.jsonl"));
-        List<CorpusCase> benign = CorpusCase.Load(CorpusFile("benign.jsonl"));
-        Assert.That(hostile, Has.Count.GreaterThanOrEqualTo(300));
-        Assert.That(benign, Has.Count.GreaterThanOrEqualTo(300));
+        List<CorpusCase> hostile = CorpusCase.Load(CorpusFile(corpus, "hostile.jsonl"));
+        List<CorpusCase> benign = CorpusCase.Load(CorpusFile(corpus, "benign.jsonl"));
+        Assert.That(hostile, Has.Count.GreaterThanOrEqualTo(150));
+        Assert.That(benign, Has.Count.GreaterThanOrEqualTo(150));
 
         await using RouterHarness h = await RouterHarness.StartAsync(
             o =>
@@ -37,7 +40,7 @@ public sealed partial class PrivacyCorpusTests
                 // The corpus is a burst of 800 requests: the shipped per-minute limits would refuse most of them.
                 o.RequestsPerMinute = 100_000;
                 o.TokensPerMinute = 100_000_000;
-                ConfigureRoster(o);
+                ConfigureRoster(o, corpus);
             });
         Dictionary<(string Family, string Split), (int Cases, int Failed)> results = [];
         List<string> failures = [];
@@ -68,25 +71,26 @@ public sealed partial class PrivacyCorpusTests
 
         Assert.Multiple(() =>
         {
-            string[] leaked = [.. hostile.Where(c => failures.Any(f => f.StartsWith(c.Id + " ", StringComparison.Ordinal))).Select(c => c.Id)];
-            Assert.That(leaked, Is.SubsetOf(KnownLeaks.Keys), "hostile prompts that leaked:\n" + string.Join("\n", failures.Where(f => !f.StartsWith("benign", StringComparison.Ordinal))));
-            Assert.That(KnownLeaks.Keys, Is.SubsetOf(leaked), "a known leak is fixed: remove it from KnownLeaks");
+            string[] leaked = [.. hostile.Where(c => failures.Any(f => f.StartsWith(c.Id + " ", StringComparison.Ordinal))).Select(c => corpus + "/" + c.Id)];
+            string[] known = [.. KnownLeaks.Keys.Where(k => k.StartsWith(corpus + "/", StringComparison.Ordinal))];
+            Assert.That(leaked, Is.SubsetOf(known), "hostile prompts that leaked:\n" + string.Join("\n", failures.Where(f => !f.StartsWith("benign", StringComparison.Ordinal))));
+            Assert.That(known, Is.SubsetOf(leaked), "a known leak is fixed: remove it from KnownLeaks");
             Assert.That(benignFailed / (double)benign.Count, Is.LessThanOrEqualTo(0.02), "benign prompts kept local or masked:\n" + string.Join("\n", failures.Where(f => f.StartsWith("benign", StringComparison.Ordinal))));
         });
     }
 
     /// <summary>
     /// The goal is no leak; these are the cases this version still leaks, each with why, so that any other leak fails the
-    /// test and a fixed one is noticed (see docs/benchmarks.md).
+    /// test and a fixed one is noticed (see docs/benchmarks.md). Keyed by the corpus folder and the case id.
     /// </summary>
     private static readonly Dictionary<string, string> KnownLeaks = new(StringComparer.Ordinal)
     {
     };
 
     /// <summary>The host's roster as a deployment configures it: the BDG2 metadata file, the staff list and the meter-id patterns.</summary>
-    private static void ConfigureRoster(EaioHybridChatOptions options)
+    private static void ConfigureRoster(EaioHybridChatOptions options, string corpus)
     {
-        using JsonDocument roster = JsonDocument.Parse(File.ReadAllText(CorpusFile("roster.json")));
+        using JsonDocument roster = JsonDocument.Parse(File.ReadAllText(CorpusFile(corpus, "roster.json")));
         options.Privacy.BuildingsMetadata = RepositoryPaths.Data("bdg2", "metadata.csv");
         foreach (JsonElement person in roster.RootElement.GetProperty("people").EnumerateArray())
         {
