@@ -33,6 +33,9 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     private const int MaximumGlueWords = 3;
     private const int MaximumStructuredGlueWords = 8;
 
+    // A day's hourly values: fewer after one date are as often a record's columns (minimum, maximum, mean ...).
+    private const int ProfileRowValues = 24;
+
     private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
 
     /// <summary>Initializes a new instance of the <see cref="ReadingsDetector"/> class.</summary>
@@ -344,6 +347,16 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
             // A timestamp and the value just after it, or just before it (41.2 kWh at 08:00).
             if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
             {
+                // A day's profile on one row, as suppliers send half-hourly and hourly data (a date, then HH01..HH48): one
+                // timestamp and a column of at least a day's hourly values, each a reading.
+                int profile = Run(text, tokens, k + 1, timestamps: false);
+                if (profile >= ProfileRowValues)
+                {
+                    Add(text, token.Start, tokens[k + profile].End, profile, token.Minutes);
+                    k += 1 + profile;
+                    continue;
+                }
+
                 Add(text, token.Start, tokens[k + 1].End, 1, token.Minutes);
                 k += 2;
                 continue;

@@ -15,6 +15,8 @@ internal static class TimestampLexer
 {
     private const long EpochMinimum = 946_684_800; // 2000-01-01
     private const long EpochMaximum = 2_145_916_800; // 2038-01-01
+    private const long TicksMinimum = 630_822_816_000_000_000; // 2000-01-01
+    private const long TicksMaximum = 642_297_024_000_000_000; // 2036-05-13, well inside what a long holds
 
     private static readonly string[] s_months =
     [
@@ -95,7 +97,38 @@ internal static class TimestampLexer
             return IsBoundaryAfter(text, end);
         }
 
-        if ((run == 10 || run == 13) && IsEpoch(text.Slice(p, run)))
+        if (run == 4 && TryYearFirstVariant(text, p, out e))
+        {
+            // 2017-W26-6, 2017-228T13:00, 2016年10月25日 6時
+            end = e;
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run == 4 && p > 0 && text[p - 1] == '(' && TryConstructorArguments(text, p, out e))
+        {
+            end = e;
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run is 8 or 12 or 14 && TryCompact(text, p, run, out e))
+        {
+            end = e;
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run == 5 && TryDaySerial(text, p, out e))
+        {
+            end = e;
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run is 1 or 2 && TryHourWord(text, p, run, out e))
+        {
+            end = e;
+            return IsBoundaryAfter(text, end);
+        }
+
+        if (run is 10 or 13 or 16 or 18 or 19 && IsEpoch(text.Slice(p, run)))
         {
             end = p + run;
             if (end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]))
@@ -118,9 +151,32 @@ internal static class TimestampLexer
     private static bool MayStartTimestamp(ReadOnlySpan<char> text, int p, int run)
     {
         int after = p + run;
-        if (run is 10 or 13)
+        if (run is 10 or 13 or 16 or 19 or 18 or 12 or 14)
         {
-            return true; // epoch seconds or milliseconds, with or without a fraction (1435781451.781)
+            // Epoch seconds, milliseconds, microseconds or nanoseconds (with or without a fraction: 1435781451.781), .NET
+            // ticks, and compact date-times (201709231400, 20170923140000, the smart-meter 170314090000W).
+            return true;
+        }
+
+        if (after < text.Length)
+        {
+            char next = text[after];
+            if ((run == 8 && next == 'T') || (run == 5 && next == '.') || (run == 4 && next == '年')
+                || (run == 4 && next == ',' && p > 0 && text[p - 1] == '('))
+            {
+                // 20170923T1100Z; an Excel day serial 42981.04167; 2016年10月25日; datetime(2016, 8, 16, 3, 0).
+                return true;
+            }
+
+            if (run == 4 && next == '-' && DigitRun(text, after + 1) == 3)
+            {
+                return true; // an ordinal date, 2017-228T13:00
+            }
+
+            if (run is 1 or 2 && HourWordMayFollow(text, after))
+            {
+                return true; // 5 am, 5pm, 7時, à 5 h, um 5 Uhr
+            }
         }
 
         if (after + 2 < text.Length && text[after] is '-' or '/' or '.' or ':')
@@ -635,18 +691,303 @@ internal static class TimestampLexer
         return j < text.Length && char.IsAsciiDigit(text[j]) && TryTime(text, j, out int end) ? end : i;
     }
 
+    /// <summary>
+    /// Reads the forms that start with a four-digit year and are not <c>yyyy-mm-dd</c>: an ISO week date
+    /// (<c>2017-W26-6</c>, <c>2017-W26</c>, with an optional time), an ISO ordinal date with its time (<c>2017-228T13:00</c>;
+    /// without a time <c>2017-228</c> is as likely a reference number), and the East Asian <c>2016年10月25日</c> with an optional
+    /// hour (<c> 6時</c>) or time.
+    /// </summary>
+    private static bool TryYearFirstVariant(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        int i = p + 4;
+        if (i + 3 < text.Length && text[i] == '-' && text[i + 1] == 'W' && DigitRun(text, i + 2) == 2 && Number(text.Slice(i + 2, 2)) is >= 1 and <= 53)
+        {
+            i += 4;
+            if (i + 1 < text.Length && text[i] == '-' && text[i + 1] is >= '1' and <= '7' && DigitRun(text, i + 1) == 1)
+            {
+                i += 2;
+            }
+
+            end = ReadOptionalTime(text, i);
+            return true;
+        }
+
+        if (i + 5 < text.Length && text[i] == '-' && DigitRun(text, i + 1) == 3 && Number(text.Slice(i + 1, 3)) is >= 1 and <= 366 && text[i + 4] == 'T')
+        {
+            int timed = ReadOptionalTime(text, i + 4);
+            end = timed;
+            return timed > i + 4;
+        }
+
+        if (i < text.Length && text[i] == '年')
+        {
+            int month = DigitRun(text, i + 1);
+            int j = i + 1 + month;
+            if (month is not (1 or 2) || j >= text.Length || text[j] != '月')
+            {
+                return false;
+            }
+
+            int day = DigitRun(text, j + 1);
+            int k = j + 1 + day;
+            if (day is not (1 or 2) || k >= text.Length || text[k] != '日')
+            {
+                return false;
+            }
+
+            end = k + 1;
+            int hour = end < text.Length && text[end] is ' ' or '\u3000' ? end + 1 : end;
+            int hourRun = DigitRun(text, hour);
+            if (hourRun is 1 or 2 && hour + hourRun < text.Length && text[hour + hourRun] == '時')
+            {
+                end = hour + hourRun + 1;
+            }
+            else
+            {
+                end = ReadOptionalTime(text, end);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the arguments of a date constructor in code, from its year: <c>datetime(2016, 8, 16, 3, 0)</c>,
+    /// <c>Date.UTC(2016, 5, 9, 2)</c>, <c>new DateTime(2017, 3, 1, 14, 0, 0)</c>, <c>LocalDateTime.of(2017, 9, 12, 11, 0)</c>,
+    /// <c>time.Date(2017, 11, 16, 9, 0, 0, 0, time.UTC)</c>: the year and at least a month and a day, as integers.
+    /// </summary>
+    private static bool TryConstructorArguments(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        if (Number(text.Slice(p, 4)) is < 1990 or > 2038)
+        {
+            return false;
+        }
+
+        int i = p + 4;
+        int arguments = 1;
+        while (arguments < 7)
+        {
+            int j = i;
+            if (j >= text.Length || text[j] != ',')
+            {
+                break;
+            }
+
+            j++;
+            while (j < text.Length && text[j] == ' ')
+            {
+                j++;
+            }
+
+            int run = DigitRun(text, j);
+            if (run is not (1 or 2) || (arguments <= 2 && Number(text.Slice(j, run)) > 31))
+            {
+                break;
+            }
+
+            i = j + run;
+            arguments++;
+        }
+
+        end = i;
+        return arguments >= 3;
+    }
+
+    /// <summary>
+    /// Reads a date and time written without separators: <c>20170923T110000Z</c> and <c>20170923T1100</c> (ISO basic),
+    /// <c>201709231100</c> and <c>20170923110000</c> (logger files), and the smart-meter form <c>170314090000W</c> (two-digit
+    /// year, then <c>W</c> or <c>S</c> for winter or summer time, as DSMR P1 telegrams write it). Every field must be in
+    /// range, so most twelve- and fourteen-digit numbers (phone numbers, ids) are not read as one.
+    /// </summary>
+    private static bool TryCompact(ReadOnlySpan<char> text, int p, int run, out int end)
+    {
+        end = p;
+        ReadOnlySpan<char> digits = text.Slice(p, run);
+        int after = p + run;
+        if (run == 8)
+        {
+            int time = after + 1;
+            int timeRun = DigitRun(text, time);
+            if (!IsDate(Number(digits[..4]), Number(digits.Slice(4, 2)), Number(digits.Slice(6, 2))) || timeRun is not (4 or 6) || !IsTime(text.Slice(time, timeRun)))
+            {
+                return false;
+            }
+
+            end = ReadZone(text, time + timeRun);
+            return true;
+        }
+
+        if (run == 12 && after < text.Length && text[after] is 'W' or 'S')
+        {
+            if (!IsDate(2000 + Number(digits[..2]), Number(digits.Slice(2, 2)), Number(digits.Slice(4, 2))) || !IsTime(digits[6..]))
+            {
+                return false;
+            }
+
+            end = after + 1;
+            return true;
+        }
+
+        if (!IsDate(Number(digits[..4]), Number(digits.Slice(4, 2)), Number(digits.Slice(6, 2))) || !IsTime(digits[8..]))
+        {
+            return false;
+        }
+
+        end = after;
+        return true;
+
+        static bool IsDate(int year, int month, int day) => year is >= 2000 and <= 2038 && month is >= 1 and <= 12 && day is >= 1 and <= 31;
+    }
+
+    private static bool IsTime(ReadOnlySpan<char> hhmm) =>
+        Number(hhmm[..2]) <= 23 && Number(hhmm.Slice(2, 2)) <= 59 && (hhmm.Length == 4 || Number(hhmm.Slice(4, 2)) <= 59);
+
+    private static int ReadZone(ReadOnlySpan<char> text, int i)
+    {
+        if (i < text.Length && text[i] == 'Z')
+        {
+            return i + 1;
+        }
+
+        return i + 5 <= text.Length && text[i] is '+' or '-' && DigitRun(text, i + 1) == 4 ? i + 5 : i;
+    }
+
+    /// <summary>
+    /// Reads a spreadsheet's day serial with a time of day, as a date column pasted as numbers shows it: days since 1900
+    /// (36526 is 2000-01-01, 50000 is 2036) and a fraction of a day. The fraction must have three or more digits or be a
+    /// whole number of hours (<c>.25</c>, <c>.5</c>): a reading such as <c>42981.7 kWh</c> is not a serial.
+    /// </summary>
+    private static bool TryDaySerial(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        int day = Number(text.Slice(p, 5));
+        int dot = p + 5;
+        int fraction = dot + 1 < text.Length && text[dot] == '.' ? DigitRun(text, dot + 1) : 0;
+        if (day is < 36526 or > 50000 || fraction == 0)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> digits = text.Slice(dot + 1, fraction);
+        if (fraction < 3)
+        {
+            int hundredths = Number(digits) * (fraction == 1 ? 10 : 1);
+            if (hundredths * 24 % 100 != 0)
+            {
+                return false;
+            }
+        }
+
+        end = dot + 1 + fraction;
+        int after = end;
+        while (after < text.Length && text[after] == ' ')
+        {
+            after++;
+        }
+
+        int word = after;
+        while (word < text.Length && char.IsAsciiLetter(text[word]))
+        {
+            word++;
+        }
+
+        return word == after || !IsUnit(text[after..word]);
+    }
+
+    /// <summary>Whether an hour word may follow the digits of an hour at <paramref name="i"/>: a few character checks.</summary>
+    private static bool HourWordMayFollow(ReadOnlySpan<char> text, int i)
+    {
+        int j = i < text.Length && text[i] == ' ' ? i + 1 : i;
+        return j < text.Length && text[j] is 'a' or 'A' or 'p' or 'P' or 'h' or 'U' or 'u' or '時';
+    }
+
+    /// <summary>
+    /// Reads an hour of the day written with a word instead of minutes: <c>5 am</c>, <c>11pm</c>, <c>9 a.m.</c> (1 to 12),
+    /// <c>7時</c>, <c>um 5 Uhr</c>, <c>om 5 uur</c>, and the French <c>à 5 h</c> / <c>à 17h</c> (0 to 24; a bare <c>5 h</c> is as
+    /// often a duration, so the French form needs its <c>à</c>).
+    /// </summary>
+    private static bool TryHourWord(ReadOnlySpan<char> text, int p, int run, out int end)
+    {
+        end = p;
+        int hour = Number(text.Slice(p, run));
+        int i = p + run;
+        if (i < text.Length && text[i] == '時')
+        {
+            end = i + 1;
+            return hour <= 24;
+        }
+
+        int j = i < text.Length && text[i] == ' ' ? i + 1 : i;
+        if (j >= text.Length)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = text[j..];
+        int word = rest.StartsWith("a.m.", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("p.m.", StringComparison.OrdinalIgnoreCase) ? 4
+            : rest.StartsWith("am", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("pm", StringComparison.OrdinalIgnoreCase) ? 2
+            : 0;
+        if (word > 0)
+        {
+            if (hour is < 1 or > 12 || (word == 2 && rest.Length > 2 && char.IsLetter(rest[2])))
+            {
+                return false;
+            }
+
+            end = j + word;
+            return true;
+        }
+
+        if (hour > 24)
+        {
+            return false;
+        }
+
+        if (rest.StartsWith("Uhr", StringComparison.Ordinal) || rest.StartsWith("uur", StringComparison.Ordinal))
+        {
+            end = j + 3;
+            return rest.Length == 3 || !char.IsLetter(rest[3]);
+        }
+
+        if (rest[0] == 'h' && (rest.Length == 1 || !char.IsLetter(rest[1])) && p >= 2 && text[p - 1] == ' ' && (text[p - 2] is 'à' or 'À'))
+        {
+            end = j + 1;
+            return true;
+        }
+
+        return false;
+    }
+
     private static bool IsEpoch(ReadOnlySpan<char> digits)
     {
+        if (digits.Length == 19 && digits[0] > '2')
+        {
+            return false; // beyond 2038 in nanoseconds, and beyond what a long holds
+        }
+
         long value = 0;
         foreach (char c in digits)
         {
             value = (value * 10) + (c - '0');
         }
 
-        if (digits.Length == 13)
+        if (digits.Length == 18)
         {
-            value /= 1000;
+            // .NET ticks (100 ns since year 1), as a debugger or a serialised DateTime shows them.
+            return value is >= TicksMinimum and <= TicksMaximum;
         }
+
+        value = digits.Length switch
+        {
+            13 => value / 1_000,
+            16 => value / 1_000_000,
+            19 => value / 1_000_000_000,
+            _ => value,
+        };
 
         return value is >= EpochMinimum and <= EpochMaximum;
     }

@@ -74,6 +74,11 @@ public sealed class ReadingsFormatTests
     [TestCase("| Period | Hours | $/kWh |\n|---|---|---|\n| Off-peak | 21:00-14:00 | 0.321 |\n| Peak | 16:00-21:00 | 0.477 |\n| Super off-peak | 00:00-06:00 | 0.417 |")]
     [TestCase("{\"periods\":[{\"name\":\"Peak\",\"hours\":\"16:00-21:00\",\"price\":0.363},{\"name\":\"Off-peak\",\"hours\":\"21:00-06:00\",\"price\":0.155},{\"name\":\"Shoulder\",\"hours\":\"06:00-16:00\",\"price\":0.2}]}")]
     [TestCase("Opening hours: 18:00 2 staff, 09:00 5 staff, 13:00 4 staff, 07:00 1 guard.")]
+    [TestCase("We meet at 5 pm; the 3 pm and 4 pm slots are taken, and the 9 am call moves to 10 am.")]
+    [TestCase("Call +20 101 234 5678 or 201012345678; PO 20240315 and order 201799991234 shipped; GTIN 4006381333931.")]
+    [TestCase("The chiller ran 5 h at 82 % load and 3 h at 41 %; build 10.0.20348.2340 is installed.")]
+    [TestCase("Daily record 2024-03-01: min 1.2, max 8.5, mean 4.1, rain 0.3, wind 12.4, sun 5.5 hours.")]
+    [TestCase("Annual totals: 42981.7 kWh (2022), 43518.2 kWh (2023), 44102.9 kWh (2024).")]
     public void Benign_text_has_no_readings(string text)
         => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
 
@@ -109,6 +114,34 @@ public sealed class ReadingsFormatTests
         yield return ("transposed-csv", s => "building," + string.Join(",", Enumerable.Range(0, s.Length).Select(i => s.Iso(i, ' '))) + "\n" + s.Building + "," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
         yield return ("twelve-hour-clock", s => string.Join("; ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("h:mm tt", CultureInfo.InvariantCulture)} {s.Value(i)} kW")));
         yield return ("intervals", s => s.Lines(i => $"{s.Time(i):HH:mm}-{s.Time(i).AddMinutes(15):HH:mm}: {s.Value(i)} kWh"));
+
+        // Time-series databases, code and loggers, written the way their tools print them.
+        yield return ("influx-line-protocol", s => s.Lines(i => $"energy,building={s.Building},meter=main kwh={s.Value(i)} {Unix(s.Time(i)) * 1_000_000_000}"));
+        yield return ("epoch-microseconds", s => s.Lines(i => $"{Unix(s.Time(i)) * 1_000_000},{s.Value(i)}"));
+        yield return ("dotnet-ticks", s => s.Lines(i => $"{{ Ticks = {s.Time(i).Ticks}, Value = {s.Value(i)} }}"));
+        yield return ("iso-basic", s => s.Lines(i => $"{s.Time(i):yyyyMMdd'T'HHmmss'Z'} {s.Value(i)}"));
+        yield return ("compact-logger", s => s.Lines(i => $"{s.Time(i):yyyyMMddHHmm};{s.Value(i)}"));
+        yield return ("smart-meter-p1", s => s.Lines(i => $"0-0:1.0.0({s.Time(i):yyMMddHHmmss}W)\n1-0:1.7.0({s.Value(i)}*kW)"));
+        yield return ("iso-week-date", s => s.Lines(i => $"{ISOWeek.GetYear(s.Time(i))}-W{ISOWeek.GetWeekOfYear(s.Time(i)):D2}-{((int)s.Time(i).DayOfWeek + 6) % 7 + 1}T{s.Time(i):HH:mm}  {s.Value(i)}"));
+        yield return ("iso-ordinal-date", s => "when,kwh\n" + s.Lines(i => $"{s.Time(i).Year}-{s.Time(i).DayOfYear:D3}T{s.Time(i):HH:mm},{s.Value(i)}"));
+        yield return ("spreadsheet-day-serial", s => "Serial\tValue\n" + s.Lines(i => $"{s.Time(i).ToOADate().ToString("0.#####", CultureInfo.InvariantCulture)}\t{s.Value(i)}"));
+        yield return ("python-datetime", s => "readings = [\n" + s.Lines(i => $"    (datetime({s.Time(i).Year}, {s.Time(i).Month}, {s.Time(i).Day}, {s.Time(i).Hour}, {s.Time(i).Minute}), {s.Value(i)}),") + "]");
+        yield return ("javascript-date-utc", s => "data: [\n" + s.Lines(i => $"  [Date.UTC({s.Time(i).Year}, {s.Time(i).Month - 1}, {s.Time(i).Day}, {s.Time(i).Hour}), {s.Value(i)}],") + "]");
+        yield return ("east-asian-date", s => s.Lines(i => $"{s.Time(i).Year}年{s.Time(i).Month}月{s.Time(i).Day}日 {s.Time(i).Hour}時\u3000{s.Value(i)} kWh"));
+        yield return ("hours-am-pm", s => "meter readings for today " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("htt", CultureInfo.InvariantCulture).ToLowerInvariant()} {s.Value(i)}")));
+        yield return ("french-hours", s => "Relevés : " + string.Join(" ; ", Enumerable.Range(0, s.Length).Select(i => $"à {s.Time(i).Hour} h, {s.Value(i).Replace('.', ',')} kWh")));
+    }
+
+    private static long Unix(DateTime time) => new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    [TestCase(24)]
+    [TestCase(48)]
+    public void A_days_profile_on_one_row_after_its_date_is_readings(int values)
+    {
+        Random random = new(values);
+        string row = "13/05/2016," + string.Join(",", Enumerable.Range(0, values).Select(_ => (random.Next(1000, 9000) / 100.0).ToString(CultureInfo.InvariantCulture)));
+        string text = "Date," + string.Join(",", Enumerable.Range(1, values).Select(h => $"HH{h:D2}")) + "\n" + row;
+        Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
     }
 
     /// <summary>A random series: start, interval, length, values and the keys and building it is written with.</summary>
