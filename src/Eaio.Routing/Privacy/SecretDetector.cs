@@ -37,7 +37,7 @@ public sealed class SecretDetector : ISensitiveDataDetector
     private static readonly SearchValues<string> VendorPrefixes = SearchValues.Create(
         [
             "sk-", "glpat-", "pypi-", "xai-", "pplx-", "xox", "xapp-", "-----BEGIN", "AIza", "AKIA", "ASIA", "ABIA", "ACCA",
-            "SG.", "eyJ", "dapi",
+            "SG.", "eyJ", "dapi", "ATATT3", "ATCTT3", "ATBB", "NRAK-", "PMAK-", "hvs.", "tskey-",
         ],
         StringComparison.Ordinal);
 
@@ -54,7 +54,13 @@ public sealed class SecretDetector : ISensitiveDataDetector
     private static readonly SearchValues<string> OtherAnchors =
         SearchValues.Create(["://", "bearer", "cred", "pw"], StringComparison.OrdinalIgnoreCase);
 
-    private const int StreamCount = 5;
+    // Commands and statements that carry a password in their own syntax (SecretCommands): mysql -p…, curl -u user:…,
+    // sshpass -p, IDENTIFIED BY '…', ConvertTo-SecureString "…", .pgpass lines, "login is admin / …".
+    private static readonly SearchValues<string> CommandAnchors = SearchValues.Create(
+        ["mysql", "mariadb", "curl", "lftp", "sshpass", "redis-cli", "identified", "securestring", "pgpass", "login"],
+        StringComparison.OrdinalIgnoreCase);
+
+    private const int StreamCount = 6;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -93,7 +99,12 @@ public sealed class SecretDetector : ISensitiveDataDetector
                 break;
             }
 
-            position = Math.Max(at + 1, stream == 1 ? AtMark(text, at, spans, ref marksFrom) : AtAnchor(text, at, spans));
+            position = Math.Max(at + 1, stream switch
+            {
+                1 => AtMark(text, at, spans, ref marksFrom),
+                5 => AtCommand(text, at, spans),
+                _ => AtAnchor(text, at, spans),
+            });
         }
     }
 
@@ -103,7 +114,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
         1 => text.IndexOfAny(Marks),
         2 => text.IndexOfAny(VendorPrefixes),
         3 => text.IndexOfAny(OtherAnchors),
-        _ => text.IndexOfAny(ForeignLabels),
+        4 => text.IndexOfAny(ForeignLabels),
+        _ => text.IndexOfAny(CommandAnchors),
     };
 
     private static int AtAnchor(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
@@ -114,6 +126,15 @@ public sealed class SecretDetector : ISensitiveDataDetector
         }
 
         return SecretLabels.TryAt(text, at, spans);
+    }
+
+    // A command whose own rule finds nothing may still hold a label ("sshpass" holds "pass", "PGPASSWORD=" is one):
+    // the keyword search reaches those next.
+    private static int AtCommand(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
+    {
+        int before = spans.Count;
+        int resume = SecretCommands.TryAt(text, at, spans);
+        return spans.Count > before ? resume : at + 1;
     }
 
     private static int AtMark(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref int marksFrom)
