@@ -74,6 +74,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
         // Where the search for marks resumes: past the rest of a word whose underscore started no vendor form, while the
         // keywords inside that word ("AWS_SECRET_ACCESS_KEY") are still found by their own search.
         int marksFrom = 0;
+        int baseline = spans.Count;
+        bool commandReported = false;
         while (position < text.Length)
         {
             int at = int.MaxValue;
@@ -102,9 +104,31 @@ public sealed class SecretDetector : ISensitiveDataDetector
             position = Math.Max(at + 1, stream switch
             {
                 1 => AtMark(text, at, spans, ref marksFrom),
-                5 => AtCommand(text, at, spans),
+                5 => AtCommand(text, at, spans, ref commandReported),
                 _ => AtAnchor(text, at, spans),
             });
+        }
+
+        if (commandReported && spans is IList<SensitiveSpan> list)
+        {
+            RemoveLaterOverlaps(list, baseline);
+        }
+    }
+
+    // A command's password is reported while the search goes on inside the command (a header's key before it, the
+    // label "sshpass" holds): a later rule that finds the same value again is dropped, so the spans never overlap.
+    private static void RemoveLaterOverlaps(IList<SensitiveSpan> list, int baseline)
+    {
+        for (int i = list.Count - 1; i > baseline; i--)
+        {
+            for (int j = baseline; j < i; j++)
+            {
+                if (list[j].Start < list[i].End && list[i].Start < list[j].End)
+                {
+                    list.RemoveAt(i);
+                    break;
+                }
+            }
         }
     }
 
@@ -130,11 +154,14 @@ public sealed class SecretDetector : ISensitiveDataDetector
 
     // A command whose own rule finds nothing may still hold a label ("sshpass" holds "pass", "PGPASSWORD=" is one):
     // the keyword search reaches those next.
-    private static int AtCommand(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
+    // The search resumes right after the anchor either way, so that a key or label inside the command line before the
+    // password ("curl -H 'X-Api-Key: …' -u user:…") is still read.
+    private static int AtCommand(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref bool reported)
     {
         int before = spans.Count;
-        int resume = SecretCommands.TryAt(text, at, spans);
-        return spans.Count > before ? resume : at + 1;
+        SecretCommands.TryAt(text, at, spans);
+        reported |= spans.Count > before;
+        return at + 1;
     }
 
     private static int AtMark(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref int marksFrom)

@@ -189,7 +189,13 @@ internal static class SecretLabels
         }
 
         // A password after a user name must hold more than letters: "login is SSO / LDAP" names two systems.
+        // "Login: admin / Password: …" names the next label, not a value.
         ReadOnlySpan<char> value = text[start..end];
+        if (value.IsEmpty || value[^1] is ':' or '=' || Classify(text, start, end, out _, out _) != LabelKind.None)
+        {
+            return resume;
+        }
+
         bool lettersOnly = !value.ContainsAnyExcept(WordLetters);
         if ((lettersOnly && !quoted) || !AcceptPassword(value, quoted, Separator.Strong, final: true, strongLabel: true))
         {

@@ -259,10 +259,25 @@ public sealed partial class StreetAddressDetector
                 || after.Contains("Japan", StringComparison.Ordinal) || after.Contains("-gun", StringComparison.Ordinal))
             {
                 reported.Add(match.Index, match.Length, 0.75);
+                ReportJapanesePostcodeAfter(text, match.Index + match.Length, reported);
             }
 
             break;
         }
+    }
+
+    // The ward and city follow the block ("Kita-ku, Osaka 530-0001"), then the postcode: the first number after it.
+    private static void ReportJapanesePostcodeAfter(ReadOnlySpan<char> text, int from, NonOverlappingSpans reported)
+    {
+        ReadOnlySpan<char> window = text[from..Math.Min(text.Length, from + 60)];
+        int digit = window.IndexOfAnyInRange('0', '9');
+        if (digit < 1 || digit + 8 > window.Length || window[digit + 3] != '-' || !IsDigits(window.Slice(digit, 3))
+            || !IsDigits(window.Slice(digit + 4, 4)) || (digit + 8 < window.Length && char.IsAsciiDigit(window[digit + 8])))
+        {
+            return;
+        }
+
+        reported.Add(from + digit, 8, 0.75);
     }
 
     [GeneratedRegex(@"\G(?<![\w.,-])[1-9]\d?-\d{1,2}-\d{1,4}\s+[A-Z][a-zōū]+(?:-[a-zA-Z][a-zōū]+)?(?![\w-])", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

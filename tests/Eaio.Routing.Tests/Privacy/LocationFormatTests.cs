@@ -214,6 +214,7 @@ public sealed class LocationFormatTests
     [TestCase("Office, 350 Queen Street West, Toronto, ON M5V 2A2, Canada", "350 Queen Street|M5V 2A2")]
     [TestCase("chaufferie au 85, rue Sherbrooke, Montréal QC H2X 1X2", "85, rue Sherbrooke|H2X 1X2")]
     [TestCase("Branch: 2-4-1 Marunouchi, Chiyoda-ku, Tokyo", "2-4-1 Marunouchi")]
+    [TestCase("Branch: 3-7-12 Nishitenma, Kita-ku, Osaka 530-0047, Japan", "3-7-12 Nishitenma|530-0047")]
     [TestCase("Visit 15 Long Street, Cape Town 8001 on Monday.", "15 Long Street|Cape Town 8001")]
     public void Postcode_forms_found_by_their_place(string text, string expected)
         => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(expected.Split('|')));
