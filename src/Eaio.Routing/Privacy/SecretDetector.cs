@@ -37,7 +37,7 @@ public sealed class SecretDetector : ISensitiveDataDetector
     private static readonly SearchValues<string> VendorPrefixes = SearchValues.Create(
         [
             "sk-", "glpat-", "pypi-", "xai-", "pplx-", "xox", "xapp-", "-----BEGIN", "AIza", "AKIA", "ASIA", "ABIA", "ACCA",
-            "SG.", "eyJ", "dapi",
+            "SG.", "eyJ", "dapi", "ATATT3", "ATCTT3", "ATBB", "NRAK-", "PMAK-", "hvs.", "tskey-",
         ],
         StringComparison.Ordinal);
 
@@ -54,7 +54,13 @@ public sealed class SecretDetector : ISensitiveDataDetector
     private static readonly SearchValues<string> OtherAnchors =
         SearchValues.Create(["://", "bearer", "cred", "pw"], StringComparison.OrdinalIgnoreCase);
 
-    private const int StreamCount = 5;
+    // Commands and statements that carry a password in their own syntax (SecretCommands): mysql -p…, curl -u user:…,
+    // sshpass -p, IDENTIFIED BY '…', ConvertTo-SecureString "…", .pgpass lines, "login is admin / …".
+    private static readonly SearchValues<string> CommandAnchors = SearchValues.Create(
+        ["mysql", "mariadb", "curl", "lftp", "sshpass", "redis-cli", "identified", "securestring", "pgpass", "login"],
+        StringComparison.OrdinalIgnoreCase);
+
+    private const int StreamCount = 6;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -68,6 +74,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
         // Where the search for marks resumes: past the rest of a word whose underscore started no vendor form, while the
         // keywords inside that word ("AWS_SECRET_ACCESS_KEY") are still found by their own search.
         int marksFrom = 0;
+        int baseline = spans.Count;
+        bool commandReported = false;
         while (position < text.Length)
         {
             int at = int.MaxValue;
@@ -93,7 +101,34 @@ public sealed class SecretDetector : ISensitiveDataDetector
                 break;
             }
 
-            position = Math.Max(at + 1, stream == 1 ? AtMark(text, at, spans, ref marksFrom) : AtAnchor(text, at, spans));
+            position = Math.Max(at + 1, stream switch
+            {
+                1 => AtMark(text, at, spans, ref marksFrom),
+                5 => AtCommand(text, at, spans, ref commandReported),
+                _ => AtAnchor(text, at, spans),
+            });
+        }
+
+        if (commandReported && spans is IList<SensitiveSpan> list)
+        {
+            RemoveLaterOverlaps(list, baseline);
+        }
+    }
+
+    // A command's password is reported while the search goes on inside the command (a header's key before it, the
+    // label "sshpass" holds): a later rule that finds the same value again is dropped, so the spans never overlap.
+    private static void RemoveLaterOverlaps(IList<SensitiveSpan> list, int baseline)
+    {
+        for (int i = list.Count - 1; i > baseline; i--)
+        {
+            for (int j = baseline; j < i; j++)
+            {
+                if (list[j].Start < list[i].End && list[i].Start < list[j].End)
+                {
+                    list.RemoveAt(i);
+                    break;
+                }
+            }
         }
     }
 
@@ -103,7 +138,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
         1 => text.IndexOfAny(Marks),
         2 => text.IndexOfAny(VendorPrefixes),
         3 => text.IndexOfAny(OtherAnchors),
-        _ => text.IndexOfAny(ForeignLabels),
+        4 => text.IndexOfAny(ForeignLabels),
+        _ => text.IndexOfAny(CommandAnchors),
     };
 
     private static int AtAnchor(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
@@ -114,6 +150,18 @@ public sealed class SecretDetector : ISensitiveDataDetector
         }
 
         return SecretLabels.TryAt(text, at, spans);
+    }
+
+    // A command whose own rule finds nothing may still hold a label ("sshpass" holds "pass", "PGPASSWORD=" is one):
+    // the keyword search reaches those next.
+    // The search resumes right after the anchor either way, so that a key or label inside the command line before the
+    // password ("curl -H 'X-Api-Key: …' -u user:…") is still read.
+    private static int AtCommand(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref bool reported)
+    {
+        int before = spans.Count;
+        SecretCommands.TryAt(text, at, spans);
+        reported |= spans.Count > before;
+        return at + 1;
     }
 
     private static int AtMark(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans, ref int marksFrom)

@@ -132,6 +132,80 @@ internal static class SecretLabels
         return Label(text, at, spans);
     }
 
+    /// <summary>
+    /// Returns whether a value a command gives in a password's place (<c>-pS3cret</c>, <c>IDENTIFIED BY 'S3cret'</c>) is
+    /// a password rather than a stand-in, a variable or a number.
+    /// </summary>
+    public static bool IsPasswordValue(ReadOnlySpan<char> value, bool quoted) =>
+        !value.IsEmpty && value[0] != '-' && value[0] != '%' && AcceptPassword(value, quoted, Separator.Strong, final: true, strongLabel: true);
+
+    /// <summary>
+    /// Reads "user / password" after a login or credentials label that ends at <paramref name="labelEnd"/>
+    /// (<c>login is admin / S3cret!</c>, <c>credentials: svc_bms:S3cret</c>) and reports the password.
+    /// </summary>
+    /// <returns>Where the search resumes.</returns>
+    public static int UserPasswordPair(ReadOnlySpan<char> text, int labelEnd, int lineEnd, ICollection<SensitiveSpan> spans, int resume)
+    {
+        Separator separator = ParseSeparator(text, labelEnd, cliFlag: false, out int i);
+        if (separator == Separator.None || i >= lineEnd)
+        {
+            return resume;
+        }
+
+        // The user: a name, an e-mail address or DOMAIN\user, then '/' or ':' with or without blanks around it.
+        int userStart = i;
+        while (i < lineEnd && (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '-' or '.' or '@' or '\\'))
+        {
+            i++;
+        }
+
+        // An AWS key id and its secret ("creds: AKIA… / wJal…") are the form rules'.
+        if (i == userStart || i - userStart > 64 || SecretTokenForms.TryMatch(text, userStart, out _, out _, out _))
+        {
+            return resume;
+        }
+
+        int j = SkipBlanks(text, i);
+        if (j >= lineEnd || text[j] is not ('/' or ':') || (j + 1 < text.Length && text[j + 1] == '/'))
+        {
+            return resume;
+        }
+
+        int start = SkipBlanks(text, j + 1);
+        int run = text[start..lineEnd].IndexOfAny(Blanks);
+        int end = run < 0 ? lineEnd : start + run;
+        bool quoted = false;
+        if (end - start >= 2 && text[start] is '"' or '\'' or '`' && text[end - 1] == text[start])
+        {
+            start++;
+            end--;
+            quoted = true;
+        }
+
+        while (!quoted && end > start && text[end - 1] is '.' or ',' or ';' or ')' or '!' or '?' && end - start > 1
+            && !(text[end - 1] == '!' && end == lineEnd))
+        {
+            end--;
+        }
+
+        // A password after a user name must hold more than letters: "login is SSO / LDAP" names two systems.
+        // "Login: admin / Password: …" names the next label, not a value.
+        ReadOnlySpan<char> value = text[start..end];
+        if (value.IsEmpty || value[^1] is ':' or '=' || Classify(text, start, end, out _, out _) != LabelKind.None)
+        {
+            return resume;
+        }
+
+        bool lettersOnly = !value.ContainsAnyExcept(WordLetters);
+        if ((lettersOnly && !quoted) || !AcceptPassword(value, quoted, Separator.Strong, final: true, strongLabel: true))
+        {
+            return resume;
+        }
+
+        spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, 0.85));
+        return Math.Max(resume, end);
+    }
+
     private static int Label(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
     {
         int s = at;
@@ -203,6 +277,16 @@ internal static class SecretLabels
             kind = LabelKind.Secret;
         }
 
+        if (kind == LabelKind.Secret && IsCredentialsWord(text[s..e]) && separator != Separator.None)
+        {
+            int lineEnd = text[e..].IndexOfAny('\n', '\r');
+            int pair = UserPasswordPair(text, e, lineEnd < 0 ? text.Length : e + lineEnd, spans, resume);
+            if (pair > resume)
+            {
+                return pair;
+            }
+        }
+
         bool hashContext = SecretValueShape.HasHashWord(text[Math.Max(0, s - 48)..s]);
         if (TryValue(text, valueStart, out int vStart, out int vEnd, out bool quoted, out bool final))
         {
@@ -214,6 +298,12 @@ internal static class SecretLabels
             }
 
             ReadOnlySpan<char> value = text[vStart..vEnd];
+            if (!quoted && IsCmdlet(value))
+            {
+                // "$pw = ConvertTo-SecureString '…' -AsPlainText": the value is code; SecretCommands reads its argument.
+                return vStart;
+            }
+
             bool accepted = kind == LabelKind.Password
                 ? AcceptPassword(value, quoted, separator, final, strongPassword)
                 : separator != Separator.None && AcceptSecret(value, separator, weak, hashContext);
@@ -276,6 +366,25 @@ internal static class SecretLabels
         return resume;
     }
 
+    private static readonly string[] CmdletVerbs = ["ConvertTo-", "ConvertFrom-", "Read-", "Get-", "New-", "Import-", "Invoke-"];
+
+    private static bool IsCmdlet(ReadOnlySpan<char> value)
+    {
+        foreach (string verb in CmdletVerbs)
+        {
+            if (value.StartsWith(verb, StringComparison.Ordinal) && value.Length > verb.Length && char.IsAsciiLetterUpper(value[verb.Length]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCredentialsWord(ReadOnlySpan<char> label) =>
+        label.EndsWith("credentials", StringComparison.OrdinalIgnoreCase) || label.EndsWith("creds", StringComparison.OrdinalIgnoreCase)
+        || label.EndsWith("cred", StringComparison.OrdinalIgnoreCase);
+
     private static bool IsPublicSshKey(ReadOnlySpan<char> token) =>
         token.StartsWith("AAAAB3NzaC1", StringComparison.Ordinal) || token.StartsWith("AAAAC3NzaC1", StringComparison.Ordinal)
         || token.StartsWith("AAAAE2VjZHNh", StringComparison.Ordinal);
@@ -307,10 +416,27 @@ internal static class SecretLabels
             password = 0;
         }
 
+        // An environment variable or setting written as one word: PGPASSWORD, DBPASSWORD, ADMINPASSWD.
+        if (password < 0 && last.Length > 8 && (last.EndsWith("password", StringComparison.OrdinalIgnoreCase)
+            || last.EndsWith("passwd", StringComparison.OrdinalIgnoreCase)))
+        {
+            password = 0;
+        }
+
         if (password >= 0)
         {
             strongPassword = password < StrongPasswordWords;
             return LabelKind.Password;
+        }
+
+        // "private_key_id", "secretKeyId": the id of a private or secret key names that key, and a service-account file
+        // that carries one carries the key too; an access key id of a vendor form is left to the form rules.
+        if (last.Equals("id", StringComparison.OrdinalIgnoreCase) && count >= 3
+            && label[words[count - 2]].Equals("key", StringComparison.OrdinalIgnoreCase)
+            && (label[words[count - 3]].Equals("private", StringComparison.OrdinalIgnoreCase)
+                || label[words[count - 3]].Equals("secret", StringComparison.OrdinalIgnoreCase)))
+        {
+            return LabelKind.Secret;
         }
 
         int secret = IndexOf(last, SecretWords);

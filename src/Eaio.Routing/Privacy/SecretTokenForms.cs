@@ -45,6 +45,10 @@ internal static class SecretTokenForms
     private static readonly SearchValues<char> AzureSecretBody =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-");
 
+    // Atlassian API tokens are base64url with '=' before their eight-hex checksum.
+    private static readonly SearchValues<char> AtlassianBody =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-=");
+
     private static readonly SearchValues<char> Base64Chars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
 
@@ -97,6 +101,20 @@ internal static class SecretTokenForms
         new("xoxe-", AlnumDash, 16, 400),
         new("xoxe.xox", AlnumDash, 16, 400),
         new("xapp-", AlnumDash, 16, 400), // Slack app-level token
+        new("ATATT3", AtlassianBody, 150, 400), // Atlassian (Jira, Confluence) API token, 192 characters with its prefix
+        new("ATCTT3", AtlassianBody, 150, 400), // Atlassian organisation admin API key
+        new("ATBB", Alnum, 32, 64), // Bitbucket app password
+        new("key-", LowerHex, 32, 32), // Mailgun private API key (the legacy form still issued for older accounts)
+        new("NRAK-", UpperDigits, 27, 27), // New Relic user API key
+        new("PMAK-", AlnumDash, 59, 59), // Postman API key: 24 hex, '-', 34 hex
+        new("hvs.", AlnumDashUnderscore, 24, 200), // HashiCorp Vault service token
+        new("tskey-", AlnumDash, 20, 100), // Tailscale auth and API keys
+        new("sntrys_", Base64Url, 50, 400), // Sentry organisation auth token
+        new("sntryu_", LowerHex, 64, 64), // Sentry user auth token
+        new("glsa_", AlnumUnderscore, 32, 64), // Grafana service account token
+        new("glc_", Base64Url, 32, 400), // Grafana Cloud access policy token
+        new("lin_api_", Alnum, 40, 40), // Linear
+        new("ntn_", Alnum, 40, 50), // Notion integration token
     ];
 
     /// <summary>

@@ -99,6 +99,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
+        int baseline = spans.Count;
         NonOverlappingSpans reported = new(spans, EntityTypes.StreetAddress);
         int numberFirstUpTo = 0;
         int i = 0;
@@ -138,6 +139,19 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
 
         DetectUnits(text, reported);
+
+        // The city and postcode after each street reported (Cape Town 8001, 20121 Milano).
+        if (spans is IList<SensitiveSpan> list)
+        {
+            int count = list.Count;
+            for (int k = baseline; k < count; k++)
+            {
+                if (list[k].EntityType == EntityTypes.StreetAddress && list[k].Confidence >= 0.8)
+                {
+                    DetectPostalAfterStreet(text, list[k].End, reported);
+                }
+            }
+        }
     }
 
     // A digit after a non-digit that is not ',', '-', ':' or a decimal point. No form has its number after those: such
@@ -177,6 +191,17 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
 
         DetectPostcode(text, start, end, reported);
+        DetectPostcodeAfterHouseNumber(text, start, end, reported);
+        if (end - start == 1)
+        {
+            DetectCanadianPostcode(text, start, reported);
+        }
+
+        if (end - start <= 2)
+        {
+            DetectJapaneseBlock(text, start, end, reported);
+        }
+
         if (end - start == 5)
         {
             DetectZipPlusFour(text, start, end, reported);

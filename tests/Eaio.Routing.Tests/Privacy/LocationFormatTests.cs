@@ -206,13 +206,33 @@ public sealed class LocationFormatTests
         }
     }
 
+    // Postcodes by their place in an address: after a street and house number, after a street's city, Canadian codes
+    // by their own shape, and Japanese block addresses.
+    [TestCase("Ship to: Corso Buenos Aires 45, 20124 Milano MI, Italy", "Corso Buenos Aires 45|20124 Milano MI")]
+    [TestCase("Biuro: ul. Marszałkowska 12/4, 00-590 Warszawa", "ul. Marszałkowska 12/4|00-590 Warszawa")]
+    [TestCase("Kantoor: Oude Haven 9, 2312 AB Leiden.", "Oude Haven 9|2312 AB Leiden")]
+    [TestCase("Office, 350 Queen Street West, Toronto, ON M5V 2A2, Canada", "350 Queen Street|M5V 2A2")]
+    [TestCase("chaufferie au 85, rue Sherbrooke, Montréal QC H2X 1X2", "85, rue Sherbrooke|H2X 1X2")]
+    [TestCase("Branch: 2-4-1 Marunouchi, Chiyoda-ku, Tokyo", "2-4-1 Marunouchi")]
+    [TestCase("Branch: 3-7-12 Nishitenma, Kita-ku, Osaka 530-0047, Japan", "3-7-12 Nishitenma|530-0047")]
+    [TestCase("Visit 15 Long Street, Cape Town 8001 on Monday.", "15 Long Street|Cape Town 8001")]
+    public void Postcode_forms_found_by_their_place(string text, string expected)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(expected.Split('|')));
+
+    [TestCase("See Table 2, 2023 Annual Report and Figure 3, 2024 Edition.")]
+    [TestCase("Readings of 5-16-20 Monday were missing.")]
+    [TestCase("Setpoints 12, 1500 MW Rotterdam plant; model K1A0B1; ratio 3, 4000 Units.")]
+    [TestCase("Room 12, 1015 Main hall is cold.")]
+    public void Postcode_look_alikes_give_nothing(string text)
+        => Assert.That(Found(new StreetAddressDetector(), text), Is.Empty);
+
     [TestCase("455 3rd St", "455 3rd St")]
     [TestCase("Google is at 1600 Amphitheatre Pkwy, Mountain View, CA 94043-1351.", "1600 Amphitheatre Pkwy|94043-1351")]
     [TestCase("I moved to 12 baker street last year", "12 baker street")]
     [TestCase("Office: Suite 400, third floor", "Suite 400")]
     [TestCase("Apt 5B needs a new thermostat", "Apt 5B")]
     [TestCase("10 Downing Street, London SW1A 2AA", "10 Downing Street|SW1A 2AA")]
-    [TestCase("Hauptstraße 5, 80331 München", "Hauptstraße 5")]
+    [TestCase("Hauptstraße 5, 80331 München", "Hauptstraße 5|80331 München")]
     [TestCase("Friedrichstr. 12", "Friedrichstr. 12")]
     [TestCase("12 rue de Rivoli, Paris", "12 rue de Rivoli")]
     [TestCase("Keizersgracht 123", "Keizersgracht 123")]

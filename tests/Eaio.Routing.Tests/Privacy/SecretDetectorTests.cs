@@ -151,6 +151,55 @@ public sealed class SecretDetectorTests
     public void Labelled_and_edge_forms_are_found(string text, string expected)
         => Assert.That(Found(Detector, text), Is.EqualTo(new[] { expected }));
 
+    // Passwords that commands, SQL and PowerShell carry in their own syntax, and vendor forms of Mailgun, Atlassian and
+    // service-account key ids.
+    [TestCase("  88  mysql -h db7 -u etl -pGh4!tw92Lq readings", "Gh4!tw92Lq")]
+    [TestCase("mariadb -uroot -p'Vo8#kk1Zr' -e 'show tables'", "Vo8#kk1Zr")]
+    [TestCase("curl -s -u ops:Wz81pq!Lk -X GET https://bms7.local/api", "Wz81pq!Lk")]
+    [TestCase("curl --user \"svc_export:Lm3$qq90Za\" https://h.example", "Lm3$qq90Za")]
+    [TestCase("lftp -u dropbox,Tq7wPz20mK -e 'ls; quit' ftp.vendor.example", "Tq7wPz20mK")]
+    [TestCase("sshpass -p 'Rk3#pz81Q' scp dump.sql root@10.9.8.7:/tmp", "Rk3#pz81Q")]
+    [TestCase("redis-cli -h cache01 -p 6380 -a Yh72kdP0qz INFO", "Yh72kdP0qz")]
+    [TestCase("docker login -u deploy -p Bn47!xzQw registry.example.com", "Bn47!xzQw")]
+    [TestCase("PGPASSWORD=Fz73mmQ1x psql -h db -U loader", "Fz73mmQ1x")]
+    [TestCase("ALTER USER 'etl'@'localhost' IDENTIFIED WITH mysql_native_password BY 'Xc92pL#e1';", "Xc92pL#e1")]
+    [TestCase("CREATE USER bms_ro IDENTIFIED BY Kq82mz0Lp;", "Kq82mz0Lp")]
+    [TestCase("$pw = ConvertTo-SecureString 'Hd83#kxLq2' -AsPlainText -Force", "Hd83#kxLq2")]
+    [TestCase("~/.pgpass:\nreporting.db:5432:bms:reader:copper-lantern-4471\n", "copper-lantern-4471")]
+    [TestCase("The SCADA login is engineer / Pz7*kq2Wm. Keep it safe.", "Pz7*kq2Wm")]
+    [TestCase("credentials: CORP\\svc_hist / Mv72#kqpZ", "Mv72#kqpZ")]
+    [TestCase("curl --user 'api:key-4f0e1d2c3b4a59687f6e5d4c3b2a1f0e' https://api.mailgun.net/v3/x", "key-4f0e1d2c3b4a59687f6e5d4c3b2a1f0e")]
+    [TestCase("\"private_key_id\": \"9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d\",", "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d")]
+    public void Command_line_and_vendor_forms_are_found(string text, string expected)
+        => Assert.That(Found(Detector, text), Is.EqualTo(new[] { expected }));
+
+    [Test]
+    public void Atlassian_api_token_is_found_whole()
+    {
+        Random r = new(7);
+        for (int i = 0; i < Samples; i++)
+        {
+            string token = "ATATT3" + R(r, Base64Url, 178) + "=" + R(r, "0123456789ABCDEF", 8);
+            Assert.That(Found(Detector, $"curl -u me@corp.example:{token} https://x.atlassian.net"), Does.Contain(token));
+            Assert.That(Found(Detector, $"JIRA_API_TOKEN={token}"), Is.EqualTo(new[] { token }));
+        }
+    }
+
+    // Look-alikes of the command forms: a prompted password, a port, a database name, prose.
+    [TestCase("mysql -h db01 -u root -p energy")]
+    [TestCase("ssh -p 2222 admin@host")]
+    [TestCase("curl -u admin https://bms.local/api")]
+    [TestCase("curl --user-agent Mozilla/5.0 https://x.example")]
+    [TestCase("The fault was identified by Maria Keller during the audit.")]
+    [TestCase("The login page is https://bms.local/login and the login is SSO / LDAP.")]
+    [TestCase("After login, open Reports / Trends.")]
+    [TestCase("key-value pairs and key-4f0e1d2c are fine")]
+    [TestCase("\"key_id\": \"3f2e1d0c\", \"public_key_id\": \"9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d\"")]
+    [TestCase("$s = ConvertTo-SecureString $encrypted")]
+    [TestCase("Our ~/.pgpass is chmod 0600 and holds one line per database.")]
+    public void Command_look_alikes_give_nothing(string text)
+        => Assert.That(Found(Detector, text), Is.Empty);
+
     [Test]
     public void Only_the_value_is_the_span()
     {
