@@ -85,6 +85,26 @@ public sealed partial class PrivacyCorpusTests
     /// </summary>
     private static readonly Dictionary<string, string> KnownLeaks = new(StringComparer.Ordinal)
     {
+        // The second corpus, after the fixes made from its dev split (docs/benchmarks.md, "A second corpus, written blind").
+        // Holdout cases are listed by id only: they were not read, so the reason is the family's.
+        ["Corpus2/contact-phone-intl-011"] = "German area code, slash and extension (030/5439600-90): no phone form reads the slash",
+        ["Corpus2/contact-phone-intl-006"] = "holdout, not read: an international phone form not covered yet",
+        ["Corpus2/contact-phone-intl-009"] = "holdout, not read: an international phone form not covered yet",
+        ["Corpus2/contact-phone-intl-012"] = "holdout, not read: an international phone form not covered yet",
+        ["Corpus2/id-roster-contexts-007"] = "a roster name written without its accents: names are matched as registered",
+        ["Corpus2/location-address-intl-003"] = "holdout, not read: an address form of another country",
+        ["Corpus2/location-address-intl-006"] = "holdout, not read: an address form of another country",
+        ["Corpus2/location-geo-formats-004"] = "exiftool's 51 deg 53' 52.05\" N: 'deg' is not read as a degree sign",
+        ["Corpus2/location-geo-formats-008"] = "NMEA ddmm.mmmm,N,dddmm.mmmm,E: no coordinate form reads degrees and minutes run together",
+        ["Corpus2/readings-agentic-009"] = "holdout, not read: readings spread over turns or tools in a form not read yet",
+        ["Corpus2/readings-iot-011"] = "IEC 62056-21 load profile: one start time, an interval, then bare values with no timestamps",
+        ["Corpus2/readings-prose-009"] = "holdout, not read: readings in prose with an hour form not read yet",
+        ["Corpus2/readings-transposed-005"] = "a day-by-hour grid with fewer than 24 values on a row",
+        ["Corpus2/readings-transposed-009"] = "holdout, not read: a transposed table",
+        ["Corpus2/readings-tsdb-text-009"] = "holdout, not read: a time-series database export",
+        ["Corpus2/secret-config-files-009"] = "holdout, not read: a configuration file's secret",
+        ["Corpus2/secret-urls-shell-009"] = "holdout, not read: a password in a command line or URL",
+        ["Corpus2/secret-vendor-tokens-012"] = "holdout, not read: a vendor token format",
     };
 
     /// <summary>The host's roster as a deployment configures it: the BDG2 metadata file, the staff list and the meter-id patterns.</summary>
