@@ -61,9 +61,67 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
+        DetectSingleAxes(text, degree, reported);
+        DetectNmea(text, reported);
         DetectLabelled(text, reported);
         DetectMapLinks(text, reported);
         DetectDecimalPairs(text, reported);
+    }
+
+    /// <summary>
+    /// Finds one coordinate to the second, with its hemisphere, written alone: photo metadata and survey notes put latitude
+    /// and longitude on lines of their own (<c>GPS Latitude : 51 deg 53' 52.05" N</c>), and a pair found on another line
+    /// is masked as a whole, which leaves each line's copy of one half.
+    /// </summary>
+    private static void DetectSingleAxes(ReadOnlySpan<char> text, int degree, NonOverlappingSpans reported)
+    {
+        int word = text.IndexOf(" deg ", StringComparison.OrdinalIgnoreCase);
+        int anchor = degree < 0 ? word : word < 0 ? degree : Math.Min(degree, word);
+        if (anchor < 0)
+        {
+            return;
+        }
+
+        foreach (ValueMatch match in SingleAxisPattern().EnumerateMatches(text, Math.Max(0, anchor - 6)))
+        {
+            ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
+            char hemisphere = value[0] is 'N' or 'S' or 'E' or 'W' ? value[0] : value[^1];
+            int first = value.IndexOfAnyInRange('0', '9');
+            int degrees = int.Parse(value.Slice(first, TimestampLexer.DigitRun(value, first)), System.Globalization.CultureInfo.InvariantCulture);
+            if (degrees <= (hemisphere is 'N' or 'S' ? 90 : 180))
+            {
+                reported.Add(match.Index, match.Length, 0.85);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finds the position of an NMEA 0183 sentence (<c>$GPGGA,101512.00,5213.4309,N,02059.6486,E,...</c>): degrees and
+    /// decimal minutes run together, each followed by its hemisphere, as GNSS receivers and time sources log them.
+    /// </summary>
+    private static void DetectNmea(ReadOnlySpan<char> text, NonOverlappingSpans reported)
+    {
+        int north = text.IndexOf(",N,", StringComparison.Ordinal);
+        int south = text.IndexOf(",S,", StringComparison.Ordinal);
+        int anchor = north < 0 ? south : south < 0 ? north : Math.Min(north, south);
+        if (anchor < 0)
+        {
+            return;
+        }
+
+        foreach (ValueMatch match in NmeaPattern().EnumerateMatches(text, Math.Max(0, anchor - 16)))
+        {
+            ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
+            int comma = value.IndexOf(',');
+            int longitude = comma + 1 + value[(comma + 1)..].IndexOf(',') + 1; // past the hemisphere's comma
+            if (int.Parse(value[..2], System.Globalization.CultureInfo.InvariantCulture) <= 90
+                && int.Parse(value.Slice(2, 2), System.Globalization.CultureInfo.InvariantCulture) < 60
+                && int.Parse(value.Slice(longitude, 3), System.Globalization.CultureInfo.InvariantCulture) <= 180
+                && int.Parse(value.Slice(longitude + 3, 2), System.Globalization.CultureInfo.InvariantCulture) < 60)
+            {
+                reported.Add(match.Index, match.Length, 0.85);
+            }
+        }
     }
 
     /// <summary>
@@ -344,6 +402,20 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex DmsPattern();
+
+    // One coordinate: degrees (a sign or the word "deg"), minutes and seconds, the hemisphere after or before it.
+    [GeneratedRegex(
+        @"(?<![\w.])(?:\d{1,3}\s?(?:[°º˚]|[Dd]eg\b)\s?\d{1,2}\s?['′’]\s?\d{1,2}(?:\.\d+)?\s?(?:[""″”]|'')\s?[NSEW]|[NSEW]\s?\d{1,3}\s?(?:[°º˚]|[Dd]eg\b)\s?\d{1,2}\s?['′’]\s?\d{1,2}(?:\.\d+)?\s?(?:[""″”]|''))(?!\w)",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex SingleAxisPattern();
+
+    // ddmm.mmmm,N,dddmm.mmmm,E between the commas of a sentence.
+    [GeneratedRegex(
+        @"(?<![\w.])\d{4}\.\d{2,},[NS],\d{5}\.\d{2,},[EW](?![\w.])",
+        RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 1000)]
+    private static partial Regex NmeaPattern();
 
     // A bare pair must stand alone: inside a longer list of numbers (a CSV row of readings or of aggregated figures)
     // two neighbouring values in range are far more often measurements, and pseudonymising them would corrupt the data.

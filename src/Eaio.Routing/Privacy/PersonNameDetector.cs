@@ -88,7 +88,26 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
         {
             if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
             {
-                builder.Append(c);
+                // Letters that carry no separate mark to drop: a keyboard without them writes the nearest Latin letters
+                // (Yıldız as Yildiz, Łukasz as Lukasz, Søren as Soren, Weiß as Weiss).
+                _ = c switch
+                {
+                    'ı' => builder.Append('i'),
+                    'ł' => builder.Append('l'),
+                    'Ł' => builder.Append('L'),
+                    'ø' => builder.Append('o'),
+                    'Ø' => builder.Append('O'),
+                    'đ' => builder.Append('d'),
+                    'Đ' => builder.Append('D'),
+                    'ß' => builder.Append("ss"),
+                    'æ' => builder.Append("ae"),
+                    'Æ' => builder.Append("Ae"),
+                    'œ' => builder.Append("oe"),
+                    'Œ' => builder.Append("Oe"),
+                    'þ' => builder.Append("th"),
+                    'Þ' => builder.Append("Th"),
+                    _ => builder.Append(c),
+                };
             }
         }
 

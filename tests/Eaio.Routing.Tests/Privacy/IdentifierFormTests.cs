@@ -7,13 +7,17 @@ namespace Eaio.Routing.Tests;
 [TestFixture]
 public sealed class IdentifierFormTests
 {
-    private static readonly PersonNameDetector s_people = new(["Jürgen Hoffmann", "Siobhán O'Connell", "Fatima Al-Zahra Haddad"]);
+    private static readonly PersonNameDetector s_people = new(["Jürgen Hoffmann", "Siobhán O'Connell", "Fatima Al-Zahra Haddad", "Kübra Aydın", "Łukasz Wróbel", "Søren Bækgaard", "Ruth Weiß"]);
 
     [TestCase("Ask HOFFMANN, Jürgen about the boiler.", "HOFFMANN, Jürgen")]
     [TestCase("Signed: Hoffmann Jurgen, facilities", "Hoffmann Jurgen")]
     [TestCase("cc jurgen hoffmann", "jurgen hoffmann")]
     [TestCase("Siobhan O'Connell approved it.", "Siobhan O'Connell")]
     [TestCase("From: Haddad, Fatima Al-Zahra", "Haddad, Fatima Al-Zahra")]
+    [TestCase("Our system has no Turkish letters: Kubra Aydin signs off.", "Kubra Aydin")]
+    [TestCase("Lukasz Wrobel will attend.", "Lukasz Wrobel")]
+    [TestCase("Approved by Soren Baekgaard.", "Soren Baekgaard")]
+    [TestCase("Contact: Ruth Weiss", "Ruth Weiss")]
     public void Listed_names_are_found_in_every_form(string text, string expected)
         => Assert.That(Found(s_people, text), Is.EqualTo(new[] { expected }));
 

@@ -55,6 +55,8 @@ public sealed class LocationFormatTests
         yield return new("degrees and decimal minutes", (lat, lon) => Whole(DegreesMinutes(lat, lon, marks: true)));
         yield return new("degrees and decimal minutes, hemisphere first", (lat, lon) => Whole(DegreesMinutesFirst(lat, lon)), Generalizes: false);
         yield return new("degrees, minutes and seconds", (lat, lon) => Whole(Dms(lat, lon)));
+        yield return new("photo metadata, one coordinate a line", (lat, lon) => Exif(lat, lon), Generalizes: false);
+        yield return new("NMEA sentence", (lat, lon) => Nmea(lat, lon), Generalizes: false);
     }
 
     [TestCaseSource(nameof(CoordinateFormats))]
@@ -362,6 +364,36 @@ public sealed class LocationFormatTests
             CultureInfo.InvariantCulture,
             $"{(v < 0 ? neg : pos)} {Math.Floor(Math.Abs(v)).ToString(degrees, CultureInfo.InvariantCulture)} {(Math.Abs(v) - Math.Floor(Math.Abs(v))) * 60:00.000}");
         return Part(lat, 'N', 'S', "00") + " " + Part(lon, 'E', 'W', "000");
+    }
+
+    private static (string, string[]) Exif(double lat, double lon)
+    {
+        static string Axis(double v, char pos, char neg)
+        {
+            double a = Math.Abs(v);
+            double degrees = Math.Floor(a);
+            double minutes = Math.Floor((a - degrees) * 60);
+            double seconds = (((a - degrees) * 60) - minutes) * 60;
+            return string.Create(CultureInfo.InvariantCulture, $"{degrees} deg {minutes}' {seconds:0.00}\" {(v < 0 ? neg : pos)}");
+        }
+
+        string latitude = Axis(lat, 'N', 'S');
+        string longitude = Axis(lon, 'E', 'W');
+        return ($"exiftool IMG_0412.jpg\nGPS Latitude                    : {latitude}\nGPS Longitude                   : {longitude}\nGPS Altitude                    : 12.4 m", [latitude, longitude]);
+    }
+
+    private static (string, string[]) Nmea(double lat, double lon)
+    {
+        static string Axis(double v, int degreeDigits, char pos, char neg)
+        {
+            double a = Math.Abs(v);
+            double degrees = Math.Floor(a);
+            double minutes = (a - degrees) * 60;
+            return string.Create(CultureInfo.InvariantCulture, $"{degrees.ToString(new string('0', degreeDigits), CultureInfo.InvariantCulture)}{minutes:00.0000},{(v < 0 ? neg : pos)}");
+        }
+
+        string position = Axis(lat, 2, 'N', 'S') + "," + Axis(lon, 3, 'E', 'W');
+        return ($"The time source logs $GPGGA,101512.00,{position},1,09,0.9,12.4,M,47.0,M,,*57 every second.", [position]);
     }
 
     private static string Dms(double lat, double lon)
