@@ -36,6 +36,10 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     // A day's hourly values: fewer after one date are as often a record's columns (minimum, maximum, mean ...).
     private const int ProfileRowValues = 24;
 
+    // Hours of a day on each row of a date-by-hour grid: a weather or tariff record has fewer columns (minimum, maximum,
+    // mean, rain, wind, sun).
+    private const int GridRowValues = 8;
+
     private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
 
     /// <summary>Initializes a new instance of the <see cref="ReadingsDetector"/> class.</summary>
@@ -291,6 +295,7 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
 
         int k = 0;
+        int gridRow = -1; // the token a row of a date-by-hour grid ended before: the next row may be one too
         while (k < tokens.Length)
         {
             Token token = tokens[k];
@@ -348,10 +353,13 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
             if (k + 1 < tokens.Length && !tokens[k + 1].IsTimestamp && IsGlue(text, token.End, tokens[k + 1].Start))
             {
                 // A day's profile on one row, as suppliers send half-hourly and hourly data (a date, then HH01..HH48): one
-                // timestamp and a column of at least a day's hourly values, each a reading.
+                // timestamp and a column of at least a day's hourly values, each a reading. Rows of a date-by-hour grid (a
+                // pivot table of some hours) are shorter, so two or more such rows in a row count too.
                 int profile = Run(text, tokens, k + 1, timestamps: false);
-                if (profile >= ProfileRowValues)
+                if (profile >= ProfileRowValues
+                    || (profile >= GridRowValues && (gridRow == k || IsGridRow(text, tokens, k + 1 + profile))))
                 {
+                    gridRow = k + 1 + profile;
                     Add(text, token.Start, tokens[k + profile].End, profile, token.Minutes);
                     k += 1 + profile;
                     continue;
@@ -396,6 +404,11 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         spans?.Add(new SensitiveSpan(start, end - start, EntityTypes.Readings, readings >= 2 * MinimumReadings ? 0.95 : 0.8));
         return 0;
     }
+
+    /// <summary>Whether a timestamp at <paramref name="k"/> starts a row of at least <see cref="GridRowValues"/> values.</summary>
+    private static bool IsGridRow(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int k) =>
+        k + 1 < tokens.Length && tokens[k].IsTimestamp && !tokens[k + 1].IsTimestamp && IsGlue(text, tokens[k].End, tokens[k + 1].Start)
+        && Run(text, tokens, k + 1, timestamps: false) >= GridRowValues;
 
     /// <summary>How many tokens of one kind follow each other from <paramref name="k"/> with only separators between them.</summary>
     private static int Run(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int k, bool timestamps)

@@ -96,7 +96,6 @@ public sealed partial class PrivacyCorpusTests
         ["Corpus2/readings-agentic-009"] = "holdout, not read: readings spread over turns or tools in a form not read yet",
         ["Corpus2/readings-iot-011"] = "IEC 62056-21 load profile: one start time, an interval, then bare values with no timestamps",
         ["Corpus2/readings-prose-009"] = "holdout, not read: readings in prose with an hour form not read yet",
-        ["Corpus2/readings-transposed-005"] = "a day-by-hour grid with fewer than 24 values on a row",
         ["Corpus2/readings-transposed-009"] = "holdout, not read: a transposed table",
         ["Corpus2/readings-tsdb-text-009"] = "holdout, not read: a time-series database export",
         ["Corpus2/secret-config-files-009"] = "holdout, not read: a configuration file's secret",

@@ -134,6 +134,26 @@ public sealed class ReadingsFormatTests
 
     private static long Unix(DateTime time) => new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
 
+    [TestCase(8)]
+    [TestCase(12)]
+    public void Rows_of_a_date_by_hour_grid_are_readings(int hours)
+    {
+        Random random = new(hours);
+        StringBuilder grid = new("hour       " + string.Join(" ", Enumerable.Range(6, hours).Select(h => $"{h,6}")) + "\ndate\n");
+        foreach (string day in new[] { "2016-11-23", "2016-11-24" })
+        {
+            grid.Append(day).Append("  ").AppendJoin(" ", Enumerable.Range(0, hours).Select(_ => $"{random.Next(300, 1400) / 10.0,6:0.0}".Replace(',', '.'))).Append('\n');
+        }
+
+        string text = grid.ToString();
+        Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
+    }
+
+    [TestCase("2024-03-01  1.2  8.5  4.1  0.3  12.4  5.5  1012.3\n2024-03-02  0.8  9.1  4.6  0.0  10.2  6.1  1015.0")]
+    [TestCase("Daily record 2024-03-01: min 1.2, max 8.5, mean 4.1, rain 0.3, wind 12.4, sun 5.5, pressure 1012.3, humidity 81.0, gust 31.2.")]
+    public void Daily_records_with_a_few_columns_are_not_a_grid(string text)
+        => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
+
     [TestCase(24)]
     [TestCase(48)]
     public void A_days_profile_on_one_row_after_its_date_is_readings(int values)
