@@ -75,8 +75,7 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     /// </summary>
     private static void DetectSingleAxes(ReadOnlySpan<char> text, int degree, NonOverlappingSpans reported)
     {
-        int word = text.IndexOf(" deg ", StringComparison.OrdinalIgnoreCase);
-        int anchor = degree < 0 ? word : word < 0 ? degree : Math.Min(degree, word);
+        int anchor = FirstFound(degree, text.IndexOf(" deg ", StringComparison.OrdinalIgnoreCase));
         if (anchor < 0)
         {
             return;
@@ -95,15 +94,16 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         }
     }
 
+    /// <summary>The earlier of two search results, either of which may be -1 (not found).</summary>
+    private static int FirstFound(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+
     /// <summary>
     /// Finds the position of an NMEA 0183 sentence (<c>$GPGGA,101512.00,5213.4309,N,02059.6486,E,...</c>): degrees and
     /// decimal minutes run together, each followed by its hemisphere, as GNSS receivers and time sources log them.
     /// </summary>
     private static void DetectNmea(ReadOnlySpan<char> text, NonOverlappingSpans reported)
     {
-        int north = text.IndexOf(",N,", StringComparison.Ordinal);
-        int south = text.IndexOf(",S,", StringComparison.Ordinal);
-        int anchor = north < 0 ? south : south < 0 ? north : Math.Min(north, south);
+        int anchor = FirstFound(text.IndexOf(",N,", StringComparison.Ordinal), text.IndexOf(",S,", StringComparison.Ordinal));
         if (anchor < 0)
         {
             return;
