@@ -22,6 +22,10 @@ internal enum PhoneJoint : byte
 
     /// <summary>An opening parenthesis, alone or after a space: <c>+49 (0)30</c>.</summary>
     ParenOpen,
+
+    /// <summary>A slash after a national area code with its trunk zero, as German-speaking countries wrote numbers:
+    /// <c>030/5439600</c>, <c>01/5123456</c>.</summary>
+    Slash,
 }
 
 /// <summary>One maximal run of ASCII digits and how it is joined to the run before it.</summary>
@@ -64,7 +68,16 @@ internal static class PhoneDigitStretch
 
             groups[count++] = new PhoneDigitGroup(groupStart, pos, joint);
 
-            int next = ReadJoint(text, pos, ref openParens, out joint);
+            int next;
+            if (count == 1 && IsAreaCodeSlash(text, groups[0], pos))
+            {
+                (joint, next) = (PhoneJoint.Slash, pos + 1);
+            }
+            else
+            {
+                next = ReadJoint(text, pos, ref openParens, out joint);
+            }
+
             if (next < 0)
             {
                 break;
@@ -74,6 +87,28 @@ internal static class PhoneDigitStretch
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Whether a slash at <paramref name="pos"/> joins an area code to its subscriber number: the first group is a trunk
+    /// zero and two to five digits, and at least three digits follow with no second slash after them. A date or a fraction
+    /// has a second slash, a short group after it, or no leading zero (<c>01/03/2016</c>, <c>03/2016</c>, <c>1/2</c>).
+    /// </summary>
+    private static bool IsAreaCodeSlash(ReadOnlySpan<char> text, PhoneDigitGroup first, int pos)
+    {
+        if (pos >= text.Length || text[pos] != '/' || first.Length is < 2 or > 5 || text[first.Start] != '0')
+        {
+            return false;
+        }
+
+        int after = pos + 1;
+        int run = 0;
+        while (after + run < text.Length && char.IsAsciiDigit(text[after + run]))
+        {
+            run++;
+        }
+
+        return run >= 3 && (after + run >= text.Length || text[after + run] != '/');
     }
 
     /// <summary>Reads the separator at <paramref name="pos"/>; returns where the next group starts, or -1.</summary>

@@ -92,8 +92,20 @@ public sealed class ContactFormatTests
     [TestCase("US 415.555.0132", "415.555.0132")]
     [TestCase("toll free 1-800-555-0199", "1-800-555-0199")]
     [TestCase("Toronto +1 (416) 555-0199", "+1 (416) 555-0199")]
+    [TestCase("Telefon 089/2180 3470 (Zentrale)", "089/2180 3470")]
+    [TestCase("Tel.: 0711/6844 2210", "0711/6844 2210")]
+    [TestCase("Wien, Tel. 01/53114 0", "01/53114 0")]
     public void Phone_found_in_national_and_international_forms(string text, string expected)
         => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("Durchwahl 030/5439600-90, Fax 030/5439600-91", new[] { "030/5439600", "030/5439600" })]
+    public void A_German_number_with_a_slash_after_its_area_code_is_found_with_or_without_its_extension(string text, string[] numbers)
+    {
+        // The extension may or may not be taken with the number; what must not be left is the number itself.
+        List<string> found = Found(new PhoneNumberDetector(), text);
+        Assert.That(found, Has.Count.EqualTo(numbers.Length));
+        Assert.That(found.Zip(numbers).All(p => p.First.StartsWith(p.Second, StringComparison.Ordinal)), Is.True, string.Join(" | ", found));
+    }
 
     [TestCase("desk 020 7946 0958 ext. 204 today", "020 7946 0958 ext. 204")]
     [TestCase("desk 020 7946 0958 x204.", "020 7946 0958 x204")]
@@ -142,6 +154,7 @@ public sealed class ContactFormatTests
     [TestCase("Password=SECRET_1; PHONE_12 and [REDACTED_PHONE]")]
     [TestCase("version 10.0.19045.3803 and build 2016.03.01.1234")]
     [TestCase("serial 000-00-0000, test ID 111-11-1111, SSN 123-45-6789, billing 00-0000000")]
+    [TestCase("dates 01/03/2016, 03/2016, 09/2023 and 1/2; season 2023/24; 0/1 switch; page 03/12345/2024")]
     public void Phone_not_found_in_benign_numbers(string text)
         => Assert.That(Found(new PhoneNumberDetector(), text), Is.Empty);
 
