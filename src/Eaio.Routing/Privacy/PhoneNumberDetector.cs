@@ -131,7 +131,15 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         if (first > 0 && text[first - 1] == '+')
         {
             // A '+' number is judged as a whole; when it is none, its groups are not tried again as national numbers.
-            _ = TryInternational(text, groups, ref calls, spans);
+            _ = TryInternational(text, groups, ref calls, spans, dialPrefix: false);
+            return;
+        }
+
+        // 00 is how most of Europe, Africa and Asia dial abroad, and how people there write '+' (0049 30 12345678). Tried as
+        // the '+' form it stands for; what is no international number is still tried below as a national one.
+        if (groups[0].Length >= 3 && text[first] == '0' && text[first + 1] == '0' && text[first + 2] != '0'
+            && IsSpacedAfterCountryCode(groups) && TryInternational(text, groups, ref calls, spans, dialPrefix: true) >= 0)
+        {
             return;
         }
 
@@ -180,19 +188,49 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         return context == StretchContext.Vetoed;
     }
 
-    /// <summary>Tries the <c>+</c> number that starts the stretch, longest first; returns its last group, or -1.</summary>
-    private int TryInternational(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ref int calls, ICollection<SensitiveSpan> spans)
+    /// <summary>
+    /// Whether a 00 number is written as people write one: a space after the country code and no dots. Digits after 00
+    /// joined by dots or dashes (<c>0031.2045.77</c>, the <c>0066-1229-9159</c> inside a GUID) are article numbers and
+    /// identifiers far more often.
+    /// </summary>
+    private static bool IsSpacedAfterCountryCode(ReadOnlySpan<PhoneDigitGroup> groups)
     {
-        int start = groups[0].Start - 1;
-        if (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '+'))
+        if (groups.Length < 2 || groups[1].Joint != PhoneJoint.Space)
+        {
+            return false;
+        }
+
+        foreach (PhoneDigitGroup group in groups)
+        {
+            if (group.Joint == PhoneJoint.Dot)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Tries the <c>+</c> (or <c>00</c>) number that starts the stretch, longest first; returns its last group, or -1.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="groups">The stretch's groups, the first holding the country code (after the '+' or the 00).</param>
+    /// <param name="calls">The library calls made for the stretch so far.</param>
+    /// <param name="spans">Where a number found goes.</param>
+    /// <param name="dialPrefix">Whether the number starts with the international dial prefix 00 rather than a '+'.</param>
+    private int TryInternational(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ref int calls, ICollection<SensitiveSpan> spans, bool dialPrefix)
+    {
+        int start = dialPrefix ? groups[0].Start : groups[0].Start - 1;
+        if (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '+' or '.' or '-' or '/'))
         {
             return -1;
         }
 
+        // Judged as the '+' number it stands for: "+" and the digits after the 00.
+        Span<char> plus = dialPrefix ? stackalloc char[Math.Min(64, groups[^1].End - start - 1)] : default;
         int possibleLast = -1;
         for (int last = groups.Length - 1; last >= 0 && calls < MaxLibraryCallsPerStretch; last--)
         {
-            int digits = Digits(groups[..(last + 1)]);
+            int digits = Digits(groups[..(last + 1)]) - (dialPrefix ? 2 : 0);
             if (digits > MaxInternationalDigits || !EndsCandidate(groups, last) || !ParenthesesBalance(groups[..(last + 1)], false))
             {
                 continue;
@@ -204,7 +242,20 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             }
 
             calls++;
-            PhoneVerdict verdict = Judge(text[start..groups[last].End], international: true);
+            scoped ReadOnlySpan<char> candidate = text[start..groups[last].End];
+            if (dialPrefix)
+            {
+                if (candidate.Length - 1 > plus.Length)
+                {
+                    continue;
+                }
+
+                plus[0] = '+';
+                candidate[2..].CopyTo(plus[1..]);
+                candidate = plus[..(candidate.Length - 1)];
+            }
+
+            PhoneVerdict verdict = Judge(candidate, international: true);
             if (verdict == PhoneVerdict.Valid)
             {
                 return Report(text, start, groups[last].End, 0.9, spans) ? last : -1;

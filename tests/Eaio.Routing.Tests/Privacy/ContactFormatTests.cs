@@ -95,6 +95,9 @@ public sealed class ContactFormatTests
     [TestCase("Telefon 089/2180 3470 (Zentrale)", "089/2180 3470")]
     [TestCase("Tel.: 0711/6844 2210", "0711/6844 2210")]
     [TestCase("Wien, Tel. 01/53114 0", "01/53114 0")]
+    [TestCase("Berlin 0049 30 12345678", "0049 30 12345678")]
+    [TestCase("Paris 0033 1 23 45 67 89", "0033 1 23 45 67 89")]
+    [TestCase("London office: 0044 20 7946 0958.", "0044 20 7946 0958")]
     public void Phone_found_in_national_and_international_forms(string text, string expected)
         => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
 
@@ -155,6 +158,7 @@ public sealed class ContactFormatTests
     [TestCase("version 10.0.19045.3803 and build 2016.03.01.1234")]
     [TestCase("serial 000-00-0000, test ID 111-11-1111, SSN 123-45-6789, billing 00-0000000")]
     [TestCase("dates 01/03/2016, 03/2016, 09/2023 and 1/2; season 2023/24; 0/1 switch; page 03/12345/2024")]
+    [TestCase("batch 0012345678, lot 0049-12, code 00000000 and article 0031.2045.77")]
     public void Phone_not_found_in_benign_numbers(string text)
         => Assert.That(Found(new PhoneNumberDetector(), text), Is.Empty);
 
