@@ -16,6 +16,10 @@ public sealed partial class CoordinatesDetector
 
     private static readonly SearchValues<char> DegreeSigns = SearchValues.Create("°º˚");
 
+    // Where a coordinate written without a degree sign may be: "51 deg 53' 52.05\" N" (photo metadata) and the hemisphere
+    // fields of an NMEA sentence.
+    private static readonly SearchValues<string> OtherFormAnchors = SearchValues.Create([" deg ", " Deg ", ",N,", ",S,"], StringComparison.Ordinal);
+
     // Words that open a labelled value or pair. "lat" also occurs inside many words (ventilation, calculate, plate), so a
     // hit is a label only at a word start (see TryReadLabel). ASCII only: one non-ASCII value ("coörd") makes the search
     // scalar and the detector twice as slow (measured 4.0 to 9.0 µs per 8 KB), so Dutch "coördinaten" is not a label.

@@ -61,8 +61,18 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
             }
         }
 
-        DetectSingleAxes(text, degree, reported);
-        DetectNmea(text, reported);
+        // The word "deg" and an NMEA hemisphere field in one search: three single-string searches cost three passes.
+        int form = text.IndexOfAny(OtherFormAnchors);
+        if (form >= 0 || degree >= 0)
+        {
+            DetectSingleAxes(text, FirstFound(degree, form), reported);
+        }
+
+        if (form >= 0)
+        {
+            DetectNmea(text, form, reported);
+        }
+
         DetectLabelled(text, reported);
         DetectMapLinks(text, reported);
         DetectDecimalPairs(text, reported);
@@ -73,14 +83,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     /// and longitude on lines of their own (<c>GPS Latitude : 51 deg 53' 52.05" N</c>), and a pair found on another line
     /// is masked as a whole, which leaves each line's copy of one half.
     /// </summary>
-    private static void DetectSingleAxes(ReadOnlySpan<char> text, int degree, NonOverlappingSpans reported)
+    private static void DetectSingleAxes(ReadOnlySpan<char> text, int anchor, NonOverlappingSpans reported)
     {
-        int anchor = FirstFound(degree, text.IndexOf(" deg ", StringComparison.OrdinalIgnoreCase));
-        if (anchor < 0)
-        {
-            return;
-        }
-
         foreach (ValueMatch match in SingleAxisPattern().EnumerateMatches(text, Math.Max(0, anchor - 6)))
         {
             ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
@@ -101,14 +105,8 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
     /// Finds the position of an NMEA 0183 sentence (<c>$GPGGA,101512.00,5213.4309,N,02059.6486,E,...</c>): degrees and
     /// decimal minutes run together, each followed by its hemisphere, as GNSS receivers and time sources log them.
     /// </summary>
-    private static void DetectNmea(ReadOnlySpan<char> text, NonOverlappingSpans reported)
+    private static void DetectNmea(ReadOnlySpan<char> text, int anchor, NonOverlappingSpans reported)
     {
-        int anchor = FirstFound(text.IndexOf(",N,", StringComparison.Ordinal), text.IndexOf(",S,", StringComparison.Ordinal));
-        if (anchor < 0)
-        {
-            return;
-        }
-
         foreach (ValueMatch match in NmeaPattern().EnumerateMatches(text, Math.Max(0, anchor - 16)))
         {
             ReadOnlySpan<char> value = text.Slice(match.Index, match.Length);
