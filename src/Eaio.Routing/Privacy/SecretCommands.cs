@@ -185,8 +185,13 @@ internal static class SecretCommands
             start += split + 1;
         }
 
-        ReadOnlySpan<char> value = text[start..end];
-        if (!SecretLabels.IsPasswordValue(value, quoted))
+        return TryReport(text, start, end, quoted, spans);
+    }
+
+    /// <summary>Reports a command's password argument when it reads as a password rather than a placeholder.</summary>
+    private static bool TryReport(ReadOnlySpan<char> text, int start, int end, bool quoted, ICollection<SensitiveSpan> spans)
+    {
+        if (!SecretLabels.IsPasswordValue(text[start..end], quoted))
         {
             return false;
         }
@@ -208,9 +213,8 @@ internal static class SecretCommands
             {
                 if (takesNext)
                 {
-                    if (SecretLabels.IsPasswordValue(text[s..e], q))
+                    if (TryReport(text, s, e, q, spans))
                     {
-                        spans.Add(new SensitiveSpan(s, e - s, EntityTypes.Secret, 0.85));
                         return Math.Max(resume, e);
                     }
 
@@ -270,13 +274,7 @@ internal static class SecretCommands
                 end--;
             }
 
-            if (SecretLabels.IsPasswordValue(text[start..end], quoted))
-            {
-                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, 0.85));
-                return Math.Max(resume, end);
-            }
-
-            return resume;
+            return TryReport(text, start, end, quoted, spans) ? Math.Max(resume, end) : resume;
         }
 
         return resume;
@@ -299,13 +297,7 @@ internal static class SecretCommands
             if (quoted || (text[start] != '-' && text[start] != '$' && start > 0 && text[start - 1] == ' '
                 && !text[start..end].Contains('(')))
             {
-                if (SecretLabels.IsPasswordValue(text[start..end], quoted))
-                {
-                    spans.Add(new SensitiveSpan(start, end - start, EntityTypes.Secret, 0.85));
-                    return Math.Max(resume, end);
-                }
-
-                return resume;
+                return TryReport(text, start, end, quoted, spans) ? Math.Max(resume, end) : resume;
             }
         }
 
