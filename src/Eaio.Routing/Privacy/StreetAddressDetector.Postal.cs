@@ -51,10 +51,21 @@ public sealed partial class StreetAddressDetector
         reported.Add(start, cityEnd - start, 0.75);
     }
 
-    // 12345, 1234, 1234 AB, 12-345, 123-4567: where the code ends, or -1.
+    // 12345, 1234, 1234 AB, 12-345, 123-4567, 123 45 (Sweden, Czechia, Slovakia, Greece), 1234-567 (Portugal),
+    // 12345-678 (Brazil): where the code ends, or -1.
     private static int PostcodeEnd(ReadOnlySpan<char> text, int start, int end)
     {
         int digits = end - start;
+        if (digits == 3 && end + 3 <= text.Length && text[end] == ' ' && IsDigits(text.Slice(end + 1, 2)) && (end + 3 == text.Length || !char.IsAsciiDigit(text[end + 3])))
+        {
+            return end + 3;
+        }
+
+        if (digits is 4 or 5 && end + 4 <= text.Length && text[end] == '-' && IsDigits(text.Slice(end + 1, 3)) && (end + 4 == text.Length || !char.IsAsciiDigit(text[end + 4])))
+        {
+            return end + 4;
+        }
+
         if (digits == 2 && end + 4 <= text.Length && text[end] == '-' && IsDigits(text.Slice(end + 1, 3)) && !(end + 4 < text.Length && char.IsAsciiDigit(text[end + 4])))
         {
             return end + 4;
@@ -132,6 +143,8 @@ public sealed partial class StreetAddressDetector
 
         int start = -1;
         int j = i - 1;
+        bool typeOnly = false; // the word before the number is a type written after a name ("gate", "náměstí")
+        bool named = false;
         for (int words = 0; words < 4 && j > 0; words++)
         {
             int wordEnd = j;
@@ -146,11 +159,15 @@ public sealed partial class StreetAddressDetector
             }
 
             bool capitalised = char.IsUpper(text[j]) && !(words == 0 && IsNumberedThing(text[j..wordEnd]));
-            bool streetWord = capitalised || (wordEnd - j <= 7 && words > 0 && IsStreetPrefixWord(text[j..wordEnd]));
+            bool typeAfterName = words == 0 && !capitalised && IsStreetTypeAfterName(text[j..wordEnd]);
+            bool streetWord = capitalised || typeAfterName || (wordEnd - j <= 7 && words > 0 && IsStreetPrefixWord(text[j..wordEnd]));
             if (!streetWord && words == 0)
             {
                 return -1;
             }
+
+            typeOnly |= typeAfterName;
+            named |= capitalised;
 
             if (!streetWord)
             {
@@ -166,7 +183,8 @@ public sealed partial class StreetAddressDetector
             j--;
         }
 
-        return start;
+        // "Karl Johans gate 22", "Václavské náměstí 1": a type needs the name before it.
+        return typeOnly && !named ? -1 : start;
     }
 
     // "Figure 3, 20132 …", "Room 12, 1015 …": numbered things that are no streets.
@@ -178,6 +196,12 @@ public sealed partial class StreetAddressDetector
     private static bool IsStreetPrefixWord(ReadOnlySpan<char> word) =>
         word is "ul." or "al." or "os." or "pl." or "ulica" or "aleja" or "via" or "viale" or "piazza" or "corso" or "rue"
             or "calle" or "avenida" or "rua" or "de" or "del" or "della" or "di" or "van" or "der" or "den";
+
+    // Street types written in lower case after the street's name: Norwegian and Danish, Swedish, Czech and Slovak,
+    // Hungarian, Slovenian and Croatian.
+    private static bool IsStreetTypeAfterName(ReadOnlySpan<char> word) =>
+        word is "gate" or "gata" or "gatan" or "vei" or "veien" or "vej" or "vejen" or "vägen" or "väg" or "allé" or "plass"
+            or "torg" or "torget" or "náměstí" or "nám." or "třída" or "ulice" or "námestie" or "utca" or "út" or "tér" or "cesta" or "ulica";
 
     private static bool IsDigits(ReadOnlySpan<char> value) => !value.ContainsAnyExceptInRange('0', '9');
 

@@ -218,6 +218,11 @@ public sealed class LocationFormatTests
     [TestCase("Branch: 2-4-1 Marunouchi, Chiyoda-ku, Tokyo", "2-4-1 Marunouchi")]
     [TestCase("Branch: 3-7-12 Nishitenma, Kita-ku, Osaka 530-0047, Japan", "3-7-12 Nishitenma|530-0047")]
     [TestCase("Visit 15 Long Street, Cape Town 8001 on Monday.", "15 Long Street|Cape Town 8001")]
+    [TestCase("Kontor: Sveavägen 44, 113 59 Stockholm", "Sveavägen 44|113 59 Stockholm")]
+    [TestCase("Sídlo: Karlovo náměstí 13, 121 35 Praha 2", "Karlovo náměstí 13|121 35 Praha")]
+    [TestCase("Kontor i Storgata 7, 0155 Oslo", "Storgata 7|0155 Oslo")]
+    [TestCase("Besøk oss i Kongens gate 6, 0153 Oslo", "Kongens gate 6|0153 Oslo")]
+    [TestCase("Escritório: Avenida da Liberdade 110, 1250-146 Lisboa", "Avenida da Liberdade 110|1250-146 Lisboa")]
     public void Postcode_forms_found_by_their_place(string text, string expected)
         => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(expected.Split('|')));
 
@@ -225,6 +230,8 @@ public sealed class LocationFormatTests
     [TestCase("Readings of 5-16-20 Monday were missing.")]
     [TestCase("Setpoints 12, 1500 MW Rotterdam plant; model K1A0B1; ratio 3, 4000 Units.")]
     [TestCase("Room 12, 1015 Main hall is cold.")]
+    [TestCase("Check valve 12, 110 00 Units were shipped; the gate 22, 0159 Oslo order is late.")]
+    [TestCase("Pump curve 4, 1250-146 Model and figure 7, 123 45 Results.")]
     public void Postcode_look_alikes_give_nothing(string text)
         => Assert.That(Found(new StreetAddressDetector(), text), Is.Empty);
 
