@@ -525,6 +525,19 @@ internal static class SecretLabels
             return Separator.Strong;
         }
 
+        // XML settings: <add key="SmtpPassword" value="…" /> (.NET, Java) and <password>…</password>.
+        if (afterKey > e && text[j..].StartsWith("value=", StringComparison.OrdinalIgnoreCase))
+        {
+            valueStart = SkipBlanks(text, j + 6);
+            return Separator.Strong;
+        }
+
+        if (j == e && j < text.Length && text[j] == '>')
+        {
+            valueStart = j + 1;
+            return Separator.Strong;
+        }
+
         // A phrase: "[for the BMS] is [now] [set to] value", up to six words after the label.
         int k = j;
         for (int words = 0; words < 7 && k < text.Length; words++)
@@ -847,7 +860,8 @@ internal static class SecretLabels
         return decoded.Contains((byte)':') && !decoded.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
     }
 
-    // scheme://user:password@host; the user part must be present, as in "postgres://app:p4ss@db".
+    // scheme://user:password@host, as in "postgres://app:p4ss@db", and scheme://:password@host, Redis's form for a password
+    // without a user; a port-like run of digits with no user is no password.
     private static int UrlPassword(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
     {
         int resume = at + 3;
@@ -864,7 +878,7 @@ internal static class SecretLabels
         }
 
         int colon = authority[..stop].IndexOf(':');
-        if (colon <= 0 || colon == stop - 1)
+        if (colon < 0 || colon == stop - 1 || (colon == 0 && !authority[1..stop].ContainsAnyExceptInRange('0', '9')))
         {
             return resume;
         }

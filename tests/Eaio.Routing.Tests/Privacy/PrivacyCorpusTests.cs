@@ -97,7 +97,6 @@ public sealed partial class PrivacyCorpusTests
         ["Corpus2/readings-prose-009"] = "holdout, not read: readings in prose with an hour form not read yet",
         ["Corpus2/readings-transposed-009"] = "holdout, not read: a transposed table",
         ["Corpus2/readings-tsdb-text-009"] = "holdout, not read: a time-series database export",
-        ["Corpus2/secret-config-files-009"] = "holdout, not read: a configuration file's secret",
         ["Corpus2/secret-urls-shell-009"] = "holdout, not read: a password in a command line or URL",
         ["Corpus2/secret-vendor-tokens-012"] = "holdout, not read: a vendor token format",
     };

@@ -14,6 +14,9 @@ public sealed class SecretAndLocationDetectorTests
     [TestCase("Host=db;Pwd='s3cr3t'", "s3cr3t")]
     [TestCase("postgres://app:p4ss@db.local:5432/x", "p4ss")]
     [TestCase("token ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")]
+    [TestCase("redis://:Qp4mZ8rTx2@cache.local:6379/0", "Qp4mZ8rTx2")]
+    [TestCase("<appSettings><add key=\"MailPassword\" value=\"Vb7!kR2mQz\" /></appSettings>", "Vb7!kR2mQz")]
+    [TestCase("<datasource><user>eaio</user><password>Jw5$nT8pLx</password></datasource>", "Jw5$nT8pLx")]
     public void Secret_found(string text, string expected)
         => Assert.That(Found(new SecretDetector(), text), Is.EqualTo(new[] { expected }));
 
@@ -22,6 +25,9 @@ public sealed class SecretAndLocationDetectorTests
     [TestCase("AIza too short")]
     [TestCase("My API key is API-26395f12686")]
     [TestCase("How do I reset my password without sharing it?")]
+    [TestCase("<add key=\"TimeoutSeconds\" value=\"30\" /> and <add key=\"SmtpPassword\" value=\"${SMTP_PASSWORD}\" />")]
+    [TestCase("<password>${DB_PASSWORD}</password> and <password/>")]
+    [TestCase("proxy http://:8080@gateway and redis://:6379@cache")]
     public void Secret_not_found(string text)
         => Assert.That(Found(new SecretDetector(), text), Is.Empty);
 
