@@ -907,8 +907,8 @@ internal static class TimestampLexer
 
     /// <summary>
     /// Reads an hour of the day written with a word instead of minutes: <c>5 am</c>, <c>11pm</c>, <c>9 a.m.</c> (1 to 12),
-    /// <c>7時</c>, <c>um 5 Uhr</c>, <c>om 5 uur</c>, and the French <c>à 5 h</c> / <c>à 17h</c> (0 to 24; a bare <c>5 h</c> is as
-    /// often a duration, so the French form needs its <c>à</c>).
+    /// <c>7時</c>, <c>um 5 Uhr</c>, <c>om 5 uur</c>, <c>8h00</c>, and the French <c>à 5 h</c> / <c>à 17h</c> (0 to 24; a bare
+    /// <c>5 h</c> is as often a duration, so the French form without minutes needs its <c>à</c>).
     /// </summary>
     private static bool TryHourWord(ReadOnlySpan<char> text, int p, int run, out int end)
     {
@@ -951,6 +951,13 @@ internal static class TimestampLexer
         {
             end = j + 3;
             return rest.Length == 3 || !char.IsLetter(rest[3]);
+        }
+
+        // 8h00, 14h30: the French, Portuguese and Brazilian clock, unambiguous with its minutes.
+        if (j == i && rest.Length >= 3 && rest[0] == 'h' && DigitRun(rest, 1) == 2 && Number(rest.Slice(1, 2)) <= 59)
+        {
+            end = j + 3;
+            return true;
         }
 
         if (rest[0] == 'h' && (rest.Length == 1 || !char.IsLetter(rest[1])) && p >= 2 && text[p - 1] == ' ' && (text[p - 2] is 'à' or 'À'))

@@ -130,6 +130,7 @@ public sealed class ReadingsFormatTests
         yield return ("east-asian-date", s => s.Lines(i => $"{s.Time(i).Year}年{s.Time(i).Month}月{s.Time(i).Day}日 {s.Time(i).Hour}時\u3000{s.Value(i)} kWh"));
         yield return ("hours-am-pm", s => "meter readings for today " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("htt", CultureInfo.InvariantCulture).ToLowerInvariant()} {s.Value(i)}")));
         yield return ("french-hours", s => "Relevés : " + string.Join(" ; ", Enumerable.Range(0, s.Length).Select(i => $"à {s.Time(i).Hour} h, {s.Value(i).Replace('.', ',')} kWh")));
+        yield return ("h-clock", s => s.Lines(i => $"{s.Time(i).Hour}h{s.Time(i).Minute:00} : {s.Value(i).Replace('.', ',')} kWh"));
     }
 
     private static long Unix(DateTime time) => new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
