@@ -90,24 +90,33 @@ public sealed class PersonNameDetector : ISensitiveDataDetector
             {
                 // Letters that carry no separate mark to drop: a keyboard without them writes the nearest Latin letters
                 // (Yıldız as Yildiz, Łukasz as Lukasz, Søren as Soren, Weiß as Weiss).
-                _ = c switch
+                string? plain = c switch
                 {
-                    'ı' => builder.Append('i'),
-                    'ł' => builder.Append('l'),
-                    'Ł' => builder.Append('L'),
-                    'ø' => builder.Append('o'),
-                    'Ø' => builder.Append('O'),
-                    'đ' => builder.Append('d'),
-                    'Đ' => builder.Append('D'),
-                    'ß' => builder.Append("ss"),
-                    'æ' => builder.Append("ae"),
-                    'Æ' => builder.Append("Ae"),
-                    'œ' => builder.Append("oe"),
-                    'Œ' => builder.Append("Oe"),
-                    'þ' => builder.Append("th"),
-                    'Þ' => builder.Append("Th"),
-                    _ => builder.Append(c),
+                    'ı' => "i",
+                    'ł' => "l",
+                    'Ł' => "L",
+                    'ø' => "o",
+                    'Ø' => "O",
+                    'đ' => "d",
+                    'Đ' => "D",
+                    'ß' => "ss",
+                    'æ' => "ae",
+                    'Æ' => "Ae",
+                    'œ' => "oe",
+                    'Œ' => "Oe",
+                    'þ' => "th",
+                    'Þ' => "Th",
+                    _ => null,
                 };
+
+                if (plain is null)
+                {
+                    builder.Append(c);
+                }
+                else
+                {
+                    builder.Append(plain);
+                }
             }
         }
 

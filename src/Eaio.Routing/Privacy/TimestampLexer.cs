@@ -97,32 +97,12 @@ internal static class TimestampLexer
             return IsBoundaryAfter(text, end);
         }
 
-        if (run == 4 && TryYearFirstVariant(text, p, out e))
-        {
-            // 2017-W26-6, 2017-228T13:00, 2016年10月25日 6時
-            end = e;
-            return IsBoundaryAfter(text, end);
-        }
-
-        if (run == 4 && p > 0 && text[p - 1] == '(' && TryConstructorArguments(text, p, out e))
-        {
-            end = e;
-            return IsBoundaryAfter(text, end);
-        }
-
-        if (run is 8 or 12 or 14 && TryCompact(text, p, run, out e))
-        {
-            end = e;
-            return IsBoundaryAfter(text, end);
-        }
-
-        if (run == 5 && TryDaySerial(text, p, out e))
-        {
-            end = e;
-            return IsBoundaryAfter(text, end);
-        }
-
-        if (run is 1 or 2 && TryHourWord(text, p, run, out e))
+        // 2017-W26-6, 2017-228T13:00, 2016年10月25日 6時; datetime(2016, 8, 16, 3, 0); 20170923T1100Z; 42981.04167; 5 pm.
+        if ((run == 4 && TryYearFirstVariant(text, p, out e))
+            || (run == 4 && p > 0 && text[p - 1] == '(' && TryConstructorArguments(text, p, out e))
+            || (run is 8 or 12 or 14 && TryCompact(text, p, run, out e))
+            || (run == 5 && TryDaySerial(text, p, out e))
+            || (run is 1 or 2 && TryHourWord(text, p, run, out e)))
         {
             end = e;
             return IsBoundaryAfter(text, end);
@@ -151,7 +131,7 @@ internal static class TimestampLexer
     private static bool MayStartTimestamp(ReadOnlySpan<char> text, int p, int run)
     {
         int after = p + run;
-        if (run is 10 or 13 or 16 or 19 or 18 or 12 or 14)
+        if (run is 10 or 12 or 13 or 14 or 16 or 18 or 19)
         {
             // Epoch seconds, milliseconds, microseconds or nanoseconds (with or without a fraction: 1435781451.781), .NET
             // ticks, and compact date-times (201709231400, 20170923140000, the smart-meter 170314090000W).
@@ -808,19 +788,6 @@ internal static class TimestampLexer
         end = p;
         ReadOnlySpan<char> digits = text.Slice(p, run);
         int after = p + run;
-        if (run == 8)
-        {
-            int time = after + 1;
-            int timeRun = DigitRun(text, time);
-            if (!IsDate(Number(digits[..4]), Number(digits.Slice(4, 2)), Number(digits.Slice(6, 2))) || timeRun is not (4 or 6) || !IsTime(text.Slice(time, timeRun)))
-            {
-                return false;
-            }
-
-            end = ReadZone(text, time + timeRun);
-            return true;
-        }
-
         if (run == 12 && after < text.Length && text[after] is 'W' or 'S')
         {
             if (!IsDate(2000 + Number(digits[..2]), Number(digits.Slice(2, 2)), Number(digits.Slice(4, 2))) || !IsTime(digits[6..]))
@@ -832,7 +799,25 @@ internal static class TimestampLexer
             return true;
         }
 
-        if (!IsDate(Number(digits[..4]), Number(digits.Slice(4, 2)), Number(digits.Slice(6, 2))) || !IsTime(digits[8..]))
+        if (!IsDate(Number(digits[..4]), Number(digits.Slice(4, 2)), Number(digits.Slice(6, 2))))
+        {
+            return false;
+        }
+
+        if (run == 8)
+        {
+            int time = after + 1;
+            int timeRun = DigitRun(text, time);
+            if (timeRun is not (4 or 6) || !IsTime(text.Slice(time, timeRun)))
+            {
+                return false;
+            }
+
+            end = ReadZone(text, time + timeRun);
+            return true;
+        }
+
+        if (!IsTime(digits[8..]))
         {
             return false;
         }
