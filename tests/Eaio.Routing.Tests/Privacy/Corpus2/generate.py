@@ -2514,7 +2514,7 @@ def fam_urls(r):
             pw = c.s(password(r, "random").replace("'", "").replace(" ", ""), "password")
             pw2 = c.s(url_pw(r), "password")
             c.user("From the jump host's ~/.bash_history, trying to reconstruct what the contractor did:\n\n"
-                   f"  412  mysql -h db01 -u root -p{pw} energy\n  413  mysqldump -h db01 -u root energy readings > /tmp/r.sql\n"
+                   f"  412  mysql -h db01 -u root -p{pw} energy\n  413  mysqldump -h db01 -u root energy readings > readings.sql\n"
                    f"  414  curl -u admin:{pw2} -X POST https://bms01.internal/api/restart\n  415  exit")
         elif i == 5:
             pw = c.s(url_pw(r), "password")
