@@ -41,6 +41,7 @@ public sealed class HybridRouterChatClient : IChatClient
     private readonly RoutePlanner _planner;
     private readonly IBudgetLedger _budget;
     private readonly TimeProvider _time;
+    private readonly AttemptClock _clock;
     private readonly RouteWalkLog _walk;
     private readonly IRequestLog? _requestLog;
     private readonly AdaptiveLearning? _learning;
@@ -80,6 +81,7 @@ public sealed class HybridRouterChatClient : IChatClient
 
         _time = timeProvider ?? TimeProvider.System;
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<HybridRouterChatClient>();
+        _clock = new AttemptClock(_time);
         _walk = new RouteWalkLog(logger, _time);
         Policy = new RoutingPolicy(options.ResolveCatalog(), options);
         _routes = new RouteTable(Policy.Catalog, routes);
@@ -231,7 +233,7 @@ public sealed class HybridRouterChatClient : IChatClient
             // A local first route has no budget, audit or placeholders: when its client answers at once (a cache, an
             // in-process model), the call ends here without the async machinery of RouteAsync.
             RouteCall attempt = RouteCall.Prepare(_routes, plan, routes[0], options, lastRoute: routes.Count == 1, fallbacks: 0, requestId: RouteCall.NewRequestId(_routes, routes[0]));
-            long started = _time.GetTimestamp();
+            long started = _clock.Now();
             Task<ChatResponse> call;
             try
             {
@@ -249,7 +251,7 @@ public sealed class HybridRouterChatClient : IChatClient
                 return RouteAsync(plan, messages, options, new FirstCall(attempt, started, call), cancellationToken);
             }
 
-            RouteAttempt[] attempts = [new(attempt.Planned.Provider, attempt.Planned.Model, _time.GetElapsedTime(started), null, null, null)];
+            RouteAttempt[] attempts = [new(attempt.Planned.Provider, attempt.Planned.Model, _clock.Since(started), null, null, null)];
             return Task.FromResult(Answered(plan, attempt, attempts, call.Result, activity: null));
         }
 #pragma warning disable CA1031 // Not handled: handed to the caller through the task.
@@ -284,7 +286,7 @@ public sealed class HybridRouterChatClient : IChatClient
             // The first route's call may already be under way: GetResponseAsync started it and handed it over.
             FirstCall? handedOver = r == 0 ? first : null;
             RouteCall attempt = handedOver?.Attempt ?? RouteCall.Prepare(_routes, plan, planned, options, r == routes.Count - 1, attempts?.Count ?? 0, requestId ??= RouteCall.NewRequestId(_routes, planned));
-            long started = handedOver?.Started ?? _time.GetTimestamp();
+            long started = handedOver?.Started ?? _clock.Now();
             ChatResponse response;
             try
             {
@@ -294,7 +296,7 @@ public sealed class HybridRouterChatClient : IChatClient
             {
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                (attempts ??= []).Add(_walk.Failed(planned, started, ex));
+                (attempts ??= []).Add(_walk.Failed(planned, _clock.Since(started), ex));
                 continue;
             }
             catch (Exception ex)
@@ -305,7 +307,7 @@ public sealed class HybridRouterChatClient : IChatClient
                 throw;
             }
 
-            RouteAttempt succeeded = new(planned.Provider, planned.Model, _time.GetElapsedTime(started), null, null, null);
+            RouteAttempt succeeded = new(planned.Provider, planned.Model, _clock.Since(started), null, null, null);
             IReadOnlyList<RouteAttempt> all = attempts is null ? [succeeded] : [.. attempts, succeeded];
             return Answered(plan, attempt, all, response, activity);
         }
@@ -366,7 +368,7 @@ public sealed class HybridRouterChatClient : IChatClient
                 await _walk.DisposeQuietlyAsync(updates, planned).ConfigureAwait(false);
                 last = ex;
                 egressBlocked |= ex is PrivacyViolationException;
-                attempts.Add(_walk.Failed(planned, started, ex));
+                attempts.Add(_walk.Failed(planned, _time.GetElapsedTime(started), ex));
                 continue;
             }
             catch

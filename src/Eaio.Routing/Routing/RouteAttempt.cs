@@ -5,6 +5,9 @@ namespace Eaio.Routing;
 /// <param name="Model">The model id.</param>
 /// <param name="Duration">The time spent on the attempt until it failed, its response arrived, or (streaming) its first update arrived.</param>
 /// <param name="TimeToFirstUpdate">The time to the first streamed update, or <see langword="null"/> when none arrived or the call was not streamed.</param>
+/// <remarks>On the system clock a non-streamed attempt's duration is read from the millisecond tick count, whose steps are the
+/// kernel timer's (1 to 4 ms on Linux, about 16 ms on Windows): an attempt answered at once reads 0. Streamed attempts are
+/// timed with the high-resolution clock.</remarks>
 /// <param name="ErrorType">The exception type's name when the attempt failed, else <see langword="null"/>.</param>
 /// <param name="Error">The failure's message, else <see langword="null"/>.</param>
 public sealed record RouteAttempt(string Provider, string Model, TimeSpan Duration, TimeSpan? TimeToFirstUpdate, string? ErrorType, string? Error)

@@ -13,10 +13,10 @@ internal sealed partial class RouteWalkLog(ILogger logger, TimeProvider time)
 
     /// <summary>Logs a failed attempt (at Debug: the call's one entry is the failover warning, or the caller's own for the
     /// exception it receives) and describes it for the decision or the no-route error.</summary>
-    public RouteAttempt Failed(PlannedRoute planned, long started, Exception ex)
+    public RouteAttempt Failed(PlannedRoute planned, TimeSpan elapsed, Exception ex)
     {
         LogAttemptFailed(planned.Provider, planned.Model, ex.GetType().Name, ex);
-        return new(planned.Provider, planned.Model, time.GetElapsedTime(started), null, ex.GetType().Name, ex.Message)
+        return new(planned.Provider, planned.Model, elapsed, null, ex.GetType().Name, ex.Message)
         {
             RetryAfter = (ex as ProviderUnavailableException)?.RetryAfter,
         };
