@@ -36,8 +36,11 @@ public static class EntityTypes
     /// <summary>A BDG2 site id (for example <c>Panther</c>).</summary>
     public const string Site = "SITE";
 
-    /// <summary>A meter or equipment id matched by a configured pattern.</summary>
+    /// <summary>A meter or equipment id matched by a configured pattern, or a meter's number after a label or in the DIN 43863-5 form.</summary>
     public const string Equipment = "EQUIPMENT";
+
+    /// <summary>A utility's id of a building's supply or metering point (MPAN, Zählpunkt, MaLo-ID, EAN code, PDL/PRM, CUPS, POD, NMI…).</summary>
+    public const string SupplyPoint = "SUPPLY_POINT";
 
     /// <summary>A time series of readings (timestamps with values): one building's consumption.</summary>
     public const string Readings = "READINGS";

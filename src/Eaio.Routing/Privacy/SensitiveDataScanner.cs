@@ -12,7 +12,7 @@ namespace Eaio.Routing;
 /// <para>
 /// The default map (<see cref="DefaultSensitivityMap"/>) follows the EAIO classes. Readings of one building
 /// (<see cref="EntityTypes.Readings"/>) are CRITICAL: they stay local. Identifiers, personal data and secrets (e-mail,
-/// names, building and site ids, coordinates, keys…) are SENSITIVE, not CRITICAL: they are pseudonymised before any
+/// names, building and site ids, supply point ids, coordinates, keys…) are SENSITIVE, not CRITICAL: they are pseudonymised before any
 /// external call, so by themselves they do not keep a request local, yet the request is no longer PUBLIC, which tells
 /// the router it may leave only pseudonymised. A type missing from the map (a host detector's own type) counts as
 /// <see cref="UnknownEntitySensitivity"/>.
@@ -83,6 +83,7 @@ public sealed class SensitiveDataScanner
         [EntityTypes.Building] = DataSensitivity.Sensitive,
         [EntityTypes.Site] = DataSensitivity.Sensitive,
         [EntityTypes.Equipment] = DataSensitivity.Sensitive,
+        [EntityTypes.SupplyPoint] = DataSensitivity.Sensitive,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets the detectors, in the order they run.</summary>
@@ -118,6 +119,7 @@ public sealed class SensitiveDataScanner
             new CoordinatesDetector(),
             new StreetAddressDetector(),
             new Bdg2BuildingIdDetector(),
+            new SupplyPointDetector(),
         ];
         if (registry is not null)
         {
