@@ -1,8 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-
 namespace Eaio.Routing;
 
 /// <summary>
@@ -28,57 +23,18 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
     // Longer runs of letters and digits are not ids of any of these forms (a Zählpunkt has 33 characters).
     private const int MaxTokenLength = 40;
 
+    // A labelled meter number or supply point id is no longer than a Zählpunkt written in groups.
+    private const int MaxLabelledLength = 40;
+
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
     {
         ArgumentNullException.ThrowIfNull(spans);
 
-        // Every form holds a run of three digits or more: one vector pass marks where such runs start, sixteen characters at
-        // a time, so prose with short numbers ("78 %", "3 floors") costs a compare per block.
-        int resume = 0;
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<ushort>.Count + 3)
-        {
-            ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-            if (IsLongRunStart(text, 0))
-            {
-                resume = AtRun(text, 0, resume, spans);
-            }
-
-            for (i = 1; i <= text.Length - Vector256<ushort>.Count - 2; i += Vector256<ushort>.Count)
-            {
-                Vector256<ushort> before = Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)));
-                Vector256<ushort> current = Digits(Vector256.LoadUnsafe(ref chars, (nuint)i));
-                Vector256<ushort> next = Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)));
-                Vector256<ushort> afterNext = Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i + 2)));
-                uint bits = Vector256.AndNot(current & next & afterNext, before).ExtractMostSignificantBits();
-                while (bits != 0)
-                {
-                    int at = i + BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    if (at >= resume)
-                    {
-                        resume = AtRun(text, at, resume, spans);
-                    }
-                }
-            }
-        }
-
-        for (; i < text.Length; i++)
-        {
-            if (i >= resume && IsLongRunStart(text, i))
-            {
-                resume = AtRun(text, i, resume, spans);
-            }
-        }
+        // Every form holds a run of three digits or more.
+        Visitor visitor = new(spans);
+        LongDigitRuns.Visit(text, ref visitor);
     }
-
-    private static Vector256<ushort> Digits(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
-
-    private static bool IsLongRunStart(ReadOnlySpan<char> text, int i) =>
-        i + 2 < text.Length && char.IsAsciiDigit(text[i]) && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiDigit(text[i + 2])
-        && (i == 0 || !char.IsAsciiDigit(text[i - 1]));
 
     /// <summary>Reads the id around a run of three or more digits and reports it; returns where the next may start.</summary>
     private static int AtRun(ReadOnlySpan<char> text, int run, int resume, ICollection<SensitiveSpan> spans)
@@ -180,13 +136,9 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
 
     /// <summary>The entity type a label in front gives the id, or <see langword="null"/> when no label fits it.</summary>
     private static string? Labelled(ReadOnlySpan<char> text, int start, int length, int digits) =>
-        digits < 5 ? null : SupplyPointLabels.Before(text, start) switch
-        {
-            SupplyPointLabels.Kind.SupplyPoint when digits >= 6 => EntityTypes.SupplyPoint,
-            SupplyPointLabels.Kind.Ean when digits == 18 => EntityTypes.SupplyPoint,
-            SupplyPointLabels.Kind.Meter when length <= 24 => EntityTypes.Equipment,
-            _ => null,
-        };
+        digits >= 5 && length <= MaxLabelledLength && SupplyPointLabels.Reader.Before(text, start) is { } label && label.Fits(digits)
+            ? label.EntityType
+            : null;
 
     /// <summary>Whether a number ends as a quantity does: a decimal part ("1234.5", "1.234,5") or a percent sign. One that starts
     /// after a decimal point is the decimal part itself.</summary>
@@ -194,4 +146,9 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
         end < text.Length
         && ((text[end] is '.' or ',' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))
             || text[end] == '%' || (text[end] == ' ' && end + 1 < text.Length && text[end + 1] == '%'));
+
+    private readonly struct Visitor(ICollection<SensitiveSpan> spans) : ILongDigitRunVisitor
+    {
+        public int AtRun(ReadOnlySpan<char> text, int run, int resume) => SupplyPointDetector.AtRun(text, run, resume, spans);
+    }
 }
