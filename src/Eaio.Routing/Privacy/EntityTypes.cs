@@ -42,6 +42,13 @@ public static class EntityTypes
     /// <summary>A utility's id of a building's supply or metering point (MPAN, Zählpunkt, MaLo-ID, EAN code, PDL/PRM, CUPS, POD, NMI…).</summary>
     public const string SupplyPoint = "SUPPLY_POINT";
 
+    /// <summary>A person's identity number: social security, national insurance or national id, passport, driving licence,
+    /// tax id, or a number an employer, insurer or supplier gives them.</summary>
+    public const string IdentityNumber = "ID_NUMBER";
+
+    /// <summary>A bank account number outside an IBAN, or a routing number.</summary>
+    public const string BankAccount = "BANK_ACCOUNT";
+
     /// <summary>A time series of readings (timestamps with values): one building's consumption.</summary>
     public const string Readings = "READINGS";
 }

@@ -20,9 +20,10 @@ internal sealed class LabelReader
     private readonly FrozenDictionary<string, LabelWord>.AlternateLookup<ReadOnlySpan<char>> _asciiWords;
     private readonly FrozenDictionary<string, LabelWord>.AlternateLookup<ReadOnlySpan<char>> _otherWords;
 
-    // The first letters of the ASCII words: a word that starts with another ("or", "to", "call") is neither label nor
-    // filler, known without hashing it, which is most words in front of a number in prose.
-    private readonly uint _asciiFirstLetters;
+    // The first two letters of the ASCII words, a bit for each of the 26 x 26 pairs: a word that starts with another pair
+    // ("or", "to", "call") is neither label nor filler, known without hashing it, which is most words in front of a number
+    // in prose. A word whose second character is no letter ("d'", "s/n") is looked up.
+    private readonly ulong[] _asciiFirstPairs = new ulong[((26 * 26) + 63) / 64];
 
     /// <summary>Initializes a new instance of the <see cref="LabelReader"/> class.</summary>
     /// <param name="words">The words, compared ignoring case.</param>
@@ -32,9 +33,15 @@ internal sealed class LabelReader
         _otherWords = words.Where(w => !Ascii.IsValid(w.Key)).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (string word in _asciiWords.Dictionary.Keys)
         {
-            _asciiFirstLetters |= char.IsAsciiLetter(word[0]) ? 1u << ((word[0] | 0x20) - 'a') : 0;
+            if (word.Length >= 2 && char.IsAsciiLetter(word[0]) && char.IsAsciiLetter(word[1]))
+            {
+                int pair = Pair(word[0], word[1]);
+                _asciiFirstPairs[pair >> 6] |= 1UL << pair;
+            }
         }
     }
+
+    private static int Pair(char first, char second) => (((first | 0x20) - 'a') * 26) + ((second | 0x20) - 'a');
 
     /// <summary>The label that names the value starting at <paramref name="start"/>, or <see langword="null"/>.</summary>
     /// <param name="text">The text.</param>
@@ -65,7 +72,8 @@ internal sealed class LabelReader
 
             ReadOnlySpan<char> word = text[position..end].Trim("-'\u2019");
             bool ascii = Ascii.IsValid(word);
-            if (word.IsEmpty || (ascii && (!char.IsAsciiLetter(word[0]) || (_asciiFirstLetters & (1u << ((word[0] | 0x20) - 'a'))) == 0)))
+            if (word.IsEmpty || (ascii && word.Length >= 2 && char.IsAsciiLetter(word[0]) && char.IsAsciiLetter(word[1])
+                && (_asciiFirstPairs[Pair(word[0], word[1]) >> 6] & (1UL << Pair(word[0], word[1]))) == 0))
             {
                 return null;
             }

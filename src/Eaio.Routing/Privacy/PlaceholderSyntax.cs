@@ -177,7 +177,7 @@ internal static class PlaceholderSyntax
         [
             EntityTypes.Email, EntityTypes.Phone, EntityTypes.IpAddress, EntityTypes.PaymentCard, EntityTypes.Iban,
             EntityTypes.Secret, EntityTypes.Coordinates, EntityTypes.StreetAddress, EntityTypes.Person, EntityTypes.Building,
-            EntityTypes.Site, EntityTypes.Equipment, EntityTypes.SupplyPoint, EntityTypes.Readings, ToolCallIdStem,
+            EntityTypes.Site, EntityTypes.Equipment, EntityTypes.SupplyPoint, EntityTypes.IdentityNumber, EntityTypes.BankAccount, EntityTypes.Readings, ToolCallIdStem,
         ], StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The stem of the opaque ids that replace tool-call ids on the way out.</summary>

@@ -84,6 +84,8 @@ public sealed class SensitiveDataScanner
         [EntityTypes.Site] = DataSensitivity.Sensitive,
         [EntityTypes.Equipment] = DataSensitivity.Sensitive,
         [EntityTypes.SupplyPoint] = DataSensitivity.Sensitive,
+        [EntityTypes.IdentityNumber] = DataSensitivity.Sensitive,
+        [EntityTypes.BankAccount] = DataSensitivity.Sensitive,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets the detectors, in the order they run.</summary>
@@ -120,6 +122,7 @@ public sealed class SensitiveDataScanner
             new StreetAddressDetector(),
             new Bdg2BuildingIdDetector(),
             new SupplyPointDetector(),
+            new IdentityNumberDetector(),
         ];
         if (registry is not null)
         {
