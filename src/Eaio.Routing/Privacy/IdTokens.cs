@@ -117,10 +117,25 @@ internal static class IdTokens
         return buffer[..count];
     }
 
-    // A decimal part ("1234.5", "1.234,5") or a percent sign after the number, or the number is itself a decimal part.
+    // A decimal part ("1234.5", "1234,5 kWh") or a percent sign after the number, or the number is itself a decimal part. A
+    // comma counts as a decimal comma only before one to three digits that end the number: in "1613909960308,3120.5" and
+    // "1840.25,224644598" it separates the cells of a row.
     private static bool IsQuantity(ReadOnlySpan<char> text, int start, int end) =>
-        (start > 1 && text[start - 1] is '.' or ',' && char.IsAsciiDigit(text[start - 2]))
+        (start > 1 && char.IsAsciiDigit(text[start - 2])
+            && (text[start - 1] == '.' || (text[start - 1] == ',' && IsDecimalCommaPart(text[start..]))))
         || (end < text.Length
-            && ((text[end] is '.' or ',' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))
+            && ((text[end] == '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))
+                || (text[end] == ',' && IsDecimalCommaPart(text[(end + 1)..]))
                 || text[end] == '%' || (text[end] == ' ' && end + 1 < text.Length && text[end + 1] == '%')));
+
+    private static bool IsDecimalCommaPart(ReadOnlySpan<char> after)
+    {
+        int digits = 0;
+        while (digits < after.Length && char.IsAsciiDigit(after[digits]))
+        {
+            digits++;
+        }
+
+        return digits is >= 1 and <= 3 && (digits == after.Length || after[digits] is not ('.' or ','));
+    }
 }

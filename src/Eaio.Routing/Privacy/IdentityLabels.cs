@@ -17,7 +17,7 @@ internal static class IdentityLabels
         Dictionary<string, LabelWord> words = new(StringComparer.OrdinalIgnoreCase)
         {
             ["routing"] = account with { ExactDigits = 9 }, ["aba"] = account with { ExactDigits = 9 }, ["rtn"] = account with { ExactDigits = 9 },
-            ["bsb"] = account with { ExactDigits = 6 },
+            ["bsb"] = account with { ExactDigits = 6 }, ["transit"] = account with { ExactDigits = 5 },
             // "my policy is INS123456": the word alone labels an id of five digits or more.
             ["policy"] = id with { MinDigits = 5 },
         };
@@ -27,7 +27,9 @@ internal static class IdentityLabels
             "ssn", "nino", "bsn", "dni", "nie", "nif", "nir", "cpf", "aadhaar", "tfn", "medicare", "fiscale", "steuer-id",
             "steueridentifikationsnummer", "steuernummer", "idnr", "sozialversicherungsnummer", "personalausweis", "ausweisnummer",
             "personalausweisnummer", "reisepass", "reisepassnummer", "passport", "passeport", "pasaporte", "passaporto", "paspoort",
-            "license", "licence", "führerschein", "führerscheinnummer", "permis", "identité", "sécurité", "burgerservicenummer",
+            "paszport", "paszportu", "license", "licence", "führerschein", "führerscheinnummer", "permis", "patente", "identité",
+            "sécurité", "séjour", "burgerservicenummer", "identifikationsnummer", "pesel", "personnummer", "cpr", "fødselsnummer",
+            "fodselsnummer", "brp", "tie", "dowodu", "osobistego", "documentnummer", "identiteitsbewijs", "rijbewijs",
             // Numbers an employer, insurer or supplier gives a person.
             "personalnummer", "kundennummer", "vertragsnummer", "mitgliedsnummer", "versichertennummer", "policennummer"])
         {
@@ -35,27 +37,30 @@ internal static class IdentityLabels
         }
 
         foreach (string word in (string[])["security", "insurance", "national", "identity", "tax", "tin", "employee", "personnel", "staff",
-            "voter", "visa", "member", "membership", "customer", "client", "patient", "student", "loan", "driver's", "drivers", "driving"])
+            "voter", "visa", "member", "membership", "customer", "client", "patient", "student", "loan", "driver's", "drivers", "driving",
+            "tenant", "lease", "contrat", "contrato", "contratto", "umowy", "cliente", "klienta", "klant", "klantnummer"])
         {
             words[word] = idBeforeTail;
         }
 
-        foreach (string word in (string[])["account", "konto", "kontonummer", "rekeningnummer", "iban"])
+        foreach (string word in (string[])["account", "acct", "konto", "kontonummer", "rekeningnummer", "iban", "rachunku", "rachunek", "vertragskonto"])
         {
             words[word] = account;
         }
 
         words["sort"] = account with { Role = LabelRole.BeforeTail, ExactDigits = 6 };
 
-        foreach (string word in (string[])["number", "id", "card", "code", "nummer", "numéro", "numero", "num"])
+        foreach (string word in (string[])["card", "ref"])
         {
             words[word] = LabelWord.Tail;
         }
 
-        foreach (string word in (string[])["no", "nr", "n°", "nº", "is", "was", "my", "our", "his", "her", "their", "the", "of", "de", "du", "di", "d'", "social", "bank", "sociale", "ist", "lautet", "est"])
+        foreach (string word in (string[])["social", "bank", "sociale", "seria", "i", "documento", "del", "conduttore", "des"])
         {
             words[word] = LabelWord.Filler;
         }
+
+        LabelWords.AddNumberWordsAndFillers(words);
 
         return words;
     }

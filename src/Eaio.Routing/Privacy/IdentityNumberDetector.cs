@@ -39,7 +39,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         // A letter prefix joined by a hyphen belongs to the id ("TXN-456789", "EMP-5694"); so does a DNI's check letter
         // after one ("12345678-Z").
         int start = id.Start;
-        if (id.Letters == 0 && start > 1 && text[start - 1] == '-' && char.IsAsciiLetter(text[start - 2]))
+        if (start > 1 && text[start - 1] == '-' && char.IsAsciiLetter(text[start - 2]))
         {
             start--;
             while (start > resume && id.Start - start <= 6 && char.IsAsciiLetter(text[start - 1]))
@@ -69,13 +69,18 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
         }
-        else if (!IsYear(value) && IdentityLabels.Reader.Before(text, start) is { } label && label.Fits(id.Digits))
+        else if (!IsYear(value) && Label(text, start, end) is { } label && label.Fits(id.Digits))
         {
             spans.Add(new SensitiveSpan(start, end - start, label.EntityType!, 0.85));
         }
 
         return next;
     }
+
+    // The label in front of the id, else the header of its column in a pasted table.
+    private static LabelWord? Label(ReadOnlySpan<char> text, int start, int end) =>
+        IdentityLabels.Reader.Before(text, start)
+        ?? (TableHeaders.Above(text, start, end) is { IsEmpty: false } header ? IdentityLabels.Reader.Before(header, header.Length) : null);
 
     // "license 2016", "policy 2024": a year after a label is no id.
     private static bool IsYear(ReadOnlySpan<char> value) => value.Length == 4 && value[0] is '1' or '2' && value[1] is '9' or '0';

@@ -13,7 +13,7 @@ internal sealed class LabelReader
     private const int MaxWordLength = 24;
 
     /// <summary>How many words are read at most.</summary>
-    private const int MaxWords = 4;
+    private const int MaxWords = 6;
 
     // Two tables: with only ASCII keys the frozen dictionary hashes a word with ASCII case folding; one non-ASCII key
     // (Zählpunkt, n°) made every look-up fold Unicode case, a third of the supply point detector's time on 8 KB.
@@ -44,16 +44,25 @@ internal sealed class LabelReader
     private static int Pair(char first, char second) => (((first | 0x20) - 'a') * 26) + ((second | 0x20) - 'a');
 
     /// <summary>The label that names the value starting at <paramref name="start"/>, or <see langword="null"/>.</summary>
+    /// <remarks>
+    /// Words are read backwards, and a key's parts as words of their own (<c>accountNumber</c>, <c>ni_number</c>,
+    /// <c>Reisepass-Nr.</c>). A noun that names an id with a number word ("client", "contrat") is a label when that word
+    /// follows it ("client number") or comes before it, as the Romance and Slavic languages write it ("numéro de client",
+    /// "N° client", "numer klienta").
+    /// </remarks>
     /// <param name="text">The text.</param>
     /// <param name="start">Where the value starts.</param>
     /// <returns>The label's word, whose role is a label's.</returns>
     public LabelWord? Before(ReadOnlySpan<char> text, int start)
     {
         int position = start;
+        int words = 0;
         bool afterTail = false;
-        for (int words = 0; words < MaxWords; words++)
+        LabelWord? pending = null;
+        while (words < MaxWords)
         {
-            while (position > 0 && text[position - 1] is ' ' or '\t' or ':' or '=' or '#' or '"' or '\'' or '(' or ')' or '[' or ']' or '.' or ',' or '\u00A0')
+            while (position > 0 && text[position - 1] is ' ' or '\t' or ':' or '=' or '#' or '"' or '\'' or '(' or ')' or '[' or ']' or '{' or '}'
+                or '<' or '>' or '.' or ',' or ';' or '|' or '*' or '\u00A0')
             {
                 position--;
             }
@@ -70,35 +79,97 @@ internal sealed class LabelReader
                 return null;
             }
 
+            // The word whole ("Steuer-ID", "MaLo-ID"), else its parts, last first: "accountNumber" is read as "Number",
+            // "account"; "Reisepass-Nr" as "Nr", "Reisepass".
             ReadOnlySpan<char> word = text[position..end].Trim("-'\u2019");
-            bool ascii = Ascii.IsValid(word);
-            if (word.IsEmpty || (ascii && word.Length >= 2 && char.IsAsciiLetter(word[0]) && char.IsAsciiLetter(word[1])
-                && (_asciiFirstPairs[Pair(word[0], word[1]) >> 6] & (1UL << Pair(word[0], word[1]))) == 0))
+            if (Find(word) is { } whole)
             {
-                return null;
+                if (Step(whole, ++words, ref afterTail, ref pending) is { } label)
+                {
+                    return label;
+                }
+
+                continue;
             }
 
-            if (!(ascii ? _asciiWords : _otherWords).TryGetValue(word, out LabelWord found))
+            for (int segmentEnd = word.Length; segmentEnd > 0 && words < MaxWords;)
             {
-                return null;
-            }
+                int segmentStart = word[..segmentEnd].LastIndexOfAny("-_/") + 1;
+                ReadOnlySpan<char> segment = word[segmentStart..segmentEnd];
+                segmentEnd = segmentStart - 1;
+                if (segment.IsEmpty)
+                {
+                    continue;
+                }
 
-            switch (found.Role)
-            {
-                case LabelRole.Label:
-                case LabelRole.BeforeTail when afterTail:
-                case LabelRole.DirectOrBeforeTail when afterTail || words == 0:
-                    return found;
-                case LabelRole.Tail:
-                    afterTail = true;
-                    break;
-                case LabelRole.Filler:
-                    break;
-                default:
+                // A segment whole ("MaLo"), else its camel-case parts ("account", "Number").
+                LabelWord? found = Find(segment);
+                int partEnd = segment.Length;
+                for (int i = segment.Length - 1; found is null && i > 0; i--)
+                {
+                    if (char.IsUpper(segment[i]) && char.IsLower(segment[i - 1]))
+                    {
+                        if (Find(segment[i..partEnd]) is not { } part)
+                        {
+                            return null;
+                        }
+
+                        if (Step(part, ++words, ref afterTail, ref pending) is { } fromPart)
+                        {
+                            return fromPart;
+                        }
+
+                        partEnd = i;
+                    }
+                }
+
+                found ??= partEnd < segment.Length ? Find(segment[..partEnd]) : null;
+                if (found is null)
+                {
                     return null;
+                }
+
+                if (Step(found.Value, ++words, ref afterTail, ref pending) is { } label)
+                {
+                    return label;
+                }
             }
         }
 
         return null;
+    }
+
+    // One word read: the label it completes, or null to read on with the state updated.
+    private static LabelWord? Step(LabelWord found, int words, ref bool afterTail, ref LabelWord? pending)
+    {
+        switch (found.Role)
+        {
+            case LabelRole.Label:
+            case LabelRole.BeforeTail when afterTail:
+            case LabelRole.DirectOrBeforeTail when afterTail || words == 1:
+                return found;
+            case LabelRole.BeforeTail or LabelRole.DirectOrBeforeTail:
+                pending ??= found;
+                return null;
+            case LabelRole.Tail when pending is not null:
+                return pending;
+            case LabelRole.Tail:
+                afterTail = true;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private LabelWord? Find(ReadOnlySpan<char> word)
+    {
+        bool ascii = Ascii.IsValid(word);
+        if (ascii && word.Length >= 2 && char.IsAsciiLetter(word[0]) && char.IsAsciiLetter(word[1])
+            && (_asciiFirstPairs[Pair(word[0], word[1]) >> 6] & (1UL << Pair(word[0], word[1]))) == 0)
+        {
+            return null;
+        }
+
+        return (ascii ? _asciiWords : _otherWords).TryGetValue(word, out LabelWord found) ? found : null;
     }
 }

@@ -52,6 +52,11 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, id.Length, EntityTypes.SupplyPoint, 0.9));
         }
+        else if (id.Letters == 0 && id.Digits == 16 && SpacedCupsEnd(text, id) is int cupsEnd and > 0)
+        {
+            spans.Add(new SensitiveSpan(id.Start - 3, cupsEnd - id.Start + 3, EntityTypes.SupplyPoint, 0.9));
+            return cupsEnd;
+        }
         else if (Labelled(text, id) is { } labelled)
         {
             spans.Add(new SensitiveSpan(id.Start, id.Length, labelled, 0.85));
@@ -60,9 +65,33 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
         return next;
     }
 
+    /// <summary>Where a CUPS written in groups ends ("ES 0390 3638 1528 6040 CM"), or 0 when the number is not one.</summary>
+    private static int SpacedCupsEnd(ReadOnlySpan<char> text, IdToken id)
+    {
+        int end = id.End;
+        if (id.Start < 3 || text[id.Start - 1] != ' ' || !text.Slice(id.Start - 3, 2).Equals("ES", StringComparison.OrdinalIgnoreCase)
+            || (id.Start > 3 && char.IsAsciiLetterOrDigit(text[id.Start - 4]))
+            || end + 3 > text.Length || text[end] != ' ' || !char.IsAsciiLetter(text[end + 1]) || !char.IsAsciiLetter(text[end + 2])
+            || (end + 3 < text.Length && char.IsAsciiLetterOrDigit(text[end + 3])))
+        {
+            return 0;
+        }
+
+        Span<char> compact = stackalloc char[20];
+        compact[0] = 'E';
+        compact[1] = 'S';
+        IdTokens.DigitsOf(text[id.Start..end], compact[2..18]);
+        compact[18] = text[end + 1];
+        compact[19] = text[end + 2];
+        return SupplyPointForms.IsSelfEvident(compact, out _) ? end + 3 : 0;
+    }
+
     /// <summary>The entity type a label in front gives the id, or <see langword="null"/> when no label fits it.</summary>
     private static string? Labelled(ReadOnlySpan<char> text, IdToken id) =>
-        id.Digits >= 5 && SupplyPointLabels.Reader.Before(text, id.Start) is { } label && label.Fits(id.Digits)
+        id.Digits >= 5
+        && (SupplyPointLabels.Reader.Before(text, id.Start)
+            ?? (TableHeaders.Above(text, id.Start, id.End) is { IsEmpty: false } header ? SupplyPointLabels.Reader.Before(header, header.Length) : null)) is { } label
+        && label.Fits(id.Digits)
             ? label.EntityType
             : null;
 

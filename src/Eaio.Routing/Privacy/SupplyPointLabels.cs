@@ -38,20 +38,23 @@ internal static class SupplyPointLabels
             words[word] = supply;
         }
 
-        foreach (string word in (string[])["zählernummer", "zaehlernummer", "zähler-nr", "zaehler-nr", "zählernr", "meternummer", "compteur", "contatore", "matricola", "msn"])
+        foreach (string word in (string[])["zählernummer", "zaehlernummer", "zähler-nr", "zaehler-nr", "zählernr", "meternummer", "compteur", "contatore",
+            "matricola", "msn", "licznika", "wodomierz", "gazomierz", "contador"])
         {
             words[word] = meter;
         }
 
-        foreach (string word in (string[])["point", "number", "serial", "id", "nummer"])
+        foreach (string word in (string[])["point", "serial", "ref"])
         {
             words[word] = LabelWord.Tail;
         }
 
-        foreach (string word in (string[])["no", "nr", "n°", "nº", "num", "code", "ref", "reference", "référence", "numéro", "numero", "de", "du", "di", "del", "the", "is", "s/n", "sn"])
+        foreach (string word in (string[])["s/n", "sn", "energii", "gazu", "la", "le", "el", "référence"])
         {
             words[word] = LabelWord.Filler;
         }
+
+        LabelWords.AddNumberWordsAndFillers(words);
 
         return words;
     }

@@ -46,11 +46,31 @@ public sealed class IdentityNumberDetectorTests
     [TestCase("Kontonummer 1234567890", "1234567890", EntityTypes.BankAccount)]
     [TestCase("account no. 12345678", "12345678", EntityTypes.BankAccount)]
     [TestCase("DNI 12345678A", "12345678A", EntityTypes.IdentityNumber)] // after its label, a mistyped check letter is still the id
+    [TestCase("{\"accountNumber\": \"7305518264\", \"holder\": \"x\"}", "7305518264", EntityTypes.BankAccount)]
+    [TestCase("{\"tenant_id\": \"T-408812\"}", "T-408812", EntityTypes.IdentityNumber)]
+    [TestCase("<CustomerNumber>55018273</CustomerNumber>", "55018273", EntityTypes.IdentityNumber)]
+    [TestCase("N° client : 6621 904 177, merci", "6621 904 177", EntityTypes.IdentityNumber)]
+    [TestCase("Référence contrat : 4410772391", "4410772391", EntityTypes.IdentityNumber)]
+    [TestCase("numer klienta 9182736450", "9182736450", EntityTypes.IdentityNumber)]
+    [TestCase("código de cliente: 77120394", "77120394", EntityTypes.IdentityNumber)]
+    [TestCase("Reisepass-Nr. C73405521", "C73405521", EntityTypes.IdentityNumber)]
+    [TestCase("PESEL: 44051401458", "44051401458", EntityTypes.IdentityNumber)]
+    [TestCase("customer ref PQ-A7730981", "PQ-A7730981", EntityTypes.IdentityNumber)]
+    [TestCase("{\"leaseRef\":\"LSE8830127\"}", "LSE8830127", EntityTypes.IdentityNumber)]
+    [TestCase("patente n. RM7730412K", "RM7730412K", EntityTypes.IdentityNumber)]
     public void A_labelled_id_is_found(string text, string id, string entityType)
     {
         List<SensitiveSpan> spans = Spans(s_detector, text);
         Assert.That(spans.Select(s => text.Substring(s.Start, s.Length)), Is.EqualTo(new[] { id }));
         Assert.That(spans[0].EntityType, Is.EqualTo(entityType));
+    }
+
+    [Test]
+    public void Ids_in_a_pasted_table_are_found_by_their_column_header()
+    {
+        string text = "Please total by unit:\nunit,amount,routing,account\n4B,310.50,121000358,40129933718\n5A,95.10,026009593,7730112045\n";
+        Assert.That(Found(s_detector, text), Is.EqualTo(new[] { "121000358", "40129933718", "026009593", "7730112045" }));
+        Assert.That(Found(s_detector, "unit,kwh,cost\n4B,3105,41.20\n5A,2210,29.35\n"), Is.Empty, "consumption columns are no ids");
     }
 
     [Test]

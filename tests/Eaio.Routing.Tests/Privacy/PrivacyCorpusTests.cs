@@ -14,7 +14,8 @@ namespace Eaio.Routing.Tests;
 /// readings, nothing leaves at all); a benign case is a false positive when it is kept local or anything in it is masked.
 /// The dev split was looked at while building the detectors; the holdout split was not, and is reported apart.
 /// <c>Privacy/Corpus2</c> is a second corpus in the same form, written later by another author who had read neither the
-/// detectors nor the first corpus's cases (its README says how).
+/// detectors nor the first corpus's cases (its README says how); <c>Privacy/Corpus3</c> a third, of identifiers (supply
+/// points, meter numbers, identity documents, bank and customer numbers), written the same way.
 /// </summary>
 [CancelAfter(600_000)]
 public sealed partial class PrivacyCorpusTests
@@ -31,6 +32,7 @@ public sealed partial class PrivacyCorpusTests
 
     [TestCase("Corpus")]
     [TestCase("Corpus2")]
+    [TestCase("Corpus3")]
     public async Task Hostile_prompts_leak_nothing_and_benign_prompts_go_out_untouched(string corpus)
     {
         List<CorpusCase> hostile = CorpusCase.Load(CorpusFile(corpus, "hostile.jsonl"));
@@ -103,6 +105,35 @@ public sealed partial class PrivacyCorpusTests
         ["Corpus2/readings-tsdb-text-009"] = "holdout, not read: a time-series database export",
         ["Corpus2/secret-urls-shell-009"] = "holdout, not read: a password in a command line or URL",
         ["Corpus2/secret-vendor-tokens-012"] = "holdout, not read: a vendor token format",
+
+        // The third corpus (identifiers, written blind for the supply point and identity detectors), after the fixes made
+        // from its dev split (docs/benchmarks.md, "A third corpus: identifiers"). Holdout cases by id only.
+        ["Corpus3/id-bank-accounts-003"] = "holdout, not read: a bank detail form not covered",
+        ["Corpus3/id-bank-accounts-008"] = "a bitcoin address: no detector for wallet addresses",
+        ["Corpus3/id-bank-accounts-009"] = "holdout, not read: a bank detail form not covered",
+        ["Corpus3/id-bank-accounts-014"] = "a UK sort code written in pairs of digits: no run of three digits to start from",
+        ["Corpus3/id-bank-accounts-016"] = "a cheque's MICR line with its transit symbols",
+        ["Corpus3/id-bank-accounts-019"] = "a bitcoin address: no detector for wallet addresses",
+        ["Corpus3/id-bank-accounts-020"] = "a bech32 bitcoin address: no detector for wallet addresses",
+        ["Corpus3/id-customer-accounts-004"] = "words between the label and its value ('klantnummer bij de energieleverancier is')",
+        ["Corpus3/id-customer-accounts-007"] = "a contract number written with slashes (UE/…/2026)",
+        ["Corpus3/id-customer-accounts-011"] = "the label far before its value ('account number on the gas bill is')",
+        ["Corpus3/id-customer-accounts-015"] = "holdout, not read: a customer number form not covered",
+        ["Corpus3/id-customer-accounts-018"] = "holdout, not read: a customer number form not covered",
+        ["Corpus3/id-customer-accounts-022"] = "the label far before its value ('account number on the gas bill is')",
+        ["Corpus3/id-documents-002"] = "a passport number with no run of three digits: only runs of three start a value",
+        ["Corpus3/id-documents-003"] = "holdout, not read: a document number form not covered",
+        ["Corpus3/id-documents-013"] = "a passport number with no run of three digits: only runs of three start a value",
+        ["Corpus3/id-documents-014"] = "a passport's machine-readable zone",
+        ["Corpus3/id-documents-021"] = "holdout, not read: a document number form not covered",
+        ["Corpus3/id-documents-022"] = "a passport number with no run of three digits: only runs of three start a value",
+        ["Corpus3/id-meter-numbers-006"] = "holdout, not read: a meter number form not covered",
+        ["Corpus3/id-meter-numbers-012"] = "holdout, not read: a meter number form not covered",
+        ["Corpus3/id-meter-numbers-017"] = "the label far before its value ('número de contador que figura en la factura es')",
+        ["Corpus3/id-mixed-tools-005"] = "a UK national insurance number written in pairs: no run of three digits to start from",
+        ["Corpus3/id-mixed-tools-016"] = "a UK national insurance number written in pairs: no run of three digits to start from",
+        ["Corpus3/id-national-002"] = "a UK national insurance number written in pairs: no run of three digits to start from",
+        ["Corpus3/id-supply-points-012"] = "holdout, not read: a supply point form not covered",
     };
 
     /// <summary>The host's roster as a deployment configures it: the BDG2 metadata file, the staff list and the meter-id patterns.</summary>

@@ -37,6 +37,7 @@ public sealed class SupplyPointDetectorTests
     [TestCase("EAN 871687452601815900 staat op de factuur", "871687452601815900")]
     [TestCase("Le code EAN de notre site belge : 541483016613186090.", "541483016613186090")]
     [TestCase("aansluiting 871687452601815900\n", "871687452601815900")]
+    [TestCase("en la factura aparece el CUPS ES 0031 8246 2819 4821 EP, ¿es correcto?", "ES 0031 8246 2819 4821 EP")]
     public void A_self_evident_form_is_found(string text, string id) =>
         Assert.That(Found(s_detector, text), Is.EqualTo(new[] { id }));
 
@@ -67,6 +68,10 @@ public sealed class SupplyPointDetectorTests
     [TestCase("Zählernummer 12345678", "12345678")]
     [TestCase("n° de compteur 123456789", "123456789")]
     [TestCase("MSN: 21E5012345", "21E5012345")]
+    [TestCase("<Marktlokation>51238696781</Marktlokation>", "51238696781")]
+    [TestCase("la référence PCE est 12345678901234.", "12345678901234")]
+    [TestCase("numer licznika energii 41207733", "41207733")]
+    [TestCase("site,mpan,kwh\nDepot,1613909960308,3120.5\n", "1613909960308")]
     public void A_labelled_id_is_found(string text, string id) =>
         Assert.That(Found(s_detector, text), Is.EqualTo(new[] { id }));
 
