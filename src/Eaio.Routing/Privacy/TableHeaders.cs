@@ -17,14 +17,11 @@ internal static class TableHeaders
     /// <returns>The header cell, trimmed of quotes and spaces.</returns>
     public static ReadOnlySpan<char> Above(ReadOnlySpan<char> text, int start, int end)
     {
-        int rowStart = LineStart(text, start);
-        if (rowStart < 0 || rowStart == 0)
-        {
-            return default;
-        }
-
-        char delimiter = Delimiter(text, rowStart, start, end);
-        if (delimiter == '\0')
+        // The delimiter first, from the characters around the value: most values of prose have none, and cost no search for
+        // the line.
+        char delimiter = Delimiter(text, start, end);
+        int rowStart = delimiter == '\0' ? -1 : LineStart(text, start);
+        if (rowStart <= 0)
         {
             return default;
         }
@@ -76,16 +73,16 @@ internal static class TableHeaders
         return newline >= 0 ? from + newline + 1 : from == 0 ? 0 : -1;
     }
 
-    // The delimiter right before the value (past quotes and spaces), or right after it when the value opens the row.
-    private static char Delimiter(ReadOnlySpan<char> text, int rowStart, int start, int end)
+    // The delimiter right before the value (past quotes and spaces), or right after it when a line break is before it.
+    private static char Delimiter(ReadOnlySpan<char> text, int start, int end)
     {
         int before = start;
-        while (before > rowStart && text[before - 1] is '"' or '\'' or ' ')
+        while (before > 0 && text[before - 1] is '"' or '\'' or ' ')
         {
             before--;
         }
 
-        if (before > rowStart)
+        if (before > 0 && text[before - 1] is not ('\n' or '\r'))
         {
             return text[before - 1] is ',' or ';' or '\t' or '|' ? text[before - 1] : '\0';
         }
