@@ -14,6 +14,8 @@ public class DetectionBenchmarks
     private readonly List<SensitiveSpan> _spans = new(64);
     private SensitiveDataScanner _scanner = null!;
     private ISensitiveDataDetector _bdg2BuildingId = null!;
+    private ISensitiveDataDetector _supplyPoint = null!;
+    private ISensitiveDataDetector _identityNumber = null!;
     private string _short = string.Empty;
     private string _long = string.Empty;
 
@@ -24,6 +26,8 @@ public class DetectionBenchmarks
 
         // Found by type, not position: other detectors may join the default list before it.
         _bdg2BuildingId = _scanner.Detectors.OfType<Bdg2BuildingIdDetector>().Single();
+        _supplyPoint = _scanner.Detectors.OfType<SupplyPointDetector>().Single();
+        _identityNumber = _scanner.Detectors.OfType<IdentityNumberDetector>().Single();
         _short = BuildPrompt(200);
         _long = BuildPrompt(8192);
     }
@@ -63,6 +67,12 @@ public class DetectionBenchmarks
 
     [Benchmark(Description = "Bdg2BuildingId, 8 KB")]
     public int Bdg2BuildingId() => Run(_bdg2BuildingId);
+
+    [Benchmark(Description = "SupplyPoint, 8 KB")]
+    public int SupplyPoint() => Run(_supplyPoint);
+
+    [Benchmark(Description = "IdentityNumber, 8 KB")]
+    public int IdentityNumber() => Run(_identityNumber);
 
     private int Run(int detector) => Run(_scanner.Detectors[detector]);
 
