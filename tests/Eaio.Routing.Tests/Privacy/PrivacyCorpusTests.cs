@@ -89,7 +89,6 @@ public sealed partial class PrivacyCorpusTests
         // Holdout cases are listed by id only: they were not read, so the reason is the family's.
         ["Corpus2/contact-phone-intl-006"] = "holdout, not read: an international phone form not covered yet",
         ["Corpus2/contact-phone-intl-009"] = "holdout, not read: an international phone form not covered yet",
-        ["Corpus2/contact-phone-intl-012"] = "holdout, not read: an international phone form not covered yet",
         ["Corpus2/location-address-intl-003"] = "holdout, not read: an address form of another country",
         ["Corpus2/location-address-intl-006"] = "holdout, not read: an address form of another country",
         ["Corpus2/readings-agentic-009"] = "holdout, not read: readings spread over turns or tools in a form not read yet",
