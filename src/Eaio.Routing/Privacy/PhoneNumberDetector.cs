@@ -225,6 +225,32 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         "RO", "CZ", "PT", "GR", "HU", "FI", "NZ", "HK", "TW", "KE", "MA", "LU", "SK", "HR", "BG", "QA", "KW", "GH", "LK", "NP",
     ];
 
+    private PhoneVerdict JudgeOtherRegions(ReadOnlySpan<char> candidate)
+    {
+        Span<char> key = stackalloc char[Math.Min(96, candidate.Length + 1)];
+        if (candidate.Length + 1 > key.Length)
+        {
+            return PhoneVerdict.None;
+        }
+
+        key[0] = '\u0002';
+        candidate.CopyTo(key[1..]);
+        if (_cache.TryGet(key, out PhoneVerdict cached))
+        {
+            return cached;
+        }
+
+        string value = candidate.ToString();
+        PhoneVerdict verdict = PhoneVerdict.None;
+        for (int r = 0; r < LabelledRegions.Length && verdict == PhoneVerdict.None; r++)
+        {
+            verdict = JudgeIn(value, LabelledRegions[r]) == PhoneVerdict.Valid ? PhoneVerdict.Valid : PhoneVerdict.None;
+        }
+
+        _cache.Set(key.ToString(), verdict);
+        return verdict;
+    }
+
     private PhoneVerdict JudgeLabelled(ReadOnlySpan<char> candidate, int digits)
     {
         // Keyed apart from the other verdicts: the same digits mean something else with a label.
@@ -261,9 +287,9 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             verdict = JudgeIn(national, _parseRegions[r]);
         }
 
-        for (int r = 0; r < LabelledRegions.Length && verdict == PhoneVerdict.None; r++)
+        if (verdict == PhoneVerdict.None)
         {
-            verdict = JudgeIn(national, LabelledRegions[r]) == PhoneVerdict.Valid ? PhoneVerdict.Valid : PhoneVerdict.None;
+            verdict = JudgeOtherRegions(candidate);
         }
 
         _cache.Set(key.ToString(), verdict);
@@ -438,6 +464,14 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
 
             calls++;
             PhoneVerdict verdict = Judge(text[start..candidate[^1].End], international: false);
+
+            // A phone layout that no configured region knows may still be another region's number (Turkey's 0532 123 45
+            // 67, the Philippines' 0917 123 4567): valid there, it counts.
+            if (verdict == PhoneVerdict.None && layout == PhoneLayout.Strong && text[groups[a].Start] == '0')
+            {
+                verdict = JudgeOtherRegions(text[start..candidate[^1].End]);
+            }
+
             bool accepted = verdict == PhoneVerdict.Valid || (verdict == PhoneVerdict.Possible && layout == PhoneLayout.Strong);
             if (accepted && Report(text, start, candidate[^1].End, verdict == PhoneVerdict.Valid ? 0.8 : 0.65, spans))
             {

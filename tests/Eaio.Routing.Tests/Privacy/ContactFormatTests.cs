@@ -160,6 +160,16 @@ public sealed class ContactFormatTests
         }
     }
 
+    // National numbers with a trunk prefix in the groupings of regions not configured, valid there.
+    [TestCase("Istanbul office 0532 123 45 67 today", "0532 123 45 67")]
+    [TestCase("Manila desk 0917 123 4567.", "0917 123 4567")]
+    [TestCase("Taipei 02-2345-6789 now", "02-2345-6789")]
+    [TestCase("Bangkok 02 123 4567", "02 123 4567")]
+    [TestCase("Auckland 09 123 4567", "09 123 4567")]
+    [TestCase("Kyiv 044 123 4567", "044 123 4567")]
+    public void Trunk_numbers_of_other_regions_are_found(string text, string expected)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
     [TestCase("M: 9123 4567 | E: ops@example.com", "9123 4567")]
     [TestCase("T. 6123 4567", "6123 4567")]
     [TestCase("contact: 0812-3456-7890 (Jakarta)", "0812-3456-7890")]
