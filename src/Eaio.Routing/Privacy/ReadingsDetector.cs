@@ -83,14 +83,25 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
 
         Token[] tokens = ArrayPool<Token>.Shared.Rent(64);
+
+        // Runs of digits are at least two characters apart (a digit and what ends it): sized so the pool array rarely grows.
+        int[] runs = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(text.Length / 2, 1024)));
         try
         {
-            int count = Lex(text, ref tokens);
-            return count < 2 ? 0 : FindSeries(text, tokens.AsSpan(0, count), spans);
+            int runCount = DigitRunStarts.Find(text, ref runs);
+            int count = Lex(text, runs.AsSpan(0, runCount), ref tokens);
+            int loose = count < 2 ? 0 : FindSeries(text, tokens.AsSpan(0, count), spans);
+            if (spans is not null)
+            {
+                LabelledReadings.Find(text, runs.AsSpan(0, runCount), spans);
+            }
+
+            return loose;
         }
         finally
         {
             ArrayPool<Token>.Shared.Return(tokens);
+            ArrayPool<int>.Shared.Return(runs);
         }
     }
 
@@ -99,12 +110,12 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     /// of timestamps can be: near a timestamp. Most numbers of a prompt are nowhere near one, and a text without any
     /// timestamp costs one pass that looks at the character after each run of digits.
     /// </summary>
-    private static int Lex(ReadOnlySpan<char> text, ref Token[] tokens)
+    private static int Lex(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref Token[] tokens)
     {
         Token[] stamps = ArrayPool<Token>.Shared.Rent(32);
         try
         {
-            int stampCount = LexTimestamps(text, ref stamps);
+            int stampCount = LexTimestamps(text, runs, ref stamps);
             if (stampCount == 0)
             {
                 return 0;
@@ -139,39 +150,28 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     // How far from a timestamp its value, or the start of a column of values, may be: more than the glue allows.
     private const int NumberWindow = 256;
 
-    private static int LexTimestamps(ReadOnlySpan<char> text, ref Token[] stamps)
+    private static int LexTimestamps(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref Token[] stamps)
     {
-        // Runs of digits are at least two characters apart (a digit and what ends it): sized so the pool array rarely grows.
-        int[] runs = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(text.Length / 2, 1024)));
-        try
+        int count = 0;
+        int consumed = 0;
+        foreach (int p in runs)
         {
-            int runCount = DigitRunStarts.Find(text, ref runs);
-            int count = 0;
-            int consumed = 0;
-            for (int r = 0; r < runCount; r++)
+            if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
             {
-                int p = runs[r];
-                if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
-                {
-                    continue;
-                }
-
-                consumed = end;
-                if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
-                {
-                    // The hours of a tariff period or an opening time: neither a reading's time nor its value.
-                    continue;
-                }
-
-                Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
+                continue;
             }
 
-            return count;
+            consumed = end;
+            if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
+            {
+                // The hours of a tariff period or an opening time: neither a reading's time nor its value.
+                continue;
+            }
+
+            Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(runs);
-        }
+
+        return count;
     }
 
     /// <summary>

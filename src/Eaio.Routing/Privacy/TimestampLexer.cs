@@ -219,6 +219,12 @@ internal static class TimestampLexer
             end += 1 + DigitRun(text, end + 1);
         }
 
+        // An exponent, as rrdtool and numeric dumps print values: 1.2300000000e+01.
+        if (end + 2 < text.Length && text[end] is 'e' or 'E' && text[end + 1] is '+' or '-' && char.IsAsciiDigit(text[end + 2]))
+        {
+            end += 2 + DigitRun(text, end + 2);
+        }
+
         if (end < text.Length)
         {
             char next = text[end];

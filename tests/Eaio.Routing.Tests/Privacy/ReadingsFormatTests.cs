@@ -79,6 +79,14 @@ public sealed class ReadingsFormatTests
     [TestCase("The chiller ran 5 h at 82 % load and 3 h at 41 %; build 10.0.20348.2340 is installed.")]
     [TestCase("Daily record 2024-03-01: min 1.2, max 8.5, mean 4.1, rain 0.3, wind 12.4, sun 5.5 hours.")]
     [TestCase("Annual totals: 42981.7 kWh (2022), 43518.2 kWh (2023), 44102.9 kWh (2024).")]
+    [TestCase("Opening hours of the energy office: Mon 8, Tue 8, Wed 8, Thu 8, Fri 6.")]
+    [TestCase("Hourly tariff (EUR/kWh):\nhour,price\n0,0.21\n1,0.20\n2,0.19\n3,0.19\n4,0.20\n5,0.22")]
+    [TestCase("Heating degree days 2023 for the energy model: Jan 512, Feb 430, Mar 388, Apr 250, May 120")]
+    [TestCase("Monthly average load across our 40 sites (kWh): Jan: 512, Feb: 430, Mar: 388, Apr: 301")]
+    [TestCase("Public weather station, monthly mean °C and energy index: Jan 0.6, Feb 1.4, Mar 4.8, Apr 9.1, May 13.9")]
+    [TestCase("Energy app releases: Jan 2016, Feb 2016, Mar 2016, Apr 2016, May 2016.")]
+    [TestCase("Load shifting price per weekday: Mon 0.25, Tue 0.25, Wed 0.24, Thu 0.25, Fri 0.23")]
+    [TestCase("Chapter list (energy handbook):\n1 Introduction\n2 Metering\n3 Tariffs\n4 Loads\n5 Storage")]
     public void Benign_text_has_no_readings(string text)
         => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
 
@@ -131,7 +139,35 @@ public sealed class ReadingsFormatTests
         yield return ("hours-am-pm", s => "meter readings for today " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("htt", CultureInfo.InvariantCulture).ToLowerInvariant()} {s.Value(i)}")));
         yield return ("french-hours", s => "Relevés : " + string.Join(" ; ", Enumerable.Range(0, s.Length).Select(i => $"à {s.Time(i).Hour} h, {s.Value(i).Replace('.', ',')} kWh")));
         yield return ("h-clock", s => s.Lines(i => $"{s.Time(i).Hour}h{s.Time(i).Minute:00} : {s.Value(i).Replace('.', ',')} kWh"));
+
+        // Time-series database text exports beyond the line protocol.
+        yield return ("prometheus-exposition", s => s.Lines(i => $"energy_kwh_total{{site=\"{s.Building}\",meter=\"main\"}} {s.Value(i)} {Unix(s.Time(i)) * 1000}"));
+        yield return ("opentsdb-put", s => s.Lines(i => $"put meter.kwh {Unix(s.Time(i))} {s.Value(i)} site={s.Building}"));
+        yield return ("graphite-plaintext", s => s.Lines(i => $"sites.{s.Building}.kwh {s.Value(i)} {Unix(s.Time(i))}"));
+        yield return ("influx-annotated-csv", s => "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string\n,result,table,_start,_stop,_time,_value,_field\n"
+            + s.Lines(i => $",,0,{s.Iso(0)}Z,{s.Iso(s.Length - 1)}Z,{s.Iso(i)}Z,{s.Value(i)},kwh"));
+        yield return ("influx-cli-table", s => "name: energy\ntime                value\n----                -----\n" + s.Lines(i => $"{Unix(s.Time(i)) * 1_000_000_000} {s.Value(i)}"));
+        yield return ("psql-table", s => " time                   | kwh\n------------------------+-------\n" + s.Lines(i => $" {s.Iso(i, ' ')}+00 | {s.Value(i)}"));
+        yield return ("rrdtool-fetch", s => "                          kwh\n\n" + s.Lines(i => $"{Unix(s.Time(i))}: {s.Number(i).ToString("0.0000000000e+00", CultureInfo.InvariantCulture)}"));
+        yield return ("prometheus-range-json", s => "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"site\":\"x\"},\"values\":["
+            + string.Join(",", Enumerable.Range(0, s.Length).Select(i => $"[{Unix(s.Time(i))}.{i % 10}00,\"{s.Value(i)}\"]")) + "]}]}}");
+        yield return ("victoriametrics-jsonl", s => $"{{\"metric\":{{\"__name__\":\"kwh\",\"site\":\"{s.Building}\"}},\"values\":[{string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}],\"timestamps\":[{string.Join(",", Enumerable.Range(0, s.Length).Select(i => Unix(s.Time(i)) * 1000))}]}}");
+
+        // Tables turned, and series keyed by an hour index, a weekday or a month instead of a timestamp.
+        yield return ("transposed-markdown-times", s => "| | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HH:mm}")) + " |\n|---|" + string.Concat(Enumerable.Repeat("---|", s.Length)) + "\n| kWh | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(s.Value)) + " |");
+        yield return ("hour-index-csv", s => "hour,kwh\n" + s.Lines(i => $"{i},{s.Value(i)}"));
+        yield return ("hour-index-markdown", s => "| Hour | kWh |\n|---|---|\n" + s.Lines(i => $"| {i} | {s.Value(i)} |"));
+        yield return ("weekday-values", s => "Last week's consumption: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{Weekdays[i % 7]} {s.Value(i)} kWh")));
+        yield return ("weekday-rows", s => "day;kWh\n" + s.Lines(i => $"{FullWeekdays[i % 7]};{s.Value(i).Replace('.', ',')}"));
+        yield return ("monthly-series", s => "Our electricity use in 2023 (kWh): " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{Months[i % 12]}: {s.Value(i)}")));
+        yield return ("monthly-rows", s => "month,consumption_kwh\n" + s.Lines(i => $"{FullMonths[i % 12]},{s.Value(i)}"));
+        yield return ("transposed-hour-index", s => "hour," + string.Join(",", Enumerable.Range(0, s.Length)) + "\nkWh," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
     }
+
+    private static readonly string[] Weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    private static readonly string[] FullWeekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    private static readonly string[] FullMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
     private static long Unix(DateTime time) => new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
 
