@@ -201,6 +201,37 @@ public sealed class ReadingsFormatTests
         Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
     }
 
+    // A start time, an interval, then bare values, as meters and databases export profiles.
+    private static IEnumerable<(string Name, Func<Series, string> Render)> ProfileRenderers()
+    {
+        yield return ("iec-62056-21", s => $"/LGZ5ZMD3104407.B32\r\nP.01(1{s.Start:yyMMddHHmm}00)(00)({(int)s.Interval.TotalMinutes})(2)(1.5.0)(kW)(2.5.0)(kW)\r\n"
+            + string.Concat(Enumerable.Range(0, s.Length).Select(i => $"({s.Number(i) / 100:0.000})(0.000)\r\n")));
+        yield return ("iec-62056-21-winter", s => $"P.01(0{s.Start:yyMMddHHmm})(08)({(int)s.Interval.TotalMinutes})(1)(1.5)(kWh)\n" + string.Concat(Enumerable.Range(0, s.Length).Select(i => $"({s.Number(i):0.00})")));
+        yield return ("start-interval-values", s => $"start={s.Iso(0)}Z interval={(int)s.Interval.TotalMinutes}min unit=kWh values={string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}");
+        yield return ("json-profile", s => JsonSerializer.Serialize(new { meter = s.Building, start = s.Iso(0), interval = $"PT{(int)s.Interval.TotalMinutes}M", values = Enumerable.Range(0, s.Length).Select(s.Number) }));
+        yield return ("prose-profile", s => $"Starting {s.Time(0):dd.MM.yyyy HH:mm}, every {(int)s.Interval.TotalMinutes} minutes, the meter gave: {string.Join("; ", Enumerable.Range(0, s.Length).Select(i => s.Value(i).Replace('.', ',')))}.");
+        yield return ("graphite-raw", s => $"sites.{s.Building}.kwh,{Unix(s.Time(0))},{Unix(s.Time(s.Length))},{(int)s.Interval.TotalSeconds}|{string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}");
+    }
+
+    public static IEnumerable<TestCaseData> ProfileFormats() =>
+        ProfileRenderers().SelectMany(r => Enumerable.Range(1, 3).Select(seed => new TestCaseData(r.Name, seed).SetName($"Load_profile_found_in_{r.Name}_{seed}")));
+
+    [TestCaseSource(nameof(ProfileFormats))]
+    public void Load_profile_found(string format, int seed)
+    {
+        Series series = Series.Random(new Random(seed * 7919 + format.Length), length: 8 + (seed * 5));
+        string text = ProfileRenderers().Single(r => r.Name == format).Render(series);
+        Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
+    }
+
+    // A date before a list of numbers that no interval makes a profile: versions, room numbers, counts.
+    [TestCase("Released 2016-03-01: fixes 1, 4, 9, 12, 15, 21, 22, 30, 31 and 40.")]
+    [TestCase("From 2016-03-01, every Monday: rooms 101, 102, 103, 104, 105, 106, 107, 108, 109.")]
+    [TestCase("On 2016-03-01 the audit listed chillers 3, 7, 8, 12, 14, 15, 19 and 21 for replacement.")]
+    [TestCase("P.01 is the load profile register; see IEC 62056-21 clause 5, table 3, items 1, 2, 4, 5, 6, 8, 9, 11.")]
+    public void Dates_before_lists_that_are_no_profile_give_nothing(string text)
+        => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
+
     /// <summary>A random series: start, interval, length, values and the keys and building it is written with.</summary>
     internal sealed record Series(DateTime Start, TimeSpan Interval, double[] Values, string TimeKey, string ValueKey, string Building)
     {
