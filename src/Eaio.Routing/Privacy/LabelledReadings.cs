@@ -21,7 +21,7 @@ namespace Eaio.Routing;
 internal static class LabelledReadings
 {
     private const int MinimumPairs = 4;
-    private const int DenseWindow = 120;
+    private const int DenseWindow = 64;
     private const int MaximumPairGap = 80;
 
     private static readonly string[][] Weekdays =
@@ -51,6 +51,32 @@ internal static class LabelledReadings
         ["dec", "december", "dezember", "dez", "décembre", "déc", "diciembre", "dic"],
     ];
 
+    // Every name with its kind and index, looked up once per word (a hash, not a comparison with each name).
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, (Kind Kind, int Index)>.AlternateLookup<ReadOnlySpan<char>> Names = BuildNames();
+
+    private static System.Collections.Frozen.FrozenDictionary<string, (Kind Kind, int Index)>.AlternateLookup<ReadOnlySpan<char>> BuildNames()
+    {
+        Dictionary<string, (Kind, int)> names = new(StringComparer.OrdinalIgnoreCase);
+        for (int k = 0; k < Weekdays.Length; k++)
+        {
+            foreach (string name in Weekdays[k])
+            {
+                names[name] = (Kind.Weekday, k);
+            }
+        }
+
+        // Months last: a name of both ("mar", mardi and March) starts a series as a month.
+        for (int k = 0; k < Months.Length; k++)
+        {
+            foreach (string name in Months[k])
+            {
+                names[name] = (Kind.Month, k);
+            }
+        }
+
+        return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(names, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     private static readonly string[] HourWords = ["hour", "hours", "hr", "h", "hh", "stunde", "std", "heure", "hora", "ora", "uur", "hour_of_day", "hod"];
 
     // Said near a series, these make it a building's energy (units and consumption words, not "energy" or "power", which
@@ -73,9 +99,11 @@ internal static class LabelledReadings
     public static void Find(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ICollection<SensitiveSpan>? spans)
     {
         int r = 0;
-        while (r + MinimumPairs - 1 < runs.Length)
+        int last = runs.Length - MinimumPairs;
+        while (r <= last)
         {
-            if (runs[r + MinimumPairs - 1] - runs[r] > DenseWindow)
+            // One comparison passes most runs of prose: a series has four values close together.
+            if (runs[r + MinimumPairs - 1] - runs[r] > DenseWindow || !MayPair(text, runs, r))
             {
                 r++;
                 continue;
@@ -118,6 +146,55 @@ internal static class LabelledReadings
         }
 
         return k;
+    }
+
+    /// <summary>
+    /// A few character checks before any word is read: the run opens a line or a cell, or a word stands before it and
+    /// before another of the next runs, as labels do ("Mon 12.3, Tue 11.8"). Prose passes its numbers here.
+    /// </summary>
+    private static bool MayPair(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, int r)
+    {
+        int p = runs[r];
+        if (p == 0 || text[p - 1] == '\n')
+        {
+            return true;
+        }
+
+        // A cell of a row: only where a line starts close before it ("00:00,41.2" in prose is no table).
+        if (text[p - 1] is ',' or ';' or '\t' or '|' or ' ')
+        {
+            int from = Math.Max(0, p - 41);
+            if ((text[p - 1] != ' ' || (p >= 2 && text[p - 2] == '|')) && text[from..p].Contains('\n'))
+            {
+                return true;
+            }
+        }
+
+        if (!WordBefore(text, p))
+        {
+            return false;
+        }
+
+        for (int k = r + 1; k < r + MinimumPairs && k < runs.Length; k++)
+        {
+            if (WordBefore(text, runs[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WordBefore(ReadOnlySpan<char> text, int p)
+    {
+        int i = p;
+        while (i > 0 && p - i < 4 && text[i - 1] is ' ' or ':' or '=' or '"' or '\'' or '\t')
+        {
+            i--;
+        }
+
+        return i < p && i > 0 && char.IsLetter(text[i - 1]);
     }
 
     private static int Next(Kind kind, int label) => kind switch
@@ -179,18 +256,28 @@ internal static class LabelledReadings
             i--;
         }
 
-        if (wordEnd - i < 2 || wordEnd == p || (i > 0 && char.IsLetterOrDigit(text[i - 1])) || !IsValue(text, p, out end))
+        if (wordEnd - i < 2 || wordEnd == p || (i > 0 && char.IsLetterOrDigit(text[i - 1])))
         {
             return false;
         }
 
         ReadOnlySpan<char> word = text[i..wordEnd];
-        label = expected == Kind.Weekday ? -1 : IndexOf(Months, word);
-        kind = label >= 0 ? Kind.Month : Kind.None;
-        if (label < 0 && expected != Kind.Month)
+        if (!Names.TryGetValue(word, out (Kind Kind, int Index) name))
         {
+            return false;
+        }
+
+        (kind, label) = name;
+        if (expected == Kind.Weekday && kind == Kind.Month)
+        {
+            // "mar" after "lun": mardi.
             label = IndexOf(Weekdays, word);
             kind = label >= 0 ? Kind.Weekday : Kind.None;
+        }
+
+        if (kind == Kind.None || !IsValue(text, p, out end))
+        {
+            return false;
         }
 
         // "Jan 2016, Feb 2016": months with their years are dates, not values.
@@ -211,15 +298,18 @@ internal static class LabelledReadings
     private static int TryTransposed(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, int r, ICollection<SensitiveSpan>? spans)
     {
         int p = runs[r];
-        int lineStart = text[..p].LastIndexOf('\n') + 1;
-        if (lineStart < 2 || p - lineStart > 40 || runs.Length == 0)
-        {
-            return r;
-        }
 
         // The values' row: a label cell, then at least four values joined by one separator.
         char separator = SeparatorBefore(text, p);
         if (separator == '\0')
+        {
+            return r;
+        }
+
+        int from = Math.Max(0, p - 41);
+        int newline = text[from..p].LastIndexOf('\n');
+        int lineStart = from + newline + 1;
+        if (newline < 0 || lineStart < 2)
         {
             return r;
         }
@@ -239,7 +329,8 @@ internal static class LabelledReadings
             return r;
         }
 
-        int headerStart = text[..(lineStart - 1)].LastIndexOf('\n') + 1;
+        int headerFrom = Math.Max(0, lineStart - 1 - 2000);
+        int headerStart = headerFrom + text[headerFrom..(lineStart - 1)].LastIndexOf('\n') + 1;
         ReadOnlySpan<char> header = text[headerStart..(lineStart - 1)].TrimEnd('\r');
         int cells = 0;
         int ordinal = -1;

@@ -87,6 +87,8 @@ internal static class PhoneLabel
         return false;
     }
 
+    private const int MaxRow = 400;
+
     /// <summary>
     /// Returns whether the number at <paramref name="start"/> opens a cell of a table (CSV, TSV, semicolon or Markdown)
     /// whose header names that column as a phone column (<c>phone</c>, <c>Tel.</c>, <c>Mobile number</c>, <c>msisdn</c>).
@@ -104,19 +106,28 @@ internal static class PhoneLabel
             return false;
         }
 
-        int lineStart = text[..cell].LastIndexOf('\n') + 1;
+        // A row of a table is short: its start is looked for a few hundred characters back, not through the whole text.
+        int from = Math.Max(0, cell - MaxRow);
+        int newline = text[from..cell].LastIndexOf('\n');
+        if (newline < 0 && from > 0)
+        {
+            return false;
+        }
+
+        int lineStart = from + newline + 1;
         char separator = text[cell - 1] == '\n' ? '\0' : text[cell - 1];
         if (separator == '\0')
         {
             // The first cell of its line: the separator is the first one after it.
-            int next = text[cell..].IndexOfAny(",;\t|");
-            int lineEnd = text[cell..].IndexOf('\n');
+            ReadOnlySpan<char> rest = text[cell..Math.Min(text.Length, cell + MaxRow)];
+            int next = rest.IndexOfAny(",;\t|");
+            int lineEnd = rest.IndexOf('\n');
             if (next < 0 || (lineEnd >= 0 && next > lineEnd))
             {
                 return false;
             }
 
-            separator = text[cell + next];
+            separator = rest[next];
         }
 
         int column = text[lineStart..cell].Count(separator);
@@ -125,7 +136,14 @@ internal static class PhoneLabel
         int header = lineStart;
         for (int lines = 0; lines < 200 && header > 0; lines++)
         {
-            int previousStart = text[..(header - 1)].LastIndexOf('\n') + 1;
+            int previousFrom = Math.Max(0, header - 1 - MaxRow);
+            int previousNewline = text[previousFrom..(header - 1)].LastIndexOf('\n');
+            if (previousNewline < 0 && previousFrom > 0)
+            {
+                break;
+            }
+
+            int previousStart = previousFrom + previousNewline + 1;
             ReadOnlySpan<char> previous = text[previousStart..(header - 1)];
             if (previous.IndexOf(separator) < 0)
             {
@@ -135,8 +153,8 @@ internal static class PhoneLabel
             header = previousStart;
         }
 
-        int headerEnd = text[header..].IndexOf('\n');
-        ReadOnlySpan<char> line = headerEnd < 0 ? text[header..] : text[header..(header + headerEnd)];
+        int headerEnd = text[header..lineStart].IndexOf('\n');
+        ReadOnlySpan<char> line = headerEnd < 0 ? text[header..lineStart] : text[header..(header + headerEnd)];
         if (header == lineStart)
         {
             return false;

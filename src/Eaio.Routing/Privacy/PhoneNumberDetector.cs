@@ -92,6 +92,7 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
         Span<PhoneDigitGroup> groups = stackalloc PhoneDigitGroup[PhoneDigitStretch.MaxGroups];
+        Span<bool> marks = stackalloc bool[PhoneDigitStretch.MaxGroups];
         int pos = 0;
         while (pos < text.Length)
         {
@@ -114,10 +115,11 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             if (digits >= MinTrunkDigits)
             {
                 int before = spans.Count;
-                DetectInStretch(text, groups[..count], spans);
+                marks[..count].Clear();
+                DetectInStretch(text, groups[..count], marks[..count], spans);
                 if (spans.Count == before)
                 {
-                    DetectLabelled(text, groups[..count], spans);
+                    DetectLabelled(text, groups[..count], marks[..count], spans);
                 }
             }
 
@@ -125,9 +127,8 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         }
     }
 
-    private void DetectInStretch(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ICollection<SensitiveSpan> spans)
+    private void DetectInStretch(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, Span<bool> excluded, ICollection<SensitiveSpan> spans)
     {
-        Span<bool> excluded = stackalloc bool[groups.Length];
         Span<bool> thousandsLike = stackalloc bool[groups.Length];
         PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike);
         int calls = 0;
@@ -165,25 +166,41 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
     /// configured. The writer's label stands in for the layout, so a number valid as E.164, possible in a configured
     /// region, or valid in one of <see cref="LabelledRegions"/> is reported.
     /// </summary>
-    private void DetectLabelled(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ICollection<SensitiveSpan> spans)
+    private void DetectLabelled(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ReadOnlySpan<bool> marks, ICollection<SensitiveSpan> spans)
     {
         int first = groups[0].Start;
         bool paren = first > 0 && text[first - 1] == '(';
         int start = paren ? first - 1 : first;
-        if ((start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '_' or '.' or '-' or '/'))
-            || !(PhoneLabel.Precedes(text, start) || PhoneLabel.InLabelledColumn(text, start)) || PhoneContext.UnitFollows(text, groups[^1].End))
+        if (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '_' or '.' or '-' or '/'))
         {
             return;
         }
 
+        // Most stretches that reach here are dates, times and addresses of hosts, which the marks already made rule out
+        // before any word is read. They are made again without the card marks only where those can have set a group aside:
+        // three groups of four digits, or thirteen digits and more.
         Span<bool> excluded = stackalloc bool[groups.Length];
-        Span<bool> thousandsLike = stackalloc bool[groups.Length];
-        PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike, cardGroups: false);
+        bool cardShaped = groups.Length >= 3 && groups[0].Length == 4 && groups[1].Length == 4 && groups[2].Length == 4;
+        if (marks[0] && (cardShaped || Digits(groups) >= 13))
+        {
+            Span<bool> thousandsLike = stackalloc bool[groups.Length];
+            PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike, cardGroups: false);
+        }
+        else
+        {
+            marks.CopyTo(excluded);
+        }
+
         int end = 0;
         int digits = 0;
         while (end < groups.Length && !excluded[end] && digits + groups[end].Length <= MaxInternationalDigits)
         {
             digits += groups[end++].Length;
+        }
+
+        if (digits < MinTrunkDigits || !(PhoneLabel.Precedes(text, start) || PhoneLabel.InLabelledColumn(text, start)) || PhoneContext.UnitFollows(text, groups[^1].End))
+        {
+            return;
         }
 
         for (int last = end - 1, tries = 0; last >= 0 && tries < 3; last--)
