@@ -332,16 +332,32 @@ internal static class LabelledReadings
         int headerFrom = Math.Max(0, lineStart - 1 - 2000);
         int headerStart = headerFrom + text[headerFrom..(lineStart - 1)].LastIndexOf('\n') + 1;
         ReadOnlySpan<char> header = text[headerStart..(lineStart - 1)].TrimEnd('\r');
+        if (separator == '|' && !header.ContainsAnyExcept("|-: \t") && headerStart >= 2)
+        {
+            // Markdown's rule row: the header is the line before it.
+            int ruleStart = headerStart;
+            headerFrom = Math.Max(0, ruleStart - 1 - 2000);
+            headerStart = headerFrom + text[headerFrom..(ruleStart - 1)].LastIndexOf('\n') + 1;
+            header = text[headerStart..(ruleStart - 1)].TrimEnd('\r');
+        }
+
         int cells = 0;
+        bool bareHours = false;
         int ordinal = -1;
         Kind kind = Kind.None;
         int expected = -1;
         foreach (Range range in header.Split(separator))
         {
             ReadOnlySpan<char> cell = header[range].Trim(" \t\"'");
-            if (cells++ == 0 && separator != '|')
+            if (cell.IsEmpty && separator == '|')
             {
-                kind = HourWords.AsSpan().Contains(cell.ToString().ToLowerInvariant()) ? Kind.Hour : Kind.None;
+                continue;
+            }
+
+            // The first cell labels the rows ("hour", "date", "meter"); bare numbers across are hours only after "hour".
+            if (cells++ == 0)
+            {
+                bareHours = HourWords.AsSpan().Contains(cell.ToString().ToLowerInvariant());
                 continue;
             }
 
@@ -350,8 +366,7 @@ internal static class LabelledReadings
                 continue;
             }
 
-            int label = kind == Kind.Hour || (kind == Kind.None && !cell.ContainsAnyExceptInRange('0', '9')) ? (cell.Length <= 2 && !cell.ContainsAnyExceptInRange('0', '9') ? int.Parse(cell, provider: System.Globalization.CultureInfo.InvariantCulture) : -1)
-                : -1;
+            int label = HourLabel(cell, bareHours);
             Kind cellKind = label >= 0 ? Kind.Hour : Kind.None;
             if (label < 0 && (label = IndexOf(Weekdays, cell)) >= 0)
             {
@@ -362,7 +377,7 @@ internal static class LabelledReadings
                 cellKind = Kind.Month;
             }
 
-            if (label < 0 || (expected >= 0 && (cellKind != kind || label != expected)) || (expected < 0 && cellKind == Kind.Hour && kind != Kind.Hour))
+            if (label < 0 || (expected >= 0 && (cellKind != kind || label != expected)))
             {
                 return r;
             }
@@ -383,6 +398,41 @@ internal static class LabelledReadings
         }
 
         return k;
+    }
+
+    /// <summary>
+    /// An hour as a column header: 0 … 24 after a first cell that says hours (<paramref name="bare"/>), or with the letters of hour-ending and interval columns (<c>HE01</c>, <c>H1</c>,
+    /// <c>HR 7</c>, <c>Hour 13</c>, <c>hh5</c>) or an hour's 'h' after it (<c>7h</c>, <c>07h</c>); -1 for anything else.
+    /// </summary>
+    private static int HourLabel(ReadOnlySpan<char> cell, bool bare)
+    {
+        int letters = 0;
+        while (letters < cell.Length && char.IsAsciiLetter(cell[letters]))
+        {
+            letters++;
+        }
+
+        ReadOnlySpan<char> prefix = cell[..letters];
+        if (letters > 0 && !(prefix.Equals("he", StringComparison.OrdinalIgnoreCase) || prefix.Equals("h", StringComparison.OrdinalIgnoreCase)
+            || prefix.Equals("hr", StringComparison.OrdinalIgnoreCase) || prefix.Equals("hour", StringComparison.OrdinalIgnoreCase)
+            || prefix.Equals("hh", StringComparison.OrdinalIgnoreCase) || prefix.Equals("std", StringComparison.OrdinalIgnoreCase)))
+        {
+            return -1;
+        }
+
+        ReadOnlySpan<char> rest = cell[letters..].TrimStart(" _-");
+        if (letters == 0 && rest.Length > 1 && rest[^1] is 'h' or 'H')
+        {
+            rest = rest[..^1];
+        }
+        else if (letters == 0 && !bare)
+        {
+            return -1;
+        }
+
+        return rest.Length is 1 or 2 && !rest.ContainsAnyExceptInRange('0', '9') && int.Parse(rest, provider: System.Globalization.CultureInfo.InvariantCulture) is int hour && hour <= 24
+            ? hour
+            : -1;
     }
 
     private static char SeparatorBefore(ReadOnlySpan<char> text, int p)

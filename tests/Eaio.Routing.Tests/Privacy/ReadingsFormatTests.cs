@@ -79,7 +79,11 @@ public sealed class ReadingsFormatTests
     [TestCase("The chiller ran 5 h at 82 % load and 3 h at 41 %; build 10.0.20348.2340 is installed.")]
     [TestCase("Daily record 2024-03-01: min 1.2, max 8.5, mean 4.1, rain 0.3, wind 12.4, sun 5.5 hours.")]
     [TestCase("Annual totals: 42981.7 kWh (2022), 43518.2 kWh (2023), 44102.9 kWh (2024).")]
+    [TestCase("The chiller ran 2000 hours in 2016, 1800 hours in 2017 and 2100 hours in 2018 at 45 kW.")]
+    [TestCase("Pi is 3.14 and the ratio 2.50 of 7.30 and 1.25 at 4 of them; version 1.10 of 12 released.")]
     [TestCase("Opening hours of the energy office: Mon 8, Tue 8, Wed 8, Thu 8, Fri 6.")]
+    [TestCase("Temperature by hour ending (°C)\ndate,HE01,HE02,HE03,HE04,HE05\n2016-03-01,2.3,1.8,1.1,0.9,0.2")]
+    [TestCase("meter,1,2,3,4,5\nkWh,120.5,98.2,143.0,110.7,101.9")]
     [TestCase("Hourly tariff (EUR/kWh):\nhour,price\n0,0.21\n1,0.20\n2,0.19\n3,0.19\n4,0.20\n5,0.22")]
     [TestCase("Heating degree days 2023 for the energy model: Jan 512, Feb 430, Mar 388, Apr 250, May 120")]
     [TestCase("Monthly average load across our 40 sites (kWh): Jan: 512, Feb: 430, Mar: 388, Apr: 301")]
@@ -140,6 +144,13 @@ public sealed class ReadingsFormatTests
         yield return ("french-hours", s => "Relevés : " + string.Join(" ; ", Enumerable.Range(0, s.Length).Select(i => $"à {s.Time(i).Hour} h, {s.Value(i).Replace('.', ',')} kWh")));
         yield return ("h-clock", s => s.Lines(i => $"{s.Time(i).Hour}h{s.Time(i).Minute:00} : {s.Value(i).Replace('.', ',')} kWh"));
 
+        // Hours written as people write them in prose and logs.
+        yield return ("dot-time-am-pm", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {s.Time(i).ToString("h.mm", CultureInfo.InvariantCulture)} {(s.Time(i).Hour < 12 ? "am" : "pm")} the meter showed {s.Value(i)} kWh.")));
+        yield return ("dot-time-uhr", s => "Zählerstände: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"um {s.Time(i):HH.mm} Uhr {s.Value(i).Replace('.', ',')} kWh")));
+        yield return ("military-time", s => s.Lines(i => $"{s.Time(i):HHmm}h  {s.Value(i)} kW"));
+        yield return ("military-hrs", s => string.Join("; ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HHmm} hrs: {s.Value(i)} kW")));
+        yield return ("oclock", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {((s.Time(i).Hour + 11) % 12) + 1} o'clock it read {s.Value(i)} kWh.")));
+
         // Time-series database text exports beyond the line protocol.
         yield return ("prometheus-exposition", s => s.Lines(i => $"energy_kwh_total{{site=\"{s.Building}\",meter=\"main\"}} {s.Value(i)} {Unix(s.Time(i)) * 1000}"));
         yield return ("opentsdb-put", s => s.Lines(i => $"put meter.kwh {Unix(s.Time(i))} {s.Value(i)} site={s.Building}"));
@@ -161,6 +172,8 @@ public sealed class ReadingsFormatTests
         yield return ("weekday-rows", s => "day;kWh\n" + s.Lines(i => $"{FullWeekdays[i % 7]};{s.Value(i).Replace('.', ',')}"));
         yield return ("monthly-series", s => "Our electricity use in 2023 (kWh): " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{Months[i % 12]}: {s.Value(i)}")));
         yield return ("monthly-rows", s => "month,consumption_kwh\n" + s.Lines(i => $"{FullMonths[i % 12]},{s.Value(i)}"));
+        yield return ("transposed-hour-ending", s => "Load (kWh) by hour ending\ndate," + string.Join(",", Enumerable.Range(1, s.Length).Select(h => $"HE{h:D2}")) + "\n" + $"{s.Time(0):yyyy-MM-dd}," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
+        yield return ("transposed-weekdays", s => "| meter | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(i => FullWeekdays[i % 7])) + " |\n|---|" + string.Concat(Enumerable.Repeat("---|", s.Length)) + "\n| kWh | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(s.Value)) + " |");
         yield return ("transposed-hour-index", s => "hour," + string.Join(",", Enumerable.Range(0, s.Length)) + "\nkWh," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
     }
 
