@@ -180,7 +180,8 @@ internal static class TimestampLexer
 
             int second = DigitRun(text, after + 1);
             return (second is 1 or 2 && after + 1 + second < text.Length && text[after + 1 + second] == separator)
-                || (separator == '.' && run is 1 or 2 && second == 2 && HourWordMayFollow(text, after + 3)); // 7.30 pm, 19.30 Uhr
+                || (separator == '.' && run is 1 or 2 && second == 2 && HourWordMayFollow(text, after + 3)) // 7.30 pm, 19.30 Uhr
+                || (separator == '-' && run is 1 or 2 && second is 1 or 2 && HourWordMayFollow(text, after + 1 + second)); // 6-7am, 14-15 Uhr
         }
 
         return run is 1 or 2 && (MonthMayFollow(text, after) || MonthMayPrecede(text, p, run));
@@ -912,6 +913,15 @@ internal static class TimestampLexer
 
         int hour = Number(text.Slice(p, run));
         int i = p + run;
+
+        // 6-7am, 2-3 pm, 14-15 Uhr: an hour's range, read as its first hour.
+        if (i + 2 < text.Length && text[i] == '-' && DigitRun(text, i + 1) is int second && second is 1 or 2)
+        {
+            int k = i + 1 + second;
+            int last = Number(text.Slice(i + 1, second));
+            bool oneHour = last == hour + 1 || (hour == 12 && last == 1) || (hour == 23 && last is 0 or 24);
+            return oneHour && TryHourWord(text, p, run, k, last, out end) && end > k;
+        }
 
         // 7.30 pm, 19.30 Uhr, 14.15h: minutes after a dot, then the hour word that makes them a time, not a decimal.
         if (i + 3 < text.Length && text[i] == '.' && DigitRun(text, i + 1) == 2 && Number(text.Slice(i + 1, 2)) <= 59)

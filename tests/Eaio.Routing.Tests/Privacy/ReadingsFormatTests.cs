@@ -82,6 +82,7 @@ public sealed class ReadingsFormatTests
     [TestCase("The chiller ran 2000 hours in 2016, 1800 hours in 2017 and 2100 hours in 2018 at 45 kW.")]
     [TestCase("Pi is 3.14 and the ratio 2.50 of 7.30 and 1.25 at 4 of them; version 1.10 of 12 released.")]
     [TestCase("Opening hours of the energy office: Mon 8, Tue 8, Wed 8, Thu 8, Fri 6.")]
+    [TestCase("Shifts 6-2pm, 2-10pm and 10-6am cover 3 staff, 4 staff and 2 staff.")]
     [TestCase("Temperature by hour ending (°C)\ndate,HE01,HE02,HE03,HE04,HE05\n2016-03-01,2.3,1.8,1.1,0.9,0.2")]
     [TestCase("meter,1,2,3,4,5\nkWh,120.5,98.2,143.0,110.7,101.9")]
     [TestCase("Hourly tariff (EUR/kWh):\nhour,price\n0,0.21\n1,0.20\n2,0.19\n3,0.19\n4,0.20\n5,0.22")]
@@ -149,6 +150,7 @@ public sealed class ReadingsFormatTests
         yield return ("dot-time-uhr", s => "Zählerstände: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"um {s.Time(i):HH.mm} Uhr {s.Value(i).Replace('.', ',')} kWh")));
         yield return ("military-time", s => s.Lines(i => $"{s.Time(i):HHmm}h  {s.Value(i)} kW"));
         yield return ("military-hrs", s => string.Join("; ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HHmm} hrs: {s.Value(i)} kW")));
+        yield return ("hour-ranges", s => "Yesterday by hour: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{((s.Time(i).Hour + 11) % 12) + 1}-{((s.Time(i).Hour + 12) % 12) + 1}{(s.Time(i).AddHours(1).Hour < 12 ? "am" : "pm")} {s.Value(i)} kWh")));
         yield return ("oclock", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {((s.Time(i).Hour + 11) % 12) + 1} o'clock it read {s.Value(i)} kWh.")));
 
         // Time-series database text exports beyond the line protocol.
