@@ -186,7 +186,7 @@ public sealed class SecretDetector : ISensitiveDataDetector
         return before is ' ' or '\t' ? char.IsAsciiLetter(after) || after == '-'
             : before is '\n' or '\r' ? after == '-'
             : char.IsAsciiLetterOrDigit(before) && (char.IsAsciiLetterOrDigit(after) || after is '-' or '_')
-                && ((after == 'u' && text[at + 2] == 's') || SecretTokenForms.MayEndDashPrefix(text, at));
+                && ((after == 'u' && text[at + 2] == 's') || before == 'E' || SecretTokenForms.MayEndDashPrefix(text, at));
     }
 
     private static int AtAnchor(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
@@ -323,7 +323,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
             return at + 1;
         }
 
-        if (SecretTokenForms.IsDashPrefix(text[wordStart..(at + 1)]) && SecretTokenForms.TryMatch(text, wordStart, out int s, out int e, out double c))
+        if ((SecretTokenForms.IsDashPrefix(text[wordStart..(at + 1)]) || text[wordStart..].StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal))
+            && SecretTokenForms.TryMatch(text, wordStart, out int s, out int e, out double c))
         {
             return Report(text, s, e, c, spans);
         }

@@ -237,7 +237,23 @@ internal static class SecretTokenForms
 
         if (rest.StartsWith("eyJ", StringComparison.Ordinal))
         {
+            // Mapbox secret tokens: "sk." and a JWT's payload and signature, two parts where a JWT has three.
+            if (at >= 3 && text[(at - 3)..at].SequenceEqual("sk.") && TryMapbox(text, at - 3, out end))
+            {
+                start = at - 3;
+                return true;
+            }
+
             return TryJwt(text, at, out end);
+        }
+
+        if (rest.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal))
+        {
+            // age's X25519 identity: Bech32, 58 upper-case characters after its prefix.
+            int length = rest[16..].IndexOfAnyExcept(UpperDigits);
+            length = length < 0 ? rest.Length - 16 : length;
+            end = at + 16 + length;
+            return length == 58;
         }
 
         if (rest.StartsWith("-----BEGIN", StringComparison.Ordinal))
@@ -337,6 +353,28 @@ internal static class SecretTokenForms
 
         start = end = -1;
         return false;
+    }
+
+    private static bool TryMapbox(ReadOnlySpan<char> text, int at, out int end)
+    {
+        end = at;
+        if (at > 0 && (char.IsAsciiLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '-' or '.'))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = text[(at + 3)..];
+        int length = rest.IndexOfAnyExcept(Base64Url);
+        length = length < 0 ? rest.Length : length;
+        ReadOnlySpan<char> token = rest[..length].TrimEnd('.');
+        int dot = token.IndexOf('.');
+        if (dot < 20 || token.Count('.') != 1 || token.Length - dot - 1 < 20)
+        {
+            return false;
+        }
+
+        end = at + 3 + token.Length;
+        return true;
     }
 
     private static bool TryJwt(ReadOnlySpan<char> text, int at, out int end)

@@ -258,6 +258,8 @@ public sealed class SecretDetectorTests
         ("Contentful", r => "CFPAT-" + R(r, Base64Url, 43)),
         ("ElevenLabs", r => "sk_" + R(r, HexLower, 48)),
         ("Render", r => "rnd_" + R(r, Alnum, 32)),
+        ("Mapbox secret", r => "sk.eyJ1Ijoi" + R(r, Base64Url.Replace("-", "", StringComparison.Ordinal), 40, 60) + "." + R(r, Alnum, 22)),
+        ("age identity", r => "AGE-SECRET-KEY-1" + R(r, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)),
     ];
 
     [Test]
@@ -287,6 +289,7 @@ public sealed class SecretDetectorTests
     [TestCase("the pul-request template and csk-mode switch, gldt-docs page")]
     [TestCase("commit 9f86d081884c7d659a2feaa0c55ad015-us and 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     [TestCase("sk_learn_model and sq0atp-short")]
+    [TestCase("pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbGV4YW1wbGUwMDAwMDAwMDAwMDAwMDAwMCJ9.Ab3dEf9hIjK2mNoPqR5tUv is Mapbox's public token; AGE-SECRET-KEY-1 alone")]
     public void Vendor_prefix_look_alikes_give_nothing(string text)
         => Assert.That(Found(Detector, text), Is.Empty);
 
