@@ -117,7 +117,9 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
                 int before = spans.Count;
                 marks[..count].Clear();
                 DetectInStretch(text, groups[..count], marks[..count], spans);
-                if (spans.Count == before)
+                // A stretch that opens with a date, a time or an address of a host (most of those no rule took) needs no
+                // label: only card marks are made again for a labelled number.
+                if (spans.Count == before && (!marks[0] || IsCardShaped(groups[..count]) || digits >= 13))
                 {
                     DetectLabelled(text, groups[..count], marks[..count], spans);
                 }
@@ -180,8 +182,7 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
         // before any word is read. They are made again without the card marks only where those can have set a group aside:
         // three groups of four digits, or thirteen digits and more.
         Span<bool> excluded = stackalloc bool[groups.Length];
-        bool cardShaped = groups.Length >= 3 && groups[0].Length == 4 && groups[1].Length == 4 && groups[2].Length == 4;
-        if (marks[0] && (cardShaped || Digits(groups) >= 13))
+        if (marks[0])
         {
             Span<bool> thousandsLike = stackalloc bool[groups.Length];
             PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike, cardGroups: false);
@@ -708,6 +709,9 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
 
         return true;
     }
+
+    private static bool IsCardShaped(ReadOnlySpan<PhoneDigitGroup> groups) =>
+        groups.Length >= 3 && groups[0].Length == 4 && groups[1].Length == 4 && groups[2].Length == 4;
 
     private static bool IsCompactDate(ReadOnlySpan<char> digits) =>
         digits[0] is '1' or '2' && digits[1] is '9' or '0' && digits[4] is '0' or '1' && digits[6] is >= '0' and <= '3'
