@@ -158,7 +158,11 @@ internal static class PhoneDigitStretch
     /// <param name="groups">The groups of one stretch.</param>
     /// <param name="excluded">One flag per group, set for a group no candidate may hold.</param>
     /// <param name="thousandsLike">One flag per group, set for groups that could be an amount (<c>912 345 678</c>).</param>
-    public static void MarkOtherValues(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, Span<bool> excluded, Span<bool> thousandsLike)
+    /// <param name="cardGroups">
+    /// Whether card and account numbers are set aside (three or more groups of four digits, a run that passes Luhn's
+    /// check); a labelled number (<c>mobile 0812-3456-7890</c>, <c>WhatsApp 4915112345678</c>) keeps them.
+    /// </param>
+    public static void MarkOtherValues(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, Span<bool> excluded, Span<bool> thousandsLike, bool cardGroups = true)
     {
         // Each group's value is read once: the marks below look at the same groups from several starts (measured: reading
         // the values again for each look cost a third of the time spent on stretches).
@@ -174,7 +178,10 @@ internal static class PhoneDigitStretch
             MarkDate(groups, values, k, excluded);
             MarkIpv4(groups, values, k, excluded);
             MarkThousands(text, groups, k, excluded, thousandsLike);
-            MarkCardGroups(groups, k, excluded);
+            if (cardGroups)
+            {
+                MarkCardGroups(groups, k, excluded);
+            }
         }
 
         int digits = 0;
@@ -183,7 +190,7 @@ internal static class PhoneDigitStretch
             digits += group.Length;
         }
 
-        if (digits >= 13)
+        if (digits >= 13 && cardGroups)
         {
             MarkLuhnRuns(text, groups, excluded);
         }

@@ -32,7 +32,7 @@ namespace Eaio.Routing;
 /// hyphen or dot (a fragment of a GUID or of a longer code), is not reported.
 /// </para>
 /// </remarks>
-public sealed class PhoneNumberDetector : ISensitiveDataDetector
+public sealed partial class PhoneNumberDetector : ISensitiveDataDetector
 {
     private const int MinInternationalDigits = 8;
     private const int MaxInternationalDigits = 17;
@@ -92,6 +92,7 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
         Span<PhoneDigitGroup> groups = stackalloc PhoneDigitGroup[PhoneDigitStretch.MaxGroups];
+        Span<bool> marks = stackalloc bool[PhoneDigitStretch.MaxGroups];
         int pos = 0;
         while (pos < text.Length)
         {
@@ -113,16 +114,23 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
             // Runs with other digits nearby that still make no long stretch ("37.7749 N, 122.4194 W") end here.
             if (digits >= MinTrunkDigits)
             {
-                DetectInStretch(text, groups[..count], spans);
+                int before = spans.Count;
+                marks[..count].Clear();
+                DetectInStretch(text, groups[..count], marks[..count], spans);
+                // A stretch that opens with a date, a time or an address of a host (most of those no rule took) needs no
+                // label: only card marks are made again for a labelled number.
+                if (spans.Count == before && (!marks[0] || IsCardShaped(groups[..count]) || digits >= 13))
+                {
+                    DetectLabelled(text, groups[..count], marks[..count], spans);
+                }
             }
 
             pos = groups[count - 1].End + 1;
         }
     }
 
-    private void DetectInStretch(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, ICollection<SensitiveSpan> spans)
+    private void DetectInStretch(ReadOnlySpan<char> text, ReadOnlySpan<PhoneDigitGroup> groups, Span<bool> excluded, ICollection<SensitiveSpan> spans)
     {
-        Span<bool> excluded = stackalloc bool[groups.Length];
         Span<bool> thousandsLike = stackalloc bool[groups.Length];
         PhoneDigitStretch.MarkOtherValues(text, groups, excluded, thousandsLike);
         int calls = 0;
@@ -322,6 +330,14 @@ public sealed class PhoneNumberDetector : ISensitiveDataDetector
 
             calls++;
             PhoneVerdict verdict = Judge(text[start..candidate[^1].End], international: false);
+
+            // A phone layout that no configured region knows may still be another region's number (Turkey's 0532 123 45
+            // 67, the Philippines' 0917 123 4567): valid there, it counts.
+            if (verdict == PhoneVerdict.None && layout == PhoneLayout.Strong && text[groups[a].Start] == '0')
+            {
+                verdict = JudgeOtherRegions(text[start..candidate[^1].End]);
+            }
+
             bool accepted = verdict == PhoneVerdict.Valid || (verdict == PhoneVerdict.Possible && layout == PhoneLayout.Strong);
             if (accepted && Report(text, start, candidate[^1].End, verdict == PhoneVerdict.Valid ? 0.8 : 0.65, spans))
             {

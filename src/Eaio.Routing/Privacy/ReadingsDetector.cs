@@ -83,14 +83,29 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
         }
 
         Token[] tokens = ArrayPool<Token>.Shared.Rent(64);
+
+        // Runs of digits are at least two characters apart (a digit and what ends it): sized so the pool array rarely grows.
+        int[] runs = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(text.Length / 2, 1024)));
         try
         {
-            int count = Lex(text, ref tokens);
-            return count < 2 ? 0 : FindSeries(text, tokens.AsSpan(0, count), spans);
+            int runCount = DigitRunStarts.Find(text, ref runs);
+            int count = Lex(text, runs.AsSpan(0, runCount), ref tokens);
+            int before = spans?.Count ?? 0;
+            int loose = count < 2 ? 0 : FindSeries(text, tokens.AsSpan(0, count), spans);
+
+            // A text that holds a series is CRITICAL already: series by label would change nothing, and cost about 1 µs
+            // per 8 KB to look for.
+            if (spans is not null && spans.Count == before)
+            {
+                LabelledReadings.Find(text, runs.AsSpan(0, runCount), spans);
+            }
+
+            return loose;
         }
         finally
         {
             ArrayPool<Token>.Shared.Return(tokens);
+            ArrayPool<int>.Shared.Return(runs);
         }
     }
 
@@ -99,12 +114,12 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     /// of timestamps can be: near a timestamp. Most numbers of a prompt are nowhere near one, and a text without any
     /// timestamp costs one pass that looks at the character after each run of digits.
     /// </summary>
-    private static int Lex(ReadOnlySpan<char> text, ref Token[] tokens)
+    private static int Lex(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref Token[] tokens)
     {
         Token[] stamps = ArrayPool<Token>.Shared.Rent(32);
         try
         {
-            int stampCount = LexTimestamps(text, ref stamps);
+            int stampCount = LexTimestamps(text, runs, ref stamps);
             if (stampCount == 0)
             {
                 return 0;
@@ -139,39 +154,39 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
     // How far from a timestamp its value, or the start of a column of values, may be: more than the glue allows.
     private const int NumberWindow = 256;
 
-    private static int LexTimestamps(ReadOnlySpan<char> text, ref Token[] stamps)
+    private static int LexTimestamps(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref Token[] stamps)
     {
-        // Runs of digits are at least two characters apart (a digit and what ends it): sized so the pool array rarely grows.
-        int[] runs = ArrayPool<int>.Shared.Rent(Math.Max(16, Math.Min(text.Length / 2, 1024)));
-        try
+        int count = 0;
+        int consumed = 0;
+        foreach (int p in runs)
         {
-            int runCount = DigitRunStarts.Find(text, ref runs);
-            int count = 0;
-            int consumed = 0;
-            for (int r = 0; r < runCount; r++)
+            if (p < consumed)
             {
-                int p = runs[r];
-                if (p < consumed || !TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
-                {
-                    continue;
-                }
-
-                consumed = end;
-                if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
-                {
-                    // The hours of a tariff period or an opening time: neither a reading's time nor its value.
-                    continue;
-                }
-
-                Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
+                continue;
             }
 
-            return count;
+            if (!TimestampLexer.TryReadTimestamp(text, p, out int start, out int end))
+            {
+                if (p >= 5 && text[p - 1] == '(' && IsLoadProfileHeader(text, p, out end))
+                {
+                    consumed = end;
+                    Append(ref stamps, ref count, new Token(p - 5, end, IsTimestamp: true));
+                }
+
+                continue;
+            }
+
+            consumed = end;
+            if (TimestampLexer.IsLongPeriodOfDay(text[start..end]))
+            {
+                // The hours of a tariff period or an opening time: neither a reading's time nor its value.
+                continue;
+            }
+
+            Append(ref stamps, ref count, new Token(start, end, IsTimestamp: true) { Minutes = TimestampLexer.TimeOfDayMinutes(text[start..end]) });
         }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(runs);
-        }
+
+        return count;
     }
 
     /// <summary>
@@ -321,7 +336,11 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
                 {
                     int first = numbersBefore >= numbersAfter ? k - numbersBefore : k;
                     int last = numbersBefore >= numbersAfter ? after - 1 : after + numbersAfter - 1;
-                    Add(text, tokens[first].Start, tokens[last].End, Math.Min(timestampRun, numbers));
+
+                    // A start and an end with a profile's values after them (Graphite's raw "name,start,end,step|v,v,v…")
+                    // are a series of its own; other columns pair up.
+                    bool startAndEnd = timestampRun == 2 && numbersAfter >= LoadProfileMinimum && numbersAfter > numbersBefore;
+                    Add(text, tokens[first].Start, tokens[last].End, startAndEnd ? numbersAfter : Math.Min(timestampRun, numbers));
                     k = last + 1;
                     continue;
                 }
@@ -346,6 +365,15 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
                 }
 
                 k++;
+                continue;
+            }
+
+            // A start time, an interval, then bare values: a load profile.
+            int profileValues = LoadProfileValues(text, tokens, k, out int profileLast);
+            if (profileValues > 0)
+            {
+                Add(text, token.Start, tokens[profileLast].End, profileValues);
+                k = profileLast + 1;
                 continue;
             }
 
@@ -403,6 +431,127 @@ public sealed partial class ReadingsDetector : ISensitiveDataDetector
 
         spans?.Add(new SensitiveSpan(start, end - start, EntityTypes.Readings, readings >= 2 * MinimumReadings ? 0.95 : 0.8));
         return 0;
+    }
+
+    // Values after one start time that make a load profile: two hours of quarter-hours.
+    private const int LoadProfileMinimum = 8;
+
+    /// <summary>
+    /// The values of a load profile that starts at the timestamp <paramref name="k"/>: an IEC 62056-21 profile header
+    /// (<c>P.01(…)</c>) or a timestamp with an interval written near it (<c>interval=15min</c>, <c>every 15 minutes</c>,
+    /// <c>PT15M</c>, <c>step 900 s</c>), then at least <see cref="LoadProfileMinimum"/> numbers with no timestamp among them,
+    /// each close to the one before. Returns 0 when there is none.
+    /// </summary>
+    private static int LoadProfileValues(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int k, out int last)
+    {
+        last = k;
+
+        // Most timestamps have a value or two after them and the next timestamp soon: counted before any text is read.
+        if (k + LoadProfileMinimum >= tokens.Length)
+        {
+            return 0;
+        }
+
+        for (int j = k + 1; j <= k + LoadProfileMinimum; j++)
+        {
+            if (tokens[j].IsTimestamp)
+            {
+                return 0;
+            }
+        }
+
+        Token stamp = tokens[k];
+        int n = 0;
+        int end = stamp.End;
+        for (int j = k + 1; j < tokens.Length && !tokens[j].IsTimestamp; j++)
+        {
+            // The header's fields may stand between the start and the values: "(1.5.0)(kW)(2.5.0)(kW)", "unit=kWh values=".
+            ReadOnlySpan<char> gap = text[end..tokens[j].Start];
+            if (gap.Length > (n == 0 ? MaximumGlue : 40) || gap.Contains(". ", StringComparison.Ordinal) || gap.Contains("\n\n", StringComparison.Ordinal)
+                || gap.Contains("\r\n\r\n", StringComparison.Ordinal) || (n == 0 && !IsGlue(text, end, tokens[j].Start)))
+            {
+                break;
+            }
+
+            n++;
+            end = tokens[j].End;
+            last = j;
+        }
+
+        if (n < LoadProfileMinimum)
+        {
+            return 0;
+        }
+
+        // A profile's values are measurements, not a count: 101, 102, 103 … are room numbers or an enumeration.
+        bool counting = true;
+        for (int j = k + 2; j <= last && counting; j++)
+        {
+            counting = int.TryParse(text[tokens[j].Start..tokens[j].End], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value)
+                && int.TryParse(text[tokens[j - 1].Start..tokens[j - 1].End], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int previous)
+                && value == previous + 1;
+        }
+
+        if (counting)
+        {
+            return 0;
+        }
+
+        bool header = text[stamp.Start] == 'P' || (stamp.Start >= 5 && text[stamp.Start - 1] == '(' && text[stamp.Start - 5] == 'P' && text[stamp.Start - 4] == '.');
+        int lineStart = text[..stamp.Start].LastIndexOf('\n') + 1;
+        int from = Math.Max(lineStart, stamp.Start - 80);
+        return header || HasInterval(text[from..Math.Min(tokens[k + 1].Start + 24, text.Length)]) ? n : 0;
+    }
+
+    private static readonly string[] IntervalWords =
+    [
+        "interval", "intervall", "step", "resolution", "period", "every", "granularity", "frequency", "minutes", "minute",
+        "hourly", "quarter-hour", "half-hour", "half-hourly", "pas", "takt", "raster", "pt15m", "pt30m", "pt1h", "pt5m",
+        "pt10m", "pt60m",
+    ];
+
+    private static bool HasInterval(ReadOnlySpan<char> window)
+    {
+        // "15min", "15 min": "min" alone is as often a minimum ("min 1.2, max 8.5").
+        int min = window.IndexOf("min", StringComparison.OrdinalIgnoreCase);
+        if (min > 0 && (char.IsAsciiDigit(window[min - 1]) || (min > 1 && window[min - 1] == ' ' && char.IsAsciiDigit(window[min - 2]))))
+        {
+            return true;
+        }
+
+        foreach (string word in IntervalWords)
+        {
+            int at = window.IndexOf(word, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0 && (at == 0 || !char.IsLetter(window[at - 1])) && (at + word.Length >= window.Length || !char.IsLetter(window[at + word.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// An IEC 62056-21 load profile header, <c>P.01(</c> and the profile's start (ZYYMMDDhhmm, with or without seconds),
+    /// whose digits start at <paramref name="p"/>; <paramref name="end"/> is past the closing parenthesis.
+    /// </summary>
+    private static bool IsLoadProfileHeader(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        if (text[p - 5] != 'P' || text[p - 4] != '.' || !char.IsAsciiDigit(text[p - 3]) || !char.IsAsciiDigit(text[p - 2])
+            || (p > 5 && char.IsLetterOrDigit(text[p - 6])))
+        {
+            return false;
+        }
+
+        int run = TimestampLexer.DigitRun(text, p);
+        if (run is < 10 or > 13 || p + run >= text.Length || text[p + run] != ')')
+        {
+            return false;
+        }
+
+        end = p + run + 1;
+        return true;
     }
 
     /// <summary>Whether a timestamp at <paramref name="k"/> starts a row of at least <see cref="GridRowValues"/> values.</summary>

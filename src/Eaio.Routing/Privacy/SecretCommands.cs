@@ -83,7 +83,7 @@ internal static class SecretCommands
     }
 
     // A command line ends at a line break, unless the line is continued ("\", PowerShell's "`", cmd's "^").
-    private static int LineEnd(ReadOnlySpan<char> text, int from)
+    internal static int LineEnd(ReadOnlySpan<char> text, int from)
     {
         int end = from;
         while (true)
@@ -376,7 +376,7 @@ internal static class SecretCommands
     }
 
     // The next whitespace-separated token before lineEnd; a quoted one is returned without its quotes.
-    private static bool NextToken(ReadOnlySpan<char> text, ref int i, int lineEnd, out int start, out int end, out bool quoted)
+    internal static bool NextToken(ReadOnlySpan<char> text, ref int i, int lineEnd, out int start, out int end, out bool quoted)
     {
         while (i < lineEnd && (text[i] is ' ' or '\t' or '\r' or '\n' || (text[i] is '\\' or '`' or '^' && i + 1 < lineEnd && text[i + 1] is '\r' or '\n')))
         {

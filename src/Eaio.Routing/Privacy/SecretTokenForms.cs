@@ -115,7 +115,109 @@ internal static class SecretTokenForms
         new("glc_", Base64Url, 32, 400), // Grafana Cloud access policy token
         new("lin_api_", Alnum, 40, 40), // Linear
         new("ntn_", Alnum, 40, 50), // Notion integration token
+
+        // Found through their underscore.
+        new("fo1_", AlnumDashUnderscore, 40, 50), // Fly.io
+        new("nfp_", Alnum, 36, 40), // Netlify personal access token
+        new("sbp_", LowerHex, 40, 40), // Supabase personal access token
+        new("sb_secret_", AlnumDashUnderscore, 20, 64), // Supabase secret API key
+        new("rnd_", Alnum, 28, 40), // Render
+        new("figd_", AlnumDashUnderscore, 36, 64), // Figma
+        new("lsv2_pt_", AlnumUnderscore, 40, 60), // LangSmith personal and service keys
+        new("lsv2_sk_", AlnumUnderscore, 40, 60),
+        new("pcsk_", AlnumUnderscore, 40, 100), // Pinecone
+        new("dckr_pat_", AlnumDashUnderscore, 24, 40), // Docker Hub personal and organisation access tokens
+        new("dckr_oat_", AlnumDashUnderscore, 24, 40),
+        new("bkua_", LowerHex, 40, 40), // Buildkite
+        new("pnu_", Alnum, 36, 36), // Prefect
+        new("rdme_", Alnum, 64, 80), // ReadMe
+        new("tfp_", AlnumDashUnderscore, 40, 64), // Typeform
+        new("pscale_tkn_", AlnumDashUnderscore, 32, 64), // PlanetScale service token, password, OAuth token
+        new("pscale_pw_", AlnumDashUnderscore, 32, 64),
+        new("pscale_oauth_", AlnumDashUnderscore, 32, 64),
+        new("squ_", LowerHex, 40, 40), // SonarQube user, project and global analysis tokens
+        new("sqp_", LowerHex, 40, 40),
+        new("sqa_", LowerHex, 40, 40),
+        new("ops_", Base64Url, 100, 2000), // 1Password service account (ops_eyJ…)
+        new("re_", AlnumUnderscore, 24, 64), // Resend
+        new("fw_", Alnum, 20, 40), // Fireworks AI
+        new("shippo_live_", LowerHex, 40, 40), // Shippo
+        new("sk_", LowerHex, 48, 48), // ElevenLabs: after Stripe's sk_live_, sk_test_, sk_prod_
+
+        // Found through their dash (IsDashPrefix).
+        new("gldt-", AlnumDashUnderscore, 20, 255), // GitLab deploy, runner, pipeline-trigger, CI-build, feed, OAuth-app
+        new("glrt-", AlnumDashUnderscore, 20, 255), // and agent tokens (GitLab's documented token prefixes)
+        new("glptt-", AlnumDashUnderscore, 20, 255),
+        new("glcbt-", AlnumDashUnderscore, 20, 255),
+        new("glft-", AlnumDashUnderscore, 20, 255),
+        new("gloas-", AlnumDashUnderscore, 20, 255),
+        new("glagent-", AlnumDashUnderscore, 20, 255),
+        new("glimt-", AlnumDashUnderscore, 20, 255),
+        new("glsoat-", AlnumDashUnderscore, 20, 255),
+        new("glffct-", AlnumDashUnderscore, 20, 255),
+        new("GOCSPX-", AlnumDashUnderscore, 28, 28), // Google OAuth client secret
+        new("xkeysib-", AlnumDash, 60, 100), // Brevo (Sendinblue) API key: 64 hex, '-', 16 alphanumerics
+        new("xsmtpsib-", AlnumDash, 60, 100), // Brevo SMTP key
+        new("CFPAT-", AlnumDashUnderscore, 40, 50), // Contentful personal access token
+        new("NRII-", AlnumDashUnderscore, 32, 32), // New Relic insert key
+        new("NRJS-", LowerHex, 19, 19), // New Relic browser key
+        new("HRKU-", AlnumDashUnderscore, 36, 80), // Heroku
+        new("pul-", LowerHex, 40, 40), // Pulumi
+        new("csk-", Alnum, 40, 64), // Cerebras
+        new("sq0atp-", AlnumDashUnderscore, 22, 22), // Square access token and OAuth secret
+        new("sq0csp-", AlnumDashUnderscore, 43, 43),
+        new("FLWSECK-", AlnumDash, 32, 40), // Flutterwave secret key
     ];
+
+    // The prefixes of the forms found through their dash, with the dash.
+    private static readonly string[] DashPrefixes = [.. Forms.Select(f => f.Prefix).Where(p => p[^1] == '-')];
+
+    // The last letters before the dash of those prefixes: most hyphenated words end otherwise.
+    private static readonly SearchValues<char> DashPrefixEnds = SearchValues.Create([.. DashPrefixes.Select(p => p[^2])]);
+
+    /// <summary>Whether the dash at <paramref name="dash"/> may end a prefix of a form found through its dash: one character check.</summary>
+    public static bool MayEndDashPrefix(ReadOnlySpan<char> text, int dash) => DashPrefixEnds.Contains(text[dash - 1]);
+
+    /// <summary>Whether a word and the dash after it are the prefix of a form found through its dash.</summary>
+    public static bool IsDashPrefix(ReadOnlySpan<char> wordAndDash)
+    {
+        foreach (string prefix in DashPrefixes)
+        {
+            if (prefix.Length == wordAndDash.Length && prefix[0] == wordAndDash[0] && wordAndDash.SequenceEqual(prefix))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A Mailchimp API key: 32 lower-case hex digits, a dash and the data centre (<c>us21</c>); <paramref name="start"/> is
+    /// the hex's first digit and <paramref name="dash"/> its dash.
+    /// </summary>
+    public static bool TryMailchimpKey(ReadOnlySpan<char> text, int start, int dash, out int end)
+    {
+        end = dash;
+        if (dash - start != 32 || text[start..dash].ContainsAnyExcept(LowerHex) || dash + 3 >= text.Length || text[dash + 1] != 'u' || text[dash + 2] != 's')
+        {
+            return false;
+        }
+
+        int i = dash + 3;
+        while (i < text.Length && i - dash - 3 < 2 && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        if (i == dash + 3 || (i < text.Length && char.IsAsciiLetterOrDigit(text[i])) || !LooksRandom(text[start..dash]))
+        {
+            return false;
+        }
+
+        end = i;
+        return true;
+    }
 
     /// <summary>
     /// Tries every form at <paramref name="at"/>, where the vectorised search found a possible prefix.
@@ -135,7 +237,23 @@ internal static class SecretTokenForms
 
         if (rest.StartsWith("eyJ", StringComparison.Ordinal))
         {
+            // Mapbox secret tokens: "sk." and a JWT's payload and signature, two parts where a JWT has three.
+            if (at >= 3 && text[(at - 3)..at].SequenceEqual("sk.") && TryMapbox(text, at - 3, out end))
+            {
+                start = at - 3;
+                return true;
+            }
+
             return TryJwt(text, at, out end);
+        }
+
+        if (rest.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal))
+        {
+            // age's X25519 identity: Bech32, 58 upper-case characters after its prefix.
+            int length = rest[16..].IndexOfAnyExcept(UpperDigits);
+            length = length < 0 ? rest.Length - 16 : length;
+            end = at + 16 + length;
+            return length == 58;
         }
 
         if (rest.StartsWith("-----BEGIN", StringComparison.Ordinal))
@@ -235,6 +353,28 @@ internal static class SecretTokenForms
 
         start = end = -1;
         return false;
+    }
+
+    private static bool TryMapbox(ReadOnlySpan<char> text, int at, out int end)
+    {
+        end = at;
+        if (at > 0 && (char.IsAsciiLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '-' or '.'))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = text[(at + 3)..];
+        int length = rest.IndexOfAnyExcept(Base64Url);
+        length = length < 0 ? rest.Length : length;
+        ReadOnlySpan<char> token = rest[..length].TrimEnd('.');
+        int dot = token.IndexOf('.');
+        if (dot < 20 || token.Count('.') != 1 || token.Length - dot - 1 < 20)
+        {
+            return false;
+        }
+
+        end = at + 3 + token.Length;
+        return true;
     }
 
     private static bool TryJwt(ReadOnlySpan<char> text, int at, out int end)

@@ -27,7 +27,7 @@ public sealed partial class StreetAddressDetector
     // Street types written before the name (Calle Mayor 5, Via Roma 12); searched for only in the few words before a
     // house number that follows a capitalised word.
     private static readonly SearchValues<string> NumberLastPrefixes = SearchValues.Create(
-        ["calle ", "avenida ", "via ", "plaza ", "rua ", "piazza ", "paseo ", "carrer ", "corso ", "viale ", "largo ", "ul. ", "al. ", "ulica ", "aleja ", "os. "],
+        ["calle ", "avenida ", "via ", "plaza ", "rua ", "piazza ", "paseo ", "carrer ", "corso ", "viale ", "largo ", "ul. ", "al. ", "ulica ", "aleja ", "os. ", "av. "],
         StringComparison.OrdinalIgnoreCase);
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LowerCaseStreetTypes = new[]
@@ -440,14 +440,15 @@ public sealed partial class StreetAddressDetector
     // Street type as a suffix or a word before the number (Hauptstraße 5, Berliner Straße 12a, Friedrichstr. 12,
     // Keizersgracht 123, Drottninggatan 5), or before the name (Calle Mayor 5, Via Roma 12, Avenida de la Paz, 3).
     [GeneratedRegex(
-        @"(?<![\w-])(?:(?:[A-ZÄÖÜÅÆØ][\w'’-]*\s+)?[A-ZÄÖÜÅÆØ][\wäöüßåæø-]*(?:straße|strasse|str\.|gasse|weg|allee|platz|damm|ufer|chaussee|gracht|straat|laan|plein|kade|singel|dijk|steeg|dreef|gatan|vägen|gade|vej|veien)|[A-ZÄÖÜ][\wäöüß'’-]*\s+(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Damm|Ufer)|(?:ul\.|(?<!et\s)al\.|ulica|aleja|os\.|Calle|Avenida|Avda\.|Paseo|Plaza|Carrer|Camino|Ronda|Via|Viale|Piazza|Corso|Largo|Rua|Travessa|Praça)(?:\s+(?:de|del|la|las|los|dels|dei|della|delle|di|do|da|dos|das|d'|l'|y|e))*\s+[A-ZÁÉÍÓÚÑÇÀÈÌÒÙ][\w'’.-]*(?:\s+(?:(?:de|del|la|y|e|di|da|do)\s+)?[A-ZÁÉÍÓÚÑÇÀÈÌÒÙ][\w'’.-]*){0,3},?)\s+(?:n[º°o]\.?\s*)?[1-9]\d{0,3}(?:\s?[a-zA-Z])?(?:\s?[-–]\s?\d{1,4})?(?:/\d{1,4}[a-zA-Z]?)?(?![\w.,-]\d|\w|-)",
+        @"(?<![\w-])(?:(?:[A-ZÄÖÜÅÆØ][\w'’-]*\s+)?[A-ZÄÖÜÅÆØ][\wäöüßåæø-]*(?:straße|strasse|str\.|gasse|weg|allee|platz|damm|ufer|chaussee|gracht|straat|laan|plein|kade|singel|dijk|steeg|dreef|gatan|vägen|gade|vej|veien)|[A-ZÄÖÜ][\wäöüß'’-]*\s+(?:Straße|Strasse|Str\.|Gasse|Weg|Allee|Platz|Damm|Ufer)|(?:ul\.|(?<!et\s)al\.|ulica|aleja|os\.|Calle|Avenida|Avda\.|Av\.|Paseo|Plaza|Carrer|Camino|Ronda|Via|Viale|Piazza|Corso|Largo|Rua|Travessa|Praça)(?:\s+(?:de|del|la|las|los|dels|dei|della|delle|di|do|da|dos|das|d'|l'|y|e))*\s+[A-ZÁÉÍÓÚÑÇÀÈÌÒÙ][\w'’.-]*(?:\s+(?:(?:de|del|la|y|e|di|da|do)\s+)?[A-ZÁÉÍÓÚÑÇÀÈÌÒÙ][\w'’.-]*){0,3},?)\s+(?:n[º°o]\.?\s*)?[1-9]\d{0,3}(?:\s?[a-zA-Z])?(?:\s?[-–]\s?\d{1,4})?(?:/\d{1,4}[a-zA-Z]?)?(?![\w.,-]\d|\w|-)",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex NumberLastPattern();
 
-    // French: number, street type in lower case, then an article or a capitalised name (12 rue de Rivoli, 5 avenue Foch).
+    // French: number, street type (in lower case as the French write it, or capitalised as forms and foreign writers do),
+    // then an article or a capitalised name (12 rue de Rivoli, 5 avenue Foch, 2 Place de Paris, 8 Rue du Bac).
     [GeneratedRegex(
-        @"\G(?<![\w.,-])[1-9]\d{0,3}(?:\s?(?:bis|ter|[A-Za-z]))?,?\s+(?:(?:rue|avenue|av\.|boulevard|bd|quai|allée|impasse)\s+(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)?|(?:place|route|square|cours|passage|chemin)\s+(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)[A-ZÉÈÀÂÎÔ][\w'’-]*(?:[ -](?:(?:de|du|des|la|le|et)\s+)?[A-ZÉÈÀÂÎÔ][\w'’-]*){0,3}",
+        @"\G(?<![\w.,-])[1-9]\d{0,3}(?:\s?(?:bis|ter|[A-Za-z]))?,?\s+(?:(?:[Rr]ue|[Aa]venue|[Aa]v\.|[Bb]oulevard|[Bb]d|[Qq]uai|[Aa]llée|[Ii]mpasse)\s+(?:(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)?|(?:[Pp]lace|[Rr]oute|[Ss]quare|[Cc]ours|[Pp]assage|[Cc]hemin)\s+(?:de la|de l'|des|du|de|d'|l'|la|le|les)\s*)[A-ZÉÈÀÂÎÔ][\w'’-]*(?:[ -](?:(?:de|du|des|la|le|et)\s+)?[A-ZÉÈÀÂÎÔ][\w'’-]*){0,3}",
         RegexOptions.CultureInvariant,
         matchTimeoutMilliseconds: 1000)]
     private static partial Regex FrenchPattern();

@@ -155,15 +155,17 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     }
 
     // A digit after a non-digit that is not ',', '-', ':' or a decimal point. No form has its number after those: such
-    // runs are the later parts of readings, times, dates, ranges and IP addresses, most runs of technical prose.
+    // runs are the later parts of readings, times, dates, ranges and IP addresses, most runs of technical prose. The one
+    // exception is a dash after a capital letter, as a country's letters stand before a postcode (CH-8001, D-10115).
     private static Vector256<ushort> RunStarts(Vector256<ushort> current, Vector256<ushort> previous, Vector256<ushort> beforePrevious)
     {
         Vector256<ushort> nine = Vector256.Create((ushort)9);
         Vector256<ushort> zero = Vector256.Create((ushort)'0');
         Vector256<ushort> previousDigit = Vector256.LessThanOrEqual(previous - zero, nine);
+        Vector256<ushort> capitalBefore = Vector256.LessThanOrEqual(beforePrevious - Vector256.Create((ushort)'A'), Vector256.Create((ushort)25));
         Vector256<ushort> excluded = previousDigit
             | Vector256.Equals(previous, Vector256.Create((ushort)','))
-            | Vector256.Equals(previous, Vector256.Create((ushort)'-'))
+            | Vector256.AndNot(Vector256.Equals(previous, Vector256.Create((ushort)'-')), capitalBefore)
             | Vector256.Equals(previous, Vector256.Create((ushort)':'))
             | (Vector256.Equals(previous, Vector256.Create((ushort)'.')) & Vector256.LessThanOrEqual(beforePrevious - zero, nine));
         return Vector256.AndNot(Vector256.LessThanOrEqual(current - zero, nine), excluded);
@@ -177,7 +179,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
 
         char before = i == 0 ? ' ' : text[i - 1];
-        return !char.IsAsciiDigit(before) && before is not (',' or '-' or ':')
+        return !char.IsAsciiDigit(before) && before is not (',' or ':') && (before != '-' || (i >= 2 && char.IsAsciiLetterUpper(text[i - 2])))
             && (before != '.' || i < 2 || !char.IsAsciiDigit(text[i - 2]));
     }
 
@@ -188,6 +190,12 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         while (end < text.Length && char.IsAsciiDigit(text[end]))
         {
             end++;
+        }
+
+        if (DetectWorldForms(text, start, end, reported) || (start > 0 && text[start - 1] == '-'))
+        {
+            // A run after a dash is read only for a country's postcode letters (CH-8001).
+            return numberFirstUpTo;
         }
 
         DetectPostcode(text, start, end, reported);
@@ -309,7 +317,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             ReadOnlySpan<char> letters = char.IsAsciiDigit(text[wordStart]) ? [] : text[wordStart..i];
             if (letters.Length >= 2 && IsNumberFirstStreetType(letters))
             {
-                found |= possible & (char.IsUpper(letters[0]) ? StreetTypeCase.Capitalised
+                found |= possible & (char.IsUpper(letters[0]) ? StreetTypeCase.Capitalised | (word == 1 ? StreetTypeCase.French : StreetTypeCase.None)
                     : word <= 2 ? StreetTypeCase.LowerCase | StreetTypeCase.French : StreetTypeCase.LowerCase);
             }
 

@@ -102,7 +102,7 @@ internal static class TimestampLexer
             || (run == 4 && p > 0 && text[p - 1] == '(' && TryConstructorArguments(text, p, out e))
             || (run is 8 or 12 or 14 && TryCompact(text, p, run, out e))
             || (run == 5 && TryDaySerial(text, p, out e))
-            || (run is 1 or 2 && TryHourWord(text, p, run, out e)))
+            || (run is 1 or 2 or 4 && TryHourWord(text, p, run, out e)))
         {
             end = e;
             return IsBoundaryAfter(text, end);
@@ -153,9 +153,9 @@ internal static class TimestampLexer
                 return true; // an ordinal date, 2017-228T13:00
             }
 
-            if (run is 1 or 2 && HourWordMayFollow(text, after))
+            if (run is 1 or 2 or 4 && HourWordMayFollow(text, after))
             {
-                return true; // 5 am, 5pm, 7時, à 5 h, um 5 Uhr
+                return true; // 5 am, 5pm, 7時, à 5 h, um 5 Uhr, 7 o'clock, 0800h, 1300 hrs
             }
         }
 
@@ -179,7 +179,9 @@ internal static class TimestampLexer
             }
 
             int second = DigitRun(text, after + 1);
-            return second is 1 or 2 && after + 1 + second < text.Length && text[after + 1 + second] == separator;
+            return (second is 1 or 2 && after + 1 + second < text.Length && text[after + 1 + second] == separator)
+                || (separator == '.' && run is 1 or 2 && second == 2 && HourWordMayFollow(text, after + 3)) // 7.30 pm, 19.30 Uhr
+                || (separator == '-' && run is 1 or 2 && second is 1 or 2 && HourWordMayFollow(text, after + 1 + second)); // 6-7am, 14-15 Uhr
         }
 
         return run is 1 or 2 && (MonthMayFollow(text, after) || MonthMayPrecede(text, p, run));
@@ -217,6 +219,12 @@ internal static class TimestampLexer
         if (end + 1 < text.Length && text[end] == '.' && char.IsAsciiDigit(text[end + 1]))
         {
             end += 1 + DigitRun(text, end + 1);
+        }
+
+        // An exponent, as rrdtool and numeric dumps print values: 1.2300000000e+01.
+        if (end + 2 < text.Length && text[end] is 'e' or 'E' && text[end + 1] is '+' or '-' && char.IsAsciiDigit(text[end + 2]))
+        {
+            end += 2 + DigitRun(text, end + 2);
         }
 
         if (end < text.Length)
@@ -887,7 +895,7 @@ internal static class TimestampLexer
     private static bool HourWordMayFollow(ReadOnlySpan<char> text, int i)
     {
         int j = i < text.Length && text[i] == ' ' ? i + 1 : i;
-        return j < text.Length && text[j] is 'a' or 'A' or 'p' or 'P' or 'h' or 'U' or 'u' or '時';
+        return j < text.Length && text[j] is 'a' or 'A' or 'p' or 'P' or 'h' or 'U' or 'u' or '時' or 'o';
     }
 
     /// <summary>
@@ -898,8 +906,67 @@ internal static class TimestampLexer
     private static bool TryHourWord(ReadOnlySpan<char> text, int p, int run, out int end)
     {
         end = p;
+        if (run == 4)
+        {
+            return TryMilitaryTime(text, p, out end);
+        }
+
         int hour = Number(text.Slice(p, run));
         int i = p + run;
+
+        // 6-7am, 2-3 pm, 14-15 Uhr: an hour's range, read as its first hour.
+        if (i + 2 < text.Length && text[i] == '-' && DigitRun(text, i + 1) is int second && second is 1 or 2)
+        {
+            int k = i + 1 + second;
+            int last = Number(text.Slice(i + 1, second));
+            bool oneHour = last == hour + 1 || (hour == 12 && last == 1) || (hour == 23 && last is 0 or 24);
+            return oneHour && TryHourWord(text, p, run, k, last, out end) && end > k;
+        }
+
+        // 7.30 pm, 19.30 Uhr, 14.15h: minutes after a dot, then the hour word that makes them a time, not a decimal.
+        if (i + 3 < text.Length && text[i] == '.' && DigitRun(text, i + 1) == 2 && Number(text.Slice(i + 1, 2)) <= 59)
+        {
+            int k = i + 3;
+            if (k < text.Length && text[k] == 'h' && (k + 1 == text.Length || !char.IsLetterOrDigit(text[k + 1])) && hour <= 24)
+            {
+                end = k + 1;
+                return true;
+            }
+
+            return TryHourWord(text, p, run, k, hour, out end) && end > k;
+        }
+
+        return TryHourWord(text, p, run, i, hour, out end);
+    }
+
+    // 0800h, 1300 hrs: a 24-hour time of four digits with the hour word of military and shift logs ("hours" alone is as
+    // often a duration: "ran 2000 hours").
+    private static bool TryMilitaryTime(ReadOnlySpan<char> text, int p, out int end)
+    {
+        end = p;
+        int hour = Number(text.Slice(p, 2));
+        int minutes = Number(text.Slice(p + 2, 2));
+        int i = p + 4;
+        int j = i < text.Length && text[i] == ' ' ? i + 1 : i;
+        if (hour > 23 || minutes > 59 || j >= text.Length)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = text[j..];
+        int word = rest.StartsWith("hrs", StringComparison.OrdinalIgnoreCase) ? 3 : j == i && rest[0] == 'h' ? 1 : 0;
+        if (word == 0 || (rest.Length > word && char.IsLetter(rest[word])))
+        {
+            return false;
+        }
+
+        end = j + word;
+        return true;
+    }
+
+    private static bool TryHourWord(ReadOnlySpan<char> text, int p, int run, int i, int hour, out int end)
+    {
+        end = p;
         if (i < text.Length && text[i] == '時')
         {
             end = i + 1;
@@ -930,6 +997,12 @@ internal static class TimestampLexer
         if (hour > 24)
         {
             return false;
+        }
+
+        if ((rest.StartsWith("o'clock", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("o’clock", StringComparison.OrdinalIgnoreCase)) && hour is >= 1 and <= 12)
+        {
+            end = j + 7;
+            return true;
         }
 
         if (rest.StartsWith("Uhr", StringComparison.Ordinal) || rest.StartsWith("uur", StringComparison.Ordinal))

@@ -110,6 +110,114 @@ public sealed class ContactFormatTests
         Assert.That(found.Zip(numbers).All(p => p.First.StartsWith(p.Second, StringComparison.Ordinal)), Is.True, string.Join(" | ", found));
     }
 
+    // Regions outside the defaults, and the eight-digit plans the defaults find in their + form only.
+    private static readonly string[] LabelledRegions =
+    [
+        "KR", "RU", "TR", "ID", "PH", "VN", "TH", "MY", "NG", "EG", "PK", "AR", "CO", "CL", "SA", "AE", "IL", "UA", "RO", "CZ",
+        "PT", "GR", "HU", "FI", "NZ", "HK", "TW", "KE", "SG", "DK", "NO", "LU",
+    ];
+
+    private static IEnumerable<TestCaseData> LabelledNumbers()
+    {
+        foreach (string region in LabelledRegions)
+        {
+            foreach (PhoneNumberType type in new[] { PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE })
+            {
+                PhoneNumber? number = Util.GetExampleNumberForType(region, type);
+                if (number is null)
+                {
+                    continue;
+                }
+
+                string national = Util.Format(number, PhoneNumberFormat.NATIONAL);
+                string e164 = Util.Format(number, PhoneNumberFormat.E164);
+                yield return new TestCaseData(national).SetName($"Labelled_{region}_{type}_national");
+                yield return new TestCaseData(new string([.. national.Where(char.IsAsciiDigit)])).SetName($"Labelled_{region}_{type}_unspaced");
+                yield return new TestCaseData(e164[1..]).SetName($"Labelled_{region}_{type}_e164_without_plus");
+            }
+        }
+    }
+
+    // A phone label lets through the forms that are readings or codes as often elsewhere: national numbers of regions not
+    // configured, one run of digits, E.164 without its '+', and eight digits without a trunk prefix.
+    [TestCaseSource(nameof(LabelledNumbers))]
+    public void Labelled_numbers_of_any_region_are_found(string number)
+    {
+        // Numbers whose national form starts with the trunk prefix keep it (0, 8 in Russia).
+        PhoneNumberDetector detector = new();
+        string[] sentences =
+        [
+            $"WhatsApp: {number}",
+            $"\"mobilePhone\": \"{number}\",",
+            $"Tel. {number} (site office)",
+            $"call me on {number} after nine",
+            $"You can reach the caretaker on his mobile, it is {number}.",
+            $"phone_number={number}&site=7",
+        ];
+        foreach (string sentence in sentences)
+        {
+            Assert.That(Found(detector, sentence), Is.EqualTo(new[] { number }), sentence);
+        }
+    }
+
+    // National numbers with a trunk prefix in the groupings of regions not configured, valid there.
+    [TestCase("Istanbul office 0532 123 45 67 today", "0532 123 45 67")]
+    [TestCase("Manila desk 0917 123 4567.", "0917 123 4567")]
+    [TestCase("Taipei 02-2345-6789 now", "02-2345-6789")]
+    [TestCase("Bangkok 02 123 4567", "02 123 4567")]
+    [TestCase("Auckland 09 123 4567", "09 123 4567")]
+    [TestCase("Kyiv 044 123 4567", "044 123 4567")]
+    public void Trunk_numbers_of_other_regions_are_found(string text, string expected)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
+    [TestCase("M: 9123 4567 | E: ops@example.com", "9123 4567")]
+    [TestCase("T. 6123 4567", "6123 4567")]
+    [TestCase("contact: 0812-3456-7890 (Jakarta)", "0812-3456-7890")]
+    [TestCase("Telefon: 8 916 123-45-67", "8 916 123-45-67")]
+    public void Signature_and_grouped_labelled_numbers_are_found(string text, string expected)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(new[] { expected }));
+
+    // A table whose header names a phone column: CSV, semicolon and tab separated, Markdown; E.164 without '+', national
+    // numbers of regions not configured, and Singapore's eight digits.
+    [TestCase("name,phone,site\nAna Ruiz,{0},Berlin\nBo Tan,{1},Depot")]
+    [TestCase("| Name | Mobile number | Site |\n|---|---|---|\n| Tan | {0} | SG |\n| Kim | {1} | Seoul |")]
+    [TestCase("name;tel;city\nLee;{0};Seoul\nPark;{1};Busan")]
+    [TestCase("\"id\"\t\"whatsapp\"\n\"7\"\t\"{0}\"\n\"8\"\t\"{1}\"")]
+    [TestCase("phone_number,name\n{0},Ana\n{1},Bo")]
+    public void Numbers_in_a_phone_column_are_found(string table)
+    {
+        string[][] pairs =
+        [
+            ["4915112345678", "6591234567"], ["9123 4567", "01012345678"], ["0212345678", "05321234567"], ["447911123456", "33612345678"],
+        ];
+        foreach (string[] pair in pairs)
+        {
+            string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, table, pair[0], pair[1]);
+            Assert.That(Found(new PhoneNumberDetector(), text), Is.EqualTo(pair), text);
+        }
+    }
+
+    [TestCase("meter,kwh,site\nM1,12345678,A\nM2,23456789,B")]
+    [TestCase("date,phone_calls\n2016-03-01,12345678\n2016-03-02,23456789")]
+    [TestCase("| site | phone | kWh |\n|---|---|---|\n| A | n/a | 12345678 |")]
+    [TestCase("mobile_app_installs,region\n12345678,EU")]
+    public void Numbers_outside_a_phone_column_give_nothing(string text)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.Empty);
+
+    // A phone word near numbers that are none: a date, a unit, an identifier, a word that only looks like a label, a
+    // verb far from the number, a label in another sentence.
+    [TestCase("text 20160301 00:00 12.5 and call 20160301")]
+    [TestCase("call volume 12345678 kWh this month")]
+    [TestCase("The call centre handled 12345678 requests in 2016.")]
+    [TestCase("Phone the site. Meter 12345678 is read monthly.")]
+    [TestCase("phone firmware 2016-03-01 build 12345678")]
+    [TestCase("mobile app v2.3.12345678 and mobile 1.234.567.890")]
+    [TestCase("M 12345678 and T 87654321 are meter ids")]
+    [TestCase("WhatsApp group of 12 345 678 users")]
+    [TestCase("phone 11111111 and fax 00000000")]
+    public void Phone_labels_before_other_numbers_give_nothing(string text)
+        => Assert.That(Found(new PhoneNumberDetector(), text), Is.Empty);
+
     [TestCase("desk 020 7946 0958 ext. 204 today", "020 7946 0958 ext. 204")]
     [TestCase("desk 020 7946 0958 x204.", "020 7946 0958 x204")]
     [TestCase("desk 020 7946 0958 #204", "020 7946 0958 #204")]

@@ -155,6 +155,8 @@ public sealed class LocationFormatTests
     private static readonly string[] s_dutchNames = ["Keizers", "Heren", "Prinsen", "Singel", "Kalver", "Leidse"];
     private static readonly string[] s_southernNames = ["Mayor", "Roma", "Garibaldi", "Augusta", "Alcalá", "Verdi", "Colón", "Dante"];
     private static readonly string[] s_frenchNames = ["Rivoli", "la Paix", "Vaugirard", "Foch", "Haussmann", "Victor Hugo"];
+    private static readonly (string Letters, int Digits, string City)[] s_countryPostcodes =
+        [("L", 4, "Luxembourg"), ("CH", 4, "Zürich"), ("D", 5, "Berlin"), ("A", 4, "Wien"), ("F", 5, "Paris"), ("B", 4, "Bruxelles"), ("I", 5, "Roma"), ("DK", 4, "København"), ("FI", 5, "Helsinki")];
 
     /// <summary>An address format: renders an address from a random source, and says which substrings must be covered.</summary>
     /// <param name="Name">The format's name, for messages.</param>
@@ -185,6 +187,35 @@ public sealed class LocationFormatTests
         yield return new("Dutch", r => One("Het kantoor is {0}, Amsterdam.", $"{Pick(r, s_dutchNames)}{Pick(r, ["gracht", "straat", "laan", "plein"])} {r.Next(1, 600)}"));
         yield return new("Spanish and Italian", r => One("La oficina está en {0}, 28013.", $"{Pick(r, ["Calle", "Avenida", "Via", "Piazza", "Rua", "Paseo"])} {Pick(r, s_southernNames)} {r.Next(1, 300)}"));
         yield return new("French", r => One("Le bureau est au {0}, 75001 Paris.", $"{r.Next(1, 200)} {Pick(r, ["rue de", "avenue", "boulevard", "place de"])} {Pick(r, s_frenchNames)}"));
+        yield return new("French capitalised", r => One("Send the invoice to {0} before noon.", $"{r.Next(1, 200)} {Pick(r, ["Rue de", "Avenue", "Boulevard", "Place de", "Quai de", "Rue", "Impasse"])} {Pick(r, s_frenchNames)}"));
+        yield return new("Country letters before the postcode", r =>
+        {
+            (string letters, int digits, string city) = s_countryPostcodes[r.Next(s_countryPostcodes.Length)];
+            string code = $"{letters}-{r.Next((int)Math.Pow(10, digits - 1), (int)Math.Pow(10, digits))}";
+            string street = $"{Pick(r, s_germanNames)}{Pick(r, ["strasse", "straße", "weg", "gasse"])} {r.Next(1, 120)}";
+            return ($"Adresse: {street}, {code} {city}.", [street, $"{code} {city}"]);
+        });
+        yield return new("Brazilian CEP", r =>
+        {
+            string cep = $"{r.Next(10000, 99999):D5}-{r.Next(0, 999):D3}";
+            string street = $"{Pick(r, ["Rua", "Av.", "Avenida"])} {Pick(r, s_southernNames)}, {r.Next(1, 3000)}";
+            return ($"Endereço: {street} - Centro, São Paulo - {Pick(r, ["SP", "RJ", "MG"])}, {cep}", [street, cep]);
+        });
+        yield return new("Indian PIN", r =>
+        {
+            string pin = $"{r.Next(1, 9)}{r.Next(0, 99999):D5}";
+            string line = $"{Pick(r, ["No.", "Flat", "Plot"])} {r.Next(1, 400)}, {Ordinal(r.Next(1, 20))} Cross, {Pick(r, ["Indiranagar", "Koramangala", "Andheri West"])}, {Pick(r, ["Bengaluru", "Mumbai", "Karnataka", "Pune"])} {Pick(r, ["", "- "])}{pin}";
+            return ($"Deliver the meter to {line}.", [line]);
+        });
+        yield return new("Japanese, Chinese and Korean scripts", r =>
+        {
+            string address = Pick(r,
+            [
+                $"東京都千代田区丸の内{r.Next(1, 9)}-{r.Next(1, 20)}-{r.Next(1, 30)}", $"大阪府大阪市北区梅田{r.Next(1, 9)}丁目{r.Next(1, 20)}番{r.Next(1, 30)}号",
+                $"北京市朝阳区建国路{r.Next(1, 300)}号", $"上海市浦东新区世纪大道{r.Next(1, 300)}号", $"서울특별시 중구 세종대로 {r.Next(1, 300)}",
+            ]);
+            return ($"住所: {address}", [address]);
+        });
         yield return new("US ZIP+4 after state", r =>
         {
             string zip = $"{r.Next(10000, 99999)}-{r.Next(1000, 9999)}";
@@ -226,6 +257,12 @@ public sealed class LocationFormatTests
     public void Postcode_forms_found_by_their_place(string text, string expected)
         => Assert.That(Found(new StreetAddressDetector(), text), Is.EqualTo(expected.Split('|')));
 
+    // Country letters, CEPs, PINs and CJK numbers that are none: part numbers, standards, amounts, dates.
+    [TestCase("part D-10115 and model CH-8001X and EN-12345 and ISO-9001; A-1010 is the room and B-200 too")]
+    [TestCase("DIN EN ISO 50001, IEC-61850 stack, Rev-A 2016, PN-10 valves, DN-100 pipe")]
+    [TestCase("We measured 560038 kWh in Bengaluru 2016 and Bengaluru 560038 kWh total; Mumbai had 400 053 visitors")]
+    [TestCase("東京都の電力使用量は1-2月に増加、第2四半期は100号")]
+    [TestCase("The SP-500 index was 4500 and setpoint SP 21.5 at 12345-678 ms")]
     [TestCase("See Table 2, 2023 Annual Report and Figure 3, 2024 Edition.")]
     [TestCase("Readings of 5-16-20 Monday were missing.")]
     [TestCase("Setpoints 12, 1500 MW Rotterdam plant; model K1A0B1; ratio 3, 4000 Units.")]

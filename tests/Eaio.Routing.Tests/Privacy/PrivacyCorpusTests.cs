@@ -95,14 +95,10 @@ public sealed partial class PrivacyCorpusTests
         // Holdout cases are listed by id only: they were not read, so the reason is the family's.
         ["Corpus2/contact-phone-intl-006"] = "holdout, not read: an international phone form not covered yet",
         ["Corpus2/contact-phone-intl-009"] = "holdout, not read: an international phone form not covered yet",
-        ["Corpus2/contact-phone-intl-012"] = "holdout, not read: an international phone form not covered yet",
         ["Corpus2/location-address-intl-003"] = "holdout, not read: an address form of another country",
         ["Corpus2/location-address-intl-006"] = "holdout, not read: an address form of another country",
-        ["Corpus2/readings-agentic-009"] = "holdout, not read: readings spread over turns or tools in a form not read yet",
-        ["Corpus2/readings-iot-011"] = "IEC 62056-21 load profile: one start time, an interval, then bare values with no timestamps",
         ["Corpus2/readings-prose-009"] = "holdout, not read: readings in prose with an hour form not read yet",
         ["Corpus2/readings-transposed-009"] = "holdout, not read: a transposed table",
-        ["Corpus2/readings-tsdb-text-009"] = "holdout, not read: a time-series database export",
         ["Corpus2/secret-urls-shell-009"] = "holdout, not read: a password in a command line or URL",
         ["Corpus2/secret-vendor-tokens-012"] = "holdout, not read: a vendor token format",
 

@@ -79,6 +79,19 @@ public sealed class ReadingsFormatTests
     [TestCase("The chiller ran 5 h at 82 % load and 3 h at 41 %; build 10.0.20348.2340 is installed.")]
     [TestCase("Daily record 2024-03-01: min 1.2, max 8.5, mean 4.1, rain 0.3, wind 12.4, sun 5.5 hours.")]
     [TestCase("Annual totals: 42981.7 kWh (2022), 43518.2 kWh (2023), 44102.9 kWh (2024).")]
+    [TestCase("The chiller ran 2000 hours in 2016, 1800 hours in 2017 and 2100 hours in 2018 at 45 kW.")]
+    [TestCase("Pi is 3.14 and the ratio 2.50 of 7.30 and 1.25 at 4 of them; version 1.10 of 12 released.")]
+    [TestCase("Opening hours of the energy office: Mon 8, Tue 8, Wed 8, Thu 8, Fri 6.")]
+    [TestCase("Shifts 6-2pm, 2-10pm and 10-6am cover 3 staff, 4 staff and 2 staff.")]
+    [TestCase("Temperature by hour ending (°C)\ndate,HE01,HE02,HE03,HE04,HE05\n2016-03-01,2.3,1.8,1.1,0.9,0.2")]
+    [TestCase("meter,1,2,3,4,5\nkWh,120.5,98.2,143.0,110.7,101.9")]
+    [TestCase("Hourly tariff (EUR/kWh):\nhour,price\n0,0.21\n1,0.20\n2,0.19\n3,0.19\n4,0.20\n5,0.22")]
+    [TestCase("Heating degree days 2023 for the energy model: Jan 512, Feb 430, Mar 388, Apr 250, May 120")]
+    [TestCase("Monthly average load across our 40 sites (kWh): Jan: 512, Feb: 430, Mar: 388, Apr: 301")]
+    [TestCase("Public weather station, monthly mean °C and energy index: Jan 0.6, Feb 1.4, Mar 4.8, Apr 9.1, May 13.9")]
+    [TestCase("Energy app releases: Jan 2016, Feb 2016, Mar 2016, Apr 2016, May 2016.")]
+    [TestCase("Load shifting price per weekday: Mon 0.25, Tue 0.25, Wed 0.24, Thu 0.25, Fri 0.23")]
+    [TestCase("Chapter list (energy handbook):\n1 Introduction\n2 Metering\n3 Tariffs\n4 Loads\n5 Storage")]
     public void Benign_text_has_no_readings(string text)
         => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
 
@@ -131,7 +144,45 @@ public sealed class ReadingsFormatTests
         yield return ("hours-am-pm", s => "meter readings for today " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i).ToString("htt", CultureInfo.InvariantCulture).ToLowerInvariant()} {s.Value(i)}")));
         yield return ("french-hours", s => "Relevés : " + string.Join(" ; ", Enumerable.Range(0, s.Length).Select(i => $"à {s.Time(i).Hour} h, {s.Value(i).Replace('.', ',')} kWh")));
         yield return ("h-clock", s => s.Lines(i => $"{s.Time(i).Hour}h{s.Time(i).Minute:00} : {s.Value(i).Replace('.', ',')} kWh"));
+
+        // Hours written as people write them in prose and logs.
+        yield return ("dot-time-am-pm", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {s.Time(i).ToString("h.mm", CultureInfo.InvariantCulture)} {(s.Time(i).Hour < 12 ? "am" : "pm")} the meter showed {s.Value(i)} kWh.")));
+        yield return ("dot-time-uhr", s => "Zählerstände: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"um {s.Time(i):HH.mm} Uhr {s.Value(i).Replace('.', ',')} kWh")));
+        yield return ("military-time", s => s.Lines(i => $"{s.Time(i):HHmm}h  {s.Value(i)} kW"));
+        yield return ("military-hrs", s => string.Join("; ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HHmm} hrs: {s.Value(i)} kW")));
+        yield return ("hour-ranges", s => "Yesterday by hour: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{((s.Time(i).Hour + 11) % 12) + 1}-{((s.Time(i).Hour + 12) % 12) + 1}{(s.Time(i).AddHours(1).Hour < 12 ? "am" : "pm")} {s.Value(i)} kWh")));
+        yield return ("oclock", s => string.Join(" ", Enumerable.Range(0, s.Length).Select(i => $"At {((s.Time(i).Hour + 11) % 12) + 1} o'clock it read {s.Value(i)} kWh.")));
+
+        // Time-series database text exports beyond the line protocol.
+        yield return ("prometheus-exposition", s => s.Lines(i => $"energy_kwh_total{{site=\"{s.Building}\",meter=\"main\"}} {s.Value(i)} {Unix(s.Time(i)) * 1000}"));
+        yield return ("opentsdb-put", s => s.Lines(i => $"put meter.kwh {Unix(s.Time(i))} {s.Value(i)} site={s.Building}"));
+        yield return ("graphite-plaintext", s => s.Lines(i => $"sites.{s.Building}.kwh {s.Value(i)} {Unix(s.Time(i))}"));
+        yield return ("influx-annotated-csv", s => "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string\n,result,table,_start,_stop,_time,_value,_field\n"
+            + s.Lines(i => $",,0,{s.Iso(0)}Z,{s.Iso(s.Length - 1)}Z,{s.Iso(i)}Z,{s.Value(i)},kwh"));
+        yield return ("influx-cli-table", s => "name: energy\ntime                value\n----                -----\n" + s.Lines(i => $"{Unix(s.Time(i)) * 1_000_000_000} {s.Value(i)}"));
+        yield return ("psql-table", s => " time                   | kwh\n------------------------+-------\n" + s.Lines(i => $" {s.Iso(i, ' ')}+00 | {s.Value(i)}"));
+        yield return ("rrdtool-fetch", s => "                          kwh\n\n" + s.Lines(i => $"{Unix(s.Time(i))}: {s.Number(i).ToString("0.0000000000e+00", CultureInfo.InvariantCulture)}"));
+        yield return ("prometheus-range-json", s => "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"site\":\"x\"},\"values\":["
+            + string.Join(",", Enumerable.Range(0, s.Length).Select(i => $"[{Unix(s.Time(i))}.{i % 10}00,\"{s.Value(i)}\"]")) + "]}]}}");
+        yield return ("victoriametrics-jsonl", s => $"{{\"metric\":{{\"__name__\":\"kwh\",\"site\":\"{s.Building}\"}},\"values\":[{string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}],\"timestamps\":[{string.Join(",", Enumerable.Range(0, s.Length).Select(i => Unix(s.Time(i)) * 1000))}]}}");
+
+        // Tables turned, and series keyed by an hour index, a weekday or a month instead of a timestamp.
+        yield return ("transposed-markdown-times", s => "| | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(i => $"{s.Time(i):HH:mm}")) + " |\n|---|" + string.Concat(Enumerable.Repeat("---|", s.Length)) + "\n| kWh | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(s.Value)) + " |");
+        yield return ("hour-index-csv", s => "hour,kwh\n" + s.Lines(i => $"{i},{s.Value(i)}"));
+        yield return ("hour-index-markdown", s => "| Hour | kWh |\n|---|---|\n" + s.Lines(i => $"| {i} | {s.Value(i)} |"));
+        yield return ("weekday-values", s => "Last week's consumption: " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{Weekdays[i % 7]} {s.Value(i)} kWh")));
+        yield return ("weekday-rows", s => "day;kWh\n" + s.Lines(i => $"{FullWeekdays[i % 7]};{s.Value(i).Replace('.', ',')}"));
+        yield return ("monthly-series", s => "Our electricity use in 2023 (kWh): " + string.Join(", ", Enumerable.Range(0, s.Length).Select(i => $"{Months[i % 12]}: {s.Value(i)}")));
+        yield return ("monthly-rows", s => "month,consumption_kwh\n" + s.Lines(i => $"{FullMonths[i % 12]},{s.Value(i)}"));
+        yield return ("transposed-hour-ending", s => "Load (kWh) by hour ending\ndate," + string.Join(",", Enumerable.Range(1, s.Length).Select(h => $"HE{h:D2}")) + "\n" + $"{s.Time(0):yyyy-MM-dd}," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
+        yield return ("transposed-weekdays", s => "| meter | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(i => FullWeekdays[i % 7])) + " |\n|---|" + string.Concat(Enumerable.Repeat("---|", s.Length)) + "\n| kWh | " + string.Join(" | ", Enumerable.Range(0, s.Length).Select(s.Value)) + " |");
+        yield return ("transposed-hour-index", s => "hour," + string.Join(",", Enumerable.Range(0, s.Length)) + "\nkWh," + string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value)));
     }
+
+    private static readonly string[] Weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    private static readonly string[] FullWeekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    private static readonly string[] FullMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
     private static long Unix(DateTime time) => new DateTimeOffset(time, TimeSpan.Zero).ToUnixTimeSeconds();
 
@@ -164,6 +215,37 @@ public sealed class ReadingsFormatTests
         string text = "Date," + string.Join(",", Enumerable.Range(1, values).Select(h => $"HH{h:D2}")) + "\n" + row;
         Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
     }
+
+    // A start time, an interval, then bare values, as meters and databases export profiles.
+    private static IEnumerable<(string Name, Func<Series, string> Render)> ProfileRenderers()
+    {
+        yield return ("iec-62056-21", s => $"/LGZ5ZMD3104407.B32\r\nP.01(1{s.Start:yyMMddHHmm}00)(00)({(int)s.Interval.TotalMinutes})(2)(1.5.0)(kW)(2.5.0)(kW)\r\n"
+            + string.Concat(Enumerable.Range(0, s.Length).Select(i => $"({s.Number(i) / 100:0.000})(0.000)\r\n")));
+        yield return ("iec-62056-21-winter", s => $"P.01(0{s.Start:yyMMddHHmm})(08)({(int)s.Interval.TotalMinutes})(1)(1.5)(kWh)\n" + string.Concat(Enumerable.Range(0, s.Length).Select(i => $"({s.Number(i):0.00})")));
+        yield return ("start-interval-values", s => $"start={s.Iso(0)}Z interval={(int)s.Interval.TotalMinutes}min unit=kWh values={string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}");
+        yield return ("json-profile", s => JsonSerializer.Serialize(new { meter = s.Building, start = s.Iso(0), interval = $"PT{(int)s.Interval.TotalMinutes}M", values = Enumerable.Range(0, s.Length).Select(s.Number) }));
+        yield return ("prose-profile", s => $"Starting {s.Time(0):dd.MM.yyyy HH:mm}, every {(int)s.Interval.TotalMinutes} minutes, the meter gave: {string.Join("; ", Enumerable.Range(0, s.Length).Select(i => s.Value(i).Replace('.', ',')))}.");
+        yield return ("graphite-raw", s => $"sites.{s.Building}.kwh,{Unix(s.Time(0))},{Unix(s.Time(s.Length))},{(int)s.Interval.TotalSeconds}|{string.Join(",", Enumerable.Range(0, s.Length).Select(s.Value))}");
+    }
+
+    public static IEnumerable<TestCaseData> ProfileFormats() =>
+        ProfileRenderers().SelectMany(r => Enumerable.Range(1, 3).Select(seed => new TestCaseData(r.Name, seed).SetName($"Load_profile_found_in_{r.Name}_{seed}")));
+
+    [TestCaseSource(nameof(ProfileFormats))]
+    public void Load_profile_found(string format, int seed)
+    {
+        Series series = Series.Random(new Random(seed * 7919 + format.Length), length: 8 + (seed * 5));
+        string text = ProfileRenderers().Single(r => r.Name == format).Render(series);
+        Assert.That(Spans(new ReadingsDetector(), text).Select(s => s.EntityType), Does.Contain(EntityTypes.Readings), text);
+    }
+
+    // A date before a list of numbers that no interval makes a profile: versions, room numbers, counts.
+    [TestCase("Released 2016-03-01: fixes 1, 4, 9, 12, 15, 21, 22, 30, 31 and 40.")]
+    [TestCase("From 2016-03-01, every Monday: rooms 101, 102, 103, 104, 105, 106, 107, 108, 109.")]
+    [TestCase("On 2016-03-01 the audit listed chillers 3, 7, 8, 12, 14, 15, 19 and 21 for replacement.")]
+    [TestCase("P.01 is the load profile register; see IEC 62056-21 clause 5, table 3, items 1, 2, 4, 5, 6, 8, 9, 11.")]
+    public void Dates_before_lists_that_are_no_profile_give_nothing(string text)
+        => Assert.That(Found(new ReadingsDetector(), text), Is.Empty);
 
     /// <summary>A random series: start, interval, length, values and the keys and building it is written with.</summary>
     internal sealed record Series(DateTime Start, TimeSpan Interval, double[] Values, string TimeKey, string ValueKey, string Building)

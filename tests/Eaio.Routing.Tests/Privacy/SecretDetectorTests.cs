@@ -185,6 +185,114 @@ public sealed class SecretDetectorTests
         }
     }
 
+    // Tools whose password flag is their own (SqlCmd's -P, OpenLDAP's -w, 7-Zip's glued -p, Samba's user%password),
+    // and Oracle's user/password@connect: each with many generated passwords, behind prompts, sudo and paths.
+    private static readonly string[] ToolPasswordContexts =
+    [
+        "sqlcmd -S db01 -U sa -P {0} -d energy", "bcp dbo.readings out r.csv -S db01 -U sa -P '{0}' -c",
+        "$ mosquitto_pub -h broker.local -u meter -P {0} -t site/kwh -m 12", "mosquitto_sub -h broker -u sensor --pw={0} -t '#'",
+        "sudo ipmitool -I lanplus -H bmc01 -U admin -P {0} power status", "ldapsearch -x -H ldap://dc01 -D \"cn=admin,dc=corp\" -w {0} -b dc=corp",
+        "ldapmodify -D cn=admin -w '{0}' -f change.ldif", "zip -P {0} export.zip readings.csv", "7z a -p{0} export.7z readings.csv",
+        "C:\\Tools\\PsExec.exe \\\\srv01 -u admin -p {0} cmd", "cqlsh cass01 -u cassandra -p {0}",
+        "mongosh --host db -u admin -p {0} --authenticationDatabase admin", "mongodump -u admin -p \"{0}\" --db ems",
+        "smbclient //nas/share -U admin%{0}", "http -a admin:{0} GET https://bms.local/api", "ab -n 100 -A ops:{0} https://bms.local/",
+        "snmpwalk -v3 -l authPriv -u ops -a SHA -A {0} -x AES -X Zz9{0} bms01", "keytool -list -keystore ks.jks -storepass {0}",
+        "htpasswd -b /etc/nginx/.htpasswd admin {0}", "htpasswd -nbB admin {0}", "influx setup -u admin -p {0} -o ems -b meters",
+        "sqlplus scott/{0}@orcl", "expdp system/{0}@PROD schemas=EMS", "jdbc:oracle:thin:ems/{0}@db01:1521/ORCL",
+        "ls exports | xargs -n1 && unzip -P {0} export.zip",
+    ];
+
+    [Test]
+    public void Tool_password_flags_are_found()
+    {
+        Random random = new(23);
+        Assert.Multiple(() =>
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                // No quotes in a generated password: a quoted context would be closed early.
+                string password = Password(random).Replace("%", "!", StringComparison.Ordinal).Replace("@", "#", StringComparison.Ordinal);
+                foreach (string context in ToolPasswordContexts)
+                {
+                    string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, context, password);
+                    Assert.That(Found(Detector, text), Does.Contain(password), text);
+                }
+            }
+        });
+    }
+
+    // The same flags for tools where they mean something else, and the tools without a password on the line.
+    [TestCase("ssh -p 2222 admin@host and scp -P 2222 file host:/tmp")]
+    [TestCase("mkdir -p /var/lib/ems && cp -p a b")]
+    [TestCase("sqlcmd -S db01 -E -Q \"SELECT 1\"")]
+    [TestCase("zip -r export.zip readings/ and 7z a -mx9 export.7z readings.csv")]
+    [TestCase("ldapsearch -x -b \"dc=corp\" \"(uid=jdoe)\"")]
+    [TestCase("mosquitto_sub -h broker -t 'site/#' -v")]
+    [TestCase("smbclient -L //nas -U admin")]
+    [TestCase("http -a admin GET https://bms.local/api")]
+    [TestCase("the well-known e-mail re-send - a co-op -- non-stop HVAC, version 1.2.3-rc1, part 30XA-0802, 2024-03-01")]
+    [TestCase("mail jane.doe@example.com or ops/team@corp and ratio 3/4@home")]
+    [TestCase("sqlplus / as sysdba and sqlplus scott@orcl")]
+    [TestCase("ipmitool -I lanplus -H bmc01 -U admin -P $IPMI_PASSWORD power status")]
+    public void Tool_flag_look_alikes_give_nothing(string text)
+        => Assert.That(Found(Detector, text), Is.Empty);
+
+    // Published token shapes beyond the first set: prefixes and alphabets from the vendors' documentation.
+    private static readonly (string Vendor, Func<Random, string> Make)[] MoreVendorTokens =
+    [
+        ("GitLab deploy", r => Pick(r, "gldt-", "glrt-", "glptt-", "glcbt-", "gloas-", "glsoat-") + R(r, Base64Url, 20, 40)),
+        ("Google OAuth client secret", r => "GOCSPX-" + R(r, Base64Url, 28)),
+        ("Mailchimp", r => R(r, HexLower, 32) + "-us" + r.Next(1, 22)),
+        ("Brevo", r => "xkeysib-" + R(r, HexLower, 64) + "-" + R(r, Alnum, 16)),
+        ("Supabase", r => "sbp_" + R(r, HexLower, 40)),
+        ("Docker Hub", r => "dckr_pat_" + R(r, Base64Url, 27)),
+        ("Pulumi", r => "pul-" + R(r, HexLower, 40)),
+        ("SonarQube", r => Pick(r, "squ_", "sqp_", "sqa_") + R(r, HexLower, 40)),
+        ("PlanetScale", r => Pick(r, "pscale_tkn_", "pscale_pw_") + R(r, Base64Url, 43)),
+        ("Buildkite", r => "bkua_" + R(r, HexLower, 40)),
+        ("Netlify", r => "nfp_" + R(r, Alnum, 36)),
+        ("LangSmith", r => Pick(r, "lsv2_pt_", "lsv2_sk_") + R(r, HexLower, 32) + "_" + R(r, HexLower, 10)),
+        ("Figma", r => "figd_" + R(r, Base64Url, 40)),
+        ("Square", r => "sq0atp-" + R(r, Base64Url, 22)),
+        ("Heroku", r => "HRKU-" + R(r, Base64Url, 60)),
+        ("Contentful", r => "CFPAT-" + R(r, Base64Url, 43)),
+        ("ElevenLabs", r => "sk_" + R(r, HexLower, 48)),
+        ("Render", r => "rnd_" + R(r, Alnum, 32)),
+        ("Mapbox secret", r => "sk.eyJ1Ijoi" + R(r, Base64Url.Replace("-", "", StringComparison.Ordinal), 40, 60) + "." + R(r, Alnum, 22)),
+        ("age identity", r => "AGE-SECRET-KEY-1" + R(r, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)),
+    ];
+
+    [Test]
+    public void More_vendor_token_shapes_are_found()
+    {
+        string[] contexts = ["TOKEN={0}", "use {0} for the deploy", "\"token\": \"{0}\"", "{0}"];
+        Random random = new(29);
+        Assert.Multiple(() =>
+        {
+            foreach ((string vendor, Func<Random, string> make) in MoreVendorTokens)
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    string token = make(random);
+                    foreach (string context in contexts)
+                    {
+                        string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, context, token);
+                        Assert.That(Found(Detector, text), Is.EqualTo(new[] { token }), vendor + ": " + text);
+                    }
+                }
+            }
+        });
+    }
+
+    // Prefix look-alikes: names, ids and hashes that share a vendor's prefix without its length or alphabet.
+    [TestCase("re_run the job and re_try_count = 3; rnd_seed = 42; fw_version 2.1")]
+    [TestCase("the pul-request template and csk-mode switch, gldt-docs page")]
+    [TestCase("commit 9f86d081884c7d659a2feaa0c55ad015-us and 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
+    [TestCase("sk_learn_model and sq0atp-short")]
+    [TestCase("pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbGV4YW1wbGUwMDAwMDAwMDAwMDAwMDAwMCJ9.Ab3dEf9hIjK2mNoPqR5tUv is Mapbox's public token; AGE-SECRET-KEY-1 alone")]
+    public void Vendor_prefix_look_alikes_give_nothing(string text)
+        => Assert.That(Found(Detector, text), Is.Empty);
+
     // Look-alikes of the command forms: a prompted password, a port, a database name, prose.
     [TestCase("mysql -h db01 -u root -p energy")]
     [TestCase("ssh -p 2222 admin@host")]
