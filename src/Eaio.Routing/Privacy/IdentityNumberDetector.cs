@@ -64,7 +64,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
 
         if (id.Letters > 0 ? IdentityForms.IsSelfEvident(value)
             : IdentityForms.IsSocialSecurityNumber(value)
-                || (id.Digits == 15 && IdentityForms.IsFrenchSocialSecurityNumber(IdTokens.DigitsOf(value, stackalloc char[15])))
+                || (id.Digits == 15 && IsNir(value))
                 || (end > id.End && IdentityForms.IsSelfEvident(string.Concat(value, text[(end - 1)..end]))))
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
@@ -76,6 +76,10 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
 
         return next;
     }
+
+    // Apart, so that the buffer is no part of the frame of every call of AtRun.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsNir(ReadOnlySpan<char> value) => IdentityForms.IsFrenchSocialSecurityNumber(IdTokens.DigitsOf(value, stackalloc char[15]));
 
     // The label in front of the id, else the header of its column in a pasted table.
     private static LabelWord? Label(ReadOnlySpan<char> text, int start, int end) =>

@@ -67,10 +67,25 @@ internal sealed class LabelReader
                 position--;
             }
 
+            // Read with what decides the look-ups: whether the word has parts (a separator or a capital after a small letter).
             int end = position;
-            while (position > 0 && end - position <= MaxWordLength
-                && (char.IsLetter(text[position - 1]) || text[position - 1] is '-' or '_' or '/' or '°' or 'º' or '\'' or '\u2019'))
+            bool parts = false;
+            while (position > 0 && end - position <= MaxWordLength)
             {
+                char c = text[position - 1];
+                if (char.IsAsciiLetterLower(c))
+                {
+                    parts |= position < end && char.IsAsciiLetterUpper(text[position]);
+                }
+                else if (c is '-' or '_' or '/')
+                {
+                    parts = true;
+                }
+                else if (!char.IsLetter(c) && c is not ('°' or 'º' or '\'' or '\u2019'))
+                {
+                    break;
+                }
+
                 position--;
             }
 
@@ -90,6 +105,11 @@ internal sealed class LabelReader
                 }
 
                 continue;
+            }
+
+            if (!parts)
+            {
+                return null;
             }
 
             for (int segmentEnd = word.Length; segmentEnd > 0 && words < MaxWords;)
