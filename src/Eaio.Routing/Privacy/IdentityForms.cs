@@ -7,8 +7,9 @@ namespace Eaio.Routing;
 /// </summary>
 internal static class IdentityForms
 {
-    // The check letters of a Spanish DNI or NIE: the number modulo 23.
-    private const string DniLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
+    /// <summary>The check letters of a Spanish DNI or NIE, by the number modulo 23; the CUPS of a Spanish supply point uses
+    /// them too (<see cref="SupplyPointForms"/>).</summary>
+    public const string SpanishCheckLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
 
     // The value of a codice fiscale's character at an odd position (1st, 3rd, …), digits then letters.
     private static ReadOnlySpan<byte> FiscalOddDigits => [1, 0, 5, 7, 9, 13, 15, 17, 19, 21];
@@ -75,7 +76,7 @@ internal static class IdentityForms
             _ => -1,
         };
 
-        return lead >= 0 && DniLetters[(int)(((lead * 10_000_000L) + int.Parse(token[1..8], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)) % 23)] == token[8];
+        return lead >= 0 && SpanishCheckLetters[(int)(((lead * 10_000_000L) + int.Parse(token[1..8], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)) % 23)] == token[8];
     }
 
     // Six letters of the name, two digits of the year, the month's letter, two digits of the day, the place's letter and

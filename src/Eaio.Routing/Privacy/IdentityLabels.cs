@@ -50,10 +50,7 @@ internal static class IdentityLabels
 
         words["sort"] = account with { Role = LabelRole.BeforeTail, ExactDigits = 6 };
 
-        foreach (string word in (string[])["card", "ref"])
-        {
-            words[word] = LabelWord.Tail;
-        }
+        words["card"] = LabelWord.Tail;
 
         foreach (string word in (string[])["social", "bank", "sociale", "seria", "i", "documento", "del", "conduttore", "des"])
         {

@@ -69,7 +69,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
         }
-        else if (!IsYear(value) && Label(text, start, end) is { } label && label.Fits(id.Digits))
+        else if (!IsYear(value) && IdentityLabels.Reader.For(text, start) is { } label && label.Fits(id.Digits))
         {
             spans.Add(new SensitiveSpan(start, end - start, label.EntityType!, 0.85));
         }
@@ -80,11 +80,6 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
     // Apart, so that the buffer is no part of the frame of every call of AtRun.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static bool IsNir(ReadOnlySpan<char> value) => IdentityForms.IsFrenchSocialSecurityNumber(IdTokens.DigitsOf(value, stackalloc char[15]));
-
-    // The label in front of the id, else the header of its column in a pasted table.
-    private static LabelWord? Label(ReadOnlySpan<char> text, int start, int end) =>
-        IdentityLabels.Reader.Before(text, start)
-        ?? (TableHeaders.Above(text, start, end) is { IsEmpty: false } header ? IdentityLabels.Reader.Before(header, header.Length) : null);
 
     // "license 2016", "policy 2024": a year after a label is no id.
     private static bool IsYear(ReadOnlySpan<char> value) => value.Length == 4 && value[0] is '1' or '2' && value[1] is '9' or '0';

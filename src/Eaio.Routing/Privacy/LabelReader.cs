@@ -43,6 +43,14 @@ internal sealed class LabelReader
 
     private static int Pair(char first, char second) => (((first | 0x20) - 'a') * 26) + ((second | 0x20) - 'a');
 
+    /// <summary>The label in front of the value, else the header of the column it stands in when it is a cell of a pasted
+    /// table (<see cref="TableHeaders"/>), or <see langword="null"/>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="start">Where the value starts.</param>
+    /// <returns>The label's word, whose role is a label's.</returns>
+    public LabelWord? For(ReadOnlySpan<char> text, int start) =>
+        Before(text, start) ?? (TableHeaders.Above(text, start) is { IsEmpty: false } header ? Before(header, header.Length) : null);
+
     /// <summary>The label that names the value starting at <paramref name="start"/>, or <see langword="null"/>.</summary>
     /// <remarks>
     /// Words are read backwards, and a key's parts as words of their own (<c>accountNumber</c>, <c>ni_number</c>,

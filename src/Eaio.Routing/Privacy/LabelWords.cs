@@ -9,7 +9,7 @@ internal static class LabelWords
     public static void AddNumberWordsAndFillers(Dictionary<string, LabelWord> words)
     {
         foreach (string word in (string[])["number", "no", "nr", "n", "n°", "nº", "num", "id", "code", "nummer", "numéro", "numero", "número", "numer",
-            "codice", "código", "reference", "référence", "riferimento", "referencia", "referentie", "kenmerk"])
+            "codice", "código", "ref", "reference", "référence", "riferimento", "referencia", "referentie", "kenmerk"])
         {
             words.TryAdd(word, LabelWord.Tail);
         }

@@ -87,96 +87,13 @@ internal static class PhoneLabel
         return false;
     }
 
-    private const int MaxRow = 400;
-
     /// <summary>
     /// Returns whether the number at <paramref name="start"/> opens a cell of a table (CSV, TSV, semicolon or Markdown)
     /// whose header names that column as a phone column (<c>phone</c>, <c>Tel.</c>, <c>Mobile number</c>, <c>msisdn</c>).
     /// </summary>
     public static bool InLabelledColumn(ReadOnlySpan<char> text, int start)
     {
-        int cell = start;
-        while (cell > 0 && text[cell - 1] is ' ' or '"' or '\'')
-        {
-            cell--;
-        }
-
-        if (cell == 0 || text[cell - 1] is not (',' or ';' or '\t' or '|' or '\n'))
-        {
-            return false;
-        }
-
-        // A row of a table is short: its start is looked for a few hundred characters back, not through the whole text.
-        int from = Math.Max(0, cell - MaxRow);
-        int newline = text[from..cell].LastIndexOf('\n');
-        if (newline < 0 && from > 0)
-        {
-            return false;
-        }
-
-        int lineStart = from + newline + 1;
-        char separator = text[cell - 1] == '\n' ? '\0' : text[cell - 1];
-        if (separator == '\0')
-        {
-            // The first cell of its line: the separator is the first one after it.
-            ReadOnlySpan<char> rest = text[cell..Math.Min(text.Length, cell + MaxRow)];
-            int next = rest.IndexOfAny(",;\t|");
-            int lineEnd = rest.IndexOf('\n');
-            if (next < 0 || (lineEnd >= 0 && next > lineEnd))
-            {
-                return false;
-            }
-
-            separator = rest[next];
-        }
-
-        int column = text[lineStart..cell].Count(separator);
-
-        // The header is the first line of the block of lines that hold the separator; Markdown's rule row is skipped.
-        int header = lineStart;
-        for (int lines = 0; lines < 200 && header > 0; lines++)
-        {
-            int previousFrom = Math.Max(0, header - 1 - MaxRow);
-            int previousNewline = text[previousFrom..(header - 1)].LastIndexOf('\n');
-            if (previousNewline < 0 && previousFrom > 0)
-            {
-                break;
-            }
-
-            int previousStart = previousFrom + previousNewline + 1;
-            ReadOnlySpan<char> previous = text[previousStart..(header - 1)];
-            if (previous.IndexOf(separator) < 0)
-            {
-                break;
-            }
-
-            header = previousStart;
-        }
-
-        int headerEnd = text[header..lineStart].IndexOf('\n');
-        ReadOnlySpan<char> line = headerEnd < 0 ? text[header..lineStart] : text[header..(header + headerEnd)];
-        if (header == lineStart)
-        {
-            return false;
-        }
-
-        for (int k = 0; k < column; k++)
-        {
-            int at = line.IndexOf(separator);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            line = line[(at + 1)..];
-        }
-
-        int cellEnd = line.IndexOf(separator);
-        ReadOnlySpan<char> name = (cellEnd < 0 ? line : line[..cellEnd]).Trim(" \t\r\"'");
-        if (name.IsEmpty || name.ContainsAnyInRange('0', '9'))
-        {
-            return false;
-        }
+        ReadOnlySpan<char> name = TableHeaders.Above(text, start);
 
         // Any word of the header: "Phone number", "Tel. (office)", "contact_phone".
         while (!name.IsEmpty)

@@ -94,8 +94,7 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
     /// <summary>The entity type a label in front gives the id, or <see langword="null"/> when no label fits it.</summary>
     private static string? Labelled(ReadOnlySpan<char> text, IdToken id) =>
         id.Digits >= 5
-        && (SupplyPointLabels.Reader.Before(text, id.Start)
-            ?? (TableHeaders.Above(text, id.Start, id.End) is { IsEmpty: false } header ? SupplyPointLabels.Reader.Before(header, header.Length) : null)) is { } label
+        && SupplyPointLabels.Reader.For(text, id.Start) is { } label
         && label.Fits(id.Digits)
             ? label.EntityType
             : null;

@@ -6,8 +6,6 @@ namespace Eaio.Routing;
 /// </summary>
 internal static class SupplyPointForms
 {
-    // The check letters of a Spanish CUPS: the 16-digit number modulo 529, as two base-23 digits.
-    private const string CupsLetters = "TRWAGMYFPDXBNJZSQVHLCKE";
 
     // The weights of the UK MPAN core's check digit (the first twelve primes from 3 without 11).
     private static ReadOnlySpan<byte> MpanWeights => [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43];
@@ -108,12 +106,13 @@ internal static class SupplyPointForms
         return (10 - (sum % 10)) % 10 == digits[10] - '0';
     }
 
+    // The 16-digit number modulo 529, as two base-23 digits written in the DNI's check letters.
     private static bool HasCupsCheckLetters(ReadOnlySpan<char> numberAndLetters)
     {
         ulong number = ulong.Parse(numberAndLetters[..16], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
         int remainder = (int)(number % 529);
-        return char.ToUpperInvariant(numberAndLetters[16]) == CupsLetters[remainder / 23]
-            && char.ToUpperInvariant(numberAndLetters[17]) == CupsLetters[remainder % 23];
+        return char.ToUpperInvariant(numberAndLetters[16]) == IdentityForms.SpanishCheckLetters[remainder / 23]
+            && char.ToUpperInvariant(numberAndLetters[17]) == IdentityForms.SpanishCheckLetters[remainder % 23];
     }
 
     private static bool StartsWithLetters(ReadOnlySpan<char> token, string prefix) =>

@@ -44,7 +44,7 @@ internal static class SupplyPointLabels
             words[word] = meter;
         }
 
-        foreach (string word in (string[])["point", "serial", "ref"])
+        foreach (string word in (string[])["point", "serial"])
         {
             words[word] = LabelWord.Tail;
         }
