@@ -48,22 +48,23 @@ public sealed class SecretDetector : ISensitiveDataDetector
     // where a search of their own cost 1 µs.
     private static readonly SearchValues<char> Marks = SearchValues.Create("_=~-@");
 
-    // Password labels of other languages that hold no "pass" (Kennwort, wachtwoord, contraseña, senha, clave, mdp): a
-    // search of their ASCII stems of their own, so the word is read whatever separator follows it.
-    private static readonly SearchValues<string> ForeignLabels =
-        SearchValues.Create(["kennw", "wachtw", "contrase", "senha", "clave", "mdp"], StringComparison.OrdinalIgnoreCase);
+    // Password labels of other languages that hold no "pass" (Kennwort, wachtwoord, contraseña, senha, clave, mdp): their
+    // ASCII stems are searched for, so the word is read whatever separator follows it.
+    private static readonly string[] ForeignStems = ["kennw", "wachtw", "contrase", "senha", "clave", "mdp"];
 
     // Webhook URLs, bearer tokens, credentials and pw= labels.
     private static readonly SearchValues<string> OtherAnchors =
         SearchValues.Create(["://", "bearer", "cred", "pw"], StringComparison.OrdinalIgnoreCase);
 
     // Commands and statements that carry a password in their own syntax (SecretCommands): mysql -p…, curl -u user:…,
-    // sshpass -p, IDENTIFIED BY '…', ConvertTo-SecureString "…", .pgpass lines, "login is admin / …".
-    private static readonly SearchValues<string> CommandAnchors = SearchValues.Create(
-        ["mysql", "mariadb", "curl", "lftp", "sshpass", "redis-cli", "identified", "securestring", "pgpass", "login"],
+    // sshpass -p, IDENTIFIED BY '…', ConvertTo-SecureString "…", .pgpass lines, "login is admin / …"; and the foreign
+    // stems. One search of both cost 0.8 µs over 8 KB of prose where a search of each cost 1.4 µs together (measured);
+    // a hit is told apart by IsForeignStem.
+    private static readonly SearchValues<string> CommandAnchorsAndForeignStems = SearchValues.Create(
+        ["mysql", "mariadb", "curl", "lftp", "sshpass", "redis-cli", "identified", "securestring", "pgpass", "login", .. ForeignStems],
         StringComparison.OrdinalIgnoreCase);
 
-    private const int StreamCount = 6;
+    private const int StreamCount = 5;
 
     /// <inheritdoc />
     public void Detect(ReadOnlySpan<char> text, ICollection<SensitiveSpan> spans)
@@ -107,7 +108,7 @@ public sealed class SecretDetector : ISensitiveDataDetector
             position = Math.Max(at + 1, stream switch
             {
                 1 => AtMark(text, at, spans, ref marksFrom),
-                5 => AtCommand(text, at, spans, ref commandReported),
+                4 when !IsForeignStem(text[at..]) => AtCommand(text, at, spans, ref commandReported),
                 _ => AtAnchor(text, at, spans),
             });
         }
@@ -141,9 +142,21 @@ public sealed class SecretDetector : ISensitiveDataDetector
         1 => IndexOfMark(text),
         2 => text.IndexOfAny(VendorPrefixes),
         3 => text.IndexOfAny(OtherAnchors),
-        4 => text.IndexOfAny(ForeignLabels),
-        _ => text.IndexOfAny(CommandAnchors),
+        _ => text.IndexOfAny(CommandAnchorsAndForeignStems),
     };
+
+    private static bool IsForeignStem(ReadOnlySpan<char> text)
+    {
+        foreach (string stem in ForeignStems)
+        {
+            if (text.StartsWith(stem, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // The marks search passes over the dashes no rule reads (dates, phone numbers, hyphenated words) itself: a return to
     // the loop that merges the searches cost several times the check (measured, 45 dashes per 8 KB of the benchmark).
