@@ -131,13 +131,12 @@ public sealed partial class CoordinatesDetector : ISensitiveDataDetector
         int resume = 0;
         while (resume < text.Length)
         {
-            int dot = text[resume..].IndexOf('.');
+            int dot = DecimalPoints.Next(text, resume);
             if (dot < 0)
             {
                 return;
             }
 
-            dot += resume;
             // \d in the regex is any Unicode decimal digit, as char.IsDigit.
             if (dot == 0 || !char.IsDigit(text[dot - 1]) || !StartsWithThreeDigits(text[(dot + 1)..]))
             {
