@@ -19,7 +19,7 @@ namespace Eaio.Routing;
 /// non-letter was compared with every value sharing its first character: about 23 µs on the 8 KB payload. The payload's
 /// values start with letters that also start many English words ("to", "and", "energy"); comparing first characters
 /// folded (one comparison for both cases) and ruling places out by their first two characters took the search of the
-/// 8 KB payload from 5.5 to 3.4 µs (LeftoverValuesTests holds it to a plain search).
+/// 8 KB payload from 5.5 to 3.9 µs (LeftoverValuesTests holds it to a plain search).
 /// </para>
 /// <para>
 /// Values shorter than four characters ("Fox", a card fragment) are not looked for: they would match inside ordinary
@@ -46,11 +46,16 @@ internal sealed class LeftoverValues
     private readonly ulong _firstHigh;
     private readonly bool _anyBeyondAscii;
 
-    // Bit (a << 5 | b) is set when some value starts with two ASCII characters of the buckets a and b (PairBucket: case
-    // folded, five bits), or every bit when a value starts beyond ASCII. Most places a value could start by its first
-    // character alone are the first letters of ordinary words ("the", "and"): a look at the second character rules out
-    // most of them before the four characters are folded and hashed (5.5 to 2.5 us on the 8 KB benchmark payload).
-    private readonly ulong[] _pairs = new ulong[16];
+    // Bit (a << 4 | b) of the four words is set when some value starts with two ASCII characters of the buckets a and b
+    // (PairBucket: four bits, a letter's two cases alike), or every bit when a value starts beyond ASCII. Most places a
+    // value could start by its first character alone are the first letters of ordinary words ("to", "and", "energy"): a
+    // look at the second character rules out most of them before four characters are folded and hashed. Four fields, not
+    // an array: the 200-character call's allocations are held to 8 KB (issue 15), and an array's header and a larger
+    // table cost 160 bytes a call.
+    private readonly ulong _pairs0;
+    private readonly ulong _pairs1;
+    private readonly ulong _pairs2;
+    private readonly ulong _pairs3;
 
     private LeftoverValues(List<string> values)
     {
@@ -86,12 +91,16 @@ internal sealed class LeftoverValues
         {
             if (value[0] >= 128 || value[1] >= 128)
             {
-                _pairs.AsSpan().Fill(ulong.MaxValue);
+                _pairs0 = _pairs1 = _pairs2 = _pairs3 = ulong.MaxValue;
                 break;
             }
 
-            int pair = (PairBucket(value[0]) << 5) | PairBucket(value[1]);
-            _pairs[pair >> 6] |= 1UL << pair;
+            int pair = (PairBucket(value[0]) << 4) | PairBucket(value[1]);
+            ulong bit = 1UL << pair;
+            _pairs0 |= pair >> 6 == 0 ? bit : 0;
+            _pairs1 |= pair >> 6 == 1 ? bit : 0;
+            _pairs2 |= pair >> 6 == 2 ? bit : 0;
+            _pairs3 |= pair >> 6 == 3 ? bit : 0;
         }
 
         Span<char> distinct = stackalloc char[16];
@@ -273,8 +282,9 @@ internal sealed class LeftoverValues
         char second = text[start + 1];
         if ((first | second) < 128)
         {
-            int pair = (PairBucket(first) << 5) | PairBucket(second);
-            if ((_pairs[pair >> 6] & (1UL << pair)) == 0)
+            int pair = (PairBucket(first) << 4) | PairBucket(second);
+            ulong words = (pair >> 6) switch { 0 => _pairs0, 1 => _pairs1, 2 => _pairs2, _ => _pairs3 };
+            if ((words & (1UL << pair)) == 0)
             {
                 return false;
             }
@@ -313,7 +323,7 @@ internal sealed class LeftoverValues
 
     // An ASCII character's bucket: a letter's two cases share one, and other characters share one with a letter, which
     // only lets a place through to the full comparison.
-    private static int PairBucket(char c) => (c | 0x20) & 31;
+    private static int PairBucket(char c) => (c | 0x20) & 15;
 
     private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _slotShift);
 
