@@ -119,8 +119,14 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
 
             for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                uint bits = RunStarts(
-                    Vector256.LoadUnsafe(ref chars, (nuint)i), Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)), Vector256.LoadUnsafe(ref chars, (nuint)(i - 2)))
+                // A block without a digit starts no run: prose passes on one compare a block.
+                Vector256<ushort> current = Vector256.LoadUnsafe(ref chars, (nuint)i);
+                if (!Vector256.LessThanOrEqualAny(current - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9)))
+                {
+                    continue;
+                }
+
+                uint bits = RunStarts(current, Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)), Vector256.LoadUnsafe(ref chars, (nuint)(i - 2)))
                     .ExtractMostSignificantBits();
                 while (bits != 0)
                 {
