@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Eaio.Routing;
 
 /// <summary>
@@ -20,56 +24,100 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
         Span<(int Start, int End)> groups = stackalloc (int, int)[MaxDigits + 1];
-        int i = 0;
-        while (i < text.Length)
+        int resume = 0;
+        if (text.Length > 0 && char.IsAsciiDigit(text[0]))
         {
-            // Jump to the next digit with a vectorised search.
-            int digit = text[i..].IndexOfAnyInRange('0', '9');
-            if (digit < 0)
-            {
-                break;
-            }
+            resume = AtStart(text, 0, groups, spans);
+        }
 
-            i += digit;
-            if (i > 0 && (char.IsAsciiLetterOrDigit(text[i - 1]) || text[i - 1] is '.' or ','))
+        // One vector pass marks the digits that can start a number (not after a letter, digit, '.' or ','), sixteen
+        // characters at a time; a block without a digit is passed on one compare. A search for the next digit from every
+        // digit cost about 8 ns a digit run (about 290 runs in the 8 KB benchmark prompts).
+        int i = 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
+            for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                i++;
-                continue;
-            }
-
-            // Collect digit groups joined by one space, hyphen or dot; the number is then tried whole and, when it fails,
-            // as runs of whole groups, so "card 4539 1488 0343 6467 12 28" still finds the card.
-            int count = 0;
-            int pos = i;
-            while (count < groups.Length)
-            {
-                int groupStart = pos;
-                while (pos < text.Length && char.IsAsciiDigit(text[pos]))
+                Vector256<ushort> digits = IsAsciiDigit(Vector256.LoadUnsafe(ref chars, (nuint)i));
+                if (digits == Vector256<ushort>.Zero)
                 {
-                    pos++;
-                }
-
-                groups[count++] = (groupStart, pos);
-                if (pos + 1 < text.Length && text[pos] is ' ' or '-' or '.' && char.IsAsciiDigit(text[pos + 1]))
-                {
-                    pos++;
                     continue;
                 }
 
-                break;
+                Vector256<ushort> previous = Vector256.LoadUnsafe(ref chars, (nuint)(i - 1));
+                Vector256<ushort> glued = IsAsciiDigit(previous)
+                    | Vector256.LessThanOrEqual((previous | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25))
+                    | Vector256.Equals(previous, Vector256.Create((ushort)'.'))
+                    | Vector256.Equals(previous, Vector256.Create((ushort)','));
+                uint bits = Vector256.AndNot(digits, glued).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    int at = i + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    if (at >= resume)
+                    {
+                        resume = AtStart(text, at, groups, spans);
+                    }
+                }
             }
-
-            // A run glued to a letter, or the tail of an IBAN written in groups ("DE89 3704 0044 …"), is no card.
-            bool gluedToLetter = (pos < text.Length && char.IsAsciiLetter(text[pos])) || IbanDetector.ContinuesIban(text, i);
-            int next = pos;
-            if (!gluedToLetter && TryFind(text, groups[..count], out int start, out int end))
-            {
-                spans.Add(new SensitiveSpan(start, end - start, EntityTypes.PaymentCard, 0.95));
-                next = end;
-            }
-
-            i = Math.Max(next, i + 1);
         }
+
+        for (; i < text.Length; i++)
+        {
+            if (i >= resume && char.IsAsciiDigit(text[i]) && !(char.IsAsciiLetterOrDigit(text[i - 1]) || text[i - 1] is '.' or ','))
+            {
+                resume = AtStart(text, i, groups, spans);
+            }
+        }
+    }
+
+    private static Vector256<ushort> IsAsciiDigit(Vector256<ushort> chars) =>
+        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+
+    /// <summary>Reads the number that starts at <paramref name="i"/>; returns where the next number may start.</summary>
+    private static int AtStart(ReadOnlySpan<char> text, int i, Span<(int Start, int End)> groups, ICollection<SensitiveSpan> spans)
+    {
+        // Collect digit groups joined by one space, hyphen or dot; the number is then tried whole and, when it fails, as
+        // runs of whole groups, so "card 4539 1488 0343 6467 12 28" still finds the card.
+        int count = 0;
+        int pos = i;
+        int digits = 0;
+        while (count < groups.Length)
+        {
+            int groupStart = pos;
+            while (pos < text.Length && char.IsAsciiDigit(text[pos]))
+            {
+                pos++;
+            }
+
+            digits += pos - groupStart;
+            groups[count++] = (groupStart, pos);
+            if (pos + 1 < text.Length && text[pos] is ' ' or '-' or '.' && char.IsAsciiDigit(text[pos + 1]))
+            {
+                pos++;
+                continue;
+            }
+
+            break;
+        }
+
+        if (digits < MinDigits)
+        {
+            // Most numbers of prose and every placeholder's: too short to be a card in any grouping.
+            return Math.Max(pos, i + 1);
+        }
+
+        // A run glued to a letter, or the tail of an IBAN written in groups ("DE89 3704 0044 …"), is no card.
+        bool gluedToLetter = (pos < text.Length && char.IsAsciiLetter(text[pos])) || IbanDetector.ContinuesIban(text, i);
+        int next = pos;
+        if (!gluedToLetter && TryFind(text, groups[..count], out int start, out int end))
+        {
+            spans.Add(new SensitiveSpan(start, end - start, EntityTypes.PaymentCard, 0.95));
+            next = end;
+        }
+
+        return Math.Max(next, i + 1);
     }
 
     private static bool TryFind(ReadOnlySpan<char> text, ReadOnlySpan<(int Start, int End)> groups, out int start, out int end)
