@@ -1,4 +1,7 @@
 using System.Collections.Frozen;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Eaio.Routing;
 
@@ -74,13 +77,12 @@ public sealed class Bdg2BuildingIdDetector : ISensitiveDataDetector
         int from = 0;
         while (from < text.Length)
         {
-            int found = text[from..].IndexOf('_');
-            if (found < 0)
+            int underscore = NextUnderscoreBeforeLetter(text, from);
+            if (underscore < 0)
             {
                 return;
             }
 
-            int underscore = from + found;
             int usageStart = underscore + 1;
             int usageEnd = LettersForward(text, usageStart);
             int usageLength = usageEnd - usageStart;
@@ -183,6 +185,45 @@ public sealed class Bdg2BuildingIdDetector : ISensitiveDataDetector
         }
 
         return at + 1 < text.Length && text[at] == '\\' && text[at + 1] == '_' ? at + 2 : -1;
+    }
+
+    /// <summary>The first '_' at or after <paramref name="from"/> with an ASCII letter after it (a usage word's first), or -1.</summary>
+    /// <remarks>
+    /// A masked payload has an underscore in every placeholder (EMAIL_1), one per value, and a search per underscore cost
+    /// about 10 ns each: one vector pass passes over the underscores a digit follows, sixteen characters at a time.
+    /// </remarks>
+    private static int NextUnderscoreBeforeLetter(ReadOnlySpan<char> text, int from)
+    {
+        int i = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
+            for (; i <= text.Length - Vector256<ushort>.Count - 1; i += Vector256<ushort>.Count)
+            {
+                Vector256<ushort> underscores = Vector256.Equals(Vector256.LoadUnsafe(ref chars, (nuint)i), Vector256.Create((ushort)'_'));
+                if (underscores == Vector256<ushort>.Zero)
+                {
+                    continue;
+                }
+
+                Vector256<ushort> next = Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)) | Vector256.Create((ushort)0x20);
+                uint bits = (underscores & Vector256.LessThanOrEqual(next - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25))).ExtractMostSignificantBits();
+                if (bits != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(bits);
+                }
+            }
+        }
+
+        for (; i < text.Length - 1; i++)
+        {
+            if (text[i] == '_' && char.IsAsciiLetter(text[i + 1]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int LettersForward(ReadOnlySpan<char> text, int start)

@@ -160,9 +160,10 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
     }
 
-    // A digit after a non-digit that is not ',', '-', ':' or a decimal point. No form has its number after those: such
-    // runs are the later parts of readings, times, dates, ranges and IP addresses, most runs of technical prose. The one
-    // exception is a dash after a capital letter, as a country's letters stand before a postcode (CH-8001, D-10115).
+    // A digit after a non-digit that is not ',', '-', ':', '_' or a decimal point. No form has its number after those:
+    // such runs are the later parts of readings, times, dates, ranges, IP addresses and identifiers (and of this
+    // library's placeholders, EMAIL_1, of which a masked payload has one per value), most runs of technical prose. The
+    // one exception is a dash after a capital letter, as a country's letters stand before a postcode (CH-8001, D-10115).
     private static Vector256<ushort> RunStarts(Vector256<ushort> current, Vector256<ushort> previous, Vector256<ushort> beforePrevious)
     {
         Vector256<ushort> nine = Vector256.Create((ushort)9);
@@ -173,6 +174,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             | Vector256.Equals(previous, Vector256.Create((ushort)','))
             | Vector256.AndNot(Vector256.Equals(previous, Vector256.Create((ushort)'-')), capitalBefore)
             | Vector256.Equals(previous, Vector256.Create((ushort)':'))
+            | Vector256.Equals(previous, Vector256.Create((ushort)'_'))
             | (Vector256.Equals(previous, Vector256.Create((ushort)'.')) & Vector256.LessThanOrEqual(beforePrevious - zero, nine));
         return Vector256.AndNot(Vector256.LessThanOrEqual(current - zero, nine), excluded);
     }
@@ -185,7 +187,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
         }
 
         char before = i == 0 ? ' ' : text[i - 1];
-        return !char.IsAsciiDigit(before) && before is not (',' or ':') && (before != '-' || (i >= 2 && char.IsAsciiLetterUpper(text[i - 2])))
+        return !char.IsAsciiDigit(before) && before is not (',' or ':' or '_') && (before != '-' || (i >= 2 && char.IsAsciiLetterUpper(text[i - 2])))
             && (before != '.' || i < 2 || !char.IsAsciiDigit(text[i - 2]));
     }
 
