@@ -89,8 +89,8 @@ public sealed class SecretDetector : ISensitiveDataDetector
                 if (next[s] != int.MaxValue && next[s] < position)
                 {
                     int from = s == 1 ? Math.Min(text.Length, Math.Max(position, marksFrom)) : position;
-                    int found = Find(s, text[from..]);
-                    next[s] = found < 0 ? int.MaxValue : from + found;
+                    int found = s == 1 ? IndexOfMark(text, from) : Find(s, text[from..]);
+                    next[s] = found < 0 ? int.MaxValue : s == 1 ? found : from + found;
                 }
 
                 if (next[s] < at)
@@ -139,7 +139,6 @@ public sealed class SecretDetector : ISensitiveDataDetector
     private static int Find(int stream, ReadOnlySpan<char> text) => stream switch
     {
         0 => text.IndexOfAny(Keywords),
-        1 => IndexOfMark(text),
         2 => text.IndexOfAny(VendorPrefixes),
         3 => text.IndexOfAny(OtherAnchors),
         _ => text.IndexOfAny(CommandAnchorsAndForeignStems),
@@ -159,10 +158,12 @@ public sealed class SecretDetector : ISensitiveDataDetector
     }
 
     // The marks search passes over the dashes no rule reads (dates, phone numbers, hyphenated words) itself: a return to
-    // the loop that merges the searches cost several times the check (measured, 45 dashes per 8 KB of the benchmark).
-    private static int IndexOfMark(ReadOnlySpan<char> text)
+    // the loop that merges the searches cost several times the check (measured, 45 dashes per 8 KB of the benchmark). So
+    // it does with the underscores that end no vendor prefix, such as those of this library's placeholders (EMAIL_1), one
+    // per value in a masked payload. Positions are the whole text's, so a look back is never cut short.
+    private static int IndexOfMark(ReadOnlySpan<char> text, int from)
     {
-        int offset = 0;
+        int offset = from;
         while (true)
         {
             int found = text[offset..].IndexOfAny(Marks);
@@ -172,7 +173,14 @@ public sealed class SecretDetector : ISensitiveDataDetector
             }
 
             int at = offset + found;
-            if (text[at] != '-' || MayStartDashForm(text, at))
+            char mark = text[at];
+            if (mark == '_' && !MayEndVendorPrefix(text, at))
+            {
+                offset = EndOfUnderscoreWord(text, at + 1);
+                continue;
+            }
+
+            if (mark != '-' || MayStartDashForm(text, at))
             {
                 return at;
             }
@@ -184,6 +192,39 @@ public sealed class SecretDetector : ISensitiveDataDetector
                 offset++;
             }
         }
+    }
+
+    // Only a word's first underscore can end a vendor prefix, and every such prefix is at most eight lower-case letters
+    // and digits after a word break.
+    private static bool MayEndVendorPrefix(ReadOnlySpan<char> text, int at)
+    {
+        int prefixStart = PrefixStart(text, at);
+        return prefixStart < at && at - prefixStart <= 8 && char.IsAsciiLetterLower(text[prefixStart])
+            && (prefixStart == 0 || !(char.IsAsciiLetterOrDigit(text[prefixStart - 1]) || text[prefixStart - 1] is '_' or '-'));
+    }
+
+    private static int PrefixStart(ReadOnlySpan<char> text, int at)
+    {
+        int prefixStart = at;
+        while (prefixStart > 0 && at - prefixStart <= 8 && char.IsAsciiLetterOrDigit(text[prefixStart - 1]))
+        {
+            prefixStart--;
+        }
+
+        return prefixStart;
+    }
+
+    // Where the marks search resumes after an underscore: past the rest of its word, while the keywords inside the word
+    // ("AWS_SECRET_ACCESS_KEY") are still found by their own search.
+    private static int EndOfUnderscoreWord(ReadOnlySpan<char> text, int from)
+    {
+        int end = from;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_'))
+        {
+            end++;
+        }
+
+        return end;
     }
 
     // A flag after a blank, a PEM block, a vendor prefix, or a Mailchimp key's data centre: the few dashes AtDash reads.
@@ -260,29 +301,14 @@ public sealed class SecretDetector : ISensitiveDataDetector
 
         if (mark == '_')
         {
-            // Only a word's first underscore can end a vendor prefix, and every such prefix is at most eight lower-case
-            // letters and digits; the marks search skips the rest of the word, so a BDG2 id such as
-            // Panther_office_Hannah costs one look.
-            int prefixStart = at;
-            while (prefixStart > 0 && at - prefixStart <= 8 && char.IsAsciiLetterOrDigit(text[prefixStart - 1]))
-            {
-                prefixStart--;
-            }
-
-            bool prefixShaped = prefixStart < at && at - prefixStart <= 8 && char.IsAsciiLetterLower(text[prefixStart])
-                && (prefixStart == 0 || !(char.IsAsciiLetterOrDigit(text[prefixStart - 1]) || text[prefixStart - 1] is '_' or '-'));
-            if (prefixShaped && SecretTokenForms.TryMatch(text, prefixStart, out int s, out int e, out double c))
+            // The marks search brings only underscores that may end a vendor prefix (MayEndVendorPrefix); it skips the
+            // rest of the word, so a BDG2 id such as Panther_office_Hannah costs one look.
+            if (SecretTokenForms.TryMatch(text, PrefixStart(text, at), out int s, out int e, out double c))
             {
                 return Report(text, s, e, c, spans);
             }
 
-            int wordEndAfter = at + 1;
-            while (wordEndAfter < text.Length && (char.IsAsciiLetterOrDigit(text[wordEndAfter]) || text[wordEndAfter] == '_'))
-            {
-                wordEndAfter++;
-            }
-
-            marksFrom = wordEndAfter;
+            marksFrom = EndOfUnderscoreWord(text, at + 1);
             return at + 1;
         }
 
