@@ -123,6 +123,7 @@ public sealed class SensitiveDataScanner
             new Bdg2BuildingIdDetector(),
             new SupplyPointDetector(),
             new IdentityNumberDetector(),
+            new WalletAddressDetector(),
         ];
         if (registry is not null)
         {

@@ -105,12 +105,8 @@ public sealed partial class PrivacyCorpusTests
         // The third corpus (identifiers, written blind for the supply point and identity detectors), after the fixes made
         // from its dev split (docs/benchmarks.md, "A third corpus: identifiers"). Holdout cases by id only.
         ["Corpus3/id-bank-accounts-003"] = "holdout, not read: a bank detail form not covered",
-        ["Corpus3/id-bank-accounts-008"] = "a bitcoin address: no detector for wallet addresses",
-        ["Corpus3/id-bank-accounts-009"] = "holdout, not read: a bank detail form not covered",
         ["Corpus3/id-bank-accounts-014"] = "a UK sort code written in pairs of digits: no run of three digits to start from",
         ["Corpus3/id-bank-accounts-016"] = "a cheque's MICR line with its transit symbols",
-        ["Corpus3/id-bank-accounts-019"] = "a bitcoin address: no detector for wallet addresses",
-        ["Corpus3/id-bank-accounts-020"] = "a bech32 bitcoin address: no detector for wallet addresses",
         ["Corpus3/id-customer-accounts-004"] = "words between the label and its value ('klantnummer bij de energieleverancier is')",
         ["Corpus3/id-customer-accounts-007"] = "a contract number written with slashes (UE/…/2026)",
         ["Corpus3/id-customer-accounts-011"] = "the label far before its value ('account number on the gas bill is')",
