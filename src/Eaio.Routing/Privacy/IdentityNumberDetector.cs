@@ -23,9 +23,64 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
     {
         ArgumentNullException.ThrowIfNull(spans);
 
-        // Every form holds a run of three digits or more.
+        // Every form holds a run of three digits or more, but those printed in pairs of digits.
         Visitor visitor = new(spans);
         LongDigitRuns.Visit(text, ref visitor);
+        for (int at = DigitPairGroups.Next(text, 0); at >= 0; at = DigitPairGroups.Next(text, at))
+        {
+            at = AtPairs(text, at, spans);
+        }
+    }
+
+    /// <summary>
+    /// Reads a number in groups of two digits: a UK national insurance number between its letters (<c>AB 12 34 56 C</c>),
+    /// or an id after its label (<c>sort code 12-34-56</c>). A number with a group of three digits or more was read from
+    /// that group already. Returns where the next may start.
+    /// </summary>
+    private static int AtPairs(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
+    {
+        if (IdTokens.Read(text, at, 0, out int next) is not { Letters: 0 } id || id.Start != at)
+        {
+            return Math.Max(next, at + 1);
+        }
+
+        ReadOnlySpan<char> value = text[id.Start..id.End];
+        for (int k = 2; k < value.Length; k++)
+        {
+            if (char.IsAsciiDigit(value[k]) && char.IsAsciiDigit(value[k - 1]) && char.IsAsciiDigit(value[k - 2]))
+            {
+                return id.End;
+            }
+        }
+
+        if (IdTokens.IsPlaceholder(value))
+        {
+            return id.End;
+        }
+
+        // Two prefix letters before, a suffix letter after, each a space apart, and the whole passes as one.
+        if (id.Digits == 6 && value.Length == 8 && id.Start >= 3 && text[id.Start - 1] == ' ' && id.End + 2 <= text.Length
+            && text[id.End] == ' ' && (id.Start == 3 || !char.IsAsciiLetterOrDigit(text[id.Start - 4]))
+            && (id.End + 2 == text.Length || !char.IsAsciiLetterOrDigit(text[id.End + 2])))
+        {
+            Span<char> compact = stackalloc char[9];
+            compact[0] = text[id.Start - 3];
+            compact[1] = text[id.Start - 2];
+            IdTokens.DigitsOf(value, compact[2..8]);
+            compact[8] = text[id.End + 1];
+            if (IdentityForms.IsSelfEvident(compact))
+            {
+                spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
+                return id.End + 2;
+            }
+        }
+
+        if (IdentityLabels.Reader.For(text, id.Start) is { } label && label.Fits(id.Digits))
+        {
+            spans.Add(new SensitiveSpan(id.Start, id.Length, label.EntityType!, 0.85));
+        }
+
+        return id.End;
     }
 
     /// <summary>Reads the id around a run of three or more digits and reports it; returns where the next may start.</summary>

@@ -123,6 +123,27 @@ public sealed class IdentityNumberDetectorTests
         }
     }
 
+    [TestCase("NI number: AB 12 34 56 C, on the payslip", "AB 12 34 56 C", EntityTypes.IdentityNumber)]
+    [TestCase("Her NINO is JG 10 37 59 A.", "JG 10 37 59 A", EntityTypes.IdentityNumber)]
+    [TestCase("AB 12 34 56 C", "AB 12 34 56 C", EntityTypes.IdentityNumber)]
+    [TestCase("Sort code 20-00-00, account 55779911", "20-00-00", EntityTypes.BankAccount)]
+    [TestCase("sort code: 40 47 84", "40 47 84", EntityTypes.BankAccount)]
+    public void A_number_printed_in_pairs_of_digits_is_found_by_its_letters_or_its_label(string text, string expected, string entityType)
+    {
+        List<SensitiveSpan> spans = Spans(s_detector, text);
+        Assert.That(spans.Select(s => (text.Substring(s.Start, s.Length), s.EntityType)), Does.Contain((expected, entityType)));
+    }
+
+    // A prefix HMRC never issues, a suffix beyond D, letters glued to a word, pairs without a label: dates, times, scores.
+    [TestCase("GB 12 34 56 C is not issued")]
+    [TestCase("AB 12 34 56 E is not a suffix")]
+    [TestCase("XAB 12 34 56 C glued")]
+    [TestCase("the meter was read on 12-03-21 and 14-03-21")]
+    [TestCase("won 12 34 56 in the rounds; kick-off 19 30 00")]
+    [TestCase("Sort code 20-00-00-11 has a fourth pair")]
+    public void Pairs_of_digits_without_their_letters_or_label_are_not_ids(string text) =>
+        Assert.That(Spans(s_detector, text), Is.Empty);
+
     [Test]
     public void Random_text_never_makes_it_throw_or_report_outside_the_text()
     {
