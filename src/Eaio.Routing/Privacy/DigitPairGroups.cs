@@ -9,9 +9,10 @@ namespace Eaio.Routing;
 /// insurance number in its printed form. They hold no run of three digits, from which the id detectors start.
 /// </summary>
 /// <remarks>
-/// One vector pass marks where two digits start (not after a digit, '-', '.', '/' or ',') and a space or hyphen and two
-/// more digits follow, sixteen characters at a time, and a third pair after the same separator is checked there; a block
-/// without a digit is passed on one compare.
+/// One vector pass makes masks of the digits and of the separators (space, hyphen) of 64 characters at a time, and the
+/// pattern, three pairs of digits with a separator between, is a few shifts of the two; only where it holds is the rest
+/// (not after a digit, '-', '.', '/' or ','; the same separator twice) read. A window with no digit-digit-?-digit is passed
+/// after its digit mask.
 /// </remarks>
 internal static class DigitPairGroups
 {
@@ -29,27 +30,24 @@ internal static class DigitPairGroups
 
         if (Vector256.IsHardwareAccelerated)
         {
-            ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
-            for (; i <= text.Length - Vector256<ushort>.Count - 4; i += Vector256<ushort>.Count)
+            // Windows of 64 characters, one bit a character, so the pattern is a few shifts of two masks; a window
+            // reads starts in its first 56 characters, where the whole pattern (eight characters) lies inside it.
+            for (; i + 64 <= text.Length; i += 56)
             {
-                Vector256<ushort> first = Digits(Vector256.LoadUnsafe(ref chars, (nuint)i));
-                if (first == Vector256<ushort>.Zero)
+                ulong digits = Mask(text, i, '0', '9');
+                if ((digits & (digits >> 1) & (digits >> 3)) == 0)
                 {
                     continue;
                 }
 
-                Vector256<ushort> separator = Vector256.LoadUnsafe(ref chars, (nuint)(i + 2));
-                Vector256<ushort> previous = Vector256.LoadUnsafe(ref chars, (nuint)(i - 1));
-                uint bits = (Vector256.AndNot(first, Digits(previous) | LaterPartMark(previous))
-                    & Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)))
-                    & (Vector256.Equals(separator, Vector256.Create((ushort)' ')) | Vector256.Equals(separator, Vector256.Create((ushort)'-')))
-                    & Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i + 3)))
-                    & Digits(Vector256.LoadUnsafe(ref chars, (nuint)(i + 4)))).ExtractMostSignificantBits();
-                while (bits != 0)
+                ulong separators = Mask(text, i, ' ', ' ') | Mask(text, i, '-', '-');
+                ulong starts = digits & (digits >> 1) & (separators >> 2) & (digits >> 3) & (digits >> 4)
+                    & (separators >> 5) & (digits >> 6) & (digits >> 7) & 0x00FF_FFFF_FFFF_FFFFUL;
+                while (starts != 0)
                 {
-                    int at = i + BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    if (HasThirdPair(text, at))
+                    int at = i + BitOperations.TrailingZeroCount(starts);
+                    starts &= starts - 1;
+                    if (IsStart(text, at))
                     {
                         return at;
                     }
@@ -77,11 +75,18 @@ internal static class DigitPairGroups
     private static bool HasThirdPair(ReadOnlySpan<char> text, int i) =>
         i + 7 < text.Length && text[i + 5] == text[i + 2] && char.IsAsciiDigit(text[i + 6]) && char.IsAsciiDigit(text[i + 7]);
 
-    // A number after these is the later part of a date, a decimal, a list: no such id starts there.
-    private static Vector256<ushort> LaterPartMark(Vector256<ushort> chars) =>
-        Vector256.Equals(chars, Vector256.Create((ushort)'-')) | Vector256.Equals(chars, Vector256.Create((ushort)'.'))
-        | Vector256.Equals(chars, Vector256.Create((ushort)'/')) | Vector256.Equals(chars, Vector256.Create((ushort)','));
 
-    private static Vector256<ushort> Digits(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+    /// <summary>Bit k is set when the character at <paramref name="start"/> + k is in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    private static ulong Mask(ReadOnlySpan<char> text, int start, char low, char high)
+    {
+        ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
+        ulong mask = 0;
+        for (int k = 0; k < 64; k += Vector256<ushort>.Count)
+        {
+            Vector256<ushort> shifted = Vector256.LoadUnsafe(ref chars, (nuint)(start + k)) - Vector256.Create((ushort)low);
+            mask |= (ulong)Vector256.LessThanOrEqual(shifted, Vector256.Create((ushort)(high - low))).ExtractMostSignificantBits() << k;
+        }
+
+        return mask;
+    }
 }
