@@ -34,24 +34,18 @@ internal static class DigitPairGroups
             // reads starts in its first 56 characters, where the whole pattern (eight characters) lies inside it.
             for (; i + 64 <= text.Length; i += 56)
             {
-                ulong digits = Mask(text, i, '0', '9');
-                if ((digits & (digits >> 1) & (digits >> 3)) == 0)
+                if (InWindow(text, i, 0x00FF_FFFF_FFFF_FFFFUL) is int found and >= 0)
                 {
-                    continue;
+                    return found;
                 }
+            }
 
-                ulong separators = Mask(text, i, ' ', ' ') | Mask(text, i, '-', '-');
-                ulong starts = digits & (digits >> 1) & (separators >> 2) & (digits >> 3) & (digits >> 4)
-                    & (separators >> 5) & (digits >> 6) & (digits >> 7) & 0x00FF_FFFF_FFFF_FFFFUL;
-                while (starts != 0)
-                {
-                    int at = i + BitOperations.TrailingZeroCount(starts);
-                    starts &= starts - 1;
-                    if (IsStart(text, at))
-                    {
-                        return at;
-                    }
-                }
+            // The last characters in one more window that ends with the text, read from where the loop stopped: a
+            // character-by-character reading of them cost more than the windows before (a 200-character prompt).
+            if (text.Length >= 64 && i < text.Length)
+            {
+                int window = text.Length - 64;
+                return InWindow(text, window, 0x01FF_FFFF_FFFF_FFFFUL & (ulong.MaxValue << (i - window)));
             }
         }
 
@@ -66,8 +60,33 @@ internal static class DigitPairGroups
         return -1;
     }
 
+    /// <summary>The first start among the window's characters that <paramref name="reads"/> marks, or -1.</summary>
+    private static int InWindow(ReadOnlySpan<char> text, int window, ulong reads)
+    {
+        ulong digits = Mask(text, window, '0', '9');
+        ulong starts = digits & (digits >> 1) & (digits >> 3) & reads;
+        if (starts == 0)
+        {
+            return -1;
+        }
+
+        ulong separators = Mask(text, window, ' ', ' ') | Mask(text, window, '-', '-');
+        starts &= (separators >> 2) & (digits >> 4) & (separators >> 5) & (digits >> 6) & (digits >> 7);
+        while (starts != 0)
+        {
+            int at = window + BitOperations.TrailingZeroCount(starts);
+            starts &= starts - 1;
+            if (IsStart(text, at))
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
     private static bool IsStart(ReadOnlySpan<char> text, int i) =>
-        i + 4 < text.Length && (i == 0 || !(char.IsAsciiDigit(text[i - 1]) || text[i - 1] is '-' or '.' or '/' or ','))
+        i + 7 < text.Length && char.IsAsciiDigit(text[i]) && (i == 0 || !(char.IsAsciiDigit(text[i - 1]) || text[i - 1] is '-' or '.' or '/' or ','))
         && char.IsAsciiDigit(text[i]) && char.IsAsciiDigit(text[i + 1]) && text[i + 2] is ' ' or '-'
         && char.IsAsciiDigit(text[i + 3]) && char.IsAsciiDigit(text[i + 4]) && HasThirdPair(text, i);
 
