@@ -58,21 +58,10 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return id.End;
         }
 
-        // Two prefix letters before, a suffix letter after, each a space apart, and the whole passes as one.
-        if (id.Digits == 6 && value.Length == 8 && id.Start >= 3 && text[id.Start - 1] == ' ' && id.End + 2 <= text.Length
-            && text[id.End] == ' ' && (id.Start == 3 || !char.IsAsciiLetterOrDigit(text[id.Start - 4]))
-            && (id.End + 2 == text.Length || !char.IsAsciiLetterOrDigit(text[id.End + 2])))
+        if (IsSpacedNationalInsuranceNumber(text, id))
         {
-            Span<char> compact = stackalloc char[9];
-            compact[0] = text[id.Start - 3];
-            compact[1] = text[id.Start - 2];
-            IdTokens.DigitsOf(value, compact[2..8]);
-            compact[8] = text[id.End + 1];
-            if (IdentityForms.IsSelfEvident(compact))
-            {
-                spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
-                return id.End + 2;
-            }
+            spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
+            return id.End + 2;
         }
 
         if (IdentityLabels.Reader.For(text, id.Start) is { } label && label.Fits(id.Digits))
@@ -117,6 +106,12 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return next;
         }
 
+        if (id.Digits == 6 && IsSpacedNationalInsuranceNumber(text, id))
+        {
+            spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
+            return Math.Max(next, id.End + 2);
+        }
+
         if (id.Letters > 0 ? IdentityForms.IsSelfEvident(value)
             : IdentityForms.IsSocialSecurityNumber(value)
                 || (id.Digits == 15 && IsNir(value))
@@ -130,6 +125,29 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         }
 
         return next;
+    }
+
+    /// <summary>
+    /// Whether six digits (<c>12 34 56</c> or <c>123456</c>) stand between a UK national insurance number's two prefix
+    /// letters and its suffix letter, each a space apart (<c>AB 12 34 56 C</c>, <c>AB 123456 C</c>), and the whole passes
+    /// as the compact form does.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsSpacedNationalInsuranceNumber(ReadOnlySpan<char> text, IdToken id)
+    {
+        if (id.Digits != 6 || id.Letters != 0 || id.Start < 3 || text[id.Start - 1] != ' ' || id.End + 2 > text.Length || text[id.End] != ' '
+            || (id.Start > 3 && char.IsAsciiLetterOrDigit(text[id.Start - 4]))
+            || (id.End + 2 < text.Length && char.IsAsciiLetterOrDigit(text[id.End + 2])))
+        {
+            return false;
+        }
+
+        Span<char> compact = stackalloc char[9];
+        compact[0] = text[id.Start - 3];
+        compact[1] = text[id.Start - 2];
+        IdTokens.DigitsOf(text[id.Start..id.End], compact[2..8]);
+        compact[8] = text[id.End + 1];
+        return IdentityForms.IsSelfEvident(compact);
     }
 
     // Apart, so that the buffer is no part of the frame of every call of AtRun.

@@ -126,6 +126,7 @@ public sealed class IdentityNumberDetectorTests
     [TestCase("NI number: AB 12 34 56 C, on the payslip", "AB 12 34 56 C", EntityTypes.IdentityNumber)]
     [TestCase("Her NINO is JG 10 37 59 A.", "JG 10 37 59 A", EntityTypes.IdentityNumber)]
     [TestCase("AB 12 34 56 C", "AB 12 34 56 C", EntityTypes.IdentityNumber)]
+    [TestCase("the payroll has JG 103759 A for him", "JG 103759 A", EntityTypes.IdentityNumber)]
     [TestCase("Sort code 20-00-00, account 55779911", "20-00-00", EntityTypes.BankAccount)]
     [TestCase("sort code: 40 47 84", "40 47 84", EntityTypes.BankAccount)]
     public void A_number_printed_in_pairs_of_digits_is_found_by_its_letters_or_its_label(string text, string expected, string entityType)
@@ -136,6 +137,8 @@ public sealed class IdentityNumberDetectorTests
 
     // A prefix HMRC never issues, a suffix beyond D, letters glued to a word, pairs without a label: dates, times, scores.
     [TestCase("GB 12 34 56 C is not issued")]
+    [TestCase("TN 103759 A is not issued either")]
+    [TestCase("batch AB 103759 E has no such suffix")]
     [TestCase("AB 12 34 56 E is not a suffix")]
     [TestCase("XAB 12 34 56 C glued")]
     [TestCase("the meter was read on 12-03-21 and 14-03-21")]
