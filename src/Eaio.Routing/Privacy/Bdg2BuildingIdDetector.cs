@@ -206,8 +206,7 @@ public sealed class Bdg2BuildingIdDetector : ISensitiveDataDetector
                     continue;
                 }
 
-                Vector256<ushort> next = Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)) | Vector256.Create((ushort)0x20);
-                uint bits = (underscores & Vector256.LessThanOrEqual(next - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25))).ExtractMostSignificantBits();
+                uint bits = (underscores & AsciiVectors.IsLetter(Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)))).ExtractMostSignificantBits();
                 if (bits != 0)
                 {
                     return i + BitOperations.TrailingZeroCount(bits);

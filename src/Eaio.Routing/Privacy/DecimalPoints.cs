@@ -49,6 +49,5 @@ internal static class DecimalPoints
     }
 
     private static Vector256<ushort> MayBeDigit(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9))
-        | Vector256.GreaterThan(chars, Vector256.Create((ushort)127));
+        AsciiVectors.IsDigit(chars) | Vector256.GreaterThan(chars, Vector256.Create((ushort)127));
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Eaio.Routing;
@@ -63,14 +62,14 @@ internal static class DigitPairGroups
     /// <summary>The first start among the window's characters that <paramref name="reads"/> marks, or -1.</summary>
     private static int InWindow(ReadOnlySpan<char> text, int window, ulong reads)
     {
-        ulong digits = Mask(text, window, '0', '9');
+        ulong digits = AsciiVectors.Mask(text, window, 64, '0', '9');
         ulong starts = digits & (digits >> 1) & (digits >> 3) & reads;
         if (starts == 0)
         {
             return -1;
         }
 
-        ulong separators = Mask(text, window, ' ', ' ') | Mask(text, window, '-', '-');
+        ulong separators = AsciiVectors.Mask(text, window, 64, ' ', ' ') | AsciiVectors.Mask(text, window, 64, '-', '-');
         starts &= (separators >> 2) & (digits >> 4) & (separators >> 5) & (digits >> 6) & (digits >> 7);
         while (starts != 0)
         {
@@ -85,27 +84,9 @@ internal static class DigitPairGroups
         return -1;
     }
 
+    // Three pairs, the same separator twice; two ("12 34", a score, a time) are too common to read each.
     private static bool IsStart(ReadOnlySpan<char> text, int i) =>
         i + 7 < text.Length && char.IsAsciiDigit(text[i]) && (i == 0 || !(char.IsAsciiDigit(text[i - 1]) || text[i - 1] is '-' or '.' or '/' or ','))
-        && char.IsAsciiDigit(text[i]) && char.IsAsciiDigit(text[i + 1]) && text[i + 2] is ' ' or '-'
-        && char.IsAsciiDigit(text[i + 3]) && char.IsAsciiDigit(text[i + 4]) && HasThirdPair(text, i);
-
-    // Both forms have three pairs; two ("12 34", a score, a time) are too common to read each.
-    private static bool HasThirdPair(ReadOnlySpan<char> text, int i) =>
-        i + 7 < text.Length && text[i + 5] == text[i + 2] && char.IsAsciiDigit(text[i + 6]) && char.IsAsciiDigit(text[i + 7]);
-
-
-    /// <summary>Bit k is set when the character at <paramref name="start"/> + k is in [<paramref name="low"/>, <paramref name="high"/>].</summary>
-    private static ulong Mask(ReadOnlySpan<char> text, int start, char low, char high)
-    {
-        ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
-        ulong mask = 0;
-        for (int k = 0; k < 64; k += Vector256<ushort>.Count)
-        {
-            Vector256<ushort> shifted = Vector256.LoadUnsafe(ref chars, (nuint)(start + k)) - Vector256.Create((ushort)low);
-            mask |= (ulong)Vector256.LessThanOrEqual(shifted, Vector256.Create((ushort)(high - low))).ExtractMostSignificantBits() << k;
-        }
-
-        return mask;
-    }
+        && char.IsAsciiDigit(text[i + 1]) && text[i + 2] is ' ' or '-' && char.IsAsciiDigit(text[i + 3]) && char.IsAsciiDigit(text[i + 4])
+        && text[i + 5] == text[i + 2] && char.IsAsciiDigit(text[i + 6]) && char.IsAsciiDigit(text[i + 7]);
 }

@@ -87,14 +87,14 @@ public sealed class IbanDetector : ISensitiveDataDetector
             {
                 // Digits are rarer than letters: a block with none after it is passed on one compare.
                 Vector256<ushort> next = Vector256.LoadUnsafe(ref origin, (nuint)(i + 1));
-                Vector256<ushort> digit = Vector256.LessThan(next - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+                Vector256<ushort> digit = AsciiVectors.IsDigit(next);
                 if (digit == Vector256<ushort>.Zero)
                 {
                     continue;
                 }
 
                 Vector256<ushort> here = Vector256.LoadUnsafe(ref origin, (nuint)i);
-                Vector256<ushort> letter = Vector256.LessThan((here | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
+                Vector256<ushort> letter = AsciiVectors.IsLetter(here);
                 Vector256<ushort> both = letter & digit;
                 if (both != Vector256<ushort>.Zero)
                 {

@@ -216,7 +216,7 @@ internal sealed class LeftoverValues
                     continue;
                 }
 
-                Vector256<ushort> starts = ~IsAsciiLetterOrDigit(previous);
+                Vector256<ushort> starts = ~AsciiVectors.IsLetterOrDigit(previous);
                 if (_firstCharacters is not null)
                 {
                     // Folded as the characters were: a letter's two cases become one, and a place that only looks
@@ -254,13 +254,6 @@ internal sealed class LeftoverValues
         }
 
         return false;
-    }
-
-    private static Vector256<ushort> IsAsciiLetterOrDigit(Vector256<ushort> chars)
-    {
-        Vector256<ushort> letter = Vector256.LessThanOrEqual((chars | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
-        Vector256<ushort> digit = Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
-        return letter | digit;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -65,8 +65,7 @@ internal static class LongDigitRuns
         }
     }
 
-    private static Vector256<ushort> Digits(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+    private static Vector256<ushort> Digits(Vector256<ushort> chars) => AsciiVectors.IsDigit(chars);
 
     private static bool IsStart(ReadOnlySpan<char> text, int i) =>
         i + 2 < text.Length && char.IsAsciiDigit(text[i]) && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiDigit(text[i + 2])

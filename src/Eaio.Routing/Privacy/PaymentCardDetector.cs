@@ -39,15 +39,14 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
             ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
             for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                Vector256<ushort> digits = IsAsciiDigit(Vector256.LoadUnsafe(ref chars, (nuint)i));
+                Vector256<ushort> digits = AsciiVectors.IsDigit(Vector256.LoadUnsafe(ref chars, (nuint)i));
                 if (digits == Vector256<ushort>.Zero)
                 {
                     continue;
                 }
 
                 Vector256<ushort> previous = Vector256.LoadUnsafe(ref chars, (nuint)(i - 1));
-                Vector256<ushort> glued = IsAsciiDigit(previous)
-                    | Vector256.LessThanOrEqual((previous | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25))
+                Vector256<ushort> glued = AsciiVectors.IsLetterOrDigit(previous)
                     | Vector256.Equals(previous, Vector256.Create((ushort)'.'))
                     | Vector256.Equals(previous, Vector256.Create((ushort)','));
                 uint bits = Vector256.AndNot(digits, glued).ExtractMostSignificantBits();
@@ -71,9 +70,6 @@ public sealed class PaymentCardDetector : ISensitiveDataDetector
             }
         }
     }
-
-    private static Vector256<ushort> IsAsciiDigit(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
 
     /// <summary>Reads the number that starts at <paramref name="i"/>; returns where the next number may start.</summary>
     private static int AtStart(ReadOnlySpan<char> text, int i, Span<(int Start, int End)> groups, ICollection<SensitiveSpan> spans)

@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Eaio.Routing;
@@ -114,16 +112,5 @@ internal static class PhoneDigitRuns
     }
 
     /// <summary>Bit i is set when the character at <paramref name="start"/> + i is an ASCII digit.</summary>
-    private static ulong DigitMask(ReadOnlySpan<char> text, int start, int length)
-    {
-        ref ushort origin = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        ulong mask = 0;
-        for (int i = 0; i < length; i += Vector256<ushort>.Count)
-        {
-            Vector256<ushort> shifted = Vector256.LoadUnsafe(ref origin, (nuint)(start + i)) - Vector256.Create((ushort)'0');
-            mask |= (ulong)Vector256.LessThan(shifted, Vector256.Create((ushort)10)).ExtractMostSignificantBits() << i;
-        }
-
-        return mask;
-    }
+    private static ulong DigitMask(ReadOnlySpan<char> text, int start, int length) => AsciiVectors.Mask(text, start, length, '0', '9');
 }

@@ -58,7 +58,7 @@ public sealed class WalletAddressDetector : ISensitiveDataDetector
             ref ushort chars = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<char, ushort>(text));
             for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                uint others = ~IsAsciiLetterOrDigit(Vector256.LoadUnsafe(ref chars, (nuint)i)).ExtractMostSignificantBits() & 0xFFFF;
+                uint others = ~AsciiVectors.IsLetterOrDigit(Vector256.LoadUnsafe(ref chars, (nuint)i)).ExtractMostSignificantBits() & 0xFFFF;
                 if (others == 0)
                 {
                     run += Vector256<ushort>.Count;
@@ -238,8 +238,4 @@ public sealed class WalletAddressDetector : ISensitiveDataDetector
 
         return values;
     }
-
-    private static Vector256<ushort> IsAsciiLetterOrDigit(Vector256<ushort> chars) =>
-        Vector256.LessThanOrEqual((chars | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25))
-        | Vector256.LessThanOrEqual(chars - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
 }
