@@ -58,9 +58,8 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return id.End;
         }
 
-        if (IsSpacedNationalInsuranceNumber(text, id))
+        if (TryAddSpacedNationalInsuranceNumber(text, id, spans))
         {
-            spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
             return id.End + 2;
         }
 
@@ -106,9 +105,8 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return next;
         }
 
-        if (id.Digits == 6 && IsSpacedNationalInsuranceNumber(text, id))
+        if (id.Digits == 6 && TryAddSpacedNationalInsuranceNumber(text, id, spans))
         {
-            spans.Add(new SensitiveSpan(id.Start - 3, id.End + 2 - (id.Start - 3), EntityTypes.IdentityNumber, 0.9));
             return Math.Max(next, id.End + 2);
         }
 
@@ -130,10 +128,10 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
     /// <summary>
     /// Whether six digits (<c>12 34 56</c> or <c>123456</c>) stand between a UK national insurance number's two prefix
     /// letters and its suffix letter, each a space apart (<c>AB 12 34 56 C</c>, <c>AB 123456 C</c>), and the whole passes
-    /// as the compact form does.
+    /// as the compact form does; reports it from its first letter to its last.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static bool IsSpacedNationalInsuranceNumber(ReadOnlySpan<char> text, IdToken id)
+    private static bool TryAddSpacedNationalInsuranceNumber(ReadOnlySpan<char> text, IdToken id, ICollection<SensitiveSpan> spans)
     {
         if (id.Digits != 6 || id.Letters != 0 || id.Start < 3 || text[id.Start - 1] != ' ' || id.End + 2 > text.Length || text[id.End] != ' '
             || (id.Start > 3 && char.IsAsciiLetterOrDigit(text[id.Start - 4]))
@@ -147,7 +145,13 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         compact[1] = text[id.Start - 2];
         IdTokens.DigitsOf(text[id.Start..id.End], compact[2..8]);
         compact[8] = text[id.End + 1];
-        return IdentityForms.IsSelfEvident(compact);
+        if (!IdentityForms.IsSelfEvident(compact))
+        {
+            return false;
+        }
+
+        spans.Add(new SensitiveSpan(id.Start - 3, id.Length + 5, EntityTypes.IdentityNumber, 0.9));
+        return true;
     }
 
     // Apart, so that the buffer is no part of the frame of every call of AtRun.
