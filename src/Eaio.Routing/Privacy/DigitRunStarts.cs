@@ -36,12 +36,10 @@ internal static class DigitRunStarts
         if (Vector256.IsHardwareAccelerated && text.Length > Vector256<ushort>.Count)
         {
             ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-            Vector256<ushort> zero = Vector256.Create((ushort)'0');
-            Vector256<ushort> nine = Vector256.Create((ushort)9);
             for (; i <= text.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
             {
-                Vector256<ushort> current = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref chars, (nuint)i) - zero, nine);
-                Vector256<ushort> previous = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)) - zero, nine);
+                Vector256<ushort> current = AsciiVectors.IsDigit(Vector256.LoadUnsafe(ref chars, (nuint)i));
+                Vector256<ushort> previous = AsciiVectors.IsDigit(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)));
                 uint mask = Vector256.AndNot(current, previous).ExtractMostSignificantBits();
                 while (mask != 0)
                 {

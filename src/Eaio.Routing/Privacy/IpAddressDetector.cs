@@ -104,8 +104,6 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
         if (Vector256.IsHardwareAccelerated)
         {
             ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-            Vector256<ushort> zero = Vector256.Create((ushort)'0');
-            Vector256<ushort> nine = Vector256.Create((ushort)9);
             Vector256<ushort> dot = Vector256.Create((ushort)'.');
             Vector256<ushort> colon = Vector256.Create((ushort)':');
             for (; i + Vector256<ushort>.Count < text.Length; i += Vector256<ushort>.Count)
@@ -118,8 +116,8 @@ public sealed class IpAddressDetector : ISensitiveDataDetector
                     continue;
                 }
 
-                Vector256<ushort> digitBefore = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)) - zero, nine);
-                Vector256<ushort> digitAfter = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)) - zero, nine);
+                Vector256<ushort> digitBefore = AsciiVectors.IsDigit(Vector256.LoadUnsafe(ref chars, (nuint)(i - 1)));
+                Vector256<ushort> digitAfter = AsciiVectors.IsDigit(Vector256.LoadUnsafe(ref chars, (nuint)(i + 1)));
                 Vector256<ushort> anchors = (Vector256.Equals(current, dot) & digitBefore & digitAfter) | Vector256.Equals(current, colon);
                 uint mask = anchors.ExtractMostSignificantBits();
                 if (mask != 0)

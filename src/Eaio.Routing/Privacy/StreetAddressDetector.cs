@@ -121,7 +121,7 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
             {
                 // A block without a digit starts no run: prose passes on one compare a block.
                 Vector256<ushort> current = Vector256.LoadUnsafe(ref chars, (nuint)i);
-                if (!Vector256.LessThanOrEqualAny(current - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9)))
+                if (AsciiVectors.IsDigit(current) == Vector256<ushort>.Zero)
                 {
                     continue;
                 }
@@ -166,17 +166,15 @@ public sealed partial class StreetAddressDetector : ISensitiveDataDetector
     // one exception is a dash after a capital letter, as a country's letters stand before a postcode (CH-8001, D-10115).
     private static Vector256<ushort> RunStarts(Vector256<ushort> current, Vector256<ushort> previous, Vector256<ushort> beforePrevious)
     {
-        Vector256<ushort> nine = Vector256.Create((ushort)9);
-        Vector256<ushort> zero = Vector256.Create((ushort)'0');
-        Vector256<ushort> previousDigit = Vector256.LessThanOrEqual(previous - zero, nine);
+        Vector256<ushort> previousDigit = AsciiVectors.IsDigit(previous);
         Vector256<ushort> capitalBefore = Vector256.LessThanOrEqual(beforePrevious - Vector256.Create((ushort)'A'), Vector256.Create((ushort)25));
         Vector256<ushort> excluded = previousDigit
             | Vector256.Equals(previous, Vector256.Create((ushort)','))
             | Vector256.AndNot(Vector256.Equals(previous, Vector256.Create((ushort)'-')), capitalBefore)
             | Vector256.Equals(previous, Vector256.Create((ushort)':'))
             | Vector256.Equals(previous, Vector256.Create((ushort)'_'))
-            | (Vector256.Equals(previous, Vector256.Create((ushort)'.')) & Vector256.LessThanOrEqual(beforePrevious - zero, nine));
-        return Vector256.AndNot(Vector256.LessThanOrEqual(current - zero, nine), excluded);
+            | (Vector256.Equals(previous, Vector256.Create((ushort)'.')) & AsciiVectors.IsDigit(beforePrevious));
+        return Vector256.AndNot(AsciiVectors.IsDigit(current), excluded);
     }
 
     private static bool IsRunStart(ReadOnlySpan<char> text, int i)
