@@ -31,14 +31,14 @@ internal static class IdentityLabels
             "sécurité", "séjour", "burgerservicenummer", "identifikationsnummer", "pesel", "personnummer", "cpr", "fødselsnummer",
             "fodselsnummer", "brp", "tie", "dowodu", "osobistego", "documentnummer", "identiteitsbewijs", "rijbewijs",
             // Numbers an employer, insurer or supplier gives a person.
-            "personalnummer", "kundennummer", "vertragsnummer", "mitgliedsnummer", "versichertennummer", "policennummer"])
+            "personalnummer", "kundennummer", "klantnummer", "vertragsnummer", "mitgliedsnummer", "versichertennummer", "policennummer"])
         {
             words[word] = id;
         }
 
         foreach (string word in (string[])["security", "insurance", "national", "identity", "tax", "tin", "employee", "personnel", "staff",
             "voter", "visa", "member", "membership", "customer", "client", "patient", "student", "loan", "driver's", "drivers", "driving",
-            "tenant", "lease", "contrat", "contrato", "contratto", "umowy", "cliente", "klienta", "klant", "klantnummer"])
+            "tenant", "lease", "contrat", "contrato", "contratto", "umowy", "cliente", "klienta", "klant"])
         {
             words[word] = idBeforeTail;
         }

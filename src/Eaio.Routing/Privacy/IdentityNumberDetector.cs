@@ -8,12 +8,16 @@ namespace Eaio.Routing;
 /// <para>
 /// Found by their form and check digits alone: a US social security number written <c>ddd-dd-dddd</c>, a UK national
 /// insurance number, a Spanish DNI or NIE with its check letter, an Italian codice fiscale with its check letter, a French
-/// NIR (whole or in its groups) with its key.
+/// NIR (whole or in its groups) with its key; the machine-readable zone of a passport or identity card, by the check
+/// digits of its dates (<see cref="MachineReadableZones"/>); the numbers of a cheque's MICR line (<see cref="MicrLines"/>).
 /// </para>
 /// <para>
 /// Found after a label (<see cref="IdentityLabels"/>): any id with four or more digits after "SSN", "passport", "driver's
 /// license", "national id", "tax id", "Steuer-ID", "employee id", "policy number", "customer number" and the like; a bank
-/// account number of six or more digits after "account", "Kontonummer"; nine digits after "routing" or "ABA".
+/// account number of six or more digits after "account", "Kontonummer"; nine digits after "routing" or "ABA". After an
+/// identity label also a document number of six to sixteen capitals and digits with no run of three digits
+/// (<c>Reisepass-Nr. C2FFFYW70</c>), and an id with a letter prefix and a year joined by slashes (<c>UE/463366/2026</c>).
+/// A label may stand a phrase before "is" or its like (<c>account number on the gas bill is …</c>: <see cref="LabelReader"/>).
 /// </para>
 /// </remarks>
 public sealed class IdentityNumberDetector : ISensitiveDataDetector
@@ -30,6 +34,54 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             at = AtPairs(text, at, spans);
         }
+
+        // And the document numbers that mix capitals and digits with no run of three ("C2FFFYW70"), the zones a scanner
+        // reads from a passport, and a cheque's MICR line.
+        for (int at = DocumentMarks.Next(text, 0); at >= 0; at = DocumentMarks.Next(text, at))
+        {
+            at = text[at] == '<' ? MachineReadableZones.At(text, at, spans)
+                : DocumentMarks.IsMicrSymbol(text[at]) ? MicrLines.At(text, at, spans)
+                : AtLetterDigitToken(text, at, spans);
+        }
+    }
+
+    /// <summary>
+    /// Reads the token of capitals and digits around a place where the two touch, and reports it after a label of an
+    /// identity number when it has six to sixteen characters and no run of three digits (a token with one was read from
+    /// that run). Returns where the next may start.
+    /// </summary>
+    private static int AtLetterDigitToken(ReadOnlySpan<char> text, int at, ICollection<SensitiveSpan> spans)
+    {
+        int start = at;
+        while (start > 0 && (char.IsAsciiLetterUpper(text[start - 1]) || char.IsAsciiDigit(text[start - 1])))
+        {
+            start--;
+        }
+
+        int end = at;
+        int run = 0;
+        bool longRun = false;
+        for (int i = start; i < text.Length && (char.IsAsciiLetterUpper(text[i]) || char.IsAsciiDigit(text[i])); i++)
+        {
+            run = char.IsAsciiDigit(text[i]) ? run + 1 : 0;
+            longRun |= run >= 3;
+            end = i + 1;
+        }
+
+        // Part of a longer word ("R410A" in "R410Abc", a key's "_A1B2C3"), or not an id's length.
+        if (end - start is < 6 or > 16 || longRun
+            || (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] == '_'))
+            || (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_')))
+        {
+            return Math.Max(end, at + 1);
+        }
+
+        if (IdentityLabels.Reader.For(text, start) is { EntityType: EntityTypes.IdentityNumber })
+        {
+            spans.Add(new SensitiveSpan(start, end - start, EntityTypes.IdentityNumber, 0.85));
+        }
+
+        return end;
     }
 
     /// <summary>
@@ -79,11 +131,14 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return next;
         }
 
-        // A letter prefix joined by a hyphen belongs to the id ("TXN-456789", "EMP-5694"); so does a DNI's check letter
-        // after one ("12345678-Z").
+        // A letter prefix joined by a hyphen or a slash belongs to the id ("TXN-456789", "EMP-5694", "UE/463366"); so does a
+        // DNI's check letter after a hyphen ("12345678-Z"), and a number after a slash that follows such a prefix
+        // ("UE/463366/2026", a contract number with its year).
         int start = id.Start;
-        if (start > 1 && text[start - 1] == '-' && char.IsAsciiLetter(text[start - 2]))
+        bool slashPrefix = false;
+        if (start > 1 && text[start - 1] is '-' or '/' && char.IsAsciiLetter(text[start - 2]))
         {
+            slashPrefix = text[start - 1] == '/';
             start--;
             while (start > resume && id.Start - start <= 6 && char.IsAsciiLetter(text[start - 1]))
             {
@@ -97,6 +152,20 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             end += 2;
             next = end;
+        }
+        else if (slashPrefix && id.Letters == 0 && end + 1 < text.Length && text[end] == '/' && char.IsAsciiDigit(text[end + 1]))
+        {
+            int suffix = end + 1;
+            while (suffix < text.Length && suffix - end <= 6 && char.IsAsciiDigit(text[suffix]))
+            {
+                suffix++;
+            }
+
+            if (suffix == text.Length || !char.IsAsciiLetterOrDigit(text[suffix]))
+            {
+                end = suffix;
+                next = end;
+            }
         }
 
         ReadOnlySpan<char> value = text[id.Start..id.End];

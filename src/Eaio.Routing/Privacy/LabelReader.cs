@@ -15,6 +15,24 @@ internal sealed class LabelReader
     /// <summary>How many words are read at most.</summary>
     private const int MaxWords = 6;
 
+    /// <summary>How many words of a phrase between a label and its copula are passed over at most.</summary>
+    private const int MaxPhraseWords = 6;
+
+    // The words that join a phrase to the noun before it, in the languages read: prepositions ("account number on the
+    // bill"), relative pronouns ("número de contador que figura"), and the subject of a relative clause without one ("the
+    // account number you gave us").
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> s_linkingWords = FrozenSet.ToFrozenSet(
+        [
+            "on", "in", "at", "from", "with", "for", "of", "by", "under", "that", "which", "you", "we", "they", "i", "he", "she",
+            "auf", "im", "am", "bei", "von", "vom", "für", "mit", "unter", "laut", "das", "die", "der", "den", "dem", "welche",
+            "bij", "van", "op", "voor", "met", "dat",
+            "sur", "dans", "de", "du", "des", "pour", "chez", "que", "qui", "à",
+            "del", "en", "para", "con", "por", "di", "della", "su", "sulla", "nella", "che", "per", "do", "da", "na", "no", "em",
+            "w", "z", "ze", "od", "dla", "przy", "który", "która", "które",
+            "på", "för", "som", "hos", "fra", "från",
+        ],
+        StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     // Two tables: with only ASCII keys the frozen dictionary hashes a word with ASCII case folding; one non-ASCII key
     // (Zählpunkt, n°) made every look-up fold Unicode case, a third of the supply point detector's time on 8 KB.
     private readonly FrozenDictionary<string, LabelWord>.AlternateLookup<ReadOnlySpan<char>> _asciiWords;
@@ -67,11 +85,33 @@ internal sealed class LabelReader
         int words = 0;
         bool afterTail = false;
         LabelWord? pending = null;
-        while (words < MaxWords)
+
+        // A copula right before the value ("… is 72487704") lets a phrase stand between it and the label: words no table
+        // knows are passed over, within the clause, as long as the phrase is joined to the label by a linking word ("account
+        // number on the gas bill is", "klantnummer bij de energieleverancier is"): "account dropped and the total is" is not.
+        bool far = false;
+        int skipped = 0;
+        bool linksBack = false;
+        bool phraseJoined = false;
+        bool abbreviation = false;
+        while (words < (skipped > 0 || far ? MaxWords + MaxPhraseWords : MaxWords))
         {
             while (position > 0 && text[position - 1] is ' ' or '\t' or ':' or '=' or '#' or '"' or '\'' or '(' or ')' or '[' or ']' or '{' or '}'
                 or '<' or '>' or '.' or ',' or ';' or '|' or '*' or '\u00A0')
             {
+                // The phrase ends with its clause; only an abbreviation's dot ("account no. on the bill is") may stand
+                // between it and the label.
+                if (text[position - 1] is '.' or ',' or ';' && !phraseJoined)
+                {
+                    if (skipped > 0 && text[position - 1] != '.')
+                    {
+                        return null;
+                    }
+
+                    abbreviation = skipped > 0;
+                    far = false;
+                }
+
                 position--;
             }
 
@@ -105,8 +145,25 @@ internal sealed class LabelReader
             // The word whole ("Steuer-ID", "MaLo-ID"), else its parts, last first: "accountNumber" is read as "Number",
             // "account"; "Reisepass-Nr" as "Nr", "Reisepass".
             ReadOnlySpan<char> word = text[position..end].Trim("-'\u2019");
-            if (Find(word) is { } whole)
+            LabelWord? known = Find(word);
+            if (known is { Role: not (LabelRole.Filler or LabelRole.Copula) } && skipped > 0 && !phraseJoined)
             {
+                if (!linksBack || (abbreviation && known.Value.Role != LabelRole.Tail))
+                {
+                    return null;
+                }
+
+                phraseJoined = true;
+            }
+            else if (abbreviation && !phraseJoined)
+            {
+                return null;
+            }
+
+            if (known is { } whole)
+            {
+                far |= whole.Role == LabelRole.Copula && words == 0;
+                linksBack = IsLinkingWord(word);
                 if (Step(whole, ++words, ref afterTail, ref pending) is { } label)
                 {
                     return label;
@@ -115,9 +172,27 @@ internal sealed class LabelReader
                 continue;
             }
 
+            if (far && skipped < MaxPhraseWords && !phraseJoined && (!parts || !EndsWithKnownPart(word)))
+            {
+                skipped++;
+                words++;
+                linksBack = IsLinkingWord(word);
+                continue;
+            }
+
             if (!parts)
             {
                 return null;
+            }
+
+            if (skipped > 0 && !phraseJoined)
+            {
+                if (!linksBack)
+                {
+                    return null;
+                }
+
+                phraseJoined = true;
             }
 
             for (int segmentEnd = word.Length; segmentEnd > 0 && words < MaxWords;)
@@ -187,6 +262,21 @@ internal sealed class LabelReader
             default:
                 return null;
         }
+    }
+
+    private static bool IsLinkingWord(ReadOnlySpan<char> word) => s_linkingWords.Contains(word);
+
+    // A word with parts that may be a label ("Reisepass-Nr", "accountNumber") is read by its parts, not passed over.
+    private bool EndsWithKnownPart(ReadOnlySpan<char> word)
+    {
+        int start = word.LastIndexOfAny("-_/") + 1;
+        int i = word.Length - 1;
+        while (i > start && !(char.IsUpper(word[i]) && char.IsLower(word[i - 1])))
+        {
+            i--;
+        }
+
+        return Find(word[i..]) is { Role: not (LabelRole.Filler or LabelRole.Copula) };
     }
 
     private LabelWord? Find(ReadOnlySpan<char> word)

@@ -17,4 +17,10 @@ internal enum LabelRole
 
     /// <summary>A label right before the value or before a tail ("Meter 19K0123456", "meter serial 19K0123456").</summary>
     DirectOrBeforeTail,
+
+    /// <summary>
+    /// A filler that, right before the value, may end a longer phrase: "account number on the gas bill is", "número de
+    /// contador que figura en la factura es".
+    /// </summary>
+    Copula,
 }

@@ -13,6 +13,9 @@ internal readonly record struct LabelWord(LabelRole Role, string? EntityType = n
     /// <summary>"number", "id", "point": a filler, or the end of a label of two words.</summary>
     public static LabelWord Tail { get; } = new(LabelRole.Tail);
 
+    /// <summary>"is", "ist", "es": a filler, which right before the value lets a phrase stand between it and the label.</summary>
+    public static LabelWord Copula { get; } = new(LabelRole.Copula);
+
     /// <summary>Whether a value with this many digits fits the label.</summary>
     public bool Fits(int digits) => ExactDigits == 0 ? digits >= MinDigits : digits == ExactDigits;
 }

@@ -14,8 +14,16 @@ internal static class LabelWords
             words.TryAdd(word, LabelWord.Tail);
         }
 
-        foreach (string word in (string[])["is", "was", "est", "ist", "es", "è", "lautet", "the", "my", "our", "your", "his", "her", "their", "of",
-            "de", "du", "di", "del", "der", "des", "van", "het", "for", "on"])
+        // "is" in the languages read: right before a value, the label may stand a phrase away (LabelReader).
+        foreach (string word in (string[])["is", "was", "est", "ist", "es", "era", "è", "é", "lautet", "luidt", "är", "er", "jest", "to", "wynosi"])
+        {
+            words.TryAdd(word, LabelWord.Copula);
+        }
+
+        foreach (string word in (string[])["the", "my", "our", "your", "his", "her", "their", "of",
+            "de", "du", "di", "del", "der", "des", "van", "het", "for", "on",
+            // The ordinal sign of "n.º", "N.°", read as a word of its own after the dot.
+            "º", "°"])
         {
             words.TryAdd(word, LabelWord.Filler);
         }
