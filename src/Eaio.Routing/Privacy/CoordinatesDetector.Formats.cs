@@ -17,8 +17,10 @@ public sealed partial class CoordinatesDetector
     private static readonly SearchValues<char> DegreeSigns = SearchValues.Create("°º˚");
 
     // Where a coordinate written without a degree sign may be: "51 deg 53' 52.05\" N" (photo metadata) and the hemisphere
-    // fields of an NMEA sentence.
-    private static readonly SearchValues<string> OtherFormAnchors = SearchValues.Create([" deg ", " Deg ", ",N,", ",S,"], StringComparison.Ordinal);
+    // fields of an NMEA sentence. "deg " without the space before it: with a leading space, the string search's first
+    // characters are those of every word break, and it cost 0.65 against 0.25 µs over 8 KB of prose (measured); the regexes
+    // started from the anchor read the space themselves.
+    private static readonly SearchValues<string> OtherFormAnchors = SearchValues.Create(["deg ", "Deg ", ",N,", ",S,"], StringComparison.Ordinal);
 
     // Words that open a labelled value or pair. "lat" also occurs inside many words (ventilation, calculate, plate), so a
     // hit is a label only at a word start (see TryReadLabel). ASCII only: one non-ASCII value ("coörd") makes the search

@@ -76,7 +76,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return Math.Max(end, at + 1);
         }
 
-        if (IdentityLabels.Reader.For(text, start) is { EntityType: EntityTypes.IdentityNumber })
+        if (IdentityLabels.Reader.For(text, start, end) is { EntityType: EntityTypes.IdentityNumber })
         {
             spans.Add(new SensitiveSpan(start, end - start, EntityTypes.IdentityNumber, 0.85));
         }
@@ -115,7 +115,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             return id.End + 2;
         }
 
-        if (IdentityLabels.Reader.For(text, id.Start) is { } label && label.Fits(id.Digits))
+        if (IdentityLabels.Reader.For(text, id.Start, id.End) is { } label && label.Fits(id.Digits))
         {
             spans.Add(new SensitiveSpan(id.Start, id.Length, label.EntityType!, 0.85));
         }
@@ -186,7 +186,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
         }
-        else if (!IsYear(value) && IdentityLabels.Reader.For(text, start) is { } label && label.Fits(id.Digits))
+        else if (!IsYear(value) && IdentityLabels.Reader.For(text, start, end) is { } label && label.Fits(id.Digits))
         {
             spans.Add(new SensitiveSpan(start, end - start, label.EntityType!, 0.85));
         }

@@ -69,6 +69,104 @@ internal sealed class LabelReader
     public LabelWord? For(ReadOnlySpan<char> text, int start) =>
         Before(text, start) ?? (TableHeaders.Above(text, start) is { IsEmpty: false } header ? Before(header, header.Length) : null);
 
+    /// <summary>
+    /// The label in front of the value, else the header of its column, else the label right after it (<see cref="After"/>),
+    /// or <see langword="null"/>.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="start">Where the value starts.</param>
+    /// <param name="end">Where the value ends.</param>
+    /// <returns>The label's word, whose role is a label's.</returns>
+    public LabelWord? For(ReadOnlySpan<char> text, int start, int end) => For(text, start) ?? After(text, end);
+
+    /// <summary>
+    /// The label that names the value ending at <paramref name="end"/> from after it, or <see langword="null"/>: "72487704 is
+    /// my customer number", "5701 1150 87 (account number)", "SAG7100898465 — el número de contador". Only fillers and
+    /// "is" may stand between, and the label must end its phrase: "1234567 is the account balance" names nothing.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="end">Where the value ends.</param>
+    /// <returns>The label's word, whose role is a label's.</returns>
+    public LabelWord? After(ReadOnlySpan<char> text, int end)
+    {
+        int position = end;
+        LabelWord? pending = null;
+        bool afterTail = false;
+        for (int words = 0; words < MaxWords; words++)
+        {
+            position = SkipForward(text, position);
+            int wordStart = position;
+            while (position < text.Length && position - wordStart <= MaxWordLength && (char.IsLetter(text[position]) || text[position] is '\'' or '\u2019' or '°' or 'º'))
+            {
+                position++;
+            }
+
+            if (wordStart == position || position - wordStart > MaxWordLength || (position < text.Length && char.IsAsciiDigit(text[position])))
+            {
+                return null;
+            }
+
+            if (Find(text[wordStart..position].Trim("'\u2019")) is not { } word)
+            {
+                return null;
+            }
+
+            switch (word.Role)
+            {
+                case LabelRole.Label:
+                case LabelRole.BeforeTail or LabelRole.DirectOrBeforeTail when afterTail:
+                    return EndsPhrase(text, position) ? word : null;
+                case LabelRole.BeforeTail or LabelRole.DirectOrBeforeTail:
+                    pending ??= word;
+                    break;
+                case LabelRole.Tail when pending is not null:
+                    return EndsPhrase(text, position) ? pending : null;
+                case LabelRole.Tail:
+                    afterTail = true;
+                    break;
+                default:
+                    if (pending is not null)
+                    {
+                        // "customer of the month": a filler between a noun and its tail ends the label.
+                        return null;
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    // Nothing but punctuation, or a word this table knows (a tail, a filler), follows the label: "account." or "account
+    // number", not "account balance".
+    private bool EndsPhrase(ReadOnlySpan<char> text, int position)
+    {
+        int next = position;
+        while (next < text.Length && text[next] is ' ' or '\t' or '\u00A0')
+        {
+            next++;
+        }
+
+        int wordEnd = next;
+        while (wordEnd < text.Length && wordEnd - next <= MaxWordLength && char.IsLetter(text[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        return wordEnd == next || Find(text[next..wordEnd]) is not null;
+    }
+
+    private static int SkipForward(ReadOnlySpan<char> text, int position)
+    {
+        while (position < text.Length && text[position] is ' ' or '\t' or '(' or '[' or ',' or ':' or '=' or '-' or '\u2013' or '\u2014' or '\u00A0')
+        {
+            position++;
+        }
+
+        return position;
+    }
+
     /// <summary>The label that names the value starting at <paramref name="start"/>, or <see langword="null"/>.</summary>
     /// <remarks>
     /// Words are read backwards, and a key's parts as words of their own (<c>accountNumber</c>, <c>ni_number</c>,

@@ -22,6 +22,11 @@ internal static class LabelWords
 
         foreach (string word in (string[])["the", "my", "our", "your", "his", "her", "their", "of",
             "de", "du", "di", "del", "der", "des", "van", "het", "for", "on",
+            // Possessives and articles of the other languages read ("ist meine Kundennummer", "est mon numéro de client").
+            "mein", "meine", "unser", "unsere", "die", "mon", "ma", "notre", "le", "la", "mi", "el", "nuestro", "il", "mio",
+            "mijn", "onze", "mój", "moja", "nasz", "min", "mitt",
+            // "12345678, that's my account number".
+            "that's", "that", "it's", "this", "which",
             // The ordinal sign of "n.º", "N.°", read as a word of its own after the dot.
             "º", "°"])
         {

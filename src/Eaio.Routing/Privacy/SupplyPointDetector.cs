@@ -94,7 +94,7 @@ public sealed class SupplyPointDetector : ISensitiveDataDetector
     /// <summary>The entity type a label in front gives the id, or <see langword="null"/> when no label fits it.</summary>
     private static string? Labelled(ReadOnlySpan<char> text, IdToken id) =>
         id.Digits >= 5
-        && SupplyPointLabels.Reader.For(text, id.Start) is { } label
+        && SupplyPointLabels.Reader.For(text, id.Start, id.End) is { } label
         && label.Fits(id.Digits)
             ? label.EntityType
             : null;

@@ -6,7 +6,8 @@ namespace Eaio.Routing.Tests;
 /// <summary>
 /// A label a phrase away from its value, joined by "is" or its like ("the account number on the gas bill is 5701 1150 87"):
 /// every combination of labels, joining phrases and copulas in the languages read is found, and the phrases that do not
-/// hang on the label (no linking word, a clause between) are not.
+/// hang on the label (no linking word, a clause between) are not. And a label right after its value ("72487704 is my
+/// customer number").
 /// </summary>
 [TestFixture]
 public sealed class LabelPhraseTests
@@ -75,6 +76,41 @@ public sealed class LabelPhraseTests
     [TestCase("The account number on the gas bill of the tenant in the flat upstairs next door is 45218733.")] // too far
     [TestCase("Our account manager says the peak demand at the site is 45218733 W.")] // "says the peak demand at" is no phrase of the label
     public void A_phrase_that_does_not_hang_on_the_label_names_nothing(string text) =>
+        Assert.That(Found(s_identity, text), Is.Empty);
+
+    [Test]
+    public void A_label_right_after_its_value_names_it()
+    {
+        (string After, string Type)[] afters =
+        [
+            (" is my account number.", EntityTypes.BankAccount), (", that's my customer number.", EntityTypes.IdentityNumber),
+            (" (account no.)", EntityTypes.BankAccount), (" = Kundennummer;", EntityTypes.IdentityNumber), (" ist meine Kundennummer.", EntityTypes.IdentityNumber),
+            (" est mon numéro de client.", EntityTypes.IdentityNumber), (" - número de cliente,", EntityTypes.IdentityNumber),
+            (" is the passport number.", EntityTypes.IdentityNumber), (" is my account.", EntityTypes.BankAccount),
+        ];
+        List<string> missed = [];
+        foreach ((string after, string type) in afters)
+        {
+            foreach (string value in s_values)
+            {
+                string text = $"Please note: {value}{after} Thanks.";
+                List<SensitiveSpan> spans = Spans(s_identity, text);
+                if (!spans.Any(span => text.Substring(span.Start, span.Length) == value && span.EntityType == type))
+                {
+                    missed.Add(text);
+                }
+            }
+        }
+
+        Assert.That(missed, Is.Empty);
+    }
+
+    [TestCase("The bill says 45218733 is the account balance.")] // the label does not end its phrase
+    [TestCase("Please note: 45218733 is the total of all meters.")] // no label
+    [TestCase("Please note: 45218733 customers in the region.")] // "customers" is no label
+    [TestCase("Please note: 45218733 is high for a customer of our size.")] // a word no table knows first
+    [TestCase("Please note: 4521 is my account number.")] // too few digits for an account
+    public void A_word_after_a_value_that_is_no_label_of_it_names_nothing(string text) =>
         Assert.That(Found(s_identity, text), Is.Empty);
 
     [TestCase("The meter in the plant room is 45218733 mm from the wall.")]
