@@ -77,7 +77,37 @@ internal sealed class LabelReader
     /// <param name="start">Where the value starts.</param>
     /// <param name="end">Where the value ends.</param>
     /// <returns>The label's word, whose role is a label's.</returns>
-    public LabelWord? For(ReadOnlySpan<char> text, int start, int end) => For(text, start) ?? After(text, end);
+    public LabelWord? For(ReadOnlySpan<char> text, int start, int end) => For(text, start) ?? OnLineAbove(text, start) ?? After(text, end);
+
+    /// <summary>
+    /// The label that ends the line above a value that stands alone at the start of its line, as a form or an e-mail
+    /// signature lays them out ("Kundennummer:" and "72487704" on the next line), or <see langword="null"/>.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="start">Where the value starts.</param>
+    /// <returns>The label's word, whose role is a label's.</returns>
+    public LabelWord? OnLineAbove(ReadOnlySpan<char> text, int start)
+    {
+        int lineStart = start;
+        while (lineStart > 0 && text[lineStart - 1] is ' ' or '\t')
+        {
+            lineStart--;
+        }
+
+        // One line break (LF or CR LF), no blank line between.
+        if (lineStart == 0 || text[lineStart - 1] != '\n')
+        {
+            return null;
+        }
+
+        int above = lineStart - 1;
+        if (above > 0 && text[above - 1] == '\r')
+        {
+            above--;
+        }
+
+        return above > 0 && text[above - 1] is not ('\n' or '\r') ? Before(text, above) : null;
+    }
 
     /// <summary>
     /// The label that names the value ending at <paramref name="end"/> from after it, or <see langword="null"/>: "72487704 is

@@ -113,6 +113,18 @@ public sealed class LabelPhraseTests
     public void A_word_after_a_value_that_is_no_label_of_it_names_nothing(string text) =>
         Assert.That(Found(s_identity, text), Is.Empty);
 
+    [TestCase("Kundennummer:\n72487704\nVertragsbeginn: 01.03.2026", "72487704")]
+    [TestCase("Account number\r\n   5701 1150 87\r\nSort code", "5701 1150 87")]
+    [TestCase("Best regards,\nJan\nmy klantnummer is\n3383387479", "3383387479")]
+    public void A_label_that_ends_the_line_above_a_value_alone_on_its_line_names_it(string text, string value) =>
+        Assert.That(Found(s_identity, text), Does.Contain(value));
+
+    [TestCase("Kundennummer:\n\n72487704 Einträge")] // a blank line between
+    [TestCase("Kundennummer:\nsee 72487704 for the count")] // the value does not start its line
+    [TestCase("Total consumption\n45218733")] // no label above
+    public void A_line_above_that_is_no_label_of_the_value_names_nothing(string text) =>
+        Assert.That(Found(s_identity, text), Is.Empty);
+
     [TestCase("The meter in the plant room is 45218733 mm from the wall.")]
     [TestCase("The meter that failed last winter was 20 years old.")]
     public void A_meter_noun_alone_a_phrase_away_names_nothing(string text) =>
