@@ -398,6 +398,11 @@ internal sealed class LabelReader
     private bool EndsWithKnownPart(ReadOnlySpan<char> word)
     {
         int start = word.LastIndexOfAny("-_/") + 1;
+        if (start >= word.Length)
+        {
+            return false;
+        }
+
         int i = word.Length - 1;
         while (i > start && !(char.IsUpper(word[i]) && char.IsLower(word[i - 1])))
         {

@@ -13,6 +13,7 @@ namespace Eaio.Routing.Tests;
 public sealed class IdentityDocumentTests
 {
     private static readonly IdentityNumberDetector s_detector = new();
+    private static readonly SupplyPointDetector s_supply = new();
 
     // German passport and identity card numbers use these: no vowels, no B, D, Q, S.
     private const string DocumentAlphabet = "CFGHJKLMNPRTVWXYZ0123456789";
@@ -122,6 +123,47 @@ public sealed class IdentityDocumentTests
     [TestCase("Contract no. SLA/4471/2025 requires 98 % uptime for the BMS.")] // a service contract of the building, no person's
     public void Slashed_numbers_without_a_label_are_not_found(string text) =>
         Assert.That(Found(s_detector, text), Is.Empty);
+
+    [Test]
+    public void Random_text_of_zones_symbols_labels_and_lines_never_makes_it_throw_or_report_outside_the_text()
+    {
+        Random random = new(44);
+        string[] pieces = ["<", "<<", "\n", "\r\n", " ", "⑆", "⑈", "⑉", "-", "/", "P<", "C2F", "7", "12", "345", "passport ", "is ", "account number ", "meter ", "Zähler-", "_", "A-", ":", ".", "é"];
+        int reported = 0;
+        for (int n = 0; n < 20_000; n++)
+        {
+            string text = string.Concat(Enumerable.Range(0, random.Next(0, 60)).Select(_ => pieces[random.Next(pieces.Length)]));
+            // The supply point detector reads labels with the same reader.
+            foreach (SensitiveSpan span in Spans(s_detector, text).Concat(Spans(s_supply, text)))
+            {
+                Assert.That(span.Start >= 0 && span.Length > 0 && span.End <= text.Length, text);
+                reported++;
+            }
+        }
+
+        Assert.That(reported, Is.GreaterThan(1_000));
+    }
+
+    [Test]
+    public void No_default_detector_fails_on_such_text()
+    {
+        // A detector that throws blocks the request (fail closed): safe, but an outage for that text.
+        SensitiveDataScanner scanner = SensitiveDataScanner.CreateDefault();
+        Random random = new(45);
+        string[] pieces = ["<", "<<", "\n", " ", "⑆", "⑈", "-", "/", "P<", "C2F", "7", "12", "345", "passport ", "is ", "account number ",
+            "meter ", "Zähler-", "_", "A-", ":", ".", "é", "lat ", "deg ", "@", "=", "kWh", "2026-", "+44 "];
+        List<string> failed = [];
+        for (int n = 0; n < 5_000; n++)
+        {
+            string text = string.Concat(Enumerable.Range(0, random.Next(0, 80)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (scanner.Scan(text).Failures.Count > 0)
+            {
+                failed.Add(text);
+            }
+        }
+
+        Assert.That(failed, Is.Empty);
+    }
 
     private static string DocumentNumber(Random random, int length)
     {
