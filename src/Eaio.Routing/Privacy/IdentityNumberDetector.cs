@@ -45,6 +45,9 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         }
     }
 
+    // No label of IdentityLabels fits fewer digits: the label look-ups of a shorter number are skipped.
+    private const int MinLabelledDigits = 4;
+
     /// <summary>
     /// Reads the token of capitals and digits around a place where the two touch, and reports it after a label of an
     /// identity number when it has six to sixteen characters and no run of three digits (a token with one was read from
@@ -186,7 +189,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
         }
-        else if (!IsYear(value) && IdentityLabels.Reader.For(text, start, end) is { } label && label.Fits(id.Digits))
+        else if (id.Digits >= MinLabelledDigits && !IsYear(value) && IdentityLabels.Reader.For(text, start, end) is { } label && label.Fits(id.Digits))
         {
             spans.Add(new SensitiveSpan(start, end - start, label.EntityType!, 0.85));
         }
