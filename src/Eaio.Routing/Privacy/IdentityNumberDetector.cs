@@ -156,7 +156,11 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
             end += 2;
             next = end;
         }
-        else if (slashPrefix && id.Letters == 0 && end + 1 < text.Length && text[end] == '/' && char.IsAsciiDigit(text[end + 1]))
+
+        // The number after a slash that follows a slashed letter prefix, for the labelled id only: a self-evident form
+        // is read without it, and a number that goes on ("doc/123456/078-05-1120", an SSN) is no such suffix.
+        int labelledEnd = end;
+        if (slashPrefix && id.Letters == 0 && end == id.End && end + 1 < text.Length && text[end] == '/' && char.IsAsciiDigit(text[end + 1]))
         {
             int suffix = end + 1;
             while (suffix < text.Length && suffix - end <= 6 && char.IsAsciiDigit(text[suffix]))
@@ -164,10 +168,10 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
                 suffix++;
             }
 
-            if (suffix == text.Length || !char.IsAsciiLetterOrDigit(text[suffix]))
+            if (suffix == text.Length || !(char.IsAsciiLetterOrDigit(text[suffix])
+                || (text[suffix] is '-' or '/' or '.' or ',' && suffix + 1 < text.Length && char.IsAsciiDigit(text[suffix + 1]))))
             {
-                end = suffix;
-                next = end;
+                labelledEnd = suffix;
             }
         }
 
@@ -189,9 +193,10 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         {
             spans.Add(new SensitiveSpan(id.Start, end - id.Start, EntityTypes.IdentityNumber, 0.9));
         }
-        else if (id.Digits >= MinLabelledDigits && !IsYear(value) && IdentityLabels.Reader.For(text, start, end) is { } label && label.Fits(id.Digits))
+        else if (id.Digits >= MinLabelledDigits && !IsYear(value) && IdentityLabels.Reader.For(text, start, labelledEnd) is { } label && label.Fits(id.Digits))
         {
-            spans.Add(new SensitiveSpan(start, end - start, label.EntityType!, 0.85));
+            spans.Add(new SensitiveSpan(start, labelledEnd - start, label.EntityType!, 0.85));
+            next = Math.Max(next, labelledEnd);
         }
 
         return next;

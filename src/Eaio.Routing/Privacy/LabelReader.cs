@@ -77,7 +77,7 @@ internal sealed class LabelReader
     /// <param name="start">Where the value starts.</param>
     /// <param name="end">Where the value ends.</param>
     /// <returns>The label's word, whose role is a label's.</returns>
-    public LabelWord? For(ReadOnlySpan<char> text, int start, int end) => For(text, start) ?? OnLineAbove(text, start) ?? After(text, end);
+    public LabelWord? For(ReadOnlySpan<char> text, int start, int end) => For(text, start) ?? OnLineAbove(text, start, end) ?? After(text, end);
 
     /// <summary>
     /// The label that ends the line above a value that stands alone at the start of its line, as a form or an e-mail
@@ -85,9 +85,22 @@ internal sealed class LabelReader
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="start">Where the value starts.</param>
+    /// <param name="end">Where the value ends.</param>
     /// <returns>The label's word, whose role is a label's.</returns>
-    public LabelWord? OnLineAbove(ReadOnlySpan<char> text, int start)
+    public LabelWord? OnLineAbove(ReadOnlySpan<char> text, int start, int end)
     {
+        // Alone: nothing but blanks and a closing mark after it on its line ("72487704 kWh" is a quantity).
+        int after = end;
+        while (after < text.Length && text[after] is ' ' or '\t' or '.' or ',' or ';')
+        {
+            after++;
+        }
+
+        if (after < text.Length && text[after] is not ('\n' or '\r'))
+        {
+            return null;
+        }
+
         int lineStart = start;
         while (lineStart > 0 && text[lineStart - 1] is ' ' or '\t')
         {
@@ -172,6 +185,12 @@ internal sealed class LabelReader
     // number", not "account balance".
     private bool EndsPhrase(ReadOnlySpan<char> text, int position)
     {
+        // "passport-photo": the word goes on.
+        if (position + 1 < text.Length && text[position] is '-' or '_' && char.IsLetter(text[position + 1]))
+        {
+            return false;
+        }
+
         int next = position;
         while (next < text.Length && text[next] is ' ' or '\t' or '\u00A0')
         {
@@ -222,7 +241,8 @@ internal sealed class LabelReader
         bool linksBack = false;
         bool phraseJoined = false;
         bool abbreviation = false;
-        while (words < (skipped > 0 || far ? MaxWords + MaxPhraseWords : MaxWords))
+        bool afterTo = false;
+        while (words < Limit(far, skipped))
         {
             while (position > 0 && text[position - 1] is ' ' or '\t' or ':' or '=' or '#' or '"' or '\'' or '(' or ')' or '[' or ']' or '{' or '}'
                 or '<' or '>' or '.' or ',' or ';' or '|' or '*' or '\u00A0')
@@ -281,7 +301,11 @@ internal sealed class LabelReader
                     return null;
                 }
 
+                // A number word read before the phrase was the phrase's own ("the highest order number is"): the label
+                // starts afresh here.
                 phraseJoined = true;
+                afterTail = false;
+                pending = null;
             }
             else if (abbreviation && !phraseJoined)
             {
@@ -290,11 +314,19 @@ internal sealed class LabelReader
 
             if (known is { } whole)
             {
-                far |= whole.Role == LabelRole.Copula && words == 0;
+                if (whole.Role == LabelRole.Copula && words == 0)
+                {
+                    far = true;
+
+                    // Polish "to" ("numer klienta na fakturze to …") is also English "to": right after a label it is
+                    // an amount ("raise the limit on my account to 2500000"), so it only ends a phrase.
+                    afterTo = word.Equals("to", StringComparison.OrdinalIgnoreCase);
+                }
+
                 linksBack = IsLinkingWord(word);
                 if (Step(whole, ++words, ref afterTail, ref pending) is { } label)
                 {
-                    return label;
+                    return afterTo && skipped == 0 ? null : label;
                 }
 
                 continue;
@@ -321,9 +353,11 @@ internal sealed class LabelReader
                 }
 
                 phraseJoined = true;
+                afterTail = false;
+                pending = null;
             }
 
-            for (int segmentEnd = word.Length; segmentEnd > 0 && words < MaxWords;)
+            for (int segmentEnd = word.Length; segmentEnd > 0 && words < Limit(far, skipped);)
             {
                 int segmentStart = word[..segmentEnd].LastIndexOfAny("-_/") + 1;
                 ReadOnlySpan<char> segment = word[segmentStart..segmentEnd];
@@ -347,7 +381,7 @@ internal sealed class LabelReader
 
                         if (Step(part, ++words, ref afterTail, ref pending) is { } fromPart)
                         {
-                            return fromPart;
+                            return afterTo && skipped == 0 ? null : fromPart;
                         }
 
                         partEnd = i;
@@ -362,13 +396,16 @@ internal sealed class LabelReader
 
                 if (Step(found.Value, ++words, ref afterTail, ref pending) is { } label)
                 {
-                    return label;
+                    return afterTo && skipped == 0 ? null : label;
                 }
             }
         }
 
         return null;
     }
+
+    // How many words are read: more once a copula lets a phrase stand between the label and the value.
+    private static int Limit(bool far, int skipped) => far || skipped > 0 ? MaxWords + MaxPhraseWords : MaxWords;
 
     // One word read: the label it completes, or null to read on with the state updated.
     private static LabelWord? Step(LabelWord found, int words, ref bool afterTail, ref LabelWord? pending)

@@ -7,7 +7,8 @@ namespace Eaio.Routing;
 /// <remarks>
 /// A zone is reported when its data line passes the check digits of the date of birth and the date of expiry (weights 7,
 /// 3, 1; a letter counts 10 to 35, the filler 0), which a line of that shape that is not a zone passes once in a hundred.
-/// Every line of the zone is reported: one holds the document number and the dates, another the holder's name.
+/// Every line of the zone is reported: one holds the document number and the dates, another the holder's name. A data
+/// line pasted alone (the name line cut off) is reported as well.
 /// </remarks>
 internal static class MachineReadableZones
 {

@@ -117,6 +117,12 @@ public sealed class IdentityDocumentTests
     public void A_contract_number_with_slashes_is_found_whole_after_its_label(string text, string number) =>
         Assert.That(Found(s_detector, text), Does.Contain(number));
 
+    [TestCase("files/2024/078-05-1120.pdf", "078-05-1120")] // a slashed number that goes on is no suffix: the SSN is read
+    [TestCase("see doc/123456/078-05-1120 please", "078-05-1120")]
+    [TestCase("Vertragsnummer UE/463366/2026-05", "UE/463366")]
+    public void A_number_after_a_slashed_id_that_goes_on_is_read_on_its_own(string text, string id) =>
+        Assert.That(Found(s_detector, text), Does.Contain(id));
+
     [TestCase("Invoice dated 12/03/2026 for March.")]
     [TestCase("Ticket UE/463366/2026 was closed.")] // no label
     [TestCase("the contract runs 2024/2026")]

@@ -125,6 +125,24 @@ public sealed class LabelPhraseTests
     public void A_line_above_that_is_no_label_of_the_value_names_nothing(string text) =>
         Assert.That(Found(s_identity, text), Is.Empty);
 
+    // Found by a review of this rule: a label written as one key word at the end of a long phrase, and words that must
+    // not complete a label across the phrase.
+    [TestCase("my passport_number on the gas bill is 45218733", "45218733")]
+    [TestCase("my accountNumber on the old gas bill is 45218733", "45218733")]
+    [TestCase("Die Reisepass-Nr auf der alten Rechnung vom Amt ist 45218733.", "45218733")]
+    [TestCase("my passport_number on the gas bill is C2FFFYW70", "C2FFFYW70")]
+    public void A_key_word_label_a_long_phrase_away_is_found(string text, string value) =>
+        Assert.That(Found(s_identity, text), Does.Contain(value));
+
+    [TestCase("The customer with the highest order number is 45218733.")] // "number" is the order's
+    [TestCase("The patient in the next room number is 45218733.")] // "number" is the room's
+    [TestCase("Please raise the overdraft on my account to 2500000")] // "to" right after a label is an amount
+    [TestCase("45218733 is the passport-photo count.")] // the label word goes on
+    [TestCase("Kundennummer:\n72487704 Einträge wurden gelöscht")] // not alone on its line
+    [TestCase("Customer number\n45218733 kWh were used last year")] // not alone on its line
+    public void Words_that_do_not_label_the_value_name_nothing(string text) =>
+        Assert.That(Found(s_identity, text), Is.Empty);
+
     [TestCase("The meter in the plant room is 45218733 mm from the wall.")]
     [TestCase("The meter that failed last winter was 20 years old.")]
     public void A_meter_noun_alone_a_phrase_away_names_nothing(string text) =>
