@@ -62,17 +62,13 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         }
 
         int end = at;
-        int run = 0;
-        bool longRun = false;
-        for (int i = start; i < text.Length && (char.IsAsciiLetterUpper(text[i]) || char.IsAsciiDigit(text[i])); i++)
+        while (end < text.Length && (char.IsAsciiLetterUpper(text[end]) || char.IsAsciiDigit(text[end])))
         {
-            run = char.IsAsciiDigit(text[i]) ? run + 1 : 0;
-            longRun |= run >= 3;
-            end = i + 1;
+            end++;
         }
 
         // Part of a longer word ("R410A" in "R410Abc", a key's "_A1B2C3"), or not an id's length.
-        if (end - start is < 6 or > 16 || longRun
+        if (end - start is < 6 or > 16 || HasRunOfThreeDigits(text[start..end])
             || (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] == '_'))
             || (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_')))
         {
@@ -100,15 +96,7 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         }
 
         ReadOnlySpan<char> value = text[id.Start..id.End];
-        for (int k = 2; k < value.Length; k++)
-        {
-            if (char.IsAsciiDigit(value[k]) && char.IsAsciiDigit(value[k - 1]) && char.IsAsciiDigit(value[k - 2]))
-            {
-                return id.End;
-            }
-        }
-
-        if (IdTokens.IsPlaceholder(value))
+        if (HasRunOfThreeDigits(value) || IdTokens.IsPlaceholder(value))
         {
             return id.End;
         }
@@ -124,6 +112,20 @@ public sealed class IdentityNumberDetector : ISensitiveDataDetector
         }
 
         return id.End;
+    }
+
+    // Such a token was read from its run by AtRun already.
+    private static bool HasRunOfThreeDigits(ReadOnlySpan<char> value)
+    {
+        for (int k = 2; k < value.Length; k++)
+        {
+            if (char.IsAsciiDigit(value[k]) && char.IsAsciiDigit(value[k - 1]) && char.IsAsciiDigit(value[k - 2]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Reads the id around a run of three or more digits and reports it; returns where the next may start.</summary>

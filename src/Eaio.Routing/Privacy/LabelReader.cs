@@ -296,16 +296,10 @@ internal sealed class LabelReader
             LabelWord? known = Find(word);
             if (known is { Role: not (LabelRole.Filler or LabelRole.Copula) } && skipped > 0 && !phraseJoined)
             {
-                if (!linksBack || (abbreviation && known.Value.Role != LabelRole.Tail))
+                if ((abbreviation && known.Value.Role != LabelRole.Tail) || !JoinPhrase(linksBack, ref phraseJoined, ref afterTail, ref pending))
                 {
                     return null;
                 }
-
-                // A number word read before the phrase was the phrase's own ("the highest order number is"): the label
-                // starts afresh here.
-                phraseJoined = true;
-                afterTail = false;
-                pending = null;
             }
             else if (abbreviation && !phraseJoined)
             {
@@ -326,7 +320,7 @@ internal sealed class LabelReader
                 linksBack = IsLinkingWord(word);
                 if (Step(whole, ++words, ref afterTail, ref pending) is { } label)
                 {
-                    return afterTo && skipped == 0 ? null : label;
+                    return Unless(afterTo && skipped == 0, label);
                 }
 
                 continue;
@@ -345,16 +339,9 @@ internal sealed class LabelReader
                 return null;
             }
 
-            if (skipped > 0 && !phraseJoined)
+            if (skipped > 0 && !phraseJoined && !JoinPhrase(linksBack, ref phraseJoined, ref afterTail, ref pending))
             {
-                if (!linksBack)
-                {
-                    return null;
-                }
-
-                phraseJoined = true;
-                afterTail = false;
-                pending = null;
+                return null;
             }
 
             for (int segmentEnd = word.Length; segmentEnd > 0 && words < Limit(far, skipped);)
@@ -381,7 +368,7 @@ internal sealed class LabelReader
 
                         if (Step(part, ++words, ref afterTail, ref pending) is { } fromPart)
                         {
-                            return afterTo && skipped == 0 ? null : fromPart;
+                            return Unless(afterTo && skipped == 0, fromPart);
                         }
 
                         partEnd = i;
@@ -396,13 +383,31 @@ internal sealed class LabelReader
 
                 if (Step(found.Value, ++words, ref afterTail, ref pending) is { } label)
                 {
-                    return afterTo && skipped == 0 ? null : label;
+                    return Unless(afterTo && skipped == 0, label);
                 }
             }
         }
 
         return null;
     }
+
+    // The phrase met its label: only when a linking word joins them. A number word read before the phrase was the
+    // phrase's own ("the highest order number is"), so the label starts afresh here.
+    private static bool JoinPhrase(bool linksBack, ref bool phraseJoined, ref bool afterTail, ref LabelWord? pending)
+    {
+        if (!linksBack)
+        {
+            return false;
+        }
+
+        phraseJoined = true;
+        afterTail = false;
+        pending = null;
+        return true;
+    }
+
+    // A label found right after "to" with no phrase between is no label: "my account to 2500000" is an amount.
+    private static LabelWord? Unless(bool amountAfterTo, LabelWord label) => amountAfterTo ? null : label;
 
     // How many words are read: more once a copula lets a phrase stand between the label and the value.
     private static int Limit(bool far, int skipped) => far || skipped > 0 ? MaxWords + MaxPhraseWords : MaxWords;
